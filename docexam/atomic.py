@@ -1,0 +1,79 @@
+"""Write files so that a reader never sees half of one.
+
+Everything docexam writes for a user goes through here: the data goes to a
+temporary file in the same folder, is flushed to disk, then renamed over the
+target in one step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+
+def ensure_dir(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` (and parents); raise :class:`OutputError` if impossible."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(folder, f"cannot create folder ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(folder, "folder is not writable")
+    return folder
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Atomically replace ``path`` with ``data``."""
+    path = Path(path)
+    ensure_dir(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(path, f"cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, f"cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: str | os.PathLike, obj: Any) -> Path:
+    return write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def encode_png(image) -> bytes:
+    """PNG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic."""
+    import cv2
+    import numpy as np
+
+    arr = np.asarray(image)
+    if arr.dtype != np.uint8:
+        raise ValueError("image: expected uint8")
+    if arr.ndim == 3:
+        arr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".png", arr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    if not ok:  # pragma: no cover - cv2 only fails on unsupported shapes
+        raise ValueError("image: cannot encode as PNG")
+    return buf.tobytes()
+
+
+def write_png(path: str | os.PathLike, image) -> Path:
+    return write_bytes(path, encode_png(image))

@@ -1,0 +1,165 @@
+"""Load a document image safely: any common format in, 8-bit RGB out.
+
+This is the first step of every pipeline that takes a user's image. It
+refuses what cannot be a still document image with an
+:class:`~docexam.errors.InputFileError` naming the file and the problem:
+empty or non-image files, truncated data, decompression bombs (checked from
+the header, before any pixel is decoded), animations, absurd sizes. It
+applies EXIF orientation and converts every colour mode (palette, grey,
+16-bit, CMYK, alpha) to RGB.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import InputFileError
+
+#: refuse images with more pixels than this (a 600 dpi A4 scan is 35 Mpx)
+MAX_PIXELS = 80_000_000
+#: refuse files larger than this many bytes
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: refuse images whose shorter side is below this (nothing to examine)
+MIN_SIDE = 32
+FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "WEBP", "GIF", "MPO")
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded image and what was learnt while decoding it."""
+
+    rgb: np.ndarray  # (H, W, 3) uint8
+    source: str  # the path as given, or a label for bytes
+    format: str  # PNG, JPEG, ...
+    mode: str  # original colour mode (RGB, L, CMYK, I;16, ...)
+    dpi: float | None  # from the file's metadata, when present
+    exif_transposed: bool  # an EXIF orientation was applied
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.rgb.shape[1], self.rgb.shape[0]
+
+
+def _to_rgb(im: Image.Image) -> np.ndarray:
+    mode = im.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if mode.startswith("I;16") or arr.max() > 255 else 255.0
+        gray = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    if mode == "F":
+        arr = np.asarray(im, dtype=np.float64)
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        gray = np.zeros(arr.shape, np.uint8) if hi <= lo else ((arr - lo) / (hi - lo) * 255).astype(np.uint8)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
+    return np.asarray(im.convert("RGB"))
+
+
+def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
+               max_pixels: int = MAX_PIXELS, min_side: int = MIN_SIDE) -> LoadedImage:
+    """Decode an image file (path or bytes) into 8-bit RGB.
+
+    Parameters
+    ----------
+    source : path or bytes
+        The image file, or its bytes (an upload).
+    name : str, optional
+        How to name the image in messages (defaults to the path).
+    max_pixels : int, keyword-only
+        Larger images are refused before decoding.
+    min_side : int, keyword-only
+        Images whose shorter side is smaller are refused.
+
+    Returns
+    -------
+    LoadedImage
+
+    Raises
+    ------
+    InputFileError
+        One line naming the file and the problem.
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> buf = io.BytesIO(); Image.new("L", (64, 40), 200).save(buf, "PNG")
+    >>> load_image(buf.getvalue(), name="upload.png").rgb.shape
+    (40, 64, 3)
+    """
+    if max_pixels < 1:
+        raise ValueError("max_pixels: must be positive")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        label = name or "<upload>"
+        data = bytes(source)
+    else:
+        label = name or str(source)
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise InputFileError(label, "file not found") from None
+        except OSError as exc:
+            raise InputFileError(label, f"cannot read ({exc.strerror or exc})") from None
+        if path.is_dir():
+            raise InputFileError(label, "is a folder, not an image file")
+        if size > MAX_FILE_BYTES:
+            raise InputFileError(label, f"file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB allowed")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(label, f"cannot read ({exc.strerror or exc})") from None
+    if not data:
+        raise InputFileError(label, "file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputFileError(label, f"file is {len(data) / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB allowed")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError:
+            raise InputFileError(label, "not an image file (format not recognised)") from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InputFileError(label, "image is too large (decompression bomb protection)") from None
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise InputFileError(label, f"cannot decode image ({exc})") from None
+        fmt = im.format or "unknown"
+        if fmt not in FORMATS:
+            raise InputFileError(label, f"{fmt} images are not supported (use PNG, JPEG or TIFF)")
+        w, h = im.size
+        if w * h > max_pixels:
+            raise InputFileError(label, f"image is {w}x{h} pixels, more than the {max_pixels / 1e6:.0f} megapixels allowed")
+        if min(w, h) < min_side:
+            raise InputFileError(label, f"image is {w}x{h} pixels, too small to be a document image")
+        if getattr(im, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP", "PNG"):
+            raise InputFileError(label, f"animated image ({im.n_frames} frames): give a single still image")
+        try:
+            im.load()
+            mode = im.mode
+            exif_done = im.getexif().get(0x0112, 1) not in (1, None)  # 0x0112: Orientation
+            im = ImageOps.exif_transpose(im)
+            rgb = _to_rgb(im)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InputFileError(label, "image is too large (decompression bomb protection)") from None
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise InputFileError(label, f"image data is truncated or corrupt ({exc})") from None
+    dpi = im.info.get("dpi")
+    dpi_value = float(dpi[0]) if isinstance(dpi, tuple) and dpi and dpi[0] else None
+    return LoadedImage(np.ascontiguousarray(rgb), label, fmt, mode, dpi_value, bool(exif_done))
+
+
+def load_rgb(source: str | os.PathLike | bytes, **kwargs) -> np.ndarray:
+    """Shortcut: :func:`load_image` and return only the RGB array."""
+    return load_image(source, **kwargs).rgb

@@ -1,0 +1,52 @@
+"""Find templates by id: the shipped ones and the trainers' own.
+
+User templates (``$DOCEXAM_HOME/templates/ID``) and shipped templates
+(``specimens/templates/ID``) are found alike; an id may not be used twice.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import UnknownNameError
+from ..paths import shipped_templates_dir, user_templates_dir
+from .model import Template, load_template
+
+
+def template_dirs() -> list[Path]:
+    """Folders searched for templates, in order (user templates first)."""
+    return [user_templates_dir(), shipped_templates_dir()]
+
+
+def _candidates() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for root in reversed(template_dirs()):
+        if root.is_dir():
+            for sub in sorted(root.iterdir()):
+                if (sub / "template.json").is_file():
+                    found[sub.name] = sub
+    return found
+
+
+def template_ids() -> list[str]:
+    return sorted(_candidates())
+
+
+@lru_cache(maxsize=64)
+def _load_cached(folder: str, mtime_ns: int) -> Template:
+    return load_template(Path(folder))
+
+
+def find_template(template_id: str) -> Template:
+    """Load the template with this id; raise :class:`UnknownNameError` if there is none."""
+    candidates = _candidates()
+    folder = candidates.get(template_id)
+    if folder is None:
+        raise UnknownNameError("template", template_id, list(candidates))
+    path = folder / "template.json"
+    return _load_cached(str(folder), path.stat().st_mtime_ns)
+
+
+def list_templates() -> list[Template]:
+    return [find_template(tid) for tid in template_ids()]
