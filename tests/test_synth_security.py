@@ -358,6 +358,7 @@ BAD = [
     (S.microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=0), "cap_height_px"),
     (S.microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=9, font_path="/nope.ttf"),
      "font_path"),
+    (S.microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=9, spacing=-20), "spacing"),
     (S.emblem, dict(center=(5, 5), radius=5, points=2), "points"),
     (S.emblem, dict(center=(5, 5), radius=-5), "radius"),
 ]

@@ -51,7 +51,6 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -737,11 +736,13 @@ def _micro_setup(text, cap_height_px, font_path, spacing):
 def _micro_layout(text, width_px, font, spacing):
     """Characters and their x advances (supersampled px) filling ``width_px``."""
     adv = {ch: font.getlength(ch) for ch in set(text)}
+    track = spacing * _MICRO_SS
+    if min(adv.values()) + track <= 0:
+        raise ValueError(f"spacing: {spacing} px is so negative that the text would not advance")
     limit = width_px * _MICRO_SS
     chars, xs = [], []
     x = 0.0
     i = 0
-    track = spacing * _MICRO_SS
     while True:
         ch = text[i % len(text)]
         # the glyph must fit entirely: its advance (without trailing tracking)
@@ -751,8 +752,6 @@ def _micro_layout(text, width_px, font, spacing):
         xs.append(x)
         x += adv[ch] + track
         i += 1
-        if adv[ch] + track <= 0 and i > 10 * len(text):  # degenerate spacing
-            break
     return "".join(chars), xs
 
 
