@@ -1,5 +1,185 @@
-"""`docexam synth ...` sub-commands."""
+"""``docexam synth ...`` and ``docexam techniques``: the specimen library commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..errors import DocexamError, OutputError
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed {text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"seed {text!r} must be from 0 to 4294967295")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"count {text!r} is not a whole number") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"count {text!r} must be from 1 to 100000")
+    return value
+
+
+def _severity(text: str) -> float:
+    from ..synth.render import parse_severity
+
+    try:
+        return parse_severity(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _technique(text: str) -> str:
+    from ..specimens.techniques import TECHNIQUES
+
+    if text not in TECHNIQUES:
+        raise argparse.ArgumentTypeError(f"unknown technique {text!r} (see 'docexam techniques')")
+    return text
+
+
+def _template(text: str) -> str:
+    from ..synth.designs import DESIGNS
+
+    if text not in DESIGNS:
+        raise argparse.ArgumentTypeError(
+            f"unknown template {text!r}: synthetic templates are {', '.join(sorted(DESIGNS))}")
+    return text
+
+
+def _name(text: str) -> str:
+    from ..specimens.model import check_specimen_name
+
+    try:
+        return check_specimen_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("name: ")) from None
 
 
 def register(subparsers) -> None:
-    """Add this module's sub-commands to the `docexam` parser (none yet)."""
+    tech = subparsers.add_parser("techniques", help="list the forgery techniques and their families")
+    tech.add_argument("--json", action="store_true", help="print JSON")
+    tech.set_defaults(handler=cmd_techniques)
+
+    synth = subparsers.add_parser("synth", help="render fictional-state specimens")
+    sub = synth.add_subparsers(dest="synth_command", metavar="SUBCOMMAND", parser_class=type(synth))
+    sub.required = True
+
+    render = sub.add_parser("render", help="render one specimen (same arguments, same bytes)")
+    render.add_argument("--template", required=True, type=_template, help="template id, e.g. uto-td3")
+    render.add_argument("--seed", required=True, type=_seed, help="chooses holder, portrait and forger's choices")
+    render.add_argument("--out", required=True, type=Path, help="output folder")
+    render.add_argument("--capture", default="flat", choices=("flat", "scan", "phone"))
+    render.add_argument("--forge", type=_technique, metavar="TECHNIQUE", help="forgery technique (default: genuine)")
+    render.add_argument("--severity", type=_severity, metavar="S",
+                        help="subtle, moderate, blatant or 0..1 (default: drawn from the seed)")
+    render.add_argument("--name", type=_name, help="file name stem (default: TEMPLATE-TECHNIQUE-CAPTURE-SEED)")
+    render.set_defaults(handler=cmd_render)
+
+    batch = sub.add_parser("set", help="render a mixed set of specimens with a progress bar")
+    batch.add_argument("--out", required=True, type=Path)
+    batch.add_argument("--count", required=True, type=_count)
+    batch.add_argument("--seed", required=True, type=_seed, help="seed of the whole set")
+    batch.add_argument("--genuine-share", type=float, default=0.5, help="share of genuine specimens (0.5)")
+    batch.add_argument("--template", action="append", type=_template, help="restrict to templates (repeatable)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(handler=cmd_set)
+
+    gallery = sub.add_parser("gallery", help="contact sheet PNG of a specimen folder with anomaly boxes")
+    gallery.add_argument("folder", type=Path, nargs="?", help="specimen folder (default: the shipped library)")
+    gallery.add_argument("--out", required=True, type=Path, help="PNG file to write")
+    gallery.add_argument("--columns", type=int, default=6)
+    gallery.add_argument("--tile", type=int, default=420, help="tile width in pixels")
+    gallery.set_defaults(handler=cmd_gallery)
+
+    library = sub.add_parser("library", help="render the shipped library (cached) and print where it is")
+    library.add_argument("--catalogue", type=Path, help="also write the catalogue Markdown here")
+    library.add_argument("--quiet", action="store_true")
+    library.set_defaults(handler=cmd_library)
+
+    templates = sub.add_parser("templates", help="re-render the shipped synthetic templates")
+    templates.add_argument("--out", type=Path, help="templates folder (default: specimens/templates)")
+    templates.set_defaults(handler=cmd_templates)
+
+
+def cmd_techniques(args) -> int:
+    from ..specimens.techniques import TECHNIQUES
+
+    rows = [t.as_dict() for t in TECHNIQUES.values()]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for t in TECHNIQUES.values():
+            print(f"{t.family:16} {t.name:24} {t.description}")
+    return 0
+
+
+def _check_out(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(folder, "exists and is not a folder")
+
+
+def cmd_render(args) -> int:
+    from ..synth.render import default_name, render_specimen, write_specimen
+
+    _check_out(args.out)
+    rendered = render_specimen(args.template, seed=args.seed, capture=args.capture, forge=args.forge,
+                               severity=args.severity)
+    name = args.name or default_name(args.template, args.seed, args.forge, args.capture)
+    path = write_specimen(rendered, args.out, name)
+    print(path.with_suffix(".png"))
+    return 0
+
+
+def cmd_set(args) -> int:
+    from ..synth.library import plan_set, render_recipes
+
+    if not 0.0 <= args.genuine_share <= 1.0:
+        raise DocexamError(f"--genuine-share {args.genuine_share} must be from 0 to 1")
+    _check_out(args.out)
+    recipes = plan_set(args.count, seed=args.seed, genuine_share=args.genuine_share, templates=args.template)
+    paths = render_recipes(recipes, args.out, progress=not args.quiet)
+    print(f"{len(paths)} specimens in {args.out}")
+    return 0
+
+
+def cmd_gallery(args) -> int:
+    from ..synth.gallery import write_gallery
+    from ..synth.library import library_folder
+
+    folder = args.folder or library_folder(progress=True)
+    if not folder.is_dir():
+        raise DocexamError(f"{folder}: not a folder")
+    if args.columns < 1 or args.tile < 64:
+        raise DocexamError("--columns must be at least 1 and --tile at least 64")
+    path = write_gallery(folder, args.out, columns=args.columns, tile_width=args.tile)
+    print(path)
+    return 0
+
+
+def cmd_library(args) -> int:
+    from ..synth.library import library_folder, write_catalogue
+
+    folder = library_folder(progress=not args.quiet)
+    if args.catalogue:
+        write_catalogue(args.catalogue)
+    print(folder)
+    return 0
+
+
+def cmd_templates(args) -> int:
+    from ..paths import shipped_templates_dir
+    from ..synth.templates import write_all_templates
+
+    for folder in write_all_templates(args.out or shipped_templates_dir()):
+        print(folder, file=sys.stdout)
+    return 0

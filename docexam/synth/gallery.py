@@ -1,0 +1,80 @@
+"""Contact sheet of a specimen folder: every document at a glance, anomaly boxes drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ..atomic import write_bytes
+from ..imaging import load_rgb
+from ..specimens.model import Specimen
+from .library import folder_specimens
+from .text import FIELD_FONT, HEADER_FONT, font
+
+_FAMILY_COLOURS = {"substrate": (230, 120, 0), "printing": (200, 0, 160), "personalization": (220, 20, 30)}
+
+
+def _box_outline(spec: Specimen, bbox) -> list[tuple[float, float]]:
+    """The anomaly box's corners in the captured image (template -> capture homography)."""
+    x0, y0, x1, y1 = bbox
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], float)
+    hom = spec.capture.get("homography")
+    if hom is not None:
+        pts = pts @ np.asarray(hom, float).T
+        pts = pts / pts[:, 2:3]
+    return [(float(x), float(y)) for x, y, _ in pts]
+
+
+def tile(spec: Specimen, *, width: int) -> Image.Image:
+    """One specimen drawn at ``width`` pixels with its anomaly boxes and a caption."""
+    rgb = load_rgb(spec.image_path("visible"))
+    h, w = rgb.shape[:2]
+    scale = width / w
+    img = Image.fromarray(rgb).resize((width, max(1, int(round(h * scale)))), Image.Resampling.LANCZOS)
+    draw = ImageDraw.Draw(img)
+    for a in spec.anomalies:
+        outline = [(x * scale, y * scale) for x, y in _box_outline(spec, a.bbox)]
+        draw.polygon(outline, outline=_FAMILY_COLOURS.get(a.family, (255, 0, 0)), width=3)
+    caption_h = 44
+    out = Image.new("RGB", (width, img.height + caption_h), (255, 255, 255))
+    out.paste(img, (0, 0))
+    d = ImageDraw.Draw(out)
+    what = "genuine" if spec.authentic else ", ".join(sorted(spec.techniques))
+    colour = (20, 110, 40) if spec.authentic else (190, 20, 30)
+    d.text((4, img.height + 3), what, font=font(HEADER_FONT, 15), fill=colour)
+    d.text((4, img.height + 23), f"{spec.name}  [{spec.capture_kind}]", font=font(FIELD_FONT, 12), fill=(60, 60, 60))
+    return out
+
+
+def contact_sheet(specimens: list[Specimen], *, columns: int = 6, tile_width: int = 420) -> Image.Image:
+    if columns < 1:
+        raise ValueError("columns: must be at least 1")
+    if not specimens:
+        raise ValueError("specimens: nothing to draw")
+    tiles = [tile(s, width=tile_width) for s in specimens]
+    rows = (len(tiles) + columns - 1) // columns
+    gap = 8
+    row_h = [max(t.height for t in tiles[r * columns:(r + 1) * columns]) for r in range(rows)]
+    sheet = Image.new("RGB", (columns * (tile_width + gap) + gap, sum(row_h) + gap * (rows + 1)), (235, 235, 235))
+    y = gap
+    for r in range(rows):
+        for c, t in enumerate(tiles[r * columns:(r + 1) * columns]):
+            sheet.paste(t, (gap + c * (tile_width + gap), y))
+        y += row_h[r] + gap
+    return sheet
+
+
+def write_gallery(folder: str | Path, out: str | Path, *, columns: int = 6, tile_width: int = 420) -> Path:
+    """Write the contact sheet of every specimen in ``folder`` (PNG, or JPEG for .jpg)."""
+    import io
+
+    sheet = contact_sheet(folder_specimens(folder), columns=columns, tile_width=tile_width)
+    buf = io.BytesIO()
+    out = Path(out)
+    if out.suffix.lower() in (".jpg", ".jpeg"):
+        sheet.save(buf, "JPEG", quality=85, optimize=True)
+    else:
+        sheet.save(buf, "PNG", optimize=True)
+    return write_bytes(out, buf.getvalue())

@@ -1,0 +1,230 @@
+"""Sets of specimens: mixed batches from one seed, and the shipped library.
+
+The shipped library is committed as *recipes* (``specimens/library/library.json``:
+template, seed, capture, technique, severity per specimen), not as images:
+600 dpi images of 48 documents in three lights would weigh hundreds of MB.
+:func:`library_folder` renders the recipes on demand into a cache under
+``$DOCEXAM_HOME/cache`` keyed by a hash of the recipes and of the rendering
+code, so a fresh install shows the same library and a code change re-renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import ensure_dir, write_text
+from ..errors import InputFileError, InvalidFieldError
+from ..paths import FONTS_DIR, PACKAGE_DIR, cache_dir, specimens_dir
+from ..specimens.model import CAPTURE_KINDS, Specimen, load_specimen
+from ..specimens.techniques import TECHNIQUES
+from .designs import DESIGNS
+
+CAPTURES = ("flat", "scan", "phone")
+
+
+def library_recipes_path() -> Path:
+    return specimens_dir() / "library" / "library.json"
+
+
+def recipe_name(r: dict) -> str:
+    return r.get("name") or f"{r['template']}-{r.get('forge') or 'genuine'}-{r['capture']}-{r['seed']}"
+
+
+def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=None,
+             techniques=None, captures=CAPTURES) -> list[dict]:
+    """Recipes of a mixed set: every technique, capture and template in turn, severities spread.
+
+    >>> [r["forge"] for r in plan_set(4, seed=1, genuine_share=0.5)].count(None)
+    2
+    """
+    if count < 1:
+        raise ValueError("count: must be at least 1")
+    if not 0.0 <= genuine_share <= 1.0:
+        raise ValueError("genuine_share: must be from 0 to 1")
+    rng = np.random.default_rng(seed)
+    tpls = sorted(templates or DESIGNS)
+    techs = list(techniques or TECHNIQUES)
+    n_genuine = int(round(count * genuine_share))
+    kinds = [None] * n_genuine + [techs[i % len(techs)] for i in range(count - n_genuine)]
+    recipes = []
+    for i, forge in enumerate(kinds):
+        r = {
+            "template": tpls[(i // max(len(techs), 1) + i) % len(tpls)],
+            "seed": int(rng.integers(0, 2**31)),
+            "capture": captures[(i + i // len(captures)) % len(captures)],
+            "forge": forge,
+            "severity": None if forge is None else round(float(rng.uniform(0.05, 1.0)), 2),
+        }
+        r["name"] = f"s{seed}-{i:05d}-{recipe_name({**r, 'name': None})}"
+        recipes.append(r)
+    order = rng.permutation(len(recipes))
+    return [recipes[j] for j in order]
+
+
+def _render_one(args: tuple[dict, str]) -> str:
+    from .render import render_specimen, write_specimen
+
+    recipe, out = args
+    rendered = render_specimen(recipe["template"], seed=recipe["seed"], capture=recipe["capture"],
+                               forge=recipe.get("forge"), severity=recipe.get("severity"))
+    return str(write_specimen(rendered, out, recipe_name(recipe)))
+
+
+def render_recipes(recipes: list[dict], out: str | Path, *, progress: bool = True,
+                   workers: int | None = None, skip_existing: bool = False) -> list[Path]:
+    """Render ``recipes`` into ``out`` (in parallel processes, with a progress bar)."""
+    from tqdm import tqdm
+
+    out = ensure_dir(out)
+    todo = [r for r in recipes if not (skip_existing and (out / f"{recipe_name(r)}.json").is_file())]
+    workers = workers or min(len(todo), os.cpu_count() or 1, 4) or 1
+    jobs = [(r, str(out)) for r in todo]
+    bar = tqdm(total=len(jobs), desc="rendering specimens", unit="doc", disable=not progress or not jobs)
+    results = []
+    if workers == 1:
+        for job in jobs:
+            results.append(_render_one(job))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path in pool.map(_render_one, jobs):
+                results.append(path)
+                bar.update()
+    bar.close()
+    return [out / f"{recipe_name(r)}.json" for r in recipes]
+
+
+# --------------------------------------------------------------------------
+# the shipped library
+
+def load_library_recipes(path: Path | None = None) -> list[dict]:
+    path = path or library_recipes_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(path, "library recipes not found") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidFieldError(path, "JSON", exc.msg, line=exc.lineno) from None
+    recipes = data.get("specimens") if isinstance(data, dict) else None
+    if not isinstance(recipes, list):
+        raise InvalidFieldError(path, "specimens", "expected a list of recipes")
+    for i, r in enumerate(recipes):
+        where = f"specimens[{i}]"
+        if not isinstance(r, dict):
+            raise InvalidFieldError(path, where, "expected an object")
+        if r.get("template") not in DESIGNS:
+            raise InvalidFieldError(path, where + ".template", f"{r.get('template')!r} is not a synthetic template")
+        if r.get("capture") not in CAPTURE_KINDS:
+            raise InvalidFieldError(path, where + ".capture", f"{r.get('capture')!r} is not flat, scan or phone")
+        if r.get("forge") is not None and r["forge"] not in TECHNIQUES:
+            raise InvalidFieldError(path, where + ".forge", f"{r['forge']!r} is not a technique")
+        if not isinstance(r.get("seed"), int):
+            raise InvalidFieldError(path, where + ".seed", "expected an integer")
+    return recipes
+
+
+def plan_library() -> list[dict]:
+    """The shipped library's recipes: every technique three times, 15 genuine documents."""
+    recipes = []
+    tpls = sorted(DESIGNS)
+    variants = (("flat", 0.25), ("scan", 0.85), ("phone", 0.55))
+    for t_index, tech in enumerate(TECHNIQUES):
+        for v_index, (capture, severity) in enumerate(variants):
+            recipes.append({"template": tpls[(t_index + v_index) % len(tpls)], "seed": 1000 + 10 * t_index + v_index,
+                            "capture": capture, "forge": tech, "severity": severity})
+    for g in range(15):
+        recipes.append({"template": tpls[g % len(tpls)], "seed": 100 + g, "capture": CAPTURES[g % 3],
+                        "forge": None, "severity": None})
+    for r in recipes:
+        r["name"] = recipe_name(r)
+    return recipes
+
+
+def _code_hash() -> str:
+    """Hash of everything that decides a rendered pixel: synth code, fonts, template images."""
+    h = hashlib.sha256()
+    files = sorted((PACKAGE_DIR / "synth").glob("*.py")) + sorted(FONTS_DIR.glob("*.[ot]tf"))
+    files += sorted((specimens_dir() / "templates").glob("*/*"))
+    files += [PACKAGE_DIR / "mrz" / "text.py"]
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def library_key() -> str:
+    recipes = json.dumps(load_library_recipes(), sort_keys=True).encode()
+    return hashlib.sha256(recipes + _code_hash().encode()).hexdigest()[:16]
+
+
+def library_folder(*, progress: bool = True) -> Path:
+    """The rendered shipped library (rendering whatever is missing first)."""
+    folder = cache_dir() / "library" / library_key()
+    recipes = load_library_recipes()
+    render_recipes(recipes, folder, progress=progress, skip_existing=True)
+    return folder
+
+
+def library_specimens(*, progress: bool = False) -> list[Specimen]:
+    """The shipped library as :class:`Specimen` objects (rendered on first use)."""
+    folder = library_folder(progress=progress)
+    return [load_specimen(folder / f"{recipe_name(r)}.json") for r in load_library_recipes()]
+
+
+def folder_specimens(folder: str | Path) -> list[Specimen]:
+    """Every specimen sidecar in ``folder``, sorted by name."""
+    return [load_specimen(p) for p in sorted(Path(folder).glob("*.json"))]
+
+
+def write_catalogue(path: str | Path, *, specimens: list[Specimen] | None = None) -> Path:
+    """Write the Markdown catalogue of the shipped library."""
+    specimens = specimens if specimens is not None else library_specimens()
+    genuine = sum(s.authentic for s in specimens)
+    lines = [
+        "# The shipped specimen library",
+        "",
+        "Generated by `docexam synth library --catalogue specimens/README.md`; do not edit by hand.",
+        "",
+        "Every document is of a fictional state (Utopia, `UTO`, and Meridia, `MRD`); every holder and",
+        "portrait is synthetic. The images are rendered on demand from the recipes in",
+        "[`library/library.json`](library/library.json) (same recipe, same bytes) into the cache folder",
+        "that `docexam synth library` prints.",
+        "",
+        f"**{len(specimens)} specimens**: {genuine} genuine, {len(specimens) - genuine} forged.",
+        "",
+        "![Contact sheet of the library](gallery.jpg)",
+        "",
+        "## Templates",
+        "",
+        "| id | document | master resolution | lights |",
+        "|---|---|---|---|",
+    ]
+    from ..specimens.registry import find_template
+
+    for tid in sorted(DESIGNS):
+        t = find_template(tid)
+        lines.append(f"| `{t.id}` | {t.name} | {t.dpi} dpi, {t.width}×{t.height} px | {', '.join(t.lights)} |")
+    lines += ["", "## Techniques", "", "| technique | family | specimens |", "|---|---|---|"]
+    for name, tech in TECHNIQUES.items():
+        n = sum(name in s.techniques for s in specimens)
+        lines.append(f"| `{name}` | {tech.family} | {n} |")
+    lines += ["", "## Specimens", "",
+              "| name | template | capture | verdict | technique | severity | zone | what to look for |",
+              "|---|---|---|---|---|---|---|---|"]
+    for s in specimens:
+        if s.authentic:
+            lines.append(f"| `{s.name}` | {s.template} | {s.capture_kind} | genuine | | | | "
+                         f"{s.holder.given_names} {s.holder.surname} |")
+        for a in s.anomalies:
+            sev = "" if a.severity is None else f"{a.severity:.2f}"
+            lines.append(f"| `{s.name}` | {s.template} | {s.capture_kind} | forged | `{a.technique}` | {sev} | "
+                         f"{a.zone} | {a.note} |")
+    return write_text(path, "\n".join(lines) + "\n")

@@ -1,0 +1,166 @@
+"""Personalization: print a holder's data, portrait, ghost portrait and MRZ on a blank document.
+
+Everything is printed as ink layers over the blank reference, so the same
+code renders a genuine document and, through :class:`Overrides`, the forger's
+version of it (another font for one field, a substituted photo, a different
+ghost image, MRZ lines that disagree with the fields).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..mrz.text import compose
+from .designs import Design, FieldSpec
+from .inks import CARBON_BLACK, DYE_BLACK, LASER_ENGRAVING, Ink, Layer
+from .text import FIELD_FONT, MRZ_FONT, MRZ_PITCH_MM, fit_font_px, font, mrz_coverage, text_coverage
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+@dataclass(frozen=True)
+class FieldStyle:
+    """How a field value is printed; a forger's differs from the genuine one."""
+
+    font_name: str = FIELD_FONT
+    scale: float = 1.0  # font size relative to the design's
+    baseline_shift: int = 0  # pixels, + is down
+    tracking: float = 0.0  # extra pixels between characters
+    x_shift: int = 0
+    ink: Ink | None = None  # None: the document's personalization ink
+
+
+@dataclass
+class Overrides:
+    """What a forger changes in the personalization (empty for a genuine document)."""
+
+    field_styles: dict = field(default_factory=dict)  # zone -> FieldStyle
+    mrz_lines: list | None = None  # printed MRZ, when it differs from the data's
+    ghost_portrait: np.ndarray | None = None  # the ghost drawn from another portrait
+    omit_ghost: bool = False
+    residue: dict = field(default_factory=dict)  # zone -> (old value, strength) left by an erasure
+
+
+def display_value(design: Design, spec: FieldSpec, holder: dict) -> str:
+    """The text printed in a field, e.g. ``'12 AUG 1974'`` for a date."""
+    if spec.style == "type":
+        return design.document_code
+    if spec.style == "code":
+        return holder.get(spec.holder_field) or design.state_code
+    value = str(holder.get(spec.holder_field, ""))
+    if spec.style == "date":
+        d = _dt.date.fromisoformat(value)
+        return f"{d.day:02d} {_MONTHS[d.month - 1]} {d.year}"
+    if spec.style == "nationality":
+        return design.demonym if value == design.state_code else value
+    return value.upper()
+
+
+def mrz_lines_for(design: Design, holder: dict) -> list[str]:
+    """The MRZ a correct issuer prints for ``holder`` (check digits per ICAO 9303)."""
+    code = "P<" if design.document_code == "P" else "ID"
+    return compose(
+        design.format, document_code=code, issuing_state=design.state_code,
+        surname=holder["surname"], given_names=holder["given_names"],
+        document_number=holder["document_number"], nationality=holder["nationality"],
+        date_of_birth=holder["date_of_birth"], sex=holder["sex"], date_of_expiry=holder["date_of_expiry"],
+        optional=holder.get("personal_number", ""),
+    )
+
+
+def personalization_ink(design: Design) -> Ink:
+    # passports: dye-based inkjet personalization (vanishes in IR);
+    # polycarbonate cards: laser engraving (carbonised, dark in IR)
+    return LASER_ENGRAVING if design.portrait_ink == "laser" else DYE_BLACK
+
+
+def field_geometry(design: Design) -> tuple[int, int]:
+    """(font_px, baseline offset from the box bottom) of field values."""
+    if design.format == "TD3":
+        return design.px(2.7), design.px(0.7)
+    return design.px(2.3), design.px(0.6)
+
+
+def field_layer(design: Design, spec: FieldSpec, text: str, *, style: FieldStyle | None = None,
+                strength: float = 1.0) -> Layer:
+    """The ink layer of one field value."""
+    style = style or FieldStyle()
+    x0, y0, x1, y1 = design.box_px(spec.box_mm)
+    base_px, base_off = field_geometry(design)
+    size = max(8, int(round(base_px * style.scale)))
+    size = fit_font_px(text, font_name=style.font_name, font_px=size, max_width=x1 - x0 - 8,
+                       tracking=style.tracking)
+    cov = text_coverage(text, size=(x1 - x0, y1 - y0), font_name=style.font_name, font_px=size,
+                        baseline=(y1 - y0) - base_off + style.baseline_shift, x=2 + style.x_shift,
+                        tracking=style.tracking)
+    return Layer(style.ink or personalization_ink(design), cov * strength, (x0, y0, x1, y1))
+
+
+def mrz_layout(design: Design) -> dict:
+    """Origin, pitches and font size of the MRZ print (shared with masks of altered characters)."""
+    x0, y0, x1, y1 = design.zone_px("mrz")
+    rows = 2 if design.format == "TD3" else 3
+    cols = 44 if design.format == "TD3" else 30
+    pitch = MRZ_PITCH_MM * design.dpi / 25.4
+    line_pitch = design.px(4.5)
+    font_px = int(round(pitch * 1.33))  # OCR-B cap height ~2.4 mm at 10 cpi
+    width = cols * pitch
+    ox = int(round(x0 + ((x1 - x0) - width) / 2))
+    cap = font(MRZ_FONT, font_px).getbbox("A", anchor="ls")[1]
+    block = -cap + (rows - 1) * line_pitch
+    oy = int(round(y0 + ((y1 - y0) - block) / 2 - cap))
+    return {"origin": (ox, oy), "pitch_px": pitch, "line_pitch_px": line_pitch, "font_px": font_px}
+
+
+def mrz_layer(design: Design, lines: list[str]) -> Layer:
+    x0, y0, x1, y1 = design.zone_px("mrz")
+    lay = mrz_layout(design)
+    ox, oy = lay["origin"]
+    cov = mrz_coverage(lines, size=(x1 - x0, y1 - y0), origin=(ox - x0, oy - y0), pitch_px=lay["pitch_px"],
+                       line_pitch_px=lay["line_pitch_px"], font_px=lay["font_px"])
+    return Layer(CARBON_BLACK, cov, (x0, y0, x1, y1))
+
+
+def portrait_layers(design: Design, portrait: np.ndarray, box: tuple[int, int, int, int]) -> list[Layer]:
+    """A portrait printed into ``box``: colour in daylight, its darkness in UV and IR."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    img = cv2.resize(portrait, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    if design.portrait_ink == "laser":
+        img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2) * 0.92 + 0.04
+    darkness = 1.0 - img.mean(axis=2)
+    ones = np.ones(darkness.shape, np.float32)
+    ink = personalization_ink(design)
+    colour = Layer(Ink("portrait", (1, 1, 1), None, ir=0.0, uv_absorb=0.0), ones, box, colour_field=img)
+    dark = Layer(Ink("portrait-dark", None, None, ir=ink.ir, uv_absorb=0.45), darkness, box)
+    return [colour, dark]
+
+
+def ghost_layer(design: Design, portrait: np.ndarray) -> Layer:
+    from .portrait import ghost_image
+
+    x0, y0, x1, y1 = design.zone_px("ghost-portrait")
+    cov = ghost_image(portrait, size=(x1 - x0, y1 - y0))
+    ink = Ink("ghost", (0.42, 0.36, 0.32), None, ir=personalization_ink(design).ir * 0.6, uv_absorb=0.3)
+    return Layer(ink, np.asarray(cov, np.float32) * 0.75, (x0, y0, x1, y1))
+
+
+def personalization_layers(design: Design, holder: dict, portrait: np.ndarray,
+                           overrides: Overrides | None = None) -> list[Layer]:
+    """Every personalization layer of a document, forger's overrides applied."""
+    ov = overrides or Overrides()
+    layers = list(portrait_layers(design, portrait, design.zone_px("portrait")))
+    if not ov.omit_ghost:
+        layers.append(ghost_layer(design, ov.ghost_portrait if ov.ghost_portrait is not None else portrait))
+    for spec in design.fields:
+        if spec.zone in ov.residue:
+            old, strength = ov.residue[spec.zone]
+            layers.append(field_layer(design, spec, old, strength=strength))
+        text = display_value(design, spec, holder)
+        layers.append(field_layer(design, spec, text, style=ov.field_styles.get(spec.zone)))
+    layers.append(mrz_layer(design, ov.mrz_lines if ov.mrz_lines is not None else mrz_lines_for(design, holder)))
+    return layers

@@ -1,0 +1,201 @@
+"""Render a design's blank reference: substrate and security printing, no personalization.
+
+The result is a list of ink :class:`~docexam.synth.inks.Layer` objects over a
+substrate per light source, composed into visible, UV and IR images. The
+blank reference is what ``specimens/templates/<id>/`` ships; specimens are the
+blank reference with personalization (and, for forgeries, the forger's work)
+printed over it.
+
+Substrate variants model what a counterfeiter prints on:
+``"security"`` (the genuine substrate) and ``"office-paper"`` (no fibres,
+optical brighteners that glow under UV).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import security, substrate
+from .designs import Design
+from .inks import Ink, Layer, compose, crop_layer
+from .text import HEADER_FONT, LABEL_FONT, text_coverage
+
+SUBSTRATES = ("security", "office-paper")
+_BED_VISIBLE = (0.985, 0.985, 0.985)  # scanner lid around a card
+_BED_UV = (0.04, 0.035, 0.06)
+_BED_IR = (0.92, 0.92, 0.92)
+
+
+@dataclass
+class Reference:
+    """A rendered blank document: per-light substrate, ink layers and images."""
+
+    design: Design
+    substrate: str
+    bases: dict  # light -> float32 HxWx3 substrate alone
+    layers: list
+    images: dict  # light -> float32 HxWx3 composed
+
+    def side_mask(self) -> np.ndarray:
+        """Boolean HxW: True on the document itself (not on the scanner bed between card sides)."""
+        w, h = self.design.size_px
+        mask = np.zeros((h, w), bool)
+        for x, y, sw, sh in self.design.sides_mm:
+            x0, y0, x1, y1 = self.design.box_px((x, y, x + sw, y + sh))
+            mask[y0:y1, x0:x1] = True
+        return mask
+
+
+def _side_boxes(design: Design) -> list[tuple[int, int, int, int]]:
+    return [design.box_px((x, y, x + w, y + h)) for x, y, w, h in design.sides_mm]
+
+
+def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
+    """Substrate images per light, and fibre layers (which belong to the substrate)."""
+    w, h = design.size_px
+    vis = np.empty((h, w, 3), np.float32)
+    vis[:] = _BED_VISIBLE
+    uv = np.empty((h, w, 3), np.float32)
+    uv[:] = _BED_UV
+    ir = np.empty((h, w, 3), np.float32)
+    ir[:] = _BED_IR
+    fibre_layers: list[Layer] = []
+    tint = design.palette.paper
+    for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
+        shape = (y1 - y0, x1 - x0)
+        side_seed = seed + 101 * i
+        if kind == "office-paper":
+            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=(0.975, 0.975, 0.972), grain=0.018,
+                                                seed=side_seed + 7, dpi=design.dpi)
+            uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=True, seed=side_seed + 8)
+        elif design.substrate == "polycarbonate":
+            vis[y0:y1, x0:x1] = substrate.polycarbonate(shape, tint=tint, seed=side_seed)
+            uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 1)
+        else:
+            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=tint, grain=0.022, seed=side_seed, dpi=design.dpi)
+            uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 1)
+            for j, fl in enumerate(substrate.fibres(shape, density_per_cm2=1.2, dpi=design.dpi,
+                                                    seed=side_seed + 2)):
+                ink = Ink(f"fibre-{j}", fl.visible_rgb, fl.uv_rgb, ir=0.0, uv_absorb=0.0)
+                full = np.zeros((h, w), np.float32)
+                full[y0:y1, x0:x1] = fl.coverage
+                layer = crop_layer(ink, full)
+                if layer is not None:
+                    fibre_layers.append(layer)
+        # IR: every substrate reflects near-infrared strongly; a little grain shows
+        ir_grain = substrate.paper(shape, tint=(0.9, 0.9, 0.9), grain=0.006, seed=side_seed + 3, dpi=design.dpi)
+        ir[y0:y1, x0:x1] = ir_grain.mean(axis=2, keepdims=True)
+    return {"visible": vis, "uv": uv, "ir": ir}, fibre_layers
+
+
+def _design_layers(design: Design) -> list[Layer]:
+    """The pre-printed security design, in printing order."""
+    w, h = design.size_px
+    shape = (h, w)
+    pal = design.palette
+    layers: list[Layer] = []
+
+    def add(ink: Ink, coverage: np.ndarray, colour_field=None) -> None:
+        layer = crop_layer(ink, coverage, colour_field=colour_field)
+        if layer is not None:
+            layers.append(layer)
+
+    # underprint: fine warped line background over each side (vanishes in IR)
+    underprint = np.zeros(shape, np.float32)
+    for i, box in enumerate(_side_boxes(design)):
+        underprint = np.maximum(underprint, security.line_field(
+            shape, box=box, spacing=design.px(0.55), line_width=1.6, angle=28.0 + 50 * i,
+            warp=design.px(1.6), seed=11 + i))
+    add(Ink("underprint", pal.underprint, None, ir=0.0, uv_absorb=0.15), underprint)
+
+    # guilloche wave bands in split-duct rainbow colours (vanish in IR)
+    for name, (kind, box_mm) in design.zones_mm.items():
+        if kind != "security-print" or name in design.rosettes:
+            continue
+        box = design.box_px(box_mm)
+        band = security.wave_band(shape, box=box, n_lines=14, amplitude=(box[3] - box[1]) * 0.22,
+                                  wavelength=design.px(9.0), line_width=2.4, modulation=0.35)
+        field = security.split_duct(shape, box=box, colors=pal.rainbow, axis="x")
+        add(Ink(f"rainbow-{name}", (0.5, 0.5, 0.5), None, ir=0.0, uv_absorb=0.3), band, field)
+
+    # rosettes: fine continuous line work in an IR-absorbing ink (stays dark in IR)
+    for name, ((cx, cy), r_mm) in design.rosettes.items():
+        big = design.format == "TD3"
+        ros = security.rosette(shape, center=(design.px(cx), design.px(cy)), r_inner=design.px(r_mm * 0.32),
+                               r_outer=design.px(r_mm), lobes=17 if big else 13, n_curves=4 if big else 3,
+                               line_width=2.4)
+        add(Ink(f"rosette-{name}", pal.rosette, None, ir=0.55, uv_absorb=0.3), ros * 0.8)
+
+    # emblem (visible) and the UV emblem in an ink invisible in daylight
+    for name, (kind, box_mm) in design.zones_mm.items():
+        if kind != "emblem":
+            continue
+        x0, y0, x1, y1 = design.box_px(box_mm)
+        centre, radius = ((x0 + x1) // 2, (y0 + y1) // 2), min(x1 - x0, y1 - y0) // 2 - 2
+        em = security.emblem(shape, center=centre, radius=radius, points=12 if name == "emblem" else 16,
+                             seed=5 if name == "emblem" else 9)
+        if name == "uv-emblem":
+            add(Ink("uv-emblem", None, (0.98, 0.86, 0.30), ir=0.0, uv_absorb=0.0), em)
+        else:
+            add(Ink("emblem", pal.emblem, None, ir=0.3, uv_absorb=0.4), em)
+
+    # microprint lines (IR-absorbing: a quick IR check shows them dark)
+    for name, (kind, box_mm) in design.zones_mm.items():
+        if kind == "microprint":
+            box = design.box_px(box_mm)
+            mp = security.microprint(shape, box=box, text=design.microprint_text,
+                                     cap_height_px=max(6, int((box[3] - box[1]) * 0.55)))
+            add(Ink("microprint", pal.microprint, None, ir=0.8, uv_absorb=0.4), mp)
+
+    # header: state name and document title on each side; field captions
+    header = np.zeros(shape, np.float32)
+    labels = np.zeros(shape, np.float32)
+    for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
+        fs = design.px(3.4 if design.format == "TD3" else 2.6)
+        title = f"{design.state_name}    {design.title}" if i == 0 else f"{design.state_name}  ·  {design.title}"
+        band_h = design.px(7.5 if design.format == "TD3" else 5.5)
+        header[y0:y0 + band_h, x0:x1] = np.maximum(
+            header[y0:y0 + band_h, x0:x1],
+            text_coverage(title, size=(x1 - x0, band_h), font_name=HEADER_FONT, font_px=fs,
+                          baseline=band_h - design.px(1.6), x=design.px(5)))
+    label_px = design.px(1.25 if design.format == "TD3" else 1.05)
+    for f in design.fields:
+        x0, y0, x1, y1 = design.box_px(f.box_mm)
+        top = y0 - label_px - design.px(0.55)
+        labels[top:y0, x0:x1] = np.maximum(labels[top:y0, x0:x1], text_coverage(
+            f.label, size=(x1 - x0, y0 - top), font_name=LABEL_FONT, font_px=label_px,
+            baseline=label_px))
+    add(Ink("header", pal.header, None, ir=0.7, uv_absorb=0.5), header)
+    add(Ink("labels", pal.label, None, ir=0.0, uv_absorb=0.4), labels)
+
+    # security overprint crossing the portrait border: printed over the photo
+    # on a genuine document, so a substituted photo interrupts it
+    x0, y0, x1, y1 = design.zone_px("portrait")
+    seal = security.rosette(shape, center=(x1, y1 - (y1 - y0) // 5), r_inner=design.px(3.0),
+                            r_outer=design.px(8.5 if design.format == "TD3" else 6.0), lobes=9,
+                            n_curves=2, line_width=2.0, kind="hypotrochoid")
+    add(Ink("overprint", pal.overprint, (0.55, 0.95, 0.55), ir=0.0, uv_absorb=0.0), seal * 0.85)
+    return layers
+
+
+@lru_cache(maxsize=4)
+def _render_cached(template_id: str, kind: str) -> Reference:
+    from .designs import design as get_design
+
+    d = get_design(template_id)
+    bases, fibre_layers = _bases(d, kind, seed=1000 + sum(map(ord, template_id)))
+    layers = fibre_layers + _design_layers(d)
+    images = {light: compose(bases[light], layers, light) for light in ("visible", "uv", "ir")}
+    for img in images.values():
+        img.flags.writeable = False
+    return Reference(d, kind, bases, layers, images)
+
+
+def render_reference(template_id: str, *, substrate_kind: str = "security") -> Reference:
+    """The blank reference of a shipped design (cached per process; do not modify its arrays)."""
+    if substrate_kind not in SUBSTRATES:
+        raise ValueError(f"substrate_kind: {substrate_kind!r} is not one of {', '.join(SUBSTRATES)}")
+    return _render_cached(template_id, substrate_kind)

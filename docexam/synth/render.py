@@ -1,0 +1,172 @@
+"""Render one specimen: a holder, a genuine document, optionally forged, then captured.
+
+:func:`render_specimen` is pure (same arguments, same pixels); :func:`write_specimen`
+writes ``NAME.png``, ``NAME.uv.png``, ``NAME.ir.png``, ``NAME.mask.png`` and the
+``NAME.json`` sidecar of ``CONTRACTS.md`` atomically, sidecar last, so a reader
+never finds a sidecar without its images.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import ensure_dir, write_json, write_png
+from ..errors import UnknownNameError
+from ..specimens.model import CAPTURE_KINDS, check_specimen_name
+from ..specimens.techniques import TECHNIQUES
+from .designs import DESIGNS, design as get_design
+from .forge import FORGERS, Draft
+from .inks import apply_layer, to_float, to_uint8
+from .personalize import mrz_lines_for, personalization_layers
+
+LIGHTS = ("visible", "uv", "ir")
+SEVERITY_WORDS = {"subtle": 0.2, "moderate": 0.5, "blatant": 0.9}
+
+
+@dataclass
+class RenderedSpecimen:
+    """Images (uint8 RGB per light, capture geometry), mask (template geometry) and sidecar."""
+
+    images: dict
+    mask: np.ndarray | None
+    sidecar: dict
+
+
+def parse_severity(value) -> float:
+    """``'subtle'``, ``'moderate'``, ``'blatant'`` or a number in [0, 1]."""
+    if isinstance(value, str) and value in SEVERITY_WORDS:
+        return SEVERITY_WORDS[value]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"severity: {value!r} is not subtle, moderate, blatant or a number from 0 to 1") from None
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"severity: {value!r} is not between 0 and 1")
+    return number
+
+
+def _rng(seed: int, *parts: str) -> np.random.Generator:
+    return np.random.default_rng([seed] + [zlib.crc32(p.encode()) for p in parts])
+
+
+@lru_cache(maxsize=4)
+def _shipped_reference(template_id: str) -> dict:
+    """The committed reference images, decoded once (specimens are printed on exactly these)."""
+    from ..imaging import load_rgb
+    from ..specimens.registry import find_template
+
+    tpl = find_template(template_id)
+    out = {}
+    for light in LIGHTS:
+        arr = to_float(load_rgb(tpl.image_path(light)))
+        arr.flags.writeable = False
+        out[light] = arr
+    return out
+
+
+def blank_images(template_id: str, substrate_kind: str) -> dict:
+    if substrate_kind == "security":
+        return {k: v.copy() for k, v in _shipped_reference(template_id).items()}
+    from .reference import render_reference
+
+    return {k: v.copy() for k, v in render_reference(template_id, substrate_kind=substrate_kind).images.items()}
+
+
+def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge: str | None = None,
+                    severity: float | str | None = None) -> RenderedSpecimen:
+    """Render a specimen of a shipped synthetic template.
+
+    Parameters
+    ----------
+    template_id : str
+        A synthetic template (``uto-td3``, ``mrd-td1``).
+    seed : int, keyword-only
+        Chooses the holder, portrait, the forger's choices and the capture.
+    capture : {"flat", "scan", "phone"}, keyword-only
+    forge : str, optional
+        A technique name (``docexam techniques``); None renders a genuine document.
+    severity : float or {"subtle", "moderate", "blatant"}, optional
+        How careful the forger was (0 subtle .. 1 blatant); by default drawn from the seed.
+    """
+    if template_id not in DESIGNS:
+        raise UnknownNameError("synthetic template", template_id, tuple(DESIGNS))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed: {seed!r} must be an integer from 0 to 4294967295")
+    seed = int(seed)
+    if capture not in CAPTURE_KINDS:
+        raise ValueError(f"capture: {capture!r} is not one of {', '.join(CAPTURE_KINDS)}")
+    if forge is not None and forge not in TECHNIQUES:
+        raise UnknownNameError("technique", forge, tuple(TECHNIQUES))
+    from .people import make_holder
+    from .portrait import render_portrait
+
+    d = get_design(template_id)
+    rng = _rng(seed, template_id, forge or "genuine")
+    sev = parse_severity(severity) if severity is not None else round(float(rng.uniform(0.1, 1.0)), 2)
+    holder = make_holder(seed, nationality=d.state_code, issuing_state=d.state_code)
+    holder["authority"] = d.authority
+    if d.places and "place_of_birth" in holder:
+        holder["place_of_birth"] = d.places[seed % len(d.places)]
+    x0, y0, x1, y1 = d.zone_px("portrait")
+    portrait = render_portrait(seed, size=(x1 - x0, y1 - y0), sex=holder.get("sex"))
+
+    forger = FORGERS[forge]() if forge else None
+    draft = Draft(d, blank_images(template_id, forger.substrate_kind if forger else "security"),
+                  holder, portrait, rng, sev if forger else 0.0, seed)
+    if forger:
+        forger.prepare(draft)
+        forger.before_personalization(draft)
+    for layer in personalization_layers(d, draft.holder, portrait, draft.overrides):
+        for light in LIGHTS:
+            apply_layer(draft.images[light], layer, light)
+    if forger:
+        forger.after_personalization(draft)
+    images = {light: to_uint8(draft.images[light]) for light in LIGHTS}
+
+    capture_info: dict = {"kind": "flat"}
+    if capture != "flat":
+        from .capture import simulate_capture
+
+        cap = simulate_capture(images, kind=capture, seed=seed, dpi=d.dpi)
+        images = cap.images
+        capture_info = {"kind": capture, **cap.params,
+                        "homography": np.asarray(cap.homography, float).round(8).tolist()}
+    printed_mrz = draft.overrides.mrz_lines or mrz_lines_for(d, draft.holder)
+    holder_out = {k: draft.holder[k] for k in ("surname", "given_names", "document_number", "nationality",
+                                                "date_of_birth", "sex", "date_of_expiry")}
+    holder_out.update({k: v for k, v in draft.holder.items() if k not in holder_out})
+    sidecar = {
+        "template": template_id,
+        "authentic": forger is None,
+        "capture": capture_info,
+        "holder": holder_out,
+        "mrz": list(printed_mrz),
+        "anomalies": draft.anomalies,
+        "recipe": {"template": template_id, "seed": seed, "capture": capture, "forge": forge,
+                   "severity": sev if forger else None},
+    }
+    return RenderedSpecimen(images, draft.mask if forger else None, sidecar)
+
+
+def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -> Path:
+    """Write a rendered specimen's files into ``out_dir``; returns the sidecar path."""
+    check_specimen_name(name)
+    out = ensure_dir(out_dir)
+    write_png(out / f"{name}.png", rendered.images["visible"])
+    for light in ("uv", "ir"):
+        if light in rendered.images:
+            write_png(out / f"{name}.{light}.png", rendered.images[light])
+    sidecar = dict(rendered.sidecar)
+    if rendered.mask is not None:
+        write_png(out / f"{name}.mask.png", rendered.mask)
+        sidecar["mask"] = f"{name}.mask.png"
+    return write_json(out / f"{name}.json", sidecar)
+
+
+def default_name(template_id: str, seed: int, forge: str | None, capture: str) -> str:
+    return f"{template_id}-{forge or 'genuine'}-{capture}-{seed}"
