@@ -1,0 +1,381 @@
+"""Carry a workshop's records from a provincial laptop to headquarters.
+
+:func:`export_workshop` writes one JSON file: the workshop, its enrolled
+trainees (without PIN hashes: the file travels on USB sticks and a 4-digit
+PIN falls to any hash in minutes), their enrolments, every attempt made in
+the workshop, and the survey answers. :func:`import_workshop` merges such a
+file into another record in one transaction: all of it or nothing.
+
+Duplicates are recognised, not stored twice: a workshop by its uid, a
+trainee by uid or by the same name, department and province, an attempt or
+survey answer by its uuid (a survey also by trainee and workshop). An
+attempt whose uuid is stored with a different answer means one of the two
+records is corrupt, and the import is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid as uuidlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..atomic import write_json
+from ..errors import InputFileError
+from . import schema as s
+from .record import TrainingRecord, Workshop, _identity_key, normalise_code
+
+FORMAT = "docexam-workshop-records"
+VERSION = 1
+
+_KINDS = ("trainees", "enrolments", "attempts", "surveys")
+
+
+@dataclass
+class ImportResult:
+    """What an import added and what it recognised as already stored."""
+
+    workshop: Workshop
+    added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("workshops", *_KINDS), 0))
+    duplicates: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("workshops", *_KINDS), 0))
+
+    def summary(self) -> str:
+        """One line for the trainer."""
+        added = ", ".join(f"{n} {k}" for k, n in self.added.items())
+        dup = ", ".join(f"{n} {k}" for k, n in self.duplicates.items())
+        return f"workshop {self.workshop.code}: added {added}; duplicates skipped: {dup}"
+
+
+def _iso(value: dt.datetime | dt.date) -> str:
+    return value.isoformat()
+
+
+# -------------------------------------------------------------------- export
+
+def export_data(record: TrainingRecord, ref: int | str) -> dict:
+    """The export of workshop ``ref`` (id or code) as JSON data."""
+    with record.engine.connect() as conn:
+        ws = TrainingRecord._workshop_row(conn, ref)
+        t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
+        people = conn.execute(sa.select(t, e.c.joined_at).join(e, e.c.trainee_id == t.c.id)
+                              .where(e.c.workshop_id == ws.id).order_by(t.c.uid)).all()
+        # attempts and surveys need an enrolment, so every author is in `people`
+        uid_of = {p.id: p.uid for p in people}
+        attempts = conn.execute(sa.select(a).where(a.c.workshop_id == ws.id).order_by(a.c.answered_at, a.c.uuid))
+        surveys = conn.execute(sa.select(sv).where(sv.c.workshop_id == ws.id).order_by(sv.c.uuid))
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": _iso(dt.datetime.now(dt.timezone.utc)),
+            "workshop": {"uid": ws.uid, "code": ws.code, "title": ws.title, "place": ws.place,
+                         "province": ws.province, "start_date": _iso(ws.start_date),
+                         "end_date": _iso(ws.end_date), "trainers": list(ws.trainers),
+                         "created_at": _iso(ws.created_at)},
+            "trainees": [{"uid": p.uid, "name": p.name, "department": p.department, "province": p.province,
+                          "rank": p.rank, "created_at": _iso(p.created_at)} for p in people],
+            "enrolments": [{"trainee": p.uid, "joined_at": _iso(p.joined_at)} for p in people],
+            "attempts": [{"uuid": r.uuid, "trainee": uid_of[r.trainee_id], "lesson_id": r.lesson_id,
+                          "item_id": r.item_id, "item_type": r.item_type, "topic": r.topic, "form": r.form,
+                          "answer": r.answer, "score": float(r.score), "correct": bool(r.correct),
+                          "specimen_genuine": None if r.specimen_genuine is None else bool(r.specimen_genuine),
+                          "answered_at": _iso(r.answered_at)} for r in attempts],
+            "surveys": [{"uuid": r.uuid, "trainee": uid_of[r.trainee_id], "relevance": int(r.relevance),
+                         "overall": int(r.overall), "comments": r.comments,
+                         "submitted_at": _iso(r.submitted_at)} for r in surveys],
+        }
+
+
+def export_workshop(record: TrainingRecord, ref: int | str, path: str | os.PathLike) -> Path:
+    """Write workshop ``ref``'s records to the JSON file ``path`` (atomically)."""
+    return write_json(path, export_data(record, ref))
+
+
+# -------------------------------------------------------------- file checks
+
+class _Bad(Exception):
+    """A problem in the file, with where it is (``attempts[3].score``)."""
+
+
+def _get(obj: dict, key: str, where: str, check: Callable[[Any], Any], *, optional: bool = False):
+    if key not in obj:
+        if optional:
+            return None
+        raise _Bad(f"{where}.{key}: missing")
+    value = obj[key]
+    if value is None and optional:
+        return None
+    try:
+        return check(value)
+    except (TypeError, ValueError) as exc:
+        raise _Bad(f"{where}.{key}: {exc}") from None
+
+
+def _str(value):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be non-empty text")
+    return value
+
+
+def _opt_str(value):
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    return value
+
+
+def _uid(value):
+    return str(uuidlib.UUID(_str(value)))
+
+
+def _time(value):
+    out = dt.datetime.fromisoformat(_str(value))
+    if out.tzinfo is None:
+        raise ValueError("must include a time zone")
+    return out.astimezone(dt.timezone.utc)
+
+
+def _date(value):
+    return dt.date.fromisoformat(_str(value))
+
+
+def _bool(value):
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _score(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError("must be a number from 0 to 1")
+    return float(value)
+
+
+def _rating(value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValueError("must be a whole number from 1 to 5")
+    return value
+
+
+def _form(value):
+    if value not in s.FORMS:
+        raise ValueError(f"must be one of {', '.join(s.FORMS)}")
+    return value
+
+
+def _trainers(value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of names")
+    return value
+
+
+def _rows(data: dict, key: str) -> list[tuple[str, dict]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise _Bad(f"{key}: missing or not a list")
+    for i, row in enumerate(value):
+        if not isinstance(row, dict):
+            raise _Bad(f"{key}[{i}]: not an object")
+    return [(f"{key}[{i}]", row) for i, row in enumerate(value)]
+
+
+def _parse(path: Path) -> dict:
+    """The file's content, checked and converted; raises InputFileError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputFileError(path, "not UTF-8 text; is this a docexam workshop export?") from None
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputFileError(path, "not a docexam workshop export (no \"format\": \"" + FORMAT + "\")")
+    if data.get("version") != VERSION:
+        raise InputFileError(path, f"export version {data.get('version')!r} is not supported "
+                                   f"(this docexam reads version {VERSION})")
+    try:
+        return _convert(data)
+    except _Bad as exc:
+        raise InputFileError(path, str(exc)) from None
+
+
+def _convert(data: dict) -> dict:
+    w = data.get("workshop")
+    if not isinstance(w, dict):
+        raise _Bad("workshop: missing or not an object")
+    workshop = {
+        "uid": _get(w, "uid", "workshop", _uid), "code": normalise_code(_get(w, "code", "workshop", _str)),
+        "title": _get(w, "title", "workshop", _str), "place": _get(w, "place", "workshop", _str),
+        "province": _get(w, "province", "workshop", _str),
+        "start_date": _get(w, "start_date", "workshop", _date), "end_date": _get(w, "end_date", "workshop", _date),
+        "trainers": _get(w, "trainers", "workshop", _trainers),
+        "created_at": _get(w, "created_at", "workshop", _time)}
+    if workshop["end_date"] < workshop["start_date"]:
+        raise _Bad("workshop.end_date: before start_date")
+    trainees, known = [], set()
+    for where, r in _rows(data, "trainees"):
+        row = {"uid": _get(r, "uid", where, _uid), "name": _get(r, "name", where, _str),
+               "department": _get(r, "department", where, _str), "province": _get(r, "province", where, _str),
+               "rank": _get(r, "rank", where, _opt_str, optional=True) or "",
+               "created_at": _get(r, "created_at", where, _time)}
+        if row["uid"] in known:
+            raise _Bad(f"{where}.uid: listed twice")
+        known.add(row["uid"])
+        trainees.append(row)
+
+    def trainee_ref(r: dict, where: str) -> str:
+        uid = _get(r, "trainee", where, _uid)
+        if uid not in known:
+            raise _Bad(f"{where}.trainee: not in the file's trainees")
+        return uid
+
+    enrolments = [{"trainee": trainee_ref(r, where), "joined_at": _get(r, "joined_at", where, _time)}
+                  for where, r in _rows(data, "enrolments")]
+    attempts = []
+    for where, r in _rows(data, "attempts"):
+        attempts.append({
+            "uuid": _get(r, "uuid", where, _uid), "trainee": trainee_ref(r, where),
+            "lesson_id": _get(r, "lesson_id", where, _opt_str, optional=True) or None,
+            "item_id": _get(r, "item_id", where, _str), "item_type": _get(r, "item_type", where, _str),
+            "topic": _get(r, "topic", where, _str), "form": _get(r, "form", where, _form),
+            "answer": r.get("answer"), "score": _get(r, "score", where, _score),
+            "correct": _get(r, "correct", where, _bool),
+            "specimen_genuine": _get(r, "specimen_genuine", where, _bool, optional=True),
+            "answered_at": _get(r, "answered_at", where, _time), "where": where})
+    surveys = [{"uuid": _get(r, "uuid", where, _uid), "trainee": trainee_ref(r, where),
+                "relevance": _get(r, "relevance", where, _rating), "overall": _get(r, "overall", where, _rating),
+                "comments": _get(r, "comments", where, _opt_str, optional=True) or "",
+                "submitted_at": _get(r, "submitted_at", where, _time), "where": where}
+               for where, r in _rows(data, "surveys")]
+    return {"workshop": workshop, "trainees": trainees, "enrolments": enrolments, "attempts": attempts,
+            "surveys": surveys}
+
+
+# -------------------------------------------------------------------- import
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def import_workshop(record: TrainingRecord, path: str | os.PathLike) -> ImportResult:
+    """Merge the export file ``path`` into ``record``, all or nothing.
+
+    Returns
+    -------
+    ImportResult
+        Counts of added and duplicate workshops, trainees, enrolments,
+        attempts and surveys.
+
+    Raises
+    ------
+    InputFileError
+        The file is missing or malformed (the message names the field), or
+        it conflicts with what is stored (same workshop code for another
+        workshop, same attempt uuid with another answer). Nothing is stored.
+    """
+    path = Path(path)
+    data = _parse(path)
+    now = dt.datetime.now(dt.timezone.utc)
+    t, w, e, a, sv = s.trainees, s.workshops, s.enrolments, s.attempts, s.surveys
+    with record._write() as conn:
+        wd = data["workshop"]
+        row = conn.execute(sa.select(w).where(w.c.uid == wd["uid"])).one_or_none()
+        if row is None:
+            if conn.scalar(sa.select(w.c.id).where(w.c.code == wd["code"])) is not None:
+                raise InputFileError(path, f"workshop code {wd['code']!r} is already used here by another "
+                                           "workshop; nothing imported")
+            workshop = TrainingRecord._insert_workshop(conn, wd)
+            added = True
+        else:
+            workshop = TrainingRecord._workshop_row(conn, row.id)
+            added = False
+        result = ImportResult(workshop)
+        result.added["workshops"] += added
+        result.duplicates["workshops"] += not added
+
+        # trainees: the file's uid -> this database's id
+        local: dict[str, int] = {}
+        for td in data["trainees"]:
+            key = _identity_key(" ".join(td["name"].split()), " ".join(td["department"].split()),
+                                " ".join(td["province"].split()))
+            found = conn.scalar(sa.select(t.c.id).where(sa.or_(t.c.uid == td["uid"], t.c.identity_key == key))
+                                .order_by((t.c.uid == td["uid"]).desc()).limit(1))
+            if found is None:
+                found = TrainingRecord._insert_trainee(conn, dict(
+                    td, name=" ".join(td["name"].split()), department=" ".join(td["department"].split()),
+                    province=" ".join(td["province"].split()), identity_key=key, pin_hash=None)).id
+                result.added["trainees"] += 1
+            else:
+                result.duplicates["trainees"] += 1
+            local[td["uid"]] = found
+
+        enrolled = set(conn.scalars(sa.select(e.c.trainee_id).where(e.c.workshop_id == workshop.id)))
+        new_enrolments = []
+        for ed in data["enrolments"]:
+            tid = local[ed["trainee"]]
+            if tid in enrolled:
+                result.duplicates["enrolments"] += 1
+            else:
+                enrolled.add(tid)
+                new_enrolments.append({"workshop_id": workshop.id, "trainee_id": tid, "joined_at": ed["joined_at"]})
+        if new_enrolments:
+            conn.execute(e.insert(), new_enrolments)
+        result.added["enrolments"] = len(new_enrolments)
+
+        stored: dict[str, Any] = {}
+        uuids = [ad["uuid"] for ad in data["attempts"]]
+        for chunk in _chunks(uuids):
+            for r in conn.execute(sa.select(a).where(a.c.uuid.in_(chunk))):
+                stored[r.uuid] = r
+        new_attempts, seen = [], {}
+        for ad in data["attempts"]:
+            values = {k: v for k, v in ad.items() if k not in ("trainee", "where")}
+            values.update(trainee_id=local[ad["trainee"]], workshop_id=workshop.id)
+            prior = stored.get(ad["uuid"]) or seen.get(ad["uuid"])
+            if prior is not None:
+                if not _same_answer(prior, values):
+                    raise InputFileError(path, f"{ad['where']}: attempt {ad['uuid']} is already stored with a "
+                                               "different answer; nothing imported")
+                result.duplicates["attempts"] += 1
+                continue
+            if values["trainee_id"] not in enrolled:
+                raise InputFileError(path, f"{ad['where']}: trainee {ad['trainee']} is not enrolled in the "
+                                           "workshop; nothing imported")
+            values["recorded_at"] = now
+            seen[ad["uuid"]] = values
+            new_attempts.append(values)
+        for chunk in _chunks(new_attempts):
+            conn.execute(a.insert(), chunk)
+        result.added["attempts"] = len(new_attempts)
+
+        answered = {r.trainee_id: r.uuid for r in conn.execute(
+            sa.select(sv.c.trainee_id, sv.c.uuid).where(sv.c.workshop_id == workshop.id))}
+        for sd in data["surveys"]:
+            tid = local[sd["trainee"]]
+            if tid in answered or conn.scalar(sa.select(sv.c.id).where(sv.c.uuid == sd["uuid"])) is not None:
+                result.duplicates["surveys"] += 1
+                continue
+            if tid not in enrolled:
+                raise InputFileError(path, f"{sd['where']}: trainee {sd['trainee']} is not enrolled in the "
+                                           "workshop; nothing imported")
+            conn.execute(sv.insert().values(
+                uuid=sd["uuid"], trainee_id=tid, workshop_id=workshop.id, relevance=sd["relevance"],
+                overall=sd["overall"], comments=sd["comments"].strip(), submitted_at=sd["submitted_at"]))
+            answered[tid] = sd["uuid"]
+            result.added["surveys"] += 1
+    return result
+
+
+def _same_answer(prior, values: dict) -> bool:
+    get = (lambda k: prior[k]) if isinstance(prior, dict) else (lambda k: getattr(prior, k))
+    return all(get(k) == values[k] for k in ("trainee_id", "item_id", "form", "score", "correct", "answer"))
