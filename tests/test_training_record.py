@@ -338,6 +338,29 @@ def test_thirty_trainees_answer_concurrently(record):
           f"(+{n_trainees * 4} re-sent) in {elapsed:.2f} s")
 
 
+def test_same_answer_sent_from_many_threads_at_once_is_stored_once(record):
+    ws = _workshop(record)
+    me = record.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
+    record.join_workshop(me.id, ws.code)
+    key, results, errors, barrier = str(uuid.uuid4()), [], [], threading.Barrier(8)
+
+    def send():
+        barrier.wait()
+        try:
+            results.append(_attempt(record, me, ws, uuid=key))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(r.resubmitted for r in results) == [False] + [True] * 7
+    assert len({r.id for r in results}) == 1 and _count(record, schema.attempts) == 1
+
+
 _WORKER = r"""
 import sys, uuid
 from docexam.training import TrainingRecord

@@ -60,7 +60,7 @@ def _iso(value: dt.datetime | dt.date) -> str:
 
 def export_data(record: TrainingRecord, ref: int | str) -> dict:
     """The export of workshop ``ref`` (id or code) as JSON data."""
-    with record.engine.connect() as conn:
+    with record._snapshot() as conn:
         ws = TrainingRecord._workshop_row(conn, ref)
         t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
         people = conn.execute(sa.select(t, e.c.joined_at).join(e, e.c.trainee_id == t.c.id)

@@ -301,6 +301,18 @@ class TrainingRecord:
     def _read(self) -> sa.Connection:
         return self._engine.connect()
 
+    def _snapshot(self) -> sa.Connection:
+        """A read connection whose queries all see the same moment.
+
+        For exports and reports, which read several tables while trainees
+        keep answering. SQLite's read transaction is a snapshot already;
+        PostgreSQL's default (read committed) is not.
+        """
+        conn = self._engine.connect()
+        if self._engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        return conn
+
     # ---- trainees
 
     def register_trainee(self, *, name: str, department: str, province: str, pin: str,

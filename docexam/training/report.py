@@ -142,7 +142,7 @@ def _counts(values) -> tuple[tuple[str, int], ...]:
 def key_results(record: TrainingRecord, ref: int | str) -> KeyResults:
     """Compute the Key Results of workshop ``ref`` (id or code)."""
     t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
-    with record.engine.connect() as conn:
+    with record._snapshot() as conn:
         workshop = TrainingRecord._workshop_row(conn, ref)
         people = conn.execute(sa.select(t.c.id, t.c.department, t.c.province, t.c.rank)
                               .join(e, e.c.trainee_id == t.c.id).where(e.c.workshop_id == workshop.id)
