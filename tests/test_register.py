@@ -1,0 +1,254 @@
+"""Registration to the template (pipeline step 2): known answers.
+
+A document warped by a known homography must come back within 1.5 template
+pixels, measured on the page corners and a grid of points: each template
+point is mapped through the true homography into the image and back through
+the estimated one.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from docexam.examine.register import (Registration, ReferenceIndex, map_box, map_points, reference_index,
+                                      register, warp_to_template)
+from docexam.synth.capture import demo_document, simulate_capture
+
+W, H = 2953, 2079  # a 600 dpi TD3 data page
+TOLERANCE_PX = 1.5
+
+
+@pytest.fixture(scope="module")
+def reference() -> np.ndarray:
+    return demo_document((W, H))
+
+
+@pytest.fixture(scope="module")
+def document() -> np.ndarray:
+    """The same design with a holder's portrait, data and MRZ, which the reference lacks."""
+    return demo_document((W, H), seed=4, personalized=True)
+
+
+def _rotation(axis, angle_rad) -> np.ndarray:
+    r, _ = cv2.Rodrigues((np.asarray(axis, float) * angle_rad).reshape(3, 1))
+    return r
+
+
+def known_warp(doc: np.ndarray, *, angle=0.0, tilt=0.0, tilt_dir=30.0, scale=1.0, margin=0.12,
+               background=(96, 90, 80)) -> tuple[np.ndarray, np.ndarray]:
+    """Photograph ``doc`` with a pinhole camera; return the image and the template->image homography."""
+    h, w = doc.shape[:2]
+    d = np.radians(tilt_dir)
+    r = _rotation([0, 0, 1], np.radians(angle)) @ _rotation([np.cos(d), np.sin(d), 0], np.radians(tilt))
+    f = 1.2 * w * scale
+    centre = np.array([[1.0, 0, -(w - 1) / 2], [0, 1.0, -(h - 1) / 2], [0, 0, 1.0]])
+    hm = np.diag([f, f, 1.0]) @ np.c_[r[:, 0], r[:, 1], [0, 0, f / scale]] @ centre
+    hm /= hm[2, 2]
+    c = cv2.perspectiveTransform(np.float64([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]]), hm).reshape(-1, 2)
+    lo, hi = c.min(0), c.max(0)
+    shift = (hi - lo) * margin - lo
+    hm = np.array([[1, 0, shift[0]], [0, 1, shift[1]], [0, 0, 1]]) @ hm
+    size = np.ceil((hi - lo) * (1 + 2 * margin)).astype(int)
+    # area averaging when shrinking, as a camera's optics would
+    if scale < 1:
+        # an explicit size: with fx/fy OpenCV scales by exactly fx, not by the rounded size ratio
+        small = cv2.resize(doc, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+        sx, sy = small.shape[1] / w, small.shape[0] / h
+        m = np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1]])
+        img = cv2.warpPerspective(small, hm @ np.linalg.inv(m), tuple(size), borderValue=background)
+    else:
+        img = cv2.warpPerspective(doc, hm, tuple(size), borderValue=background)
+    return img, hm
+
+
+def grid_error(true_t2i: np.ndarray, reg: Registration, size=(W, H)) -> float:
+    """Largest error, in template pixels, over the corners and a 9x7 grid of the page."""
+    w, h = size
+    pts = np.array([[x, y] for x in np.linspace(0, w - 1, 9) for y in np.linspace(0, h - 1, 7)])
+    in_image = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), true_t2i).reshape(-1, 2)
+    return float(np.linalg.norm(map_points(in_image, reg) - pts, axis=1).max())
+
+
+@pytest.mark.parametrize("angle", [0, 90, 180, 270, 37, -123])
+def test_any_in_plane_rotation_registers_back(reference, document, angle):
+    img, hm = known_warp(document, angle=angle, scale=0.6)
+    reg = register(img, reference)
+    assert reg.ok, reg.reason
+    assert grid_error(hm, reg) <= TOLERANCE_PX
+    assert 0 <= reg.reprojection_error_px <= TOLERANCE_PX
+
+
+@pytest.mark.parametrize("kw", [
+    dict(tilt=20, tilt_dir=30, angle=8, scale=0.7),
+    dict(tilt=20, tilt_dir=115, angle=190, scale=0.7),
+    dict(scale=0.4, angle=60),
+    dict(scale=0.4, tilt=20, angle=-160),
+    dict(scale=1.5, angle=-20, margin=0.05),
+], ids=["tilt20", "tilt20-upside-down", "scale0.4", "scale0.4-tilt20", "scale1.5"])
+def test_tilt_and_scale_register_back(reference, document, kw):
+    img, hm = known_warp(document, **kw)
+    reg = register(img, reference)
+    assert reg.ok, reg.reason
+    assert grid_error(hm, reg) <= TOLERANCE_PX
+
+
+@pytest.mark.parametrize("kind,seed", [("scan", 0), ("scan", 1), ("phone", 0), ("phone", 1), ("phone", 2)])
+def test_simulated_captures_register_back(reference, document, kind, seed):
+    cap = simulate_capture({"visible": document}, kind=kind, seed=seed)
+    reg = register(cap.images["visible"], reference)
+    assert reg.ok, reg.reason
+    assert grid_error(cap.homography, reg) <= TOLERANCE_PX
+    assert set(reg.timings_ms) >= {"features", "match", "homography", "refine", "total"}
+
+
+def test_flat_document_is_near_identity(reference, document):
+    reg = register(document, reference)
+    assert reg.ok
+    assert grid_error(np.eye(3), reg) <= 0.5
+
+
+def test_gray_input_works(reference, document):
+    img, hm = known_warp(document, angle=200, scale=0.5)
+    reg = register(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), reference)
+    assert reg.ok and grid_error(hm, reg) <= TOLERANCE_PX
+
+
+@pytest.mark.parametrize("what", ["noise", "plain-photo", "blank", "other-document", "tiny"])
+def test_non_documents_are_refused_with_a_reason(reference, what):
+    rng = np.random.default_rng(1)
+    if what == "noise":
+        img = rng.integers(0, 256, (1200, 1600, 3), dtype=np.uint8)
+    elif what == "plain-photo":
+        # a smooth scene with a few objects: sky gradient, a "sun", a "house"
+        yy, xx = np.mgrid[0:1200, 0:1600]
+        img = np.dstack([100 + yy / 12, 140 + yy / 20, 200 - yy / 10]).astype(np.uint8)
+        cv2.circle(img, (1200, 250), 120, (250, 220, 90), -1, cv2.LINE_AA)
+        cv2.rectangle(img, (300, 600), (800, 1100), (150, 80, 60), -1)
+        cv2.fillPoly(img, [np.array([[250, 600], [550, 350], [850, 600]])], (90, 40, 30))
+        img = cv2.add(img, rng.integers(0, 6, img.shape, dtype=np.uint8))
+    elif what == "blank":
+        img = np.full((1000, 1400, 3), 230, np.uint8)
+    elif what == "other-document":
+        img = demo_document((W, H), design=1, personalized=True)
+    else:
+        img = np.zeros((20, 30, 3), np.uint8)
+    reg = register(img, reference)
+    assert not reg.ok
+    assert reg.reason and len(reg.reason) > 15
+    assert reg.as_dict()["ok"] is False
+
+
+def test_inputs_are_not_modified(reference, document):
+    img, _ = known_warp(document, angle=45, scale=0.5)
+    before_img, before_ref = img.copy(), reference.copy()
+    reg = register(img, reference)
+    warp_to_template(img, reg, (W, H))
+    assert np.array_equal(img, before_img) and np.array_equal(reference, before_ref)
+
+
+def test_reference_index_is_cached_and_reusable(reference, document):
+    a = reference_index(reference)
+    assert reference_index(reference.copy()) is a
+    assert isinstance(a, ReferenceIndex) and a.size == (W, H)
+    img, hm = known_warp(document, angle=10, scale=0.5)
+    assert grid_error(hm, register(img, a)) <= TOLERANCE_PX
+
+
+def test_warp_to_template_restores_the_page(reference, document):
+    img, _ = known_warp(document, angle=130, tilt=12, scale=0.8)
+    reg = register(img, reference)
+    back = warp_to_template(img, reg, (W, H))
+    assert back.shape == document.shape and back.dtype == np.uint8
+    inner = (slice(100, H - 100), slice(100, W - 100))
+    diff = np.abs(back[inner].astype(int) - document[inner].astype(int)).mean()
+    assert diff < 12  # resampling blur only: a misalignment of 2 px would give far more
+    white = warp_to_template(img, np.eye(3) * [[1, 1, 1], [1, 1, 1], [1, 1, 1]], (W, H), border="white")
+    assert white.shape == (H, W, 3)
+
+
+def test_map_points_and_boxes_round_trip():
+    h = np.array([[0.5, -0.1, 40.0], [0.12, 0.48, 10.0], [1e-5, -2e-5, 1.0]])
+    pts = np.array([[0.0, 0.0], [100.0, 250.0], [2952.0, 2078.0]])
+    back = map_points(map_points(pts, h, to="image"), h, to="template")
+    np.testing.assert_allclose(back, pts, atol=1e-6)
+    box = [100, 200, 400, 300]
+    img_box = map_box(box, h, to="image")
+    x0, y0, x1, y1 = img_box
+    corners = map_points([[100, 200], [400, 200], [400, 300], [100, 300]], h, to="image")
+    assert x0 <= corners[:, 0].min() and x1 >= corners[:, 0].max()
+    assert y0 <= corners[:, 1].min() and y1 >= corners[:, 1].max()
+    assert map_box([10, 10, 5000, 5000], np.eye(3), clip_to=(W, H)) == [10, 10, W, H]
+
+
+@pytest.mark.parametrize("call,param", [
+    (lambda ref: register(np.zeros((100, 100), np.float32), ref), "image"),
+    (lambda ref: register(np.zeros((100, 100, 2), np.uint8), ref), "image"),
+    (lambda ref: register(np.zeros((100, 100), np.uint8), "not an image"), "reference"),
+    (lambda ref: register(np.zeros((100, 100), np.uint8), ref, ratio=1.5), "ratio"),
+    (lambda ref: register(np.zeros((100, 100), np.uint8), ref, min_inliers=2), "min_inliers"),
+    (lambda ref: warp_to_template(np.zeros((10, 10), np.uint8), np.eye(3), (0, 10)), "size"),
+    (lambda ref: warp_to_template(np.zeros((10, 10), np.uint8), np.eye(2), (10, 10)), "registration"),
+    (lambda ref: map_points([[1, 2, 3]], np.eye(3)), "points"),
+    (lambda ref: map_points([[1, 2]], np.eye(3), to="sideways"), "to"),
+    (lambda ref: map_box([1, 2, 3], np.eye(3)), "box"),
+])
+def test_bad_arguments_name_the_parameter(reference, call, param):
+    with pytest.raises(ValueError, match=param):
+        call(reference)
+
+
+# --------------------------------------------------------------------------
+# the real template, once the specimen library has rendered it
+
+
+def _real_template(template_id: str):
+    from docexam.errors import UnknownNameError
+    from docexam.specimens import find_template
+
+    try:
+        t = find_template(template_id)
+    except UnknownNameError:
+        pytest.skip(f"template {template_id} is not rendered yet")
+    if not t.image_path("visible").is_file():
+        pytest.skip(f"template {template_id} has no visible image yet")
+    return t
+
+
+def _personalize(ref: np.ndarray, template, seed: int) -> np.ndarray:
+    """Stand-in personalization in the template's zones: a portrait blob, text, an MRZ."""
+    img = ref.copy()
+    rng = np.random.default_rng(seed)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    for z in template.zones:
+        x0, y0, x1, y1 = z.bbox
+        if z.kind in ("portrait", "ghost-portrait"):
+            cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), (175, 180, 190), -1)
+            cv2.ellipse(img, ((x0 + x1) // 2, (y0 + y1) // 2), ((x1 - x0) // 3, (y1 - y0) // 3), 0, 0, 360,
+                        (150, 120, 100), -1, cv2.LINE_AA)
+        elif z.kind in ("field", "mrz"):
+            text = "".join(rng.choice(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"), size=40))
+            scale = max(0.5, (y1 - y0) / 40.0)
+            cv2.putText(img, text, (x0 + 5, y1 - max(2, (y1 - y0) // 5)), font, scale, (20, 20, 20),
+                        max(1, int(scale * 2)), cv2.LINE_AA)
+            img[y0:y1, x1:] = ref[y0:y1, x1:]  # keep the text inside its zone
+    return img
+
+
+@pytest.mark.parametrize("template_id", ["uto-td3"])
+def test_real_template_captures_register_back(template_id):
+    from docexam.imaging import load_rgb
+
+    t = _real_template(template_id)
+    ref = load_rgb(t.image_path("visible"))
+    doc = _personalize(ref, t, seed=2)
+    size = (ref.shape[1], ref.shape[0])
+    for kind, seed in (("phone", 3), ("scan", 4)):
+        cap = simulate_capture({"visible": doc}, kind=kind, seed=seed)
+        reg = register(cap.images["visible"], ref)
+        assert reg.ok, f"{kind}: {reg.reason}"
+        assert grid_error(cap.homography, reg, size) <= TOLERANCE_PX, kind
+    img, hm = known_warp(doc, angle=180, tilt=15, scale=0.6)
+    reg = register(img, ref)
+    assert reg.ok and grid_error(hm, reg, size) <= TOLERANCE_PX
