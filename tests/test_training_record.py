@@ -537,3 +537,17 @@ def test_bad_field_in_import_file_is_named(record, tmp_path):
         record.import_workshop(path)
     with pytest.raises(InputFileError, match="file not found"):
         record.import_workshop(tmp_path / "missing.json")
+
+
+def test_default_database_is_a_wal_sqlite_file_in_docexam_home(docexam_home, monkeypatch):
+    with TrainingRecord.open() as rec:
+        assert rec.url == f"sqlite:///{docexam_home / 'docexam.sqlite3'}"
+        with rec.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    assert (docexam_home / "docexam.sqlite3").is_file()
+    other = docexam_home / "elsewhere" / "hq.sqlite3"
+    monkeypatch.setenv("DOCEXAM_DATABASE_URL", f"sqlite:///{other}")
+    with TrainingRecord.open() as rec:
+        assert rec.url.endswith("elsewhere/hq.sqlite3") and other.is_file()

@@ -329,12 +329,17 @@ class TrainingRecord:
                       rank=_text("rank", rank, max_len=100, required=False))
         pin_hash = hash_secret(_check_pin(pin))  # slow: outside the transaction
         key = _identity_key(values["name"], values["department"], values["province"])
-        with self._write() as conn:
-            if conn.scalar(sa.select(s.trainees.c.id).where(s.trainees.c.identity_key == key)) is not None:
-                raise DuplicateError(f"{values['name']} ({values['department']}, {values['province']}) "
-                                     "is already registered")
-            return self._insert_trainee(conn, dict(values, uid=str(uuidlib.uuid4()), identity_key=key,
-                                                   pin_hash=pin_hash, created_at=_now()))
+        duplicate = DuplicateError(f"{values['name']} ({values['department']}, {values['province']}) "
+                                   "is already registered")
+        try:
+            with self._write() as conn:
+                if conn.scalar(sa.select(s.trainees.c.id).where(s.trainees.c.identity_key == key)) is not None:
+                    raise duplicate
+                return self._insert_trainee(conn, dict(values, uid=str(uuidlib.uuid4()), identity_key=key,
+                                                       pin_hash=pin_hash, created_at=_now()))
+        except sa.exc.IntegrityError:
+            # registered at the same moment from another phone (PostgreSQL)
+            raise duplicate from None
 
     @staticmethod
     def _insert_trainee(conn: sa.Connection, values: dict) -> Trainee:
@@ -435,14 +440,18 @@ class TrainingRecord:
             code = normalise_code(code)
             if not _CODE_RE.match(code):
                 raise InvalidValueError("code", "must be 3 to 40 letters, digits or '-'")
-        with self._write() as conn:
-            if code is None:
-                code = self._free_code(conn)
-            elif conn.scalar(sa.select(s.workshops.c.id).where(s.workshops.c.code == code)) is not None:
-                raise DuplicateError(f"workshop code {code!r} is already used")
-            values.update(uid=str(uuidlib.uuid4()), code=code, start_date=start_date, end_date=end_date,
-                          trainers=names, created_at=_now())
-            return self._insert_workshop(conn, values)
+        try:
+            with self._write() as conn:
+                if code is None:
+                    code = self._free_code(conn)
+                elif conn.scalar(sa.select(s.workshops.c.id).where(s.workshops.c.code == code)) is not None:
+                    raise DuplicateError(f"workshop code {code!r} is already used")
+                values.update(uid=str(uuidlib.uuid4()), code=code, start_date=start_date, end_date=end_date,
+                              trainers=names, created_at=_now())
+                return self._insert_workshop(conn, values)
+        except sa.exc.IntegrityError:
+            # the same code taken at the same moment by another trainer (PostgreSQL)
+            raise DuplicateError(f"workshop code {code!r} is already used") from None
 
     @staticmethod
     def _insert_workshop(conn: sa.Connection, values: dict) -> Workshop:
@@ -486,13 +495,18 @@ class TrainingRecord:
     def join_workshop(self, trainee_id: int, code: str) -> Workshop:
         """Enrol a trainee in the workshop with this code (again is harmless)."""
         e = s.enrolments
-        with self._write() as conn:
-            workshop = self._workshop_row(conn, str(code))
-            self._trainee_row(conn, trainee_id)
-            exists = conn.scalar(sa.select(sa.func.count()).select_from(e).where(
-                e.c.workshop_id == workshop.id, e.c.trainee_id == trainee_id))
-            if not exists:
-                conn.execute(e.insert().values(workshop_id=workshop.id, trainee_id=trainee_id, joined_at=_now()))
+        try:
+            with self._write() as conn:
+                workshop = self._workshop_row(conn, str(code))
+                self._trainee_row(conn, trainee_id)
+                exists = conn.scalar(sa.select(sa.func.count()).select_from(e).where(
+                    e.c.workshop_id == workshop.id, e.c.trainee_id == trainee_id))
+                if not exists:
+                    conn.execute(e.insert().values(workshop_id=workshop.id, trainee_id=trainee_id,
+                                                   joined_at=_now()))
+        except sa.exc.IntegrityError:
+            # joined twice at the same moment (PostgreSQL): the other one did it
+            workshop = self.workshop(str(code))
         return workshop
 
     @staticmethod
