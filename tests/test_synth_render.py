@@ -86,14 +86,15 @@ def test_the_forgery_changes_the_image_where_the_mask_says():
 
 
 def test_severity_controls_how_visible_the_forgery_is():
-    def strength(sev):
-        genuine = render_specimen("uto-td3", seed=5)
-        forged = render_specimen("uto-td3", seed=5, forge="broken-guilloche", severity=sev)
-        inside = forged.mask > 0
-        d = np.abs(forged.images["visible"].astype(float) - genuine.images["visible"].astype(float))
-        return d[inside].mean()
+    genuine = render_specimen("mrd-td1", seed=5).images["uv"].astype(float)
 
-    assert strength(0.9) > strength(0.1) * 1.3
+    def uv_glow(severity):
+        forged = render_specimen("mrd-td1", seed=5, forge="wrong-substrate", severity=severity)
+        return (forged.images["uv"].astype(float) - genuine).mean()
+
+    subtle, blatant = uv_glow(0.1), uv_glow(0.9)
+    assert subtle > 10, "even a careful forger's office paper glows under UV"
+    assert blatant > 2 * subtle
 
 
 @pytest.mark.parametrize("capture", ["scan", "phone"])

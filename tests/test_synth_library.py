@@ -1,0 +1,85 @@
+"""The shipped library's recipes, mixed sets, the catalogue and the gallery."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from docexam.cli import main
+from docexam.errors import InvalidFieldError
+from docexam.imaging import load_image
+from docexam.specimens import TECHNIQUES, find_template, load_specimen
+from docexam.synth.library import load_library_recipes, plan_set, recipe_name
+from docexam.synth.templates import template_document
+
+
+def test_library_recipes_cover_every_technique_twice_in_different_captures_and_severities():
+    recipes = load_library_recipes()
+    assert len(recipes) >= 48
+    assert sum(r["forge"] is None for r in recipes) >= 12
+    seen = defaultdict(list)
+    for r in recipes:
+        if r["forge"]:
+            seen[r["forge"]].append((r["capture"], r["severity"]))
+    assert set(seen) == set(TECHNIQUES)
+    for tech, variants in seen.items():
+        assert len(variants) >= 2, tech
+        assert len({c for c, _ in variants}) >= 2, tech
+        assert len({s for _, s in variants}) >= 2, tech
+    assert len({recipe_name(r) for r in recipes}) == len(recipes), "names are unique"
+
+
+def test_a_broken_recipe_file_names_the_field(tmp_path):
+    bad = tmp_path / "library.json"
+    bad.write_text(json.dumps({"specimens": [{"template": "uto-td3", "seed": 1, "capture": "fax"}]}))
+    with pytest.raises(InvalidFieldError, match=r"specimens\[0\].capture"):
+        load_library_recipes(bad)
+
+
+def test_plan_set_mixes_techniques_captures_and_is_reproducible():
+    a = plan_set(44, seed=9)
+    assert a == plan_set(44, seed=9)
+    assert a != plan_set(44, seed=10)
+    forged = [r for r in a if r["forge"]]
+    assert len(forged) == 22
+    assert {r["forge"] for r in forged} == set(TECHNIQUES)
+    assert {r["capture"] for r in a} == {"flat", "scan", "phone"}
+    assert {r["template"] for r in a} == {"uto-td3", "mrd-td1"}
+
+
+def test_synth_set_and_gallery_commands(tmp_path, capsys):
+    out = tmp_path / "set"
+    assert main(["synth", "set", "--out", str(out), "--count", "3", "--seed", "4", "--quiet"]) == 0
+    sidecars = sorted(out.glob("*.json"))
+    assert len(sidecars) == 3
+    specimens = [load_specimen(p) for p in sidecars]
+    assert sum(s.authentic for s in specimens) in (1, 2)
+    sheet = tmp_path / "gallery.png"
+    assert main(["synth", "gallery", str(out), "--out", str(sheet), "--columns", "2", "--tile", "200"]) == 0
+    image = load_image(sheet)
+    assert image.size[0] == 2 * 208 + 8
+    # a forged tile carries its anomaly box in its family colour somewhere on the sheet
+    colours = {(230, 120, 0), (200, 0, 160), (220, 20, 30)}
+    assert any(np.all(image.rgb == c, axis=2).any() for c in colours)
+
+
+def test_shipped_template_json_is_what_the_design_says():
+    for tid in ("uto-td3", "mrd-td1"):
+        shipped = json.loads(find_template(tid).folder.joinpath("template.json").read_text())
+        assert shipped == json.loads(json.dumps(template_document(tid)))
+
+
+@pytest.mark.slow
+def test_shipped_reference_images_are_what_the_code_renders():
+    """Fails when the drawing code drifts from the committed reference images
+    (re-render them with ``docexam synth templates``)."""
+    from docexam.synth.inks import to_uint8
+    from docexam.synth.reference import render_reference
+
+    ref = render_reference("mrd-td1")
+    tpl = find_template("mrd-td1")
+    for light in tpl.lights:
+        assert np.array_equal(to_uint8(ref.images[light]), load_image(tpl.image_path(light)).rgb), light
