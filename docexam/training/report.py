@@ -40,7 +40,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..assessment import metrics
 from . import schema as s
 from .record import TrainingRecord, Workshop
 
@@ -141,6 +140,10 @@ def _counts(values) -> tuple[tuple[str, int], ...]:
 
 def key_results(record: TrainingRecord, ref: int | str) -> KeyResults:
     """Compute the Key Results of workshop ``ref`` (id or code)."""
+    # imported here: docexam.assessment loads numpy and OpenCV, which the
+    # rest of the training record does not need
+    from ..assessment import metrics
+
     t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
     with record._snapshot() as conn:
         workshop = TrainingRecord._workshop_row(conn, ref)
