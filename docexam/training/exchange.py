@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from ..atomic import write_json
 from ..errors import InputFileError
 from . import schema as s
-from .record import TrainingRecord, Workshop, _identity_key, normalise_code
+from .record import CODE_RE, TrainingRecord, Workshop, _identity_key, normalise_code
 
 FORMAT = "docexam-workshop-records"
 VERSION = 1
@@ -128,6 +128,13 @@ def _opt_str(value):
     return value
 
 
+def _code(value):
+    code = normalise_code(_str(value))
+    if not CODE_RE.match(code):
+        raise ValueError("must be 3 to 40 letters, digits or '-'")
+    return code
+
+
 def _uid(value):
     return str(uuidlib.UUID(_str(value)))
 
@@ -213,7 +220,7 @@ def _convert(data: dict) -> dict:
     if not isinstance(w, dict):
         raise _Bad("workshop: missing or not an object")
     workshop = {
-        "uid": _get(w, "uid", "workshop", _uid), "code": normalise_code(_get(w, "code", "workshop", _str)),
+        "uid": _get(w, "uid", "workshop", _uid), "code": _get(w, "code", "workshop", _code),
         "title": _get(w, "title", "workshop", _str), "place": _get(w, "place", "workshop", _str),
         "province": _get(w, "province", "workshop", _str),
         "start_date": _get(w, "start_date", "workshop", _date), "end_date": _get(w, "end_date", "workshop", _date),

@@ -50,7 +50,7 @@ LOCKOUT = dt.timedelta(minutes=5)
 MAX_COMMENT = 2000
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a room
-_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 _PIN_RE = re.compile(r"^[0-9]{4,12}$")
 _TRAINER_PASSPHRASE_KEY = "trainer_passphrase_hash"
 
@@ -438,7 +438,7 @@ class TrainingRecord:
         names = [_text("trainers", n, max_len=200) for n in trainers]
         if code is not None:
             code = normalise_code(code)
-            if not _CODE_RE.match(code):
+            if not CODE_RE.match(code):
                 raise InvalidValueError("code", "must be 3 to 40 letters, digits or '-'")
         try:
             with self._write() as conn:
@@ -478,9 +478,12 @@ class TrainingRecord:
     @staticmethod
     def _workshop_row(conn: sa.Connection, ref: int | str) -> Workshop:
         w = s.workshops
-        row = conn.execute(sa.select(w).where(w.c.code == normalise_code(ref))).one_or_none()
-        if row is None and (isinstance(ref, int) or str(ref).strip().isdigit()):
-            row = conn.execute(sa.select(w).where(w.c.id == int(ref))).one_or_none()
+        if isinstance(ref, int):
+            row = conn.execute(sa.select(w).where(w.c.id == ref)).one_or_none()
+        else:  # what a person typed: the code, or the id as digits
+            row = conn.execute(sa.select(w).where(w.c.code == normalise_code(ref))).one_or_none()
+            if row is None and str(ref).strip().isdigit():
+                row = conn.execute(sa.select(w).where(w.c.id == int(ref))).one_or_none()
         if row is None:
             raise UnknownWorkshopError(ref)
         return _workshop(row)
