@@ -132,6 +132,21 @@ def test_lesson_items_and_quiz(specimens):
         find_item(pool, "nope:verdict")
 
 
+def test_quiz_never_reveals_a_later_answer(specimens):
+    from docexam.lessons.items import REVEALING_TYPES, reveal_last
+
+    items = generate_items(specimens)
+    for seed in range(5):
+        quiz = draw_quiz(items, seed=seed)
+        for i, item in enumerate(quiz):
+            if item.type in REVEALING_TYPES:
+                assert not any(set(later.specimens) & set(item.specimens) for later in quiz[i + 1:]
+                               if later.type not in REVEALING_TYPES)
+    by_id = {i.id: i for i in items}
+    order = reveal_last([by_id["f-photo:technique:0"], by_id["g1:verdict"], by_id["f-photo:locate"]])
+    assert [i.id for i in order] == ["g1:verdict", "f-photo:locate", "f-photo:technique:0"]
+
+
 def test_figures_resolve_to_specimens(specimens):
     lesson = next(le for le in load_lessons(lessons_dir()) if le.id == "photo-substitution")
     figures = {f["id"]: f for f in resolve_figures(lesson, specimens)}

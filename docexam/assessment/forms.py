@@ -34,6 +34,7 @@ import random
 from typing import Iterable, Mapping, Sequence
 
 from ..lessons.format import ITEM_TYPES
+from ..lessons.items import reveal_last
 
 
 
@@ -110,7 +111,9 @@ def parallel_forms(pool: Iterable, blueprint: Mapping, *, seed: int,
     Returns
     -------
     dict
-        name -> list of Item, in presentation order (shuffled from ``seed``).
+        name -> list of Item, in presentation order (shuffled from ``seed``,
+        then :func:`~docexam.lessons.items.reveal_last`: no item gives away
+        the answer of a later one).
 
     Raises
     ------
@@ -160,4 +163,4 @@ def parallel_forms(pool: Iterable, blueprint: Mapping, *, seed: int,
                 forms[f].append(pick)
     for form in forms:
         rng.shuffle(form)
-    return dict(zip(names, forms))
+    return {name: reveal_last(form) for name, form in zip(names, forms)}

@@ -421,6 +421,11 @@ _MRZ_FIELDS = ("surname", "given_names", "document_number", "nationality", "date
                "sex", "date_of_expiry")
 
 
+def _as_read(name: str, mrz_value: str) -> str:
+    # an officer compares 1955-09-01 with 550901 more easily when told the order
+    return f"{mrz_value} (YYMMDD)" if name in ("date_of_birth", "date_of_expiry") else mrz_value
+
+
 def _printed(holder) -> dict:
     return {k: holder.get(k) for k in _MRZ_FIELDS}
 
@@ -553,7 +558,7 @@ def _mrz_items(spec) -> list[Item]:
         if len(disagree) == 1 and parsed.valid:
             name = disagree[0]
             what = (f"The printed {FIELD_LABELS[name][0].lower()} is {spec.holder.get(name)}, "
-                    f"but the MRZ says {parsed.fields.get(name)}.")
+                    f"but the MRZ says {_as_read(name, parsed.fields.get(name))}.")
             return [_mrz_item(spec, iid, "mrz-field", lines, name, what, _WHY_FIELD,
                               {"mrz_field": name}, mrz_anomalies)]
         return []
@@ -584,7 +589,7 @@ def _mrz_items(spec) -> list[Item]:
     if new_lines and new_lines != lines and _disagreements(mrz_text.parse(new_lines), spec.holder) == [name]:
         shown_value = mrz_text.parse(new_lines).fields.get(name)
         what = (f"The printed {FIELD_LABELS[name][0].lower()} is {spec.holder.get(name)}, "
-                f"but the MRZ says {shown_value}.")
+                f"but the MRZ says {_as_read(name, shown_value)}.")
         items.append(_mrz_item(spec, iid, "mrz-field", new_lines, name, what, _WHY_FIELD, {"mrz_field": name}))
     return items
 
@@ -686,7 +691,8 @@ def draw_quiz(items: Sequence[Item], *, seed: int, count: int | None = None) -> 
     """A quiz drawn from ``items``: reproducible from ``seed``, mixing item types.
 
     Item types take turns (in an order drawn from the seed) so a short quiz
-    is not all one kind of question.
+    is not all one kind of question; then :func:`reveal_last` makes sure no
+    item gives away the answer of a later one.
 
     Parameters
     ----------
@@ -718,7 +724,37 @@ def draw_quiz(items: Sequence[Item], *, seed: int, count: int | None = None) -> 
         for t in order:
             if by_type[t]:
                 out.append(by_type[t].pop())
-    return out if count is None else out[:count]
+    return reveal_last(out if count is None else out[:count])
+
+
+#: item types whose display gives away that (and where) a specimen is forged
+REVEALING_TYPES = ("family", "technique", "light")
+
+
+def reveal_last(items: Sequence[Item]) -> list[Item]:
+    """``items`` reordered so no item gives away the answer of a later one.
+
+    A ``family``, ``technique`` or ``light`` item highlights the forged area
+    of its specimen, which would answer a ``verdict``, ``locate`` or
+    ``compare`` item about the same specimen shown after it; such an item is
+    moved to just after the last of those. Other items keep their order.
+
+    >>> reveal_last([])
+    []
+    """
+    out = list(items)
+    for _ in range(len(out)):
+        for i, item in enumerate(out):
+            if item.type not in REVEALING_TYPES:
+                continue
+            later = [j for j in range(i + 1, len(out))
+                     if out[j].type not in REVEALING_TYPES and set(out[j].specimens) & set(item.specimens)]
+            if later:
+                out.insert(later[-1], out.pop(i))
+                break
+        else:
+            break
+    return out
 
 
 def find_item(items: Iterable[Item], item_id: str) -> Item:
