@@ -1,5 +1,92 @@
-"""`docexam examine ...` sub-commands."""
+"""`docexam examine IMAGE [IMAGE ...] --template ID [--uv IMAGE] [--ir IMAGE] [--json] [--heatmap DIR]`.
+
+Output and exit status follow ``CONTRACTS.md``: one JSON object (one image)
+or JSON Lines (several, in input order, one process); exit 0 when every
+image was examined, 2 for unusable input with one line on stderr naming the
+file and the problem. In batch mode an unreadable image gets
+``{"verdict": "error", "error": ...}`` and the others are still examined.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..errors import DocexamError, InputFileError, OutputError
 
 
 def register(subparsers) -> None:
-    """Add this module's sub-commands to the `docexam` parser (none yet)."""
+    """Add ``examine`` to the ``docexam`` parser."""
+    p = subparsers.add_parser("examine", help="examine document images against their template",
+                              description="Compare document images with their template's reference and report "
+                                          "whether substrate, printing and personalization are consistent.")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="visible-light image(s) of the document")
+    p.add_argument("--template", required=True, metavar="ID", help="template id (docexam template list)")
+    p.add_argument("--uv", metavar="IMAGE", help="the same document under UV light (single image only)")
+    p.add_argument("--ir", metavar="IMAGE", help="the same document under infrared light (single image only)")
+    p.add_argument("--json", action="store_true", help="print JSON (JSON Lines for several images)")
+    p.add_argument("--heatmap", metavar="DIR", help="write DIR/<stem>.heatmap.png for each image")
+    p.set_defaults(handler=run)
+
+
+def _human(report) -> str:
+    d = report.as_dict()
+    lines = [f"{d['image']}: {d['verdict'].upper()} (score {d['score']:.2f}, template {d['template']}, "
+             f"{d['timings_ms'].get('total', 0):.0f} ms)"]
+    if d.get("reason"):
+        lines.append(f"  reason: {d['reason']}")
+    for i, f in enumerate(d["findings"], 1):
+        tech = f["technique"] or "unknown technique"
+        lines.append(f"  {i}. [{f['family']}: {tech}] {f['zone']} {f['bbox']} score {f['score']:.2f}")
+        lines.append(f"     {f['message']}")
+    for n in d.get("notes", []):
+        lines.append(f"  note ({n['status']}): {n['message']}")
+    return "\n".join(lines)
+
+
+def _write_heatmap(report, folder: Path, image: str) -> None:
+    from ..atomic import ensure_dir, write_png
+    from ..examine import render_heatmap
+
+    try:
+        out = ensure_dir(folder)
+    except OSError as exc:
+        raise OutputError(folder, f"cannot create folder ({exc.strerror or exc})") from None
+    try:
+        write_png(out / f"{Path(image).stem}.heatmap.png", render_heatmap(report))
+    except OSError as exc:
+        raise OutputError(out, f"cannot write heatmap ({exc.strerror or exc})") from None
+
+
+def run(args) -> int:
+    from ..examine import examine
+    from ..specimens.registry import find_template
+
+    template = find_template(args.template)  # unknown template: one line, exit 2 (handled centrally)
+    batch = len(args.images) > 1
+    if batch and (args.uv or args.ir):
+        raise InputFileError(args.uv or args.ir, "--uv and --ir go with a single IMAGE, not a batch")
+    status = 0
+    for image in args.images:
+        try:
+            report = examine(image, template, uv=args.uv, ir=args.ir, name=image)
+        except DocexamError as exc:
+            if not batch:
+                raise
+            # batch mode keeps going: the failure is reported in place and in the exit status
+            print(f"docexam: {exc}", file=sys.stderr)
+            status = 2
+            if args.json:
+                print(json.dumps({"image": image, "template": template.id, "verdict": "error", "error": str(exc)}),
+                      flush=True)
+            else:
+                print(f"{image}: ERROR {exc}", flush=True)
+            continue
+        if args.heatmap:
+            _write_heatmap(report, Path(args.heatmap), image)
+        if args.json:
+            print(json.dumps(report.as_dict()), flush=True)
+        else:
+            print(_human(report), flush=True)
+    return status

@@ -1,0 +1,69 @@
+"""What every analyzer receives, and small helpers over zones and maps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..compare import Maps, Views
+from ..model import ReferenceModel
+
+
+@dataclass
+class Context:
+    """Everything measured once per document, shared (read-only) by the analyzers.
+
+    Attributes
+    ----------
+    model : ReferenceModel
+    images : dict
+        Light -> the original uint8 RGB capture (for full-resolution crops).
+    views : Views
+        Light -> capture warped to working geometry.
+    maps : Maps
+        Conformity of the visible image with the reference.
+    """
+
+    model: ReferenceModel
+    images: dict
+    views: Views
+    maps: Maps
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def homography(self) -> np.ndarray:
+        return self.views.homography
+
+    @property
+    def template(self):
+        return self.model.template
+
+    def crop(self, box, *, light: str = "visible", scale: float = 1.0) -> np.ndarray:
+        """A full-resolution crop of a template box from the original capture."""
+        from ..compare import warp_crop
+
+        return warp_crop(self.images[light], self.homography, box, scale=scale)
+
+    def zone_slice(self, name: str):
+        x0, y0, x1, y1 = self.model.to_work(self.template.zone(name).bbox)
+        return slice(y0, y1), slice(x0, x1)
+
+
+def box_of(mask: np.ndarray, offset=(0, 0)):
+    """Bounding box [x0, y0, x1, y1] of a boolean mask (None when empty)."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return None
+    ox, oy = offset
+    return [int(xs.min()) + ox, int(ys.min()) + oy, int(xs.max()) + 1 + ox, int(ys.max()) + 1 + oy]
+
+
+def clip_box(box, zone_box):
+    """``box`` clipped to ``zone_box`` (both template pixels); the zone itself if nothing is left."""
+    x0, y0, x1, y1 = box
+    a, b, c, d = zone_box
+    out = [max(x0, a), max(y0, b), min(x1, c), min(y1, d)]
+    if out[2] <= out[0] or out[3] <= out[1]:
+        return list(zone_box)
+    return out

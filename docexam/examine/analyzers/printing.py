@@ -1,0 +1,163 @@
+"""Printing: the pre-printed security design (guilloches, microprint, rainbow print).
+
+Checks, and what genuine variation each one tolerates:
+
+* **Whole-page reproduction** (colour copier, laser or inkjet printer): the
+  page-wide correlation of the fine design with the blur-matched reference
+  (:func:`docexam.examine.compare.estimate_blur`) collapses, because every
+  line is rebuilt from dots. Capture blur is matched, noise is averaged over
+  the page. Then a **frequency-domain** test on a full-resolution crop tells
+  a periodic halftone screen (isolated peaks: colour copier, laser) from
+  stochastic dither (inkjet). When the capture's resolution cannot resolve
+  a fine screen the technique is left open and a note says so.
+* **Line continuity** of guilloche bands: column by column the band must
+  correlate with the reference; a reprinted section shifted out of line, or
+  flat-coloured, drops out.
+* **Microprint**: the microprinted line must keep the reference's fine
+  structure; a blurred or solid line does not. When the capture is too blurred
+  for text that small, a note says so instead of a finding.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..model import luminance
+from ..report import Evidence, Note
+from .common import Context
+
+FAMILY = "printing"
+
+
+def _named(t, kind: str, prefer: str):
+    zones = t.zones_of(kind)
+    for z in zones:
+        if z.name == prefer:
+            return z
+    return zones[0] if zones else None
+
+
+def _bands(t):
+    return [z for z in t.zones_of("security-print")
+            if (z.bbox[2] - z.bbox[0]) >= 4 * (z.bbox[3] - z.bbox[1])]
+
+
+def _rosettes(t):
+    return [z for z in t.zones_of("security-print") if z not in _bands(t)]
+
+
+def screen_periodicity(ctx: Context, box) -> float | None:
+    """Peak-to-background ratio of the residual spectrum in a full-resolution crop.
+
+    A halftone screen puts isolated peaks in the spectrum of image minus
+    reference; noise, JPEG and dither spread their energy.
+    """
+    x0, y0, x1, y1 = box
+    side = 256
+    cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+    crop_box = [cx - side // 2, cy - side // 2, cx + side // 2, cy + side // 2]
+    W, H = ctx.template.size_px
+    if crop_box[0] < 0 or crop_box[1] < 0 or crop_box[2] > W or crop_box[3] > H:
+        return None
+    img = luminance(ctx.crop(crop_box).astype(np.float32) / 255)
+    ref = ctx.model.full["visible"][crop_box[1]:crop_box[3], crop_box[0]:crop_box[2]]
+    ref = luminance(ref.astype(np.float32) / 255)
+    r = img - img.mean() - (ref - ref.mean()) * (img.std() / max(ref.std(), 1e-4)) * 0.0
+    r = r - cv2.GaussianBlur(r, (0, 0), 3.0)
+    win = np.outer(np.hanning(side), np.hanning(side)).astype(np.float32)
+    spec = np.abs(np.fft.fftshift(np.fft.fft2(r * win)))
+    yy, xx = np.mgrid[-side // 2:side // 2, -side // 2:side // 2]
+    rad = np.hypot(xx, yy) / side  # cycles per template pixel
+    ring = (rad > 1 / 10.0) & (rad < 1 / 3.2)
+    vals = spec[ring]
+    if vals.size == 0:
+        return None
+    return float(np.percentile(vals, 99.9) / (np.median(vals) + 1e-9))
+
+
+def analyze(ctx: Context):
+    evidence, notes = [], []
+    t, m, model = ctx.template, ctx.maps, ctx.model
+    c = ctx.views.capture_scale
+
+    # --- whole-page reproduction
+    repro = 1.0 - m.match
+    band = _named(t, "security-print", "guilloche-band")
+    bands = _bands(t)
+    band = next((z for z in bands if z.name == "guilloche-band"), bands[0] if bands else band)
+    rosettes = _rosettes(t)
+    rosette = next((z for z in rosettes if z.name == "rosette"), rosettes[0] if rosettes else band)
+    if band is not None:
+        period = screen_periodicity(ctx, rosette.bbox if rosette is not None else band.bbox)
+        resolvable = c >= 0.62
+        halftone = period is not None and period > 12.0 and resolvable
+        if halftone:
+            zone = band
+            ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, 0.2, 0.04,
+                          f"The fine lines of the {zone.name.replace('-', ' ')} are not continuous: they are made "
+                          "of regular rows of coloured dots (the screen of a colour copier or laser printer), "
+                          "and the whole page has lost the sharpness of the genuine print.", check="reproduction")
+        else:
+            zone = rosette if rosette is not None else band
+            technique = "inkjet-reproduction" if resolvable else None
+            ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, 0.2, 0.04,
+                          f"The fine line work of the {zone.name.replace('-', ' ')} is broken up into scattered "
+                          "dots and the finest lines are lost all over the page: the document was reproduced "
+                          "on a printer" + (" (inkjet dither)." if technique else "."), check="reproduction")
+            if not resolvable:
+                notes.append(Note("halftone-screen", "inconclusive",
+                                  f"The capture's resolution (about {c * t.dpi:.0f} dpi) is too low to resolve a "
+                                  "copier's halftone screen; a reproduction could only be detected, not typed."))
+        evidence.append(ev)
+
+    # --- guilloche continuity, column by column
+    for z in bands:
+        ys, xs = ctx.zone_slice(z.name)
+        corr = m.corr[ys, xs]
+        st = m.structure[ys, xs]
+        cols = np.where(st.sum(axis=0) >= max(3, st.shape[0] // 4),
+                        np.nanmedian(np.where(st, corr, np.nan), axis=0), np.nan)
+        if np.isnan(cols).all():
+            continue
+        typical = float(np.nanmedian(cols))
+        cols = np.nan_to_num(cols, nan=typical)
+        drop = typical - cv2.blur(cols.reshape(1, -1).astype(np.float32), (9, 1)).ravel()
+        i = int(np.argmax(drop))
+        depth = float(drop[i])
+        # the run of columns around the deepest drop
+        low = drop > max(0.5 * depth, 0.08)
+        a = i
+        while a > 0 and low[a - 1]:
+            a -= 1
+        b = i
+        while b < len(low) - 1 and low[b + 1]:
+            b += 1
+        box = model.to_template([xs.start + a, ys.start, xs.start + b + 1, ys.stop])
+        evidence.append(Evidence(
+            FAMILY, "broken-guilloche", z.name, box, depth, 0.25, 0.05,
+            f"In this section of the {z.name.replace('-', ' ')} the fine guilloche lines jump out of line or "
+            "change to a flat colour: the band was interrupted and reprinted here.", check="guilloche"))
+
+    # --- microprint
+    micro = t.zones_of("microprint")
+    if micro:
+        if m.sigma > 2.2 or c < 0.45:
+            notes.append(Note("microprint", "inconclusive",
+                              "The capture is too blurred or too coarse to check the microprint."))
+        else:
+            page_corr = float(np.median(m.corr[m.structure & model.document & ~model.personal]))
+            for z in micro:
+                ys, xs = ctx.zone_slice(z.name)
+                st = m.structure[ys, xs]
+                if st.sum() < 10:
+                    continue
+                zc = float(np.median(m.corr[ys, xs][st]))
+                zg = float(np.median(m.gain[ys, xs][st]))
+                value = max(page_corr - zc, 1.0 - zg)
+                evidence.append(Evidence(
+                    FAMILY, "missing-microprint", z.name, list(z.bbox), value, 0.3, 0.06,
+                    "Under a loupe this line should read as tiny repeated text; here it does not match the "
+                    "genuine microprint (blurred or a solid line): the forger could not print text that small.",
+                    check="microprint"))
+    return evidence, notes

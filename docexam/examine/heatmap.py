@@ -1,0 +1,83 @@
+"""Heatmaps: where the document departs from its reference, for the UI.
+
+:func:`anomaly_map` (used by the pipeline) combines the local conformity
+maps with the findings into one float map in template geometry (at working
+resolution), 0 = as genuine, 1 = certainly altered. :func:`render_heatmap`
+draws it over the aligned document with the findings' boxes numbered, so a
+trainee sees at a glance where to look.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+__all__ = ["anomaly_map", "render_heatmap"]
+
+
+def anomaly_map(maps, model, findings) -> np.ndarray:
+    """Float32 (H, W) in [0, 1], working geometry of ``model``."""
+    loss = np.clip(1.0 - maps.gain, 0.0, 1.0)
+    loss[~maps.structure] = 0.0
+    # personalization zones carry the holder's print: local structure there is
+    # noisy by nature, so it counts only through findings
+    loss[model.personal] *= 0.25
+    heat = cv2.GaussianBlur(loss.astype(np.float32), (0, 0), 4.0) * 0.6
+    for f in findings:
+        x0, y0, x1, y1 = model.to_work(f.bbox)
+        box = np.zeros_like(heat)
+        box[y0:y1, x0:x1] = float(f.score)
+        heat = np.maximum(heat, cv2.GaussianBlur(box, (0, 0), 3.0))
+    return np.clip(heat, 0.0, 1.0)
+
+
+def render_heatmap(report, *, alpha: float = 0.55, boxes: bool = True) -> np.ndarray:
+    """The heatmap over the aligned document, as uint8 RGB, with numbered finding boxes.
+
+    Parameters
+    ----------
+    report : Report
+        From :func:`docexam.examine.examine`.
+    alpha : float, keyword-only
+        Opacity of the heat colours where the map is 1 (0..1).
+    boxes : bool, keyword-only
+        Draw and number each finding's box (numbers follow ``report.findings``).
+
+    Returns
+    -------
+    ndarray (H, W, 3) uint8
+        In the report's heatmap geometry (the template at working resolution).
+        For an inconclusive report without aligned image, a grey image with the reason.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from docexam.examine.report import Report
+    >>> r = Report("x.png", "uto-td3", "inconclusive", 0.0, reason="too small")
+    >>> render_heatmap(r).dtype
+    dtype('uint8')
+    """
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError("alpha: must be from 0 to 1")
+    base = report.aligned.get("visible") if report.aligned else None
+    if base is None or report.heatmap is None:
+        img = np.full((240, 640, 3), 200, np.uint8)
+        cv2.putText(img, (report.reason or report.verdict)[:60], (10, 120), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
+                    (40, 40, 40), 1, cv2.LINE_AA)
+        return img
+    heat = np.clip(report.heatmap, 0, 1).astype(np.float32)
+    # grey document so the colours read clearly
+    grey = cv2.cvtColor(cv2.cvtColor(base, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB).astype(np.float32)
+    colours = cv2.applyColorMap((heat * 255).astype(np.uint8), cv2.COLORMAP_JET)[:, :, ::-1].astype(np.float32)
+    a = (alpha * np.clip(heat * 1.5, 0, 1))[..., None]
+    out = (grey * (1 - a) + colours * a).astype(np.uint8)
+    if boxes:
+        sx, sy = report.heatmap_scale
+        for i, f in enumerate(report.findings, 1):
+            x0, y0, x1, y1 = f.bbox
+            p0 = (int(x0 / sx), int(y0 / sy))
+            p1 = (max(int(x1 / sx) - 1, p0[0] + 1), max(int(y1 / sy) - 1, p0[1] + 1))
+            cv2.rectangle(out, p0, p1, (255, 0, 0), 2)
+            cv2.putText(out, str(i), (p0[0] + 4, p0[1] + 22), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (255, 0, 0), 2,
+                        cv2.LINE_AA)
+    return out
