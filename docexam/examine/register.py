@@ -7,30 +7,39 @@ see ``CONTRACTS.md``).
 
 How it works, and why:
 
-1. **Coarse**: SIFT features at a reduced working resolution (about 640 px
-   on the long side), matched with the ratio test and a mutual check
-   (RootSIFT distances by one matrix product, which is fast and
-   deterministic), then a robust homography (USAC MAGSAC++). SIFT is
-   invariant to in-plane rotation at any angle (upside down included) and to
-   scale, and tolerant of the mild affine distortion of a 20° tilt. The
-   reference shows the document *without* personalization; the holder's
-   portrait, text and MRZ in the capture simply find no partner in the
-   reference and fall out as outliers, so the match rests on the
-   pre-printed design.
-2. **Refine**: the coarse homography is good to a few template pixels. It
-   is refined by local correlation: small patches of the reference, chosen
+1. **Coarse**: SIFT features at a reduced working resolution (the
+   reference at ~544 px on its long side, the capture at ~576 px: a page
+   spanning most of the frame then appears at a similar size in both),
+   matched with Lowe's ratio test and a mutual check (RootSIFT, all pairs
+   ranked by one matrix product: fast and deterministic), then a robust
+   homography (USAC MAGSAC++). SIFT is invariant to in-plane rotation at
+   any angle (upside down included) and to scale, and tolerant of the mild
+   affine distortion of a 20° tilt. The reference shows the document
+   *without* personalization; the holder's portrait, text and MRZ in the
+   capture find no partner in the reference and fall out as outliers, so
+   the match rests on the pre-printed design. When the first pose rests on
+   few matches, a guided matching round (each feature's partner looked for
+   only near where the pose puts it) adds matches spread over the page.
+   When the features are too few, or the fine alignment fails from a weakly
+   supported pose, everything is tried once more at twice the resolution
+   (slower, only for hard captures: page small in the frame, blur).
+2. **Refine**: the feature pose is good to a few template pixels. It is
+   refined by local correlation: patches of the reference on a grid, each
    where the pre-printed design has texture in two directions, are searched
-   for (normalised cross-correlation, sub-pixel peak) in the capture
-   resampled through the current homography, first at half and then at full
-   template resolution. The displacements give new point pairs and a robust
-   least-squares homography. Unlike a global intensity alignment (ECC),
-   patches covered by the holder's data (which the blank reference lacks)
-   are rejected individually instead of pulling the whole fit, and uneven
-   lighting does not matter because the correlation is normalised per patch.
-3. **Sanity checks**: enough inliers, a plausible quadrilateral (convex,
-   not too small, at most about 45° of tilt), a small refinement residual.
-   When a check fails the :class:`Registration` has ``ok=False`` and a
-   ``reason`` in plain words; a wrong alignment is never returned as good.
+   for (normalised cross-correlation by one batched FFT, sub-pixel peak) in
+   the capture resampled through the current homography, at a quarter and
+   then at half the template's resolution. The displacements give point
+   pairs and a robust least-squares homography. Unlike a global intensity
+   alignment (ECC), patches covered by the holder's data (which the blank
+   reference lacks) are rejected one by one instead of pulling the whole
+   fit, and uneven lighting does not matter because the correlation is
+   normalised per patch.
+3. **Sanity checks**: enough inliers that agree, a plausible outline
+   (convex, not mirrored, not too small, at most ~45° of tilt, the right
+   shape), refinement passes supported by a good share of the patches and
+   not wandering off the feature pose, a small residual. When a check fails
+   the :class:`Registration` has ``ok=False`` and a ``reason`` in plain
+   words; a doubtful alignment is not returned as good.
 
 The reference's features and patches are computed once per reference
 (:class:`ReferenceIndex`, cached by :func:`reference_index`).
@@ -41,9 +50,9 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from threading import Lock
 from typing import Literal
 
@@ -56,17 +65,22 @@ __all__ = [
 ]
 
 #: long side, in pixels, of the reference image used for feature detection
-REFERENCE_WORK_SIDE = 480
+REFERENCE_WORK_SIDE = 544
 #: features kept on the reference, and on the capture
-REFERENCE_FEATURES = 1500
-IMAGE_FEATURES = 1200
+REFERENCE_FEATURES = 1600
+IMAGE_FEATURES = 1300
 #: long side of the capture used for feature detection (a little larger than
 #: the reference's, because a capture usually shows background around the document)
-IMAGE_WORK_SIDE = 512
-#: refinement passes: (scale relative to the template, patch side, search radius), in pass pixels
-_REFINE_PASSES = ((0.5, 40, 7),)
-#: grid of candidate refinement patches over the reference (columns, rows)
-_PATCH_GRID = (9, 7)
+IMAGE_WORK_SIDE = 576
+#: refinement passes: (scale relative to the template, patch side, search
+#: radius, grid cells), sizes in pass pixels. The first, coarse pass reaches
+#: +-32 template px, beyond the feature pose's typical error; the second
+#: reaches +-8 px, less than half the period of the fine background line
+#: work (~1 mm), so it cannot lock on a neighbouring line.
+_REFINE_PASSES = ((0.25, 32, 8, 40), (0.5, 40, 4, 48))
+#: an elongated document (a card's two sides side by side) keeps at least
+#: this many working pixels across its short side
+MIN_WORK_SHORT_SIDE = 320
 #: a patch counts when its normalised correlation peak reaches this
 _MIN_PATCH_NCC = 0.45
 
@@ -235,7 +249,9 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _sift_one(gray: np.ndarray, nfeatures: int) -> tuple[np.ndarray, np.ndarray]:
-    det = cv2.SIFT_create(nfeatures=nfeatures, contrastThreshold=0.04)
+    # a low contrast threshold keeps the faint line work and fibres of the
+    # security paper, which are the same on every genuine document
+    det = cv2.SIFT_create(nfeatures=nfeatures, contrastThreshold=0.03)
     kps, desc = det.detectAndCompute(gray, None)
     if desc is None or len(kps) == 0:
         return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.float32)
@@ -272,21 +288,26 @@ def _sift(gray: np.ndarray, nfeatures: int, *, tiled: bool = True) -> tuple[np.n
     return pts.astype(np.float32), np.sqrt(desc).astype(np.float32)
 
 
-def _match(desc_img: np.ndarray, desc_ref: np.ndarray, *, ratio: float) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (i_img, i_ref) passing the ratio test and the mutual check."""
-    n, m = len(desc_img), len(desc_ref)
+def _match(sim: np.ndarray, *, ratio: float, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (i_img, i_ref) passing the ratio test and the mutual check.
+
+    ``sim`` is the (n_img, n_ref) matrix of descriptor similarities (dot
+    products of unit descriptors: the squared distance is ``2 - 2 sim``, so
+    one matrix product ranks every pair, deterministically and faster than
+    a matcher object). ``allowed`` restricts the candidates (guided matching).
+    """
+    n, m = sim.shape
     if n < 2 or m < 2:
         return np.zeros(0, int), np.zeros(0, int)
-    # unit descriptors: squared distance is 2 - 2 * similarity, so one matrix
-    # product ranks every pair (deterministic, and faster than a matcher object)
-    sim = desc_img @ desc_ref.T
+    # -1 is the similarity of opposite descriptors: never a match
+    sim = np.where(allowed, sim, np.float32(-1.0)) if allowed is not None else sim.copy()
     rows = np.arange(n)
     first = sim.argmax(axis=1)
     s1 = sim[rows, first].copy()
     sim[rows, first] = -np.inf
     s2 = sim.max(axis=1)
     sim[rows, first] = s1
-    good = (2.0 - 2.0 * s1) < (ratio ** 2) * (2.0 - 2.0 * s2)
+    good = ((2.0 - 2.0 * s1) < (ratio ** 2) * (2.0 - 2.0 * s2)) & (s1 > -1.0)
     # mutual: the reference feature's best partner is this image feature too
     mutual = sim.argmax(axis=0)[first] == rows
     keep = good & mutual
@@ -334,14 +355,16 @@ class ReferenceIndex:
         if min(h, w) < 64:
             raise ValueError(f"reference is too small ({w}x{h}); it must be at least 64 px on each side")
         self.size = (int(w), int(h))
-        self.work_scale = min(1.0, REFERENCE_WORK_SIDE / max(h, w))
+        # long side REFERENCE_WORK_SIDE, unless the short side would get too thin
+        self.work_side = max(REFERENCE_WORK_SIDE, round(MIN_WORK_SHORT_SIDE * max(h, w) / min(h, w)))
+        self.work_scale = min(1.0, self.work_side / max(h, w))
         work, m = _resize_to(gray, self.work_scale)
         pts, self.descriptors = _sift(work, REFERENCE_FEATURES)
         self.points = _apply(np.linalg.inv(m), pts).astype(np.float32)
-        self.patches = [self._patches(gray, s, p, r) for s, p, r in _REFINE_PASSES]
+        self.patches = [self._patches(gray, s, p, r, k) for s, p, r, k in _REFINE_PASSES]
 
     @staticmethod
-    def _patches(gray: np.ndarray, scale: float, p: int, r: int):
+    def _patches(gray: np.ndarray, scale: float, p: int, r: int, count: int):
         """Pick textured patches on a grid, so the refinement is spread over the page."""
         img, to_pass = _resize_to(gray, scale)
         h, w = img.shape
@@ -349,7 +372,8 @@ class ReferenceIndex:
         # texture in two directions, so a patch pins both x and y
         score = cv2.cornerMinEigenVal(img, blockSize=max(3, p // 4 | 1), ksize=3)
         margin = p // 2 + r + 2
-        cols, rows = _PATCH_GRID
+        rows = max(2, round(np.sqrt(count * h / w)))
+        cols = max(2, round(count / rows))
         xs = np.linspace(margin, w - margin, cols + 1).astype(int)
         ys = np.linspace(margin, h - margin, rows + 1).astype(int)
         cands = []
@@ -538,12 +562,16 @@ def _refine_pass(pyr: _Pyramid, h: np.ndarray, ps: _PatchSet, threshold: float):
     # pass pixels -> template pixels -> image level pixels
     base = to_level @ inv @ np.linalg.inv(ps.to_pass)
     side = p + 2 * r
-    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    windows = np.empty((n, side, side), np.uint8)
-    for k in range(n):
-        x0, y0 = ps.corners[k]
-        m = base @ np.array([[1.0, 0, x0 - r], [0, 1.0, y0 - r], [0, 0, 1.0]])
-        cv2.warpPerspective(level, m, (side, side), dst=windows[k], flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    # every window's sampling positions at once, then one remap: one call
+    # instead of one warp per patch (whose fixed overhead would dominate)
+    grid = np.arange(side, dtype=np.float64) - r
+    gx = ps.corners[:, 0, None, None] + grid[None, None, :]
+    gy = ps.corners[:, 1, None, None] + grid[None, :, None]
+    den = base[2, 0] * gx + base[2, 1] * gy + base[2, 2]
+    map_x = ((base[0, 0] * gx + base[0, 1] * gy + base[0, 2]) / den).astype(np.float32)
+    map_y = ((base[1, 0] * gx + base[1, 1] * gy + base[1, 2]) / den).astype(np.float32)
+    windows = cv2.remap(level, map_x.reshape(n * side, side), map_y.reshape(n * side, side),
+                        cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(n, side, side)
     ncc = _ncc_batch(windows, ps)
     flat = ncc.reshape(n, -1)
     best = flat.argmax(axis=1)
@@ -624,7 +652,8 @@ def _coarse(pyr: _Pyramid, index: ReferenceIndex, side: int, *, ratio: float, mi
     add("features", tick)
 
     tick = time.perf_counter()
-    qi, ri = _match(desc, index.descriptors, ratio=ratio)
+    sim = desc @ index.descriptors.T
+    qi, ri = _match(sim, ratio=ratio)
     add("match", tick)
     tick = time.perf_counter()
     try:
@@ -648,6 +677,28 @@ def _coarse(pyr: _Pyramid, index: ReferenceIndex, side: int, *, ratio: float, mi
         problem = _quad_problem(h, index.size, (iw, ih), max_tilt_deg)
         if problem:
             return _Coarse(False, h, n, problem, retry=n < 3 * min_inliers)
+        # guided matching: with the pose roughly known, look for each feature's
+        # partner only near where it should be. Far fewer look-alikes compete
+        # (repeated letters, line work), so many more matches pass the ratio
+        # test, spread over the whole page; a pose fitted to a few clustered
+        # matches can be tens of pixels off at the far corners.
+        if n >= 80:  # plenty of matches, spread over the page: nothing to gain
+            return _Coarse(True, h, n, "", threshold=thr, src=src[inl], dst=dst[inl])
+        radius = 10.0 / index.work_scale
+        near = _apply(h, pts).astype(np.float32)
+        dx = near[:, 0, None] - index.points[None, :, 0]
+        dy = near[:, 1, None] - index.points[None, :, 1]
+        allowed = dx * dx + dy * dy < radius * radius
+        gi, gr = _match(sim, ratio=min(0.95, ratio + 0.05), allowed=allowed)
+        if len(gi) >= max(min_inliers, n):
+            gsrc, gdst = pts[gi].astype(np.float64), index.points[gr].astype(np.float64)
+            gthr = 1.5 / index.work_scale
+            g, gmask = cv2.findHomography(gsrc, gdst, cv2.USAC_MAGSAC, gthr, maxIters=5000, confidence=0.999)
+            if g is not None and gmask is not None and int(gmask.sum()) >= n:
+                g = _normalised(g)
+                if not _quad_problem(g, index.size, (iw, ih), max_tilt_deg):
+                    ginl = gmask.ravel().astype(bool)
+                    return _Coarse(True, g, int(ginl.sum()), "", threshold=gthr, src=gsrc[ginl], dst=gdst[ginl])
         return _Coarse(True, h, n, "", threshold=thr, src=src[inl], dst=dst[inl])
     finally:
         add("homography", tick)
@@ -730,47 +781,62 @@ def register(image: np.ndarray, reference, *, refine: bool = True, min_inliers: 
     tick = time.perf_counter()
     pyr = _Pyramid(gray)
     timings["prepare"] = (time.perf_counter() - tick) * 1e3
-    coarse = _coarse(pyr, index, IMAGE_WORK_SIDE, ratio=float(ratio), min_inliers=min_inliers,
-                     max_tilt_deg=max_tilt_deg, timings=timings)
-    if not coarse.ok and coarse.retry and max(ih, iw) > IMAGE_WORK_SIDE * 1.3:
-        # hard cases (page small in the frame, strong blur): look again, finer
-        coarse = _coarse(pyr, index, IMAGE_WORK_SIDE * 2, ratio=float(ratio), min_inliers=min_inliers,
+    # the capture's working size follows the reference's (a page of the same
+    # shape spanning most of the frame then appears at a similar size in both)
+    side = round(IMAGE_WORK_SIDE * index.work_side / REFERENCE_WORK_SIDE)
+    sides = [side] + ([side * 2] if max(ih, iw) > side * 1.3 else [])
+    failure = None
+    for attempt, work_side in enumerate(sides):
+        coarse = _coarse(pyr, index, work_side, ratio=float(ratio), min_inliers=min_inliers,
                          max_tilt_deg=max_tilt_deg, timings=timings)
-    if not coarse.ok:
-        return result(coarse.h, False, np.inf, coarse.inliers, coarse.reason, coarse.inliers)
-    h, n_feat, thr = coarse.h, coarse.inliers, coarse.threshold
-    src, dst = coarse.src, coarse.dst
-    coarse_err = float(np.sqrt(np.mean(np.sum((_apply(h, src) - dst) ** 2, axis=1))))
+        if not coarse.ok:
+            failure = result(coarse.h, False, np.inf, coarse.inliers, coarse.reason, coarse.inliers)
+            if coarse.retry:
+                continue  # hard case (page small in the frame, blur): look again, finer
+            return failure
+        if not refine:
+            h, n_feat = coarse.h, coarse.inliers
+            err = float(np.sqrt(np.mean(np.sum((_apply(h, coarse.src) - coarse.dst) ** 2, axis=1))))
+            ok = err <= max(max_error_px, coarse.threshold)
+            return result(h, ok, err, n_feat, "" if ok else "the feature matches disagree too much", n_feat)
+        tick = time.perf_counter()
+        fine = _refine(pyr, index, coarse.h, tsize, isize, max_tilt_deg)
+        timings["refine"] = timings.get("refine", 0.0) + (time.perf_counter() - tick) * 1e3
+        if fine is None:
+            failure = result(coarse.h, False, np.inf, coarse.inliers,
+                             "the fine alignment failed: the image is too blurred, too small or the "
+                             "design does not match this template closely enough", coarse.inliers)
+            # a feature pose resting on few matches may be wrong: look again, finer
+            if coarse.inliers < 4 * min_inliers:
+                continue
+            return failure
+        h, err, n_ref = fine
+        if err > max_error_px:
+            return result(h, False, err, n_ref,
+                          f"the alignment is not precise enough (residual {err:.1f} px): "
+                          "the page may be bent or folded, or the image distorted", coarse.inliers, True)
+        return result(h, True, err, n_ref, "", coarse.inliers, True)
+    return failure
 
-    if not refine:
-        ok = coarse_err <= max(max_error_px, thr)
-        return result(h, ok, coarse_err, n_feat, "" if ok else "the feature matches disagree too much", n_feat)
 
-    tick = time.perf_counter()
-    err, n_ref, refined = coarse_err, n_feat, False
+def _refine(pyr: _Pyramid, index: ReferenceIndex, h: np.ndarray, tsize, isize, max_tilt_deg):
+    """Run the correlation passes from the coarse pose ``h``; (h, rms, inliers) or None."""
+    w, hh = tsize
+    corners_t = np.array([[0, 0], [w, 0], [w, hh], [0, hh]], float)
+    coarse_inv = np.linalg.inv(h)
+    out = None
     for ps in index.patches:
         new, rms, n_in = _refine_pass(pyr, h, ps, threshold=1.5 / ps.scale)
-        if new is None or n_in < max(6, 0.2 * len(ps)) or _quad_problem(new, tsize, isize, max_tilt_deg):
-            break
-        # the refinement may not wander off: the page corners may move only
-        # as far as the coarse estimate could plausibly be wrong
-        w, hh = tsize
-        corners_t = np.array([[0, 0], [w, 0], [w, hh], [0, hh]], float)
-        drift = np.linalg.norm(_apply(new, _apply(np.linalg.inv(h), corners_t)) - corners_t, axis=1).max()
-        if drift > 12.0 / index.work_scale:
-            break
-        h, err, n_ref, refined = new, rms, n_in, True
-    timings["refine"] = (time.perf_counter() - tick) * 1e3
-
-    if not refined:
-        return result(h, False, coarse_err, n_feat,
-                      "the fine alignment failed: the image is too blurred, too small or the "
-                      "design does not match this template closely enough", n_feat)
-    if err > max_error_px:
-        return result(h, False, err, n_ref,
-                      f"the alignment is not precise enough (residual {err:.1f} px): "
-                      "the page may be bent or folded, or the image distorted", n_feat, True)
-    return result(h, True, err, n_ref, "", n_feat, True)
+        # a pass counts when a good share of the patches agree on one pose
+        if new is None or n_in < max(8, 0.3 * len(ps)) or _quad_problem(new, tsize, isize, max_tilt_deg):
+            return None
+        # the refinement may not wander off: the page corners may move only as
+        # far as the feature pose could plausibly be wrong
+        drift = np.linalg.norm(_apply(new, _apply(coarse_inv, corners_t)) - corners_t, axis=1).max()
+        if drift > 16.0 / index.work_scale:
+            return None
+        h, out = new, (new, rms, n_in)
+    return out
 
 
 # --------------------------------------------------------------------------
