@@ -1,5 +1,144 @@
-"""`docexam template ...` sub-commands."""
+"""`docexam template ...` sub-commands: add, list, show.
+
+``docexam template add`` follows ``CONTRACTS.md``: it registers a trainer's
+genuine specimen image as a template under ``$DOCEXAM_HOME/templates/ID``
+after checking the images, the zones and that a simulated phone photo of
+the image registers back (its errors are printed). The work is done by
+:mod:`docexam.specimens.authoring`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _px(value) -> str:
+    return "n/a" if value is None else f"{value:.2f} px"
+
+
+def cmd_add(args) -> int:
+    from ..specimens.authoring import add_template
+
+    added = add_template(template_id=args.id, name=args.name, fmt=args.format, visible=args.visible,
+                         uv=args.uv, ir=args.ir, zones=args.zones, dpi=args.dpi, replace=args.replace)
+    if args.json:
+        _print_json(added.as_dict())
+        return 0
+    t, check = added.template, added.self_check
+    print(f"{'replaced' if added.replaced else 'added'} template {t.id}: {t.folder}")
+    print(f"  {t.format}, {t.width}x{t.height} px, {t.dpi} dpi ({added.dpi_source}), "
+          f"lights: {', '.join(t.lights)}, {len(t.zones)} zones")
+    print(f"  self-check (simulated phone photo): reprojection error {_px(check.reprojection_error_px)}, "
+          f"true error at the zone corners {_px(check.true_error_px)} max, {_px(check.true_error_rms_px)} RMS")
+    for note in added.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def _source(template) -> str:
+    from ..paths import user_templates_dir
+
+    try:
+        user = template.folder.resolve().parent == user_templates_dir().resolve()
+    except OSError:
+        user = False
+    return "user" if user else "shipped"
+
+
+def _row(template) -> dict:
+    return {"id": template.id, "name": template.name, "format": template.format, "dpi": template.dpi,
+            "size_px": list(template.size_px), "lights": list(template.lights),
+            "zones": len(template.zones), "synthetic": template.synthetic, "source": _source(template),
+            "folder": str(template.folder)}
+
+
+def cmd_list(args) -> int:
+    from ..errors import DocexamError
+    from ..specimens.registry import find_template, template_ids
+
+    rows, status = [], 0
+    for tid in template_ids():
+        try:
+            rows.append(_row(find_template(tid)))
+        except DocexamError as exc:
+            # one broken user template must not hide the others
+            print(f"docexam: {exc}", file=sys.stderr)
+            status = 2
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']:<24} {r['source']:<8} {r['format']}  {r['size_px'][0]}x{r['size_px'][1]} px "
+                  f"{r['dpi']:>4} dpi  {'+'.join(r['lights']):<14} {r['name']}")
+    return status
+
+
+def cmd_show(args) -> int:
+    from ..specimens.registry import find_template
+
+    t = find_template(args.id)
+    if args.json:
+        _print_json(t.as_dict() | {"source": _source(t), "folder": str(t.folder)})
+        return 0
+    print(f"{t.id}: {t.name}")
+    print(f"  source: {_source(t)} ({t.folder})")
+    print(f"  {t.format}, {t.width}x{t.height} px, {t.dpi} dpi, lights: {', '.join(t.lights)}, "
+          f"{'synthetic (blank personalization)' if t.synthetic else 'real specimen (personalization present)'}")
+    check = t.extra.get("self_check")
+    if isinstance(check, dict):
+        print(f"  self-check when added: reprojection error {_px(check.get('reprojection_error_px'))}, "
+              f"true error {_px(check.get('true_error_px'))}")
+    print(f"  zones ({len(t.zones)}):")
+    for z in t.zones:
+        print(f"    {z.name:<24} {z.kind:<15} {list(z.bbox)}")
+    return 0
+
+
+def _dpi(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if not 50 <= value <= 4800:
+        raise argparse.ArgumentTypeError(f"expected 50 to 4800, got {value}")
+    return value
 
 
 def register(subparsers) -> None:
-    """Add this module's sub-commands to the `docexam` parser (none yet)."""
+    """Add ``docexam template add|list|show`` to the `docexam` parser."""
+    template = subparsers.add_parser("template", help="document templates: add your own, list, show")
+    sub = template.add_subparsers(dest="template_command", metavar="SUBCOMMAND", parser_class=type(template))
+    sub.required = True
+
+    add = sub.add_parser("add", help="register a genuine specimen image as a new template")
+    add.add_argument("--id", required=True, help="new template id, lower-case kebab-case (e.g. xyz-td3-2019)")
+    add.add_argument("--name", required=True, help="human-readable name")
+    add.add_argument("--format", required=True, choices=("TD1", "TD2", "TD3"), help="ICAO 9303 format")
+    add.add_argument("--visible", required=True, type=Path, metavar="IMAGE",
+                     help="the specimen under visible light (ideally a flat scan cropped to the page)")
+    add.add_argument("--uv", type=Path, metavar="IMAGE", help="the same page under UV light, same size")
+    add.add_argument("--ir", type=Path, metavar="IMAGE", help="the same page under IR light, same size")
+    add.add_argument("--zones", required=True, type=Path, metavar="ZONES.json",
+                     help="list of zones {name, kind, bbox} in the image's pixels")
+    add.add_argument("--dpi", type=_dpi, help="image resolution (default: file metadata, else estimated)")
+    add.add_argument("--replace", action="store_true", help="replace your own template of that id")
+    add.add_argument("--json", action="store_true", help="print the result as JSON")
+    add.set_defaults(handler=cmd_add)
+
+    lst = sub.add_parser("list", help="list shipped and user templates")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=cmd_list)
+
+    show = sub.add_parser("show", help="show one template's details and zones")
+    show.add_argument("id", help="template id")
+    show.add_argument("--json", action="store_true", help="print the template as JSON")
+    show.set_defaults(handler=cmd_show)
