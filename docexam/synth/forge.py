@@ -152,12 +152,12 @@ class WrongSubstrate(Forger):
     substrate_kind = "office-paper"
 
     def after_personalization(self, d: Draft) -> None:
-        # a careful forger picks a low-brightener paper: the UV glow is weaker
+        # a careful forger picks a paper with fewer optical brighteners: the UV glow is weaker
         from .reference import render_reference
 
-        genuine_uv = render_reference(d.design.template_id).images["uv"]
-        keep = 0.25 + 0.75 * d.severity
-        d.images["uv"] = genuine_uv + keep * (d.images["uv"] - genuine_uv) if keep < 1 else d.images["uv"]
+        office = render_reference(d.design.template_id, substrate_kind="office-paper").bases["uv"]
+        genuine = render_reference(d.design.template_id).bases["uv"]
+        d.images["uv"] -= (1.0 - (0.25 + 0.75 * d.severity)) * (office - genuine)
         zone = next(n for n, (k, _) in d.design.zones_mm.items() if k == "background")
         d.mark(self.technique, zone, d.box_region(d.zone(zone)),
                "Printed on ordinary paper: there are no coloured security fibres, and under UV light the "
@@ -175,19 +175,20 @@ class Erasure(Forger):
         d.overrides.residue[self.zone] = (old, 0.05 + 0.12 * d.severity)
 
     def before_personalization(self, d: Draft) -> None:
-        box = d.zone(self.zone)
-        blob = _blob(d.mask.shape, _inset(box, 0, 0), d.rng, fill=0.95)
-        fade = (0.35 + 0.5 * d.severity) * blob
-        vis = d.images["visible"]
+        x0, y0, x1, y1 = d.zone(self.zone)
+        blob = _blob(d.mask.shape, (x0, y0, x1, y1), d.rng, fill=0.95)
+        b = blob[y0:y1, x0:x1]  # work on the field only: the rest of the page is untouched
+        fade = (0.35 + 0.5 * d.severity) * b
+        vis = d.images["visible"][y0:y1, x0:x1]
         paper = _paper_colour(d) * np.float32(0.99)
-        rough = 1.0 + (d.rng.standard_normal(blob.shape).astype(np.float32) * 0.05 * d.severity) * (blob > 0.05)
+        rough = 1.0 + (d.rng.standard_normal(b.shape).astype(np.float32) * 0.05 * d.severity) * (b > 0.05)
         vis += (paper - vis) * fade[..., None]
         vis *= rough[..., None]
         # a faint yellow-brown stain where the solvent dried
-        ring = np.clip(blob * (1 - blob) * 4, 0, 1) * (0.04 + 0.08 * d.severity)
+        ring = np.clip(b * (1 - b) * 4, 0, 1) * (0.04 + 0.08 * d.severity)
         vis *= 1 - ring[..., None] * np.float32([0.0, 0.15, 0.6])
-        d.images["uv"] += blob[..., None] * (0.12 + 0.4 * d.severity) * np.float32([0.55, 0.6, 0.85])
-        d.images["ir"] *= 1 - 0.04 * d.severity * blob[..., None]
+        d.images["uv"][y0:y1, x0:x1] += b[..., None] * (0.12 + 0.4 * d.severity) * np.float32([0.55, 0.6, 0.85])
+        d.images["ir"][y0:y1, x0:x1] *= 1 - 0.04 * d.severity * b[..., None]
         d.mark(self.technique, self.zone, blob > 0.3,
                f"The {_label(d, self.zone)} was erased and written again: the background lines under it are "
                f"faded, the paper surface is rough, traces of the old entry ({self.old}) remain, and the "

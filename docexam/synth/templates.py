@@ -51,7 +51,7 @@ def write_template(template_id: str, root: str | Path) -> Path:
     ref = render_reference(template_id)
     folder = ensure_dir(Path(root) / template_id)
     for light, fname in (("visible", "visible.png"), ("uv", "uv.png"), ("ir", "ir.png")):
-        write_png(folder / fname, to_uint8(ref.images[light]))
+        write_png(folder / fname, to_uint8(ref.images[light]), compression=6)  # committed: smaller
     write_json(folder / "template.json", template_document(template_id))
     return folder
 
