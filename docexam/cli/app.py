@@ -1,5 +1,134 @@
-"""`docexam app ...` sub-commands."""
+"""`docexam app` and `docexam trainer-passphrase`: start the training app, set the trainer passphrase.
+
+    docexam app                       # this laptop only: http://localhost:8501
+    docexam app --host 0.0.0.0        # also trainees' phones on the room's network
+    docexam app --port 8600
+    docexam trainer-passphrase        # asks twice; or --stdin for scripts
+
+The app runs offline: Streamlit's usage statistics are off and the server
+never opens a browser or fetches anything; the flags are passed on the
+command line as well as in ``.streamlit/config.toml``, so they hold from
+any working folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from pathlib import Path
+
+from ..errors import DocexamError
+from ..paths import REPO_DIR
+
+#: the Streamlit flags docexam always runs with
+FLAGS = {
+    "browser.gatherUsageStats": "false",
+    "server.headless": "true",
+    "server.fileWatcherType": "none",
+    "server.runOnSave": "false",
+    "server.maxUploadSize": "40",
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "minimal",
+    "global.developmentMode": "false",
+}
+
+
+def app_script() -> Path:
+    """The app's entry script (``app.py`` beside the package, in a checkout or editable install)."""
+    script = REPO_DIR / "app.py"
+    if not script.is_file():
+        raise DocexamError(f"{script}: the app's entry script is missing; install docexam from its "
+                           "repository (pip install -e .) to run the app")
+    return script
+
+
+def streamlit_command(*, host: str, port: int) -> list[str]:
+    """The command line that starts the app (also used by the end-to-end test).
+
+    >>> cmd = streamlit_command(host="0.0.0.0", port=8600)
+    >>> "--browser.gatherUsageStats=false" in cmd and "--server.address=0.0.0.0" in cmd
+    True
+    """
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_script()),
+           f"--server.address={host}", f"--server.port={port}"]
+    cmd += [f"--{k}={v}" for k, v in FLAGS.items()]
+    return cmd
+
+
+def _addresses() -> list[str]:
+    """This machine's IPv4 addresses on the local network (what trainees type on their phones)."""
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(info[4][0])
+    except OSError:
+        pass
+    try:  # the address of the default route, without sending anything
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            found.add(s.getsockname()[0])
+    except OSError:
+        pass
+    return sorted(a for a in found if not a.startswith("127."))
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return value
+
+
+def cmd_app(args) -> int:
+    cmd = streamlit_command(host=args.host, port=args.port)
+    if args.host in ("0.0.0.0", "::"):
+        urls = [f"http://{a}:{args.port}" for a in _addresses()] or [f"http://<this laptop's address>:{args.port}"]
+        print("docexam: trainees open " + " or ".join(urls) + " on the training room's network", file=sys.stderr)
+    else:
+        print(f"docexam: open http://{'localhost' if args.host in ('127.0.0.1', 'localhost') else args.host}:"
+              f"{args.port}", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # the app's working folder is the checkout, so .streamlit/config.toml applies too
+    os.chdir(app_script().parent)
+    os.execv(cmd[0], cmd)  # replaces this process: Ctrl+C stops the server directly
+    return 0  # pragma: no cover
+
+
+def cmd_passphrase(args) -> int:
+    from ..training import TrainingRecord
+
+    if args.stdin:
+        phrase = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        phrase = getpass.getpass("New trainer passphrase (8 characters or more): ")
+        if getpass.getpass("Repeat it: ") != phrase:
+            raise DocexamError("the two passphrases differ; nothing changed")
+    with TrainingRecord.open(args.database) as record:
+        record.set_trainer_passphrase(phrase)
+    print("docexam: trainer passphrase set", file=sys.stderr)
+    return 0
 
 
 def register(subparsers) -> None:
-    """Add this module's sub-commands to the `docexam` parser (none yet)."""
+    """Add ``docexam app`` and ``docexam trainer-passphrase``."""
+    p = subparsers.add_parser("app", help="start the training app (Streamlit, offline)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on: 127.0.0.1 (this laptop only, default) or 0.0.0.0 "
+                        "(every device on the training room's network)")
+    p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    p.set_defaults(handler=cmd_app)
+
+    p = subparsers.add_parser("trainer-passphrase", help="set the passphrase that unlocks the app's trainer pages")
+    p.add_argument("--stdin", action="store_true", help="read it from standard input (one line) instead of asking")
+    p.add_argument("--database", metavar="URL", default=None,
+                   help="SQLAlchemy URL of the training database (default: $DOCEXAM_DATABASE_URL or "
+                        "$DOCEXAM_HOME/docexam.sqlite3)")
+    p.set_defaults(handler=cmd_passphrase)

@@ -1,0 +1,33 @@
+"""docexam: the training app (Streamlit).
+
+Start it with ``docexam app`` (this laptop) or ``docexam app --host 0.0.0.0``
+(trainees' phones on the training room's network); see README.md.
+"""
+
+import streamlit as st
+
+from docexam.ui import nav, session
+from docexam.ui.i18n import LANGUAGES, t
+
+st.set_page_config(page_title="docexam", page_icon=":material/travel_explore:", layout="wide",
+                   menu_items={"Get help": None, "Report a bug": None, "About": "docexam: offline training "
+                               "in spotting fraudulent travel documents."})
+
+with st.sidebar:
+    # the language is chosen first: every title below, page names included, follows it
+    choice = st.segmented_control(t("language"), list(LANGUAGES), format_func=LANGUAGES.get,
+                                  key="lang-choice", default=st.session_state.get("lang", "en"))
+    # a second click on the chosen option clears the control: keep the language then
+    st.session_state["lang"] = choice or st.session_state.get("lang", "en")
+
+page = nav.navigation()
+
+with st.sidebar:
+    me = session.trainee()
+    if me is not None:
+        st.caption(t("signed_in_as", name=me.name))
+        if st.button(t("sign_out"), icon=":material/logout:"):
+            session.sign_out()
+            st.rerun()
+
+page.run()

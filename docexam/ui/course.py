@@ -1,0 +1,512 @@
+"""The course logic behind the pages, free of Streamlit so it can be tested alone.
+
+Everything here is a small function over the package's objects (lessons,
+items, attempts, specimens); the pages call it and only draw. Some of it
+would sit better in another room one day (noted per function); it lives
+here so the front end does not reach into code owned elsewhere.
+
+* test forms for a workshop (:func:`test_forms`), stable for the workshop;
+* what a trainee should do next (:func:`next_steps`) and own results per
+  topic (:func:`form_scores`, :func:`topic_gains`);
+* the certificate of completion (:func:`certificate_html`);
+* mapping a click or a drawn box on a scaled image back to template pixels
+  (:func:`to_template_point`, :func:`to_template_box`) and picking the zone of
+  a box (:func:`zone_for_box`);
+* saving a trainer's annotated specimen (:func:`save_user_specimen`),
+  atomically and validated against the sidecar contract first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from ..errors import DocexamError, InputFileError
+
+#: the forms a trainee sits, in order
+TEST_FORMS = ("pre", "post")
+
+
+# ---------------------------------------------------------------------------
+# item keys that do not leak anything
+
+def opaque_key(*parts: str) -> str:
+    """A short widget key derived from ``parts``.
+
+    Streamlit sends widget keys to the browser; item ids contain specimen
+    names, and the shipped specimens are named after their forgery
+    technique, so a key built from an item id would give the answer away.
+
+    >>> opaque_key("uto-td3-erasure-flat-1011:locate") == opaque_key("uto-td3-erasure-flat-1011:locate")
+    True
+    >>> "erasure" in opaque_key("uto-td3-erasure-flat-1011:locate")
+    False
+    """
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------
+# test forms
+
+def fit_blueprint(pool: Sequence, blueprint: Mapping, *, forms: int = 2) -> dict:
+    """The largest part of ``blueprint`` that ``pool`` can fill for ``forms`` parallel forms.
+
+    A cell the pool cannot fill for every form is dropped (a small or
+    trainer-made library does not cover every topic and item type), so a
+    workshop always gets a pre-test and a post-test of the same shape.
+
+    >>> fit_blueprint([], {("mrz", "mrz"): 1})
+    {}
+    """
+    from ..assessment.forms import pool_capacity
+
+    if not blueprint:
+        return {}
+    capacity = pool_capacity(pool, blueprint)
+    return {cell: n for cell, n in blueprint.items() if capacity.get(cell, 0) >= n * forms}
+
+
+def test_forms(pool: Sequence, lessons: Sequence, *, seed: int) -> dict[str, list]:
+    """Parallel pre- and post-test forms drawn from ``pool`` for a workshop.
+
+    The blueprint covers every (topic, item type) of the lessons, one item
+    each, minus the cells the pool cannot fill. Items that share topics
+    can still make :func:`~docexam.assessment.forms.parallel_forms` fail on
+    a tight pool; the scarcest cell is then dropped until the forms fit.
+
+    Returns
+    -------
+    dict
+        ``{"pre": [Item, ...], "post": [Item, ...]}``, both empty when the
+        pool is too small for any test.
+    """
+    from ..assessment.forms import blueprint_from_lessons, parallel_forms, pool_capacity
+
+    pool = list(pool)
+    blueprint = fit_blueprint(pool, blueprint_from_lessons(lessons) if lessons else {})
+    while blueprint:
+        try:
+            return parallel_forms(pool, blueprint, seed=seed, names=TEST_FORMS)
+        except ValueError:
+            capacity = pool_capacity(pool, blueprint)
+            scarcest = min(blueprint, key=lambda cell: (capacity[cell] - 2 * blueprint[cell], cell))
+            del blueprint[scarcest]
+    return {name: [] for name in TEST_FORMS}
+
+
+def lesson_pool(lessons: Sequence, specimens: Sequence) -> list:
+    """Every lesson's items (tagged with the lesson's topic), one list."""
+    from ..lessons.items import lesson_items
+
+    out = []
+    for lesson in lessons:
+        out += lesson_items(lesson, specimens)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# a trainee's progress
+
+def first_answers(attempts: Iterable) -> dict[tuple[str, str], object]:
+    """The first attempt per (form, item id): what the Key Results count too."""
+    first: dict[tuple[str, str], object] = {}
+    for a in sorted(attempts, key=lambda a: (a.answered_at, a.id)):
+        first.setdefault((a.form, a.item_id), a)
+    return first
+
+
+def answered_ids(attempts: Iterable, form: str) -> set[str]:
+    """Item ids answered at least once on ``form``."""
+    return {a.item_id for a in attempts if a.form == form}
+
+
+def form_complete(attempts: Iterable, form: str, form_items: Sequence) -> bool:
+    """True once every item of a non-empty ``form`` has an answer.
+
+    >>> form_complete([], "pre", [])
+    False
+    """
+    ids = {item.id for item in form_items}
+    return bool(ids) and ids <= answered_ids(attempts, form)
+
+
+def form_scores(attempts: Iterable, form: str) -> dict[str, float]:
+    """Per topic, the mean score (0..1) of the first answer to each item of ``form``."""
+    from ..assessment.metrics import topic_scores
+
+    rows = [{"topic": a.topic, "score": a.score} for (f, _), a in first_answers(attempts).items() if f == form]
+    return topic_scores(rows) if rows else {}
+
+
+def overall(attempts: Iterable, form: str) -> float | None:
+    """Mean score (0..1) of the first answers on ``form``; None when nothing was answered."""
+    scores = [a.score for (f, _), a in first_answers(attempts).items() if f == form]
+    return sum(scores) / len(scores) if scores else None
+
+
+@dataclass(frozen=True)
+class TopicGain:
+    topic: str
+    pre: float | None
+    post: float | None
+
+    @property
+    def gain(self) -> float | None:
+        return None if self.pre is None or self.post is None else self.post - self.pre
+
+
+def topic_gains(attempts: Iterable) -> list[TopicGain]:
+    """A trainee's own pre- and post-test score per topic (fractions), topics by name."""
+    attempts = list(attempts)
+    pre, post = form_scores(attempts, "pre"), form_scores(attempts, "post")
+    return [TopicGain(t, pre.get(t), post.get(t)) for t in sorted(set(pre) | set(post))]
+
+
+#: steps of the course, in the order a trainee meets them
+STEPS = ("pre-test", "lessons", "refresher", "post-test", "survey", "results")
+
+
+def next_steps(*, pre_done: bool, post_done: bool, survey_done: bool, due: int,
+               has_tests: bool = True, in_workshop: bool = True) -> list[str]:
+    """What to do next, most urgent first (keys of :data:`STEPS`).
+
+    The pre-test comes before any lesson (it measures what the trainee
+    knew); the post-test once the pre-test is done; the survey after the
+    post-test, in a workshop only.
+
+    >>> next_steps(pre_done=False, post_done=False, survey_done=False, due=0)
+    ['pre-test']
+    >>> next_steps(pre_done=True, post_done=False, survey_done=False, due=3)
+    ['refresher', 'lessons', 'post-test']
+    >>> next_steps(pre_done=True, post_done=True, survey_done=False, due=0)
+    ['survey', 'results', 'lessons']
+    """
+    if has_tests and not pre_done:
+        return ["pre-test"]
+    steps = ["refresher"] if due else []
+    if has_tests and post_done:
+        if in_workshop and not survey_done:
+            steps.append("survey")
+        steps += ["results", "lessons"]
+    else:
+        steps.append("lessons")
+        if has_tests:
+            steps.append("post-test")
+    return steps
+
+
+# ---------------------------------------------------------------------------
+# certificate
+
+def certificate_html(*, name: str, department: str, province: str, workshop: str | None,
+                     place: str | None, dates: str | None, pre: float | None, post: float | None,
+                     issued: dt.date, lang: str = "en") -> str:
+    """A printable certificate of completion: one self-contained HTML page (no scripts, no fonts).
+
+    >>> "Sok Chea" in certificate_html(name="Sok Chea", department="Immigration", province="Koh Kong",
+    ...     workshop="Level 1", place="Koh Kong", dates="2025-03-03 to 2025-03-05", pre=0.4, post=0.8,
+    ...     issued=dt.date(2025, 3, 5))
+    True
+    """
+    e = html.escape
+    km = lang == "km"
+    title = "វិញ្ញាបនបត្របញ្ចប់វគ្គ" if km else "Certificate of completion"
+    body = ("បានបញ្ចប់វគ្គបណ្តុះបណ្តាល ការពិនិត្យឯកសារធ្វើដំណើរក្លែងក្លាយ" if km else
+            "has completed the training in examining travel documents for fraud")
+    score = ""
+    if pre is not None and post is not None:
+        score = (f"<p class='score'>{'តេស្តមុន' if km else 'Pre-test'} {pre * 100:.0f}% &rarr; "
+                 f"{'តេស្តក្រោយ' if km else 'post-test'} {post * 100:.0f}%</p>")
+    course = ""
+    if workshop:
+        course = f"<p class='course'>{e(workshop)}" + (f", {e(place)}" if place else "") + \
+                 (f"<br>{e(dates)}" if dates else "") + "</p>"
+    return f"""<!DOCTYPE html>
+<html lang="{'km' if km else 'en'}"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>
+@page {{ size: A4 landscape; margin: 12mm; }}
+body {{ font-family: serif; margin: 0; color: #1b2a3a; }}
+.frame {{ border: 6px double #1b4f72; padding: 40px 60px; text-align: center; min-height: 150mm; }}
+h1 {{ font-size: 34pt; letter-spacing: 1px; margin: 10px 0 30px; color: #1b4f72; }}
+.name {{ font-size: 28pt; font-weight: bold; margin: 10px 0; }}
+.who {{ font-size: 13pt; color: #444; }}
+.body {{ font-size: 15pt; margin: 24px 0; }}
+.course, .score {{ font-size: 13pt; }}
+.foot {{ margin-top: 50px; display: flex; justify-content: space-between; font-size: 11pt; }}
+.line {{ border-top: 1px solid #333; width: 60mm; padding-top: 4px; }}
+</style></head><body><div class="frame">
+<h1>{e(title)}</h1>
+<p class="name">{e(name)}</p>
+<p class="who">{e(department)}, {e(province)}</p>
+<p class="body">{e(body)}</p>
+{course}{score}
+<div class="foot"><div class="line">{'កាលបរិច្ឆេទ' if km else 'Date'}: {issued.isoformat()}</div>
+<div class="line">{'ហត្ថលេខាគ្រូបង្គោល' if km else 'Trainer signature'}</div></div>
+</div></body></html>
+"""
+
+
+# ---------------------------------------------------------------------------
+# coordinates
+
+def to_template_point(value: Mapping, size: tuple[int, int]) -> list[int]:
+    """A click of ``streamlit-image-coordinates`` in template pixels.
+
+    The component reports the click in displayed (CSS) pixels together with
+    the displayed ``width`` and ``height``; the image shown may also be a
+    downscaled copy, so the click is divided by the display scale
+    (displayed size / template size), whatever the screen.
+
+    >>> to_template_point({"x": 50, "y": 20, "width": 100, "height": 50}, (3000, 1500))
+    [1500, 600]
+    """
+    w, h = size
+    sx = float(value["width"]) / w
+    sy = float(value["height"]) / h
+    if sx <= 0 or sy <= 0:
+        raise ValueError("value: the displayed image has no size")
+    x = min(max(int(float(value["x"]) / sx), 0), w - 1)
+    y = min(max(int(float(value["y"]) / sy), 0), h - 1)
+    return [x, y]
+
+
+def to_template_box(value: Mapping, size: tuple[int, int]) -> list[int] | None:
+    """A click-and-drag of ``streamlit-image-coordinates`` (``x1, y1, x2, y2``) as a template box.
+
+    Returns None for a drag too small to be a box (a click).
+
+    >>> to_template_box({"x1": 10, "y1": 10, "x2": 30, "y2": 5, "width": 100, "height": 50}, (1000, 500))
+    [100, 50, 300, 100]
+    """
+    (ax, ay) = to_template_point({"x": value["x1"], "y": value["y1"], "width": value["width"],
+                                  "height": value["height"]}, size)
+    (bx, by) = to_template_point({"x": value["x2"], "y": value["y2"], "width": value["width"],
+                                  "height": value["height"]}, size)
+    x0, x1 = sorted((ax, bx))
+    y0, y1 = sorted((ay, by))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return [x0, y0, x1 + 1, y1 + 1]
+
+
+def clip_box(box: Sequence[float], size: tuple[int, int]) -> list[int] | None:
+    """``box`` rounded to integers inside a ``size`` image; None when nothing is left."""
+    w, h = size
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, x1 = max(0, min(x0, x1)), min(w, max(x0, x1))
+    y0, y1 = max(0, min(y0, y1)), min(h, max(y0, y1))
+    return [x0, y0, x1, y1] if x1 > x0 and y1 > y0 else None
+
+
+def zone_for_box(template, box: Sequence[int]) -> str | None:
+    """The name of the smallest zone of ``template`` holding the centre of ``box``.
+
+    The sidecar contract wants every anomaly inside its zone; the trainer
+    draws a box, so the zone is suggested from where it is.
+    """
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    hits = [z for z in template.zones if z.bbox[0] <= cx < z.bbox[2] and z.bbox[1] <= cy < z.bbox[3]]
+    if not hits:
+        return None
+    return min(hits, key=lambda z: (z.bbox[2] - z.bbox[0]) * (z.bbox[3] - z.bbox[1])).name
+
+
+def box_in_zone(template, zone: str, box: Sequence[int]) -> list[int]:
+    """``box`` cut to the zone's rectangle (the contract: an anomaly lies inside its zone)."""
+    z = template.zone(zone).bbox
+    out = [max(box[0], z[0]), max(box[1], z[1]), min(box[2], z[2]), min(box[3], z[3])]
+    if out[2] <= out[0] or out[3] <= out[1]:
+        raise InputFileError(zone, f"the box {list(box)} does not overlap zone {zone}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# trainer's specimens
+
+def fit_to_template(rgb, template):
+    """An uploaded flat image resized to the template's size, or a readable error.
+
+    A flat scan at another resolution keeps the template's proportions and
+    only needs resizing; anything else (a photo, a page with margins) must
+    be cropped to the document first, because annotation boxes are stored
+    in template pixels.
+    """
+    import cv2
+
+    h, w = rgb.shape[:2]
+    tw, th = template.size_px
+    if (w, h) == (tw, th):
+        return rgb
+    if abs((w / h) / (tw / th) - 1.0) > 0.03:
+        raise InputFileError("upload", f"the image is {w}x{h} pixels, not in the proportions of "
+                                       f"{template.id} ({tw}x{th}); crop it to the edges of the document")
+    interp = cv2.INTER_AREA if w > tw else cv2.INTER_CUBIC
+    return cv2.resize(rgb, (tw, th), interpolation=interp)
+
+
+def specimen_names_taken(specimens: Iterable) -> set[str]:
+    return {s.name for s in specimens}
+
+
+def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, sidecar: dict,
+                       taken: Iterable[str] = ()) -> Path:
+    """Write a trainer's specimen: ``NAME.png`` (+ ``.uv.png``, ``.ir.png``) and ``NAME.json``.
+
+    The sidecar is validated against the contract and the template *before*
+    anything is written, images are written atomically, and the sidecar
+    last, so a reader (a quiz being drawn at the same moment) never sees a
+    sidecar without its images, and a refused specimen leaves nothing
+    behind.
+
+    Parameters
+    ----------
+    folder : Path
+        ``$DOCEXAM_HOME/specimens``.
+    images : mapping
+        light -> uint8 RGB array in template geometry (``visible`` required).
+    taken : iterable of str
+        Names already used (library and trainer specimens): item ids are made
+        from names, so a name must mean one document.
+
+    Raises
+    ------
+    DocexamError
+        A bad name, a name taken, a sidecar the contract refuses.
+    """
+    from ..atomic import write_png
+    from ..specimens.model import check_specimen_name, parse_specimen
+
+    try:
+        check_specimen_name(name)
+    except ValueError as exc:
+        raise InputFileError(name, str(exc)) from None
+    if name in set(taken) or (Path(folder) / f"{name}.json").exists():
+        raise InputFileError(name, "a specimen with this name exists already; choose another name")
+    if "visible" not in images:
+        raise InputFileError(name, "the visible-light image is required")
+    sidecar_path = Path(folder) / f"{name}.json"
+    parse_specimen(sidecar, sidecar_path, template=template)  # raises InvalidFieldError naming the field
+    for light, rgb in images.items():
+        if rgb.shape[1::-1] != tuple(template.size_px):
+            raise InputFileError(f"{name} ({light})", "image is not in template geometry")
+    written = []
+    try:
+        for light in ("uv", "ir"):
+            if light in images:
+                written.append(write_png(Path(folder) / f"{name}.{light}.png", images[light]))
+        written.append(write_png(Path(folder) / f"{name}.png", images["visible"]))
+        from ..atomic import write_json
+
+        return write_json(sidecar_path, sidecar)
+    except BaseException:
+        for path in written:  # nothing half-saved
+            Path(path).unlink(missing_ok=True)
+        raise
+
+
+def mrz_prefill(rgb) -> dict:
+    """Holder fields and MRZ lines read from an image's MRZ, to prefill the studio's form.
+
+    Returns ``{}`` when no valid MRZ is found; never raises for a bad image.
+    """
+    try:
+        from ..mrz.reader import read_mrz
+
+        reading = read_mrz(rgb)
+    except Exception:  # noqa: BLE001 - a prefill is a convenience, never a failure
+        return {}
+    if not reading.found or reading.parsed is None:
+        return {}
+    f = reading.parsed.fields
+
+    def iso(yymmdd: str, future: bool) -> str:
+        try:
+            yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
+        except (ValueError, TypeError):
+            return ""
+        this = dt.date.today().year % 100
+        century = 2000 if (yy <= this + (20 if future else 0)) else 1900
+        try:
+            return dt.date(century + yy, mm, dd).isoformat()
+        except ValueError:
+            return ""
+
+    return {"surname": f.get("surname", ""), "given_names": f.get("given_names", ""),
+            "document_number": f.get("document_number", "").replace("<", ""),
+            "nationality": f.get("nationality", ""), "sex": f.get("sex", ""),
+            "date_of_birth": iso(f.get("date_of_birth", ""), False),
+            "date_of_expiry": iso(f.get("date_of_expiry", ""), True),
+            "mrz": list(reading.lines)}
+
+
+def png_bytes(rgb) -> bytes:
+    from ..atomic import encode_png
+
+    return encode_png(rgb)
+
+
+def read_upload(data: bytes, name: str):
+    """An uploaded image decoded safely (:func:`docexam.imaging.load_image`), as RGB."""
+    from ..imaging import load_image
+
+    return load_image(data, name=name).rgb
+
+
+__all__ = [
+    "DocexamError", "TopicGain", "certificate_html", "clip_box", "fit_blueprint", "fit_to_template",
+    "form_complete", "form_scores", "lesson_pool", "mrz_prefill", "next_steps", "opaque_key", "overall",
+    "read_upload", "save_user_specimen", "test_forms", "to_template_box", "to_template_point",
+    "topic_gains", "zone_for_box",
+]
+
+
+# ---------------------------------------------------------------------------
+# examination desk
+
+def suggest_template(rgb, templates) -> tuple[object | None, list[tuple[str, bool, float]]]:
+    """The template an image aligns with best (registration only, no analysis).
+
+    Belongs in :mod:`docexam.examine` one day (a ``--template auto``); it is
+    here until then. Returns ``(template or None, [(id, ok, error_px), ...])``.
+    """
+    from ..specimens.authoring import check_alignment
+
+    tried, best = [], None
+    for tpl in templates:
+        try:
+            check = check_alignment(tpl, rgb)
+        except (DocexamError, ValueError):
+            tried.append((tpl.id, False, float("inf")))
+            continue
+        tried.append((tpl.id, check.ok, check.reprojection_error_px))
+        if check.ok and (best is None or check.reprojection_error_px < best[1]):
+            best = (tpl, check.reprojection_error_px)
+    return (best[0] if best else None), tried
+
+
+def attempts_in(record, trainee_id: int, workshop) -> list:
+    """The trainee's attempts in this workshop (or in self-study when ``workshop`` is None)."""
+    wid = workshop.id if workshop is not None else None
+    return [a for a in record.attempts_for(trainee_id=trainee_id) if a.workshop_id == wid]
+
+
+def findings_vs_annotations(findings, boxes) -> tuple[list[int], list[int]]:
+    """Which trainer boxes no finding touches, and which findings no trainer box touches (indices).
+
+    Shown beside the trainer's annotation in the studio, to catch a box
+    drawn in the wrong place or a forgery trace left out.
+
+    >>> from types import SimpleNamespace as F
+    >>> findings_vs_annotations([F(bbox=(0, 0, 10, 10))], [[5, 5, 20, 20], [50, 50, 60, 60]])
+    ([1], [])
+    """
+    def touch(a, b) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    unseen = [i for i, box in enumerate(boxes) if not any(touch(box, f.bbox) for f in findings)]
+    extra = [j for j, f in enumerate(findings) if not any(touch(box, f.bbox) for box in boxes)]
+    return unseen, extra

@@ -1,0 +1,278 @@
+"""Every string of the trainee pages, in English and Khmer.
+
+Pages call :func:`t` with a key; the language is the session's choice
+(sidebar). A missing key is a bug that the tests catch
+(``tests/test_ui_i18n.py`` checks every ``t("...")`` in ``docexam/ui`` and
+``app.py`` has both languages). The vocabulary of items (options, prompts,
+techniques) comes with the items themselves (``label`` / ``label_km``).
+Trainer pages are in English: trainers run the workshop in English.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = {"en": "English", "km": "ខ្មែរ"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # --- app frame
+    "app_title": ("docexam: spotting fraudulent travel documents", "docexam៖ ការរកឃើញឯកសារធ្វើដំណើរក្លែងក្លាយ"),
+    "language": ("Language", "ភាសា"),
+    "sec_training": ("Training", "ការបណ្តុះបណ្តាល"),
+    "sec_tools": ("Tools", "ឧបករណ៍"),
+    "sec_trainer": ("Trainer", "គ្រូបង្គោល"),
+    "nav_sign_in": ("Sign in", "ចូលប្រើ"),
+    "nav_home": ("Home", "ទំព័រដើម"),
+    "nav_lessons": ("Lessons", "មេរៀន"),
+    "nav_practice": ("Practice", "ហាត់ការ"),
+    "nav_refresher": ("Refresher", "រំលឹកមេរៀន"),
+    "nav_pre_test": ("Pre-test", "តេស្តមុនវគ្គ"),
+    "nav_post_test": ("Post-test", "តេស្តក្រោយវគ្គ"),
+    "nav_survey": ("Survey", "ការស្ទង់មតិ"),
+    "nav_results": ("My results", "លទ្ធផលរបស់ខ្ញុំ"),
+    "nav_desk": ("Examination desk", "តុពិនិត្យឯកសារ"),
+    "nav_trainer": ("Trainer sign in", "គ្រូបង្គោលចូលប្រើ"),
+    "sign_out": ("Sign out", "ចាកចេញ"),
+    "signed_in_as": ("Signed in: {name}", "បានចូលជា៖ {name}"),
+    "error": ("{error}", "{error}"),
+    "need_sign_in": ("Please sign in first.", "សូមចូលប្រើជាមុនសិន។"),
+    "library_error": ("The specimen library cannot be loaded: {error}", "មិនអាចផ្ទុកបណ្ណាល័យឯកសារគំរូបានទេ៖ {error}"),
+    # --- sign in
+    "signin_title": ("Sign in", "ចូលប្រើ"),
+    "signin_intro": ("Type your details as you gave them to the trainer. The first time, choose a PIN of "
+                     "4 to 12 digits and remember it: it keeps anyone else from answering in your name.",
+                     "សូមវាយព័ត៌មានរបស់អ្នកដូចដែលបានផ្តល់ឱ្យគ្រូបង្គោល។ លើកដំបូង សូមជ្រើសរើសលេខសម្ងាត់ ៤ ដល់ ១២ ខ្ទង់ "
+                     "ហើយចងចាំវា៖ វាការពារមិនឱ្យអ្នកផ្សេងឆ្លើយជំនួសអ្នក។"),
+    "name": ("Full name", "ឈ្មោះពេញ"),
+    "department": ("Department or unit", "នាយកដ្ឋាន ឬអង្គភាព"),
+    "province": ("Province", "ខេត្ត"),
+    "workshop_code": ("Workshop code (from the trainer; empty for self-study)",
+                      "លេខកូដវគ្គ (ពីគ្រូបង្គោល ទុកទទេសម្រាប់ការសិក្សាដោយខ្លួនឯង)"),
+    "pin": ("PIN (4 to 12 digits)", "លេខសម្ងាត់ (៤ ដល់ ១២ ខ្ទង់)"),
+    "signin_button": ("Sign in", "ចូល"),
+    "signin_new": ("Welcome, {name}. You are registered; remember your PIN.",
+                   "សូមស្វាគមន៍ {name}។ អ្នកបានចុះឈ្មោះរួចហើយ សូមចងចាំលេខសម្ងាត់របស់អ្នក។"),
+    "signin_error": ("Could not sign in: {error}", "មិនអាចចូលបានទេ៖ {error}"),
+    "missing_fields": ("Fill in your name, department, province and PIN.",
+                       "សូមបំពេញឈ្មោះ នាយកដ្ឋាន ខេត្ត និងលេខសម្ងាត់។"),
+    # --- home
+    "home_title": ("Welcome, {name}", "សូមស្វាគមន៍ {name}"),
+    "home_workshop": ("Workshop {code}: {title}, {place}", "វគ្គ {code}៖ {title}, {place}"),
+    "home_selfstudy": ("Self-study (no workshop)", "ការសិក្សាដោយខ្លួនឯង (គ្មានវគ្គ)"),
+    "next_title": ("What to do next", "អ្វីដែលត្រូវធ្វើបន្ទាប់"),
+    "step_pre-test": ("Take the pre-test: it shows what you know before the lessons.",
+                      "ធ្វើតេស្តមុនវគ្គ៖ វាបង្ហាញអ្វីដែលអ្នកដឹងមុនពេលរៀន។"),
+    "step_lessons": ("Study the lessons and practise each one.", "សិក្សាមេរៀន ហើយហាត់ការមេរៀននីមួយៗ។"),
+    "step_refresher": ("{n} questions are due for review.", "មានសំណួរ {n} ដែលត្រូវរំលឹកឡើងវិញ។"),
+    "step_post-test": ("Take the post-test once you have studied every lesson.",
+                       "ធ្វើតេស្តក្រោយវគ្គ នៅពេលអ្នកបានសិក្សាមេរៀនទាំងអស់។"),
+    "step_survey": ("Tell the trainers what you thought of the training.",
+                    "ប្រាប់គ្រូបង្គោលពីមតិរបស់អ្នកអំពីវគ្គបណ្តុះបណ្តាល។"),
+    "step_results": ("See your results and print your certificate.",
+                     "មើលលទ្ធផលរបស់អ្នក ហើយបោះពុម្ពវិញ្ញាបនបត្រ។"),
+    "go": ("Go", "ទៅ"),
+    "progress_title": ("Progress per topic", "វឌ្ឍនភាពតាមប្រធានបទ"),
+    "progress_help": ("How likely you are to answer this topic's questions right today, from your practice.",
+                      "លទ្ធភាពដែលអ្នកអាចឆ្លើយត្រូវសំណួរនៃប្រធានបទនេះថ្ងៃនេះ ផ្អែកលើការហាត់ការរបស់អ្នក។"),
+    "answered_n": ("{n} answers", "ចម្លើយ {n}"),
+    # --- lessons
+    "lessons_title": ("Lessons", "មេរៀន"),
+    "choose_lesson": ("Lesson", "មេរៀន"),
+    "objectives": ("In this lesson you learn to:", "នៅក្នុងមេរៀននេះ អ្នករៀន៖"),
+    "figure_missing": ("No specimen in the library shows this yet.", "មិនទាន់មានឯកសារគំរូណាបង្ហាញចំណុចនេះនៅឡើយទេ។"),
+    "panel_genuine": ("Genuine", "ពិត"),
+    "panel_forged": ("Forged", "ក្លែងក្លាយ"),
+    "panel_reference": ("Genuine template (blank reference)", "គំរូពិត (ឯកសារយោងទទេ)"),
+    "light": ("Light", "ពន្លឺ"),
+    "light_visible": ("White light", "ពន្លឺធម្មតា"),
+    "light_uv": ("UV", "ពន្លឺ UV"),
+    "light_ir": ("IR", "ពន្លឺ IR"),
+    "loupe": ("Loupe (zoom)", "កែវពង្រីក"),
+    "zoom": ("Zoom", "ពង្រីក"),
+    "across": ("Left ↔ right", "ឆ្វេង ↔ ស្ដាំ"),
+    "down": ("Top ↕ bottom", "លើ ↕ ក្រោម"),
+    "show_overlay": ("Show where the forgery is", "បង្ហាញកន្លែងក្លែងបន្លំ"),
+    "practise_lesson": ("Practise this lesson", "ហាត់ការមេរៀននេះ"),
+    # --- quiz
+    "question_n": ("Question {n} of {total}", "សំណួរទី {n} នៃ {total}"),
+    "score_so_far": ("Score so far", "ពិន្ទុរហូតមកដល់ពេលនេះ"),
+    "answer": ("Your answer", "ចម្លើយរបស់អ្នក"),
+    "check": ("Check my answer", "ពិនិត្យចម្លើយ"),
+    "submit": ("Submit answer", "ដាក់ស្នើចម្លើយ"),
+    "next": ("Next question", "សំណួរបន្ទាប់"),
+    "locate_mode": ("How to answer", "របៀបឆ្លើយ"),
+    "mode_point": ("Click a point", "ចុចចំណុចមួយ"),
+    "mode_box": ("Drag a box", "អូសប្រអប់"),
+    "locate_hint": ("Click on the image where you see the forgery.", "ចុចលើរូបភាព ត្រង់កន្លែងដែលអ្នកឃើញការក្លែងបន្លំ។"),
+    "locate_box_hint": ("Press on one corner of the forged area, drag to the opposite corner and release.",
+                        "ចុចលើជ្រុងមួយនៃតំបន់ក្លែងបន្លំ អូសទៅជ្រុងទល់មុខ ហើយលែង។"),
+    "locate_chosen": ("Your mark is drawn in blue. Click again to move it.",
+                      "សញ្ញារបស់អ្នកត្រូវបានគូសជាពណ៌ខៀវ។ ចុចម្តងទៀតដើម្បីផ្លាស់ទី។"),
+    "locate_none": ("Mark the image first.", "សូមសម្គាល់លើរូបភាពជាមុនសិន។"),
+    "choose_option": ("Choose one answer.", "សូមជ្រើសរើសចម្លើយមួយ។"),
+    "correct": ("Correct.", "ត្រឹមត្រូវ។"),
+    "partly": ("Partly correct: {score} of 1.", "ត្រឹមត្រូវមួយផ្នែក៖ {score} នៃ 1។"),
+    "wrong": ("Not quite.", "មិនទាន់ត្រឹមត្រូវទេ។"),
+    "the_answer": ("Answer: {label}", "ចម្លើយ៖ {label}"),
+    "what_there": ("What was there", "អ្វីដែលមាន"),
+    "why_matters": ("Why it matters", "ហេតុអ្វីវាសំខាន់"),
+    "overlay_caption": ("Red: the forged area. Blue: your answer.", "ពណ៌ក្រហម៖ តំបន់ក្លែងបន្លំ។ ពណ៌ខៀវ៖ ចម្លើយរបស់អ្នក។"),
+    "heatmap_caption": ("What the examination machine sees: warm colours where the document departs from "
+                        "the genuine template; numbered boxes are its findings.",
+                        "អ្វីដែលម៉ាស៊ីនពិនិត្យឃើញ៖ ពណ៌ក្តៅនៅកន្លែងដែលឯកសារខុសពីគំរូពិត "
+                        "ប្រអប់មានលេខជាការរកឃើញរបស់វា។"),
+    "heatmap_none": ("The examination machine could not examine this image: {reason}",
+                     "ម៉ាស៊ីនពិនិត្យមិនអាចពិនិត្យរូបភាពនេះបានទេ៖ {reason}"),
+    "heatmap_running": ("The examination machine is looking at this document…", "ម៉ាស៊ីនពិនិត្យកំពុងមើលឯកសារនេះ…"),
+    "left": ("Left", "ខាងឆ្វេង"),
+    "right": ("Right", "ខាងស្ដាំ"),
+    "mrz_lines": ("Machine-readable zone (MRZ)", "តំបន់អានដោយម៉ាស៊ីន (MRZ)"),
+    "printed_data": ("Printed on the data page", "ទិន្នន័យបោះពុម្ពលើទំព័រ"),
+    "mrz_marked": ("The wrong character is marked with ^ .", "តួអក្សរខុសត្រូវបានសម្គាល់ដោយ ^ ។"),
+    "quiz_done": ("Finished: {score} on {n} questions.", "បានបញ្ចប់៖ {score} លើសំណួរ {n}។"),
+    "quiz_again": ("Start again with new questions", "ចាប់ផ្តើមម្តងទៀតជាមួយសំណួរថ្មី"),
+    "no_items": ("No questions are available here yet: the library has no matching specimens.",
+                 "មិនទាន់មានសំណួរនៅទីនេះទេ៖ បណ្ណាល័យមិនមានឯកសារគំរូដែលត្រូវគ្នា។"),
+    "recorded": ("Answer recorded.", "ចម្លើយត្រូវបានកត់ត្រា។"),
+    "practice_title": ("Practice", "ហាត់ការ"),
+    "practice_intro": ("Questions from one lesson, with the answer explained after each one.",
+                       "សំណួរពីមេរៀនមួយ ដោយមានការពន្យល់ចម្លើយបន្ទាប់ពីសំណួរនីមួយៗ។"),
+    "refresher_title": ("Refresher", "រំលឹកមេរៀន"),
+    "refresher_intro": ("Questions you answered before, coming back when you are about to forget them.",
+                        "សំណួរដែលអ្នកធ្លាប់ឆ្លើយ ត្រឡប់មកវិញនៅពេលអ្នកជិតភ្លេច។"),
+    "refresher_none": ("Nothing is due for review now. Come back later, or practise a lesson.",
+                       "មិនមានអ្វីត្រូវរំលឹកឥឡូវនេះទេ។ សូមត្រឡប់មកវិញពេលក្រោយ ឬហាត់ការមេរៀនមួយ។"),
+    "pre_title": ("Pre-test", "តេស្តមុនវគ្គ"),
+    "post_title": ("Post-test", "តេស្តក្រោយវគ្គ"),
+    "test_intro_pre": ("The pre-test measures what you know before the lessons. The answers are not shown "
+                       "now; answer as well as you can.",
+                       "តេស្តមុនវគ្គវាស់វែងអ្វីដែលអ្នកដឹងមុនពេលរៀន។ ចម្លើយមិនត្រូវបានបង្ហាញឥឡូវនេះទេ "
+                       "សូមឆ្លើយឱ្យបានល្អតាមដែលអាចធ្វើបាន។"),
+    "test_intro_post": ("The post-test measures what you learnt. The answers are not shown now; your "
+                        "results page compares it with the pre-test.",
+                        "តេស្តក្រោយវគ្គវាស់វែងអ្វីដែលអ្នកបានរៀន។ ចម្លើយមិនត្រូវបានបង្ហាញឥឡូវនេះទេ "
+                        "ទំព័រលទ្ធផលរបស់អ្នកប្រៀបធៀបវាជាមួយតេស្តមុនវគ្គ។"),
+    "test_done": ("You have answered every question of this test. Thank you.",
+                  "អ្នកបានឆ្លើយសំណួរទាំងអស់នៃតេស្តនេះហើយ។ សូមអរគុណ។"),
+    "post_locked": ("Take the pre-test first.", "សូមធ្វើតេស្តមុនវគ្គជាមុនសិន។"),
+    "test_progress": ("{done} of {total} answered", "បានឆ្លើយ {done} នៃ {total}"),
+    # --- survey
+    "survey_title": ("Survey", "ការស្ទង់មតិ"),
+    "survey_intro": ("Your answers help the trainers improve the workshop. They are reported without names.",
+                     "ចម្លើយរបស់អ្នកជួយគ្រូបង្គោលកែលម្អវគ្គ។ វាត្រូវបានរាយការណ៍ដោយគ្មានឈ្មោះ។"),
+    "survey_send": ("Send", "ផ្ញើ"),
+    "survey_thanks": ("Thank you for your feedback.", "សូមអរគុណចំពោះមតិរបស់អ្នក។"),
+    "survey_needs_workshop": ("The survey belongs to a workshop: sign in with the workshop code.",
+                              "ការស្ទង់មតិជាផ្នែកនៃវគ្គ៖ សូមចូលប្រើជាមួយលេខកូដវគ្គ។"),
+    "survey_done": ("You have answered the survey. Thank you.", "អ្នកបានឆ្លើយការស្ទង់មតិរួចហើយ។ សូមអរគុណ។"),
+    "survey_after_post": ("Answer the survey after the post-test.", "សូមឆ្លើយការស្ទង់មតិបន្ទាប់ពីតេស្តក្រោយវគ្គ។"),
+    # --- results
+    "results_title": ("My results", "លទ្ធផលរបស់ខ្ញុំ"),
+    "results_intro": ("Your pre-test and post-test scores per topic: the difference is what you gained.",
+                      "ពិន្ទុតេស្តមុន និងក្រោយវគ្គរបស់អ្នកតាមប្រធានបទ៖ ភាពខុសគ្នាគឺជាអ្វីដែលអ្នកទទួលបាន។"),
+    "results_none": ("Take the pre-test and the post-test to see your gain per topic.",
+                     "សូមធ្វើតេស្តមុន និងក្រោយវគ្គ ដើម្បីមើលលទ្ធផលតាមប្រធានបទ។"),
+    "col_topic": ("Topic", "ប្រធានបទ"),
+    "col_pre": ("Pre-test %", "តេស្តមុនវគ្គ %"),
+    "col_post": ("Post-test %", "តេស្តក្រោយវគ្គ %"),
+    "col_gain": ("Gain (points)", "ការកើនឡើង (ពិន្ទុ)"),
+    "overall_line": ("Pre-test {pre}, post-test {post}.", "តេស្តមុនវគ្គ {pre} តេស្តក្រោយវគ្គ {post}។"),
+    "certificate": ("Certificate of completion", "វិញ្ញាបនបត្របញ្ចប់វគ្គ"),
+    "download_certificate": ("Download the certificate (open it and print it from the browser)",
+                             "ទាញយកវិញ្ញាបនបត្រ (បើកវា ហើយបោះពុម្ពពីកម្មវិធីរុករក)"),
+    "certificate_locked": ("The certificate is available once you have finished the post-test.",
+                           "វិញ្ញាបនបត្រអាចទទួលបាន នៅពេលអ្នកបញ្ចប់តេស្តក្រោយវគ្គ។"),
+    # --- examination desk
+    "desk_title": ("Examination desk", "តុពិនិត្យឯកសារ"),
+    "desk_intro": ("Upload or photograph a document. The app aligns it with the genuine template and "
+                   "checks the paper, the printing and the personal data. It is an aid: the officer decides.",
+                   "ផ្ទុកឡើង ឬថតរូបឯកសារ។ កម្មវិធីតម្រឹមវាជាមួយគំរូពិត ហើយពិនិត្យក្រដាស ការបោះពុម្ព "
+                   "និងទិន្នន័យផ្ទាល់ខ្លួន។ វាគ្រាន់តែជាជំនួយ៖ មន្ត្រីជាអ្នកសម្រេច។"),
+    "upload_visible": ("Document image in white light (PNG, JPEG or TIFF)",
+                       "រូបភាពឯកសារក្រោមពន្លឺធម្មតា (PNG, JPEG ឬ TIFF)"),
+    "take_photo": ("Or take a photo with this device", "ឬថតរូបដោយឧបករណ៍នេះ"),
+    "use_camera": ("Use the camera", "ប្រើកាមេរ៉ា"),
+    "upload_uv": ("Same document under UV light (optional)", "ឯកសារដដែលក្រោមពន្លឺ UV (ស្រេចចិត្ត)"),
+    "upload_ir": ("Same document under IR light (optional)", "ឯកសារដដែលក្រោមពន្លឺ IR (ស្រេចចិត្ត)"),
+    "template": ("Document type", "ប្រភេទឯកសារ"),
+    "suggest": ("Let the app suggest", "ឱ្យកម្មវិធីណែនាំ"),
+    "examine_button": ("Examine", "ពិនិត្យ"),
+    "examining": ("Examining the document…", "កំពុងពិនិត្យឯកសារ…"),
+    "suggesting": ("Trying each document type…", "កំពុងសាកល្បងប្រភេទឯកសារនីមួយៗ…"),
+    "verdict_consistent": ("Consistent: nothing suspicious found.", "ស៊ីសង្វាក់៖ មិនឃើញអ្វីគួរឱ្យសង្ស័យទេ។"),
+    "verdict_suspect": ("Suspect: {n} findings.", "គួរឱ្យសង្ស័យ៖ ការរកឃើញ {n}។"),
+    "verdict_inconclusive": ("Inconclusive: {reason}", "មិនអាចសន្និដ្ឋានបាន៖ {reason}"),
+    "score": ("Suspicion score (0 to 1)", "ពិន្ទុសង្ស័យ (0 ដល់ 1)"),
+    "findings": ("Findings", "ការរកឃើញ"),
+    "no_findings": ("No findings.", "គ្មានការរកឃើញ។"),
+    "heatmap": ("Heatmap", "ផែនទីកម្តៅ"),
+    "aligned": ("This document, aligned", "ឯកសារនេះ បន្ទាប់ពីតម្រឹម"),
+    "reference": ("Genuine reference", "ឯកសារយោងពិត"),
+    "suggested": ("Suggested document type: {name}", "ប្រភេទឯកសារដែលបានណែនាំ៖ {name}"),
+    "suggest_none": ("No document type matches this image well; choose one.",
+                     "គ្មានប្រភេទឯកសារណាត្រូវនឹងរូបភាពនេះទេ សូមជ្រើសរើសមួយ។"),
+    "upload_error": ("This file cannot be used: {error}", "មិនអាចប្រើឯកសារនេះបានទេ៖ {error}"),
+    "upload_first": ("Upload an image or take a photo first.", "សូមផ្ទុករូបភាព ឬថតរូបជាមុនសិន។"),
+    "col_zone": ("Zone", "តំបន់"),
+    "col_family": ("Family", "ប្រភេទ"),
+    "col_technique": ("Technique", "បច្ចេកទេស"),
+    "col_score": ("Score", "ពិន្ទុ"),
+    "col_message": ("What the machine saw", "អ្វីដែលម៉ាស៊ីនឃើញ"),
+    "registration": ("Alignment error: {err} px", "កំហុសតម្រឹម៖ {err} ភីកសែល"),
+    "timing": ("Examined in {s:.1f} s", "បានពិនិត្យក្នុងរយៈពេល {s:.1f} វិនាទី"),
+    # --- trainer sign in (reachable by anyone)
+    "trainer_title": ("Trainer sign in", "គ្រូបង្គោលចូលប្រើ"),
+    "trainer_intro": ("The trainer pages (workshops, specimen studio, library) need the trainer passphrase.",
+                      "ទំព័រគ្រូបង្គោល (វគ្គ ស្ទូឌីយោឯកសារគំរូ បណ្ណាល័យ) ត្រូវការពាក្យសម្ងាត់គ្រូបង្គោល។"),
+    "passphrase": ("Trainer passphrase", "ពាក្យសម្ងាត់គ្រូបង្គោល"),
+    "unlock": ("Unlock", "ដោះសោ"),
+    "wrong_passphrase": ("Wrong passphrase.", "ពាក្យសម្ងាត់មិនត្រឹមត្រូវ។"),
+    "set_passphrase_title": ("Set the trainer passphrase", "កំណត់ពាក្យសម្ងាត់គ្រូបង្គោល"),
+    "set_passphrase_intro": ("No trainer passphrase is set yet. Choose one of at least 8 characters; it is "
+                             "stored as a slow hash, never as text.",
+                             "មិនទាន់មានពាក្យសម្ងាត់គ្រូបង្គោលនៅឡើយទេ។ សូមជ្រើសរើសមួយដែលមានយ៉ាងតិច ៨ តួ "
+                             "វាត្រូវបានរក្សាទុកជាកូដសម្ងាត់ មិនមែនជាអត្ថបទទេ។"),
+    "passphrase_again": ("Repeat the passphrase", "វាយពាក្យសម្ងាត់ម្តងទៀត"),
+    "set_button": ("Set the passphrase", "កំណត់ពាក្យសម្ងាត់"),
+    "passphrase_mismatch": ("The two passphrases differ.", "ពាក្យសម្ងាត់ទាំងពីរមិនដូចគ្នាទេ។"),
+    "passphrase_local_only": ("No trainer passphrase is set yet. Set it on the training laptop itself (open "
+                              "this page there) or with the command `docexam trainer-passphrase`.",
+                              "មិនទាន់មានពាក្យសម្ងាត់គ្រូបង្គោលនៅឡើយទេ។ សូមកំណត់វានៅលើកុំព្យូទ័របណ្តុះបណ្តាល "
+                              "ឬដោយប្រើពាក្យបញ្ជា `docexam trainer-passphrase`។"),
+    "trainer_unlocked": ("Trainer pages unlocked.", "ទំព័រគ្រូបង្គោលត្រូវបានដោះសោ។"),
+    "lock": ("Lock the trainer pages", "ចាក់សោទំព័រគ្រូបង្គោល"),
+}
+
+
+def text(key: str, lang: str = "en", **values) -> str:
+    """The string ``key`` in ``lang`` (``en`` or ``km``), formatted with ``values``.
+
+    >>> text("question_n", "en", n=2, total=10)
+    'Question 2 of 10'
+    >>> text("correct", "km")
+    'ត្រឹមត្រូវ។'
+    """
+    en, km = STRINGS[key]
+    s = km if lang == "km" and km else en
+    return s.format(**values) if values else s
+
+
+def t(key: str, **values) -> str:
+    """The string ``key`` in the session's language."""
+    import streamlit as st
+
+    return text(key, st.session_state.get("lang", "en"), **values)
+
+
+def lang() -> str:
+    import streamlit as st
+
+    return st.session_state.get("lang", "en")
+
+
+def pick(en: str, km: str | None) -> str:
+    """``km`` in a Khmer session when there is one, else ``en`` (for item and lesson texts)."""
+    return km if lang() == "km" and km else en
+
+
+def option_label(option: dict) -> str:
+    """An item option (``{"id", "label", "label_km"}``) in the session's language."""
+    return pick(option.get("label", option.get("id", "")), option.get("label_km"))

@@ -1,0 +1,98 @@
+"""Examination desk: upload or photograph a document, pick its type (or let the app suggest it),
+and see the verdict, the findings, the heatmap and the aligned document beside the reference."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from docexam.errors import DocexamError
+from docexam.examine import render_heatmap
+from docexam.specimens import list_templates
+from docexam.ui import course, state, widgets
+from docexam.ui.i18n import t
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
+SUGGEST = "__suggest__"
+
+st.title(t("desk_title"))
+st.caption(t("desk_intro"))
+
+c1, c2 = st.columns(2)
+with c1:
+    upload = st.file_uploader(t("upload_visible"), type=IMAGE_TYPES, key="desk-visible")
+    with st.expander(f"{t('upload_uv')} / IR"):
+        uv_file = st.file_uploader(t("upload_uv"), type=IMAGE_TYPES, key="desk-uv")
+        ir_file = st.file_uploader(t("upload_ir"), type=IMAGE_TYPES, key="desk-ir")
+with c2:
+    photo = st.camera_input(t("take_photo"), key="desk-camera") if st.toggle(t("use_camera"), key="desk-cam") \
+        else None
+
+templates = {tpl.id: tpl for tpl in list_templates()}
+choice = st.selectbox(t("template"), [SUGGEST, *templates],
+                      format_func=lambda i: t("suggest") if i == SUGGEST else f"{templates[i].name} ({i})",
+                      key="desk-template")
+
+if st.button(t("examine_button"), type="primary", icon=":material/search:"):
+    source = photo or upload
+    if source is None:
+        st.warning(t("upload_first"))
+        st.stop()
+    try:
+        visible = course.read_upload(source.getvalue(), source.name)
+        uv = course.read_upload(uv_file.getvalue(), uv_file.name) if uv_file else None
+        ir = course.read_upload(ir_file.getvalue(), ir_file.name) if ir_file else None
+    except DocexamError as exc:
+        st.error(t("upload_error", error=str(exc)))
+        st.stop()
+    digest = hashlib.sha256(b"".join(f.getvalue() for f in (source, uv_file, ir_file) if f)).hexdigest()
+    template_id = choice
+    if choice == SUGGEST:
+        with st.spinner(t("suggesting")):
+            best, _tried = course.suggest_template(visible, list(templates.values()))
+        if best is None:
+            st.warning(t("suggest_none"))
+            st.stop()
+        template_id = best.id
+        st.info(t("suggested", name=f"{best.name} ({best.id})"))
+    try:
+        with st.spinner(t("examining")):
+            report = state.examine_upload(digest, template_id, visible, uv=uv, ir=ir, name=source.name)
+    except DocexamError as exc:
+        st.error(t("upload_error", error=str(exc)))
+        st.stop()
+    st.session_state["desk-report"] = report
+
+report = st.session_state.get("desk-report")
+if report is not None:
+    st.divider()
+    if report.verdict == "consistent":
+        st.success(t("verdict_consistent"), icon=":material/verified:")
+    elif report.verdict == "suspect":
+        st.error(t("verdict_suspect", n=len(report.findings)), icon=":material/warning:")
+    else:
+        st.warning(t("verdict_inconclusive", reason=report.reason), icon=":material/help:")
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("score"), f"{report.score:.2f}")
+    err = report.registration.get("reprojection_error_px")
+    m2.caption(t("registration", err="-" if err is None else f"{err:.1f}"))
+    m3.caption(t("timing", s=report.timings_ms.get("total", 0.0) / 1000))
+    st.subheader(t("findings"))
+    if report.findings:
+        st.dataframe(pd.DataFrame([{
+            "#": i, t("col_zone"): f.zone, t("col_family"): f.family, t("col_technique"): f.technique or "",
+            t("col_score"): round(f.score, 2), t("col_message"): f.message}
+            for i, f in enumerate(report.findings, 1)]), hide_index=True, width="stretch")
+    else:
+        st.write(t("no_findings"))
+    if report.aligned:
+        st.subheader(t("heatmap"))
+        widgets.image(render_heatmap(report), caption=t("heatmap_caption"))
+        tabs = st.tabs([widgets.light_label(light) for light in widgets.LIGHT_ORDER if light in report.aligned])
+        for tab, light in zip(tabs, [lt for lt in widgets.LIGHT_ORDER if lt in report.aligned]):
+            with tab:
+                a, b = st.columns(2)
+                a.image(report.aligned[light], caption=t("aligned"), width="stretch")
+                ref = widgets.reference_image(report.template, light)
+                if ref is not None:
+                    b.image(ref, caption=t("reference"), width="stretch")

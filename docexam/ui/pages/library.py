@@ -1,0 +1,74 @@
+"""Library (trainer): every specimen the quizzes use, filtered by template, family, technique and capture;
+open one to see it in every light with its annotations."""
+
+import pandas as pd
+import streamlit as st
+
+from docexam.errors import DocexamError
+from docexam.specimens import FAMILIES, TECHNIQUES
+from docexam.specimens.model import CAPTURE_KINDS
+from docexam.ui import session, state, widgets
+
+session.require_trainer()
+st.title("Library")
+try:
+    specimens = state.specimens()
+except DocexamError as exc:
+    st.error(f"The library cannot be loaded: {exc}")
+    st.stop()
+own = state.user_specimens_dir()
+
+f1, f2, f3, f4, f5 = st.columns(5)
+templates = f1.multiselect("Template", sorted({s.template for s in specimens}), key="lib-template")
+families = f2.multiselect("Family", FAMILIES, key="lib-family")
+techniques = f3.multiselect("Technique", list(TECHNIQUES), key="lib-technique")
+captures = f4.multiselect("Capture", CAPTURE_KINDS, key="lib-capture")
+verdict = f5.selectbox("Verdict", ["all", "genuine", "forged"], key="lib-verdict")
+
+
+def keep(s) -> bool:
+    return ((not templates or s.template in templates)
+            and (not families or s.families & set(families))
+            and (not techniques or s.techniques & set(techniques))
+            and (not captures or s.capture_kind in captures)
+            and (verdict == "all" or s.authentic == (verdict == "genuine")))
+
+
+shown = [s for s in specimens if keep(s)]
+st.caption(f"{len(shown)} of {len(specimens)} specimens")
+table = pd.DataFrame([{"name": s.name, "template": s.template, "capture": s.capture_kind,
+                       "verdict": "genuine" if s.authentic else "forged",
+                       "techniques": ", ".join(sorted(s.techniques)), "lights": ", ".join(s.lights),
+                       "source": "trainer" if s.folder.resolve() == own.resolve() else "library"}
+                      for s in shown])
+picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="lib-table")
+rows = picked.selection.rows if picked and picked.selection else []
+if not rows:
+    st.info("Select a row to open the specimen.")
+    st.stop()
+spec = shown[rows[0]]
+
+st.subheader(spec.name)
+c1, c2 = st.columns([3, 2])
+with c1:
+    light = widgets.light_switch(spec.lights, key="lib-light")
+    path = spec.image_path(light)
+    size = state.image_size(path)
+    rgb = state.display_image(path)
+    if st.toggle("Show the annotations", value=True, key="lib-marks") and spec.capture_kind == "flat":
+        rgb = widgets.overlays(rgb, [{"bbox": list(a.bbox), "mask": str(spec.mask_path) if spec.mask_path else None,
+                                      "mask_label": a.mask_label} for a in spec.anomalies], size)
+    widgets.image(rgb)
+    if spec.capture_kind != "flat" and spec.anomalies:
+        st.caption("Annotations are in template pixels; this capture is not flat, so they are not drawn.")
+    widgets.loupe(path, key="lib-loupe")
+with c2:
+    st.markdown(f"**{'Genuine' if spec.authentic else 'Forged'}**, template `{spec.template}`, "
+                f"capture {spec.capture_kind}")
+    for i, a in enumerate(spec.anomalies, 1):
+        st.markdown(f"{i}. `{a.technique or a.family}` in **{a.zone}** {list(a.bbox)}  \n{a.note}")
+    st.markdown("**Holder**")
+    st.table(pd.DataFrame([{"field": k, "value": v} for k, v in spec.holder.as_dict().items()]))
+    if spec.mrz:
+        st.code("\n".join(spec.mrz), language=None)

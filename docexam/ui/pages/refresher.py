@@ -1,0 +1,38 @@
+"""Refresher: the questions due for review (spaced repetition), explained after each answer."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from docexam.errors import DocexamError
+from docexam.ui import quiz, session, state
+from docexam.ui.i18n import t
+
+#: questions per refresher round
+COUNT = 10
+
+me = session.require_trainee()
+st.title(t("refresher_title"))
+st.caption(t("refresher_intro"))
+
+# the round is fixed when it starts: answering changes what is due
+if "quiz-refresher" not in st.session_state:
+    due = state.record().due_items(me.id, limit=COUNT)
+    st.session_state["quiz-refresher"] = {"ids": [(r.item_id, r.topic) for r in due], "round": 0}
+plan = st.session_state["quiz-refresher"]
+try:
+    index = state.all_items()
+except DocexamError as exc:
+    st.error(t("library_error", error=str(exc)))
+    st.stop()
+# an item may have gone from the library since it was answered: it is left out
+items = [replace(index[i], topic=topic or index[i].topic) for i, topic in plan["ids"] if i in index]
+if not items:
+    st.info(t("refresher_none"))
+    st.stop()
+key = f"refresher:{plan['round']}"
+quiz.run_quiz(key, items, form="refresher")
+if quiz.quiz_state(key)["pos"] >= len(items):
+    if st.button(t("quiz_again"), icon=":material/refresh:"):
+        del st.session_state["quiz-refresher"]
+        st.rerun()

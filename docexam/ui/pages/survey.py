@@ -1,0 +1,52 @@
+"""Survey: the workshop's feedback questions (relevance, overall rating, comments)."""
+
+import uuid
+
+import streamlit as st
+
+from docexam.assessment import SURVEY, validate_survey
+from docexam.errors import DocexamError
+from docexam.ui import course, session, state
+from docexam.ui.i18n import pick, t
+
+me = session.require_trainee()
+ws = session.workshop()
+record = state.record()
+st.title(t("survey_title"))
+
+if ws is None:
+    st.info(t("survey_needs_workshop"))
+    st.stop()
+if any(s.trainee_id == me.id for s in record.surveys(ws.id)):
+    st.success(t("survey_done"))
+    st.stop()
+forms = state.test_forms(ws.id)
+if forms["post"] and not course.form_complete(course.attempts_in(record, me.id, ws), "post", forms["post"]):
+    st.info(t("survey_after_post"))
+    st.stop()
+
+st.write(t("survey_intro"))
+# chosen once per tab: a form sent twice (a double tap, a dropped connection) is stored once
+form_uuid = st.session_state.setdefault("quiz-survey-uuid", str(uuid.uuid4()))
+answers = {}
+with st.form("survey"):
+    for q in SURVEY:
+        question = pick(q.text, q.text_km)
+        if q.kind == "rating":
+            low, high = pick(q.low, q.low_km), pick(q.high, q.high_km)
+            answers[q.id] = st.radio(question, [1, 2, 3, 4, 5], index=None, horizontal=True,
+                                     captions=[low, "", "", "", high], key=f"survey-{q.id}")
+        else:
+            answers[q.id] = st.text_area(question, max_chars=2000, key=f"survey-{q.id}")
+    sent = st.form_submit_button(t("survey_send"), type="primary", icon=":material/send:")
+
+if sent:
+    try:
+        clean = validate_survey({k: v for k, v in answers.items() if v is not None})
+        record.record_survey(trainee_id=me.id, workshop_id=ws.id, relevance=clean["relevance"],
+                             overall=clean["overall"], comments=clean["comments"], uuid=form_uuid)
+    except DocexamError as exc:
+        session.show_error(exc)
+    else:
+        st.success(t("survey_thanks"))
+        st.rerun()

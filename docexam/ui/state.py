@@ -1,0 +1,301 @@
+"""Shared resources of the app: the training record, lessons, specimens, items, examinations.
+
+Heavy things are made once per server and shared by every session
+(``st.cache_resource``): 30 trainees opening the same lesson cost one
+rendering, one item generation and one examination per specimen. What a
+trainer adds is seen at once because the caches are keyed by a signature of
+``$DOCEXAM_HOME/specimens`` (names and modification times of its sidecars).
+
+Where specimens come from:
+
+* ``$DOCEXAM_SPECIMENS_DIR`` - a folder of specimen sidecars used instead of
+  the shipped library (tests, a workshop with its own set);
+* otherwise the shipped library (``docexam.synth.library``), rendered on the
+  first start with a progress bar;
+* plus, always, the trainers' own specimens in ``$DOCEXAM_HOME/specimens``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from ..paths import docexam_home
+
+#: a folder of specimens to use instead of the shipped library
+SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
+#: longest side of an image as sent to a browser (phones on a room's Wi-Fi)
+DISPLAY_WIDTH = 1100
+
+_render_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------------------
+# the training record
+
+@st.cache_resource(show_spinner=False)
+def _record(url: str):
+    from ..training import TrainingRecord
+
+    return TrainingRecord.open(url)
+
+
+def record():
+    """The training record (one per database URL, shared by every session)."""
+    from ..training import default_database_url
+
+    return _record(default_database_url())
+
+
+# ---------------------------------------------------------------------------
+# lessons
+
+@st.cache_resource(show_spinner=False)
+def _lessons(folder: str) -> tuple:
+    from ..lessons import load_lessons
+
+    return tuple(load_lessons(folder))
+
+
+def lessons() -> tuple:
+    from ..paths import lessons_dir
+
+    return _lessons(str(lessons_dir()))
+
+
+def lesson(lesson_id: str):
+    for le in lessons():
+        if le.id == lesson_id:
+            return le
+    from ..errors import UnknownNameError
+
+    raise UnknownNameError("lesson", lesson_id, [le.id for le in lessons()])
+
+
+# ---------------------------------------------------------------------------
+# specimens
+
+def user_specimens_dir() -> Path:
+    from ..lessons.source import user_specimens_dir as folder
+
+    return folder()
+
+
+def user_signature() -> tuple:
+    """Names and modification times of the trainers' sidecars: a new specimen changes it."""
+    folder = user_specimens_dir()
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.json")
+                        if not p.name.startswith(".")))
+
+
+def _library_source() -> str:
+    folder = os.environ.get(SPECIMENS_ENV)
+    return str(Path(folder).expanduser().resolve()) if folder else ""
+
+
+def ensure_library() -> None:
+    """Render whatever the shipped library lacks, showing a progress bar (first start only).
+
+    Done outside the cached loader so the progress bar is drawn live; a
+    lock makes a second session wait instead of rendering the same files.
+    """
+    if _library_source():
+        return
+    from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
+    from ..paths import cache_dir
+
+    folder = cache_dir() / "library" / library_key()
+    recipes = load_library_recipes()
+    if all((folder / f"{recipe_name(r)}.json").is_file() for r in recipes):
+        return
+    with _render_lock:
+        missing = [r for r in recipes if not (folder / f"{recipe_name(r)}.json").is_file()]
+        if not missing:
+            return
+        bar = st.progress(0.0, text="Preparing the specimen library (first start only) / "
+                                    "កំពុងរៀបចំបណ្ណាល័យឯកសារគំរូ (តែលើកដំបូងប៉ុណ្ណោះ)")
+        workers = min(2, os.cpu_count() or 1)
+        for start in range(0, len(missing), workers):
+            render_recipes(missing[start:start + workers], folder, progress=False, workers=workers,
+                           skip_existing=True)
+            done = min(start + workers, len(missing))
+            bar.progress(done / len(missing), text=f"{done} / {len(missing)}")
+        bar.empty()
+
+
+@st.cache_resource(show_spinner=False)
+def _library(source: str, home: str) -> tuple:
+    if source:
+        from ..lessons.source import load_specimen_folder
+
+        return tuple(load_specimen_folder(source))
+    from ..synth.library import library_specimens
+
+    return tuple(library_specimens())
+
+
+def library_specimens() -> tuple:
+    """The shipped library (or ``$DOCEXAM_SPECIMENS_DIR``), without the trainers' specimens."""
+    ensure_library()
+    return _library(_library_source(), str(docexam_home()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _specimens(source: str, home: str, signature: tuple) -> tuple:
+    from ..lessons.source import default_specimens
+
+    return tuple(default_specimens(library=lambda: list(_library(source, home))))
+
+
+def specimens() -> tuple:
+    """Library plus trainers' specimens, as quizzes see them now."""
+    ensure_library()
+    return _specimens(_library_source(), str(docexam_home()), user_signature())
+
+
+def specimen_index() -> dict:
+    return {s.name: s for s in specimens()}
+
+
+# ---------------------------------------------------------------------------
+# quiz items
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _lesson_items(lesson_id: str, source: str, home: str, signature: tuple) -> tuple:
+    from ..lessons.items import lesson_items
+
+    return tuple(lesson_items(lesson(lesson_id), _specimens(source, home, signature)))
+
+
+def lesson_items(lesson_id: str) -> tuple:
+    """Items of one lesson (library and trainers' specimens)."""
+    specimens()
+    return _lesson_items(lesson_id, _library_source(), str(docexam_home()), user_signature())
+
+
+def all_items() -> dict:
+    """Every lesson item by id (the first lesson that has it gives its topic)."""
+    out: dict = {}
+    for le in lessons():
+        for item in lesson_items(le.id):
+            out.setdefault(item.id, item)
+    return out
+
+
+def topic_items() -> dict[str, list[str]]:
+    """topic -> item ids (for readiness per topic)."""
+    out: dict[str, list[str]] = {}
+    for le in lessons():
+        out.setdefault(le.topic, []).extend(item.id for item in lesson_items(le.id))
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _forms(seed: int, source: str, home: str) -> dict:
+    from .course import lesson_pool, test_forms
+
+    ls = lessons()
+    return test_forms(lesson_pool(ls, _library(source, home)), ls, seed=seed)
+
+
+def test_forms(seed: int) -> dict:
+    """The pre- and post-test of a workshop (seed = workshop id).
+
+    Drawn from the library only, not the trainers' specimens: every trainee
+    of a workshop must sit the same forms even when a trainer adds a
+    specimen during the week.
+    """
+    library_specimens()
+    return _forms(seed, _library_source(), str(docexam_home()))
+
+
+# ---------------------------------------------------------------------------
+# images and examinations
+
+def _mtime(path: str) -> int:
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _display(path: str, mtime: int, width: int):
+    import cv2
+
+    from ..imaging import load_rgb
+
+    rgb = load_rgb(path)
+    h, w = rgb.shape[:2]
+    if w > width:
+        rgb = cv2.resize(rgb, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    return rgb
+
+
+def display_image(path, width: int = DISPLAY_WIDTH):
+    """A downscaled copy of an image file for the browser (cached per file version)."""
+    return _display(str(path), _mtime(str(path)), width)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _full(path: str, mtime: int):
+    from ..imaging import load_rgb
+
+    rgb = load_rgb(path)
+    rgb.flags.writeable = False
+    return rgb
+
+
+def full_image(path):
+    """The image at full resolution (for the loupe); shared, read-only."""
+    return _full(str(path), _mtime(str(path)))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _size(path: str, mtime: int) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.size
+
+
+def image_size(path) -> tuple[int, int]:
+    """(width, height) of an image file, read from its header."""
+    return _size(str(path), _mtime(str(path)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _examine_specimen(name: str, template: str, paths: tuple, mtime: int):
+    from ..examine import examine
+
+    lights = dict(paths)
+    return examine(lights["visible"], template, uv=lights.get("uv"), ir=lights.get("ir"), name=name)
+
+
+def examine_specimen(spec):
+    """The pipeline's report on a specimen (once per specimen and server)."""
+    paths = tuple((light, str(spec.image_path(light))) for light in spec.lights)
+    return _examine_specimen(spec.name, spec.template, paths, _mtime(str(spec.image_path("visible"))))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _examine_upload(digest: str, template: str, _visible, _uv, _ir, name: str):
+    from ..examine import examine
+
+    return examine(_visible, template, uv=_uv, ir=_ir, name=name)
+
+
+def examine_upload(digest: str, template: str, visible, *, uv=None, ir=None, name: str = "upload"):
+    """The pipeline's report on uploaded images, cached by their content digest."""
+    return _examine_upload(digest, template, visible, uv, ir, name)
+
+
+def forget_specimens() -> None:
+    """Drop cached specimen lists (after a trainer saves or deletes a specimen)."""
+    _specimens.clear()
+    _lesson_items.clear()

@@ -1,0 +1,308 @@
+"""Drawing helpers shared by the pages: light switch, loupe, overlays, clickable image.
+
+Images are handled as uint8 RGB arrays. Boxes and points are always in
+template pixels (``CONTRACTS.md``); a helper that draws on a downscaled copy
+takes the full size and scales them itself, so callers never do
+coordinate arithmetic.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import streamlit as st
+
+from . import state
+from .i18n import t
+
+RED = (230, 30, 30)
+BLUE = (20, 90, 255)
+AMBER = (255, 170, 0)
+GREEN = (0, 160, 70)
+
+LIGHT_ORDER = ("visible", "uv", "ir")
+
+
+def light_label(light: str) -> str:
+    return t(f"light_{light}")
+
+
+def light_switch(lights, *, key: str) -> str:
+    """Choose the light source to look at (visible, UV, IR, where the document has it)."""
+    lights = [light for light in LIGHT_ORDER if light in lights] or ["visible"]
+    if len(lights) == 1:
+        return lights[0]
+    choice = st.segmented_control(t("light"), lights, format_func=light_label, key=key, default=lights[0])
+    return choice or lights[0]
+
+
+def _scale(size: tuple[int, int], shape) -> tuple[float, float]:
+    return shape[1] / size[0], shape[0] / size[1]
+
+
+def draw_boxes(rgb: np.ndarray, boxes, size: tuple[int, int], *, colour=RED, width: int = 3,
+               labels=None) -> np.ndarray:
+    """``boxes`` (template pixels of a ``size`` image) drawn on a copy of ``rgb`` (any scale)."""
+    out = np.ascontiguousarray(rgb).copy()
+    sx, sy = _scale(size, out.shape)
+    for i, box in enumerate(boxes):
+        x0, y0, x1, y1 = box
+        p0 = (int(x0 * sx), int(y0 * sy))
+        p1 = (max(int(x1 * sx) - 1, p0[0] + 1), max(int(y1 * sy) - 1, p0[1] + 1))
+        cv2.rectangle(out, p0, p1, colour, width)
+        if labels:
+            cv2.putText(out, str(labels[i]), (p0[0] + 3, max(p0[1] - 4, 12)), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.5, colour, 1, cv2.LINE_AA)
+    return out
+
+
+def draw_point(rgb: np.ndarray, point, size: tuple[int, int], *, colour=BLUE) -> np.ndarray:
+    """A cross-hair at ``point`` (template pixels)."""
+    out = np.ascontiguousarray(rgb).copy()
+    sx, sy = _scale(size, out.shape)
+    x, y = int(point[0] * sx), int(point[1] * sy)
+    r = max(8, out.shape[1] // 60)
+    cv2.circle(out, (x, y), r, colour, 2, cv2.LINE_AA)
+    cv2.line(out, (x - 2 * r, y), (x + 2 * r, y), colour, 2, cv2.LINE_AA)
+    cv2.line(out, (x, y - 2 * r), (x, y + 2 * r), colour, 2, cv2.LINE_AA)
+    return out
+
+
+def tint_mask(rgb: np.ndarray, mask: np.ndarray | None, label: int | None, *, colour=RED,
+              alpha: float = 0.45) -> np.ndarray:
+    """Colour the pixels of one anomaly (``mask == label``) on a copy of ``rgb``."""
+    if mask is None or label is None:
+        return rgb
+    small = cv2.resize((mask == label).astype(np.uint8), (rgb.shape[1], rgb.shape[0]),
+                       interpolation=cv2.INTER_NEAREST).astype(bool)
+    out = rgb.astype(np.float32).copy()
+    out[small] = out[small] * (1 - alpha) + np.array(colour, np.float32) * alpha
+    return out.astype(np.uint8)
+
+
+def overlays(rgb: np.ndarray, items, size: tuple[int, int]) -> np.ndarray:
+    """The feedback overlays of an item (``feedback["overlays"]``): mask tint and box."""
+    from ..assessment.scoring import read_mask
+
+    out = rgb
+    for ov in items:
+        if "bbox" not in ov:
+            continue
+        try:
+            mask = read_mask(ov.get("mask"))
+        except Exception:  # noqa: BLE001 - a missing mask still leaves the box
+            mask = None
+        out = tint_mask(out, mask, ov.get("mask_label"))
+        out = draw_boxes(out, [ov["bbox"]], size, colour=RED)
+    return out
+
+
+def loupe(path, *, key: str, crop=None) -> None:
+    """A magnifier over the full-resolution image: zoom and position sliders.
+
+    ``crop`` (template pixels) limits the area, for a lesson figure.
+    """
+    with st.expander(t("loupe"), icon=":material/zoom_in:"):
+        full = state.full_image(path)
+        h, w = full.shape[:2]
+        x0, y0, x1, y1 = crop or (0, 0, w, h)
+        c1, c2, c3 = st.columns(3)
+        zoom = c1.select_slider(t("zoom"), options=[1, 2, 3, 4, 6, 8], value=3, key=f"{key}-z")
+        cx = c2.slider(t("across"), 0, 100, 50, key=f"{key}-x")
+        cy = c3.slider(t("down"), 0, 100, 50, key=f"{key}-y")
+        vw, vh = max(16, (x1 - x0) // zoom), max(16, (y1 - y0) // zoom)
+        left = x0 + int((x1 - x0 - vw) * cx / 100)
+        top = y0 + int((y1 - y0 - vh) * cy / 100)
+        view = full[top:top + vh, left:left + vw]
+        st.image(view, width="stretch")
+
+
+def click_image(rgb: np.ndarray, *, key: str, box: bool = False):
+    """Show ``rgb`` so a click (or a drag with ``box``) can be read back.
+
+    Returns the component's value: ``{"x", "y", "width", "height"}`` for a
+    click, ``{"x1", "y1", "x2", "y2", "width", "height"}`` for a drag
+    (displayed pixels; map them with :func:`docexam.ui.course.to_template_point`).
+    """
+    from streamlit_image_coordinates import streamlit_image_coordinates
+
+    return streamlit_image_coordinates(rgb, key=key, use_column_width="always", click_and_drag=box,
+                                       cursor="crosshair", image_format="JPEG", jpeg_quality=88)
+
+
+def image(rgb: np.ndarray, caption: str | None = None) -> None:
+    st.image(rgb, caption=caption, width="stretch")
+
+
+def reference_image(template_id: str, light: str):
+    """The template's blank reference in ``light`` (or visible), downscaled; None if unknown."""
+    from ..specimens import find_template
+
+    try:
+        tpl = find_template(template_id)
+    except Exception:  # noqa: BLE001 - a specimen of a template not installed here
+        return None
+    light = light if light in tpl.images else "visible"
+    return state.display_image(tpl.image_path(light))
+
+
+def crop_display(rgb: np.ndarray, crop, size: tuple[int, int]) -> np.ndarray:
+    """The part ``crop`` (template pixels) of a downscaled ``rgb``."""
+    sx, sy = _scale(size, rgb.shape)
+    x0, y0, x1, y1 = crop
+    out = rgb[int(y0 * sy):max(int(y1 * sy), int(y0 * sy) + 1), int(x0 * sx):max(int(x1 * sx), int(x0 * sx) + 1)]
+    return out if out.size else rgb
+
+
+def full_crop(path, crop) -> np.ndarray:
+    """A crop (template pixels) of the full-resolution image, at most ``state.DISPLAY_WIDTH`` wide."""
+    full = state.full_image(path)
+    x0, y0, x1, y1 = (int(v) for v in crop)
+    out = np.ascontiguousarray(full[max(y0, 0):y1, max(x0, 0):x1])
+    if out.shape[1] > state.DISPLAY_WIDTH:
+        f = state.DISPLAY_WIDTH / out.shape[1]
+        out = cv2.resize(out, (state.DISPLAY_WIDTH, max(1, int(out.shape[0] * f))), interpolation=cv2.INTER_AREA)
+    return out
+
+
+def overlays_in_crop(rgb: np.ndarray, items, crop) -> np.ndarray:
+    """Feedback-style overlays drawn on a crop (``crop`` in template pixels) shown at any scale."""
+    from ..assessment.scoring import read_mask
+
+    x0, y0, x1, y1 = (int(v) for v in crop)
+    size = (x1 - x0, y1 - y0)
+    out = rgb
+    for ov in items:
+        if "bbox" not in ov:
+            continue
+        try:
+            mask = read_mask(ov.get("mask"))
+        except Exception:  # noqa: BLE001 - a missing mask still leaves the box
+            mask = None
+        if mask is not None and ov.get("mask_label") is not None:
+            out = tint_mask(out, mask[y0:y1, x0:x1], ov["mask_label"])
+        bx = ov["bbox"]
+        out = draw_boxes(out, [[bx[0] - x0, bx[1] - y0, bx[2] - x0, bx[3] - y0]], size, colour=RED)
+    return out
+
+
+def show_figure(fig: dict, *, key: str) -> None:
+    """A lesson figure: forged crop beside the genuine one (or the template's blank reference).
+
+    ``fig`` is :func:`docexam.lessons.resolve_figure`'s dict; the light
+    switch shows every panel in the chosen light.
+    """
+    from .i18n import pick
+
+    with st.container(border=True):
+        st.caption(pick(fig["caption"], fig.get("caption_km")))
+        panels = fig["panels"]
+        if not panels:
+            st.info(t("figure_missing"))
+            return
+        forged = next(p for p in panels if p["role"] == "forged")
+        lights = set(forged["images"])
+        for p in panels:
+            lights &= set(p["images"])
+        c1, c2 = st.columns(2)
+        with c1:
+            light = light_switch(lights, key=f"{key}-light")
+        with c2:
+            marks = st.toggle(t("show_overlay"), value=True, key=f"{key}-marks")
+        genuine = next((p for p in panels if p["role"] == "genuine"), None)
+        cols = st.columns(2)
+        with cols[0]:
+            if genuine is not None:
+                image(full_crop(genuine["images"][light], genuine["crop"]), caption=t("panel_genuine"))
+            else:
+                from ..specimens import find_template
+
+                try:
+                    tpl = find_template(_template_of(forged))
+                    ref = tpl.image_path(light if light in tpl.images else "visible")
+                    image(full_crop(ref, forged["crop"]), caption=t("panel_reference"))
+                except Exception:  # noqa: BLE001 - a figure without its template shows the forged panel only
+                    st.info(t("figure_missing"))
+        with cols[1]:
+            rgb = full_crop(forged["images"][light], forged["crop"])
+            if marks:
+                rgb = overlays_in_crop(rgb, forged["overlays"], forged["crop"])
+            image(rgb, caption=t("panel_forged"))
+        loupe(forged["images"][light], key=f"{key}-loupe", crop=forged["crop"])
+
+
+def _template_of(panel: dict) -> str:
+    spec = state.specimen_index().get(panel["specimen"])
+    return spec.template if spec is not None else ""
+
+
+def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, width: int = 900) -> list[dict]:
+    """Boxes drawn by dragging on ``rgb``, each stamped with ``label``: ``[{"bbox", "label"}]`` in template pixels.
+
+    Uses ``streamlit-drawable-canvas`` (labelled rectangles). Where the
+    canvas cannot load, two clicks on the image give a box's corners
+    instead. Boxes may also be typed in (exact pixels, and what the tests
+    drive); typed and clicked boxes are kept in the session under ``key``.
+    """
+    from PIL import Image
+
+    from .course import clip_box, to_template_point
+
+    w, h = size
+    display = cv2.resize(np.ascontiguousarray(rgb), (width, round(width * h / w)), interpolation=cv2.INTER_AREA)
+    scale = w / width
+    manual = st.session_state.setdefault(f"{key}-manual", [])
+    drawn: list[dict] = []
+    try:
+        # imported here: the component cannot be imported outside a running Streamlit server
+        from streamlit_drawable_canvas import st_canvas
+
+        result = st_canvas(background_image=Image.fromarray(display), drawing_mode="labeled_rect", label=label,
+                           width=width, height=display.shape[0], stroke_width=2, stroke_color="#e00000",
+                           fill_color="rgba(255, 0, 0, 0.08)", font_size=14, key=f"{key}-canvas")
+        for b in result.boxes_in_image_space or []:
+            box = clip_box([b["left"] * scale, b["top"] * scale, (b["left"] + b["width"]) * scale,
+                            (b["top"] + b["height"]) * scale], size)
+            if box and b.get("label"):
+                drawn.append({"bbox": box, "label": b["label"]})
+        st.caption("Drag on the image to draw a box; it takes the label chosen above. The canvas toolbar "
+                   "undoes, moves or deletes boxes.")
+    except Exception:  # noqa: BLE001 - no canvas here: two clicks give the corners instead
+        from streamlit_image_coordinates import streamlit_image_coordinates
+
+        corner = st.session_state.get(f"{key}-corner")
+        shown = draw_boxes(display, [m["bbox"] for m in manual], size)
+        if corner:
+            shown = draw_point(shown, corner, size)
+        st.caption("Click the top-left corner of a box, then its bottom-right corner.")
+        click = streamlit_image_coordinates(shown, key=f"{key}-clicks", use_column_width="always")
+        if click and click.get("unix_time") != st.session_state.get(f"{key}-last-click"):
+            st.session_state[f"{key}-last-click"] = click.get("unix_time")
+            point = to_template_point(click, size)
+            if corner is None:
+                st.session_state[f"{key}-corner"] = point
+            else:
+                st.session_state[f"{key}-corner"] = None
+                box = clip_box([*corner, *point], size)
+                if box:
+                    manual.append({"bbox": box, "label": label})
+            st.rerun()
+    with st.expander("Add a box by its pixel coordinates (template pixels)"):
+        b1, b2, b3, b4 = st.columns(4)
+        x0 = b1.number_input("x0", 0, w - 1, 0, key=f"{key}-x0")
+        y0 = b2.number_input("y0", 0, h - 1, 0, key=f"{key}-y0")
+        x1 = b3.number_input("x1", 1, w, min(w, 100), key=f"{key}-x1")
+        y1 = b4.number_input("y1", 1, h, min(h, 100), key=f"{key}-y1")
+        if st.button("Add this box", key=f"{key}-add"):
+            box = clip_box([x0, y0, x1, y1], size)
+            if box is None or x1 <= x0 or y1 <= y0:
+                st.error("The box is empty: x1 must be above x0 and y1 above y0.")
+            else:
+                manual.append({"bbox": box, "label": label})
+                st.rerun()
+    if manual:
+        st.caption(f"{len(manual)} box(es) added by clicks or coordinates.")
+        if st.button("Remove the boxes added by clicks or coordinates", key=f"{key}-clear"):
+            manual.clear()
+            st.rerun()
+    return drawn + list(manual)

@@ -1,0 +1,269 @@
+"""The Streamlit app under ``streamlit.testing.v1.AppTest``: every page, and the main flows.
+
+The app reads the small specimen folder of ``test_lessons_support`` (grey
+images, 8 specimens, ``DOCEXAM_SPECIMENS_DIR``), never the shipped library.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from test_ui_support import (FORGED, answer_choice, app, click, current, element_text, errors, goto, make_folder,
+                             png, sign_in)
+
+TRAINEE_PAGES = ("home", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
+TRAINER_PAGES = ("workshops", "studio", "templates", "library")
+PASSPHRASE = "poipet-border-2025"
+
+
+@pytest.fixture
+def folder(docexam_home, monkeypatch):
+    return make_folder(docexam_home, monkeypatch)
+
+
+def unlock_trainer(at):
+    """First start: set the trainer passphrase on the trainer page (the test client is local)."""
+    goto(at, "trainer_sign_in")
+    at.text_input[0].input(PASSPHRASE)
+    at.text_input[1].input(PASSPHRASE)
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+# ---------------------------------------------------------------------------
+# every page
+
+def test_pages_before_sign_in(folder):
+    at = app()
+    assert at.title[0].value == "Sign in"
+    for page, title in (("desk", "Examination desk"), ("trainer_sign_in", "Trainer sign in")):
+        goto(at, page)
+        assert at.title[0].value == title
+        assert not errors(at)
+
+
+def test_every_trainee_page(folder):
+    at = sign_in(app())
+    assert at.title[0].value == "Welcome, Sok Chea"
+    titles = {}
+    for page in TRAINEE_PAGES:
+        goto(at, page)
+        assert not errors(at), (page, errors(at))
+        titles[page] = at.title[0].value
+    assert titles["lessons"].startswith("Substrates")
+    assert titles["pre_test"] == "Pre-test" and titles["results"] == "My results"
+
+
+def test_every_trainer_page(folder):
+    at = unlock_trainer(app())
+    assert [s.value for s in at.success] == ["Trainer pages unlocked."]
+    for page, title in zip(TRAINER_PAGES, ("Workshops", "Specimen studio", "New template", "Library")):
+        goto(at, page)
+        assert at.title[0].value == title
+        assert not errors(at), (page, errors(at))
+
+
+def test_khmer_pages(folder):
+    at = app()
+    at.session_state["lang-choice"] = "km"  # the sidebar language control
+    at.run()
+    assert at.title[0].value == "ចូលប្រើ"
+    sign_in(at)
+    assert at.title[0].value.startswith("សូមស្វាគមន៍")
+    goto(at, "practice")
+    assert at.title[0].value == "ហាត់ការ"
+
+
+# ---------------------------------------------------------------------------
+# sign in and roles
+
+def test_sign_in_registers_then_checks_the_pin(folder):
+    at = sign_in(app())
+    assert at.session_state["trainee"].name == "Sok Chea"
+    at.sidebar.button[0].click().run()  # sign out
+    assert at.title[0].value == "Sign in"
+    sign_in(at, pin="0000")
+    assert at.title[0].value == "Sign in"
+    assert errors(at) and "wrong PIN" in errors(at)[0] or "PIN" in errors(at)[0]
+    sign_in(at, pin="4821")
+    assert at.title[0].value == "Welcome, Sok Chea"
+
+
+def test_unknown_workshop_code_is_a_readable_error_and_registers_nobody(folder):
+    from docexam.training import TrainingRecord
+
+    at = sign_in(app(), code="NOPE42")
+    assert at.title[0].value == "Sign in"
+    assert "NOPE42" in errors(at)[0]
+    with TrainingRecord.open() as record:
+        assert record.trainees() == []
+
+
+def test_trainee_cannot_open_trainer_pages(folder):
+    at = sign_in(app())
+    # not in this session's navigation, so no URL reaches them
+    for page in TRAINER_PAGES:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"docexam/ui/pages/{page}.py")
+    # and each page checks the role itself when run directly
+    from streamlit.testing.v1 import AppTest
+
+    from test_ui_support import REPO
+
+    for page in TRAINER_PAGES:
+        direct = AppTest.from_file(str(REPO / "docexam/ui/pages" / f"{page}.py"), default_timeout=60)
+        direct.session_state["trainee"] = at.session_state["trainee"]
+        direct.run()
+        assert not direct.exception
+        assert not direct.title and "for trainers" in direct.error[0].value
+
+
+def test_wrong_trainer_passphrase(folder):
+    from docexam.training import TrainingRecord
+
+    with TrainingRecord.open() as record:
+        record.set_trainer_passphrase(PASSPHRASE)
+    at = goto(app(), "trainer_sign_in")
+    at.text_input[0].input("guess-guess-guess")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert errors(at) == ["Wrong passphrase."]
+    assert "trainer" not in at.session_state
+
+
+# ---------------------------------------------------------------------------
+# quiz
+
+def test_locate_item_by_click_changes_the_score(folder):
+    at = goto(sign_in(app()), "practice")
+    at.selectbox[0].select("photo-substitution").run()
+    key = "practice:photo-substitution:0"
+    for _ in range(10):
+        shown = current(at, key)
+        if shown["type"] == "locate":
+            break
+        answer_choice(at, shown["wkey"])
+        at.button(key=f"{shown['wkey']}-next").click().run()
+    else:
+        pytest.fail("no locate item in the practice round")
+    # nothing on the page names the forged specimen before the answer
+    page = element_text(at)
+    assert not [name for name in FORGED if name in page]
+    before = at.metric[0].value
+    points, answered = (float(v) for v in before.split(" / "))
+    # the image is shown at half size: the click (27.5, 45) is template pixel (55, 90), inside the pasted photo
+    click(at, shown["wkey"], 27.5, 45, width=150, height=100)
+    assert [s.value for s in at.success] == ["Correct."]
+    assert at.metric[0].value == f"{points + 1:.1f} / {answered + 1:.0f}"
+    assert any("Photo substitution" in m.value for m in at.markdown)
+    from docexam.training import TrainingRecord
+
+    with TrainingRecord.open() as record:
+        last = record.attempts_for(form="practice")[-1]
+    assert (last.item_type, last.score, last.answer) == ("locate", 1.0, {"point": [55, 90]})
+
+
+def test_pre_test_post_test_survey_results_and_certificate(folder):
+    at = goto(sign_in(app()), "pre_test")
+    for form in ("pre", "post"):
+        goto(at, f"{form}_test")
+        for _ in range(40):
+            if at.success and "answered every question" in at.success[0].value:
+                break
+            shown = current(at, f"{form}:0")
+            if shown["type"] == "locate":
+                click(at, shown["wkey"], 150, 100)
+            else:
+                answer_choice(at, shown["wkey"])
+            assert not at.get("alert") or not errors(at)
+        else:
+            pytest.fail(f"the {form}-test did not finish")
+    goto(at, "results")
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart") or at.dataframe
+    assert at.get("download_button"), "the certificate is offered once the post-test is done"
+    goto(at, "home")
+    assert not errors(at)
+
+
+def test_pre_test_records_without_feedback(folder):
+    at = goto(sign_in(app()), "pre_test")
+    shown = current(at, "pre:0")
+    if shown["type"] == "locate":
+        click(at, shown["wkey"], 10, 10)
+    else:
+        answer_choice(at, shown["wkey"])
+    assert not at.success  # no "Correct." on a test
+    assert at.caption[0].value.startswith("1 of")
+
+
+# ---------------------------------------------------------------------------
+# trainer
+
+def test_trainer_creates_a_workshop_and_uploads_a_specimen(folder, docexam_home):
+    at = goto(unlock_trainer(app()), "workshops")
+    form = at.get("form")[0]
+    at.text_input[1].input("Border post")  # place
+    at.text_input[2].input("Banteay Meanchey")
+    at.text_input[3].input("S. Dara")
+    at.text_input[4].input("POIPET-1")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not errors(at), errors(at)
+    assert "POIPET-1" in at.success[0].value
+    assert form is not None
+
+    goto(at, "studio")
+    at.get("file_uploader")[0].set_value(("new.png", png(), "image/png"))
+    at.run()
+    assert not errors(at), errors(at)
+    at.selectbox(key="studio-technique").set_value("photo-substitution").run()
+    key = next(n.key for n in at.number_input if n.key.endswith("-x0"))[:-3]
+    at.number_input(key=f"{key}-x0").set_value(22)
+    at.number_input(key=f"{key}-y0").set_value(42)
+    at.number_input(key=f"{key}-x1").set_value(88)
+    at.number_input(key=f"{key}-y1").set_value(138)
+    at.run()
+    at.button(key=f"{key}-add").click().run()
+    assert at.selectbox(key="studio-zone-1").value == "portrait"
+    at.text_input(key="studio-note-1").input("The photo is glued on: look at its edges.")
+    for field, value in (("surname", "PEN"), ("given_names", "SOPHEA"), ("document_number", "N1234567"),
+                         ("nationality", "UTO")):
+        at.text_input(key=f"studio-h-{field}").input(value)
+    at.text_input(key="studio-name").input("trainer-photo-1")
+    at.run()
+    at.button(key="studio-save").click().run()
+    assert not errors(at), errors(at)
+    assert at.success[-1].value.startswith("Saved trainer-photo-1.json")
+    saved = json.loads((docexam_home / "specimens" / "trainer-photo-1.json").read_text())
+    assert saved["anomalies"][0]["bbox"] == [22, 42, 88, 138]
+    assert saved["anomalies"][0]["zone"] == "portrait"
+
+    # the library (and so the quizzes) has it at once
+    goto(at, "library")
+    assert any("9 specimens" in c.value for c in at.caption)
+
+
+def test_studio_refuses_a_corrupt_upload(folder):
+    at = goto(unlock_trainer(app()), "studio")
+    at.get("file_uploader")[0].set_value(("broken.png", b"\x89PNG\r\n\x1a\nnot really", "image/png"))
+    at.run()
+    assert not at.exception
+    assert "cannot be used" in errors(at)[0]
+
+
+def test_desk_examines_an_upload_and_explains_a_bad_one(folder):
+    at = goto(app(), "desk")
+    at.get("file_uploader")[0].set_value(("doc.png", png(), "image/png"))
+    at.selectbox(key="desk-template").set_value("demo-td3")
+    at.run()
+    [b for b in at.button if b.label == "Examine"][0].click().run()
+    assert not at.exception
+    assert at.warning and at.warning[0].value.startswith("Inconclusive")
+    at.get("file_uploader")[0].set_value(("doc.png", b"GIF89a....", "image/png"))
+    at.run()
+    [b for b in at.button if b.label == "Examine"][0].click().run()
+    assert "cannot be used" in errors(at)[0]

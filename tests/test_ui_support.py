@@ -1,0 +1,118 @@
+"""Helpers for the UI tests: a small specimen folder, an AppTest of ``app.py``, signing in, answering.
+
+Imported by the other ``test_ui_*`` modules (like ``test_lessons_support``).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from docexam.lessons.items import (CHECK_LABELS, FAMILY_LABELS, FIELD_LABELS, LIGHT_LABELS, TECHNIQUE_LABELS,
+                                   VERDICT_LABELS)
+from test_lessons_support import SIZE, TEMPLATE_ID, build_library
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "app.py"
+PAGES = "docexam/ui/pages"
+#: names of the forged specimens of the test folder (they must never reach the page before an answer)
+FORGED = ("f-photo", "f-halftone", "f-multi", "f-mrz", "f-phone")
+
+
+def make_folder(home: Path, monkeypatch) -> Path:
+    """The test template in ``home`` and 8 specimens in ``home/lib``, used instead of the library."""
+    lib = build_library(home, home / "lib")
+    monkeypatch.setenv("DOCEXAM_SPECIMENS_DIR", str(lib))
+    return lib
+
+
+def app(timeout: float = 60) -> "AppTest":
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at, *, name="Sok Chea", department="Immigration", province="Koh Kong", code="", pin="4821"):
+    at.text_input[0].input(name)
+    at.text_input[1].input(department)
+    at.text_input[2].input(province)
+    at.text_input[3].input(code)
+    at.text_input[4].input(pin)
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def goto(at, page: str):
+    at.switch_page(f"{PAGES}/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def option_id(radio) -> str:
+    """The raw id of a quiz radio's first option (AppTest sets radios by value, the page shows labels)."""
+    ids = ["left", "right", *FAMILY_LABELS, *TECHNIQUE_LABELS, *LIGHT_LABELS, *VERDICT_LABELS,
+           *FIELD_LABELS, *CHECK_LABELS]
+    return next(c for c in ids if radio.format_func(c) == radio.options[0])
+
+
+def current(at, quiz_key: str) -> dict:
+    """What the quiz shows now: ``{"wkey", "type"}`` (server-side session state)."""
+    return at.session_state[f"quiz:{quiz_key}"]["current"]
+
+
+def answer_choice(at, wkey: str, option: str | None = None):
+    radio = at.radio(key=f"{wkey}-opt")
+    radio.set_value(option or option_id(radio)).run()
+    at.button(key=f"{wkey}-go").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at, wkey: str, x: float, y: float, *, width: float = SIZE[0], height: float = SIZE[1]):
+    """A click on a locate item's image, as the component reports it (displayed pixels)."""
+    at.session_state[f"{wkey}-click-point"] = {"x": x, "y": y, "width": width, "height": height,
+                                               "unix_time": 1}
+    at.run()
+    at.button(key=f"{wkey}-go").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def png(width: int = SIZE[0], height: int = SIZE[1], value: int = 190) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.full((height, width, 3), value, np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def element_text(at) -> str:
+    """Everything the app sent for the current page, as text (protos of every element)."""
+    out = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)
+
+
+def test_folder_is_small(tmp_path, monkeypatch):
+    lib = make_folder(tmp_path, monkeypatch)
+    assert len(list(lib.glob("*.json"))) == 8
+    assert TEMPLATE_ID == "demo-td3"
