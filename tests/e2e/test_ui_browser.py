@@ -1,0 +1,155 @@
+"""End to end in a real headless Chromium: start the app, sign in, answer a quiz item by clicking
+on the document, see the feedback. Screenshots go to ``tests/artifacts/``.
+
+Debian's ``chromium`` is driven by the Python ``playwright`` package through
+``executable_path`` (never ``playwright install``, which downloads). The
+test skips, saying why, only where one of the two is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder: shared helpers
+
+from test_lessons_support import SIZE, build_library  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: the app draws nothing until a browser connects; the first run imports a lot on a loaded machine
+FIRST_DRAW_S = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the app exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the app did not answer on {url}/_stcore/health within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
+                                     "(pip install -e '.[test]')")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM}); scripts/test installs it with apt")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``docexam app``'s command on a free port, a temporary DOCEXAM_HOME and the small test folder."""
+    from docexam.cli.app import streamlit_command
+
+    home = tmp_path_factory.mktemp("e2e-home")
+    lib = build_library(home, home / "lib")
+    port = _free_port()
+    env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_SPECIMENS_DIR=str(lib))
+    env.pop("DOCEXAM_DATABASE_URL", None)
+    log = open(home / "server.log", "wb")
+    proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=port), cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, 60)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def page(browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(30_000)
+    yield page
+    page.close()
+
+
+def test_sign_in_and_answer_by_clicking_on_the_document(page, server):
+    try:
+        _sign_in_and_answer(page, server)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "e2e-failure.png"), full_page=True)
+        (ARTIFACTS / "e2e-failure.html").write_text(page.content())
+        raise
+
+
+def _sign_in_and_answer(page, server):
+    page.goto(server)
+    page.get_by_role("heading", name="Sign in").wait_for(timeout=FIRST_DRAW_S * 1000)
+    page.get_by_label("Full name").fill("Sok Chea")
+    page.get_by_label("Department or unit").fill("Immigration")
+    page.get_by_label("Province").fill("Koh Kong")
+    page.get_by_label("PIN (4 to 12 digits)").fill("4821")
+    page.screenshot(path=str(ARTIFACTS / "e2e-1-sign-in.png"))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Welcome, Sok Chea").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "e2e-2-home.png"))
+
+    page.get_by_role("link", name="Practice").click()
+    page.get_by_role("heading", name="Practice").wait_for()
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Personalization and photo substitution").click()
+
+    frame_title = "streamlit_image_coordinates.streamlit_image_coordinates"
+    clickable = f'iframe[title="{frame_title}"]'
+    for n in range(1, 11):
+        page.get_by_text(f"Question {n} of").wait_for()
+        # a question is drawn either as a clickable document or with options
+        page.locator(f'{clickable}, [data-testid="stRadioOption"]').first.wait_for()
+        if page.locator(clickable).count():
+            break
+        page.get_by_test_id("stRadioOption").first.click()
+        page.get_by_role("button", name="Check my answer").click()
+        page.get_by_role("button", name="Next question").click()
+    else:
+        pytest.fail("no question asked to click on the document")
+
+    image = page.frame_locator(f'iframe[title="{frame_title}"]').locator("img")
+    image.wait_for()
+    box = image.bounding_box()
+    assert box and box["width"] > 100
+    # the test folder's forged portrait is at template pixels x 30..80, y 50..130 of 300x200
+    image.click(position={"x": box["width"] * 55 / SIZE[0], "y": box["height"] * 90 / SIZE[1]})
+    page.get_by_text("Your mark is drawn in blue").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "e2e-3-clicked.png"), full_page=True)
+    page.get_by_role("button", name="Check my answer").click()
+    page.get_by_text("Correct.").wait_for()
+    page.get_by_text("What was there").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "e2e-4-feedback.png"), full_page=True)

@@ -1,0 +1,208 @@
+"""The UI's logic without Streamlit: coordinates, test forms, next steps, saving specimens, strings."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from docexam.errors import DocexamError
+from docexam.ui import course
+from docexam.ui.i18n import STRINGS, text
+from test_lessons_support import SIZE, build_library
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_click_maps_to_template_pixels_whatever_the_display_scale():
+    size = (2953, 2079)
+    # the same spot shown 1100 px wide, then stretched to 640 CSS px on a phone
+    assert course.to_template_point({"x": 320, "y": 225.3, "width": 640, "height": 450.6}, size) == [1476, 1039]
+    assert course.to_template_point({"x": 0, "y": 0, "width": 640, "height": 450.6}, size) == [0, 0]
+    # a click on the last displayed pixel stays inside the image
+    assert course.to_template_point({"x": 640, "y": 450.6, "width": 640, "height": 450.6}, size) == [2952, 2078]
+
+
+def test_drag_maps_to_a_box_in_either_direction():
+    value = {"x1": 60, "y1": 40, "x2": 20, "y2": 10, "width": 100, "height": 50}
+    assert course.to_template_box(value, (1000, 500)) == [200, 100, 601, 401]
+    assert course.to_template_box({**value, "x2": 60, "y2": 40}, (1000, 500)) is None
+
+
+def test_zone_for_box_picks_the_smallest_zone_around_its_centre(docexam_home):
+    from docexam.specimens import find_template
+
+    build_library(docexam_home, docexam_home / "lib")
+    tpl = find_template("demo-td3")
+    assert course.zone_for_box(tpl, [30, 50, 80, 130]) == "portrait"
+    assert course.zone_for_box(tpl, [150, 5, 160, 10]) == "background"
+    assert course.box_in_zone(tpl, "portrait", [0, 0, 50, 50]) == [20, 40, 50, 50]
+    with pytest.raises(DocexamError):
+        course.box_in_zone(tpl, "mrz", [0, 0, 5, 5])
+
+
+def test_test_forms_are_parallel_and_fit_a_small_library(docexam_home):
+    from docexam.lessons import load_lessons, load_specimen_folder
+
+    lib = build_library(docexam_home, docexam_home / "lib")
+    lessons = load_lessons()
+    pool = course.lesson_pool(lessons, load_specimen_folder(lib))
+    forms = course.test_forms(pool, lessons, seed=3)
+    pre, post = forms["pre"], forms["post"]
+    assert pre and len(pre) == len(post)
+    assert not {i.id for i in pre} & {i.id for i in post}
+    assert sorted((i.topic, i.type) for i in pre) == sorted((i.topic, i.type) for i in post)
+    assert course.test_forms(pool, lessons, seed=3) == forms
+    assert course.test_forms([], lessons, seed=3) == {"pre": [], "post": []}
+
+
+def test_next_steps_follow_the_course():
+    steps = course.next_steps
+    assert steps(pre_done=False, post_done=False, survey_done=False, due=5) == ["pre-test"]
+    assert steps(pre_done=True, post_done=True, survey_done=True, due=0) == ["results", "lessons"]
+    assert steps(pre_done=True, post_done=True, survey_done=False, due=0, in_workshop=False) == ["results", "lessons"]
+    assert steps(pre_done=False, post_done=False, survey_done=False, due=0, has_tests=False) == ["lessons"]
+
+
+def test_certificate_is_self_contained_and_escaped():
+    page = course.certificate_html(name="<Sok> Chea", department="Immigration", province="Koh Kong",
+                                   workshop="Level 1", place="Poipet", dates="3-5 March", pre=0.4, post=0.85,
+                                   issued=dt.date(2025, 3, 5), lang="km")
+    assert "&lt;Sok&gt; Chea" in page and "<Sok>" not in page
+    assert "40%" in page and "85%" in page
+    assert not re.search(r"<script|https?://|@import|<link", page)
+
+
+def _sidecar(**change):
+    data = {"template": "demo-td3", "authentic": False, "capture": {"kind": "flat"},
+            "holder": {"surname": "PEN", "given_names": "SOPHEA", "document_number": "N1234567",
+                       "nationality": "UTO", "date_of_birth": "1990-01-01", "sex": "F",
+                       "date_of_expiry": "2032-01-01"},
+            "mrz": [], "anomalies": [{"family": "personalization", "technique": "photo-substitution",
+                                      "zone": "portrait", "bbox": [22, 42, 88, 138], "note": "Cut edges."}]}
+    data.update(change)
+    return data
+
+
+def test_save_user_specimen_writes_everything_or_nothing(docexam_home):
+    from docexam.lessons import load_specimen_folder
+    from docexam.specimens import find_template
+
+    build_library(docexam_home, docexam_home / "lib")
+    tpl = find_template("demo-td3")
+    folder = docexam_home / "specimens"
+    grey = np.full((SIZE[1], SIZE[0], 3), 180, np.uint8)
+    # a box outside its zone: refused, and no file is left behind
+    bad = _sidecar(anomalies=[{**_sidecar()["anomalies"][0], "bbox": [0, 0, 300, 200]}])
+    with pytest.raises(DocexamError, match="not inside zone portrait"):
+        course.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey}, sidecar=bad)
+    assert not folder.exists() or not list(folder.iterdir())
+    with pytest.raises(DocexamError, match="letters, digits"):
+        course.save_user_specimen(folder, "../evil", template=tpl, images={"visible": grey}, sidecar=_sidecar())
+    with pytest.raises(DocexamError, match="exists already"):
+        course.save_user_specimen(folder, "g1", template=tpl, images={"visible": grey}, sidecar=_sidecar(),
+                                  taken=["g1"])
+    path = course.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey, "uv": grey // 2},
+                                     sidecar=_sidecar())
+    assert sorted(p.name for p in folder.iterdir()) == ["s1.json", "s1.png", "s1.uv.png"]
+    assert path.name == "s1.json"
+    (spec,) = load_specimen_folder(folder)
+    assert spec.lights == ("visible", "uv")
+
+
+def test_fit_to_template_resizes_a_scan_and_refuses_other_proportions(docexam_home):
+    from docexam.specimens import find_template
+
+    build_library(docexam_home, docexam_home / "lib")
+    tpl = find_template("demo-td3")
+    assert course.fit_to_template(np.zeros((400, 600, 3), np.uint8), tpl).shape == (200, 300, 3)
+    with pytest.raises(DocexamError, match="proportions"):
+        course.fit_to_template(np.zeros((400, 400, 3), np.uint8), tpl)
+
+
+def test_findings_against_annotations():
+    from types import SimpleNamespace as F
+
+    unseen, extra = course.findings_vs_annotations([F(bbox=(0, 0, 10, 10)), F(bbox=(100, 100, 110, 110))],
+                                                   [[5, 5, 20, 20]])
+    assert (unseen, extra) == ([], [1])
+
+
+def test_opaque_keys_do_not_name_the_specimen():
+    key = course.opaque_key("practice:x:0", "uto-td3-photo-substitution-flat-1070:locate")
+    assert re.fullmatch(r"[0-9a-f]{12}", key)
+
+
+# ---------------------------------------------------------------------------
+# strings and boundaries
+
+def _used_keys() -> set[str]:
+    keys = set()
+    files = [REPO / "app.py", *sorted((REPO / "docexam" / "ui").rglob("*.py"))]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                keys.add(node.args[0].value)
+    return keys
+
+
+def test_every_trainee_string_is_in_english_and_khmer():
+    missing = _used_keys() - set(STRINGS)
+    assert not missing, f"t() keys without a string: {sorted(missing)}"
+    for key, (en, km) in STRINGS.items():
+        assert en.strip() and km.strip(), key
+        # the same placeholders in both languages
+        assert sorted(re.findall(r"{(\w+)", en)) == sorted(re.findall(r"{(\w+)", km)), key
+    assert any("\u1780" <= ch <= "\u17ff" for ch in text("signin_intro", "km"))
+    # dynamic keys built in the pages
+    for step in course.STEPS:
+        assert f"step_{step}" in STRINGS
+    for light in ("visible", "uv", "ir"):
+        assert f"light_{light}" in STRINGS
+
+
+def test_only_the_ui_imports_streamlit():
+    offenders = []
+    for path in sorted((REPO / "docexam").rglob("*.py")):
+        if "ui" in path.relative_to(REPO / "docexam").parts[:1]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n == "streamlit" or n.startswith("streamlit") for n in names):
+                offenders.append(str(path.relative_to(REPO)))
+    assert not offenders
+    # and the UI's logic module does not need it either
+    source = (REPO / "docexam" / "ui" / "course.py").read_text(encoding="utf-8")
+    assert "import streamlit" not in source
+
+
+def test_app_command_runs_streamlit_offline():
+    from docexam.cli.app import streamlit_command
+
+    cmd = streamlit_command(host="0.0.0.0", port=8765)
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("app.py")
+    assert "--browser.gatherUsageStats=false" in cmd and "--server.headless=true" in cmd
+    assert "--server.address=0.0.0.0" in cmd and "--server.port=8765" in cmd
+    config = (REPO / ".streamlit" / "config.toml").read_text()
+    assert "gatherUsageStats = false" in config and "maxUploadSize" in config
+
+
+def test_trainer_passphrase_command(docexam_home, monkeypatch, capsys):
+    import io
+
+    from docexam.cli import main
+    from docexam.training import TrainingRecord
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["trainer-passphrase", "--stdin"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
+    assert main(["trainer-passphrase", "--stdin"]) == 0
+    with TrainingRecord.open() as record:
+        assert record.check_trainer_passphrase("a long enough passphrase")
