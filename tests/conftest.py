@@ -26,3 +26,26 @@ def passporteye_data() -> Path:
     if not (PASSPORTEYE / "expected.json").is_file():
         pytest.skip("../shared/external/passporteye-testdata is not on this machine")
     return PASSPORTEYE
+
+
+@pytest.fixture(scope="session")
+def shipped_library_folder(tmp_path_factory) -> Path:
+    """The shipped library rendered once per test run (shared by xdist workers, under a lock)."""
+    import fcntl
+    import os
+
+    from docexam.synth.library import library_folder
+
+    shared = tmp_path_factory.getbasetemp().parent / "shipped-library-home"
+    shared.mkdir(exist_ok=True)
+    old = os.environ.get("DOCEXAM_HOME")
+    os.environ["DOCEXAM_HOME"] = str(shared)
+    try:
+        with open(shared / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return library_folder(progress=False)
+    finally:
+        if old is None:
+            os.environ.pop("DOCEXAM_HOME", None)
+        else:
+            os.environ["DOCEXAM_HOME"] = old

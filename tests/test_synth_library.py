@@ -83,3 +83,21 @@ def test_shipped_reference_images_are_what_the_code_renders():
     tpl = find_template("mrd-td1")
     for light in tpl.lights:
         assert np.array_equal(to_uint8(ref.images[light]), load_image(tpl.image_path(light)).rgb), light
+
+
+@pytest.mark.slow
+def test_the_shipped_library_renders_validates_and_matches_its_catalogue(shipped_library_folder, tmp_path):
+    from docexam.paths import specimens_dir
+    from docexam.synth.library import folder_specimens, write_catalogue
+
+    specimens = folder_specimens(shipped_library_folder)  # load_specimen validates against the templates
+    recipes = load_library_recipes()
+    assert sorted(s.name for s in specimens) == sorted(recipe_name(r) for r in recipes)
+    for s in specimens:
+        assert s.image_path("uv").is_file() and s.image_path("ir").is_file()
+        if not s.authentic:
+            assert s.mask_path.is_file()
+    fresh = write_catalogue(tmp_path / "README.md", specimens=[
+        next(s for s in specimens if s.name == recipe_name(r)) for r in recipes])
+    assert fresh.read_text() == (specimens_dir() / "README.md").read_text(), \
+        "specimens/README.md is stale: run docexam synth library --catalogue specimens/README.md"
