@@ -231,11 +231,10 @@ def _scan(images: dict, seed: int, dpi: int, w: int, h: int) -> tuple[dict, np.n
         gain = float(lrng.uniform(*cfg["gain"]))
         sigma = float(lrng.uniform(*cfg["noise"]))
         small, m = _shrink(img, s)
-        # the lid: a flat colour with a faint, smooth unevenness
-        bed = np.empty((out_h, out_w, 3), np.uint8)
-        bed[:] = cfg["bed"]
-        frame = cv2.warpPerspective(small, hm @ np.linalg.inv(m), (out_w, out_h), dst=bed,
-                                    flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
+        # the lid is a flat colour: the warp's constant border draws it, and
+        # blends it into the page's outermost pixels as a real edge would
+        frame = cv2.warpPerspective(small, hm @ np.linalg.inv(m), (out_w, out_h), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=cfg["bed"])
         if abs(gain - 1.0) > 1e-3:
             frame = cv2.convertScaleAbs(frame, alpha=gain)
         frame = cv2.GaussianBlur(frame, (0, 0), blur)
