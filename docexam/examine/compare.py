@@ -162,29 +162,84 @@ def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray
     return image / gain, gain
 
 
-def estimate_blur(image_lum: np.ndarray, ref_lum: np.ndarray, weight: np.ndarray,
-                  sigmas=(0.0, 0.4, 0.7, 1.0, 1.35, 1.7, 2.1, 2.6, 3.2)) -> tuple[float, float]:
+#: candidate capture blurs (working pixels); the reference side is cached per candidate
+BLUR_SIGMAS = (0.0, 0.4, 0.7, 1.0, 1.35, 1.7, 2.1, 2.6, 3.2)
+
+
+def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[slice, slice]]:
+    """A fixed spread of design tiles (no personalization) with the most structure, for cheap estimates."""
+    key = ("tiles", n, side)
+    if key not in model.cache:
+        h, w = model.lum.shape
+        hp = np.abs(highpass(model.lum))
+        design = model.document & ~model.personal
+        cands = []
+        for y in range(0, h - side, side // 2):
+            for x in range(0, w - side, side // 2):
+                if design[y:y + side, x:x + side].mean() > 0.98:
+                    cands.append((float(hp[y:y + side, x:x + side].mean()), y, x))
+        cands.sort(reverse=True)
+        # spread: take the best, skipping tiles overlapping a taken one
+        taken = []
+        for _, y, x in cands:
+            if all(abs(y - ty) >= side or abs(x - tx) >= side for ty, tx in taken):
+                taken.append((y, x))
+            if len(taken) >= n:
+                break
+        model.cache[key] = [(slice(y, y + side), slice(x, x + side)) for y, x in taken]
+    return model.cache[key]
+
+
+def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS) -> tuple[float, float]:
     """The Gaussian blur (working pixels) that makes the reference look like the capture.
 
-    Returns ``(sigma, correlation)``: the best blur and the correlation of the
-    fine structure at that blur (a measure of how well the page matches at all).
+    Measured on a fixed set of design tiles. Returns ``(sigma, correlation)``:
+    the best blur and the correlation of the fine structure at that blur (a
+    measure of how well the page matches at all).
     """
-    # a sample of rows keeps this cheap; structure is everywhere on a document
-    b = highpass(image_lum)
-    wsum = float(weight.sum())
-    if wsum < 100:
+    tiles = _tiles(model)
+    if not tiles:
         return 0.0, 0.0
-    bb = float((weight * b * b).sum())
+    b = np.concatenate([highpass(image_lum[t]).ravel() for t in tiles])
+    bb = float(b @ b)
     best = (0.0, -1.0)
-    hp_ref = highpass(ref_lum)
     for s in sigmas:
-        a = cv2.GaussianBlur(hp_ref, (0, 0), s) if s > 0 else hp_ref
-        ab = float((weight * a * b).sum())
-        aa = float((weight * a * a).sum())
-        r = ab / np.sqrt(max(aa * bb, 1e-12))
+        key = ("tile-hp", s)
+        if key not in model.cache:
+            model.cache[key] = np.concatenate([_blur_ref_lum(model, s)[t].ravel() for t in tiles])
+            model.cache[key] = model.cache[key] - 0  # computed once per template
+        a = model.cache[key]
+        r = float(a @ b) / np.sqrt(max(float(a @ a) * bb, 1e-12))
         if r > best[1]:
             best = (s, r)
     return best
+
+
+def _blur_ref_lum(model: ReferenceModel, sigma: float) -> np.ndarray:
+    """High-passed luminance of the reference blurred by ``sigma`` (cached)."""
+    key = ("hp-lum", sigma)
+    if key not in model.cache:
+        lum = cv2.GaussianBlur(model.lum, (0, 0), sigma) if sigma > 0 else model.lum
+        model.cache[key] = highpass(lum)
+    return model.cache[key]
+
+
+def _reference_side(model: ReferenceModel, sigma: float) -> dict:
+    """Reference terms at capture blur ``sigma``, cached per template and sigma."""
+    key = ("ref-side", sigma)
+    if key not in model.cache:
+        ref = model.work["visible"]
+        ref_b = cv2.GaussianBlur(ref, (0, 0), sigma) if sigma > 0 else ref
+        lum = luminance(ref_b)
+        with np.errstate(divide="ignore"):
+            a = highpass(np.log(np.maximum(lum, 0.02)))
+        model.cache[key] = {"ref_b": ref_b, "lum": lum, "lum_smooth": cv2.GaussianBlur(lum, (0, 0), 2.0),
+                            "a": a, "aa": a * a}
+        if len([k for k in model.cache if isinstance(k, tuple) and k[0] == "ref-side"]) > 4:
+            # keep memory bounded: drop the oldest blur level
+            old = next(k for k in model.cache if isinstance(k, tuple) and k[0] == "ref-side" and k != key)
+            del model.cache[old]
+    return model.cache[key]
 
 
 @dataclass
@@ -243,40 +298,44 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     design = (model.document & ~model.personal).astype(np.float32)
     norm, _ = normalise_light(image, ref, design)
     lum = luminance(norm)
-    sigma, match = estimate_blur(lum, model.lum, design * model.cache.setdefault("row_sample", _row_sample(lum.shape)))
-    ref_b = cv2.GaussianBlur(ref, (0, 0), sigma) if sigma > 0 else ref
-    ref_lum = luminance(ref_b)
+    sigma, match = estimate_blur(lum, model)
+    side = _reference_side(model, sigma)
+    ref_b, ref_lum, a, aa_px = side["ref_b"], side["lum"], side["a"], side["aa"]
     # The comparison runs on log luminance: ink printed over the design
     # (portrait, ghost image, text) multiplies the light, so in the log domain
     # it *adds* content uncorrelated with the design and leaves the design's
     # regression gain at 1; an erased, missing or pasted-over design has gain 0.
     # Near-black ink hides the design completely and carries no information
     # about it: those pixels are left out.
-    ink = lum < np.minimum(0.3, cv2.GaussianBlur(ref_lum, (0, 0), 2.0) - 0.35)
+    ink = lum < np.minimum(0.3, side["lum_smooth"] - 0.35)
     ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     w = (~ink & model.document).astype(np.float32) * np.clip(lum / 0.35, 0.05, 1.0)
-    a = highpass(np.log(np.maximum(ref_lum, 0.02)))
     b = highpass(np.log(np.maximum(lum, 0.02)))
     k = (window, window)
     sw = cv2.boxFilter(w, -1, k, normalize=True)
-    sab = cv2.boxFilter(w * a * b, -1, k, normalize=True)
-    saa = cv2.boxFilter(w * a * a, -1, k, normalize=True)
-    sbb = cv2.boxFilter(w * b * b, -1, k, normalize=True)
+    wb = w * b
+    sab = cv2.boxFilter(wb * a, -1, k, normalize=True)
+    saa = cv2.boxFilter(w * aa_px, -1, k, normalize=True)
+    sbb = cv2.boxFilter(wb * b, -1, k, normalize=True)
     valid = sw > 0.3
     # reference structure worth measuring: well above what noise alone gives
     aa = saa / np.maximum(sw, 1e-3)
-    structure = valid & (aa > max(2e-5, float(np.percentile(aa[model.document], 35)) * 0.5))
+    structure = valid & (aa > max(2e-5, float(np.percentile(aa[model.document][::7], 35)) * 0.5))
     beta = sab / np.maximum(saa, 1e-7)
     sel = structure & design.astype(bool)
-    page_gain = float(np.median(beta[sel])) if sel.any() else 1.0
+    page_gain = float(np.median(beta[sel][::5])) if sel.any() else 1.0
     page_gain = max(page_gain, 0.05)
     gain = beta / page_gain
     corr = sab / np.sqrt(np.maximum(saa * sbb, 1e-12))
     resid = np.maximum(sbb - 2 * page_gain * sab + page_gain ** 2 * saa, 0) / np.maximum(sw, 1e-3)
-    noise = float(np.median(resid[valid & design.astype(bool)])) if valid.any() else 1e-4
+    vsel = valid & design.astype(bool)
+    noise = float(np.median(resid[vsel][::5])) if vsel.any() else 1e-4
     noise = max(noise, 1e-6)
     excess = resid / noise
-    colour = cv2.GaussianBlur(norm - ref_b, (0, 0), 3.0)
+    # colour differences are low-pass by nature: computed on a 4x coarser grid
+    h, wd = lum.shape
+    small = cv2.resize(norm - ref_b, (max(wd // 4, 1), max(h // 4, 1)), interpolation=cv2.INTER_AREA)
+    colour = cv2.resize(cv2.GaussianBlur(small, (0, 0), 1.0), (wd, h), interpolation=cv2.INTER_LINEAR)
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm)
 
 

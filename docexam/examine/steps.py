@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputFileError
+from ..errors import DocexamError
 from .report import Evidence, Note
 
 __all__ = ["Step", "step", "Inconclusive", "STEPS", "SUSPECT_THRESHOLD"]
@@ -186,6 +186,15 @@ def decide(substrate, printing, personalization, model, maps):
         hits = [e for e in hits if e.check != "ghost"]
     # wrong paper: fibres missing everywhere explain weak local background checks
     hits.sort(key=lambda e: -e.score)
+    # a finding's box lies inside its zone (CONTRACTS.md: template coordinates)
+    for e in hits:
+        try:
+            zb = model.template.zone(e.zone).bbox
+        except DocexamError:
+            continue
+        x0, y0, x1, y1 = (int(v) for v in e.bbox)
+        box = [max(x0, zb[0]), max(y0, zb[1]), min(x1, zb[2]), min(y1, zb[3])]
+        e.bbox = box if box[2] > box[0] and box[3] > box[1] else list(zb)
     findings = [e.finding() for e in hits]
     score = max((e.score for e in evidence), default=0.0)
     from .heatmap import anomaly_map

@@ -94,14 +94,14 @@ def analyze(ctx: Context):
         halftone = period is not None and period > 12.0 and resolvable
         if halftone:
             zone = band
-            ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, 0.2, 0.04,
+            ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, 0.09, 0.02,
                           f"The fine lines of the {zone.name.replace('-', ' ')} are not continuous: they are made "
                           "of regular rows of coloured dots (the screen of a colour copier or laser printer), "
                           "and the whole page has lost the sharpness of the genuine print.", check="reproduction")
         else:
             zone = rosette if rosette is not None else band
             technique = "inkjet-reproduction" if resolvable else None
-            ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, 0.2, 0.04,
+            ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, 0.09, 0.02,
                           f"The fine line work of the {zone.name.replace('-', ' ')} is broken up into scattered "
                           "dots and the finest lines are lost all over the page: the document was reproduced "
                           "on a printer" + (" (inkjet dither)." if technique else "."), check="reproduction")

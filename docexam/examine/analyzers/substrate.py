@@ -6,10 +6,10 @@ Checks, and what genuine variation each one tolerates:
   stays dull under UV, office paper with optical brighteners glows
   blue-white. Measured as the paper's UV brightness relative to the
   reference's, with room for the capture's UV gain.
-* **Security fibres** (visible light): the coloured fibres of the reference
-  must show at the same places. Measured as the regression of the image's
-  local chroma on the (blur-matched) reference chroma at fibre pixels, so
-  capture blur and colour balance do not matter.
+* **Security fibres** (visible light, :func:`fibre_presence`): the coloured
+  fibres of the reference must show at the same places. Not used in the
+  verdict yet: on the shipped templates it did not separate office paper from
+  security paper reliably enough (see the README's benchmark notes).
 * **Local disturbance** in each data field's background (erasure, glued
   patch): the fine design under the entry must still be there with the page's
   contrast (conformity gain, see :mod:`docexam.examine.compare`), in the
@@ -163,13 +163,6 @@ def analyze(ctx: Context):
     elif t.synthetic:
         notes.append(Note("uv-paper", "skipped", "No UV image given: the paper's UV fluorescence was not checked."))
 
-    fib = fibre_presence(ctx)
-    if fib is not None:
-        evidence.append(Evidence(
-            FAMILY, "wrong-substrate", page_name, page_box, 1.0 - fib, 0.7, 0.08,
-            "The coloured security fibres embedded in genuine paper are missing: the page is not the "
-            "genuine security substrate.", check="fibres"))
-
     for z in t.zones_of("field"):
         d = field_disturbance(ctx, z.name)
         if d["n"] < 30:
@@ -188,5 +181,5 @@ def analyze(ctx: Context):
         else:
             msg = (f"The background print under the {label} is blurred or interrupted and its tint differs from "
                    "the surrounding page: a piece of foreign paper may have been glued over the entry.")
-        evidence.append(Evidence(FAMILY, technique, z.name, box, value, 0.4, 0.06, msg, check="field-background"))
+        evidence.append(Evidence(FAMILY, technique, z.name, box, value, 0.55, 0.07, msg, check="field-background"))
     return evidence, notes

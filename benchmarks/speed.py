@@ -1,0 +1,115 @@
+"""Speed of the examination pipeline in batch mode (one process, template cached).
+
+For a 600 dpi TD3 flatbed scan and a phone photo (JPEG files, as they come
+from devices), prints the median milliseconds per document of
+:func:`docexam.examine.examine`, the *floor* (the same process's time just to
+decode the image and warp it into the template's geometry at full
+resolution, with the homography already known), and their ratio.
+Goals: <= 250 ms per document on a 2-core machine, <= 5x the floor.
+
+Usage::
+
+    .venv/bin/python benchmarks/speed.py [--repeat 12] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _scan_seed_at(dpi: int) -> int:
+    """A seed whose simulated scan is at ``dpi`` (found on a small demo page: cheap)."""
+    from docexam.synth.capture import demo_document, simulate_capture
+
+    doc = demo_document(size=(120, 84))
+    for seed in range(2000):
+        if simulate_capture({"visible": doc}, kind="scan", seed=seed).params["dpi"] >= dpi:
+            return seed
+    raise RuntimeError(f"no seed gives a {dpi} dpi scan")
+
+
+def make_inputs(folder: Path) -> dict:
+    """Write a 600 dpi TD3 scan and a phone photo (JPEG) into ``folder``; returns name -> path."""
+    from PIL import Image
+
+    from docexam.synth.render import render_specimen
+
+    out = {}
+    for name, capture, seed in (("td3-scan-600dpi", "scan", _scan_seed_at(600)), ("td3-phone", "phone", 7)):
+        path = folder / f"{name}.jpg"
+        if not path.is_file():
+            r = render_specimen("uto-td3", seed=seed, capture=capture)
+            Image.fromarray(r.images["visible"]).save(path, quality=90)
+        out[name] = path
+    return out
+
+
+def floor_ms(path: Path, homography: np.ndarray, size) -> float:
+    import cv2
+
+    from docexam.imaging import load_rgb
+
+    t0 = time.perf_counter()
+    img = load_rgb(path)
+    cv2.warpPerspective(img, homography, size, flags=cv2.INTER_LINEAR)
+    return (time.perf_counter() - t0) * 1e3
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=12, help="documents per capture kind")
+    ap.add_argument("--out", help="folder for the input images (default: a temporary folder)")
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat: at least 1")
+    from docexam.examine import examine
+    from docexam.specimens.registry import find_template
+
+    tpl = find_template("uto-td3")
+    folder = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="docexam-speed-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    inputs = make_inputs(folder)
+    examine(inputs["td3-phone"], tpl)  # warm-up: template model, glyph bank, caches (as in a batch)
+    print(f"{'capture':18} {'median ms/doc':>14} {'floor ms':>9} {'ratio':>6}  per step (median ms)")
+    for name, path in inputs.items():
+        totals, floors, steps = [], [], {}
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            rep = examine(path, tpl)
+            totals.append((time.perf_counter() - t0) * 1e3)
+            for k, v in rep.timings_ms.items():
+                steps.setdefault(k, []).append(v)
+            h = np.asarray(rep.as_dict() and _homography(rep, path, tpl))
+            floors.append(floor_ms(path, h, tpl.size_px))
+        med, fl = statistics.median(totals), statistics.median(floors)
+        per = ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in steps.items() if k != "total")
+        print(f"{name:18} {med:14.0f} {fl:9.0f} {med / fl:6.1f}  {per}  [{rep.verdict}]")
+    return 0
+
+
+_H = {}
+
+
+def _homography(rep, path, tpl):
+    """The capture's homography (registered once per file; the floor assumes it known)."""
+    if path not in _H:
+        from docexam.examine.register import register
+        from docexam.examine.model import reference_model
+        from docexam.imaging import load_rgb
+
+        _H[path] = register(load_rgb(path), reference_model(tpl).full["visible"]).homography
+    return _H[path]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Known-answer tests of the examination pipeline (docexam.examine)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import docexam.examine
+from docexam.examine import Report, examine, render_heatmap
+from docexam.examine.compare import warp_crop
+from docexam.examine.pipeline import Pipeline
+from docexam.examine.report import Evidence, Finding, logistic
+from docexam.examine.steps import STEPS
+from docexam.specimens.techniques import TECHNIQUES
+from docexam.synth.render import render_specimen
+
+CONTRACT_KEYS = {"image", "template", "verdict", "score", "findings", "registration", "timings_ms"}
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _examine(rendered, **kw):
+    return examine(rendered.images["visible"], rendered.sidecar["template"], uv=rendered.images.get("uv"),
+                   ir=rendered.images.get("ir"), **kw)
+
+
+# --------------------------------------------------------------------------
+# small pure pieces
+
+def test_logistic_is_half_at_threshold_and_monotone():
+    assert logistic(0.3, 0.3, 0.1) == 0.5
+    assert logistic(0.1, 0.3, 0.1) < logistic(0.2, 0.3, 0.1) < logistic(0.4, 0.3, 0.1)
+    with pytest.raises(ValueError, match="width"):
+        logistic(1, 0, 0)
+
+
+def test_finding_checks_family_and_technique():
+    with pytest.raises(ValueError, match="technique"):
+        Finding("substrate", "halftone-reproduction", "page", (0, 0, 1, 1), 0.9, "x")
+    f = Evidence("printing", "broken-guilloche", "band", [1, 2, 3, 4], 0.5, 0.25, 0.05, "m").finding()
+    assert f.as_dict()["bbox"] == [1, 2, 3, 4] and f.score > 0.99
+
+
+def test_warp_crop_with_identity_is_a_slice():
+    img = np.arange(400, dtype=np.uint8).reshape(20, 20)
+    assert (warp_crop(img, np.eye(3), [3, 4, 9, 7]) == img[4:7, 3:9]).all()
+
+
+def test_steps_declare_inputs_and_outputs():
+    assert {"load", "register", "warp", "compare", "substrate", "printing", "personalization", "decide"} <= set(STEPS)
+    with pytest.raises(ValueError, match="unknown step"):
+        Pipeline(steps=("load", "nope"))
+    with pytest.raises(ValueError, match="needs"):
+        Pipeline(steps=("warp",)).run()
+
+
+def test_load_step_alone_does_not_modify_arrays():
+    img = np.full((40, 50), 7, np.uint8)
+    out = STEPS["load"](sources={"visible": img, "uv": None})
+    assert out["images"]["visible"].shape == (40, 50, 3) and "uv" not in out["images"]
+    assert img.shape == (40, 50) and (img == 7).all()
+
+
+def test_report_as_dict_has_contract_fields_and_reason_when_inconclusive():
+    r = Report("a.png", "uto-td3", "inconclusive", 0.0, reason="the image is too small")
+    d = r.as_dict()
+    assert CONTRACT_KEYS <= set(d) and d["reason"] == "the image is too small"
+    assert render_heatmap(r).dtype == np.uint8
+    with pytest.raises(ValueError, match="verdict"):
+        Report("a.png", "uto-td3", "maybe", 0.0)
+
+
+# --------------------------------------------------------------------------
+# inconclusive inputs: never a pile of findings
+
+def test_noise_image_is_inconclusive_with_reason():
+    rng = np.random.default_rng(0)
+    r = examine(rng.integers(0, 256, (900, 1300, 3), dtype=np.uint8), "uto-td3")
+    assert r.verdict == "inconclusive" and r.findings == [] and r.reason
+    assert CONTRACT_KEYS | {"reason"} <= set(r.as_dict())
+
+
+def test_photo_of_something_else_is_inconclusive():
+    from skimage import data
+
+    r = examine(data.astronaut(), "uto-td3")
+    assert r.verdict == "inconclusive" and r.reason
+
+
+def test_tiny_image_is_inconclusive():
+    r = examine(np.full((120, 160, 3), 200, np.uint8), "mrd-td1")
+    assert r.verdict == "inconclusive" and "too small" in r.reason
+
+
+def test_bad_arguments_name_the_parameter():
+    with pytest.raises(ValueError, match="template"):
+        examine(np.zeros((10, 10, 3), np.uint8), 42)
+    with pytest.raises(ValueError, match="images"):
+        examine(np.zeros((10, 10, 3), np.float32), "uto-td3")
+
+
+# --------------------------------------------------------------------------
+# genuine documents of other holders are consistent
+
+@pytest.mark.parametrize("template, capture, seed", [
+    ("uto-td3", "flat", 21), ("mrd-td1", "flat", 22), ("uto-td3", "scan", 23), ("mrd-td1", "phone", 24),
+    ("uto-td3", "phone", 25),
+])
+def test_genuine_documents_are_consistent(template, capture, seed):
+    rendered = render_specimen(template, seed=seed, capture=capture)
+    before = rendered.images["visible"].copy()
+    r = _examine(rendered)
+    assert r.verdict == "consistent", [(f.technique, f.zone, round(f.score, 2)) for f in r.findings]
+    assert r.score < 0.5 and r.registration["ok"]
+    assert (rendered.images["visible"] == before).all()  # inputs never modified
+    assert r.heatmap is not None and r.heatmap.shape == r.aligned["visible"].shape[:2]
+    assert render_heatmap(r).shape == r.aligned["visible"].shape
+
+
+def test_wrong_template_is_inconclusive():
+    rendered = render_specimen("mrd-td1", seed=26, capture="flat")
+    r = examine(rendered.images["visible"], "uto-td3")
+    assert r.verdict == "inconclusive" and r.reason and not r.findings
+
+
+# --------------------------------------------------------------------------
+# every technique is detected on a flat capture, right family, box on the anomaly
+
+CASES = [(t, "uto-td3" if i % 2 == 0 else "mrd-td1", 0.8) for i, t in enumerate(TECHNIQUES)]
+# a couple of subtle ones
+CASES += [("photo-substitution", "uto-td3", 0.3), ("mrz-inconsistency", "uto-td3", 0.2)]
+
+
+@pytest.mark.parametrize("technique, template, severity", CASES)
+def test_technique_detected_on_flat_capture(technique, template, severity):
+    rendered = render_specimen(template, seed=500 + sorted(TECHNIQUES).index(technique), capture="flat",
+                               forge=technique, severity=severity)
+    truth = rendered.sidecar["anomalies"][0]
+    r = _examine(rendered)
+    assert r.verdict == "suspect", r.as_dict()
+    top = r.findings[0]
+    assert top.family == truth["family"], [(f.technique, f.zone) for f in r.findings]
+    assert any(_overlaps(f.bbox, truth["bbox"]) for f in r.findings if f.family == truth["family"])
+    zone = next(z for z in docexam.examine.pipeline._resolve_template(template).zones if z.name == top.zone)
+    x0, y0, x1, y1 = top.bbox
+    assert zone.bbox[0] <= x0 < x1 <= zone.bbox[2] and zone.bbox[1] <= y0 < y1 <= zone.bbox[3]
+    assert r.score >= 0.5 and top.message
+
+
+def test_package_is_callable():
+    r = docexam.examine(np.full((700, 1000, 3), 255, np.uint8), "uto-td3")
+    assert isinstance(r, Report) and r.verdict == "inconclusive"
