@@ -63,12 +63,17 @@ FIELD_ALPHABETS = {
     "L": "ABCDEFGHIJKLMNOPQRSTUVWXYZ<",
     "X": ALPHABET,
     "S": "FMX<",
+    "T": "IAC",  # first character of a TD1/TD2 document code
+    "P": "P",  # ... of a passport (TD3)
+    "V": "V",  # ... of a visa (MRV-A, MRV-B)
 }
 
-#: field types whose alphabet is a preference, not a rule: a character outside it
-#: costs this much log-probability (names and state codes should be letters, but
-#: a clearly printed digit is reported as printed)
-SOFT_PENALTY = {"L": 4.0}
+#: field types whose alphabet is a preference, not a rule: (wider alphabet, log-probability
+#: cost of a character outside the preferred one). Names and state codes should be letters,
+#: but a clearly printed digit is reported as printed; a document code starts with the
+#: letter its format prescribes (P, V; I, A or C for cards), unless another is clearly printed.
+SOFT_PENALTY = {"L": (ALPHABET, 4.0), "T": ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4.0),
+                "P": ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4.0), "V": ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4.0)}
 
 _DATE = "yymDdD"
 
@@ -93,7 +98,7 @@ def layout(fmt: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[int, ...], int,
     if fmt not in SHAPES:
         raise ValueError(f"fmt: {fmt!r} is not one of {', '.join(SHAPES)}")
     if fmt == "TD1":
-        l1 = "AL" + "LLL" + "X" * 9 + "c" + "X" * 15
+        l1 = "TL" + "LLL" + "X" * 9 + "c" + "X" * 15
         l2 = _DATE + "C" + "S" + _DATE + "C" + "LLL" + "X" * 11 + "C"
         l3 = "L" * 30
         o2 = 30
@@ -106,7 +111,8 @@ def layout(fmt: str) -> tuple[tuple[str, ...], tuple[tuple[tuple[int, ...], int,
         )
         return (l1, l2, l3), checks
     width = SHAPES[fmt][1]
-    l1 = "AL" + "LLL" + "L" * (width - 5)
+    code = {"TD2": "T", "TD3": "P"}.get(fmt, "V")
+    l1 = code + "L" + "LLL" + "L" * (width - 5)
     head = "X" * 9 + "C" + "LLL" + _DATE + "C" + "S" + _DATE + "C"
     o = width  # line 2 offset
     base = [
@@ -208,8 +214,8 @@ def _best_constrained(lp: np.ndarray, cands: list[list[int]], checks):
     return seq[::-1], end[0]
 
 
-def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max_cost: float = 7.0,
-           max_change: float = 3.5, top_k: int = 4) -> Decoded:
+def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max_cost: float = 5.0,
+           max_change: float = 2.5, top_k: int = 4, nationality_prior: float = 1.5) -> Decoded:
     """Choose the MRZ reading from per-position character scores.
 
     Parameters
@@ -229,6 +235,10 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
         character are considered (a plausible confusion, not any character).
     top_k : int, keyword-only
         At most this many candidates per position.
+    nationality_prior : float, keyword-only
+        Log-probability bonus for a nationality character equal to the issuing
+        state's (most holders are nationals of the issuing state; this only
+        tips near ties, e.g. ``UTO``/``UTD`` on a blurred print).
 
     Returns
     -------
@@ -238,7 +248,7 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
     --------
     >>> import numpy as np
     >>> s = [np.zeros((30, 37)) for _ in range(3)]
-    >>> decode(s, "TD1").lines[0][:2]   # flat scores: still the field alphabet
+    >>> decode(s, "TD1").lines[0][:2]   # flat scores: still the field alphabets
     'AA'
     """
     types, checks = layout(fmt)
@@ -252,14 +262,20 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
     lp = log_probs(np.concatenate(scores, axis=0), temperature=temperature)
     raw_top = lp.argmax(axis=1)
     type_str = "".join(types)
+    if nationality_prior:
+        nat = width + (15 if fmt == "TD1" else 10)  # first nationality position (line 2)
+        for j in range(3):
+            state_char = int(np.argmax(lp[2 + j]))
+            lp[nat + j, state_char] += nationality_prior
     cands = []
     for t, ft in enumerate(type_str):
         allowed = [_INDEX[c] for c in FIELD_ALPHABETS[ft]]
         if ft in SOFT_PENALTY:
-            penal = np.full(len(ALPHABET), -SOFT_PENALTY[ft])
+            wider, cost = SOFT_PENALTY[ft]
+            penal = np.full(len(ALPHABET), -cost)
             penal[allowed] = 0.0
             lp[t] += penal
-            allowed = list(range(len(ALPHABET)))
+            allowed = [_INDEX[c] for c in wider]
         order = sorted(allowed, key=lambda k: -lp[t, k])
         best = lp[t, order[0]]
         cands.append([k for k in order[:top_k] if best - lp[t, k] <= max_change])

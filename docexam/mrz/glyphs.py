@@ -79,6 +79,8 @@ class GlyphBank:
     labels: np.ndarray
     #: (len(alphabet), D) one mid-weight template per character, for fast alignment
     align_templates: np.ndarray
+    #: the same at half resolution ((CELL_H // 2) * (CELL_W // 2) values), for coarse alignment
+    small_templates: np.ndarray
 
     @property
     def n_variants(self) -> int:
@@ -106,6 +108,14 @@ class GlyphBank:
     def align_scores(self, patches: np.ndarray) -> np.ndarray:
         """Like :meth:`class_scores` with one template per character (fast, for alignment)."""
         return normalise_patches(patches) @ self.align_templates.T
+
+    def small_scores(self, patches: np.ndarray) -> np.ndarray:
+        """Correlation with the half-resolution templates (patches (..., CELL_H // 2, CELL_W // 2))."""
+        arr = np.asarray(patches, dtype=np.float32)
+        arr = arr.reshape(*arr.shape[:-2], -1)
+        arr = arr - arr.mean(axis=-1, keepdims=True)
+        arr /= np.maximum(np.linalg.norm(arr, axis=-1, keepdims=True), 1e-6)
+        return arr @ self.small_templates.T
 
     def best(self, patch: np.ndarray) -> str:
         """The character whose templates best match one cell."""
@@ -201,6 +211,12 @@ def glyph_bank() -> GlyphBank:
     templates.setflags(write=False)
     lab = np.asarray(labels)
     lab.setflags(write=False)
-    align = normalise_patches(np.stack([render_cell(ch, **_ALIGN_VARIANT) for ch in ALPHABET]))
+    cells = [render_cell(ch, **_ALIGN_VARIANT) for ch in ALPHABET]
+    align = normalise_patches(np.stack(cells))
     align.setflags(write=False)
-    return GlyphBank(ALPHABET, templates, lab, align)
+    small = np.stack([cv2.resize(c, (CELL_W // 2, CELL_H // 2), interpolation=cv2.INTER_AREA).ravel()
+                      for c in cells])
+    small -= small.mean(axis=1, keepdims=True)
+    small /= np.linalg.norm(small, axis=1, keepdims=True)
+    small.setflags(write=False)
+    return GlyphBank(ALPHABET, templates, lab, align, small.astype(np.float32))

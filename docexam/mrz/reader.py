@@ -59,7 +59,7 @@ from .segment import (Grid, LineGeometry, LineScores, classify_strip, initial_gr
 from .text import ALPHABET, ParsedMRZ, parse
 
 #: a reading whose mean best glyph correlation is below this is not taken for an MRZ
-MIN_QUALITY = 0.7
+MIN_QUALITY = 0.78
 
 _V = ALPHABET.index("V")
 
@@ -71,7 +71,8 @@ class MRZReading:
     Attributes
     ----------
     found : bool
-        An MRZ was read (its check digits verify, or it clearly looks like one).
+        An MRZ was read: its characters clearly look like OCR-B in an MRZ layout
+        (whether its check digits verify is ``valid``).
     format : str or None
         ``TD1``, ``TD2``, ``TD3``, ``MRV-A`` or ``MRV-B``.
     lines : list of str
@@ -154,29 +155,64 @@ def read_line(gray: np.ndarray, geom: LineGeometry, *, n_chars: int, refine: boo
     (LineScores, Grid)
     """
     grid = initial_grid(geom, n_chars=n_chars)
-    ls = classify_strip(line_strip(gray, grid), full=full and not refine)
+    ls = classify_strip(line_strip(gray, grid), search_x=5, search_y=4, full=full and not refine)
     if not refine:
         return ls, grid
-    top = ls.scores.max(axis=1)
-    weights = np.where(top >= max(0.5, float(np.percentile(top, 25))), top, 0.0)
-    grid2 = refit_grid(grid, ls.dx, ls.dy, weights)
-    if abs(grid2.t[1] / grid.t[1] - 1) > 0.08:  # that far off is the wrong line length, not a drift
-        grid2 = grid
-    ls2 = classify_strip(line_strip(gray, grid2), search_x=3, search_y=2, full=full)
-    return ls2, grid2
+    # re-fit the grid to where the characters were found, and look again; a second
+    # round only when the first still left cells far off (curved or foreshortened lines)
+    for round_ in range(2):
+        top = ls.scores.max(axis=1)
+        weights = np.where(top >= max(0.5, float(np.percentile(top, 25))), top, 0.0)
+        grid2 = refit_grid(grid, ls.dx, ls.dy, weights)
+        if abs(grid2.t[1] / grid.t[1] - 1) > 0.08:  # that far off is the wrong line length, not a drift
+            break
+        ls2 = classify_strip(line_strip(gray, grid2), search_x=3, search_y=2, full=full)
+        if ls2.quality < ls.quality and round_ > 0:
+            break
+        ls, grid = ls2, grid2
+        off = np.abs(ls.dx) + np.abs(ls.dy)
+        if np.mean(off >= 2) < 0.15:
+            break
+    return ls, grid
+
+
+def _align_ends(geoms: list[LineGeometry], n_chars: int) -> list[LineGeometry]:
+    """Give lines whose ink run is too long the ends of the lines that measure right.
+
+    MRZ lines are left-aligned and equally long, so when other print touches
+    one line (its run spans more than ``n_chars`` characters), the ends of a
+    line that spans ``n_chars`` are projected onto it.
+    """
+    ests = [g.chars_estimate for g in geoms]
+    good = [g for g, e in zip(geoms, ests) if abs(e - n_chars) <= 0.6]
+    if not good or len(good) == len(geoms):
+        return geoms
+    out = []
+    for g, e in zip(geoms, ests):
+        if g in good or e <= n_chars + 0.6:
+            out.append(g)
+            continue
+        s, en = np.asarray(g.start, float), np.asarray(g.end, float)
+        u = (en - s) / max(g.length, 1e-9)
+        a = float(np.mean([(np.asarray(o.start, float) - s) @ u for o in good]))
+        b = float(np.mean([(np.asarray(o.end, float) - s) @ u for o in good]))
+        out.append(g.shifted(a, b - a) if b - a > 0.5 * g.length else g)
+    return out
 
 
 def _windows(gray: np.ndarray, geom: LineGeometry, n_chars: int) -> LineGeometry:
     """The stretch of ``geom`` that holds the line's characters.
 
     When the ink run is longer than ``n_chars`` at the measured pitch (a frame
-    line or other print touching the MRZ), every whole-character offset is
+    line or other print touching the MRZ), offsets in quarter pitches are
     tried and the one that looks most like OCR-B wins.
     """
     est = geom.chars_estimate
     if est <= n_chars + 0.6:
         return geom
-    options = [geom.window(j, n_chars) for j in range(int(round(est - n_chars)) + 1)]
+    p = geom.pitch
+    length = (n_chars - 2 * INK_MARGIN_PER_PITCH) * p
+    options = [geom.shifted(j * p, length) for j in np.arange(0.0, est - n_chars + 0.26, 0.25)]
     quality = [read_line(gray, g, n_chars=n_chars, refine=False, full=False)[0].quality for g in options]
     return options[int(np.argmax(quality))]
 
@@ -286,8 +322,11 @@ class _Attempt:
 
     @property
     def key(self):
+        """Ranking: a valid plausible reading first, then how much the cells look like OCR-B
+        (a small bonus for verified check digits: an invalid MRZ read clearly beats
+        garbage that happens to satisfy some check digits)."""
         plausible = self.quality >= MIN_QUALITY
-        return (plausible and self.parsed.valid, plausible, round(self.parsed.score, 3), self.quality)
+        return (plausible and self.parsed.valid, plausible, self.quality + 0.05 * self.parsed.score)
 
 
 def _decode(scores: list[np.ndarray], fmt: str, correct: bool) -> tuple[list[str], int]:
@@ -314,7 +353,7 @@ def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: b
         q_fl = read_line(gray, probe.flipped(), n_chars=n_chars, refine=False, full=False)[0].quality
         flip = q_fl > q_up
         ordered = [g.flipped() for g in reversed(geoms)] if flip else list(geoms)
-        ordered = [_windows(gray, g, n_chars) for g in ordered]
+        ordered = [_windows(gray, g, n_chars) for g in _align_ends(ordered, n_chars)]
         results = [read_line(gray, g, n_chars=n_chars) for g in ordered]
         line_scores = [r[0] for r in results]
         quality = float(np.mean([s.quality for s in line_scores]))
@@ -424,7 +463,7 @@ def read_mrz(image: np.ndarray, *, formats: tuple[str, ...] | None = None, max_c
         if best is not None and best.key[0]:
             break
     timings = {"locate": t_locate * 1000, "read": t_read * 1000}
-    found = best is not None and best.quality >= MIN_QUALITY and (best.parsed.valid or best.parsed.score >= 0.5)
+    found = best is not None and best.quality >= MIN_QUALITY
     if not found:
         timings["total"] = (time.perf_counter() - t_start) * 1000
         return MRZReading(False, timings_ms=timings, quality=best.quality if best else 0.0)

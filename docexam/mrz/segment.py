@@ -48,7 +48,7 @@ from .locate import MRZCandidate
 
 #: extra canonical pixels left/right and above/below the cells (alignment search room)
 MARGIN_X = 8
-MARGIN_Y = 4
+MARGIN_Y = 5
 #: y of the middle of the capitals in a cell
 CAP_MID = BASELINE - CAP_HEIGHT / 2
 #: coarse strip: text band height in pixels used while measuring
@@ -61,16 +61,17 @@ class LineGeometry:
 
     ``start``/``end``: middle of the capitals at the outer edges of the first
     and last glyph's ink (the reading direction is from start to end);
-    ``band_start``/``band_end``: capital height at either end (the same
-    when measured; the grid refit follows perspective); ``pitch``:
-    mean character pitch from the line's periodicity (0 when unknown).
+    ``band_start``/``band_end``: capital height at either end;
+    ``pitch_start``/``pitch_end``:
+    character pitch at either end from the line's periodicity (0 when unknown).
     """
 
     start: tuple
     end: tuple
     band_start: float
     band_end: float
-    pitch: float = 0.0
+    pitch_start: float = 0.0
+    pitch_end: float = 0.0
 
     @property
     def length(self) -> float:
@@ -81,22 +82,34 @@ class LineGeometry:
         return (self.band_start + self.band_end) / 2
 
     @property
+    def pitch(self) -> float:
+        """Mean character pitch (0 when unknown)."""
+        return (self.pitch_start + self.pitch_end) / 2 if self.pitch_start > 0 and self.pitch_end > 0 else 0.0
+
+    @property
     def chars_estimate(self) -> float:
         """Characters the ink run spans at the measured pitch (0 when the pitch is unknown)."""
-        return self.length / self.pitch + 2 * INK_MARGIN_PER_PITCH if self.pitch > 0 else 0.0
+        if self.pitch <= 0:
+            return 0.0
+        # pitch linear along the line (perspective): characters = integral of 1 / pitch
+        a, b = self.pitch_start, self.pitch_end
+        per_px = (math.log(b / a) / (b - a)) if abs(b - a) > 1e-6 * a else 1 / a
+        return self.length * per_px + 2 * INK_MARGIN_PER_PITCH
 
     def flipped(self) -> "LineGeometry":
         """The same line read from the other end (a document turned 180 degrees)."""
-        return LineGeometry(self.end, self.start, self.band_end, self.band_start, self.pitch)
+        return LineGeometry(self.end, self.start, self.band_end, self.band_start, self.pitch_end, self.pitch_start)
 
-    def window(self, offset_chars: float, n_chars: int) -> "LineGeometry":
-        """The part of the line holding ``n_chars`` characters from ``offset_chars`` pitches in."""
+    def shifted(self, offset_px: float, length_px: float) -> "LineGeometry":
+        """The part of the line from ``offset_px`` along it, ``length_px`` long."""
         s, e = np.asarray(self.start, float), np.asarray(self.end, float)
-        u = (e - s) / max(self.length, 1e-9)
-        a = offset_chars * self.pitch
-        b = a + (n_chars - 2 * INK_MARGIN_PER_PITCH) * self.pitch
-        f = lambda t: self.band_start + (self.band_end - self.band_start) * t / max(self.length, 1e-9)  # noqa: E731
-        return LineGeometry(tuple(s + u * a), tuple(s + u * b), f(a), f(b), self.pitch)
+        L = max(self.length, 1e-9)
+        u = (e - s) / L
+        a, b = offset_px, offset_px + length_px
+        lerp = lambda x, y, t: x + (y - x) * t / L  # noqa: E731
+        return LineGeometry(tuple(s + u * a), tuple(s + u * b), lerp(self.band_start, self.band_end, a),
+                            lerp(self.band_start, self.band_end, b), lerp(self.pitch_start, self.pitch_end, a),
+                            lerp(self.pitch_start, self.pitch_end, b))
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,8 @@ class Grid:
 
     For character coordinate ``k`` (cell ``i`` spans ``k`` in [i, i+1]) the
     cell column is at ``origin + u * t(k) + v * (off(k) + y * scale(k))``
-    with ``t(k) = t0 + t1 k + t2 k^2``, ``off(k) = d0 + d1 k`` and
+    with ``t(k) = t0 + t1 k + t2 k^2``, ``off(k) = d0 + d1 k + d2 k^2`` (a
+    bent page or lens distortion curves the line) and
     ``scale(k) = (h0 + h1 k) / CAP_HEIGHT`` image pixels per canonical pixel
     (``y`` relative to the middle of the capitals).
     """
@@ -115,14 +129,14 @@ class Grid:
     v: tuple
     n_chars: int
     t: tuple  # (t0, t1, t2)
-    d: tuple  # (d0, d1)
+    d: tuple  # (d0, d1, d2)
     h: tuple  # (h0, h1)
 
     def points(self, k: np.ndarray, y: np.ndarray | float = 0.0) -> np.ndarray:
         """Image points (..., 2) of character coordinates ``k`` at canonical offsets ``y``."""
         k = np.asarray(k, dtype=np.float64)
         t = self.t[0] + self.t[1] * k + self.t[2] * k * k
-        off = self.d[0] + self.d[1] * k + np.asarray(y) * (self.h[0] + self.h[1] * k) / CAP_HEIGHT
+        off = self.d[0] + self.d[1] * k + self.d[2] * k * k + np.asarray(y) * (self.h[0] + self.h[1] * k) / CAP_HEIGHT
         o, u, v = (np.asarray(a, dtype=np.float64) for a in (self.origin, self.u, self.v))
         return o + t[..., None] * u + off[..., None] * v
 
@@ -145,12 +159,21 @@ def initial_grid(geom: LineGeometry, *, n_chars: int) -> Grid:
         raise ValueError("geom: empty line")
     u = (e - s) / length
     v = np.array([-u[1], u[0]])
-    pitch = length / (n_chars - 2 * INK_MARGIN_PER_PITCH)
     m = INK_MARGIN_PER_PITCH
-    # band height is linear in the position along the line: from start (k = m) to end (k = n - m)
-    h1 = (geom.band_end - geom.band_start) / max(n_chars - 2 * m, 1e-9)
-    h0 = geom.band_start - h1 * m
-    return Grid(tuple(s), tuple(u), tuple(v), n_chars, (-m * pitch, pitch, 0.0), (0.0, 0.0), (h0, h1))
+    span = n_chars - 2 * m  # character coordinates from the start (k = m) to the end (k = n - m)
+    # local pitch may change along the line (perspective): t(k) = t0 + t1 k + t2 k^2 with
+    # t(m) = 0, t(n - m) = length and t'(n - m) / t'(m) = the measured pitch ratio
+    r = geom.pitch_end / geom.pitch_start if geom.pitch_start > 0 and geom.pitch_end > 0 else 1.0
+    r = float(np.clip(r, 0.6, 1.6))
+    A = np.array([[1 - r, 2 * ((n_chars - m) - r * m)], [span, (n_chars - m) ** 2 - m ** 2]])
+    t1, t2 = np.linalg.solve(A, [0.0, length])
+    t0 = -t1 * m - t2 * m * m
+    # band height follows the local pitch, matched to the measured mean band
+    mid = n_chars / 2
+    p_mid = t1 + 2 * t2 * mid
+    hb = geom.band_height
+    h = (hb * t1 / p_mid, hb * 2 * t2 / p_mid)
+    return Grid(tuple(s), tuple(u), tuple(v), n_chars, (float(t0), float(t1), float(t2)), (0.0, 0.0, 0.0), h)
 
 
 def refit_grid(grid: Grid, dx: np.ndarray, dy: np.ndarray, weights: np.ndarray, *,
@@ -159,8 +182,8 @@ def refit_grid(grid: Grid, dx: np.ndarray, dy: np.ndarray, weights: np.ndarray, 
 
     ``dx``/``dy``: best offsets (canonical pixels) of each cell from :func:`classify_strip`;
     ``weights``: trust in each (0 ignores a cell). The cell centres are re-fitted
-    by least squares (position quadratic in the index when ``quadratic``, vertical
-    offset linear), rejecting outliers once.
+    by least squares (position and vertical offset quadratic in the index when
+    ``quadratic``, else linear), rejecting outliers once.
     """
     n = grid.n_chars
     k = np.arange(n) + 0.5
@@ -172,11 +195,11 @@ def refit_grid(grid: Grid, dx: np.ndarray, dy: np.ndarray, weights: np.ndarray, 
     k_true = k + np.asarray(dx, float) / CELL_W
     t_true = grid.t[0] + grid.t[1] * k_true + grid.t[2] * k_true ** 2
     scale = (grid.h[0] + grid.h[1] * k) / CAP_HEIGHT
-    d_true = grid.d[0] + grid.d[1] * k + np.asarray(dy, float) * scale
+    d_true = grid.d[0] + grid.d[1] * k + grid.d[2] * k * k + np.asarray(dy, float) * scale
     deg = 2 if (quadratic and keep.sum() >= 12) else 1
     for _ in range(2):
         ct = np.polyfit(k[keep], t_true[keep], deg, w=np.sqrt(w[keep]))
-        cd = np.polyfit(k[keep], d_true[keep], 1, w=np.sqrt(w[keep]))
+        cd = np.polyfit(k[keep], d_true[keep], deg, w=np.sqrt(w[keep]))
         pitch = grid.t[1]
         resid = np.abs(np.polyval(ct, k) - t_true) / pitch * CELL_W + np.abs(np.polyval(cd, k) - d_true) / scale
         new_keep = keep & (resid <= 2.5)
@@ -189,7 +212,8 @@ def refit_grid(grid: Grid, dx: np.ndarray, dy: np.ndarray, weights: np.ndarray, 
     h_mid = grid.h[0] + grid.h[1] * mid
     p_mid = t[1] + 2 * t[2] * mid
     h = (h_mid * t[1] / p_mid, h_mid * 2 * t[2] / p_mid)
-    return replace(grid, t=t, d=(float(cd[1]), float(cd[0])), h=h)
+    d = (float(cd[-1]), float(cd[-2]), float(cd[-3]) if deg == 2 else 0.0)
+    return replace(grid, t=t, d=d, h=h)
 
 
 def _warp(gray: np.ndarray, M: np.ndarray, size: tuple[int, int], scale: float) -> np.ndarray:
@@ -244,7 +268,7 @@ def _pitch(profile: np.ndarray, band: float) -> float:
     """Character pitch (px) from the autocorrelation of a column ink profile, 0 if not periodic."""
     p = profile - profile.mean()
     n = len(p)
-    lo, hi = int(0.6 * band), int(min(1.7 * band, n / 4))
+    lo, hi = max(int(0.45 * band), 2), int(min(1.8 * band, n / 4))
     if hi <= lo + 2:
         return 0.0
     spec = np.fft.rfft(p, 2 * n)
@@ -253,10 +277,15 @@ def _pitch(profile: np.ndarray, band: float) -> float:
         return 0.0
     ac = ac / ac[0]
     seg = ac[lo:hi + 1]
-    i = int(np.argmax(seg))
-    if seg[i] < 0.15 or i == 0 or i == len(seg) - 1:
+    peaks = [i for i in range(1, len(seg) - 1) if seg[i] >= seg[i - 1] and seg[i] >= seg[i + 1] and seg[i] >= 0.15]
+    if not peaks:
         return 0.0
-    # parabolic peak refinement
+    i = max(peaks, key=lambda j: seg[j])
+    # a multiple of the pitch also correlates: prefer the shortest lag that is nearly as strong
+    for j in peaks:
+        if j < i and seg[j] >= 0.6 * seg[i] and abs((i + lo) / (j + lo) - round((i + lo) / (j + lo))) < 0.12:
+            i = j
+            break
     a, b, c = seg[i - 1], seg[i], seg[i + 1]
     den = a - 2 * b + c
     frac = 0.5 * (a - c) / den if den != 0 else 0.0
@@ -337,6 +366,16 @@ def measure_lines(gray: np.ndarray, candidate: MRZCandidate) -> list[LineGeometr
             return None
         mass = [float(band_ink[:, a:b].sum()) for a, b in merged]
         x0, x1 = merged[int(np.argmax(mass))]
+        # a thin stroke at either end, set apart by a gap, is a frame or rule, not a character
+        # (the narrowest OCR-B glyph, '1', is ~0.4 pitch wide)
+        inner = [(a, b) for a, b in _runs(colsum > thr) if x0 <= a and b <= x1]
+        for _ in range(2):
+            if len(inner) > 2 and inner[0][1] - inner[0][0] < 0.22 * band and inner[1][0] - inner[0][1] > 0.2 * band:
+                inner = inner[1:]
+            if len(inner) > 2 and inner[-1][1] - inner[-1][0] < 0.22 * band and inner[-1][0] - inner[-2][1] > 0.2 * band:
+                inner = inner[:-1]
+        if inner:
+            x0, x1 = inner[0][0], inner[-1][1]
         if x1 - x0 < 8 * band:
             return None
         # per block of columns: ink-weighted centre row and band height (skew, perspective)
@@ -366,9 +405,17 @@ def measure_lines(gray: np.ndarray, candidate: MRZCandidate) -> list[LineGeometr
         def to_img(x, y):
             return tuple((origin + u * (x * s) + n * (y * s)).tolist())
 
-        pitch = _pitch(band_ink[:, x0:x1].sum(axis=0), band)
+        # pitch of each half (perspective makes them differ), at the half's centre -> at the ends
+        prof = band_ink[:, x0:x1].sum(axis=0)
+        half_n = len(prof) // 2
+        p_a, p_b = _pitch(prof[:half_n], band), _pitch(prof[half_n:], band)
+        if p_a > 0 and p_b > 0 and 0.6 < p_b / p_a < 1.6:
+            slope_p = (p_b - p_a) / max(half_n, 1)
+            p_start, p_end = p_a - slope_p * half_n / 2, p_b + slope_p * half_n / 2
+        else:
+            p_start = p_end = _pitch(prof, band)
         out.append(LineGeometry(to_img(x0, icpt + slope * x0 + off), to_img(x1, icpt + slope * x1 + off),
-                                band_h * s, band_h * s, pitch * s))
+                                band_h * s, band_h * s, max(p_start, 0.0) * s, max(p_end, 0.0) * s))
     return out
 
 
@@ -423,6 +470,11 @@ class LineScores:
 def classify_strip(strip: np.ndarray, *, search_x: int = 5, search_y: int = 3, full: bool = True) -> LineScores:
     """Score each character cell of a canonical strip against the OCR-B glyph bank.
 
+    Coarse to fine, so a line costs a few milliseconds: the best alignment of
+    every cell is searched at half resolution with one template per
+    character, refined at full resolution, and only there are all template
+    variants (weights, blurs, heights) compared.
+
     Parameters
     ----------
     strip : ndarray, uint8
@@ -430,8 +482,8 @@ def classify_strip(strip: np.ndarray, *, search_x: int = 5, search_y: int = 3, f
     search_x, search_y : int, keyword-only
         Alignment search half-range around each nominal cell, canonical pixels.
     full : bool, keyword-only
-        Score with every template variant around the best alignment (otherwise
-        the one-template-per-character alignment scores are returned: faster).
+        Score with every template variant at the best alignment (otherwise the
+        one-template-per-character scores are returned: faster, for probing).
 
     Returns
     -------
@@ -452,29 +504,35 @@ def classify_strip(strip: np.ndarray, *, search_x: int = 5, search_y: int = 3, f
     n_chars = (strip.shape[1] - 2 * MARGIN_X) // CELL_W
     bank = glyph_bank()
     ink = _ink(strip, 9).astype(np.float32)
-    win = np.lib.stride_tricks.sliding_window_view(ink, (CELL_H, CELL_W))
-    dxs = np.arange(-search_x, search_x + 1)
-    dys = np.arange(-search_y, search_y + 1)
     base_x = MARGIN_X + np.arange(n_chars) * CELL_W
-    xs = base_x[:, None] + dxs[None, :]  # (N, ndx)
-    ys = MARGIN_Y + dys
-    patches = win[ys[None, None, :], xs[:, :, None]]  # (N, ndx, ndy, CELL_H, CELL_W)
-    fast = bank.align_scores(patches).reshape(n_chars, len(dxs) * len(dys), -1)
-    best = fast.max(axis=2).argmax(axis=1)
-    bdx, bdy = np.unravel_index(best, (len(dxs), len(dys)))
-    bx, by = dxs[bdx], dys[bdy]
-    if not full:
-        scores = fast[np.arange(n_chars), best]
-        cells = normalise_patches(win[MARGIN_Y + by, base_x + bx])
-        return LineScores(scores, bx.astype(float), by.astype(float), cells)
-    # every variant, at the best alignment and its 8 neighbours (clipped to the search range)
+    rows = np.arange(n_chars)
+    # 1. coarse alignment at half resolution (offsets in steps of 2 px)
+    small = cv2.resize(ink, (ink.shape[1] // 2, ink.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    win_s = np.lib.stride_tricks.sliding_window_view(small, (CELL_H // 2, CELL_W // 2))
+    cdx = np.arange(-(search_x // 2), search_x // 2 + 1)
+    xs = (base_x // 2)[:, None] + cdx[None, :]
+    ys = np.arange(-(-(MARGIN_Y - search_y) // 2), (MARGIN_Y + search_y) // 2 + 1)  # rows 2r within the search
+    sc = bank.small_scores(win_s[ys[None, None, :], xs[:, :, None]])  # (N, ndx, ndy, 37)
+    flat = sc.reshape(n_chars, -1, sc.shape[-1]).max(axis=2)
+    best = flat.argmax(axis=1)
+    bi, bj = np.unravel_index(best, (len(cdx), len(ys)))
+    gx = 2 * cdx[bi]
+    gy = 2 * ys[bj] - MARGIN_Y  # half-resolution row r is full-resolution row 2r
+    # 2. fine alignment around the coarse offset, one template per character
+    win = np.lib.stride_tricks.sliding_window_view(ink, (CELL_H, CELL_W))
     nb = np.array([(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1)])
-    nx = np.clip(bx[:, None] + nb[None, :, 0], -MARGIN_X + 1, MARGIN_X - 1)
-    ny = np.clip(by[:, None] + nb[None, :, 1], -MARGIN_Y, MARGIN_Y)
-    p2 = win[MARGIN_Y + ny, base_x[:, None] + nx]  # (N, 9, CELL_H, CELL_W)
-    full_sc = bank.class_scores(p2)  # (N, 9, 37)
-    scores = full_sc.max(axis=1)
-    j = full_sc.max(axis=2).argmax(axis=1)
-    fx, fy = nx[np.arange(n_chars), j], ny[np.arange(n_chars), j]
+    wide = np.array([(a, b) for a in (-2, -1, 0, 1, 2) for b in (-1, 0, 1)])
+    nx = np.clip(gx[:, None] + wide[None, :, 0], -MARGIN_X, MARGIN_X)
+    ny = np.clip(gy[:, None] + wide[None, :, 1], -MARGIN_Y, MARGIN_Y)
+    fast = bank.align_scores(win[MARGIN_Y + ny, base_x[:, None] + nx])  # (N, 9, 37)
+    j = fast.max(axis=2).argmax(axis=1)
+    fx, fy = nx[rows, j], ny[rows, j]
     cells = normalise_patches(win[MARGIN_Y + fy, base_x + fx])
-    return LineScores(scores, fx.astype(float), fy.astype(float), cells)
+    if not full:
+        return LineScores(fast[rows, j], fx.astype(float), fy.astype(float), cells)
+    # 3. every template variant, at the best alignment and its horizontal neighbours (each
+    # character may sit a pixel differently: narrow glyphs are not centred like wide ones)
+    ox = np.clip(fx[:, None] + nb[None, :, 0], -MARGIN_X, MARGIN_X)
+    oy = np.clip(fy[:, None] + nb[None, :, 1], -MARGIN_Y, MARGIN_Y)
+    full_sc = bank.class_scores(win[MARGIN_Y + oy, base_x[:, None] + ox])  # (N, 9, 37)
+    return LineScores(full_sc.max(axis=1), fx.astype(float), fy.astype(float), cells)
