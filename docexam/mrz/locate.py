@@ -119,7 +119,9 @@ def darkest_channel(image: np.ndarray) -> np.ndarray:
         return arr if arr.dtype == np.uint8 else np.clip(arr, 0, 255).astype(np.uint8)
     if arr.ndim != 3 or arr.shape[2] not in (3, 4):
         raise ValueError(f"image: expected (H, W) or (H, W, 3) array, got shape {arr.shape}")
-    return np.clip(arr[:, :, :3].max(axis=2), 0, 255).astype(np.uint8)
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    return cv2.max(cv2.max(arr[:, :, 0], arr[:, :, 1]), arr[:, :, 2])
 
 
 def _line_boxes(work: np.ndarray) -> list[tuple[float, float, float, float, float, float]]:

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._blas import single_thread_blas
 from .correct import decode, layout
 from .glyphs import glyph_bank
 from .glyphs import CAP_PER_PITCH, INK_MARGIN_PER_PITCH
@@ -124,6 +125,7 @@ class MRZReading:
             "quad": np.round(self.quad, 1).tolist() if (self.quad is not None and self.found) else None,
             "orientation": self.orientation if self.found else None,
             "quality": round(self.quality, 3),
+            "corrected": self.corrected if self.found else 0,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
 
@@ -445,6 +447,12 @@ def read_mrz(image: np.ndarray, *, formats: tuple[str, ...] | None = None, max_c
             raise ValueError(f"formats: unknown format(s) {bad or '(none given)'}")
     if max_candidates < 1:
         raise ValueError("max_candidates: must be >= 1")
+    with single_thread_blas():  # many small products: threads cost more than they save
+        return _read(arr, formats=formats, max_candidates=max_candidates, correct=correct, adapt=adapt,
+                     levels=levels, rotations=rotations, t_start=t_start)
+
+
+def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, rotations, t_start) -> MRZReading:
     gray = darkest_channel(arr)
     t_locate = t_read = 0.0
     best: _Attempt | None = None
