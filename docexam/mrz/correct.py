@@ -145,6 +145,8 @@ class Decoded:
     cost: float = 0.0
     #: positions (line, index) whose character differs from the classifier's top choice
     changed: list[tuple[int, int]] = field(default_factory=list)
+    #: positions the check digits changed (from the best reading the field alphabets allow)
+    by_checks: list[tuple[int, int]] = field(default_factory=list)
 
 
 def log_probs(scores: np.ndarray, *, temperature: float = 0.03) -> np.ndarray:
@@ -215,7 +217,8 @@ def _best_constrained(lp: np.ndarray, cands: list[list[int]], checks):
 
 
 def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max_cost: float = 5.0,
-           max_change: float = 2.5, top_k: int = 4, nationality_prior: float = 1.5) -> Decoded:
+           max_change: float = 2.5, max_corrections: int = 2, top_k: int = 4,
+           nationality_prior: float = 1.5) -> Decoded:
     """Choose the MRZ reading from per-position character scores.
 
     Parameters
@@ -233,6 +236,10 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
     max_change : float, keyword-only
         Only alternatives within this log-probability of a position's best
         character are considered (a plausible confusion, not any character).
+    max_corrections : int, keyword-only
+        At most this many characters may be changed to make check digits verify: a check
+        digit can fix one doubtful character, not rewrite a field (beyond that the reading
+        stays as seen and reports the failing check digits).
     top_k : int, keyword-only
         At most this many candidates per position.
     nationality_prior : float, keyword-only
@@ -257,8 +264,8 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
         raise ValueError(f"scores: need {n_lines} arrays of shape ({width}, {len(ALPHABET)}) for {fmt}")
     if top_k < 1:
         raise ValueError("top_k: must be >= 1")
-    if max_cost < 0 or max_change < 0:
-        raise ValueError("max_cost/max_change: must be >= 0")
+    if max_cost < 0 or max_change < 0 or max_corrections < 0:
+        raise ValueError("max_cost/max_change/max_corrections: must be >= 0")
     lp = log_probs(np.concatenate(scores, axis=0), temperature=temperature)
     raw_top = lp.argmax(axis=1)
     type_str = "".join(types)
@@ -286,6 +293,8 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
         seq, total = _best_constrained(lp, cands, selected)
         if seq is None or free_score - total > max_cost:
             return None
+        if sum(k != f for k, f in zip(seq, free)) > max_corrections:
+            return None
         return seq, total
 
     result = attempt(checks)
@@ -302,4 +311,5 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
     text = "".join(ALPHABET[k] for k in seq)
     lines = [text[i * width:(i + 1) * width] for i in range(n_lines)]
     changed = [(t // width, t % width) for t, k in enumerate(seq) if k != raw_top[t]]
-    return Decoded(lines, enforced, float(free_score - total), changed)
+    by_checks = [(t // width, t % width) for t, k in enumerate(seq) if k != free[t]]
+    return Decoded(lines, enforced, float(free_score - total), changed, by_checks)

@@ -23,12 +23,18 @@ general OCR engine the reader uses what the standard guarantees:
    font in several stroke weights and blurs, searching a few pixels for
    the best alignment; the character grid is then re-fitted to the
    alignments found (pitch and drift) and the line classified again.
-4. **Correct** (:mod:`docexam.mrz.correct`): per-position scores become
+4. **Adapt** (:func:`adapt_scores`): one document, one printer: cells read
+   with confidence become this document's own glyph prototypes, and the
+   doubtful cells are re-scored against them (this is what separates a
+   document number's ``0`` from ``O`` when the print's zero looks like the
+   font's letter O).
+5. **Correct** (:mod:`docexam.mrz.correct`): per-position scores become
    probabilities; field alphabets (digits in dates, letters in names) and
    the check digits pick the most probable reading in which the check digits
    verify, if that costs little probability; otherwise the reading is left
-   as seen, so a genuinely inconsistent MRZ is reported as such.
-5. **Validate** with :func:`docexam.mrz.text.parse`.
+   as seen, so a genuinely inconsistent MRZ is reported as such (at most
+   two characters are ever changed, each to a close look-alike).
+6. **Validate** with :func:`docexam.mrz.text.parse`.
 
 Candidates and hypotheses (line length 36 or 44, orientation) are tried in
 order of promise; reading stops at the first one whose check digits all
@@ -89,7 +95,8 @@ class MRZReading:
     quality : float
         Mean best glyph correlation over all characters (0..1).
     corrected : int
-        Characters the check-digit correction changed from the classifier's first choice.
+        Characters the check-digit correction changed (from the best reading the
+        field alphabets allow): the reading relies on the check digits there.
     timings_ms : dict
         Milliseconds per step (``locate``, ``read``, ``total``).
     """
@@ -334,7 +341,7 @@ class _Attempt:
 def _decode(scores: list[np.ndarray], fmt: str, correct: bool) -> tuple[list[str], int]:
     if correct:
         dec = decode(scores, fmt)
-        return dec.lines, len(dec.changed)
+        return dec.lines, len(dec.by_checks)
     return ["".join(ALPHABET[k] for k in m.argmax(axis=1)) for m in scores], 0
 
 

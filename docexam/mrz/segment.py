@@ -504,6 +504,11 @@ def classify_strip(strip: np.ndarray, *, search_x: int = 5, search_y: int = 3, f
     n_chars = (strip.shape[1] - 2 * MARGIN_X) // CELL_W
     bank = glyph_bank()
     ink = _ink(strip, 9).astype(np.float32)
+    # flatten stroke intensity: a faint bar of a worn or dot-matrix print (E's middle bar)
+    # counts like a dark one, as in the templates, whose stroke cores are uniformly 1
+    top = float(np.percentile(ink, 97))
+    if top > 0:
+        np.minimum(ink, 0.8 * top, out=ink)
     base_x = MARGIN_X + np.arange(n_chars) * CELL_W
     rows = np.arange(n_chars)
     # 1. coarse alignment at half resolution (offsets in steps of 2 px)
