@@ -416,7 +416,12 @@ def measure_lines(gray: np.ndarray, candidate: MRZCandidate) -> list[LineGeometr
             p_start = p_end = _pitch(prof, band)
         out.append(LineGeometry(to_img(x0, icpt + slope * x0 + off), to_img(x1, icpt + slope * x1 + off),
                                 band_h * s, band_h * s, max(p_start, 0.0) * s, max(p_end, 0.0) * s))
-    return out
+    # one type size for the whole MRZ: the capital height is measured best on the line with
+    # fewest digits (OCR-B digits stand taller), so every line is scaled by the smallest band,
+    # which keeps a zero taller than an O after rectification, as in the font
+    cap = min(g.band_height for g in out)
+    return [replace(g, band_start=g.band_start * cap / g.band_height, band_end=g.band_end * cap / g.band_height)
+            for g in out]
 
 
 def line_strip(gray: np.ndarray, grid: Grid) -> np.ndarray:
