@@ -181,5 +181,5 @@ def analyze(ctx: Context):
         else:
             msg = (f"The background print under the {label} is blurred or interrupted and its tint differs from "
                    "the surrounding page: a piece of foreign paper may have been glued over the entry.")
-        evidence.append(Evidence(FAMILY, technique, z.name, box, value, 0.55, 0.07, msg, check="field-background"))
+        evidence.append(Evidence(FAMILY, technique, z.name, box, value, 0.75, 0.08, msg, check="field-background"))
     return evidence, notes
