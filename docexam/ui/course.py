@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -342,10 +343,22 @@ def fit_to_template(rgb, template):
     if (w, h) == (tw, th):
         return rgb
     if abs((w / h) / (tw / th) - 1.0) > 0.03:
-        raise InputFileError("upload", f"the image is {w}x{h} pixels, not in the proportions of "
-                                       f"{template.id} ({tw}x{th}); crop it to the edges of the document")
+        raise InputFileError(f"{w}x{h} image", f"not in the proportions of {template.id} ({tw}x{th}): "
+                                               "choose its template, or crop it to the edges of the document")
     interp = cv2.INTER_AREA if w > tw else cv2.INTER_CUBIC
     return cv2.resize(rgb, (tw, th), interpolation=interp)
+
+
+def templates_fitting(data: bytes, templates) -> list[str]:
+    """Ids of the templates whose proportions an uploaded image has (read from its header only)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            w, h = im.size
+    except Exception:  # noqa: BLE001 - a bad upload is reported when it is decoded
+        return []
+    return [tpl.id for tpl in templates if abs((w / h) / (tpl.size_px[0] / tpl.size_px[1]) - 1.0) <= 0.03]
 
 
 def specimen_names_taken(specimens: Iterable) -> set[str]:

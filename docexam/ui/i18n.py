@@ -198,7 +198,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "examining": ("Examining the document…", "កំពុងពិនិត្យឯកសារ…"),
     "suggesting": ("Trying each document type…", "កំពុងសាកល្បងប្រភេទឯកសារនីមួយៗ…"),
     "verdict_consistent": ("Consistent: nothing suspicious found.", "ស៊ីសង្វាក់៖ មិនឃើញអ្វីគួរឱ្យសង្ស័យទេ។"),
-    "verdict_suspect": ("Suspect: {n} findings.", "គួរឱ្យសង្ស័យ៖ ការរកឃើញ {n}។"),
+    "verdict_suspect": ("Suspect. Findings: {n}.", "គួរឱ្យសង្ស័យ៖ ការរកឃើញ {n}។"),
     "verdict_inconclusive": ("Inconclusive: {reason}", "មិនអាចសន្និដ្ឋានបាន៖ {reason}"),
     "score": ("Suspicion score (0 to 1)", "ពិន្ទុសង្ស័យ (0 ដល់ 1)"),
     "findings": ("Findings", "ការរកឃើញ"),

@@ -65,4 +65,4 @@ def navigation() -> st.navigation:
     sections[t("sec_tools")] = [_page("desk"), _page("trainer_sign_in")]
     if session.is_trainer():
         sections[t("sec_trainer")] = [_page(n) for n in TRAINER_PAGES]
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)

@@ -34,6 +34,16 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 FIRST_DRAW_S = 90
 
 
+def wait_idle(page, timeout_ms: int = 240_000) -> None:
+    """Wait until the app has finished its current run (Streamlit's "running" indicator is gone).
+
+    A click during a run may land on an element of the previous run, so
+    every click that starts a run is followed by this.
+    """
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=timeout_ms)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,8 +146,11 @@ def _sign_in_and_answer(page, server):
         if page.locator(clickable).count():
             break
         page.get_by_test_id("stRadioOption").first.click()
+        wait_idle(page)
         page.get_by_role("button", name="Check my answer").click()
+        wait_idle(page)
         page.get_by_role("button", name="Next question").click()
+        wait_idle(page)
     else:
         pytest.fail("no question asked to click on the document")
 

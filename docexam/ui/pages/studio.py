@@ -15,8 +15,9 @@ from docexam.specimens.model import SEXES
 from docexam.ui import course, nav, session, state, widgets
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
-#: width of the drawing canvas in the browser (boxes are scaled back to template pixels)
-CANVAS_WIDTH = 900
+#: width of the drawing canvas in the browser, to fit its column on a 1366-pixel laptop screen
+#: (boxes are scaled back to template pixels; exact pixels can be typed in)
+CANVAS_WIDTH = 500
 HOLDER = ("surname", "given_names", "document_number", "nationality", "date_of_birth", "sex", "date_of_expiry")
 
 session.require_trainer()
@@ -32,7 +33,12 @@ uv_file = c2.file_uploader("UV light (optional)", type=IMAGE_TYPES, key="studio-
 ir_file = c3.file_uploader("IR light (optional)", type=IMAGE_TYPES, key="studio-ir")
 
 templates = {tpl.id: tpl for tpl in list_templates()}
-tid = st.selectbox("Template (document type)", list(templates), key="studio-template",
+# the first template in the upload's proportions is offered first
+fitting = course.templates_fitting(visible_file.getvalue(), templates.values()) if visible_file else []
+# (keyed by the upload: a new upload gets the fitting template again)
+tid = st.selectbox("Template (document type)", list(templates),
+                   key=f"studio-template-{visible_file.file_id if visible_file else ''}",
+                   index=list(templates).index(fitting[0]) if fitting else 0,
                    format_func=lambda i: f"{templates[i].name} ({i}, {templates[i].width}x{templates[i].height})")
 st.page_link(nav.path("templates"), label="Not in the list? Register a new template from a genuine specimen",
              icon=":material/add_photo_alternate:")
@@ -70,7 +76,8 @@ with left:
         st.caption(TECHNIQUES[technique].description)
         boxes = [{"bbox": b["bbox"], "technique": b["label"]}
                  for b in widgets.box_drawer(images["visible"], (w, h), label=technique,
-                                             key=f"studio-{digest[:12]}") if b["label"] in TECHNIQUES]
+                                             key=f"studio-{digest[:12]}", width=CANVAS_WIDTH)
+                 if b["label"] in TECHNIQUES]
     else:
         st.subheader("Genuine specimen")
         widgets.image(cv2.resize(images["visible"], (CANVAS_WIDTH, round(CANVAS_WIDTH * h / w)),
