@@ -1,4 +1,4 @@
-"""Write files so that a reader never sees half of one.
+"""Read users' files with typed errors; write files so that a reader never sees half of one.
 
 Everything docexam writes for a user goes through here: the data goes to a
 temporary file in the same folder, is flushed to disk, then renamed over the
@@ -13,7 +13,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from .errors import InputFileError, OutputError
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a user's UTF-8 text file; a missing or unreadable one is an :class:`InputFileError`."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except UnicodeDecodeError:
+        raise InputFileError(path, "not a UTF-8 text file") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
 
 
 def ensure_dir(folder: str | os.PathLike) -> Path:

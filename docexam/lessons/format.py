@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..specimens.model import CAPTURE_KINDS
 from ..specimens.techniques import FAMILIES, TECHNIQUES
@@ -423,15 +424,7 @@ def parse_lesson(text: str, path: str | os.PathLike = "<lesson>") -> Lesson:
 def load_lesson(path: str | os.PathLike) -> Lesson:
     """Read and validate one lesson file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except UnicodeDecodeError:
-        raise InputFileError(path, "not a UTF-8 text file") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
-    return parse_lesson(text, path)
+    return parse_lesson(read_text(path), path)
 
 
 def load_lessons(folder: str | os.PathLike | None = None) -> list[Lesson]:

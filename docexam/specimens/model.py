@@ -91,14 +91,9 @@ def _date(value, path, name) -> str:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except UnicodeDecodeError:
-        raise InputFileError(path, "not a UTF-8 text file") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
+    from ..atomic import read_text
+
+    text = read_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
