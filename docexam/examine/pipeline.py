@@ -129,7 +129,8 @@ def examine(images, template, *, uv=None, ir=None, name: str | None = None) -> R
     timings["total"] = (time.perf_counter() - t0) * 1e3
     findings = data["findings"]
     verdict = "suspect" if findings else "consistent"
-    aligned = {light: (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8) for light, img in views.work.items()}
+    aligned = {light: views.raw[light] if light in views.raw else (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
+               for light, img in views.work.items()}
     sx = model.template.width / model.size[0]
     sy = model.template.height / model.size[1]
     return Report(label, tpl.id, verdict, float(data["score"]), findings, _registration_dict(data["registration"]),

@@ -73,6 +73,40 @@ def _as_rgb(image, name: str) -> np.ndarray:
     return arr
 
 
+def _decode_fast(path) -> np.ndarray | None:
+    """A plain 8-bit RGB or gray JPEG/PNG file decoded by OpenCV (about twice as fast as PIL here).
+
+    Returns None for anything else (other formats and modes, EXIF rotation,
+    animation, files that do not end properly, sizes outside the limits), which
+    :func:`docexam.imaging.load_rgb` then decodes, or refuses with its message.
+    """
+    import cv2
+    from PIL import Image
+
+    from ..imaging.load import MAX_FILE_BYTES, MAX_PIXELS, MIN_SIDE
+
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if (im.format not in ("JPEG", "PNG") or im.mode not in ("RGB", "L")
+                    or getattr(im, "n_frames", 1) > 1 or w * h > MAX_PIXELS or min(w, h) < MIN_SIDE
+                    or im.getexif().get(0x0112, 1) not in (1, None)):
+                return None
+            fmt = im.format
+        data = np.fromfile(path, np.uint8)
+    except Exception:  # noqa: BLE001 - load_rgb reports the problem properly
+        return None
+    if not 0 < data.size <= MAX_FILE_BYTES:
+        return None
+    tail = data[-64:].tobytes()
+    if (fmt == "JPEG" and b"\xff\xd9" not in tail) or (fmt == "PNG" and b"IEND" not in tail):
+        return None  # truncated: load_rgb says so
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if bgr is None or bgr.shape[:2] != (h, w):
+        return None
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
 @step("load", takes=("sources",), provides=("images", "names"))
 def load(sources: dict):
     """Decode each light's image (path or array); arrays are used as given (never modified)."""
@@ -83,7 +117,8 @@ def load(sources: dict):
         if src is None:
             continue
         if isinstance(src, (str, os.PathLike)):
-            images[light] = load_rgb(src)
+            fast = _decode_fast(src)
+            images[light] = fast if fast is not None else load_rgb(src)
             names[light] = str(src)
         elif isinstance(src, (bytes, bytearray)):
             images[light] = load_rgb(bytes(src), name=f"<{light} upload>")

@@ -36,7 +36,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ...paths import font_path
-from ..model import luminance
+from ..model import luminance, to_float
 from ..report import Evidence, Note
 from .common import Context, clip_box
 
@@ -136,18 +136,27 @@ def _ink_darkness(ctx: Context, zone) -> np.ndarray:
     key = ("ink", zone.name)
     if key in ctx.cache:
         return ctx.cache[key]
-    x0, y0, x1, y1 = zone.bbox
-    img = luminance(ctx.crop(zone.bbox).astype(np.float32) / 255)
-    ref = luminance(ctx.model.full["visible"][y0:y1, x0:x1].astype(np.float32) / 255)
-    s = ctx.maps.sigma / max(ctx.model.scale, 1e-6)
-    if s > 0.3:
-        ref = cv2.GaussianBlur(ref, (0, 0), s)
-    # lighting: the ratio of the zone's bright majority
-    ratio = img / np.maximum(ref, 0.05)
-    level = float(np.percentile(ratio, 70))
+    img = luminance(to_float(ctx.crop(zone.bbox)))
+    ratio = img * _inverse_reference(ctx, zone)
+    # lighting: the ratio of the zone's bright majority (a sparse sample is plenty)
+    level = float(np.percentile(ratio[::2, ::2], 70))
     dark = np.clip(1.0 - ratio / max(level, 1e-3), 0, 1)
     ctx.cache[key] = dark
     return dark
+
+
+def _inverse_reference(ctx: Context, zone) -> np.ndarray:
+    """1 / full-resolution reference luminance of a zone at the capture's blur (cached per template and blur)."""
+    s = ctx.maps.sigma / max(ctx.model.scale, 1e-6)
+    key = ("inv-ref", zone.name, round(s, 3))
+    cache = ctx.model.cache
+    if key not in cache:
+        x0, y0, x1, y1 = zone.bbox
+        ref = luminance(to_float(ctx.model.full["visible"][y0:y1, x0:x1]))
+        if s > 0.3:
+            ref = cv2.GaussianBlur(ref, (0, 0), s)
+        cache[key] = 1.0 / np.maximum(ref, 0.05)
+    return cache[key]
 
 
 def _glyph_lines(dark: np.ndarray) -> tuple[float, float, float, float] | None:
@@ -157,7 +166,10 @@ def _glyph_lines(dark: np.ndarray) -> tuple[float, float, float, float] | None:
     bottom of the character-sized blobs, so a descender (J, Q) or a speck does
     not move it, and the cap top is their median top.
     """
-    peak = float(np.percentile(dark, 99.7))
+    # the 99.7th percentile by selection (np.percentile sorts a copy of the whole crop)
+    flat = dark.ravel()
+    k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
+    peak = float(np.partition(flat, k)[k])
     if peak < 0.2:
         return None
     ink = (dark > 0.5 * peak).astype(np.uint8)
@@ -187,7 +199,10 @@ def field_geometry(ctx: Context, zone) -> dict | None:
     bottom, top, left, right = g
     out = {"top": top, "bottom": bottom, "left": left, "right": right, "width": w}
     if spec is not None:
-        ref = _glyph_lines(render_field(ctx.template, zone, "H0"))
+        key = ("glyph-lines", zone.name)
+        if key not in ctx.model.cache:  # the genuine print's lines: once per template
+            ctx.model.cache[key] = _glyph_lines(render_field(ctx.template, zone, "H0"))
+        ref = ctx.model.cache[key]
         if ref is not None:
             out["bottom_expected"] = ref[0]
             out["cap_expected"] = ref[0] - ref[1]

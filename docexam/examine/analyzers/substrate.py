@@ -54,8 +54,8 @@ def field_disturbance(ctx: Context, name: str) -> dict:
         gain = m.gain[ys, xs][sel]
         # relative to the design just around the field: a highlight or blur of
         # the capture fades both, an erasure or patch only the field
-        ring = _ring(ctx, name)
-        around = float(np.median(m.gain[ring])) if ring.sum() >= 30 else 1.0
+        rys, rxs, ring = _ring(ctx, name)
+        around = float(np.median(m.gain[rys, rxs][ring])) if ring.sum() >= 30 else 1.0
         out["fade"] = float(min(around, 1.0) - np.median(gain))
         col = m.colour[ys, xs][sel]
         out["brighter"] = float(np.median(col.mean(axis=1)))
@@ -77,18 +77,20 @@ def field_disturbance(ctx: Context, name: str) -> dict:
     return out
 
 
-def _ring(ctx: Context, name: str, margin: int = 28) -> np.ndarray:
-    """Working pixels of design structure around a zone (not in any personalization zone)."""
+def _ring(ctx: Context, name: str, margin: int = 28):
+    """Design structure around a zone (not in any personalization zone): (rows, cols, mask in that window)."""
     model = ctx.model
     key = ("ring", name, margin)
     if key not in model.cache:
         x0, y0, x1, y1 = model.to_work(ctx.template.zone(name).bbox)
         h, w = model.lum.shape
-        m = np.zeros((h, w), bool)
-        m[max(y0 - margin, 0):min(y1 + margin, h), max(x0 - margin, 0):min(x1 + margin, w)] = True
-        m[y0:y1, x0:x1] = False
-        model.cache[key] = m & ~model.personal & model.document
-    return model.cache[key] & ctx.maps.structure
+        ys = slice(max(y0 - margin, 0), min(y1 + margin, h))
+        xs = slice(max(x0 - margin, 0), min(x1 + margin, w))
+        m = np.ones((ys.stop - ys.start, xs.stop - xs.start), bool)
+        m[y0 - ys.start:y1 - ys.start, x0 - xs.start:x1 - xs.start] = False
+        model.cache[key] = (ys, xs, m & ~model.personal[ys, xs] & model.document[ys, xs])
+    ys, xs, m = model.cache[key]
+    return ys, xs, m & ctx.maps.structure[ys, xs]
 
 
 def uv_ratio_map(ctx: Context):
