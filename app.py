@@ -6,6 +6,7 @@ Start it with ``docexam app`` (this laptop) or ``docexam app --host 0.0.0.0``
 
 import streamlit as st
 
+from docexam.errors import DocexamError
 from docexam.ui import nav, session
 from docexam.ui.i18n import LANGUAGES, t
 
@@ -30,4 +31,8 @@ with st.sidebar:
             session.sign_out()
             st.rerun()
 
-page.run()
+try:
+    page.run()
+except DocexamError as exc:
+    # an input or data problem the page did not expect: a readable line, never a traceback
+    st.error(t("error", error=str(exc)))

@@ -6,6 +6,7 @@ images, 8 specimens, ``DOCEXAM_SPECIMENS_DIR``), never the shipped library.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -182,6 +183,8 @@ def test_pre_test_post_test_survey_results_and_certificate(folder):
             assert not at.get("alert") or not errors(at)
         else:
             pytest.fail(f"the {form}-test did not finish")
+    goto(at, "survey")
+    assert at.info[0].value.startswith("The survey belongs to a workshop")  # self-study: no survey
     goto(at, "results")
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart") or at.dataframe
     assert at.get("download_button"), "the certificate is offered once the post-test is done"
@@ -267,3 +270,27 @@ def test_desk_examines_an_upload_and_explains_a_bad_one(folder):
     at.run()
     [b for b in at.button if b.label == "Examine"][0].click().run()
     assert "cannot be used" in errors(at)[0]
+
+
+def test_survey_in_a_workshop_after_the_post_test(folder, monkeypatch):
+    from docexam.training import TrainingRecord
+    from docexam.ui import course
+
+    with TrainingRecord.open() as record:
+        ws = record.create_workshop(title="Level 1", place="Poipet", province="Banteay Meanchey",
+                                    start_date=dt.date(2025, 3, 3), end_date=dt.date(2025, 3, 5), code="PP-1")
+    at = goto(sign_in(app(), code="pp-1"), "survey")
+    assert at.info[0].value == "Answer the survey after the post-test."
+    # the post-test is done (the form check is the course's business, tested elsewhere)
+    monkeypatch.setattr(course, "form_complete", lambda *a, **k: True)
+    at.run()
+    at.radio(key="survey-relevance").set_value(5)
+    at.radio(key="survey-overall").set_value(4)
+    at.text_area(key="survey-comments").input("More UV lamps, please.")
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not errors(at), errors(at)
+    assert at.success[0].value.startswith("You have answered the survey")
+    with TrainingRecord.open() as record:
+        (answer,) = record.surveys(ws.id)
+    assert (answer.relevance, answer.overall, answer.comments) == (5, 4, "More UV lamps, please.")

@@ -29,7 +29,8 @@ def make_folder(home: Path, monkeypatch) -> Path:
     return lib
 
 
-def app(timeout: float = 60) -> "AppTest":
+def app(timeout: float = 60):
+    """``app.py`` under AppTest, run once (the sign-in page)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=timeout)

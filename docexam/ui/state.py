@@ -119,11 +119,10 @@ def ensure_library() -> None:
             return
         bar = st.progress(0.0, text="Preparing the specimen library (first start only) / "
                                     "កំពុងរៀបចំបណ្ណាល័យឯកសារគំរូ (តែលើកដំបូងប៉ុណ្ណោះ)")
-        workers = min(2, os.cpu_count() or 1)
-        for start in range(0, len(missing), workers):
-            render_recipes(missing[start:start + workers], folder, progress=False, workers=workers,
-                           skip_existing=True)
-            done = min(start + workers, len(missing))
+        # in this process, one at a time: forking worker processes from the server's threads can hang;
+        # `docexam synth library` renders it faster (several processes) before a workshop
+        for done, recipe in enumerate(missing, 1):
+            render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
             bar.progress(done / len(missing), text=f"{done} / {len(missing)}")
         bar.empty()
 

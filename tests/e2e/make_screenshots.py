@@ -24,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from test_ui_browser import CHROMIUM, CHROMIUM_FLAGS, REPO, _free_port, _wait_healthy, wait_idle  # noqa: E402
+from test_ui_browser import (CHROMIUM, CHROMIUM_FLAGS, REPO, _free_port, _wait_healthy,  # noqa: E402
+                             choose_first_option, wait_idle)
 
 OUT = REPO / "docs" / "screenshots"
 FRAME = 'iframe[title="streamlit_image_coordinates.streamlit_image_coordinates"]'
@@ -57,6 +58,7 @@ def pick_option(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stSelectbox").filter(has_text=label).first
     box.click()
     page.get_by_role("option", name=option).first.click()
+    wait_idle(page)
 
 
 def sign_in(page) -> None:
@@ -78,8 +80,7 @@ def quiz(page) -> None:
         page.locator(f'{FRAME}, [data-testid="stRadioOption"]').first.wait_for()
         if page.locator(FRAME).count():
             break
-        page.get_by_test_id("stRadioOption").first.click()
-        wait_idle(page)
+        choose_first_option(page)
         page.get_by_role("button", name="Check my answer").click()
         wait_idle(page)
         page.get_by_role("button", name="Next question").click()

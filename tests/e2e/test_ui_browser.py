@@ -44,6 +44,17 @@ def wait_idle(page, timeout_ms: int = 240_000) -> None:
     page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=timeout_ms)
 
 
+def choose_first_option(page) -> None:
+    """Tick a question's first option, again if a run that was under way redrew it unticked."""
+    option = page.get_by_test_id("stRadioOption").first
+    for _ in range(5):
+        option.click()
+        wait_idle(page)
+        if option.locator("input").is_checked():
+            return
+    raise AssertionError("the option could not be ticked")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -130,12 +141,14 @@ def _sign_in_and_answer(page, server):
     page.screenshot(path=str(ARTIFACTS / "e2e-1-sign-in.png"))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Welcome, Sok Chea").wait_for()
+    wait_idle(page)
     page.screenshot(path=str(ARTIFACTS / "e2e-2-home.png"))
 
     page.get_by_role("link", name="Practice").click()
     page.get_by_role("heading", name="Practice").wait_for()
     page.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="Personalization and photo substitution").click()
+    wait_idle(page)
 
     frame_title = "streamlit_image_coordinates.streamlit_image_coordinates"
     clickable = f'iframe[title="{frame_title}"]'
