@@ -87,7 +87,12 @@ def _port(text: str) -> int:
 def cmd_app(args) -> int:
     cmd = streamlit_command(host=args.host, port=args.port)
     if args.host in ("0.0.0.0", "::"):
-        urls = [f"http://{a}:{args.port}" for a in _addresses()] or [f"http://<this laptop's address>:{args.port}"]
+        addresses = _addresses()
+        if addresses:
+            # named explicitly, Streamlit neither asks an internet service for this machine's
+            # public address (an offline room would wait for it) nor refuses the phones' origin
+            cmd.append(f"--browser.serverAddress={addresses[0]}")
+        urls = [f"http://{a}:{args.port}" for a in addresses] or [f"http://<this laptop's address>:{args.port}"]
         print("docexam: trainees open " + " or ".join(urls) + " on the training room's network", file=sys.stderr)
     else:
         print(f"docexam: open http://{'localhost' if args.host in ('127.0.0.1', 'localhost') else args.host}:"
