@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from docexam.errors import DocexamError
+from docexam.specimens import studio
 from docexam.ui import course
 from docexam.ui.i18n import STRINGS, text
 from test_lessons_support import SIZE, build_library
@@ -38,11 +39,11 @@ def test_zone_for_box_picks_the_smallest_zone_around_its_centre(docexam_home):
 
     build_library(docexam_home, docexam_home / "lib")
     tpl = find_template("demo-td3")
-    assert course.zone_for_box(tpl, [30, 50, 80, 130]) == "portrait"
-    assert course.zone_for_box(tpl, [150, 5, 160, 10]) == "background"
-    assert course.box_in_zone(tpl, "portrait", [0, 0, 50, 50]) == [20, 40, 50, 50]
+    assert studio.zone_for_box(tpl, [30, 50, 80, 130]) == "portrait"
+    assert studio.zone_for_box(tpl, [150, 5, 160, 10]) == "background"
+    assert studio.box_in_zone(tpl, "portrait", [0, 0, 50, 50]) == [20, 40, 50, 50]
     with pytest.raises(DocexamError):
-        course.box_in_zone(tpl, "mrz", [0, 0, 5, 5])
+        studio.box_in_zone(tpl, "mrz", [0, 0, 5, 5])
 
 
 def test_test_forms_are_parallel_and_fit_a_small_library(docexam_home):
@@ -99,14 +100,14 @@ def test_save_user_specimen_writes_everything_or_nothing(docexam_home):
     # a box outside its zone: refused, and no file is left behind
     bad = _sidecar(anomalies=[{**_sidecar()["anomalies"][0], "bbox": [0, 0, 300, 200]}])
     with pytest.raises(DocexamError, match="not inside zone portrait"):
-        course.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey}, sidecar=bad)
+        studio.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey}, sidecar=bad)
     assert not folder.exists() or not list(folder.iterdir())
     with pytest.raises(DocexamError, match="letters, digits"):
-        course.save_user_specimen(folder, "../evil", template=tpl, images={"visible": grey}, sidecar=_sidecar())
+        studio.save_user_specimen(folder, "../evil", template=tpl, images={"visible": grey}, sidecar=_sidecar())
     with pytest.raises(DocexamError, match="exists already"):
-        course.save_user_specimen(folder, "g1", template=tpl, images={"visible": grey}, sidecar=_sidecar(),
+        studio.save_user_specimen(folder, "g1", template=tpl, images={"visible": grey}, sidecar=_sidecar(),
                                   taken=["g1"])
-    path = course.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey, "uv": grey // 2},
+    path = studio.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey, "uv": grey // 2},
                                      sidecar=_sidecar())
     assert sorted(p.name for p in folder.iterdir()) == ["s1.json", "s1.png", "s1.uv.png"]
     assert path.name == "s1.json"
@@ -119,9 +120,9 @@ def test_fit_to_template_resizes_a_scan_and_refuses_other_proportions(docexam_ho
 
     build_library(docexam_home, docexam_home / "lib")
     tpl = find_template("demo-td3")
-    assert course.fit_to_template(np.zeros((400, 600, 3), np.uint8), tpl).shape == (200, 300, 3)
+    assert studio.fit_to_template(np.zeros((400, 600, 3), np.uint8), tpl).shape == (200, 300, 3)
     with pytest.raises(DocexamError, match="proportions"):
-        course.fit_to_template(np.zeros((400, 400, 3), np.uint8), tpl)
+        studio.fit_to_template(np.zeros((400, 400, 3), np.uint8), tpl)
 
 
 def test_findings_against_annotations():

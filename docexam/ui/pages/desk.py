@@ -9,6 +9,7 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.examine import render_heatmap
 from docexam.specimens import list_templates
+from docexam.specimens import studio
 from docexam.ui import course, state, widgets
 from docexam.ui.i18n import t
 
@@ -49,7 +50,7 @@ if st.button(t("examine_button"), type="primary", icon=":material/search:"):
     template_id = choice
     if choice == SUGGEST:
         with st.spinner(t("suggesting")):
-            best, _tried = course.suggest_template(visible, list(templates.values()))
+            best, _tried = studio.suggest_template(visible, list(templates.values()))
         if best is None:
             st.warning(t("suggest_none"))
             st.stop()

@@ -12,6 +12,7 @@ from docexam.errors import DocexamError
 from docexam.lessons import generate_items
 from docexam.specimens import TECHNIQUES, list_templates
 from docexam.specimens.model import SEXES
+from docexam.specimens import studio
 from docexam.ui import course, nav, session, state, widgets
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
@@ -34,7 +35,7 @@ ir_file = c3.file_uploader("IR light (optional)", type=IMAGE_TYPES, key="studio-
 
 templates = {tpl.id: tpl for tpl in list_templates()}
 # the first template in the upload's proportions is offered first
-fitting = course.templates_fitting(visible_file.getvalue(), templates.values()) if visible_file else []
+fitting = studio.templates_fitting(visible_file.getvalue(), templates.values()) if visible_file else []
 # (keyed by the upload: a new upload gets the fitting template again)
 tid = st.selectbox("Template (document type)", list(templates),
                    key=f"studio-template-{visible_file.file_id if visible_file else ''}",
@@ -53,7 +54,7 @@ cache = st.session_state.get("studio-images")
 if cache is None or cache[0] != digest:
     # decoded once per upload, not on every rerun (a 600 dpi page takes a moment)
     try:
-        images = {light: course.fit_to_template(course.read_upload(f.getvalue(), f.name), tpl)
+        images = {light: studio.fit_to_template(course.read_upload(f.getvalue(), f.name), tpl)
                   for light, f in files.items() if f is not None}
     except DocexamError as exc:
         st.error(f"This upload cannot be used: {exc}")
@@ -92,7 +93,7 @@ if forged:
         with st.container(border=True):
             z1, z2, z3 = st.columns([2, 2, 5], vertical_alignment="bottom")
             z1.markdown(f"**#{i}** `{b['technique']}`  \n{b['bbox']}")
-            suggested = course.zone_for_box(tpl, b["bbox"])
+            suggested = studio.zone_for_box(tpl, b["bbox"])
             zone = z2.selectbox("Zone", zone_names, key=f"studio-zone-{i}",
                                 index=zone_names.index(suggested) if suggested in zone_names else 0)
             note = z3.text_input("What an examiner should look for", key=f"studio-note-{i}", max_chars=500)
@@ -136,7 +137,7 @@ with right:
 
 def _prefill() -> None:
     """Fill the holder fields from the MRZ (a callback: runs before the widgets are drawn)."""
-    found = course.mrz_prefill(images["visible"])
+    found = studio.mrz_prefill(images["visible"])
     if not found:
         st.session_state["studio-mrz-msg"] = "No readable MRZ was found; type the data in."
         return
@@ -191,7 +192,7 @@ if st.button("Save the specimen", type="primary", icon=":material/save:", key="s
     else:
         try:
             anomalies = [{"family": TECHNIQUES[a["technique"]].family, "technique": a["technique"],
-                          "zone": a["zone"], "bbox": course.box_in_zone(tpl, a["zone"], a["bbox"]),
+                          "zone": a["zone"], "bbox": studio.box_in_zone(tpl, a["zone"], a["bbox"]),
                           "note": a["note"].strip()} for a in annotations]
             sidecar = {"template": tid, "authentic": not forged, "capture": {"kind": "flat"},
                        "holder": {k: v.isoformat() if isinstance(v, dt.date) else str(v).strip().upper()
@@ -199,7 +200,7 @@ if st.button("Save the specimen", type="primary", icon=":material/save:", key="s
                        "mrz": [line.strip() for line in mrz_text.splitlines() if line.strip()],
                        "anomalies": anomalies, "lights": sorted(images),
                        "source": "specimen studio", "added": dt.date.today().isoformat()}
-            path = course.save_user_specimen(state.user_specimens_dir(), name.strip(), template=tpl,
+            path = studio.save_user_specimen(state.user_specimens_dir(), name.strip(), template=tpl,
                                              images=images, sidecar=sidecar,
                                              taken=[s.name for s in state.specimens()])
         except DocexamError as exc:

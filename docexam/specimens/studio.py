@@ -1,0 +1,190 @@
+"""The specimen studio's logic: a trainer's own annotated specimens and templates.
+
+Free of any UI so it can be tested alone; the Streamlit studio and the
+examination desk call it. A trainer's specimen is saved into
+``$DOCEXAM_HOME/specimens`` validated against the sidecar contract first and
+written atomically, so quizzes drawn at the same moment never see half of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from ..errors import DocexamError, InputFileError
+
+__all__ = ["box_in_zone", "fit_to_template", "mrz_prefill", "save_user_specimen", "specimen_names_taken",
+           "suggest_template", "templates_fitting", "zone_for_box"]
+
+
+def zone_for_box(template, box: Sequence[int]) -> str | None:
+    """The name of the smallest zone of ``template`` holding the centre of ``box``.
+
+    The sidecar contract wants every anomaly inside its zone; the trainer
+    draws a box, so the zone is suggested from where it is.
+    """
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    hits = [z for z in template.zones if z.bbox[0] <= cx < z.bbox[2] and z.bbox[1] <= cy < z.bbox[3]]
+    if not hits:
+        return None
+    return min(hits, key=lambda z: (z.bbox[2] - z.bbox[0]) * (z.bbox[3] - z.bbox[1])).name
+
+
+def box_in_zone(template, zone: str, box: Sequence[int]) -> list[int]:
+    """``box`` cut to the zone's rectangle (the contract: an anomaly lies inside its zone)."""
+    z = template.zone(zone).bbox
+    out = [max(box[0], z[0]), max(box[1], z[1]), min(box[2], z[2]), min(box[3], z[3])]
+    if out[2] <= out[0] or out[3] <= out[1]:
+        raise InputFileError(zone, f"the box {list(box)} does not overlap zone {zone}")
+    return out
+
+
+def fit_to_template(rgb, template):
+    """An uploaded flat image resized to the template's size, or a readable error.
+
+    A flat scan at another resolution keeps the template's proportions and
+    only needs resizing; anything else (a photo, a page with margins) must
+    be cropped to the document first, because annotation boxes are stored
+    in template pixels.
+    """
+    import cv2
+
+    h, w = rgb.shape[:2]
+    tw, th = template.size_px
+    if (w, h) == (tw, th):
+        return rgb
+    if abs((w / h) / (tw / th) - 1.0) > 0.03:
+        raise InputFileError(f"{w}x{h} image", f"not in the proportions of {template.id} ({tw}x{th}): "
+                                               "choose its template, or crop it to the edges of the document")
+    interp = cv2.INTER_AREA if w > tw else cv2.INTER_CUBIC
+    return cv2.resize(rgb, (tw, th), interpolation=interp)
+
+
+def templates_fitting(data: bytes, templates) -> list[str]:
+    """Ids of the templates whose proportions an uploaded image has (read from its header only)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            w, h = im.size
+    except Exception:  # noqa: BLE001 - a bad upload is reported when it is decoded
+        return []
+    return [tpl.id for tpl in templates if abs((w / h) / (tpl.size_px[0] / tpl.size_px[1]) - 1.0) <= 0.03]
+
+
+def specimen_names_taken(specimens: Iterable) -> set[str]:
+    return {s.name for s in specimens}
+
+
+def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, sidecar: dict,
+                       taken: Iterable[str] = ()) -> Path:
+    """Write a trainer's specimen: ``NAME.png`` (+ ``.uv.png``, ``.ir.png``) and ``NAME.json``.
+
+    The sidecar is validated against the contract and the template *before*
+    anything is written, images are written atomically, and the sidecar
+    last, so a reader (a quiz being drawn at the same moment) never sees a
+    sidecar without its images, and a refused specimen leaves nothing
+    behind.
+
+    Parameters
+    ----------
+    folder : Path
+        ``$DOCEXAM_HOME/specimens``.
+    images : mapping
+        light -> uint8 RGB array in template geometry (``visible`` required).
+    taken : iterable of str
+        Names already used (library and trainer specimens): item ids are made
+        from names, so a name must mean one document.
+
+    Raises
+    ------
+    DocexamError
+        A bad name, a name taken, a sidecar the contract refuses.
+    """
+    from ..atomic import write_png
+    from .model import check_specimen_name, parse_specimen
+
+    try:
+        check_specimen_name(name)
+    except ValueError as exc:
+        raise InputFileError(name, str(exc)) from None
+    if name in set(taken) or (Path(folder) / f"{name}.json").exists():
+        raise InputFileError(name, "a specimen with this name exists already; choose another name")
+    if "visible" not in images:
+        raise InputFileError(name, "the visible-light image is required")
+    sidecar_path = Path(folder) / f"{name}.json"
+    parse_specimen(sidecar, sidecar_path, template=template)  # raises InvalidFieldError naming the field
+    for light, rgb in images.items():
+        if rgb.shape[1::-1] != tuple(template.size_px):
+            raise InputFileError(f"{name} ({light})", "image is not in template geometry")
+    written = []
+    try:
+        for light in ("uv", "ir"):
+            if light in images:
+                written.append(write_png(Path(folder) / f"{name}.{light}.png", images[light]))
+        written.append(write_png(Path(folder) / f"{name}.png", images["visible"]))
+        from ..atomic import write_json
+
+        return write_json(sidecar_path, sidecar)
+    except BaseException:
+        for path in written:  # nothing half-saved
+            Path(path).unlink(missing_ok=True)
+        raise
+
+
+def mrz_prefill(rgb) -> dict:
+    """Holder fields and MRZ lines read from an image's MRZ, to prefill the studio's form.
+
+    Returns ``{}`` when no valid MRZ is found; never raises for a bad image.
+    """
+    try:
+        from ..mrz.reader import read_mrz
+
+        reading = read_mrz(rgb)
+    except Exception:  # noqa: BLE001 - a prefill is a convenience, never a failure
+        return {}
+    if not reading.found or reading.parsed is None:
+        return {}
+    f = reading.parsed.fields
+
+    def iso(yymmdd: str, future: bool) -> str:
+        try:
+            yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
+        except (ValueError, TypeError):
+            return ""
+        this = dt.date.today().year % 100
+        century = 2000 if (yy <= this + (20 if future else 0)) else 1900
+        try:
+            return dt.date(century + yy, mm, dd).isoformat()
+        except ValueError:
+            return ""
+
+    return {"surname": f.get("surname", ""), "given_names": f.get("given_names", ""),
+            "document_number": f.get("document_number", "").replace("<", ""),
+            "nationality": f.get("nationality", ""), "sex": f.get("sex", ""),
+            "date_of_birth": iso(f.get("date_of_birth", ""), False),
+            "date_of_expiry": iso(f.get("date_of_expiry", ""), True),
+            "mrz": list(reading.lines)}
+
+
+def suggest_template(rgb, templates) -> tuple[object | None, list[tuple[str, bool, float]]]:
+    """The template an image aligns with best (registration only, no analysis).
+
+    Belongs in :mod:`docexam.examine` one day (a ``--template auto``); it is
+    here until then. Returns ``(template or None, [(id, ok, error_px), ...])``.
+    """
+    from .authoring import check_alignment
+
+    tried, best = [], None
+    for tpl in templates:
+        try:
+            check = check_alignment(tpl, rgb)
+        except (DocexamError, ValueError):
+            tried.append((tpl.id, False, float("inf")))
+            continue
+        tried.append((tpl.id, check.ok, check.reprojection_error_px))
+        if check.ok and (best is None or check.reprojection_error_px < best[1]):
+            best = (tpl, check.reprojection_error_px)
+    return (best[0] if best else None), tried
