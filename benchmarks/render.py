@@ -1,0 +1,44 @@
+"""How long the renderer takes per specimen: median CPU and wall seconds per capture kind.
+
+    python benchmarks/render.py [--count 6] [--template uto-td3]
+
+Rendering and writing are timed apart (writing is PNG encoding of four
+600 dpi images). Figures, not a test: the shipped library (48 specimens) and
+the evaluation sets are rendered with this code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+
+from docexam.specimens.techniques import TECHNIQUES
+from docexam.synth.render import render_specimen, write_specimen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=6, help="specimens per capture kind")
+    parser.add_argument("--template", default="uto-td3")
+    args = parser.parse_args()
+    render_specimen(args.template, seed=0)  # warm the reference caches
+    techniques = [None] + list(TECHNIQUES)
+    print(f"{'capture':8} {'render cpu s':>13} {'render wall s':>14} {'write cpu s':>12} {'write wall s':>13}")
+    with tempfile.TemporaryDirectory() as out:
+        for capture in ("flat", "scan", "phone"):
+            rows = []
+            for i in range(args.count):
+                forge = techniques[i % len(techniques)]
+                c0, w0 = time.process_time(), time.perf_counter()
+                rendered = render_specimen(args.template, seed=500 + i, capture=capture, forge=forge)
+                c1, w1 = time.process_time(), time.perf_counter()
+                write_specimen(rendered, out, f"{capture}-{i}")
+                rows.append((c1 - c0, w1 - w0, time.process_time() - c1, time.perf_counter() - w1))
+            med = [statistics.median(col) for col in zip(*rows)]
+            print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} {med[2]:12.2f} {med[3]:13.2f}")
+
+
+if __name__ == "__main__":
+    main()
