@@ -161,19 +161,30 @@ def warp_crop(image: np.ndarray, homography: np.ndarray, box, *, scale: float = 
 
 
 def _smooth_ratio(num: np.ndarray, den: np.ndarray, weight: np.ndarray, cells: tuple[int, int],
-                  out_size: tuple[int, int]) -> np.ndarray:
-    """A smooth field num/den from weighted block sums (normalised convolution)."""
+                  out_size: tuple[int, int], *, cache: dict | None = None) -> np.ndarray:
+    """A smooth field num/den from weighted block sums (normalised convolution).
+
+    With ``cache`` (a dict kept with ``den`` and ``weight``, e.g. a template's),
+    the denominator's block sums are computed once.
+    """
     cw, ch = cells
     n = cv2.resize(num * weight[..., None] if num.ndim == 3 else num * weight, (cw, ch), interpolation=cv2.INTER_AREA)
-    d = cv2.resize(den * weight[..., None] if den.ndim == 3 else den * weight, (cw, ch), interpolation=cv2.INTER_AREA)
     n = cv2.GaussianBlur(n, (0, 0), 1.0)
-    d = cv2.GaussianBlur(d, (0, 0), 1.0)
+    key = ("smooth-den", cells, den.shape)
+    if cache is not None and key in cache:
+        d = cache[key]
+    else:
+        d = cv2.resize(den * weight[..., None] if den.ndim == 3 else den * weight, (cw, ch),
+                       interpolation=cv2.INTER_AREA)
+        d = cv2.GaussianBlur(d, (0, 0), 1.0)
+        if cache is not None:
+            cache[key] = d
     ratio = n / np.maximum(d, 1e-4)
     return cv2.resize(ratio, out_size, interpolation=cv2.INTER_LINEAR)
 
 
 def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray, *,
-                    cell_px: int = 48) -> tuple[np.ndarray, np.ndarray]:
+                    cell_px: int = 48, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Divide out the capture's smooth lighting and colour balance.
 
     Parameters
@@ -184,6 +195,9 @@ def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray
         Where the two should agree (design, not personalization), 0..1.
     cell_px : int, keyword-only
         Size of the lighting cells; lighting varies more slowly than this.
+    cache : dict, keyword-only, optional
+        Kept with ``reference`` and ``weight`` (a template's cache): their
+        part of the computation is done once.
 
     Returns
     -------
@@ -194,9 +208,9 @@ def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray
     """
     h, w = image.shape[:2]
     cells = (max(2, w // cell_px), max(2, h // cell_px))
-    gain = _smooth_ratio(image, reference, weight, cells, (w, h))
+    gain = _smooth_ratio(image, reference, weight, cells, (w, h), cache=cache)
     gain = np.maximum(gain, 0.02)
-    return image / gain, gain
+    return cv2.divide(image, gain), gain
 
 
 #: candidate capture blurs (working pixels); the reference side is cached per candidate
@@ -336,7 +350,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
         model.cache["design-f32"] = (model.document & ~model.personal).astype(np.float32)
     design = model.cache["design-f32"]
     design_b = model.document & ~model.personal
-    norm, _ = normalise_light(image, ref, design)
+    norm, _ = normalise_light(image, ref, design, cache=model.cache)
     lum = luminance(norm)
     sigma, match = estimate_blur(lum, model)
     side = _reference_side(model, sigma)

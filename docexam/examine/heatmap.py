@@ -23,11 +23,16 @@ def anomaly_map(maps, model, findings) -> np.ndarray:
     # noisy by nature, so it counts only through findings
     loss[model.personal] *= 0.25
     heat = cv2.GaussianBlur(loss.astype(np.float32), (0, 0), 4.0) * 0.6
+    h, w = heat.shape
     for f in findings:
         x0, y0, x1, y1 = model.to_work(f.bbox)
-        box = np.zeros_like(heat)
-        box[y0:y1, x0:x1] = float(f.score)
-        heat = np.maximum(heat, cv2.GaussianBlur(box, (0, 0), 3.0))
+        # the blurred box, computed in a window around it (sigma 3: 12 px of margin is plenty)
+        a, b = max(y0 - 12, 0), max(x0 - 12, 0)
+        c, d = min(y1 + 12, h), min(x1 + 12, w)
+        box = np.zeros((c - a, d - b), np.float32)
+        box[y0 - a:y1 - a, x0 - b:x1 - b] = float(f.score)
+        np.maximum(heat[a:c, b:d], cv2.GaussianBlur(box, (0, 0), 3.0, borderType=cv2.BORDER_CONSTANT),
+                   out=heat[a:c, b:d])
     return np.clip(heat, 0.0, 1.0)
 
 
