@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..errors import DocexamError
 from .format import Figure, Lesson
 
 #: margin around an anomaly's box when no zone is known (share of its size)
@@ -32,7 +33,7 @@ def _zone_box(template_id: str, zone: str | None, fallback):
         from ..specimens.registry import find_template
 
         tpl = find_template(template_id)
-    except Exception:  # noqa: BLE001 - a figure without its template still shows the anomaly
+    except DocexamError:  # a figure without its template still shows the anomaly
         return None
     for z in tpl.zones:
         if z.name == zone:

@@ -69,7 +69,7 @@ def templates_fitting(data: bytes, templates) -> list[str]:
     try:
         with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
-    except Exception:  # noqa: BLE001 - a bad upload is reported when it is decoded
+    except (OSError, ValueError, Image.DecompressionBombError):  # reported when it is decoded
         return []
     return [tpl.id for tpl in templates if abs((w / h) / (tpl.size_px[0] / tpl.size_px[1]) - 1.0) <= 0.03]
 
@@ -143,7 +143,7 @@ def mrz_prefill(rgb) -> dict:
         from ..mrz.reader import read_mrz
 
         reading = read_mrz(rgb)
-    except Exception:  # noqa: BLE001 - a prefill is a convenience, never a failure
+    except (DocexamError, ValueError):  # a prefill is a convenience, never a failure
         return {}
     if not reading.found or reading.parsed is None:
         return {}

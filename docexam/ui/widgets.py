@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import streamlit as st
 
+from ..errors import DocexamError
 from . import state
 from .i18n import t
 
@@ -90,7 +91,7 @@ def overlays(rgb: np.ndarray, items, size: tuple[int, int]) -> np.ndarray:
             continue
         try:
             mask = read_mask(ov.get("mask"))
-        except Exception:  # noqa: BLE001 - a missing mask still leaves the box
+        except (DocexamError, OSError, ValueError):  # a missing mask still leaves the box
             mask = None
         out = tint_mask(out, mask, ov.get("mask_label"))
         out = draw_boxes(out, [ov["bbox"]], size, colour=RED)
@@ -140,7 +141,7 @@ def reference_image(template_id: str, light: str):
 
     try:
         tpl = find_template(template_id)
-    except Exception:  # noqa: BLE001 - a specimen of a template not installed here
+    except DocexamError:  # a specimen of a template not installed here
         return None
     light = light if light in tpl.images else "visible"
     return state.display_image(tpl.image_path(light))
@@ -177,7 +178,7 @@ def overlays_in_crop(rgb: np.ndarray, items, crop) -> np.ndarray:
             continue
         try:
             mask = read_mask(ov.get("mask"))
-        except Exception:  # noqa: BLE001 - a missing mask still leaves the box
+        except (DocexamError, OSError, ValueError):  # a missing mask still leaves the box
             mask = None
         if mask is not None and ov.get("mask_label") is not None:
             out = tint_mask(out, mask[y0:y1, x0:x1], ov["mask_label"])
@@ -221,7 +222,7 @@ def show_figure(fig: dict, *, key: str) -> None:
                     tpl = find_template(_template_of(forged))
                     ref = tpl.image_path(light if light in tpl.images else "visible")
                     image(full_crop(ref, forged["crop"]), caption=t("panel_reference"))
-                except Exception:  # noqa: BLE001 - a figure without its template shows the forged panel only
+                except (DocexamError, OSError):  # a figure without its template shows the forged panel only
                     st.info(t("figure_missing"))
         with cols[1]:
             rgb = full_crop(forged["images"][light], forged["crop"])
