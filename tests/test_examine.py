@@ -48,6 +48,48 @@ def test_warp_crop_with_identity_is_a_slice():
     assert (warp_crop(img, np.eye(3), [3, 4, 9, 7]) == img[4:7, 3:9]).all()
 
 
+def test_fast_decode_matches_the_reference_loader_and_leaves_odd_files_to_it(tmp_path):
+    from PIL import Image
+
+    from docexam.examine.steps import _decode_fast
+    from docexam.imaging import load_rgb
+
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    for name, kw in (("a.png", {}), ("a.jpg", {"quality": 92})):
+        Image.fromarray(img).save(tmp_path / name, **kw)
+        fast = _decode_fast(tmp_path / name)
+        assert fast is not None and fast.shape == (48, 64, 3)
+        # JPEG decoders may differ by a rounding step (IDCT/upsampling)
+        assert np.abs(fast.astype(int) - load_rgb(tmp_path / name)).max() <= (0 if name.endswith("png") else 6)
+    data = (tmp_path / "a.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    assert _decode_fast(tmp_path / "cut.png") is None  # truncated: load_rgb reports it
+    Image.fromarray(img).convert("RGBA").save(tmp_path / "rgba.png")
+    assert _decode_fast(tmp_path / "rgba.png") is None
+
+
+def test_warp_views_shrinks_by_an_integer_factor_like_an_area_resize():
+    import cv2
+
+    from docexam.examine.compare import warp_views
+    from docexam.examine.model import reference_model
+    from docexam.specimens.registry import find_template
+
+    model = reference_model(find_template("uto-td3"))
+    ref = model.full["visible"]
+    # a capture at twice the template resolution, on a scanner bed
+    big = cv2.resize(ref, (ref.shape[1] * 2, ref.shape[0] * 2), interpolation=cv2.INTER_LINEAR)
+    bed = np.full((big.shape[0] + 40, big.shape[1] + 60, 3), 250, np.uint8)
+    bed[20:20 + big.shape[0], 30:30 + big.shape[1]] = big
+    h = np.array([[0.5, 0, -15.0 - 0.25], [0, 0.5, -10.0 - 0.25], [0, 0, 1.0]])  # image -> template pixels
+    v = warp_views({"visible": bed}, h, model)
+    assert v.covered.all()
+    assert v.raw["visible"].shape == model.work["visible"].shape
+    diff = np.abs(v.work["visible"] - model.work["visible"]).mean()
+    assert diff < 0.02
+
+
 def test_steps_declare_inputs_and_outputs():
     assert {"load", "register", "warp", "compare", "substrate", "printing", "personalization", "decide"} <= set(STEPS)
     with pytest.raises(ValueError, match="unknown step"):
