@@ -159,7 +159,7 @@ def analyze(ctx: Context):
     glow = uv_page_glow(ctx)
     if glow is not None:
         evidence.append(Evidence(
-            FAMILY, "wrong-substrate", page_name, page_box, glow, 1.9, 0.25,
+            FAMILY, "wrong-substrate", page_name, page_box, glow, 1.4, 0.1,
             "Under UV light the paper glows much brighter than genuine security paper, which stays dull: "
             "the document is printed on ordinary paper with optical brighteners.", check="uv-paper"))
     elif t.synthetic:
