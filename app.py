@@ -4,13 +4,16 @@ Start it with ``docexam app`` (this laptop) or ``docexam app --host 0.0.0.0``
 (trainees' phones on the training room's network); see README.md.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import nav, session
 from docexam.ui.i18n import LANGUAGES, t
 
-st.set_page_config(page_title="docexam", page_icon=":material/travel_explore:", layout="wide",
+# a local icon: a ":material/...:" page icon is fetched from the internet as the favicon
+st.set_page_config(page_title="docexam", page_icon=str(Path(__file__).parent / "static" / "icon.png"), layout="wide",
                    menu_items={"Get help": None, "Report a bug": None, "About": "docexam: offline training "
                                "in spotting fraudulent travel documents."})
 

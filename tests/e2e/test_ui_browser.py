@@ -123,12 +123,16 @@ def page(browser):
 
 
 def test_sign_in_and_answer_by_clicking_on_the_document(page, server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     try:
         _sign_in_and_answer(page, server)
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "e2e-failure.png"), full_page=True)
         (ARTIFACTS / "e2e-failure.html").write_text(page.content())
         raise
+    # the workshop laptop is offline: nothing may be fetched from anywhere but the app
+    assert [url for url in requested if not url.startswith(server)] == []
 
 
 def _sign_in_and_answer(page, server):
