@@ -194,3 +194,17 @@ def test_technique_detected_on_flat_capture(technique, template, severity):
 def test_package_is_callable():
     r = docexam.examine(np.full((700, 1000, 3), 255, np.uint8), "uto-td3")
     assert isinstance(r, Report) and r.verdict == "inconclusive"
+
+
+def test_a_misaligned_mrz_reading_is_not_evidence():
+    from types import SimpleNamespace
+
+    from docexam.examine.analyzers.personalization import reading_aligned
+    from docexam.specimens.registry import find_template
+
+    tpl = find_template("mrd-td1")
+    good = ["IDMRDZN805549630001099385137<<", "0001096M2707288MRD<<<<<<<<<<<2", "BIN<SALLEH<<ZULKIFLI<<<<<<<<<<"]
+    assert reading_aligned(SimpleNamespace(lines=good), tpl)
+    # a character dropped at the start of a line: the rest slides left
+    assert not reading_aligned(SimpleNamespace(lines=[good[0][1:] + "<", good[1], good[2]]), tpl)
+    assert not reading_aligned(SimpleNamespace(lines=[good[0], good[1], good[2][1:] + "V"]), tpl)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 
 import cv2
 import numpy as np
@@ -319,6 +320,32 @@ def read_mrz_at_layout(ctx: Context):
     return reading.parsed, float(reading.quality)
 
 
+#: row holding the names, per format
+_NAME_ROW = {"TD1": 2, "TD2": 0, "TD3": 0}
+
+
+def reading_aligned(parsed, template) -> bool:
+    """False when a reading cannot sit on the template's MRZ grid (a character dropped or added at a line start).
+
+    The issuing state is printed at the same place on every document of a
+    template, and a names field ends in fillers only (a letter after three
+    fillers means the characters slid along the line); a forger changes the
+    data, not these. A misaligned reading says nothing about the document.
+    """
+    lines = list(getattr(parsed, "lines", None) or [])
+    if not lines:
+        return False
+    state = template.extra.get("issuing_state")
+    if state and lines[0][2:5] != str(state)[:3].ljust(3, "<"):
+        return False
+    row = _NAME_ROW.get(template.format)
+    if row is not None and row < len(lines):
+        names = lines[row][5:] if row == 0 else lines[row]
+        if re.search(r"<<<+[A-Z0-9]", names):
+            return False
+    return True
+
+
 def _span_confident(parsed, template, field: str) -> bool:
     """True when the MRZ reading of ``field`` can be trusted for a comparison (its check digit verifies)."""
     key = {"surname": None}.get(field, field)
@@ -425,7 +452,7 @@ def analyze(ctx: Context):
             notes.append(Note("mrz", "skipped", "This template has no MRZ zone of a known format: the MRZ was not read."))
     else:
         fixed, quality = read
-        if fixed is None:
+        if fixed is None or not reading_aligned(fixed, t):
             notes.append(Note("mrz", "inconclusive", "The MRZ could not be read reliably in this capture."))
         else:
             failing = [k for k, ok in fixed.checks.items() if not ok]
