@@ -325,25 +325,32 @@ _NAME_ROW = {"TD1": 2, "TD2": 0, "TD3": 0}
 
 
 def reading_aligned(parsed, template) -> bool:
-    """False when a reading cannot sit on the template's MRZ grid (a character dropped or added at a line start).
+    """False when a reading cannot sit on the template's MRZ grid (a character dropped or added at the start).
 
     The issuing state is printed at the same place on every document of a
-    template, and a names field ends in fillers only (a letter after three
-    fillers means the characters slid along the line); a forger changes the
-    data, not these. A misaligned reading says nothing about the document.
+    template; a forger changes the data, not this. A reading with the state
+    out of place slid along its line and says nothing about the document.
     """
     lines = list(getattr(parsed, "lines", None) or [])
     if not lines:
         return False
     state = template.extra.get("issuing_state")
-    if state and lines[0][2:5] != str(state)[:3].ljust(3, "<"):
-        return False
+    return not state or lines[0][2:5] == str(state)[:3].ljust(3, "<")
+
+
+def names_readable(parsed, template) -> bool:
+    """False when the names field holds letters after a run of fillers (misread fillers or a slid line).
+
+    Names end in fillers only; the names have no check digit, so such a
+    reading cannot be compared with the printed surname (the check digits of
+    the other fields still count).
+    """
+    lines = list(getattr(parsed, "lines", None) or [])
     row = _NAME_ROW.get(template.format)
-    if row is not None and row < len(lines):
-        names = lines[row][5:] if row == 0 else lines[row]
-        if re.search(r"<<<+[A-Z0-9]", names):
-            return False
-    return True
+    if row is None or row >= len(lines):
+        return True
+    names = lines[row][5:] if row == 0 else lines[row]
+    return re.search(r"<<<+[A-Z0-9]", names) is None
 
 
 def _span_confident(parsed, template, field: str) -> bool:
@@ -467,8 +474,10 @@ def analyze(ctx: Context):
             elif _field_font(t) is not None:
                 # the protected data must agree with the printed fields
                 worst = None
+                names_ok = names_readable(fixed, t)
                 for name, texts in _viz_texts(fixed, t).items():
-                    if not _span_confident(fixed, t, t.zone(name).extra.get("holder_field", "")):
+                    hf = t.zone(name).extra.get("holder_field", "")
+                    if not _span_confident(fixed, t, hf) or (hf == "surname" and not names_ok):
                         continue  # an unsure MRZ reading proves nothing about the field
                     r = viz_agreement(ctx, t.zone(name), texts)
                     if r is not None and (worst is None or r < worst[1]):
