@@ -83,19 +83,7 @@ def tint_mask(rgb: np.ndarray, mask: np.ndarray | None, label: int | None, *, co
 
 def overlays(rgb: np.ndarray, items, size: tuple[int, int]) -> np.ndarray:
     """The feedback overlays of an item (``feedback["overlays"]``): mask tint and box."""
-    from ..assessment.scoring import read_mask
-
-    out = rgb
-    for ov in items:
-        if "bbox" not in ov:
-            continue
-        try:
-            mask = read_mask(ov.get("mask"))
-        except (DocexamError, OSError, ValueError):  # a missing mask still leaves the box
-            mask = None
-        out = tint_mask(out, mask, ov.get("mask_label"))
-        out = draw_boxes(out, [ov["bbox"]], size, colour=RED)
-    return out
+    return overlays_in_crop(rgb, items, (0, 0, size[0], size[1]))
 
 
 def loupe(path, *, key: str, crop=None) -> None:
