@@ -354,7 +354,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     lum = luminance(norm)
     sigma, match = estimate_blur(lum, model)
     side = _reference_side(model, sigma)
-    ref_b, ref_lum, a, aa_px = side["ref_b"], side["lum"], side["a"], side["aa"]
+    ref_b, a, aa_px = side["ref_b"], side["a"], side["aa"]
     # The comparison runs on log luminance: ink printed over the design
     # (portrait, ghost image, text) multiplies the light, so in the log domain
     # it *adds* content uncorrelated with the design and leaves the design's

@@ -20,8 +20,6 @@ Two kinds of template exist (``template.synthetic``):
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import cv2
@@ -29,6 +27,7 @@ import numpy as np
 
 from ..imaging import load_rgb
 from ..specimens.model import Template
+from .lru import BoundedCache
 
 __all__ = ["ReferenceModel", "reference_model", "WORKING_DPI", "PERSONAL_KINDS"]
 
@@ -186,8 +185,7 @@ def _build(template: Template) -> ReferenceModel:
     return model
 
 
-_CACHE: OrderedDict = OrderedDict()
-_LOCK = threading.Lock()
+_MODELS = BoundedCache(4)
 
 
 def reference_model(template: Template) -> ReferenceModel:
@@ -197,13 +195,4 @@ def reference_model(template: Template) -> ReferenceModel:
     except OSError:
         stamp = ()
     key = (template.id, str(template.folder), stamp)
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    model = _build(template)
-    with _LOCK:
-        _CACHE[key] = model
-        while len(_CACHE) > 4:
-            _CACHE.popitem(last=False)
-    return model
+    return _MODELS.get_or_build(key, lambda: _build(template))

@@ -50,7 +50,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from threading import Lock
@@ -58,6 +57,8 @@ from typing import Literal
 
 import cv2
 import numpy as np
+
+from .lru import BoundedCache
 
 __all__ = [
     "Registration", "ReferenceIndex", "reference_index", "register",
@@ -438,9 +439,7 @@ class _PatchSet:
         return len(self.stack)
 
 
-_CACHE: OrderedDict = OrderedDict()
-_CACHE_LOCK = Lock()
-_CACHE_SIZE = 8
+_INDEXES = BoundedCache(8)
 
 
 def _fingerprint(reference: np.ndarray) -> tuple:
@@ -467,17 +466,7 @@ def reference_index(reference: np.ndarray) -> ReferenceIndex:
     if isinstance(reference, ReferenceIndex):
         return reference
     _to_gray(reference, "reference")  # validates
-    key = _fingerprint(reference)
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    index = ReferenceIndex(reference)
-    with _CACHE_LOCK:
-        _CACHE[key] = index
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return index
+    return _INDEXES.get_or_build(_fingerprint(reference), lambda: ReferenceIndex(reference))
 
 
 # --------------------------------------------------------------------------
