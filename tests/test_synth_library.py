@@ -32,6 +32,13 @@ def test_library_recipes_cover_every_technique_twice_in_different_captures_and_s
     assert len({recipe_name(r) for r in recipes}) == len(recipes), "names are unique"
 
 
+def test_the_recipe_file_is_what_plan_library_makes():
+    """specimens/library/library.json was written by plan_library(); they must not drift apart."""
+    from docexam.synth.library import plan_library
+
+    assert load_library_recipes() == plan_library()
+
+
 def test_a_broken_recipe_file_names_the_field(tmp_path):
     bad = tmp_path / "library.json"
     bad.write_text(json.dumps({"specimens": [{"template": "uto-td3", "seed": 1, "capture": "fax"}]}))

@@ -395,7 +395,3 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm)
 
 
-def _row_sample(shape) -> np.ndarray:
-    m = np.zeros(shape, np.float32)
-    m[::3] = 1.0
-    return m

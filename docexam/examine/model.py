@@ -122,15 +122,6 @@ class ReferenceModel:
         return [max(0, int(np.floor(x0 / sx))), max(0, int(np.floor(y0 / sy))),
                 min(W, int(np.ceil(x1 / sx))), min(H, int(np.ceil(y1 / sy)))]
 
-    def zone_mask(self, name: str) -> np.ndarray:
-        key = ("zone", name)
-        if key not in self.cache:
-            m = np.zeros(self.lum.shape, bool)
-            x0, y0, x1, y1 = self.to_work(self.template.zone(name).bbox)
-            m[y0:y1, x0:x1] = True
-            self.cache[key] = m
-        return self.cache[key]
-
 
 def _fibre_mask(rgb: np.ndarray, document: np.ndarray) -> np.ndarray:
     """Working pixels of coloured security fibres in the reference.

@@ -15,7 +15,7 @@ import datetime as _dt
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -381,9 +381,6 @@ class Specimen:
             "anomalies": [a.as_dict() for a in self.anomalies],
             **self.extra,
         }
-
-    def with_folder(self, folder: str | os.PathLike, name: str | None = None) -> "Specimen":
-        return replace(self, folder=Path(folder), name=name or self.name)
 
 
 def parse_specimen(data, path: Path, *, template: Template | None = None) -> Specimen:

@@ -109,5 +109,3 @@ def technique(name: str) -> Technique:
         raise UnknownNameError("technique", name, tuple(TECHNIQUES)) from None
 
 
-def techniques_of(family: str) -> list[Technique]:
-    return [t for t in TECHNIQUES.values() if t.family == family]

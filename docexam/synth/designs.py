@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .inks import Ink
 
 MM_PER_INCH = 25.4
 
@@ -233,5 +232,3 @@ def design(template_id: str) -> Design:
         raise UnknownNameError("synthetic template", template_id, tuple(DESIGNS)) from None
 
 
-def label_ink(palette: Palette) -> Ink:
-    return Ink("label", palette.label, None, ir=0.0)

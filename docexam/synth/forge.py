@@ -45,13 +45,10 @@ class Draft:
     overrides: Overrides = field(default_factory=Overrides)
     mask: np.ndarray | None = None
     anomalies: list = field(default_factory=list)
-    #: the genuine holder, before any alteration
-    original_holder: dict | None = None
 
     def __post_init__(self):
         h, w = self.images["visible"].shape[:2]
         self.mask = np.zeros((h, w), np.uint8)
-        self.original_holder = dict(self.holder)
 
     def zone(self, name: str) -> tuple[int, int, int, int]:
         return self.design.zone_px(name)
@@ -137,11 +134,6 @@ def _blob(shape: tuple[int, int], box, rng: np.random.Generator, *, fill: float 
 
 def _paper_colour(d: Draft) -> np.ndarray:
     return np.asarray(d.design.palette.paper, np.float32)
-
-
-def _inset(box, dx: int, dy: int):
-    x0, y0, x1, y1 = box
-    return (x0 + dx, y0 + dy, x1 - dx, y1 - dy)
 
 
 # --------------------------------------------------------------------------

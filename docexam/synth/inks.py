@@ -108,6 +108,3 @@ def to_float(image: np.ndarray) -> np.ndarray:
 CARBON_BLACK = Ink("carbon-black", (0.08, 0.08, 0.10), None, ir=0.95, uv_absorb=0.6)
 LASER_ENGRAVING = Ink("laser-engraving", (0.12, 0.12, 0.13), None, ir=0.9, uv_absorb=0.5)
 DYE_BLACK = Ink("dye-black", (0.10, 0.10, 0.14), None, ir=0.08, uv_absorb=0.5)
-UV_INVISIBLE_YELLOW = Ink("uv-yellow", None, (0.95, 0.85, 0.25), ir=0.0)
-UV_INVISIBLE_RED = Ink("uv-red", None, (0.95, 0.25, 0.30), ir=0.0)
-UV_INVISIBLE_GREEN = Ink("uv-green", None, (0.35, 0.95, 0.45), ir=0.0)

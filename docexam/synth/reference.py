@@ -39,15 +39,6 @@ class Reference:
     layers: list
     images: dict  # light -> float32 HxWx3 composed
 
-    def side_mask(self) -> np.ndarray:
-        """Boolean HxW: True on the document itself (not on the scanner bed between card sides)."""
-        w, h = self.design.size_px
-        mask = np.zeros((h, w), bool)
-        for x, y, sw, sh in self.design.sides_mm:
-            x0, y0, x1, y1 = self.design.box_px((x, y, x + sw, y + sh))
-            mask[y0:y1, x0:x1] = True
-        return mask
-
 
 def _side_boxes(design: Design) -> list[tuple[int, int, int, int]]:
     return [design.box_px((x, y, x + w, y + h)) for x, y, w, h in design.sides_mm]

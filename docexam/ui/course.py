@@ -305,12 +305,6 @@ def clip_box(box: Sequence[float], size: tuple[int, int]) -> list[int] | None:
 # trainer's specimens
 
 
-def png_bytes(rgb) -> bytes:
-    from ..atomic import encode_png
-
-    return encode_png(rgb)
-
-
 def read_upload(data: bytes, name: str):
     """An uploaded image decoded safely (:func:`docexam.imaging.load_image`), as RGB."""
     from ..imaging import load_image

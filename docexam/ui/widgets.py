@@ -14,7 +14,7 @@ import streamlit as st
 
 from ..errors import DocexamError
 from . import state
-from .i18n import t
+from .i18n import pick, t
 
 RED = (230, 30, 30)
 BLUE = (20, 90, 255)
@@ -181,7 +181,6 @@ def show_figure(fig: dict, *, key: str) -> None:
     ``fig`` is :func:`docexam.lessons.resolve_figure`'s dict; the light
     switch shows every panel in the chosen light.
     """
-    from .i18n import pick
 
     with st.container(border=True):
         st.caption(pick(fig["caption"], fig.get("caption_km")))
@@ -295,3 +294,17 @@ def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, 
             manual.clear()
             st.rerun()
     return drawn + list(manual)
+
+
+def lesson_picker(lessons, *, key: str) -> tuple[str, str]:
+    """A select box of lessons in the trainee's language; remembers the choice under ``key``.
+
+    Returns the chosen lesson's id and its title.
+    """
+    ids = [le.id for le in lessons]
+    titles = {le.id: pick(le.title, le.title_km) for le in lessons}
+    default = st.session_state.get(key, ids[0])
+    chosen = st.selectbox(t("choose_lesson"), ids, index=ids.index(default) if default in ids else 0,
+                          format_func=titles.get)
+    st.session_state[key] = chosen
+    return chosen, titles[chosen]

@@ -50,15 +50,6 @@ class Context:
         return slice(y0, y1), slice(x0, x1)
 
 
-def box_of(mask: np.ndarray, offset=(0, 0)):
-    """Bounding box [x0, y0, x1, y1] of a boolean mask (None when empty)."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return None
-    ox, oy = offset
-    return [int(xs.min()) + ox, int(ys.min()) + oy, int(xs.max()) + 1 + ox, int(ys.max()) + 1 + oy]
-
-
 def clip_box(box, zone_box):
     """``box`` clipped to ``zone_box`` (both template pixels); the zone itself if nothing is left."""
     x0, y0, x1, y1 = box

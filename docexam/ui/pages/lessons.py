@@ -8,16 +8,10 @@ from docexam.ui import course, nav, session, state, widgets
 from docexam.ui.i18n import pick, t
 
 session.require_trainee()
-lessons = state.lessons()
-ids = [le.id for le in lessons]
-titles = {le.id: pick(le.title, le.title_km) for le in lessons}
-default = st.session_state.get("lesson-current", ids[0])
-chosen = st.selectbox(t("choose_lesson"), ids, index=ids.index(default) if default in ids else 0,
-                      format_func=titles.get)
-st.session_state["lesson-current"] = chosen
+chosen, title = widgets.lesson_picker(state.lessons(), key="lesson-current")
 lesson = state.lesson(chosen)
 
-st.title(titles[chosen])
+st.title(title)
 st.markdown(f"**{t('objectives')}**")
 for objective in (lesson.objectives_km if st.session_state.get("lang") == "km" else lesson.objectives):
     st.markdown(f"- {objective}")

@@ -4,8 +4,8 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.lessons import draw_quiz
-from docexam.ui import quiz, session, state
-from docexam.ui.i18n import pick, t
+from docexam.ui import quiz, session, state, widgets
+from docexam.ui.i18n import t
 
 #: questions per practice round
 COUNT = 10
@@ -13,13 +13,7 @@ COUNT = 10
 me = session.require_trainee()
 st.title(t("practice_title"))
 st.caption(t("practice_intro"))
-lessons = state.lessons()
-ids = [le.id for le in lessons]
-titles = {le.id: pick(le.title, le.title_km) for le in lessons}
-default = st.session_state.get("lesson-practice", ids[0])
-chosen = st.selectbox(t("choose_lesson"), ids, index=ids.index(default) if default in ids else 0,
-                      format_func=titles.get)
-st.session_state["lesson-practice"] = chosen
+chosen, _ = widgets.lesson_picker(state.lessons(), key="lesson-practice")
 
 rounds = st.session_state.setdefault("quiz-rounds", {})
 round_no = rounds.get(chosen, 0)
