@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .model import ReferenceModel, highpass, luminance, scale_matrix, to_float
+from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 
-__all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "normalise_light", "estimate_blur",
+__all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "normalise_light", "lighting_cells", "estimate_blur",
            "Maps", "conformity_maps"]
 
 #: window of the local statistics, in working pixels (about 2 mm at 300 dpi)
@@ -160,44 +160,38 @@ def warp_crop(image: np.ndarray, homography: np.ndarray, box, *, scale: float = 
     return cv2.warpPerspective(image, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _smooth_ratio(num: np.ndarray, den: np.ndarray, weight: np.ndarray, cells: tuple[int, int],
-                  out_size: tuple[int, int], *, cache: dict | None = None) -> np.ndarray:
-    """A smooth field num/den from weighted block sums (normalised convolution).
+def _block_means(x: np.ndarray, cells: tuple[int, int]) -> np.ndarray:
+    """Means over a grid of ``cells`` (columns, rows) blocks, smoothed across neighbouring blocks.
 
-    With ``cache`` (a dict kept with ``den`` and ``weight``, e.g. a template's),
-    the denominator's block sums are computed once.
+    The image is cropped to a whole number of blocks first: OpenCV's area
+    resampling is several times faster for an integer factor, and the few
+    pixels dropped at the right and bottom edges do not matter to a smooth field.
     """
     cw, ch = cells
-    n = cv2.resize(num * weight[..., None] if num.ndim == 3 else num * weight, (cw, ch), interpolation=cv2.INTER_AREA)
-    n = cv2.GaussianBlur(n, (0, 0), 1.0)
-    key = ("smooth-den", cells, den.shape)
-    if cache is not None and key in cache:
-        d = cache[key]
-    else:
-        d = cv2.resize(den * weight[..., None] if den.ndim == 3 else den * weight, (cw, ch),
-                       interpolation=cv2.INTER_AREA)
-        d = cv2.GaussianBlur(d, (0, 0), 1.0)
-        if cache is not None:
-            cache[key] = d
-    ratio = n / np.maximum(d, 1e-4)
-    return cv2.resize(ratio, out_size, interpolation=cv2.INTER_LINEAR)
+    h, w = x.shape[:2]
+    bw, bh = max(w // cw, 1), max(h // ch, 1)
+    m = cv2.resize(x[:bh * ch, :bw * cw], (cw, ch), interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(m, (0, 0), 1.0)
 
 
 def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray, *,
-                    cell_px: int = 48, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    cell_px: int = 48, reference_cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Divide out the capture's smooth lighting and colour balance.
+
+    The lighting is a smooth ratio image / reference, estimated by normalised
+    convolution over cells of ``cell_px`` where ``weight`` says the two should agree.
 
     Parameters
     ----------
     image, reference : ndarray (H, W, 3) float32
         Aligned capture and reference (not modified).
-    weight : ndarray (H, W) float32
+    weight : ndarray (H, W) or (H, W, 3) float32
         Where the two should agree (design, not personalization), 0..1.
     cell_px : int, keyword-only
         Size of the lighting cells; lighting varies more slowly than this.
-    cache : dict, keyword-only, optional
-        Kept with ``reference`` and ``weight`` (a template's cache): their
-        part of the computation is done once.
+    reference_cells : ndarray, keyword-only, optional
+        The reference's side, :func:`lighting_cells` of ``reference`` and
+        ``weight`` (a template computes it once).
 
     Returns
     -------
@@ -205,12 +199,39 @@ def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray
         ``image / gain``.
     gain : ndarray (H, W, 3)
         The lighting field.
+
+    Examples
+    --------
+    >>> ref = np.full((96, 96, 3), 0.8, np.float32)
+    >>> img = ref * np.linspace(0.5, 1.0, 96, dtype=np.float32)[None, :, None]  # light from the right
+    >>> norm, gain = normalise_light(img, ref, np.ones((96, 96), np.float32), cell_px=16)
+    >>> bool(np.abs(norm - ref)[:, 16:-16].max() < 0.05)
+    True
     """
     h, w = image.shape[:2]
-    cells = (max(2, w // cell_px), max(2, h // cell_px))
-    gain = _smooth_ratio(image, reference, weight, cells, (w, h), cache=cache)
-    gain = np.maximum(gain, 0.02)
+    cells = _cells(image.shape, cell_px)
+    if reference_cells is None:
+        reference_cells = lighting_cells(reference, weight, cell_px=cell_px)
+    num = _block_means(_weighted(image, weight), cells)
+    ratio = num / np.maximum(reference_cells, 1e-4)
+    gain = np.maximum(cv2.resize(ratio, (w, h), interpolation=cv2.INTER_LINEAR), 0.02)
     return cv2.divide(image, gain), gain
+
+
+def _cells(shape, cell_px: int) -> tuple[int, int]:
+    h, w = shape[:2]
+    return max(2, w // cell_px), max(2, h // cell_px)
+
+
+def lighting_cells(reference: np.ndarray, weight: np.ndarray, *, cell_px: int = 48) -> np.ndarray:
+    """The reference's weighted block means used by :func:`normalise_light` (once per template)."""
+    return _block_means(_weighted(reference, weight), _cells(reference.shape, cell_px))
+
+
+def _weighted(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    if image.ndim == 3 and weight.ndim == 2:
+        weight = cv2.merge([weight] * image.shape[2])
+    return cv2.multiply(image, weight)  # numpy's broadcast over 3 channels is several times slower
 
 
 #: candidate capture blurs (working pixels); the reference side is cached per candidate
@@ -219,8 +240,7 @@ BLUR_SIGMAS = (0.0, 0.4, 0.7, 1.0, 1.35, 1.7, 2.1, 2.6, 3.2)
 
 def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[slice, slice]]:
     """A fixed spread of design tiles (no personalization) with the most structure, for cheap estimates."""
-    key = ("tiles", n, side)
-    if key not in model.cache:
+    def build():
         h, w = model.lum.shape
         hp = np.abs(highpass(model.lum))
         design = model.document & ~model.personal
@@ -237,8 +257,9 @@ def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[sli
                 taken.append((y, x))
             if len(taken) >= n:
                 break
-        model.cache[key] = [(slice(y, y + side), slice(x, x + side)) for y, x in taken]
-    return model.cache[key]
+        return [(slice(y, y + side), slice(x, x + side)) for y, x in taken]
+
+    return model.cached(("tiles", n, side), build)
 
 
 def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS) -> tuple[float, float]:
@@ -255,42 +276,41 @@ def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGM
     bb = float(b @ b)
     best = (0.0, -1.0)
     for s in sigmas:
-        key = ("tile-hp", s)
-        if key not in model.cache:
-            model.cache[key] = np.concatenate([_blur_ref_lum(model, s)[t].ravel() for t in tiles])
-            model.cache[key] = model.cache[key] - 0  # computed once per template
-        a = model.cache[key]
+        a = model.cached(("tile-hp", s), lambda s=s: np.concatenate([_tile_hp(model, s, t) for t in tiles]))
         r = float(a @ b) / np.sqrt(max(float(a @ a) * bb, 1e-12))
         if r > best[1]:
             best = (s, r)
     return best
 
 
-def _blur_ref_lum(model: ReferenceModel, sigma: float) -> np.ndarray:
-    """High-passed luminance of the reference blurred by ``sigma`` (cached)."""
-    key = ("hp-lum", sigma)
-    if key not in model.cache:
-        lum = cv2.GaussianBlur(model.lum, (0, 0), sigma) if sigma > 0 else model.lum
-        model.cache[key] = highpass(lum)
-    return model.cache[key]
+def _tile_hp(model: ReferenceModel, sigma: float, tile) -> np.ndarray:
+    """High-passed reference luminance of one tile blurred by ``sigma`` (computed on a margin around it)."""
+    ys, xs = tile
+    m = int(4 * sigma + 4 * HP_SIGMA) + 2  # the blur's and the high-pass's reach (OpenCV: 4 sigma)
+    h, w = model.lum.shape
+    y0, y1, x0, x1 = max(ys.start - m, 0), min(ys.stop + m, h), max(xs.start - m, 0), min(xs.stop + m, w)
+    lum = model.lum[y0:y1, x0:x1]
+    lum = cv2.GaussianBlur(lum, (0, 0), sigma) if sigma > 0 else lum
+    return highpass(lum)[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0].ravel()
 
 
 def _reference_side(model: ReferenceModel, sigma: float) -> dict:
-    """Reference terms at capture blur ``sigma``, cached per template and sigma."""
-    key = ("ref-side", sigma)
-    if key not in model.cache:
+    """Reference terms at capture blur ``sigma``, computed once per template and blur (the recent few kept)."""
+    def build():
         ref = model.work["visible"]
         ref_b = cv2.GaussianBlur(ref, (0, 0), sigma) if sigma > 0 else ref
         lum = luminance(ref_b)
-        with np.errstate(divide="ignore"):
-            a = highpass(np.log(np.maximum(lum, 0.02)))
-        model.cache[key] = {"ref_b": ref_b, "lum": lum, "lum_smooth": cv2.GaussianBlur(lum, (0, 0), 2.0),
-                            "a": a, "aa": a * a}
-        if len([k for k in model.cache if isinstance(k, tuple) and k[0] == "ref-side"]) > 4:
-            # keep memory bounded: drop the oldest blur level
-            old = next(k for k in model.cache if isinstance(k, tuple) and k[0] == "ref-side" and k != key)
-            del model.cache[old]
-    return model.cache[key]
+        a = highpass(cv2.log(np.maximum(lum, 0.02)))
+        return {"ref_b": ref_b, "ref_b_quarter": _quarter(ref_b), "lum_smooth": cv2.GaussianBlur(lum, (0, 0), 2.0),
+                "a": a, "aa": a * a}
+
+    return model.cached(("ref-side", sigma), build, large=True)
+
+
+def _quarter(x: np.ndarray) -> np.ndarray:
+    """Area average over 4x4 blocks (the image cropped to a multiple of 4: OpenCV's fast path)."""
+    h, w = x.shape[:2]
+    return cv2.resize(x[:h // 4 * 4, :w // 4 * 4], (max(w // 4, 1), max(h // 4, 1)), interpolation=cv2.INTER_AREA)
 
 
 @dataclass
@@ -309,8 +329,10 @@ class Maps:
     excess : ndarray
         Local residual texture energy divided by its page median (1 = as
         much as the capture's noise; copier dots and roughened paper are far above).
-    colour : ndarray (H, W, 3)
-        Low-pass colour difference image - reference (after lighting normalisation).
+    colour_quarter : ndarray (H/4, W/4, 3)
+        Low-pass colour difference image - reference (after lighting
+        normalisation), on a 4x coarser grid; :meth:`colour` gives it at
+        working resolution for a window.
     ink : ndarray of bool
         Pixels much darker than the reference: personalization ink and other
         foreign dark marks (excluded from the statistics).
@@ -324,7 +346,7 @@ class Maps:
     corr: np.ndarray
     structure: np.ndarray
     excess: np.ndarray
-    colour: np.ndarray
+    colour_quarter: np.ndarray
     ink: np.ndarray
     sigma: float
     match: float
@@ -332,6 +354,18 @@ class Maps:
     noise: float
     ref_blurred: np.ndarray
     image: np.ndarray
+
+    def colour(self, rows: slice, cols: slice) -> np.ndarray:
+        """The colour difference at working resolution in the window ``[rows, cols]`` (bilinear)."""
+        h, w = self.gain.shape
+        qh, qw = self.colour_quarter.shape[:2]
+        fx, fy = qw / w, qh / h
+        y0, y1, _ = rows.indices(h)
+        x0, x1, _ = cols.indices(w)
+        # working pixel centre (x + 0.5) sits at (x + 0.5) * f - 0.5 on the coarse grid
+        m = np.array([[fx, 0.0, (x0 + 0.5) * fx - 0.5], [0.0, fy, (y0 + 0.5) * fy - 0.5]])
+        return cv2.warpAffine(self.colour_quarter, m, (max(x1 - x0, 1), max(y1 - y0, 1)),
+                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
 
 
 def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = WINDOW) -> Maps:
@@ -346,11 +380,11 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
         Side of the local windows, working pixels (odd).
     """
     ref = model.work["visible"]
-    if "design-f32" not in model.cache:
-        model.cache["design-f32"] = (model.document & ~model.personal).astype(np.float32)
-    design = model.cache["design-f32"]
-    design_b = model.document & ~model.personal
-    norm, _ = normalise_light(image, ref, design, cache=model.cache)
+    design_b = model.cached("design", lambda: model.document & ~model.personal)
+    design = model.cached("design-f32", lambda: design_b.astype(np.float32))
+    design3 = model.cached("design-f32x3", lambda: cv2.merge([design] * 3))
+    ref_cells = model.cached("lighting-cells", lambda: lighting_cells(ref, design3))
+    norm, _ = normalise_light(image, ref, design3, reference_cells=ref_cells)
     lum = luminance(norm)
     sigma, match = estimate_blur(lum, model)
     side = _reference_side(model, sigma)
@@ -361,37 +395,49 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     # regression gain at 1; an erased, missing or pasted-over design has gain 0.
     # Near-black ink hides the design completely and carries no information
     # about it: those pixels are left out.
+    # (In-place arithmetic below: these are whole-page float images, and fresh
+    # ones cost more in page faults than in arithmetic.)
     ink = lum < np.minimum(0.3, side["lum_smooth"] - 0.35)
-    ink = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    w = (~ink & model.document).astype(np.float32) * np.clip(lum / 0.35, 0.05, 1.0)
-    b = highpass(np.log(np.maximum(lum, 0.02)))
+    ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+    w = np.clip(lum * np.float32(1 / 0.35), 0.05, 1.0)
+    np.copyto(w, 0.0, where=ink)
+    np.copyto(w, 0.0, where=model.cached("outside", lambda: ~model.document))
+    b = np.maximum(lum, 0.02)
+    b = highpass(cv2.log(b, dst=b))
     k = (window, window)
     sw = cv2.boxFilter(w, -1, k, normalize=True)
-    wb = w * b
-    sab = cv2.boxFilter(wb * a, -1, k, normalize=True)
-    saa = cv2.boxFilter(w * aa_px, -1, k, normalize=True)
-    sbb = cv2.boxFilter(wb * b, -1, k, normalize=True)
+    wb = cv2.multiply(w, b)
+    sab = cv2.boxFilter(cv2.multiply(wb, a), -1, k, normalize=True)
+    saa = cv2.boxFilter(cv2.multiply(w, aa_px), -1, k, normalize=True)
+    sbb = cv2.boxFilter(cv2.multiply(wb, b, dst=wb), -1, k, normalize=True)
     valid = sw > 0.3
+    inv_sw = np.maximum(sw, 1e-3)
+    inv_sw = np.divide(1.0, inv_sw, out=inv_sw)
     # reference structure worth measuring: well above what noise alone gives
-    aa = saa / np.maximum(sw, 1e-3)
+    aa = saa * inv_sw
     # page statistics from a sparse grid of windows (the windows overlap: plenty)
     g = (slice(None, None, 3), slice(None, None, 3))
     structure = valid & (aa > max(2e-5, float(np.percentile(aa[g][model.document[g]], 35)) * 0.5))
-    beta = sab / np.maximum(saa, 1e-7)
+    beta = np.maximum(saa, 1e-7)
+    beta = np.divide(sab, beta, out=beta)
     sel = structure[g] & design_b[g]
     page_gain = float(np.median(beta[g][sel])) if sel.any() else 1.0
     page_gain = max(page_gain, 0.05)
-    gain = beta / page_gain
-    corr = sab / np.sqrt(np.maximum(saa * sbb, 1e-12))
-    resid = np.maximum(sbb - 2 * page_gain * sab + page_gain ** 2 * saa, 0) / np.maximum(sw, 1e-3)
+    gain = np.multiply(beta, np.float32(1 / page_gain), out=beta)
+    corr = cv2.multiply(saa, sbb)
+    np.maximum(corr, 1e-12, out=corr)
+    corr = cv2.divide(sab, cv2.sqrt(corr, dst=corr), dst=corr)
+    # residual energy about the page's gain: sbb - 2 g sab + g^2 saa
+    resid = cv2.addWeighted(sab, -2.0 * page_gain, saa, page_gain ** 2, 0.0, dtype=cv2.CV_32F)
+    resid += sbb
+    np.maximum(resid, 0.0, out=resid)
+    resid *= inv_sw
     vsel = valid[g] & design_b[g]
     noise = float(np.median(resid[g][vsel])) if vsel.any() else 1e-4
     noise = max(noise, 1e-6)
-    excess = resid / noise
+    excess = np.multiply(resid, np.float32(1 / noise), out=resid)
     # colour differences are low-pass by nature: computed on a 4x coarser grid
-    h, wd = lum.shape
-    small = cv2.resize(norm - ref_b, (max(wd // 4, 1), max(h // 4, 1)), interpolation=cv2.INTER_AREA)
-    colour = cv2.resize(cv2.GaussianBlur(small, (0, 0), 1.0), (wd, h), interpolation=cv2.INTER_LINEAR)
+    small = _quarter(norm)
+    small -= side["ref_b_quarter"]
+    colour = cv2.GaussianBlur(small, (0, 0), 1.0)
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm)
-
-

@@ -93,7 +93,19 @@ class ReferenceModel:
     document: np.ndarray
     personal: np.ndarray
     fibres: np.ndarray
-    cache: dict = field(default_factory=dict)
+    #: small values derived from the template (tiles, masks, per-zone references)
+    cache: BoundedCache = field(default_factory=lambda: BoundedCache(1024), repr=False)
+    #: whole-page values per capture blur (tens of MB each): only the most recent few
+    blur_cache: BoundedCache = field(default_factory=lambda: BoundedCache(4), repr=False)
+
+    def cached(self, key, build, *, large: bool = False):
+        """The value of ``build()`` for ``key``, computed once per template.
+
+        Thread-safe: the pipeline runs steps concurrently, and the app examines
+        several trainees' uploads at once with one model. ``large`` values
+        (whole-page images per capture blur) are kept in a small LRU.
+        """
+        return (self.blur_cache if large else self.cache).get_or_build(key, build)
 
     @property
     def to_work_matrix(self) -> np.ndarray:

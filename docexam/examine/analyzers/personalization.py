@@ -149,15 +149,15 @@ def _ink_darkness(ctx: Context, zone) -> np.ndarray:
 def _inverse_reference(ctx: Context, zone) -> np.ndarray:
     """1 / full-resolution reference luminance of a zone at the capture's blur (cached per template and blur)."""
     s = ctx.maps.sigma / max(ctx.model.scale, 1e-6)
-    key = ("inv-ref", zone.name, round(s, 3))
-    cache = ctx.model.cache
-    if key not in cache:
+
+    def build():
         x0, y0, x1, y1 = zone.bbox
         ref = luminance(to_float(ctx.model.full["visible"][y0:y1, x0:x1]))
         if s > 0.3:
             ref = cv2.GaussianBlur(ref, (0, 0), s)
-        cache[key] = 1.0 / np.maximum(ref, 0.05)
-    return cache[key]
+        return 1.0 / np.maximum(ref, 0.05)
+
+    return ctx.model.cached(("inv-ref", zone.name, round(s, 3)), build)
 
 
 def _glyph_lines(dark: np.ndarray) -> tuple[float, float, float, float] | None:
@@ -200,10 +200,9 @@ def field_geometry(ctx: Context, zone) -> dict | None:
     bottom, top, left, right = g
     out = {"top": top, "bottom": bottom, "left": left, "right": right, "width": w}
     if spec is not None:
-        key = ("glyph-lines", zone.name)
-        if key not in ctx.model.cache:  # the genuine print's lines: once per template
-            ctx.model.cache[key] = _glyph_lines(render_field(ctx.template, zone, "H0"))
-        ref = ctx.model.cache[key]
+        # the genuine print's lines: once per template
+        ref = ctx.model.cached(("glyph-lines", zone.name),
+                               lambda: _glyph_lines(render_field(ctx.template, zone, "H0")))
         if ref is not None:
             out["bottom_expected"] = ref[0]
             out["cap_expected"] = ref[0] - ref[1]

@@ -57,7 +57,7 @@ def field_disturbance(ctx: Context, name: str) -> dict:
         rys, rxs, ring = _ring(ctx, name)
         around = float(np.median(m.gain[rys, rxs][ring])) if ring.sum() >= 30 else 1.0
         out["fade"] = float(min(around, 1.0) - np.median(gain))
-        col = m.colour[ys, xs][sel]
+        col = m.colour(ys, xs)[sel]
         out["brighter"] = float(np.median(col.mean(axis=1)))
         out["tint"] = float(np.linalg.norm(np.median(col - col.mean(axis=1, keepdims=True), axis=0)))
         out["rough"] = float(np.log(max(np.median(m.excess[ys, xs][sel]), 1e-3)))
@@ -80,16 +80,17 @@ def field_disturbance(ctx: Context, name: str) -> dict:
 def _ring(ctx: Context, name: str, margin: int = 28):
     """Design structure around a zone (not in any personalization zone): (rows, cols, mask in that window)."""
     model = ctx.model
-    key = ("ring", name, margin)
-    if key not in model.cache:
+
+    def build():
         x0, y0, x1, y1 = model.to_work(ctx.template.zone(name).bbox)
         h, w = model.lum.shape
         ys = slice(max(y0 - margin, 0), min(y1 + margin, h))
         xs = slice(max(x0 - margin, 0), min(x1 + margin, w))
         m = np.ones((ys.stop - ys.start, xs.stop - xs.start), bool)
         m[y0 - ys.start:y1 - ys.start, x0 - xs.start:x1 - xs.start] = False
-        model.cache[key] = (ys, xs, m & ~model.personal[ys, xs] & model.document[ys, xs])
-    ys, xs, m = model.cache[key]
+        return ys, xs, m & ~model.personal[ys, xs] & model.document[ys, xs]
+
+    ys, xs, m = model.cached(("ring", name, margin), build)
     return ys, xs, m & ctx.maps.structure[ys, xs]
 
 
@@ -116,13 +117,14 @@ def uv_page_glow(ctx: Context):
     if "uv" not in ctx.views.work or "uv" not in ctx.model.work:
         return None
     model = ctx.model
-    key = "uv-paper-sel"
-    if key not in model.cache:
+
+    def bare_paper():
         ref = luminance(model.work["uv"])
         doc = model.document & ~model.personal
         # bare paper: the dull majority of the page (below its median glow)
-        model.cache[key] = doc & (ref <= np.median(ref[doc]))
-    sel = model.cache[key] & ctx.views.covered
+        return doc & (ref <= np.median(ref[doc]))
+
+    sel = model.cached("uv-paper-sel", bare_paper) & ctx.views.covered
     if sel.sum() < 100:
         return None
     img = luminance(ctx.views.work["uv"])[sel]
