@@ -1,4 +1,4 @@
-"""The examination pipeline: named steps run in order over a dict of named data.
+"""The examination pipeline: named steps over a dict of named data, run as soon as their inputs exist.
 
 :func:`examine` is the one call most users need. :class:`Pipeline` runs the
 steps of :mod:`docexam.examine.steps`, times each one, and turns an
@@ -6,65 +6,130 @@ steps of :mod:`docexam.examine.steps`, times each one, and turns an
 ``inconclusive`` report with its reason. Input errors (unreadable files, an
 unknown template) are :class:`~docexam.errors.DocexamError` and propagate to
 the caller, who reports them in one place (the CLI prints one line).
+
+Steps that need nothing from each other run at the same time (reading the
+MRZ while the page is compared; the three analyzers): most of their work is
+in OpenCV and numpy, which release the interpreter lock, so a two-core
+laptop examines a document in about two thirds of the time.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 import numpy as np
 
+from ..blas import single_thread_blas
 from ..specimens.model import Template
 from .report import Report
 from .steps import STEPS, Inconclusive
 
 __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 
-DEFAULT_STEPS = ("load", "prepare", "register", "warp", "compare", "substrate", "printing",
+DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "substrate", "printing",
                  "personalization", "decide")
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Threads shared by every pipeline of the process (steps never wait for each other inside one)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1), thread_name_prefix="docexam-step")
+        return _POOL
 
 
 class Pipeline:
-    """Run named steps in order over a shared dict of data.
+    """Run named steps over a shared dict of data, each as soon as its inputs exist.
 
     Parameters
     ----------
     steps : sequence of str, keyword-only
-        Step names from :data:`docexam.examine.steps.STEPS`, in order. Every
-        input a step takes must be given or provided by an earlier step
-        (``context`` is optional).
+        Step names from :data:`docexam.examine.steps.STEPS`. Every input a
+        step takes must be given to :meth:`run` or provided by an earlier step.
+    workers : int, keyword-only
+        Most steps running at once; 1 runs them one after the other in order.
 
     Examples
     --------
-    >>> Pipeline(steps=("prepare",)).run(template=None) # doctest: +SKIP
+    >>> Pipeline(steps=("prepare", "nope"))
+    Traceback (most recent call last):
+    ...
+    ValueError: steps: unknown step(s) ['nope']; known: [...]
     """
 
-    OPTIONAL = ("context",)
-
-    def __init__(self, *, steps=DEFAULT_STEPS):
+    def __init__(self, *, steps=DEFAULT_STEPS, workers: int = 2):
         unknown = [s for s in steps if s not in STEPS]
         if unknown:
             raise ValueError(f"steps: unknown step(s) {unknown}; known: {sorted(STEPS)}")
+        if not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers: expected an integer >= 1, got {workers!r}")
         self.steps = tuple(STEPS[s] for s in steps)
+        self.workers = workers
 
-    def run(self, **data) -> tuple[dict, dict]:
-        """Run every step; returns (data, timings_ms). Raises Inconclusive (with ``data`` attached)."""
-        timings: dict[str, float] = {}
+    def _check_chain(self, given) -> None:
+        have = set(given)
         for st in self.steps:
-            missing = [k for k in st.takes if k not in data and k not in self.OPTIONAL]
+            missing = [k for k in st.takes if k not in have]
             if missing:
                 raise ValueError(f"step {st.name!r} needs {missing}, which no earlier step provides")
-            kwargs = {k: data.get(k) for k in st.takes}
+            have.update(st.provides)
+
+    def run(self, **data) -> tuple[dict, dict]:
+        """Run every step; returns (data, timings_ms). Raises Inconclusive (with ``data`` attached).
+
+        ``timings_ms`` holds each step's own wall time; steps that ran at the
+        same time overlap, so their sum exceeds the elapsed time.
+        """
+        self._check_chain(data)
+        timings: dict[str, float] = {}
+
+        def timed(st, kwargs):
             t0 = time.perf_counter()
             try:
-                out = st(**kwargs)
-            except Inconclusive as exc:
+                # the pipeline spreads the work over the cores itself (see the module docstring)
+                with single_thread_blas():
+                    return st(**kwargs)
+            finally:
                 timings[st.name] = (time.perf_counter() - t0) * 1e3
-                exc.data, exc.timings = data, timings
-                raise
-            timings[st.name] = (time.perf_counter() - t0) * 1e3
-            data.update(out)
+
+        if self.workers == 1:
+            for st in self.steps:
+                try:
+                    data.update(timed(st, {k: data[k] for k in st.takes}))
+                except Inconclusive as exc:
+                    exc.data, exc.timings = data, timings
+                    raise
+            return data, timings
+
+        pending, running = list(self.steps), {}
+        failure: BaseException | None = None
+        while pending or running:
+            if failure is None:
+                for st in [s for s in pending if all(k in data for k in s.takes)]:
+                    if len(running) >= self.workers:
+                        break
+                    pending.remove(st)
+                    running[_pool().submit(timed, st, {k: data[k] for k in st.takes})] = st
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                running.pop(fut)
+                try:
+                    data.update(fut.result())
+                except BaseException as exc:  # noqa: BLE001 - re-raised below, after the other steps end
+                    failure = failure or exc
+        if failure is not None:
+            if isinstance(failure, Inconclusive):
+                failure.data, failure.timings = data, timings
+            raise failure
         return data, timings
 
 

@@ -7,8 +7,10 @@ step, and a test can run any step alone on hand-made inputs. A step that
 finds the document cannot be examined raises :class:`Inconclusive` with a
 plain reason; the pipeline turns that into an ``inconclusive`` report.
 
-Order: ``load`` -> ``prepare`` -> ``register`` -> ``warp`` -> ``compare``
--> ``substrate`` / ``printing`` / ``personalization`` -> ``decide``.
+Order: ``load`` -> ``prepare`` -> ``register`` -> ``mrz`` / (``warp`` ->
+``compare`` -> ``context`` -> ``substrate`` / ``printing``) ->
+``personalization`` -> ``decide``. Steps on either side of a ``/`` need
+nothing from each other, so the pipeline runs them at the same time.
 """
 
 from __future__ import annotations
@@ -182,20 +184,44 @@ def compare(views, model):
     return {"maps": maps}
 
 
-def _analyzer(family: str):
-    def run(model, images, views, maps, context=None):
-        from .analyzers import ANALYZERS
-        from .analyzers.common import Context
+@step("mrz", takes=("images", "registration", "model"), provides=("mrz_reading",))
+def mrz(images: dict, registration, model):
+    """Read the MRZ at the template's MRZ zone of the original capture (needs only the alignment)."""
+    from .analyzers.personalization import read_mrz_at_layout
 
-        ctx = context if context is not None else Context(model, images, views, maps)
-        evidence, notes = ANALYZERS[family](ctx)
-        return {family: (evidence, notes), "context": ctx}
-    return run
+    return {"mrz_reading": read_mrz_at_layout(images["visible"], registration.homography, model.template)}
 
 
-for _family in ("substrate", "printing", "personalization"):
-    step(_family, takes=("model", "images", "views", "maps", "context"), provides=(_family, "context"))(
-        _analyzer(_family))
+@step("context", takes=("model", "images", "views", "maps"), provides=("context",))
+def context(model, images, views, maps):
+    """The measurements the analyzers share (read-only)."""
+    from .analyzers.common import Context
+
+    return {"context": Context(model, images, views, maps)}
+
+
+@step("substrate", takes=("context",), provides=("substrate",))
+def substrate(context):
+    """Paper: UV glow, fibres, disturbance under the fields."""
+    from .analyzers import substrate as analyzer
+
+    return {"substrate": analyzer.analyze(context)}
+
+
+@step("printing", takes=("context",), provides=("printing",))
+def printing(context):
+    """Security printing: line work, screens, reproduction."""
+    from .analyzers import printing as analyzer
+
+    return {"printing": analyzer.analyze(context)}
+
+
+@step("personalization", takes=("context", "mrz_reading"), provides=("personalization",))
+def personalization(context, mrz_reading):
+    """Portrait, ghost image, fields and the MRZ."""
+    from .analyzers import personalization as analyzer
+
+    return {"personalization": analyzer.analyze(context, mrz_reading=mrz_reading)}
 
 
 @step("decide", takes=("substrate", "printing", "personalization", "model", "maps"),

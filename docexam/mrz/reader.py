@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._blas import single_thread_blas
+from ..blas import single_thread_blas
 from .correct import decode, layout
 from .glyphs import glyph_bank
 from .glyphs import CAP_PER_PITCH, INK_MARGIN_PER_PITCH

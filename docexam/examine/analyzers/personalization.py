@@ -297,23 +297,25 @@ def _glyph_agreements(expected: np.ndarray, seen: np.ndarray) -> list[float]:
 # --------------------------------------------------------------------------
 # MRZ
 
-def read_mrz_at_layout(ctx: Context):
-    """Read the MRZ in the template's MRZ zone. Returns (parsed, quality) or None.
+def read_mrz_at_layout(image: np.ndarray, homography: np.ndarray, template):
+    """Read the MRZ in the template's MRZ zone of a capture. Returns (parsed, quality), or None.
 
-    Uses :func:`docexam.mrz.reader.read_mrz` on the zone's crop at about
-    300 dpi (its locating, grid fitting and OCR-B models are maintained
+    ``image`` is the original capture and ``homography`` maps it to the
+    template. Uses :func:`docexam.mrz.reader.read_mrz` on the zone's crop at
+    about 300 dpi (its locating, grid fitting and OCR-B models are maintained
     there); its check-digit correction is conservative, so a genuinely
-    changed character stays visible as a failing check.
+    changed character stays visible as a failing check. ``(None, 0.0)`` means
+    the MRZ could not be read; None that the template has no MRZ of a known format.
     """
     from ...mrz.reader import read_mrz
+    from ..compare import warp_crop
 
-    t = ctx.template
-    zones = t.zones_of("mrz")
-    if not zones or t.format not in ("TD1", "TD2", "TD3"):
+    zones = template.zones_of("mrz")
+    if not zones or template.format not in ("TD1", "TD2", "TD3"):
         return None
-    scale = 0.5 if t.dpi >= 500 else 1.0
-    crop = ctx.crop(zones[0].bbox, scale=scale)
-    reading = read_mrz(crop, formats=(t.format,), rotations=(0,))
+    scale = 0.5 if template.dpi >= 500 else 1.0
+    crop = warp_crop(image, homography, zones[0].bbox, scale=scale)
+    reading = read_mrz(crop, formats=(template.format,), rotations=(0,))
     if not reading.found or reading.parsed is None:
         return None, 0.0
     return reading.parsed, float(reading.quality)
@@ -391,7 +393,16 @@ def mrz_box(template, names: list[str]) -> list[int]:
 
 # --------------------------------------------------------------------------
 
-def analyze(ctx: Context):
+_UNREAD = object()
+
+
+def analyze(ctx: Context, *, mrz_reading=_UNREAD):
+    """Evidence and notes of the personalization checks.
+
+    ``mrz_reading`` is :func:`read_mrz_at_layout`'s result when the pipeline
+    has read the MRZ already (it runs alongside the page comparison); without
+    it the MRZ is read here.
+    """
     evidence, notes = [], []
     t = ctx.template
     blank = ctx.model.blank_personalization
@@ -452,7 +463,7 @@ def analyze(ctx: Context):
                           "The field font of this template is unknown: field typography was not checked."))
 
     # MRZ
-    read = read_mrz_at_layout(ctx) if t.extra.get("mrz_layout") or t.zones_of("mrz") else None
+    read = read_mrz_at_layout(ctx.images["visible"], ctx.homography, t) if mrz_reading is _UNREAD else mrz_reading
     if read is None:
         if t.zones_of("mrz"):
             notes.append(Note("mrz", "skipped", "This template has no MRZ zone of a known format: the MRZ was not read."))

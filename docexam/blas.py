@@ -1,10 +1,11 @@
-"""Keep the reader's small matrix products on the calling thread.
+"""Keep matrix products on the calling thread.
 
-The glyph matching does many small matrix products (tens of thousands of
-multiply-adds each). OpenBLAS splits even these over all cores, and when the
-machine is busy (a batch on a shared 2-core box, or the examination pipeline
-running beside the reader) waiting for the other threads costs several times
-the work itself. OpenBLAS (0.3.27+) has a *thread-local* thread count,
+The MRZ reader's glyph matching does many small matrix products (tens of
+thousands of multiply-adds each), and the examination pipeline runs its own
+steps side by side on the cores. OpenBLAS splits even small products over all
+cores, and its worker threads then spin for a while waiting for more work:
+on a 2-core laptop they take the core another step needed, and waiting for
+them costs several times the work itself. OpenBLAS (0.3.27+) has a *thread-local* thread count,
 ``openblas_set_num_threads_local``, which changes nothing for other threads;
 :func:`single_thread_blas` sets it to 1 for the duration of a call. With
 another BLAS, or when the symbol is not there, it does nothing.
