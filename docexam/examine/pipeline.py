@@ -23,6 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 import numpy as np
 
 from ..blas import single_thread_blas
+from ..memory import keep_freed_memory
 from ..specimens.model import Template
 from .report import Report
 from .steps import STEPS, Inconclusive
@@ -41,6 +42,7 @@ def _pool() -> ThreadPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
+            keep_freed_memory()  # whole-page images reuse the last document's pages
             _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1), thread_name_prefix="docexam-step")
         return _POOL
 
