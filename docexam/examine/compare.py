@@ -6,10 +6,10 @@ at the working resolution (see :mod:`docexam.examine.model`):
 * :func:`warp_views` resamples each light's capture into template geometry
   at working resolution (area pre-shrink first, so a 600 dpi scan is not
   aliased), and :func:`warp_crop` gives small full-resolution crops;
-* :func:`normalise_light` divides out the capture's uneven lighting and
-  white balance (a smooth gain field fitted where the reference is printed
-  design, not personalization), so the aligned image of a genuine document
-  matches its reference up to blur and noise;
+* the capture's uneven lighting and white balance are divided out (a smooth
+  gain field fitted, by normalised convolution over cells of about 4 mm, where
+  the reference is printed design, not personalization), so the aligned image
+  of a genuine document matches its reference up to blur and noise;
 * :func:`estimate_blur` finds the Gaussian blur that turns the reference into
   the capture (scanner optics, phone defocus);
 * :func:`conformity_maps` compares, window by window, the fine structure of
@@ -27,6 +27,9 @@ is matched.
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
@@ -34,11 +37,13 @@ import numpy as np
 
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 
-__all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "normalise_light", "lighting_cells", "estimate_blur",
+__all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "estimate_blur",
            "Maps", "conformity_maps"]
 
 #: window of the local statistics, in working pixels (about 2 mm at 300 dpi)
 WINDOW = 23
+#: lighting cells, working pixels: lighting varies more slowly than this
+LIGHT_CELL = 48
 
 
 def capture_scale(homography: np.ndarray, template_size: tuple[int, int]) -> float:
@@ -186,57 +191,13 @@ def _block_means(x: np.ndarray, cells: tuple[int, int]) -> np.ndarray:
     return cv2.GaussianBlur(m, (0, 0), 1.0)
 
 
-def normalise_light(image: np.ndarray, reference: np.ndarray, weight: np.ndarray, *,
-                    cell_px: int = 48, reference_cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Divide out the capture's smooth lighting and colour balance.
-
-    The lighting is a smooth ratio image / reference, estimated by normalised
-    convolution over cells of ``cell_px`` where ``weight`` says the two should agree.
-
-    Parameters
-    ----------
-    image, reference : ndarray (H, W, 3) float32
-        Aligned capture and reference (not modified).
-    weight : ndarray (H, W) or (H, W, 3) float32
-        Where the two should agree (design, not personalization), 0..1.
-    cell_px : int, keyword-only
-        Size of the lighting cells; lighting varies more slowly than this.
-    reference_cells : ndarray, keyword-only, optional
-        The reference's side, :func:`lighting_cells` of ``reference`` and
-        ``weight`` (a template computes it once).
-
-    Returns
-    -------
-    normalised : ndarray
-        ``image / gain``.
-    gain : ndarray (H, W, 3)
-        The lighting field.
-
-    Examples
-    --------
-    >>> ref = np.full((96, 96, 3), 0.8, np.float32)
-    >>> img = ref * np.linspace(0.5, 1.0, 96, dtype=np.float32)[None, :, None]  # light from the right
-    >>> norm, gain = normalise_light(img, ref, np.ones((96, 96), np.float32), cell_px=16)
-    >>> bool(np.abs(norm - ref)[:, 16:-16].max() < 0.05)
-    True
-    """
-    h, w = image.shape[:2]
-    cells = _cells(image.shape, cell_px)
-    if reference_cells is None:
-        reference_cells = lighting_cells(reference, weight, cell_px=cell_px)
-    num = _block_means(_weighted(image, weight), cells)
-    ratio = num / np.maximum(reference_cells, 1e-4)
-    gain = np.maximum(cv2.resize(ratio, (w, h), interpolation=cv2.INTER_LINEAR), 0.02)
-    return cv2.divide(image, gain), gain
-
-
 def _cells(shape, cell_px: int) -> tuple[int, int]:
     h, w = shape[:2]
     return max(2, w // cell_px), max(2, h // cell_px)
 
 
-def lighting_cells(reference: np.ndarray, weight: np.ndarray, *, cell_px: int = 48) -> np.ndarray:
-    """The reference's weighted block means used by :func:`normalise_light` (once per template)."""
+def _lighting_cells(reference: np.ndarray, weight: np.ndarray, *, cell_px: int = LIGHT_CELL) -> np.ndarray:
+    """The reference's weighted block means, the denominator of the lighting ratio (once per template)."""
     return _block_means(_weighted(reference, weight), _cells(reference.shape, cell_px))
 
 
@@ -390,66 +351,151 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     model : ReferenceModel
     window : int, keyword-only
         Side of the local windows, working pixels (odd).
+
+    Notes
+    -----
+    The page is processed in horizontal bands on two threads (OpenCV and
+    numpy release the interpreter lock); each band is computed with a
+    margin of rows wide enough for every filter, so the result does not
+    depend on the banding. Page statistics (the design's gain, the noise
+    level) come from a sparse grid of windows between the passes.
     """
     ref = model.work["visible"]
+    h, wd = image.shape[:2]
     design_b = model.cached("design", lambda: model.document & ~model.personal)
     design = model.cached("design-f32", lambda: design_b.astype(np.float32))
     design3 = model.cached("design-f32x3", lambda: cv2.merge([design] * 3))
-    ref_cells = model.cached("lighting-cells", lambda: lighting_cells(ref, design3))
-    norm, _ = normalise_light(image, ref, design3, reference_cells=ref_cells)
-    lum = luminance(norm)
+    ref_cells = model.cached("lighting-cells", lambda: _lighting_cells(ref, design3))
+    cells = _cells(image.shape, LIGHT_CELL)
+    lighting = _block_means(_weighted(image, design3), cells) / np.maximum(ref_cells, 1e-4)
+
+    # pass 1: lighting divided out
+    norm = np.empty_like(image)
+    lum = np.empty((h, wd), np.float32)
+
+    def normalise(y0, y1):
+        gain = np.maximum(_upsample_rows(lighting, (wd, h), y0, y1), 0.02)
+        cv2.divide(image[y0:y1], gain, dst=norm[y0:y1])
+        lum[y0:y1] = luminance(norm[y0:y1])
+
+    _in_bands(normalise, h, margin=0)
     sigma, match = estimate_blur(lum, model)
     side = _reference_side(model, sigma)
-    ref_b, a, aa_px = side["ref_b"], side["a"], side["aa"]
+    ref_b, a_ref, aa_ref, lum_smooth = side["ref_b"], side["a"], side["aa"], side["lum_smooth"]
+    outside = model.cached("outside", lambda: ~model.document)
+
+    # pass 2: windowed sums of the structure products
     # The comparison runs on log luminance: ink printed over the design
     # (portrait, ghost image, text) multiplies the light, so in the log domain
     # it *adds* content uncorrelated with the design and leaves the design's
     # regression gain at 1; an erased, missing or pasted-over design has gain 0.
     # Near-black ink hides the design completely and carries no information
     # about it: those pixels are left out.
-    # (In-place arithmetic below: these are whole-page float images, and fresh
-    # ones cost more in page faults than in arithmetic.)
-    ink = lum < np.minimum(0.3, side["lum_smooth"] - 0.35)
-    ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
-    w = np.clip(lum * np.float32(1 / 0.35), 0.05, 1.0)
-    np.copyto(w, 0.0, where=ink)
-    np.copyto(w, 0.0, where=model.cached("outside", lambda: ~model.document))
-    b = np.maximum(lum, 0.02)
-    b = highpass(cv2.log(b, dst=b))
+    sw, sab, saa, sbb = (np.empty((h, wd), np.float32) for _ in range(4))
+    ink = np.empty((h, wd), bool)
     k = (window, window)
-    sw = cv2.boxFilter(w, -1, k, normalize=True)
-    wb = cv2.multiply(w, b)
-    sab = cv2.boxFilter(cv2.multiply(wb, a), -1, k, normalize=True)
-    saa = cv2.boxFilter(cv2.multiply(w, aa_px), -1, k, normalize=True)
-    sbb = cv2.boxFilter(cv2.multiply(wb, b, dst=wb), -1, k, normalize=True)
-    valid = sw > 0.3
-    inv_sw = np.maximum(sw, 1e-3)
-    inv_sw = np.divide(1.0, inv_sw, out=inv_sw)
-    # reference structure worth measuring: well above what noise alone gives
-    aa = saa * inv_sw
+    reach = window // 2 + int(np.ceil(4 * HP_SIGMA)) + 2  # box + high-pass + ink dilation
+
+    def sums(y0, y1):
+        r0, r1 = max(y0 - reach, 0), min(y1 + reach, h)
+        keep = slice(y0 - r0, y0 - r0 + (y1 - y0))
+        bl = lum[r0:r1]
+        ink_b = bl < np.minimum(0.3, lum_smooth[r0:r1] - 0.35)
+        ink_b = cv2.dilate(ink_b.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+        w = np.clip(bl * np.float32(1 / 0.35), 0.05, 1.0)
+        np.copyto(w, 0.0, where=ink_b)
+        np.copyto(w, 0.0, where=outside[r0:r1])
+        b = np.maximum(bl, 0.02)
+        b = highpass(cv2.log(b, dst=b))
+        wb = cv2.multiply(w, b)
+        sw[y0:y1] = cv2.boxFilter(w, -1, k, normalize=True)[keep]
+        sab[y0:y1] = cv2.boxFilter(cv2.multiply(wb, a_ref[r0:r1]), -1, k, normalize=True)[keep]
+        saa[y0:y1] = cv2.boxFilter(cv2.multiply(w, aa_ref[r0:r1]), -1, k, normalize=True)[keep]
+        sbb[y0:y1] = cv2.boxFilter(cv2.multiply(wb, b, dst=wb), -1, k, normalize=True)[keep]
+        ink[y0:y1] = ink_b[keep]
+
+    _in_bands(sums, h, margin=reach)
+
     # page statistics from a sparse grid of windows (the windows overlap: plenty)
     g = (slice(None, None, 3), slice(None, None, 3))
-    structure = valid & (aa > max(2e-5, float(np.percentile(aa[g][model.document[g]], 35)) * 0.5))
-    beta = np.maximum(saa, 1e-7)
-    beta = np.divide(sab, beta, out=beta)
-    sel = structure[g] & design_b[g]
-    page_gain = float(np.median(beta[g][sel])) if sel.any() else 1.0
-    page_gain = max(page_gain, 0.05)
-    gain = np.multiply(beta, np.float32(1 / page_gain), out=beta)
-    corr = cv2.multiply(saa, sbb)
-    np.maximum(corr, 1e-12, out=corr)
-    corr = cv2.divide(sab, cv2.sqrt(corr, dst=corr), dst=corr)
-    # residual energy about the page's gain: sbb - 2 g sab + g^2 saa
-    resid = cv2.addWeighted(sab, -2.0 * page_gain, saa, page_gain ** 2, 0.0, dtype=cv2.CV_32F)
-    resid += sbb
-    np.maximum(resid, 0.0, out=resid)
-    resid *= inv_sw
-    vsel = valid[g] & design_b[g]
-    noise = float(np.median(resid[g][vsel])) if vsel.any() else 1e-4
-    noise = max(noise, 1e-6)
-    excess = np.multiply(resid, np.float32(1 / noise), out=resid)
+    sw_g, sab_g, saa_g, sbb_g = sw[g], sab[g], saa[g], sbb[g]
+    valid_g = sw_g > 0.3
+    aa_g = saa_g / np.maximum(sw_g, 1e-3)
+    # reference structure worth measuring: well above what noise alone gives
+    threshold = max(2e-5, float(np.percentile(aa_g[model.document[g]], 35)) * 0.5)
+    beta_g = sab_g / np.maximum(saa_g, 1e-7)
+    sel = valid_g & (aa_g > threshold) & design_b[g]
+    page_gain = max(float(np.median(beta_g[sel])) if sel.any() else 1.0, 0.05)
+    resid_g = np.maximum(sbb_g - 2 * page_gain * sab_g + page_gain ** 2 * saa_g, 0) / np.maximum(sw_g, 1e-3)
+    vsel = valid_g & design_b[g]
+    noise = max(float(np.median(resid_g[vsel])) if vsel.any() else 1e-4, 1e-6)
+
+    # pass 3: the maps
+    gain, corr, excess = (np.empty((h, wd), np.float32) for _ in range(3))
+    structure = np.empty((h, wd), bool)
+
+    def maps(y0, y1):
+        band = slice(y0, y1)
+        s_w, s_ab, s_aa, s_bb = sw[band], sab[band], saa[band], sbb[band]
+        inv_sw = np.maximum(s_w, 1e-3)
+        np.divide(1.0, inv_sw, out=inv_sw)
+        np.logical_and(s_w > 0.3, s_aa * inv_sw > threshold, out=structure[band])
+        beta = np.maximum(s_aa, 1e-7)
+        np.divide(s_ab, beta, out=beta)
+        np.multiply(beta, np.float32(1 / page_gain), out=gain[band])
+        c = cv2.multiply(s_aa, s_bb)
+        np.maximum(c, 1e-12, out=c)
+        cv2.divide(s_ab, cv2.sqrt(c, dst=c), dst=corr[band])
+        # residual energy about the page's gain: sbb - 2 g sab + g^2 saa
+        resid = cv2.addWeighted(s_ab, -2.0 * page_gain, s_aa, page_gain ** 2, 0.0, dtype=cv2.CV_32F)
+        resid += s_bb
+        np.maximum(resid, 0.0, out=resid)
+        resid *= inv_sw
+        np.multiply(resid, np.float32(1 / noise), out=excess[band])
+
+    _in_bands(maps, h, margin=0)
     # colour differences are low-pass by nature: computed on a 4x coarser grid
     small = _quarter(norm)
     small -= side["ref_b_quarter"]
     colour = cv2.GaussianBlur(small, (0, 0), 1.0)
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm)
+
+
+_BANDS: ThreadPoolExecutor | None = None
+_BANDS_LOCK = threading.Lock()
+
+
+def _in_bands(fn, height: int, *, margin: int) -> None:
+    """Run ``fn(y0, y1)`` over two halves of ``[0, height)``: one on a helper thread, one here.
+
+    ``fn`` writes its rows of shared outputs; each half reads ``margin``
+    rows beyond its own, so small pages are done in one piece.
+    """
+    global _BANDS
+    if height < 4 * margin + 64 or (os.cpu_count() or 1) < 2:
+        fn(0, height)
+        return
+    with _BANDS_LOCK:
+        if _BANDS is None:
+            _BANDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docexam-band")
+    mid = height // 2
+    other = _BANDS.submit(_single_blas_call, fn, mid, height)
+    fn(0, mid)
+    other.result()
+
+
+def _single_blas_call(fn, *args):
+    from ..blas import single_thread_blas
+
+    with single_thread_blas():
+        return fn(*args)
+
+
+def _upsample_rows(small: np.ndarray, size: tuple[int, int], y0: int, y1: int) -> np.ndarray:
+    """Rows ``[y0, y1)`` of ``small`` resized (bilinear, pixel centres aligned) to ``size`` = (width, height)."""
+    w, h = size
+    sh, sw_ = small.shape[:2]
+    fx, fy = sw_ / w, sh / h
+    m = np.array([[fx, 0.0, 0.5 * fx - 0.5], [0.0, fy, (y0 + 0.5) * fy - 0.5]])
+    return cv2.warpAffine(small, m, (w, y1 - y0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)

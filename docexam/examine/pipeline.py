@@ -30,8 +30,9 @@ from .steps import STEPS, Inconclusive
 
 __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 
-DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "substrate", "printing",
-                 "personalization", "decide")
+#: in order; among steps ready at once the earlier starts first (the longest analyzer first)
+DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "substrate",
+                 "printing", "decide")
 
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
