@@ -141,12 +141,17 @@ def test_a_genuine_capture_conforms_to_its_reference(genuine_phone_views):
     assert float(np.median(maps.corr[design])) > 0.5 and maps.match > 0.5
 
 
+def _maps_with_colour(quarter: np.ndarray) -> compare.Maps:
+    """Maps of a 4x larger page whose only content is the quarter-resolution colour map."""
+    h, w = quarter.shape[0] * 4, quarter.shape[1] * 4
+    zeros, none = np.zeros((h, w), np.float32), np.zeros((h, w), bool)
+    return compare.Maps(zeros, zeros, none, zeros, quarter, none, 0.0, 1.0, 1.0, 1.0, None, None)
+
+
 def test_colour_window_reads_like_a_full_resolution_resize():
     rng = np.random.default_rng(1)
     quarter = cv2.GaussianBlur(rng.normal(size=(40, 60, 3)).astype(np.float32), (0, 0), 2.0)
-    maps = compare.Maps(*(np.zeros((160, 240), np.float32),) * 2, np.zeros((160, 240), bool),
-                        np.zeros((160, 240), np.float32), quarter, np.zeros((160, 240), bool),
-                        0.0, 1.0, 1.0, 1.0, None, None)
+    maps = _maps_with_colour(quarter)
     full = cv2.resize(quarter, (240, 160), interpolation=cv2.INTER_LINEAR)
     rows, cols = slice(37, 101), slice(5, 230)
     assert np.abs(maps.colour(rows, cols) - full[rows, cols]).max() < 1e-3
@@ -189,3 +194,14 @@ def test_keep_freed_memory_is_idempotent():
 
     assert keep_freed_memory() in (True, False)
     assert keep_freed_memory() == keep_freed_memory()
+
+
+def test_colour_window_with_a_step_samples_the_same_pixels():
+    rng = np.random.default_rng(2)
+    quarter = cv2.GaussianBlur(rng.normal(size=(40, 60, 3)).astype(np.float32), (0, 0), 2.0)
+    maps = _maps_with_colour(quarter)
+    rows, cols = slice(37, 101), slice(5, 230)
+    full = maps.colour(rows, cols)
+    stepped = maps.colour(rows, cols, step=4)
+    assert stepped.shape == full[2::4, 2::4].shape
+    assert np.abs(stepped - full[2::4, 2::4]).max() < 1e-5

@@ -103,10 +103,11 @@ def _decode_fast(path) -> np.ndarray | None:
     tail = data[-64:].tobytes()
     if (fmt == "JPEG" and b"\xff\xd9" not in tail) or (fmt == "PNG" and b"IEND" not in tail):
         return None  # truncated: load_rgb says so
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    if bgr is None or bgr.shape[:2] != (h, w):
+    flag = getattr(cv2, "IMREAD_COLOR_RGB", None)  # OpenCV >= 4.10 decodes straight to RGB
+    rgb = cv2.imdecode(data, cv2.IMREAD_COLOR if flag is None else flag)
+    if rgb is None or rgb.shape[:2] != (h, w):
         return None
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(rgb, cv2.COLOR_BGR2RGB) if flag is None else rgb
 
 
 @step("load", takes=("sources",), provides=("images", "names"))

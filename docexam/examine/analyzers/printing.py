@@ -9,7 +9,8 @@ Checks, and what genuine variation each one tolerates:
   the page. Then a **frequency-domain** test on a full-resolution crop tells
   a periodic halftone screen (isolated peaks: colour copier, laser) from
   stochastic dither (inkjet). When the capture's resolution cannot resolve
-  a fine screen the technique is left open and a note says so.
+  a fine screen, or the spectrum is between the two, the technique is left
+  open and a note says so.
 * **Line continuity** of guilloche bands: column by column the band must
   correlate with the reference; a reprinted section shifted out of line, or
   flat-coloured, drops out.
@@ -32,6 +33,10 @@ from ..report import Evidence, Note
 from .common import Context
 
 FAMILY = "printing"
+#: spectrum peak / median above which the residual is a halftone screen, and
+#: below which it is stochastic (inkjet) dither (see analyze)
+SCREEN_PEAK_RATIO = 25.0
+DITHER_PEAK_RATIO = 12.0
 
 
 def _named(t, kind: str, prefer: str):
@@ -133,7 +138,10 @@ def analyze(ctx: Context):
     if band is not None:
         period = screen_periodicity(ctx, rosette.bbox if rosette is not None else band.bbox)
         resolvable = c >= 0.62
-        halftone = period is not None and period > 12.0 and resolvable
+        # a screen's peaks stand 40-180x above the residual's median at scanner resolution;
+        # at phone resolution (c ~0.8) they sink to ~20-40 while dither, JPEG blocking and
+        # moire reach ~15-30: the threshold sits between, favouring the open verdict
+        halftone = period is not None and period > SCREEN_PEAK_RATIO and resolvable
         if halftone:
             zone = band
             ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, 0.09, 0.02,
@@ -142,7 +150,9 @@ def analyze(ctx: Context):
                           "and the whole page has lost the sharpness of the genuine print.", check="reproduction")
         else:
             zone = rosette if rosette is not None else band
-            technique = "inkjet-reproduction" if resolvable else None
+            # between the two ratios the dots could be either: say so rather than guess
+            dither = period is not None and period <= DITHER_PEAK_RATIO
+            technique = "inkjet-reproduction" if resolvable and dither else None
             ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, 0.09, 0.02,
                           f"The fine line work of the {zone.name.replace('-', ' ')} is broken up into scattered "
                           "dots and the finest lines are lost all over the page: the document was reproduced "
@@ -151,6 +161,10 @@ def analyze(ctx: Context):
                 notes.append(Note("halftone-screen", "inconclusive",
                                   f"The capture's resolution (about {c * t.dpi:.0f} dpi) is too low to resolve a "
                                   "copier's halftone screen; a reproduction could only be detected, not typed."))
+            elif not dither:
+                notes.append(Note("halftone-screen", "inconclusive",
+                                  "The dots of this reproduction are neither clearly a copier's regular screen nor "
+                                  "clearly inkjet dither at this capture's sharpness; look at them under a loupe."))
         evidence.append(ev)
 
     # --- guilloche continuity, column by column
