@@ -243,6 +243,22 @@ def test_real_template_captures_register_back(template_id):
         assert grid_error(hm, reg, size) <= TOLERANCE_PX, kw
 
 
+@pytest.mark.parametrize("template_id, seed", [("uto-td3", 669665969), ("mrd-td1", 1527627389)])
+def test_steeply_tilted_phone_photo_registers_back(template_id, seed):
+    """Phone photos near the 20 degree tilt limit, whose feature pose is 100-160 px off at the far corners."""
+    from docexam.imaging import load_rgb
+    from docexam.synth import render_specimen
+
+    t = _real_template(template_id)
+    ref = load_rgb(t.image_path("visible"))
+    r = render_specimen(template_id, seed=seed, capture="phone")
+    assert r.sidecar["capture"]["tilt_deg"] > 19
+    reg = register(r.images["visible"], ref)
+    assert reg.ok, reg.reason
+    true_t2i = np.array(r.sidecar["capture"]["homography"])
+    assert grid_error(true_t2i, reg, (ref.shape[1], ref.shape[0])) <= TOLERANCE_PX
+
+
 def test_wrong_template_is_refused():
     """A TD1 card does not register to the TD3 page, and the reason says so in plain words."""
     from docexam.imaging import load_rgb

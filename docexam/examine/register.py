@@ -842,20 +842,37 @@ def _refine(pyr: _Pyramid, index: ReferenceIndex, h: np.ndarray, tsize, isize, m
     """Run the correlation passes from the coarse pose ``h``; (h, rms, inliers) or None."""
     w, hh = tsize
     corners_t = np.array([[0, 0], [w, 0], [w, hh], [0, hh]], float)
-    coarse_inv = np.linalg.inv(h)
+
+    def shift(new, old):  # how far the page corners move from pose ``old`` to pose ``new``
+        return np.linalg.norm(_apply(new, _apply(np.linalg.inv(old), corners_t)) - corners_t, axis=1).max()
+
+    def agreed(new, n_in, ps):  # a good share of the patches agree on one plausible pose
+        return new is not None and n_in >= max(8, 0.35 * len(ps)) and not _quad_problem(new, tsize, isize, max_tilt_deg)
+
+    # the refinement may not wander off: the first pass may move the page
+    # corners only as far as the feature pose could plausibly be wrong, the
+    # finer passes only polish what the pass before found
+    anchor, allowed = h, 24.0 / index.work_scale
     out = None
-    for ps in index.patches:
+    for k, ps in enumerate(index.patches):
         # inliers within ~1 pass pixel: correct patches agree to a fraction of that
         new, rms, n_in = _refine_pass(pyr, h, ps, threshold=1.0 / ps.scale, tsize=tsize)
-        # a pass counts when a good share of the patches agree on one pose
-        if new is None or n_in < max(8, 0.35 * len(ps)) or _quad_problem(new, tsize, isize, max_tilt_deg):
+        if not agreed(new, n_in, ps):
             return None
-        # the refinement may not wander off: the page corners may move only as
-        # far as the feature pose could plausibly be wrong
-        drift = np.linalg.norm(_apply(new, _apply(coarse_inv, corners_t)) - corners_t, axis=1).max()
-        if drift > 24.0 / index.work_scale:
-            return None
+        moved = shift(new, anchor)
+        if moved > allowed:
+            # On a steeply tilted page the feature pose, fitted where the matches
+            # cluster, can be further off at the far corners. The first, widest
+            # pass may correct up to twice as much, if the same pass run again
+            # from the corrected pose agrees with it (it then stands still).
+            if k > 0 or moved > 2 * allowed:
+                return None
+            again, rms, n_in = _refine_pass(pyr, new, ps, threshold=1.0 / ps.scale, tsize=tsize)
+            if not agreed(again, n_in, ps) or shift(again, new) > allowed / 4:
+                return None
+            new = again
         h, out = new, (new, rms, n_in)
+        anchor, allowed = new, min(allowed, 24.0 / index.work_scale) / 2
     return out
 
 
