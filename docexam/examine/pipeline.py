@@ -9,8 +9,9 @@ the caller, who reports them in one place (the CLI prints one line).
 
 Steps that need nothing from each other run at the same time (reading the
 MRZ while the page is compared; the three analyzers): most of their work is
-in OpenCV and numpy, which release the interpreter lock, so a two-core
-laptop examines a document in about two thirds of the time.
+in OpenCV and numpy, which release the interpreter lock. On a two-core
+laptop that fills the gaps the steps' own threads leave (feature detection,
+the comparison's two bands): measured, 214 ms instead of 227 ms per document.
 """
 
 from __future__ import annotations
