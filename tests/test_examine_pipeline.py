@@ -189,11 +189,14 @@ def test_model_cache_builds_once_and_keeps_few_large_values():
     assert len(model.blur_cache) <= 4
 
 
-def test_keep_freed_memory_is_idempotent():
+def test_keep_freed_memory_tunes_glibc():
+    import platform
+
     from docexam.memory import keep_freed_memory
 
-    assert keep_freed_memory() in (True, False)
-    assert keep_freed_memory() == keep_freed_memory()
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("the allocator tuning is for glibc")
+    assert keep_freed_memory() is True  # mallopt accepted every setting
 
 
 def test_colour_window_with_a_step_samples_the_same_pixels():

@@ -127,22 +127,27 @@ def test_upgrades_an_older_schema(db_url):
         assert [a.score for a in rec.attempts_for(trainee_id=me.id)] == [1.0]
 
 
-def test_concurrent_first_opening_applies_each_step_once(db_url):
-    errors, barrier = [], threading.Barrier(6)
+def _all_at_once(n: int, call) -> list:
+    """Run ``call`` in ``n`` threads released together; returns the exceptions raised."""
+    errors, barrier = [], threading.Barrier(n)
 
-    def opener():
+    def run():
         barrier.wait()
         try:
-            TrainingRecord.open(db_url).close()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            call()
+        except Exception as exc:  # noqa: BLE001 - returned to the test, which asserts on it
             errors.append(exc)
 
-    threads = [threading.Thread(target=opener) for _ in range(6)]
+    threads = [threading.Thread(target=run) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+def test_concurrent_first_opening_applies_each_step_once(db_url):
+    assert _all_at_once(6, lambda: TrainingRecord.open(db_url).close()) == []
     with TrainingRecord.open(db_url) as rec, rec.engine.connect() as conn:
         versions = conn.scalars(sa.select(schema.schema_version.c.version).order_by(schema.schema_version.c.version))
         assert list(versions) == [step.version for step in schema.STEPS]
@@ -342,21 +347,8 @@ def test_same_answer_sent_from_many_threads_at_once_is_stored_once(record):
     ws = _workshop(record)
     me = record.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
     record.join_workshop(me.id, ws.code)
-    key, results, errors, barrier = str(uuid.uuid4()), [], [], threading.Barrier(8)
-
-    def send():
-        barrier.wait()
-        try:
-            results.append(_attempt(record, me, ws, uuid=key))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=send) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    key, results = str(uuid.uuid4()), []
+    assert _all_at_once(8, lambda: results.append(_attempt(record, me, ws, uuid=key))) == []
     assert sorted(r.resubmitted for r in results) == [False] + [True] * 7
     assert len({r.id for r in results}) == 1 and _count(record, schema.attempts) == 1
 

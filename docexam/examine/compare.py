@@ -28,14 +28,13 @@ is matched.
 from __future__ import annotations
 
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
+from .pools import pool
 
 __all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "estimate_blur",
            "Maps", "conformity_maps"]
@@ -468,25 +467,17 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm)
 
 
-_BANDS: ThreadPoolExecutor | None = None
-_BANDS_LOCK = threading.Lock()
-
-
 def _in_bands(fn, height: int, *, margin: int) -> None:
     """Run ``fn(y0, y1)`` over two halves of ``[0, height)``: one on a helper thread, one here.
 
     ``fn`` writes its rows of shared outputs; each half reads ``margin``
     rows beyond its own, so small pages are done in one piece.
     """
-    global _BANDS
     if height < 4 * margin + 64 or (os.cpu_count() or 1) < 2:
         fn(0, height)
         return
-    with _BANDS_LOCK:
-        if _BANDS is None:
-            _BANDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docexam-band")
     mid = height // 2
-    other = _BANDS.submit(_single_blas_call, fn, mid, height)
+    other = pool("band", 2).submit(_single_blas_call, fn, mid, height)
     fn(0, mid)
     other.result()
 

@@ -17,15 +17,15 @@ the comparison's two bands): measured, 214 ms instead of 227 ms per document.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 
 import numpy as np
 
 from ..blas import single_thread_blas
 from ..memory import keep_freed_memory
 from ..specimens.model import Template
+from .pools import pool
 from .report import Report
 from .steps import STEPS, Inconclusive
 
@@ -34,20 +34,6 @@ __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 #: in order; among steps ready at once the earlier starts first (the longest analyzer first)
 DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "substrate",
                  "printing", "decide")
-
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    """Threads shared by every pipeline of the process (steps never wait for each other inside one)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            keep_freed_memory()  # whole-page images reuse the last document's pages
-            _POOL = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1), thread_name_prefix="docexam-step")
-        return _POOL
-
 
 class Pipeline:
     """Run named steps over a shared dict of data, each as soon as its inputs exist.
@@ -92,6 +78,7 @@ class Pipeline:
         same time overlap, so their sum exceeds the elapsed time.
         """
         self._check_chain(data)
+        keep_freed_memory()  # whole-page images reuse the last document's pages (once per process)
         timings: dict[str, float] = {}
 
         def timed(st, kwargs):
@@ -120,7 +107,7 @@ class Pipeline:
                     if len(running) >= self.workers:
                         break
                     pending.remove(st)
-                    running[_pool().submit(timed, st, {k: data[k] for k in st.takes})] = st
+                    running[pool("step", max(2, os.cpu_count() or 1)).submit(timed, st, {k: data[k] for k in st.takes})] = st
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)

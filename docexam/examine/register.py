@@ -50,15 +50,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from threading import Lock
 from typing import Literal
 
 import cv2
 import numpy as np
 
 from .lru import BoundedCache
+from .pools import pool
 
 __all__ = [
     "Registration", "ReferenceIndex", "reference_index", "register",
@@ -238,21 +237,8 @@ class _Pyramid:
 # features
 
 
-_SIFT_LOCK = Lock()
-
-
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = Lock()
 #: overlap of the two halves of a tiled feature detection, in working pixels
 _TILE_OVERLAP = 32
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docexam-sift")
-        return _POOL
 
 
 def _sift_one(gray: np.ndarray, nfeatures: int) -> tuple[np.ndarray, np.ndarray]:
@@ -282,7 +268,7 @@ def _sift(gray: np.ndarray, nfeatures: int, *, tiled: bool = True) -> tuple[np.n
         mid = (w if horizontal else h) // 2
         lo = gray[:, :mid + _TILE_OVERLAP] if horizontal else gray[:mid + _TILE_OVERLAP]
         hi = gray[:, mid - _TILE_OVERLAP:] if horizontal else gray[mid - _TILE_OVERLAP:]
-        (p0, d0), (p1, d1) = _pool().map(lambda t: _sift_one(t, nfeatures // 2), (lo, hi))
+        (p0, d0), (p1, d1) = pool("sift", 2).map(lambda t: _sift_one(t, nfeatures // 2), (lo, hi))
         ax = 0 if horizontal else 1
         p1 = p1.copy()
         p1[:, ax] += mid - _TILE_OVERLAP
