@@ -98,11 +98,12 @@ def key_results_on_screen(kr) -> None:
         st.markdown("**Score per topic (%)**")
         st.bar_chart(pd.DataFrame({"pre-test": [tr.pre for tr in kr.topics], "post-test": [tr.post for tr in kr.topics]},
                                   index=[tr.topic for tr in kr.topics]), stack=False, height=300)
-    if kr.trainees and any(g.pre is not None for g in kr.trainees):
+    # only trainees with both tests are plotted: until the first post-test there is no point to draw
+    pairs = [{"pre-test %": g.pre, "post-test %": g.post} for g in kr.trainees
+             if g.pre is not None and g.post is not None]
+    if pairs:
         st.markdown("**Each trainee (anonymous): pre-test and post-test %**")
-        st.scatter_chart(pd.DataFrame([{"pre-test %": g.pre, "post-test %": g.post} for g in kr.trainees
-                                       if g.pre is not None and g.post is not None]),
-                         x="pre-test %", y="post-test %", height=300)
+        st.scatter_chart(pd.DataFrame(pairs), x="pre-test %", y="post-test %", height=300)
     st.markdown("**Genuine or forged decisions**")
     st.dataframe(pd.DataFrame([{"Test": det.form, "Forged shown": det.forged, "Genuine shown": det.genuine,
                                 "Hit rate %": pct(None if det.hit_rate is None else 100 * det.hit_rate),
