@@ -543,3 +543,77 @@ def test_default_database_is_a_wal_sqlite_file_in_docexam_home(docexam_home, mon
     monkeypatch.setenv("DOCEXAM_DATABASE_URL", f"sqlite:///{other}")
     with TrainingRecord.open() as rec:
         assert rec.url.endswith("elsewhere/hq.sqlite3") and other.is_file()
+
+
+# ------------------------------------------------------- guesses at once
+
+GUESSES = 64
+
+
+def test_sixty_four_wrong_pins_at_once_lock_after_five(record, monkeypatch):
+    """Guesses sent at the same moment are checked one by one: five are evaluated, the rest refused."""
+    from docexam.training import record as record_module
+
+    me = record.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
+    outcomes = []
+    errors = _all_at_once(GUESSES, lambda: outcomes.append(record.authenticate(me.id, "0000")))
+    assert outcomes == []
+    kinds = sorted(type(e).__name__ for e in errors)
+    assert kinds.count("WrongPinError") == record_module.MAX_FAILED_PINS
+    assert kinds.count("LockedOutError") == GUESSES - record_module.MAX_FAILED_PINS
+    with pytest.raises(LockedOutError):
+        record.authenticate(me.id, "1234")  # the right PIN waits too
+
+
+def test_right_pin_among_sixty_four_guesses_is_one_of_five_checked(record):
+    """63 wrong guesses and the right one at once: at most five guesses are ever checked.
+
+    Whether the right PIN was among the first five depends on the order the
+    database let them in; either way no sixth guess was evaluated, and once
+    locked the right PIN is refused.
+    """
+    me = record.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
+    guesses = ["1234"] + [f"{n:05d}" for n in range(GUESSES - 1)]
+    accepted, guess_iter, lock = [], iter(guesses), threading.Lock()
+
+    def guess():
+        with lock:
+            pin = next(guess_iter)
+        accepted.append(record.authenticate(me.id, pin))
+
+    errors = _all_at_once(GUESSES, guess)
+    wrong = sum(isinstance(e, WrongPinError) for e in errors)
+    locked = sum(isinstance(e, LockedOutError) for e in errors)
+    assert wrong + locked + len(accepted) == GUESSES
+    assert len(accepted) <= 1
+    if accepted:
+        # a success resets the count, so up to five wrong guesses before it and five after it
+        assert wrong <= 2 * 5
+    else:
+        assert wrong == 5
+        with pytest.raises(LockedOutError):
+            record.authenticate(me.id, "1234")
+
+
+def test_trainer_passphrase_locks_after_five_wrong_guesses_at_once(record):
+    from docexam.training import record as record_module
+
+    record.set_trainer_passphrase("blue heron at dawn")
+    results = []
+    errors = _all_at_once(GUESSES, lambda: results.append(record.check_trainer_passphrase("red kite at dusk")))
+    assert results == [False] * record_module.MAX_FAILED_PINS
+    assert [type(e).__name__ for e in errors] == ["LockedOutError"] * (GUESSES - record_module.MAX_FAILED_PINS)
+    with pytest.raises(LockedOutError, match="too many wrong trainer passphrases"):
+        record.check_trainer_passphrase("blue heron at dawn")
+    record.set_trainer_passphrase("green ibis at noon")  # set again from the laptop: the lock is lifted
+    assert record.check_trainer_passphrase("green ibis at noon")
+
+
+def test_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "record.sqlite3"
+    with TrainingRecord.open(f"sqlite:///{path}") as rec:
+        rec.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
+    assert path.stat().st_mode & 0o777 == 0o600
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            assert extra.stat().st_mode & 0o077 == 0

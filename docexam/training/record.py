@@ -53,6 +53,9 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud i
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 _PIN_RE = re.compile(r"^[0-9]{4,12}$")
 _TRAINER_PASSPHRASE_KEY = "trainer_passphrase_hash"
+_TRAINER_FAILED_KEY = "trainer_passphrase_failures"
+_TRAINER_LOCKED_KEY = "trainer_passphrase_locked_until"
+_TRAINER_KEYS = (_TRAINER_PASSPHRASE_KEY, _TRAINER_FAILED_KEY, _TRAINER_LOCKED_KEY)
 
 
 def default_database_url() -> str:
@@ -380,35 +383,38 @@ class TrainingRecord:
 
         After :data:`MAX_FAILED_PINS` wrong PINs in a row the trainee is
         locked out for :data:`LOCKOUT`, so a neighbour cannot try every PIN.
+        The lockout check, the PIN check and the failure count are one
+        transaction holding the trainee's row (``SELECT ... FOR UPDATE`` on
+        PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite): guesses sent at the same
+        moment are evaluated one after the other, never side by side, so no
+        more than :data:`MAX_FAILED_PINS` of them are ever checked.
 
         Raises
         ------
         UnknownTraineeError, WrongPinError, LockedOutError
         """
-        with self._read() as conn:
-            row = conn.execute(sa.select(s.trainees).where(s.trainees.c.id == trainee_id)).one_or_none()
-        if row is None:
-            raise UnknownTraineeError(trainee_id)
-        now = _now()
-        if row.locked_until is not None and row.locked_until > now:
-            minutes = math.ceil((row.locked_until - now).total_seconds() / 60)
-            raise LockedOutError(f"too many wrong PINs for {row.name}; try again in {minutes} min "
-                                 "or ask the trainer to reset the PIN")
-        if row.pin_hash is None:
-            raise WrongPinError(f"{row.name} has no PIN on this computer; the trainer can set one")
-        ok = isinstance(pin, str) and verify_secret(pin, row.pin_hash)  # slow: outside the transaction
         t = s.trainees
-        if ok and not row.failed_pins and row.locked_until is None:
-            return _trainee(row)  # nothing to reset: no write
         with self._write() as conn:
-            if ok:
-                conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=None))
+            row = conn.execute(sa.select(t).where(t.c.id == trainee_id).with_for_update()).one_or_none()
+            if row is None:
+                raise UnknownTraineeError(trainee_id)
+            now = _now()
+            if row.locked_until is not None and row.locked_until > now:
+                minutes = math.ceil((row.locked_until - now).total_seconds() / 60)
+                raise LockedOutError(f"too many wrong PINs for {row.name}; try again in {minutes} min "
+                                     "or ask the trainer to reset the PIN")
+            if row.pin_hash is None:
+                raise WrongPinError(f"{row.name} has no PIN on this computer; the trainer can set one")
+            # slow (scrypt) and inside the transaction on purpose: see above
+            if isinstance(pin, str) and verify_secret(pin, row.pin_hash):
+                if row.failed_pins or row.locked_until is not None:
+                    conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=None))
                 return _trainee(row)
-            failed = conn.scalar(t.update().where(t.c.id == trainee_id)
-                                 .values(failed_pins=t.c.failed_pins + 1).returning(t.c.failed_pins))
-            if failed >= MAX_FAILED_PINS:
-                conn.execute(t.update().where(t.c.id == trainee_id)
-                             .values(failed_pins=0, locked_until=now + LOCKOUT))
+            failed = row.failed_pins + 1
+            locked = now + LOCKOUT if failed >= MAX_FAILED_PINS else None
+            conn.execute(t.update().where(t.c.id == trainee_id)
+                         .values(failed_pins=0 if locked else failed, locked_until=locked))
+        # the failure is committed before the error leaves: raising inside the block would roll it back
         raise WrongPinError(f"wrong PIN for {row.name}")
 
     def set_pin(self, trainee_id: int, pin: str) -> None:
@@ -757,11 +763,49 @@ class TrainingRecord:
         """Store (a slow hash of) the passphrase that unlocks trainer screens."""
         if not isinstance(passphrase, str) or len(passphrase.strip()) < 8:
             raise InvalidValueError("passphrase", "must be at least 8 characters")
-        self._set_setting(_TRAINER_PASSPHRASE_KEY, hash_secret(passphrase))
+        stored = hash_secret(passphrase)
+        with self._write() as conn:  # a new passphrase also lifts a lockout
+            self._put_setting(conn, _TRAINER_PASSPHRASE_KEY, stored)
+            self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+            self._put_setting(conn, _TRAINER_LOCKED_KEY, "")
 
     def check_trainer_passphrase(self, passphrase: str) -> bool:
-        """True when ``passphrase`` is the trainer's (False when none is set)."""
-        return isinstance(passphrase, str) and verify_secret(passphrase, self._setting(_TRAINER_PASSPHRASE_KEY))
+        """True when ``passphrase`` is the trainer's (False when none is set).
+
+        Wrong passphrases count like wrong PINs: after :data:`MAX_FAILED_PINS`
+        in a row the trainer pages stay locked for :data:`LOCKOUT`, checked
+        and counted in one transaction holding the passphrase's row.
+
+        Raises
+        ------
+        LockedOutError
+            Too many wrong passphrases lately (even the right one waits).
+        """
+        st = s.settings
+        with self._write() as conn:
+            rows = {r.key: r.value for r in conn.execute(
+                sa.select(st.c.key, st.c.value).where(st.c.key.in_(_TRAINER_KEYS)).with_for_update())}
+            stored = rows.get(_TRAINER_PASSPHRASE_KEY)
+            if stored is None:
+                return False
+            now = _now()
+            locked_until = rows.get(_TRAINER_LOCKED_KEY)
+            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
+                minutes = math.ceil((dt.datetime.fromisoformat(locked_until) - now).total_seconds() / 60)
+                raise LockedOutError(f"too many wrong trainer passphrases; try again in {minutes} min")
+            failed = int(rows.get(_TRAINER_FAILED_KEY) or 0)
+            if isinstance(passphrase, str) and verify_secret(passphrase, stored):
+                if failed or locked_until:
+                    self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+                    self._put_setting(conn, _TRAINER_LOCKED_KEY, "")
+                return True
+            failed += 1
+            if failed >= MAX_FAILED_PINS:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+                self._put_setting(conn, _TRAINER_LOCKED_KEY, (now + LOCKOUT).isoformat())
+            else:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, str(failed))
+        return False
 
     def has_trainer_passphrase(self) -> bool:
         """True once a trainer passphrase has been set."""
@@ -771,11 +815,11 @@ class TrainingRecord:
         with self._read() as conn:
             return conn.scalar(sa.select(s.settings.c.value).where(s.settings.c.key == key))
 
-    def _set_setting(self, key: str, value: str) -> None:
+    @staticmethod
+    def _put_setting(conn: sa.Connection, key: str, value: str) -> None:
         st = s.settings
-        with self._write() as conn:
-            if not conn.execute(st.update().where(st.c.key == key).values(value=value, updated_at=_now())).rowcount:
-                conn.execute(st.insert().values(key=key, value=value, updated_at=_now()))
+        if not conn.execute(st.update().where(st.c.key == key).values(value=value, updated_at=_now())).rowcount:
+            conn.execute(st.insert().values(key=key, value=value, updated_at=_now()))
 
     # ---- exchange and reports (implemented in their own modules)
 

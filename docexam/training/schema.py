@@ -14,6 +14,7 @@ match the result.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,6 +289,24 @@ def _on_sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _owner_only(path: Path) -> None:
+    """Create the SQLite file readable and writable by its owner only (PIN hashes, names, scores).
+
+    SQLite gives its ``-wal`` and ``-shm`` files the main file's mode. An
+    existing file made by an older docexam is narrowed too; a file of
+    another user (a shared database) is left as it is.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # read-only folder or no access: SQLite itself reports it on connecting
+        return
+    try:
+        if os.fstat(fd).st_uid == os.getuid() and os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def create_engine(url: str | sa.URL) -> sa.Engine:
     """An engine for ``url`` set up for the training record.
 
@@ -300,7 +319,9 @@ def create_engine(url: str | sa.URL) -> sa.Engine:
         if database in ("", ":memory:") or database.startswith("file:"):
             engine = sa.create_engine(url)
         else:
-            ensure_dir(Path(database).expanduser().resolve().parent)
+            path = Path(database).expanduser().resolve()
+            ensure_dir(path.parent)
+            _owner_only(path)
             engine = sa.create_engine(url, pool_size=10, max_overflow=40, pool_timeout=60)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)

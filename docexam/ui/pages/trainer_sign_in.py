@@ -45,6 +45,11 @@ with st.form("unlock"):
     phrase = st.text_input(t("passphrase"), type="password", max_chars=200)
     sent = st.form_submit_button(t("unlock"), type="primary", icon=":material/key:")
 if sent:
-    if session.unlock_trainer(record, phrase):
-        st.rerun()
-    st.error(t("wrong_passphrase"))
+    try:
+        unlocked = session.unlock_trainer(record, phrase)
+    except DocexamError as exc:  # locked out after too many wrong passphrases
+        session.show_error(exc)
+    else:
+        if unlocked:
+            st.rerun()
+        st.error(t("wrong_passphrase"))
