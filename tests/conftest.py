@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 PASSPORTEYE = SHARED / "external" / "passporteye-testdata"
+PG_ENV = "DOCEXAM_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +36,6 @@ def passporteye_data() -> Path:
 def shipped_library_folder(tmp_path_factory) -> Path:
     """The shipped library rendered once per test run (shared by xdist workers, under a lock)."""
     import fcntl
-    import os
 
     from docexam.synth.library import library_folder
 
@@ -49,3 +52,28 @@ def shipped_library_folder(tmp_path_factory) -> Path:
             os.environ.pop("DOCEXAM_HOME", None)
         else:
             os.environ["DOCEXAM_HOME"] = old
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A URL of an empty database of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'record.sqlite3'}"
+        return
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
+                    "(bash scripts/test starts one and sets it)")
+    # a schema of its own rather than a database: CREATE DATABASE copies a
+    # template and takes a second or more on a busy machine
+    name = f"docexam_test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    try:
+        url = sa.make_url(admin_url).update_query_dict({"options": f"-csearch_path={name}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        admin.dispose()

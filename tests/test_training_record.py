@@ -28,32 +28,6 @@ from docexam.training.exchange import export_data
 from docexam.training.report import key_results, to_csv
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PG_ENV = "DOCEXAM_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    """A URL of an empty database of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'record.sqlite3'}"
-        return
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
-                    "(bash scripts/test starts one and sets it)")
-    # a schema of its own rather than a database: CREATE DATABASE copies a
-    # template and takes a second or more on a busy machine
-    name = f"docexam_test_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-    try:
-        url = sa.make_url(admin_url).update_query_dict({"options": f"-csearch_path={name}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -93,40 +67,6 @@ def _count(record, table) -> int:
         return conn.scalar(sa.select(sa.func.count()).select_from(table))
 
 
-# --------------------------------------------------------------- migrations
-
-def test_migrates_empty_database_and_reopens(db_url):
-    with TrainingRecord.open(db_url) as rec:
-        with rec.engine.connect() as conn:
-            assert schema.current_version(conn) == schema.LATEST
-            names = set(sa.inspect(conn).get_table_names())
-        assert {"schema_version", "settings", "trainees", "workshops", "enrolments", "attempts", "reviews",
-                "surveys"} <= names
-        ws = _workshop(rec)
-    with TrainingRecord.open(db_url) as rec:  # re-open: nothing re-applied, data kept
-        assert _count(rec, schema.schema_version) == len(schema.STEPS)
-        assert rec.workshop(ws.code) == ws
-
-
-def test_upgrades_an_older_schema(db_url):
-    engine = schema.create_engine(db_url)
-    assert schema.migrate(engine, target=1) == 1
-    engine.dispose()
-    with TrainingRecord.open(db_url) as rec:
-        with rec.engine.connect() as conn:
-            assert schema.current_version(conn) == schema.LATEST
-        me = rec.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
-        ws = _workshop(rec)
-        rec.join_workshop(me.id, ws.code)
-        _attempt(rec, me, ws)
-        # step 2's triggers are in place: attempts cannot be changed or deleted
-        for statement in ("UPDATE attempts SET score = 0", "DELETE FROM attempts"):
-            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-                with rec.engine.begin() as conn:
-                    conn.exec_driver_sql(statement)
-        assert [a.score for a in rec.attempts_for(trainee_id=me.id)] == [1.0]
-
-
 def _all_at_once(n: int, call) -> list:
     """Run ``call`` in ``n`` threads released together; returns the exceptions raised."""
     errors, barrier = [], threading.Barrier(n)
@@ -146,11 +86,12 @@ def _all_at_once(n: int, call) -> list:
     return errors
 
 
-def test_concurrent_first_opening_applies_each_step_once(db_url):
+def test_concurrent_first_opening_applies_each_revision_once(db_url):
     assert _all_at_once(6, lambda: TrainingRecord.open(db_url).close()) == []
     with TrainingRecord.open(db_url) as rec, rec.engine.connect() as conn:
-        versions = conn.scalars(sa.select(schema.schema_version.c.version).order_by(schema.schema_version.c.version))
-        assert list(versions) == [step.version for step in schema.STEPS]
+        assert conn.scalars(sa.text("SELECT version_num FROM alembic_version")).all() == [schema.head()]
+        # revision 0003's row, written once
+        assert conn.scalars(sa.select(schema.schema_version.c.version)).all() == [3]
 
 
 # ------------------------------------------------------ records and errors

@@ -37,8 +37,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..paths import docexam_home
 from . import schema as s
+from .schema import default_database_url
 from .errors import (DuplicateError, InvalidValueError, LockedOutError, NotEnrolledError,
                      TrainingError, UnknownTraineeError, UnknownWorkshopError, WrongPinError)
 from .kdf import hash_secret, verify_secret
@@ -56,14 +56,6 @@ _TRAINER_PASSPHRASE_KEY = "trainer_passphrase_hash"
 _TRAINER_FAILED_KEY = "trainer_passphrase_failures"
 _TRAINER_LOCKED_KEY = "trainer_passphrase_locked_until"
 _TRAINER_KEYS = (_TRAINER_PASSPHRASE_KEY, _TRAINER_FAILED_KEY, _TRAINER_LOCKED_KEY)
-
-
-def default_database_url() -> str:
-    """``$DOCEXAM_DATABASE_URL``, else the SQLite file in ``$DOCEXAM_HOME``."""
-    env = os.environ.get("DOCEXAM_DATABASE_URL")
-    if env:
-        return env
-    return f"sqlite:///{docexam_home() / 'docexam.sqlite3'}"
 
 
 def _now() -> dt.datetime:

@@ -1,29 +1,45 @@
 """Tables of the training record, the database engine, and schema migrations.
 
-The schema is versioned: ``schema_version`` holds one row per applied step,
-and :func:`migrate` applies the missing steps of :data:`STEPS` in order when
-the record is opened. Steps run in one transaction under a lock (SQLite's
-write lock, a PostgreSQL advisory lock), so several processes opening a
-fresh database at once apply each step exactly once.
+The tables below are the current schema. The schema's history is a chain of
+Alembic revisions (``migrations/versions/``), which :func:`migrate` applies
+when the record is opened, in one transaction under a lock (SQLite's write
+lock, a PostgreSQL advisory lock), so several processes opening a fresh
+database at once apply each revision exactly once.
 
-A step, once released, never changes: a later change to a table is a new
-step (``ALTER TABLE ...``) and the table definition below is updated to
-match the result.
+A revision, once landed, never changes: a later change to a table is a new
+revision, and the table definition below is updated to match its result
+(``tests/test_training_schema.py`` checks that they agree). How to add one:
+ARCHITECTURE.md, "Changing the training database".
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError as AlembicError
 from sqlalchemy import event
 
 from ..atomic import ensure_dir
+from ..paths import docexam_home
 from .errors import SchemaTooNewError
+
+
+def default_database_url() -> str:
+    """``$DOCEXAM_DATABASE_URL``, else the SQLite file in ``$DOCEXAM_HOME``."""
+    env = os.environ.get("DOCEXAM_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{docexam_home() / 'docexam.sqlite3'}"
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -150,10 +166,11 @@ surveys = sa.Table(
     sa.CheckConstraint("overall BETWEEN 1 AND 5", name="ck_surveys_overall"),
 )
 
-# Kept apart from `metadata`: it exists before any step has run.
-_version_metadata = sa.MetaData()
+# The numbered steps docexam used before Alembic left this table behind (one
+# row per step); revision 0003 adds a row numbered 3 so that such an older
+# docexam refuses the database instead of writing to a schema it does not know.
 schema_version = sa.Table(
-    "schema_version", _version_metadata,
+    "schema_version", metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("description", sa.String(200), nullable=False),
     sa.Column("applied_at", UTCDateTime, nullable=False),
@@ -162,98 +179,139 @@ schema_version = sa.Table(
 
 # ---------------------------------------------------------------- migrations
 
-@dataclass(frozen=True)
-class Step:
-    """One schema migration step."""
+#: Alembic's folder: ``env.py`` and one file per revision in ``versions/``
+MIGRATIONS = Path(__file__).with_name("migrations")
 
-    version: int
-    description: str
-    apply: Callable[[sa.Connection], None]
-
-
-def _step1_tables(conn: sa.Connection) -> None:
-    metadata.create_all(conn, checkfirst=True)
-
-
-_APPEND_ONLY = ("attempts", "surveys")
-
-
-def _step2_append_only(conn: sa.Connection) -> None:
-    # Attempts and survey answers are evidence: the database itself refuses
-    # to change or delete them, whatever program holds the connection.
-    name = conn.dialect.name
-    for table in _APPEND_ONLY:
-        if name == "sqlite":
-            for op in ("UPDATE", "DELETE"):
-                conn.exec_driver_sql(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END")
-        elif name == "postgresql":
-            conn.exec_driver_sql(
-                "CREATE OR REPLACE FUNCTION docexam_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' are append-only'; END $$")
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION docexam_append_only()")
-
-
-#: ordered migration steps; the schema version is the number applied
-STEPS: tuple[Step, ...] = (
-    Step(1, "trainees, workshops, enrolments, attempts, reviews, surveys, settings", _step1_tables),
-    Step(2, "attempts and surveys are append-only (triggers)", _step2_append_only),
-)
-LATEST = STEPS[-1].version
+#: a database made before Alembic: its ``schema_version`` number -> the
+#: revision whose schema it has
+LEGACY_REVISIONS = {1: "0001", 2: "0002"}
 
 # any fixed 64-bit number, the same in every docexam process ("docexam\x01")
 _PG_LOCK_KEY = 0x646F_6365_7861_6D01
 
 
-def current_version(conn: sa.Connection) -> int:
-    """The schema version of the database (0 when empty)."""
-    if not sa.inspect(conn).has_table("schema_version"):
-        return 0
-    return int(conn.scalar(sa.select(sa.func.max(schema_version.c.version))) or 0)
+def alembic_config() -> Config:
+    """Alembic's configuration for the training database's revisions."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    return config
 
 
-def migrate(engine: sa.Engine, *, target: int | None = None) -> int:
-    """Bring the database to version ``target`` (default: the latest).
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
 
-    Safe to call from several processes at once: the steps run under a lock
-    and the version is read again once the lock is held.
 
-    Returns
-    -------
-    int
-        The version of the database afterwards.
+def head() -> str:
+    """The newest revision: the schema of the tables defined in this module."""
+    return _scripts().get_current_head()
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    """The database's revision (None when empty).
+
+    A database made before Alembic gives the revision matching its
+    ``schema_version`` step (:data:`LEGACY_REVISIONS`).
 
     Raises
     ------
     SchemaTooNewError
-        The database is newer than this program.
+        The database was migrated by a newer docexam.
     """
-    target = LATEST if target is None else target
-    with engine.connect() as conn:
-        version = current_version(conn)
-        conn.rollback()
-    if version == target:
-        return version
-    if version > LATEST:
-        raise SchemaTooNewError(f"the training database is at schema version {version}, newer than "
-                                f"this docexam ({LATEST}); update docexam")
+    inspector = sa.inspect(conn)
+    if inspector.has_table("alembic_version"):
+        return MigrationContext.configure(conn).get_current_revision()
+    if not inspector.has_table("schema_version"):
+        return None
+    version = int(conn.scalar(sa.select(sa.func.max(schema_version.c.version))) or 0)
+    if version and version not in LEGACY_REVISIONS:
+        raise SchemaTooNewError(f"the training database is at schema version {version}, which this "
+                                "docexam does not know; update docexam")
+    return LEGACY_REVISIONS.get(version)
+
+
+@contextlib.contextmanager
+def migration_lock(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in a transaction that holds the migration lock.
+
+    SQLite: the write lock (``BEGIN IMMEDIATE``), with foreign keys checked
+    at commit so that a revision may rebuild a table others refer to.
+    PostgreSQL: an advisory lock held until the transaction ends. Other
+    processes opening the database wait here, then find it migrated.
+    """
     with write_connection(engine) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        schema_version.create(conn, checkfirst=True)
-        version = current_version(conn)
-        for step in STEPS:
-            if version < step.version <= target:
-                step.apply(conn)
-                conn.execute(schema_version.insert().values(
-                    version=step.version, description=step.description,
-                    applied_at=dt.datetime.now(dt.timezone.utc)))
-                version = step.version
-    return version
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        yield conn
+
+
+def stamp_made_before_alembic(conn: sa.Connection) -> None:
+    """Give a database made before Alembic the revision of its schema.
+
+    Does nothing to a database that has an Alembic revision or no tables.
+    """
+    context = MigrationContext.configure(conn)
+    current = current_revision(conn)
+    if current is not None and context.get_current_revision() is None:
+        context.stamp(_scripts(), current)
+
+
+def _ancestors(revision: str | None) -> set[str]:
+    if revision is None:
+        return set()
+    return {script.revision for script in _scripts().iterate_revisions(revision, "base")}
+
+
+def migrate(engine: sa.Engine, *, target: str = "head") -> str | None:
+    """Bring the database to revision ``target`` (default: the newest).
+
+    The revisions in :data:`MIGRATIONS` run in one transaction under
+    :func:`migration_lock`, so several processes opening a fresh database at
+    once apply each exactly once; the revision is read again once the lock
+    is held. A database made before Alembic is first stamped with its
+    revision (:data:`LEGACY_REVISIONS`). A database already past
+    ``target`` is left as it is.
+
+    Returns
+    -------
+    str or None
+        The database's revision afterwards.
+
+    Raises
+    ------
+    SchemaTooNewError
+        The database was migrated by a newer docexam.
+    """
+    scripts = _scripts()
+    target = scripts.get_revision(target).revision
+
+    def revision(conn: sa.Connection) -> str | None:
+        current = current_revision(conn)
+        if current is not None:
+            try:
+                scripts.get_revision(current)
+            except AlembicError:
+                raise SchemaTooNewError(f"the training database is at revision {current!r}, which this "
+                                        f"docexam does not know (its newest is {head()!r}); "
+                                        "update docexam") from None
+        return current
+
+    with engine.connect() as conn:
+        current = revision(conn)
+        conn.rollback()
+    if current == target or target in _ancestors(current):
+        return current
+    with migration_lock(engine) as conn:
+        current = revision(conn)
+        if current == target or target in _ancestors(current):
+            return current
+        stamp_made_before_alembic(conn)
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+    return target
 
 
 # -------------------------------------------------------------------- engine
