@@ -29,7 +29,9 @@ import sqlalchemy as sa
 from ..atomic import write_json
 from ..errors import InputFileError
 from . import schema as s
-from .record import CODE_RE, TrainingRecord, Workshop, _identity_key, normalise_code
+from .checks import CODE_RE, identity_key, normalise_code
+from .model import Workshop
+from .store import Store, get_workshop, insert_trainee, insert_workshop
 
 FORMAT = "docexam-workshop-records"
 VERSION = 1
@@ -58,10 +60,10 @@ def _iso(value: dt.datetime | dt.date) -> str:
 
 # -------------------------------------------------------------------- export
 
-def export_data(record: TrainingRecord, ref: int | str) -> dict:
+def export_data(record: Store, ref: int | str) -> dict:
     """The export of workshop ``ref`` (id or code) as JSON data."""
-    with record._snapshot() as conn:
-        ws = TrainingRecord._workshop_row(conn, ref)
+    with record.snapshot() as conn:
+        ws = get_workshop(conn, ref)
         t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
         people = conn.execute(sa.select(t, e.c.joined_at).join(e, e.c.trainee_id == t.c.id)
                               .where(e.c.workshop_id == ws.id).order_by(t.c.uid)).all()
@@ -91,7 +93,7 @@ def export_data(record: TrainingRecord, ref: int | str) -> dict:
         }
 
 
-def export_workshop(record: TrainingRecord, ref: int | str, path: str | os.PathLike) -> Path:
+def export_workshop(record: Store, ref: int | str, path: str | os.PathLike) -> Path:
     """Write workshop ``ref``'s records to the JSON file ``path`` (atomically)."""
     return write_json(path, export_data(record, ref))
 
@@ -274,7 +276,7 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def import_workshop(record: TrainingRecord, path: str | os.PathLike) -> ImportResult:
+def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
     """Merge the export file ``path`` into ``record``, all or nothing.
 
     Returns
@@ -294,17 +296,17 @@ def import_workshop(record: TrainingRecord, path: str | os.PathLike) -> ImportRe
     data = _parse(path)
     now = dt.datetime.now(dt.timezone.utc)
     t, w, e, a, sv = s.trainees, s.workshops, s.enrolments, s.attempts, s.surveys
-    with record._write() as conn:
+    with record.write() as conn:
         wd = data["workshop"]
         row = conn.execute(sa.select(w).where(w.c.uid == wd["uid"])).one_or_none()
         if row is None:
             if conn.scalar(sa.select(w.c.id).where(w.c.code == wd["code"])) is not None:
                 raise InputFileError(path, f"workshop code {wd['code']!r} is already used here by another "
                                            "workshop; nothing imported")
-            workshop = TrainingRecord._insert_workshop(conn, wd)
+            workshop = insert_workshop(conn, wd)
             added = True
         else:
-            workshop = TrainingRecord._workshop_row(conn, row.id)
+            workshop = get_workshop(conn, row.id)
             added = False
         result = ImportResult(workshop)
         result.added["workshops"] += added
@@ -313,12 +315,12 @@ def import_workshop(record: TrainingRecord, path: str | os.PathLike) -> ImportRe
         # trainees: the file's uid -> this database's id
         local: dict[str, int] = {}
         for td in data["trainees"]:
-            key = _identity_key(" ".join(td["name"].split()), " ".join(td["department"].split()),
+            key = identity_key(" ".join(td["name"].split()), " ".join(td["department"].split()),
                                 " ".join(td["province"].split()))
             found = conn.scalar(sa.select(t.c.id).where(sa.or_(t.c.uid == td["uid"], t.c.identity_key == key))
                                 .order_by((t.c.uid == td["uid"]).desc()).limit(1))
             if found is None:
-                found = TrainingRecord._insert_trainee(conn, dict(
+                found = insert_trainee(conn, dict(
                     td, name=" ".join(td["name"].split()), department=" ".join(td["department"].split()),
                     province=" ".join(td["province"].split()), identity_key=key, pin_hash=None)).id
                 result.added["trainees"] += 1

@@ -41,7 +41,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from . import schema as s
-from .record import TrainingRecord, Workshop
+from .model import Workshop
+from .store import Store, get_workshop
 
 #: how many topics the report names as weakest
 N_WEAKEST = 3
@@ -138,15 +139,15 @@ def _counts(values) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0].casefold())))
 
 
-def key_results(record: TrainingRecord, ref: int | str) -> KeyResults:
+def key_results(record: Store, ref: int | str) -> KeyResults:
     """Compute the Key Results of workshop ``ref`` (id or code)."""
     # imported here: docexam.assessment loads numpy and OpenCV, which the
     # rest of the training record does not need
     from ..assessment import metrics
 
     t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
-    with record._snapshot() as conn:
-        workshop = TrainingRecord._workshop_row(conn, ref)
+    with record.snapshot() as conn:
+        workshop = get_workshop(conn, ref)
         people = conn.execute(sa.select(t.c.id, t.c.department, t.c.province, t.c.rank)
                               .join(e, e.c.trainee_id == t.c.id).where(e.c.workshop_id == workshop.id)
                               .order_by(t.c.id)).all()

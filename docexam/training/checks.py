@@ -1,0 +1,114 @@
+"""Checks of the values given to the training record, one per kind of value.
+
+Each returns the value as stored (spaces folded, uuid in canonical form,
+time in UTC) or raises :class:`~.errors.InvalidValueError` naming the
+parameter. :func:`identity_key` is the one definition of "the same
+officer" (the record and imports from other laptops both use it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid as uuidlib
+from typing import Any
+
+from .errors import InvalidValueError
+
+#: a workshop code as stored: what trainees type to join
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+#: a trainee's PIN
+PIN_RE = re.compile(r"^[0-9]{4,12}$")
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC (every time the record stores is UTC)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def clean_text(name: str, value: Any, *, max_len: int, required: bool = True) -> str:
+    """``value`` with runs of white space folded to one space.
+
+    Examples
+    --------
+    >>> clean_text("name", "  Sok   Chea ", max_len=200)
+    'Sok Chea'
+    >>> clean_text("name", "", max_len=200)
+    Traceback (most recent call last):
+    ...
+    docexam.training.errors.InvalidValueError: name: must not be empty
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidValueError(name, f"must be text, got {type(value).__name__}")
+    value = " ".join(value.split())
+    if required and not value:
+        raise InvalidValueError(name, "must not be empty")
+    if len(value) > max_len:
+        raise InvalidValueError(name, f"must be at most {max_len} characters")
+    return value
+
+
+def identity_key(name: str, department: str, province: str) -> str:
+    """What makes two registrations the same officer: the three, case-folded.
+
+    Give it the values as :func:`clean_text` returns them (spaces folded).
+
+    Examples
+    --------
+    >>> identity_key("Sok Chea", "Immigration", "Koh Kong") == identity_key("SOK CHEA", "immigration", "koh kong")
+    True
+    """
+    return "\x1f".join(part.casefold() for part in (name, department, province))
+
+
+def normalise_code(code: str) -> str:
+    """A workshop code as stored: upper case, no surrounding spaces.
+
+    Examples
+    --------
+    >>> normalise_code(" kpt-2025-03 ")
+    'KPT-2025-03'
+    """
+    return str(code).strip().upper()
+
+
+def check_pin(pin: Any) -> str:
+    """A PIN of 4 to 12 digits."""
+    if not isinstance(pin, str) or not PIN_RE.match(pin):
+        raise InvalidValueError("pin", "must be 4 to 12 digits")
+    return pin
+
+
+def check_uuid(name: str, value: Any) -> str:
+    """A uuid in canonical (lower-case, hyphenated) form."""
+    try:
+        return str(uuidlib.UUID(str(value)))
+    except ValueError:
+        raise InvalidValueError(name, f"not a uuid: {value!r}") from None
+
+
+def check_time(name: str, value: Any) -> dt.datetime:
+    """A timezone-aware time, in UTC; None means now."""
+    if value is None:
+        return utc_now()
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise InvalidValueError(name, "must be a timezone-aware datetime")
+    return value.astimezone(dt.timezone.utc)
+
+
+def check_rating(name: str, value: Any) -> int:
+    """A whole number from 1 to 5."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise InvalidValueError(name, f"must be a whole number from 1 to 5, got {value!r}")
+    return value
+
+
+def check_json(name: str, value: Any) -> Any:
+    """``value`` as reading it back from a JSON column will give it."""
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidValueError(name, f"must be JSON data ({exc})") from None

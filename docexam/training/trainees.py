@@ -1,0 +1,195 @@
+"""Trainees, their PINs, and the trainer's passphrase.
+
+Part of :class:`~.record.TrainingRecord` (these are its methods); kept
+apart from the workshops and the answers because it is where secrets are
+checked: slow hashes, lockouts after repeated wrong guesses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid as uuidlib
+
+import sqlalchemy as sa
+
+from . import schema as s
+from .checks import check_pin, clean_text, identity_key, utc_now
+from .errors import DuplicateError, InvalidValueError, LockedOutError, UnknownTraineeError, WrongPinError
+from .kdf import hash_secret, verify_secret
+from .model import Trainee
+from .store import Store, get_trainee, insert_trainee
+
+#: wrong PINs (or trainer passphrases) in a row before a lockout of LOCKOUT
+MAX_FAILED_PINS = 5
+LOCKOUT = dt.timedelta(minutes=5)
+
+_TRAINER_PASSPHRASE_KEY = "trainer_passphrase_hash"
+_TRAINER_FAILED_KEY = "trainer_passphrase_failures"
+_TRAINER_LOCKED_KEY = "trainer_passphrase_locked_until"
+_TRAINER_KEYS = (_TRAINER_PASSPHRASE_KEY, _TRAINER_FAILED_KEY, _TRAINER_LOCKED_KEY)
+
+
+class TraineeMethods(Store):
+    """Registering trainees, their PINs and the trainer's passphrase."""
+
+    def register_trainee(self, *, name: str, department: str, province: str, pin: str,
+                         rank: str = "") -> Trainee:
+        """Add a trainee.
+
+        The triple (name, department, province), ignoring case and spacing,
+        identifies an officer: registering it twice raises
+        :class:`DuplicateError`.
+        """
+        values = dict(name=clean_text("name", name, max_len=200),
+                      department=clean_text("department", department, max_len=200),
+                      province=clean_text("province", province, max_len=200),
+                      rank=clean_text("rank", rank, max_len=100, required=False))
+        pin_hash = hash_secret(check_pin(pin))  # slow: outside the transaction
+        key = identity_key(values["name"], values["department"], values["province"])
+        duplicate = DuplicateError(f"{values['name']} ({values['department']}, {values['province']}) "
+                                   "is already registered")
+        try:
+            with self.write() as conn:
+                if conn.scalar(sa.select(s.trainees.c.id).where(s.trainees.c.identity_key == key)) is not None:
+                    raise duplicate
+                return insert_trainee(conn, dict(values, uid=str(uuidlib.uuid4()), identity_key=key,
+                                                       pin_hash=pin_hash, created_at=utc_now()))
+        except sa.exc.IntegrityError:
+            # registered at the same moment from another phone (PostgreSQL)
+            raise duplicate from None
+
+    def trainee(self, trainee_id: int) -> Trainee:
+        """The trainee with this id; :class:`UnknownTraineeError` if none."""
+        with self.read() as conn:
+            return get_trainee(conn, trainee_id)
+
+    def find_trainee(self, *, name: str, department: str, province: str) -> Trainee | None:
+        """The trainee with this identity (case and spacing ignored), or None."""
+        key = identity_key(clean_text("name", name, max_len=200), clean_text("department", department, max_len=200),
+                            clean_text("province", province, max_len=200))
+        with self.read() as conn:
+            row = conn.execute(sa.select(s.trainees).where(s.trainees.c.identity_key == key)).one_or_none()
+        return None if row is None else Trainee.from_row(row)
+
+    def trainees(self, workshop_id: int | None = None) -> list[Trainee]:
+        """All trainees, or those enrolled in a workshop, by name."""
+        query = sa.select(s.trainees).order_by(s.trainees.c.name, s.trainees.c.id)
+        if workshop_id is not None:
+            query = query.join(s.enrolments, s.enrolments.c.trainee_id == s.trainees.c.id).where(
+                s.enrolments.c.workshop_id == workshop_id)
+        with self.read() as conn:
+            return [Trainee.from_row(row) for row in conn.execute(query)]
+
+    def authenticate(self, trainee_id: int, pin: str) -> Trainee:
+        """Check a trainee's PIN.
+
+        After :data:`MAX_FAILED_PINS` wrong PINs in a row the trainee is
+        locked out for :data:`LOCKOUT`, so a neighbour cannot try every PIN.
+        The lockout check, the PIN check and the failure count are one
+        transaction holding the trainee's row (``SELECT ... FOR UPDATE`` on
+        PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite): guesses sent at the same
+        moment are evaluated one after the other, never side by side, so no
+        more than :data:`MAX_FAILED_PINS` of them are ever checked.
+
+        Raises
+        ------
+        UnknownTraineeError, WrongPinError, LockedOutError
+        """
+        t = s.trainees
+        with self.write() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == trainee_id).with_for_update()).one_or_none()
+            if row is None:
+                raise UnknownTraineeError(trainee_id)
+            now = utc_now()
+            if row.locked_until is not None and row.locked_until > now:
+                minutes = math.ceil((row.locked_until - now).total_seconds() / 60)
+                raise LockedOutError(f"too many wrong PINs for {row.name}; try again in {minutes} min "
+                                     "or ask the trainer to reset the PIN")
+            if row.pin_hash is None:
+                raise WrongPinError(f"{row.name} has no PIN on this computer; the trainer can set one")
+            # slow (scrypt) and inside the transaction on purpose: see above
+            if isinstance(pin, str) and verify_secret(pin, row.pin_hash):
+                if row.failed_pins or row.locked_until is not None:
+                    conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=None))
+                return Trainee.from_row(row)
+            failed = row.failed_pins + 1
+            locked = now + LOCKOUT if failed >= MAX_FAILED_PINS else None
+            conn.execute(t.update().where(t.c.id == trainee_id)
+                         .values(failed_pins=0 if locked else failed, locked_until=locked))
+        # the failure is committed before the error leaves: raising inside the block would roll it back
+        raise WrongPinError(f"wrong PIN for {row.name}")
+
+    def set_pin(self, trainee_id: int, pin: str) -> None:
+        """Give a trainee a new PIN (the trainer resets a forgotten one)."""
+        pin_hash = hash_secret(check_pin(pin))
+        t = s.trainees
+        with self.write() as conn:
+            done = conn.execute(t.update().where(t.c.id == trainee_id)
+                                .values(pin_hash=pin_hash, failed_pins=0, locked_until=None)).rowcount
+            if not done:
+                raise UnknownTraineeError(trainee_id)
+
+    # ---- the trainer's passphrase
+
+    def set_trainer_passphrase(self, passphrase: str) -> None:
+        """Store (a slow hash of) the passphrase that unlocks trainer screens."""
+        if not isinstance(passphrase, str) or len(passphrase.strip()) < 8:
+            raise InvalidValueError("passphrase", "must be at least 8 characters")
+        stored = hash_secret(passphrase)
+        with self.write() as conn:  # a new passphrase also lifts a lockout
+            self._put_setting(conn, _TRAINER_PASSPHRASE_KEY, stored)
+            self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+            self._put_setting(conn, _TRAINER_LOCKED_KEY, "")
+
+    def check_trainer_passphrase(self, passphrase: str) -> bool:
+        """True when ``passphrase`` is the trainer's (False when none is set).
+
+        Wrong passphrases count like wrong PINs: after :data:`MAX_FAILED_PINS`
+        in a row the trainer pages stay locked for :data:`LOCKOUT`, checked
+        and counted in one transaction holding the passphrase's row.
+
+        Raises
+        ------
+        LockedOutError
+            Too many wrong passphrases lately (even the right one waits).
+        """
+        st = s.settings
+        with self.write() as conn:
+            rows = {r.key: r.value for r in conn.execute(
+                sa.select(st.c.key, st.c.value).where(st.c.key.in_(_TRAINER_KEYS)).with_for_update())}
+            stored = rows.get(_TRAINER_PASSPHRASE_KEY)
+            if stored is None:
+                return False
+            now = utc_now()
+            locked_until = rows.get(_TRAINER_LOCKED_KEY)
+            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
+                minutes = math.ceil((dt.datetime.fromisoformat(locked_until) - now).total_seconds() / 60)
+                raise LockedOutError(f"too many wrong trainer passphrases; try again in {minutes} min")
+            failed = int(rows.get(_TRAINER_FAILED_KEY) or 0)
+            if isinstance(passphrase, str) and verify_secret(passphrase, stored):
+                if failed or locked_until:
+                    self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+                    self._put_setting(conn, _TRAINER_LOCKED_KEY, "")
+                return True
+            failed += 1
+            if failed >= MAX_FAILED_PINS:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+                self._put_setting(conn, _TRAINER_LOCKED_KEY, (now + LOCKOUT).isoformat())
+            else:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, str(failed))
+        return False
+
+    def has_trainer_passphrase(self) -> bool:
+        """True once a trainer passphrase has been set."""
+        return self._setting(_TRAINER_PASSPHRASE_KEY) is not None
+
+    def _setting(self, key: str) -> str | None:
+        with self.read() as conn:
+            return conn.scalar(sa.select(s.settings.c.value).where(s.settings.c.key == key))
+
+    @staticmethod
+    def _put_setting(conn: sa.Connection, key: str, value: str) -> None:
+        st = s.settings
+        if not conn.execute(st.update().where(st.c.key == key).values(value=value, updated_at=utc_now())).rowcount:
+            conn.execute(st.insert().values(key=key, value=value, updated_at=utc_now()))
