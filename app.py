@@ -17,6 +17,14 @@ st.set_page_config(page_title="docexam", page_icon=str(Path(__file__).parent / "
                    menu_items={"Get help": None, "Report a bug": None, "About": "docexam: offline training "
                                "in spotting fraudulent travel documents."})
 
+# a phone is 360 px wide: machine-readable lines scroll inside their box, pictures never overflow
+st.html("""<style>
+pre.dx-mrz { font-family: "OCR-B", ui-monospace, monospace; font-size: clamp(9px, 2.6vw, 16px); overflow-x: auto;
+             white-space: pre; background: var(--st-secondary-background-color, #f0f2f6); padding: .6em .8em;
+             border-radius: .5em; line-height: 1.5; }
+img.dx-picture { width: 100%; height: auto; display: block; }
+</style>""")
+
 with st.sidebar:
     # the language is chosen first: every title below, page names included, follows it
     choice = st.segmented_control(t("language"), list(LANGUAGES), format_func=LANGUAGES.get,

@@ -188,7 +188,7 @@ def test_app_command_runs_streamlit_offline():
     from docexam.cli.app import streamlit_command
 
     cmd = streamlit_command(host="0.0.0.0", port=8765)
-    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("app.py")
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("docexam/ui/server.py")
     assert "--browser.gatherUsageStats=false" in cmd and "--server.headless=true" in cmd
     assert "--server.address=0.0.0.0" in cmd and "--server.port=8765" in cmd
     config = (REPO / ".streamlit" / "config.toml").read_text()

@@ -74,22 +74,31 @@ def current(at, quiz_key: str) -> dict:
     return at.session_state[f"quiz:{quiz_key}"]["current"]
 
 
-def answer_choice(at, wkey: str, option: str | None = None):
-    radio = at.radio(key=f"{wkey}-opt")
-    radio.set_value(option or option_id(radio)).run()
-    at.button(key=f"{wkey}-go").click().run()
+def press(at, key: str):
+    """Press the button or form button with ``key`` and run."""
+    found = [b for b in at.get("button") + at.get("form_submit_button") if getattr(b, "key", None) == key]
+    assert found, f"no button {key!r} on the page"
+    found[0].click().run()
     assert not at.exception, at.exception
     return at
+
+
+def answer_choice(at, wkey: str, option: str | None = None):
+    radio = at.radio(key=f"{wkey}-opt")
+    radio.set_value(option or option_id(radio))
+    return press(at, f"{wkey}-go")
 
 
 def click(at, wkey: str, x: float, y: float, *, width: float = SIZE[0], height: float = SIZE[1]):
-    """A click on a locate item's image, as the component reports it (displayed pixels)."""
-    at.session_state[f"{wkey}-click-point"] = {"x": x, "y": y, "width": width, "height": height,
-                                               "unix_time": 1}
+    """A tap on a locate item's document at displayed pixels ``(x, y)`` of a ``width`` x ``height`` picture.
+
+    The document view (a browser component) reports the mark in the image's
+    own pixels; AppTest runs no browser, so the mark is set as its state.
+    """
+    point = [int(x * SIZE[0] / width), int(y * SIZE[1] / height)]
+    at.session_state[f"{wkey}-mark"] = {"answer": {"point": point}}
     at.run()
-    at.button(key=f"{wkey}-go").click().run()
-    assert not at.exception, at.exception
-    return at
+    return press(at, f"{wkey}-go")
 
 
 def png(width: int = SIZE[0], height: int = SIZE[1], value: int = 190) -> bytes:

@@ -51,7 +51,8 @@ def streamlit_command(*, host: str, port: int) -> list[str]:
     >>> "--browser.gatherUsageStats=false" in cmd and "--server.address=0.0.0.0" in cmd
     True
     """
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_script()),
+    app_script()  # the app itself must be there; the server module below serves it with docexam's routes
+    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).resolve().parents[1] / "ui" / "server.py"),
            f"--server.address={host}", f"--server.port={port}"]
     cmd += [f"--{k}={v}" for k, v in FLAGS.items()]
     return cmd

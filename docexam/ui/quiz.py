@@ -15,13 +15,14 @@ and the item's spaced-repetition card is updated.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid as uuidlib
 
 import streamlit as st
 
 from ..errors import DocexamError
-from . import session, state, widgets
-from .course import opaque_key, to_template_box, to_template_point
+from . import docview, session, state
+from .course import opaque_key
 from .i18n import option_label, pick, t
 
 #: item types answered by choosing an option
@@ -44,97 +45,100 @@ def _images_of(public: dict) -> dict:
 
 
 def _show_document(public: dict, wkey: str) -> None:
-    """The item's document in the chosen light, with its highlight and a loupe."""
+    """The item's document (every light, zoom) with its highlight, drawn by the browser."""
     images = _images_of(public)
     if not images:
         return
-    light = widgets.light_switch(images, key=f"{wkey}-light")
-    path = images.get(light) or images["visible"]
-    rgb = state.display_image(path)
-    if public.get("highlight"):
-        rgb = widgets.draw_boxes(rgb, [public["highlight"]], state.image_size(path), colour=widgets.AMBER, width=4)
-    widgets.image(rgb)
-    widgets.loupe(path, key=f"{wkey}-loupe")
+    overlays = [{"box": public["highlight"], "colour": docview.AMBER}] if public.get("highlight") else []
+    docview.document_view(images, key=f"{wkey}-doc", size=state.image_size(images["visible"]),
+                          template=public.get("template"), overlays=overlays)
 
 
 def _show_pair(public: dict, wkey: str) -> None:
     pair = public["pair"]
-    lights = set(pair["left"]["images"]) & set(pair["right"]["images"])
-    light = widgets.light_switch(lights, key=f"{wkey}-light")
     cols = st.columns(2)
     for col, side in zip(cols, ("left", "right")):
         with col:
-            path = pair[side]["images"].get(light) or pair[side]["images"]["visible"]
+            images = pair[side]["images"]
             st.markdown(f"**{t(side)}**")
-            widgets.image(state.display_image(path))
-            widgets.loupe(path, key=f"{wkey}-{side}-loupe")
+            docview.document_view(images, key=f"{wkey}-{side}", size=state.image_size(images["visible"]),
+                                  template=public.get("template"))
 
 
 def _show_mrz(public: dict) -> None:
     st.markdown(f"**{t('mrz_lines')}**")
-    st.code("\n".join(public.get("mrz", [])), language=None)
+    # wrapped in a scrolling box of its own (44 characters do not fit a phone): never cut off
+    lines = "\n".join(html.escape(line) for line in public.get("mrz", []))
+    st.markdown(f"<pre class='dx-mrz'>{lines}</pre>", unsafe_allow_html=True)
     printed = public.get("printed") or {}
     if printed:
         st.markdown(f"**{t('printed_data')}**")
         from ..lessons.items import FIELD_LABELS
 
-        rows = [{"": pick(*FIELD_LABELS[k]) if k in FIELD_LABELS else k, " ": v} for k, v in printed.items()]
-        st.table(rows)
+        for k, v in printed.items():
+            st.markdown(f"{pick(*FIELD_LABELS[k]) if k in FIELD_LABELS else k}: **{html.escape(str(v))}**")
 
 
-def _ask_choice(public: dict, wkey: str):
+def _show_choice_item(public: dict, wkey: str) -> None:
     if public["type"] == "compare":
         _show_pair(public, wkey)
     elif public["type"] == "mrz":
         _show_mrz(public)
     else:
         _show_document(public, wkey)
+
+
+def _choose(public: dict, wkey: str, label: str, on_answer: dict):
+    """The options and the button in one form: a tick sends nothing until the button does.
+
+    Ticking an option makes no rerun, so no run under way can redraw the
+    question unticked; the button sends the tick and the submission together.
+    """
     options = public.get("options", [])
     labels = {o["id"]: option_label(o) for o in options}
-    return st.radio(t("answer"), list(labels), format_func=labels.get, index=None, key=f"{wkey}-opt")
+    with st.form(key=f"{wkey}-form", border=False):
+        choice = st.radio(t("answer"), list(labels), format_func=labels.get, index=None, key=f"{wkey}-opt")
+        st.form_submit_button(label, type="primary", key=f"{wkey}-go", icon=":material/done:", **on_answer)
+    return choice
 
 
-def locate_answer(value, size: tuple[int, int]):
-    """The scoring answer for a component value: ``{"point": ...}`` or ``{"box": ...}`` (template pixels)."""
-    if not value:
-        return None
-    if "x1" in value:
-        box = to_template_box(value, size)
-        return {"box": box} if box else {"point": to_template_point(
-            {"x": value["x1"], "y": value["y1"], "width": value["width"], "height": value["height"]}, size)}
-    return {"point": to_template_point(value, size)}
-
-
-def _ask_locate(public: dict, wkey: str):
+def _locate(public: dict, wkey: str, label: str, on_answer: dict):
+    """The document to mark (tap a point, or drag a box) and the button."""
     images = _images_of(public)
-    c1, c2 = st.columns(2)
-    with c1:
-        mode = st.segmented_control(t("locate_mode"), ["point", "box"], default="point", key=f"{wkey}-mode",
-                                    format_func=lambda m: t(f"mode_{m}")) or "point"
-    with c2:
-        light = widgets.light_switch(images, key=f"{wkey}-light")
-    path = images.get(light) or images["visible"]
-    size = state.image_size(path)
-    click_key = f"{wkey}-click-{mode}"
-    answer = locate_answer(st.session_state.get(click_key), size)
-    rgb = state.display_image(path)
-    if answer and "point" in answer:
-        rgb = widgets.draw_point(rgb, answer["point"], size)
-    elif answer:
-        rgb = widgets.draw_boxes(rgb, [answer["box"]], size, colour=widgets.BLUE)
-    st.caption(t("locate_box_hint" if mode == "box" else "locate_hint")
-               + (" " + t("locate_chosen") if answer else ""))
-    widgets.click_image(rgb, key=click_key, box=mode == "box")
-    widgets.loupe(path, key=f"{wkey}-loupe")
-    return answer
+    answer = docview.document_view(images, key=f"{wkey}-mark", size=state.image_size(images["visible"]),
+                                   template=public.get("template"), locate=True)
+    st.button(label, type="primary", key=f"{wkey}-go", icon=":material/done:", **on_answer)
+    return clean_mark(answer)
 
 
-def ask(public: dict, wkey: str):
-    """Draw an item (public part only) and return the answer given so far, or None."""
+def clean_mark(value):
+    """The document view's mark as a scoring answer (``{"point"}`` or ``{"box"}``), or None.
+
+    >>> clean_mark({"point": [12.0, 5]})
+    {'point': [12, 5]}
+    >>> clean_mark({"box": [1, 2]}) is None
+    True
+    """
+    if not isinstance(value, dict):
+        return None
+    for kind, n in (("point", 2), ("box", 4)):
+        v = value.get(kind)
+        if isinstance(v, (list, tuple)) and len(v) == n and all(isinstance(c, (int, float)) for c in v):
+            return {kind: [int(c) for c in v]}
+    return None
+
+
+def ask(public: dict, wkey: str, label: str, on_answer: dict):
+    """Draw an item (public part only) and its answer button; returns the answer given so far, or None.
+
+    ``on_answer`` (``on_click`` and ``args``) is called when the button is
+    pressed, before the rerun.
+    """
     st.markdown(f"#### {pick(public['prompt'], public.get('prompt_km'))}")
     if public["type"] == "locate":
-        return _ask_locate(public, wkey)
-    return _ask_choice(public, wkey)
+        return _locate(public, wkey, label, on_answer)
+    _show_choice_item(public, wkey)
+    return _choose(public, wkey, label, on_answer)
 
 
 # ---------------------------------------------------------------------------
@@ -169,17 +173,16 @@ def submit(item, answer, *, form: str, lesson_id: str | None, uuid: str) -> floa
 # ---------------------------------------------------------------------------
 # feedback
 
-def _feedback_image(item, answer):
-    """(path, size) of the image the feedback overlays belong to."""
+def _feedback_images(item) -> dict | None:
+    """The images (light -> path) the feedback overlays belong to."""
     shown = item.shown
     if item.type == "compare":
         forged = item.specimens[0]
         for side in ("left", "right"):
             if shown["pair"][side]["specimen"] == forged:
-                return shown["pair"][side]["images"]["visible"]
+                return shown["pair"][side]["images"]
         return None
-    images = shown.get("images") or {}
-    return images.get("visible")
+    return shown.get("images") or None
 
 
 def _mrz_marked(lines: list[str], overlay: dict) -> str:
@@ -195,25 +198,23 @@ def _mrz_marked(lines: list[str], overlay: dict) -> str:
 
 
 def show_heatmap(spec_name: str) -> None:
-    """The pipeline's heatmap of a specimen (computed once per server, then cached)."""
-    from ..examine import render_heatmap
-
+    """The pipeline's heatmap of a specimen: examined once, then a file the browser caches."""
     spec = state.specimen_index().get(spec_name)
     if spec is None:
         return
     try:
-        with st.spinner(t("heatmap_running")):
-            report = state.examine_specimen(spec)
+        url = state.heatmap_url(spec)
     except DocexamError as exc:
         st.info(t("heatmap_none", reason=str(exc)))
         return
-    if report.verdict == "inconclusive" and not report.aligned:
-        st.info(t("heatmap_none", reason=report.reason))
+    if isinstance(url, state.NoHeatmap):
+        st.info(t("heatmap_none", reason=url.reason))
         return
-    widgets.image(render_heatmap(report), caption=t("heatmap_caption"))
+    st.markdown(f"<img class='dx-picture' src='{url}' alt=''>", unsafe_allow_html=True)
+    st.caption(t("heatmap_caption"))
 
 
-def feedback(item, answer, score: float) -> None:
+def feedback(item, answer, score: float, wkey: str) -> None:
     """What the trainee sees after answering: verdict, explanation, overlay and heatmap."""
     if score >= 1.0:
         st.success(t("correct"), icon=":material/check_circle:")
@@ -229,22 +230,23 @@ def feedback(item, answer, score: float) -> None:
         st.markdown(f"**{t('why_matters')}:** {fb['why']}")
     if item.type == "mrz":
         marks = [o for o in fb.get("overlays", []) if "mrz_position" in o]
-        st.code(_mrz_marked(item.shown.get("mrz", []), marks[0] if marks else {}), language=None)
+        text = html.escape(_mrz_marked(item.shown.get("mrz", []), marks[0] if marks else {}))
+        st.markdown(f"<pre class='dx-mrz'>{text}</pre>", unsafe_allow_html=True)
         if marks:
             st.caption(t("mrz_marked"))
         return
-    path = _feedback_image(item, answer)
-    if path is None:
+    images = _feedback_images(item)
+    if not images:
         return
-    size = state.image_size(path)
-    rgb = widgets.overlays(state.display_image(path), fb.get("overlays", []), size)
-    if isinstance(answer, dict) and "point" in answer:
-        rgb = widgets.draw_point(rgb, answer["point"], size)
-    elif isinstance(answer, dict) and "box" in answer:
-        rgb = widgets.draw_boxes(rgb, [answer["box"]], size, colour=widgets.BLUE)
+    overlays = docview.feedback_overlays(fb.get("overlays", []))
+    mark = clean_mark(answer)
+    if mark:
+        overlays.append({**mark, "colour": docview.BLUE})
     c1, c2 = st.columns(2)
     with c1:
-        widgets.image(rgb, caption=t("overlay_caption"))
+        docview.document_view(images, key=f"{wkey}-fb", size=state.image_size(images["visible"]),
+                              template=item.template, overlays=overlays)
+        st.caption(t("overlay_caption"))
     with c2:
         show_heatmap(item.specimens[0])
 
@@ -258,8 +260,8 @@ def score_so_far(qs: dict) -> tuple[float, int]:
 
 
 def run_quiz(key: str, items, *, form: str, lesson_id: str | None = None, show_feedback: bool = True,
-             skip=()) -> None:
-    """Ask ``items`` one after the other.
+             skip=(), intro: str | None = None) -> None:
+    """Ask ``items`` one after the other, in a fragment: an answer reruns the question only.
 
     Parameters
     ----------
@@ -273,12 +275,21 @@ def run_quiz(key: str, items, *, form: str, lesson_id: str | None = None, show_f
     skip : collection of str
         Item ids answered before (in another tab or session): passed over,
         so a trainee whose phone went to sleep resumes where they were.
+    intro : str, optional
+        A caption above the question, redrawn with it (a test's progress).
     """
-    qs = quiz_state(key)
     items = list(items)
     if not items:
         st.info(t("no_items"))
         return
+    _quiz(key, items, form, lesson_id, show_feedback, frozenset(skip), intro)
+
+
+@st.fragment
+def _quiz(key: str, items: list, form: str, lesson_id, show_feedback: bool, skip: frozenset, intro) -> None:
+    qs = quiz_state(key)
+    if qs.pop("ended", False):
+        st.rerun()  # the quiz ended in this fragment: the page around it changes too
     while qs["pos"] < len(items) and items[qs["pos"]].id in skip and items[qs["pos"]].id not in qs["scores"]:
         qs["pos"] += 1
     points, answered = score_so_far(qs)
@@ -291,35 +302,67 @@ def run_quiz(key: str, items, *, form: str, lesson_id: str | None = None, show_f
     wkey = opaque_key(key, item.id)
     # what is on screen, for tests and for the trainee's next rerun (server side only)
     qs["current"] = {"wkey": wkey, "type": item.type}
+    if qs.pop("toast", False):
+        st.toast(t("recorded"))
+    if intro:
+        done = sum(i.id in skip or i.id in qs["scores"] for i in items)
+        st.caption(intro.format(done=done, total=len(items)))
     c1, c2 = st.columns([3, 1])
     c1.progress(pos / len(items), text=t("question_n", n=pos + 1, total=len(items)))
     if show_feedback:
         c2.metric(t("score_so_far"), f"{points:.1f} / {answered}")
     if item.id not in qs["scores"]:
-        answer = ask(item.public(), wkey)
-        label = t("check") if show_feedback else t("submit")
-        if st.button(label, type="primary", key=f"{wkey}-go", icon=":material/done:"):
-            if answer is None:
-                st.warning(t("locate_none") if item.type == "locate" else t("choose_option"))
-                return
-            uuid = qs["uuids"].setdefault(item.id, str(uuidlib.uuid4()))
-            try:
-                score = submit(item, answer, form=form, lesson_id=lesson_id, uuid=uuid)
-            except DocexamError as exc:
-                session.show_error(exc)
-                return
-            qs["scores"][item.id] = score
-            qs["answers"][item.id] = answer
-            if not show_feedback:
-                qs["pos"] += 1
-                st.toast(t("recorded"))
-            st.rerun()
+        on_answer = dict(on_click=_answered, args=(key, item, wkey, form, lesson_id, show_feedback, items, skip))
+        ask(item.public(), wkey, t("check") if show_feedback else t("submit"), on_answer)
+        notice = qs.pop("notice", None)
+        if notice:
+            st.warning(t(notice))
+        if qs.get("error"):
+            st.error(t("error", error=qs.pop("error")))
         return
     st.markdown(f"#### {pick(item.prompt, item.prompt_km)}")
-    feedback(item, qs["answers"][item.id], qs["scores"][item.id])
-    if st.button(t("next"), type="primary", key=f"{wkey}-next", icon=":material/arrow_forward:"):
-        qs["pos"] += 1
-        st.rerun()
+    feedback(item, qs["answers"][item.id], qs["scores"][item.id], wkey)
+    st.button(t("next"), type="primary", key=f"{wkey}-next", icon=":material/arrow_forward:",
+              on_click=_advance, args=(key, items, skip))
+
+
+def _answered(key: str, item, wkey: str, form: str, lesson_id, show_feedback: bool, items: list,
+              skip: frozenset) -> None:
+    """The answer button's callback: score and record before the (single) rerun draws the result.
+
+    Runs before the question is redrawn, so an answer needs one run, not
+    two. Pressing twice, or a resend, finds the item answered and records
+    nothing more (and the record keeps the first copy by its uuid).
+    """
+    qs = quiz_state(key)
+    if item.id in qs["scores"]:
+        return
+    if item.type == "locate":
+        answer = clean_mark((st.session_state.get(f"{wkey}-mark") or {}).get("answer"))
+    else:
+        answer = st.session_state.get(f"{wkey}-opt")
+    if answer is None:
+        qs["notice"] = "locate_none" if item.type == "locate" else "choose_option"
+        return
+    uuid = qs["uuids"].setdefault(item.id, str(uuidlib.uuid4()))
+    try:
+        score = submit(item, answer, form=form, lesson_id=lesson_id, uuid=uuid)
+    except DocexamError as exc:
+        qs["error"] = str(exc)
+        return
+    qs["scores"][item.id] = score
+    qs["answers"][item.id] = answer
+    if not show_feedback:
+        qs["toast"] = True
+        _advance(key, items, skip)
+
+
+def _advance(key: str, items: list, skip: frozenset) -> None:
+    """On to the next question (callback); the page is redrawn whole when none is left."""
+    qs = quiz_state(key)
+    qs["pos"] += 1
+    if not [i for i in items[qs["pos"]:] if i.id not in skip or i.id in qs["scores"]]:
+        qs["ended"] = True
 
 
 def run_test(form: str) -> None:
@@ -348,5 +391,5 @@ def run_test(form: str) -> None:
     if done == len(items):
         st.success(t("test_done"))
         return
-    st.caption(t("test_progress", done=done, total=len(items)))
-    run_quiz(f"{form}:{ws.id if ws else 0}", items, form=form, show_feedback=False, skip=answered)
+    run_quiz(f"{form}:{ws.id if ws else 0}", items, form=form, show_feedback=False, skip=answered,
+             intro=t("test_progress", done="{done}", total="{total}"))

@@ -17,8 +17,10 @@ Where specimens come from:
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -27,8 +29,7 @@ from ..paths import docexam_home
 
 #: a folder of specimens to use instead of the shipped library
 SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
-#: longest side of an image as sent to a browser (phones on a room's Wi-Fi)
-DISPLAY_WIDTH = 1100
+from .media import DISPLAY_WIDTH
 
 _render_lock = threading.Lock()
 
@@ -223,7 +224,7 @@ def _mtime(path: str) -> int:
         return 0
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _display(path: str, mtime: int, width: int):
     import cv2
 
@@ -233,15 +234,20 @@ def _display(path: str, mtime: int, width: int):
     h, w = rgb.shape[:2]
     if w > width:
         rgb = cv2.resize(rgb, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    rgb.flags.writeable = False
     return rgb
 
 
 def display_image(path, width: int = DISPLAY_WIDTH):
-    """A downscaled copy of an image file for the browser (cached per file version)."""
+    """A downscaled copy of an image file as an array (shared, read-only), for drawing on.
+
+    Pages that only show a picture use :mod:`.docview` (a file the browser
+    caches) instead.
+    """
     return _display(str(path), _mtime(str(path)), width)
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _full(path: str, mtime: int):
     from ..imaging import load_rgb
 
@@ -251,7 +257,7 @@ def _full(path: str, mtime: int):
 
 
 def full_image(path):
-    """The image at full resolution (for the loupe); shared, read-only."""
+    """The image at full resolution; shared, read-only (two at most held: 18 MB each)."""
     return _full(str(path), _mtime(str(path)))
 
 
@@ -268,18 +274,46 @@ def image_size(path) -> tuple[int, int]:
     return _size(str(path), _mtime(str(path)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _examine_specimen(name: str, template: str, paths: tuple, mtime: int):
-    from ..examine import examine
+@dataclass(frozen=True)
+class NoHeatmap:
+    """The pipeline could not examine a specimen (not aligned): why."""
 
+    reason: str
+
+
+_heatmap_locks: dict[str, threading.Lock] = {}
+_heatmap_guard = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1024)
+def _heatmap(name: str, template: str, paths: tuple, mtime: int):
+    from ..examine import examine, render_heatmap
+    from . import media
+
+    key = f"heatmap|{name}|{template}|{paths}|{mtime}"
+    url = media.cached_url(key=key)  # made by an earlier run of the app
+    if url:
+        return url
     lights = dict(paths)
-    return examine(lights["visible"], template, uv=lights.get("uv"), ir=lights.get("ir"), name=name)
+    report = examine(lights["visible"], template, uv=lights.get("uv"), ir=lights.get("ir"), name=name)
+    if report.verdict == "inconclusive" and not report.aligned:
+        return NoHeatmap(report.reason)
+    return media.array_url(render_heatmap(report), key=key)
 
 
-def examine_specimen(spec):
-    """The pipeline's report on a specimen (once per specimen and server)."""
+def heatmap_url(spec):
+    """The address of the pipeline's heatmap of a specimen, or a :class:`NoHeatmap`.
+
+    Examined once per specimen version: the picture is kept on disk (it
+    survives a restart) and its address in memory. Trainees reaching the
+    same feedback at once wait for one examination, not one each.
+    """
     paths = tuple((light, str(spec.image_path(light))) for light in spec.lights)
-    return _examine_specimen(spec.name, spec.template, paths, _mtime(str(spec.image_path("visible"))))
+    args = (spec.name, spec.template, paths, _mtime(str(spec.image_path("visible"))))
+    with _heatmap_guard:
+        lock = _heatmap_locks.setdefault(spec.name, threading.Lock())
+    with lock:
+        return _heatmap(*args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

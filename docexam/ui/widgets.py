@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from ..errors import DocexamError
-from . import state
+from . import docview, state
 from .i18n import pick, t
 
 RED = (230, 30, 30)
@@ -26,15 +26,6 @@ LIGHT_ORDER = ("visible", "uv", "ir")
 
 def light_label(light: str) -> str:
     return t(f"light_{light}")
-
-
-def light_switch(lights, *, key: str) -> str:
-    """Choose the light source to look at (visible, UV, IR, where the document has it)."""
-    lights = [light for light in LIGHT_ORDER if light in lights] or ["visible"]
-    if len(lights) == 1:
-        return lights[0]
-    choice = st.segmented_control(t("light"), lights, format_func=light_label, key=key, default=lights[0])
-    return choice or lights[0]
 
 
 def _scale(size: tuple[int, int], shape) -> tuple[float, float]:
@@ -69,56 +60,6 @@ def draw_point(rgb: np.ndarray, point, size: tuple[int, int], *, colour=BLUE) ->
     return out
 
 
-def tint_mask(rgb: np.ndarray, mask: np.ndarray | None, label: int | None, *, colour=RED,
-              alpha: float = 0.45) -> np.ndarray:
-    """Colour the pixels of one anomaly (``mask == label``) on a copy of ``rgb``."""
-    if mask is None or label is None:
-        return rgb
-    small = cv2.resize((mask == label).astype(np.uint8), (rgb.shape[1], rgb.shape[0]),
-                       interpolation=cv2.INTER_NEAREST).astype(bool)
-    out = rgb.astype(np.float32).copy()
-    out[small] = out[small] * (1 - alpha) + np.array(colour, np.float32) * alpha
-    return out.astype(np.uint8)
-
-
-def overlays(rgb: np.ndarray, items, size: tuple[int, int]) -> np.ndarray:
-    """The feedback overlays of an item (``feedback["overlays"]``): mask tint and box."""
-    return overlays_in_crop(rgb, items, (0, 0, size[0], size[1]))
-
-
-def loupe(path, *, key: str, crop=None) -> None:
-    """A magnifier over the full-resolution image: zoom and position sliders.
-
-    ``crop`` (template pixels) limits the area, for a lesson figure.
-    """
-    with st.expander(t("loupe"), icon=":material/zoom_in:"):
-        full = state.full_image(path)
-        h, w = full.shape[:2]
-        x0, y0, x1, y1 = crop or (0, 0, w, h)
-        c1, c2, c3 = st.columns(3)
-        zoom = c1.select_slider(t("zoom"), options=[1, 2, 3, 4, 6, 8], value=3, key=f"{key}-z")
-        cx = c2.slider(t("across"), 0, 100, 50, key=f"{key}-x")
-        cy = c3.slider(t("down"), 0, 100, 50, key=f"{key}-y")
-        vw, vh = max(16, (x1 - x0) // zoom), max(16, (y1 - y0) // zoom)
-        left = x0 + int((x1 - x0 - vw) * cx / 100)
-        top = y0 + int((y1 - y0 - vh) * cy / 100)
-        view = full[top:top + vh, left:left + vw]
-        st.image(view, width="stretch")
-
-
-def click_image(rgb: np.ndarray, *, key: str, box: bool = False):
-    """Show ``rgb`` so a click (or a drag with ``box``) can be read back.
-
-    Returns the component's value: ``{"x", "y", "width", "height"}`` for a
-    click, ``{"x1", "y1", "x2", "y2", "width", "height"}`` for a drag
-    (displayed pixels; map them with :func:`docexam.ui.course.to_template_point`).
-    """
-    from streamlit_image_coordinates import streamlit_image_coordinates
-
-    return streamlit_image_coordinates(rgb, key=key, use_column_width="always", click_and_drag=box,
-                                       cursor="crosshair", image_format="JPEG", jpeg_quality=88)
-
-
 def image(rgb: np.ndarray, caption: str | None = None) -> None:
     st.image(rgb, caption=caption, width="stretch")
 
@@ -135,51 +76,12 @@ def reference_image(template_id: str, light: str):
     return state.display_image(tpl.image_path(light))
 
 
-def crop_display(rgb: np.ndarray, crop, size: tuple[int, int]) -> np.ndarray:
-    """The part ``crop`` (template pixels) of a downscaled ``rgb``."""
-    sx, sy = _scale(size, rgb.shape)
-    x0, y0, x1, y1 = crop
-    out = rgb[int(y0 * sy):max(int(y1 * sy), int(y0 * sy) + 1), int(x0 * sx):max(int(x1 * sx), int(x0 * sx) + 1)]
-    return out if out.size else rgb
-
-
-def full_crop(path, crop) -> np.ndarray:
-    """A crop (template pixels) of the full-resolution image, at most ``state.DISPLAY_WIDTH`` wide."""
-    full = state.full_image(path)
-    x0, y0, x1, y1 = (int(v) for v in crop)
-    out = np.ascontiguousarray(full[max(y0, 0):y1, max(x0, 0):x1])
-    if out.shape[1] > state.DISPLAY_WIDTH:
-        f = state.DISPLAY_WIDTH / out.shape[1]
-        out = cv2.resize(out, (state.DISPLAY_WIDTH, max(1, int(out.shape[0] * f))), interpolation=cv2.INTER_AREA)
-    return out
-
-
-def overlays_in_crop(rgb: np.ndarray, items, crop) -> np.ndarray:
-    """Feedback-style overlays drawn on a crop (``crop`` in template pixels) shown at any scale."""
-    from ..assessment.scoring import read_mask
-
-    x0, y0, x1, y1 = (int(v) for v in crop)
-    size = (x1 - x0, y1 - y0)
-    out = rgb
-    for ov in items:
-        if "bbox" not in ov:
-            continue
-        try:
-            mask = read_mask(ov.get("mask"))
-        except (DocexamError, OSError, ValueError):  # a missing mask still leaves the box
-            mask = None
-        if mask is not None and ov.get("mask_label") is not None:
-            out = tint_mask(out, mask[y0:y1, x0:x1], ov["mask_label"])
-        bx = ov["bbox"]
-        out = draw_boxes(out, [[bx[0] - x0, bx[1] - y0, bx[2] - x0, bx[3] - y0]], size, colour=RED)
-    return out
-
-
 def show_figure(fig: dict, *, key: str) -> None:
     """A lesson figure: forged crop beside the genuine one (or the template's blank reference).
 
-    ``fig`` is :func:`docexam.lessons.resolve_figure`'s dict; the light
-    switch shows every panel in the chosen light.
+    ``fig`` is :func:`docexam.lessons.resolve_figure`'s dict. Each panel is
+    a crop encoded once (:mod:`.media`) with the forged area marked by the
+    browser; the light switch redraws the panels in the chosen light.
     """
 
     with st.container(border=True):
@@ -201,22 +103,30 @@ def show_figure(fig: dict, *, key: str) -> None:
         cols = st.columns(2)
         with cols[0]:
             if genuine is not None:
-                image(full_crop(genuine["images"][light], genuine["crop"]), caption=t("panel_genuine"))
+                docview.crop_view(genuine["images"][light], genuine["crop"], key=f"{key}-genuine",
+                                  caption=t("panel_genuine"))
             else:
                 from ..specimens import find_template
 
                 try:
                     tpl = find_template(_template_of(forged))
                     ref = tpl.image_path(light if light in tpl.images else "visible")
-                    image(full_crop(ref, forged["crop"]), caption=t("panel_reference"))
+                    docview.crop_view(ref, forged["crop"], key=f"{key}-reference", caption=t("panel_reference"))
                 except (DocexamError, OSError):  # a figure without its template shows the forged panel only
                     st.info(t("figure_missing"))
         with cols[1]:
-            rgb = full_crop(forged["images"][light], forged["crop"])
-            if marks:
-                rgb = overlays_in_crop(rgb, forged["overlays"], forged["crop"])
-            image(rgb, caption=t("panel_forged"))
-        loupe(forged["images"][light], key=f"{key}-loupe", crop=forged["crop"])
+            overlays = docview.feedback_overlays(forged["overlays"], crop=forged["crop"]) if marks else []
+            docview.crop_view(forged["images"][light], forged["crop"], key=f"{key}-forged", overlays=overlays,
+                              caption=t("panel_forged"))
+
+
+def light_switch(lights, *, key: str) -> str:
+    """Choose the light source to look at (visible, UV, IR, where the document has it)."""
+    lights = [light for light in LIGHT_ORDER if light in lights] or ["visible"]
+    if len(lights) == 1:
+        return lights[0]
+    choice = st.segmented_control(t("light"), lights, format_func=light_label, key=key, default=lights[0])
+    return choice or lights[0]
 
 
 def _template_of(panel: dict) -> str:

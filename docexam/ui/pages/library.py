@@ -7,7 +7,7 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.specimens import FAMILIES, TECHNIQUES
 from docexam.specimens.model import CAPTURE_KINDS
-from docexam.ui import session, state, widgets
+from docexam.ui import docview, session, state
 
 session.require_trainer()
 st.title("Library")
@@ -52,17 +52,15 @@ spec = shown[rows[0]]
 st.subheader(spec.name)
 c1, c2 = st.columns([3, 2])
 with c1:
-    light = widgets.light_switch(spec.lights, key="lib-light")
-    path = spec.image_path(light)
-    size = state.image_size(path)
-    rgb = state.display_image(path)
+    images = {light: str(spec.image_path(light)) for light in spec.lights}
+    size = state.image_size(images["visible"])
+    overlays = []
     if st.toggle("Show the annotations", value=True, key="lib-marks") and spec.capture_kind == "flat":
-        rgb = widgets.overlays(rgb, [{"bbox": list(a.bbox), "mask": str(spec.mask_path) if spec.mask_path else None,
-                                      "mask_label": a.mask_label} for a in spec.anomalies], size)
-    widgets.image(rgb)
+        overlays = docview.feedback_overlays([{"bbox": list(a.bbox), "mask": str(spec.mask_path) if spec.mask_path
+                                               else None, "mask_label": a.mask_label} for a in spec.anomalies])
+    docview.document_view(images, key="lib-view", size=size, template=spec.template, overlays=overlays)
     if spec.capture_kind != "flat" and spec.anomalies:
         st.caption("Annotations are in template pixels; this capture is not flat, so they are not drawn.")
-    widgets.loupe(path, key="lib-loupe")
 with c2:
     st.markdown(f"**{'Genuine' if spec.authentic else 'Forged'}**, template `{spec.template}`, "
                 f"capture {spec.capture_kind}")

@@ -1,0 +1,168 @@
+"""The document view: one component for every document the pages show.
+
+A specimen in any of its lights, each side of a card on its own, zoom up
+to full resolution, and marks (the highlight of a question, the trainee's
+answer, the forged area after the answer) drawn by the browser over the
+picture. Pictures come from :mod:`.media` (encoded once, cached by the
+browser); switching light, side or zoom and drawing a mark happen in the
+browser without a rerun (``docview.js``). In ``locate`` mode a tap marks a
+point and a drag (mouse or finger) draws a box; the mark is the
+component's state, in the image's pixels.
+
+Marks are boxes and points in the image's own pixels (template pixels for
+a flat capture, as everywhere else).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from . import media
+from .i18n import t
+
+LIGHT_ORDER = ("visible", "uv", "ir")
+BLUE = "#1464ff"
+RED = "#e61e1e"
+AMBER = "#ffaa00"
+
+_HERE = Path(__file__).resolve().parent
+
+_CSS = """
+.dx-root { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #262730); }
+.dx-bar { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 4px; align-items: center; }
+.dx-group { display: inline-flex; border: 1px solid var(--st-border-color, #d5d8de); border-radius: 8px;
+            overflow: hidden; }
+.dx-group button { min-height: 40px; min-width: 44px; padding: 0 12px; border: 0; margin: 0;
+                   background: var(--st-secondary-background-color, #f0f2f6); color: inherit;
+                   font: inherit; font-size: 15px; cursor: pointer; }
+.dx-group button + button { border-left: 1px solid var(--st-border-color, #d5d8de); }
+.dx-group button.dx-on { background: var(--st-primary-color, #1b4f72); color: #fff; }
+.dx-group button:disabled { opacity: .4; cursor: default; }
+.dx-zoom { padding: 0 8px; align-self: center; font-size: 14px; min-width: 2.5em; text-align: center; }
+.dx-hint { font-size: 14px; opacity: .85; margin: 2px 0 6px; min-height: 1em; }
+.dx-scroll { width: 100%; overflow: auto; max-height: 85vh; }
+.dx-stage { position: relative; overflow: hidden; }
+.dx-stage > img, .dx-tints { position: absolute; display: block; max-width: none; height: auto;
+                              user-select: none; -webkit-user-select: none; -webkit-touch-callout: none; }
+.dx-tints { display: grid; pointer-events: none; }
+.dx-tints img { grid-area: 1 / 1; width: 100%; display: block; }
+.dx-marks { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+.dx-point { cursor: crosshair; touch-action: manipulation; }
+.dx-box { cursor: crosshair; touch-action: none; }
+"""
+
+_COMPONENT = st.components.v2.component(
+    "docexam_docview",
+    html="<div class='dx-mount'></div>\n",
+    css=_CSS,
+    js=(_HERE / "docview.js").read_text(encoding="utf-8"),
+)
+
+
+def _texts() -> dict:
+    return {"mode_point": t("mode_point"), "mode_box": t("mode_box"), "hint_point": t("locate_hint"),
+            "hint_box": t("locate_box_hint"), "chosen": t("locate_chosen"), "zoom_in": t("zoom_in"),
+            "zoom_out": t("zoom_out"), "alt": t("document_alt")}
+
+
+def light_label(light: str) -> str:
+    return t(f"light_{light}")
+
+
+def lights_of(images: dict) -> list[str]:
+    """The lights of ``images`` (light -> path) in the usual order, visible first."""
+    return [light for light in LIGHT_ORDER if light in images] or list(images)[:1]
+
+
+def sides_of(template_id: str | None, size: tuple[int, int]) -> list[dict]:
+    """The sides of a two-sided card as views (``[{"label", "crop"}]``), or ``[]`` for one page.
+
+    Only for an image in the template's own geometry (a flat capture): a
+    scan or photo of a card is cropped by its own sides' pictures instead.
+    The sides come from ``template.json``'s ``sides`` (name and bbox).
+    """
+    if not template_id:
+        return []
+    from ..errors import DocexamError
+    from ..specimens import find_template
+
+    try:
+        tpl = find_template(template_id)
+    except DocexamError:
+        return []
+    sides = tpl.extra.get("sides") or []
+    if tuple(size) != tuple(tpl.size_px) or len(sides) < 2:
+        return []
+    out = []
+    for side in sides:
+        name = str(side.get("name", ""))
+        bbox = side.get("bbox")
+        if isinstance(bbox, (list, tuple)) and len(bbox) == 4:
+            out.append({"label": t(f"side_{name}") if name in ("front", "back") else name,
+                        "crop": [int(v) for v in bbox]})
+    return out if len(out) >= 2 else []
+
+
+def document_view(images: dict, *, key: str, size: tuple[int, int], template: str | None = None,
+                  locate: bool = False, overlays=(), answer=None):
+    """Draw a document; in ``locate`` mode return the trainee's mark (``{"point"}`` / ``{"box"}``) or None.
+
+    Parameters
+    ----------
+    images : dict
+        light -> image file (all the same geometry).
+    key : str
+        Widget key; opaque (it reaches the browser).
+    size : (int, int)
+        The images' size in pixels: marks and answers are in these pixels.
+    template : str, optional
+        The template id, for the sides of a two-sided card.
+    overlays : sequence of dict
+        ``{"box": [x0, y0, x1, y1], "colour"}``, ``{"point": [x, y], "colour"}``
+        or ``{"tint": address}`` (a :func:`media.tint_url` picture).
+    answer : dict, optional
+        A mark to show at first (the server's copy of the trainee's answer).
+    """
+    lights = [{"id": light, "label": light_label(light), "src": media.image_url(images[light]),
+               "zoom": media.image_url(images[light], width=media.ZOOM_WIDTH)}
+              for light in lights_of(images)]
+    data = {"item": key, "size": list(size), "lights": lights, "views": sides_of(template, size),
+            "mode": "locate" if locate else "view", "answer": answer, "overlays": list(overlays),
+            "text": _texts()}
+    result = _COMPONENT(key=key, data=data, default={"answer": answer}, on_answer_change=lambda: None)
+    return getattr(result, "answer", None) if locate else None
+
+
+def crop_view(path, crop, *, key: str, overlays=(), caption: str | None = None) -> None:
+    """A crop of an image file (``crop`` in its pixels) shown with marks, zoomable (lesson figures)."""
+    x0, y0, x1, y1 = (int(v) for v in crop)
+    lights = [{"id": "visible", "label": "", "src": media.image_url(path, crop=crop),
+               "zoom": media.image_url(path, crop=crop, width=media.ZOOM_WIDTH)}]
+    moved = []
+    for o in overlays:  # marks in the crop's own pixels
+        if "box" in o:
+            b = o["box"]
+            moved.append({**o, "box": [b[0] - x0, b[1] - y0, b[2] - x0, b[3] - y0]})
+        else:
+            moved.append(o)
+    data = {"item": key, "size": [x1 - x0, y1 - y0], "lights": lights, "views": [], "mode": "view",
+            "answer": None, "overlays": moved, "text": _texts()}
+    _COMPONENT(key=key, data=data)
+    if caption:
+        st.caption(caption)
+
+
+def feedback_overlays(items, *, crop=None, width: int = media.DISPLAY_WIDTH) -> list[dict]:
+    """A feedback's ``overlays`` (bbox, mask, mask_label) as marks: red box and tinted area."""
+    out = []
+    for ov in items:
+        if "bbox" not in ov:
+            continue
+        if ov.get("mask") and ov.get("mask_label") is not None:
+            tint = media.tint_url(ov["mask"], ov["mask_label"], width=width, crop=crop)
+            if tint:
+                out.append({"tint": tint})
+        out.append({"box": list(ov["bbox"]), "colour": RED})
+    return out

@@ -1,0 +1,188 @@
+"""Images for the browser, encoded once and served as static files.
+
+A rerun never encodes an image: every picture a page shows (a specimen
+downscaled for the screen, its full-resolution copy for zooming, a crop for
+a lesson figure, the tint of a forged area, the examination's heatmap) is
+written once as a file named by the hash of what it shows, in
+``$DOCEXAM_HOME/cache/media``, and the page sends only its address. The
+files are served by the app's own route (:data:`ROUTE`, see
+:mod:`docexam.ui.server`) with a far-future cache header, so a phone
+downloads each picture once for the whole workshop.
+
+File names are hashes: they never carry a specimen name (the shipped
+specimens are named after their forgery, which would give answers away).
+This module does not import Streamlit.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..atomic import ensure_dir
+from ..paths import cache_dir
+
+#: where the app serves the files (a route of its own, beside Streamlit's)
+ROUTE = "/docexam-media"
+#: longest side of an image as sent to a browser for the page (phones on a room's Wi-Fi)
+DISPLAY_WIDTH = 1100
+#: longest side of the copy loaded when the trainee zooms in (the shipped 600 dpi pages fit)
+ZOOM_WIDTH = 3000
+#: JPEG quality of documents (fine print must survive; 85 keeps microprint legible at zoom)
+JPEG_QUALITY = 85
+#: bump when the encoding changes, so browsers and the cache never mix versions
+_VERSION = "1"
+
+
+def media_dir() -> Path:
+    """The folder of encoded pictures (created on first use)."""
+    return cache_dir() / "media"
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _name(*parts) -> str:
+    return hashlib.sha256("\x1f".join(map(str, (_VERSION, *parts))).encode()).hexdigest()[:32]
+
+
+def _write(name: str, suffix: str, encode) -> str:
+    """Write ``encode()``'s bytes as ``name.suffix`` unless present; return the file's address."""
+    folder = media_dir()
+    path = folder / f"{name}.{suffix}"
+    if not path.is_file():
+        ensure_dir(folder)
+        data = encode()
+        # atomic: a browser asking for the file while it is written never gets half of it
+        tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return f"{ROUTE}/{name}.{suffix}"
+
+
+def _jpeg(rgb: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
+    ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]),
+                           [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+    if not ok:
+        raise ValueError("the image could not be encoded")
+    return buf.tobytes()
+
+
+def _png(rgba: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".png", np.ascontiguousarray(rgba[..., [2, 1, 0, 3]]))
+    if not ok:
+        raise ValueError("the image could not be encoded")
+    return buf.tobytes()
+
+
+def _shrink(rgb: np.ndarray, width: int) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    if w <= width:
+        return rgb
+    return cv2.resize(rgb, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+
+
+def _crop(array: np.ndarray, crop) -> np.ndarray:
+    if crop is None:
+        return array
+    x0, y0, x1, y1 = (int(v) for v in crop)
+    out = array[max(y0, 0):max(y1, y0 + 1), max(x0, 0):max(x1, x0 + 1)]
+    return out if out.size else array
+
+
+@functools.lru_cache(maxsize=8192)
+def _image_url(path: str, mtime: int, width: int, crop: tuple | None) -> str:
+    def encode() -> bytes:
+        from ..imaging import load_rgb
+
+        return _jpeg(_shrink(_crop(load_rgb(path), crop), width))
+
+    return _write(_name("image", path, mtime, width, crop), "jpg", encode)
+
+
+def image_url(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str:
+    """The address of ``path`` (an image file) at most ``width`` pixels wide, optionally cropped.
+
+    ``crop`` is ``(x0, y0, x1, y1)`` in the file's pixels. Encoded on the
+    first call for this file version, width and crop; later calls cost a
+    ``stat``.
+    """
+    path = str(path)
+    return _image_url(path, _mtime(path), int(width), None if crop is None else tuple(int(v) for v in crop))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tint_url(mask: str, mtime: int, label: int, width: int, crop: tuple | None, colour: tuple) -> str | None:
+    from PIL import Image
+
+    with Image.open(mask) as im:
+        labels = np.asarray(im)
+    if labels.ndim == 3:
+        labels = labels[..., 0]
+    area = _crop(labels, crop) == label
+    if not area.any():
+        return None
+
+    def encode() -> bytes:
+        h, w = area.shape
+        small = area if w <= width else cv2.resize(area.astype(np.uint8), (width, max(1, round(h * width / w))),
+                                                    interpolation=cv2.INTER_NEAREST).astype(bool)
+        rgba = np.zeros((*small.shape, 4), np.uint8)
+        rgba[small] = (*colour, 115)  # 45 % over the document
+        return _png(rgba)
+
+    return _write(_name("tint", mask, mtime, label, width, crop, colour), "png", encode)
+
+
+def tint_url(mask, label: int, *, width: int = DISPLAY_WIDTH, crop=None, colour=(230, 30, 30)) -> str | None:
+    """A transparent picture colouring the pixels of anomaly ``label`` of a mask file, or None.
+
+    Laid over the document by the browser (same aspect ratio), so the
+    document itself is never redrawn for feedback. None when the mask has
+    no such pixel (in ``crop``) or cannot be read.
+    """
+    mask = str(mask)
+    try:
+        return _tint_url(mask, _mtime(mask), int(label), int(width),
+                         None if crop is None else tuple(int(v) for v in crop), tuple(colour))
+    except (OSError, ValueError):
+        return None
+
+
+def array_url(rgb: np.ndarray, *, key: str) -> str:
+    """The address of an RGB array made by the caller, stored under ``key`` (a stable description).
+
+    For pictures computed once per specimen (the heatmap): ``key`` must
+    change when the picture would.
+    """
+    return _write(_name("array", key), "jpg", lambda: _jpeg(rgb))
+
+
+def cached_url(*, key: str) -> str | None:
+    """The address stored by :func:`array_url` under ``key``, or None if not made yet."""
+    name = _name("array", key)
+    return f"{ROUTE}/{name}.jpg" if (media_dir() / f"{name}.jpg").is_file() else None
+
+
+def media_app():
+    """The ASGI app serving :func:`media_dir` (mounted at :data:`ROUTE` by :mod:`.server`)."""
+    from starlette.staticfiles import StaticFiles
+
+    class ImmutableFiles(StaticFiles):
+        # names are content hashes: a file never changes, so browsers keep it for the whole workshop
+        def file_response(self, *args, **kwargs):
+            response = super().file_response(*args, **kwargs)
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            return response
+
+    ensure_dir(media_dir())
+    return ImmutableFiles(directory=str(media_dir()), check_dir=False)
