@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["docexam.lessons.format", "docexam.lessons.items", "docexam.lessons.figures",
+           "docexam.lessons.vocabulary", "docexam.lessons.quiz", "docexam.assessment.psychometrics",
            "docexam.assessment.scoring", "docexam.assessment.metrics", "docexam.assessment.forms",
            "docexam.assessment.survey", "docexam.assessment.refresher"]
 

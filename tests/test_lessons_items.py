@@ -133,7 +133,7 @@ def test_lesson_items_and_quiz(specimens):
 
 
 def test_quiz_never_reveals_a_later_answer(specimens):
-    from docexam.lessons.items import REVEALING_TYPES, reveal_last
+    from docexam.lessons.quiz import REVEALING_TYPES, reveal_last
 
     items = generate_items(specimens)
     for seed in range(5):

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from docexam.lessons.items import (CHECK_LABELS, FAMILY_LABELS, FIELD_LABELS, LIGHT_LABELS, TECHNIQUE_LABELS,
-                                   VERDICT_LABELS)
+from docexam.lessons.vocabulary import (CHECK_LABELS, FAMILY_LABELS, FIELD_LABELS, LIGHT_LABELS, TECHNIQUE_LABELS,
+                                        VERDICT_LABELS)
 from test_lessons_support import SIZE, TEMPLATE_ID, build_library
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,12 +7,15 @@ from its database:
 * :mod:`.scoring` - one answer to one item -> 0..1;
 * :mod:`.metrics` - topic and overall scores, gains (raw, Hake), share
   improved, hits / false alarms / d′;
-* :mod:`.forms` - pre-test and post-test as parallel forms of one blueprint;
+* :mod:`.forms` - pre-test and post-test as parallel forms of one blueprint
+  (0-1 linear programming: genuine share, no repeated specimen, matched difficulty);
+* :mod:`.psychometrics` - Rasch difficulty (conditional ML), point-biserial
+  discrimination, KR-20 reliability;
 * :mod:`.survey` - the feedback survey;
 * :mod:`.refresher` - FSRS spaced repetition and readiness per topic.
 """
 
-from .forms import blueprint_from_lessons, check_blueprint, parallel_forms, pool_capacity
+from .forms import blueprint_from_lessons, check_blueprint, fit_forms, parallel_forms, pool_capacity
 from .metrics import (Detection, GainSummary, MeanGain, class_normalized_gain, d_prime, gain_summary,
                       mean_individual_gain, normalized_gain, overall_score, raw_gain, share_improved,
                       signal_detection, topic_scores, weakest_topics)
@@ -22,7 +25,7 @@ from .survey import SURVEY, survey_definition, survey_summary, validate_survey
 
 __all__ = [
     "Detection", "GainSummary", "InvalidAnswerError", "MeanGain", "SURVEY",
-    "blueprint_from_lessons", "check_blueprint", "class_normalized_gain", "d_prime", "due_queue",
+    "blueprint_from_lessons", "check_blueprint", "fit_forms", "class_normalized_gain", "d_prime", "due_queue",
     "gain_summary", "is_correct", "mean_individual_gain", "new_card", "normalized_gain",
     "overall_score", "parallel_forms", "pool_capacity", "raw_gain", "readiness", "record_review",
     "retrievability", "score_answer", "score_item", "share_improved", "signal_detection",

@@ -20,6 +20,7 @@ from typing import Iterable
 
 from ..errors import DocexamError
 from .format import Figure, Lesson
+from .quiz_item import images_of, overlay_of
 
 #: margin around an anomaly's box when no zone is known (share of its size)
 _MARGIN = 0.5
@@ -65,8 +66,6 @@ def resolve_figure(figure: Figure, specimens: Iterable) -> dict:
     ``missing`` says in plain words why a panel could not be filled (no
     matching specimen), so a lesson still renders with an empty library.
     """
-    from .items import _images, _overlay
-
     specimens = sorted((s for s in specimens if s.capture_kind == "flat"), key=lambda s: s.name)
     out = {"id": figure.id, "kind": figure.kind, "caption": figure.caption,
            "caption_km": figure.caption_km, "panels": [], "missing": None}
@@ -83,8 +82,8 @@ def resolve_figure(figure: Figure, specimens: Iterable) -> dict:
         return out
     anomaly = forged.anomalies[index]
     crop = _zone_box(forged.template, figure.zone or anomaly.zone, None) or _padded(anomaly.bbox)
-    overlays = [_overlay(forged, index)] if figure.overlay else []
-    out["panels"].append({"role": "forged", "specimen": forged.name, "images": _images(forged),
+    overlays = [overlay_of(forged, index)] if figure.overlay else []
+    out["panels"].append({"role": "forged", "specimen": forged.name, "images": images_of(forged),
                           "crop": crop, "overlays": overlays})
     if figure.kind == "side-by-side":
         genuine = next((s for s in specimens if s.authentic and s.template == forged.template), None)
@@ -92,7 +91,7 @@ def resolve_figure(figure: Figure, specimens: Iterable) -> dict:
             out["missing"] = f"no flat genuine specimen of template {forged.template} to compare with"
         else:
             out["panels"].insert(0, {"role": "genuine", "specimen": genuine.name,
-                                     "images": _images(genuine), "crop": crop, "overlays": []})
+                                     "images": images_of(genuine), "crop": crop, "overlays": []})
     return out
 
 

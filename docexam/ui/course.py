@@ -51,31 +51,13 @@ def opaque_key(*parts: str) -> str:
 # ---------------------------------------------------------------------------
 # test forms
 
-def fit_blueprint(pool: Sequence, blueprint: Mapping, *, forms: int = 2) -> dict:
-    """The largest part of ``blueprint`` that ``pool`` can fill for ``forms`` parallel forms.
-
-    A cell the pool cannot fill for every form is dropped (a small or
-    trainer-made library does not cover every topic and item type), so a
-    workshop always gets a pre-test and a post-test of the same shape.
-
-    >>> fit_blueprint([], {("mrz", "mrz"): 1})
-    {}
-    """
-    from ..assessment.forms import pool_capacity
-
-    if not blueprint:
-        return {}
-    capacity = pool_capacity(pool, blueprint)
-    return {cell: n for cell, n in blueprint.items() if capacity.get(cell, 0) >= n * forms}
-
-
-def test_forms(pool: Sequence, lessons: Sequence, *, seed: int) -> dict[str, list]:
+def test_forms(pool: Sequence, lessons: Sequence, *, seed: int, difficulty: Mapping | None = None) -> dict[str, list]:
     """Parallel pre- and post-test forms drawn from ``pool`` for a workshop.
 
     The blueprint covers every (topic, item type) of the lessons, one item
-    each, minus the cells the pool cannot fill. Items that share topics
-    can still make :func:`~docexam.assessment.forms.parallel_forms` fail on
-    a tight pool; the scarcest cell is then dropped until the forms fit.
+    each; :func:`~docexam.assessment.forms.fit_forms` keeps as much of it as
+    the pool can fill (half the verdict items genuine, no specimen twice in
+    a form, matched difficulty).
 
     Returns
     -------
@@ -83,18 +65,13 @@ def test_forms(pool: Sequence, lessons: Sequence, *, seed: int) -> dict[str, lis
         ``{"pre": [Item, ...], "post": [Item, ...]}``, both empty when the
         pool is too small for any test.
     """
-    from ..assessment.forms import blueprint_from_lessons, parallel_forms, pool_capacity
+    from ..assessment.forms import blueprint_from_lessons, fit_forms
 
-    pool = list(pool)
-    blueprint = fit_blueprint(pool, blueprint_from_lessons(lessons) if lessons else {})
-    while blueprint:
-        try:
-            return parallel_forms(pool, blueprint, seed=seed, names=TEST_FORMS)
-        except ValueError:
-            capacity = pool_capacity(pool, blueprint)
-            scarcest = min(blueprint, key=lambda cell: (capacity[cell] - 2 * blueprint[cell], cell))
-            del blueprint[scarcest]
-    return {name: [] for name in TEST_FORMS}
+    if not lessons:
+        return {name: [] for name in TEST_FORMS}
+    forms, _kept = fit_forms(list(pool), blueprint_from_lessons(lessons), seed=seed, names=TEST_FORMS,
+                             difficulty=difficulty)
+    return forms
 
 
 def lesson_pool(lessons: Sequence, specimens: Sequence) -> list:
@@ -313,7 +290,7 @@ def read_upload(data: bytes, name: str):
 
 
 __all__ = [
-    "DocexamError", "TopicGain", "certificate_html", "clip_box", "fit_blueprint",
+    "DocexamError", "TopicGain", "certificate_html", "clip_box",
     "form_complete", "form_scores", "lesson_pool", "next_steps", "opaque_key", "overall",
     "read_upload", "test_forms", "to_template_box", "to_template_point", "topic_gains",
 ]

@@ -21,6 +21,7 @@ import uuid as uuidlib
 import streamlit as st
 
 from ..errors import DocexamError
+from ..lessons.vocabulary import FIELD_LABELS
 from . import docview, session, state
 from .course import opaque_key
 from .i18n import option_label, pick, t
@@ -73,8 +74,6 @@ def _show_mrz(public: dict) -> None:
     printed = public.get("printed") or {}
     if printed:
         st.markdown(f"**{t('printed_data')}**")
-        from ..lessons.items import FIELD_LABELS
-
         for k, v in printed.items():
             st.markdown(f"{pick(*FIELD_LABELS[k]) if k in FIELD_LABELS else k}: **{html.escape(str(v))}**")
 
