@@ -9,6 +9,8 @@ import pytest
 
 MODULES = ["docexam.lessons.format", "docexam.lessons.items", "docexam.lessons.figures",
            "docexam.lessons.vocabulary", "docexam.lessons.quiz", "docexam.assessment.psychometrics",
+           "docexam.assessment.course", "docexam.assessment.itemstats", "docexam.training.merges",
+           "docexam.training.checks",
            "docexam.assessment.scoring", "docexam.assessment.metrics", "docexam.assessment.forms",
            "docexam.assessment.survey", "docexam.assessment.refresher"]
 

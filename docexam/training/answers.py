@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from . import schema as s
 from .checks import check_json, check_rating, check_time, check_uuid, clean_text, utc_now
 from .errors import DuplicateError, InvalidValueError
+from .merges import resolve
 from .model import Attempt, ReviewState, ScoreRow, SurveyAnswer
 from .store import Store, check_enrolled, get_trainee, get_workshop
 
@@ -108,11 +109,15 @@ class AnswerMethods(Store):
 
     def attempts_for(self, *, trainee_id: int | None = None, workshop_id: int | None = None,
                      form: str | None = None) -> list[Attempt]:
-        """Stored attempts, oldest first, filtered by trainee, workshop and form."""
+        """Stored attempts, oldest first, filtered by trainee, workshop and form.
+
+        A trainee's attempts include those of every record merged with it
+        (:mod:`.merges`), under the ids they were stored with.
+        """
         a = s.attempts
         query = sa.select(a).order_by(a.c.answered_at, a.c.id)
         if trainee_id is not None:
-            query = query.where(a.c.trainee_id == trainee_id)
+            query = query.where(a.c.trainee_id.in_(sorted(self.same_person(trainee_id))))
         if workshop_id is not None:
             query = query.where(a.c.workshop_id == workshop_id)
         if form is not None:
@@ -140,10 +145,24 @@ class AnswerMethods(Store):
                  .order_by(points.desc(), t.c.name, t.c.id))
         with self.read() as conn:
             get_workshop(conn, workshop_id)
-            return [ScoreRow(trainee_id=r.id, name=r.name, department=r.department, attempts=int(r.n),
-                             correct=int(r.ok), points=float(r.points),
-                             mean_score=float(r.points) / r.n if r.n else None)
-                    for r in conn.execute(query)]
+            rows = conn.execute(query).all()
+        # two records of one officer (merged) are one line, under the record kept
+        aliases = self.aliases()
+        folded: dict[int, list] = {}
+        names = {r.id: (r.name, r.department) for r in rows}
+        for r in rows:
+            root = resolve(aliases, r.id)
+            line = folded.setdefault(root, [0, 0, 0.0])
+            line[0] += int(r.n)
+            line[1] += int(r.ok)
+            line[2] += float(r.points)
+        if any(root not in names for root in folded):
+            names |= {tid: (tr.name, tr.department) for tid in folded if tid not in names
+                      for tr in [self.trainee(tid)]}
+        board = [ScoreRow(trainee_id=tid, name=names[tid][0], department=names[tid][1], attempts=n, correct=ok,
+                          points=points, mean_score=points / n if n else None)
+                 for tid, (n, ok, points) in folded.items()]
+        return sorted(board, key=lambda r: (-r.points, r.name, r.trainee_id))
 
     # ---- spaced repetition
 
@@ -194,7 +213,7 @@ class AnswerMethods(Store):
         """The trainee's items due at ``now`` (default: now), most overdue first."""
         now = check_time("now", now)
         r = s.reviews
-        query = (sa.select(r).where(r.c.trainee_id == trainee_id, r.c.due <= now)
+        query = (sa.select(r).where(r.c.trainee_id.in_(sorted(self.same_person(trainee_id))), r.c.due <= now)
                  .order_by(r.c.due, r.c.item_id).limit(limit))
         with self.read() as conn:
             return [ReviewState.from_row(row) for row in conn.execute(query)]
@@ -204,7 +223,8 @@ class AnswerMethods(Store):
         r = s.reviews
         with self.read() as conn:
             return [ReviewState.from_row(row) for row in conn.execute(
-                sa.select(r).where(r.c.trainee_id == trainee_id).order_by(r.c.due, r.c.item_id))]
+                sa.select(r).where(r.c.trainee_id.in_(sorted(self.same_person(trainee_id))))
+                .order_by(r.c.due, r.c.item_id))]
 
     # ---- survey
 

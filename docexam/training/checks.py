@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 import uuid as uuidlib
 from typing import Any
 
@@ -51,17 +52,29 @@ def clean_text(name: str, value: Any, *, max_len: int, required: bool = True) ->
     return value
 
 
-def identity_key(name: str, department: str, province: str) -> str:
-    """What makes two registrations the same officer: the three, case-folded.
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    # punctuation and symbols read as spaces: "Immigration, Poipet" is "Immigration Poipet"
+    text = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text)
+    return " ".join(text.split())
 
-    Give it the values as :func:`clean_text` returns them (spaces folded).
+
+def identity_key(name: str, department: str, province: str) -> str:
+    """What makes two registrations the same officer: the three, ignoring case, punctuation,
+    spacing and Unicode normalisation (NFC; Khmer typed with either order of its marks' code
+    points composes alike).
 
     Examples
     --------
-    >>> identity_key("Sok Chea", "Immigration", "Koh Kong") == identity_key("SOK CHEA", "immigration", "koh kong")
+    >>> identity_key("Sok Chea", "Immigration", "Koh Kong") == identity_key("SOK  CHEA", "immigration", "koh kong")
+    True
+    >>> identity_key("Sok Chea", "Immigration, Poipet checkpoint", "Banteay-Meanchey") == \\
+    ...     identity_key("sok chea", "Immigration Poipet checkpoint.", "Banteay Meanchey")
+    True
+    >>> identity_key("Jos\u00e9", "A", "B") == identity_key("Jose\u0301", "A", "B")
     True
     """
-    return "\x1f".join(part.casefold() for part in (name, department, province))
+    return "\x1f".join(_fold(part) for part in (name, department, province))
 
 
 def normalise_code(code: str) -> str:

@@ -35,16 +35,18 @@ from . import schema as s
 from .answers import MAX_COMMENT, AnswerMethods
 from .checks import CODE_RE, normalise_code
 from .errors import TrainingError
+from .merges import Merge, MergeMethods
 from .model import Attempt, ReviewState, ScoreRow, SurveyAnswer, Trainee, Workshop
 from .schema import default_database_url
 from .trainees import LOCKOUT, MAX_FAILED_PINS, TraineeMethods
 from .workshops import WorkshopMethods
+from .course import CourseMethods
 
 __all__ = ["TrainingRecord", "default_database_url", "Trainee", "Workshop", "Attempt", "ReviewState",
-           "SurveyAnswer", "ScoreRow", "MAX_FAILED_PINS", "LOCKOUT", "MAX_COMMENT", "CODE_RE", "normalise_code"]
+           "SurveyAnswer", "ScoreRow", "Merge", "MAX_FAILED_PINS", "LOCKOUT", "MAX_COMMENT", "CODE_RE", "normalise_code"]
 
 
-class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods):
+class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, MergeMethods, CourseMethods):
     """The training database.
 
     Open it with :meth:`open`; close it with :meth:`close` or a ``with``

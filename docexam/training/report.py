@@ -42,6 +42,7 @@ import sqlalchemy as sa
 
 from . import schema as s
 from .model import Workshop
+from .merges import resolve
 from .store import Store, get_workshop
 
 #: how many topics the report names as weakest
@@ -158,10 +159,16 @@ def key_results(record: Store, ref: int | str) -> KeyResults:
         feedback = conn.execute(sa.select(sv.c.relevance, sv.c.overall, sv.c.comments)
                                 .where(sv.c.workshop_id == workshop.id).order_by(sv.c.submitted_at, sv.c.id)).all()
 
+    # two records of one officer (merged) count as one trainee: the record kept
+    aliases = record.aliases()
+    officers: dict[int, sa.Row] = {}
+    for p in sorted(people, key=lambda p: (resolve(aliases, p.id) != p.id, p.id)):
+        officers.setdefault(resolve(aliases, p.id), p)
     # first answer per trainee, form and item
     first: dict[tuple[int, str, str], sa.Row] = {}
     for row in answers:
-        first.setdefault((row.trainee_id, row.form, row.item_id), row)
+        first.setdefault((resolve(aliases, row.trainee_id), row.form, row.item_id), row)
+    people = list(officers.values())
     scores: dict[tuple[int, str], list[float]] = defaultdict(list)
     by_topic: dict[tuple[str, str], list[float]] = defaultdict(list)
     for (tid, form, _item), row in first.items():
@@ -170,12 +177,12 @@ def key_results(record: Store, ref: int | str) -> KeyResults:
 
     # the maths lives in docexam.assessment.metrics (fractions); the report shows percent
     gains, pairs = [], []
-    for p in people:
-        pre = _mean(scores.get((p.id, "pre"), ()))
-        post = _mean(scores.get((p.id, "post"), ()))
+    for root, p in officers.items():
+        pre = _mean(scores.get((root, "pre"), ()))
+        post = _mean(scores.get((root, "post"), ()))
         both = pre is not None and post is not None
         normalised = metrics.normalized_gain(pre, post) if both else None
-        gains.append(TraineeGain(trainee_id=p.id, department=p.department, province=p.province,
+        gains.append(TraineeGain(trainee_id=root, department=p.department, province=p.province,
                                  pre=_percent(pre), post=_percent(post),
                                  gain=100.0 * metrics.raw_gain(pre, post) if both else None,
                                  normalised_gain=normalised))

@@ -169,6 +169,36 @@ surveys = sa.Table(
 # The numbered steps docexam used before Alembic left this table behind (one
 # row per step); revision 0003 adds a row numbered 3 so that such an older
 # docexam refuses the database instead of writing to a schema it does not know.
+# per workshop: the trainer's course settings and the test forms as first drawn (revision 0004)
+workshop_course = sa.Table(
+    "workshop_course", metadata,
+    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id"), primary_key=True),
+    sa.Column("settings", sa.JSON, nullable=True),
+    sa.Column("forms", sa.JSON, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# two records of one officer: reads resolve alias_id to target_id until undone_at is set
+trainee_merges = sa.Table(
+    "trainee_merges", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("alias_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("target_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("merged_at", UTCDateTime, nullable=False),
+    sa.Column("undone_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint("alias_id <> target_id", name="ck_trainee_merges_two"),
+    sa.Index("ix_trainee_merges_alias", "alias_id"),
+)
+
+# specimens no new quiz or test draws on (old attempts keep them in their history)
+retired_specimens = sa.Table(
+    "retired_specimens", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("retired_at", UTCDateTime, nullable=False),
+)
+
 schema_version = sa.Table(
     "schema_version", metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),

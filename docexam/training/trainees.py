@@ -17,6 +17,7 @@ from . import schema as s
 from .checks import check_pin, clean_text, identity_key, utc_now
 from .errors import DuplicateError, InvalidValueError, LockedOutError, UnknownTraineeError, WrongPinError
 from .kdf import hash_secret, verify_secret
+from .merges import resolve
 from .model import Trainee
 from .store import Store, get_trainee, insert_trainee
 
@@ -72,14 +73,29 @@ class TraineeMethods(Store):
             row = conn.execute(sa.select(s.trainees).where(s.trainees.c.identity_key == key)).one_or_none()
         return None if row is None else Trainee.from_row(row)
 
-    def trainees(self, workshop_id: int | None = None) -> list[Trainee]:
-        """All trainees, or those enrolled in a workshop, by name."""
+    def trainees(self, workshop_id: int | None = None, *, merged: bool = False) -> list[Trainee]:
+        """All trainees, or those enrolled in a workshop, by name.
+
+        Two records merged into one officer (:mod:`.merges`) are listed once,
+        as the record kept, unless ``merged`` is true (every record).
+        """
         query = sa.select(s.trainees).order_by(s.trainees.c.name, s.trainees.c.id)
         if workshop_id is not None:
             query = query.join(s.enrolments, s.enrolments.c.trainee_id == s.trainees.c.id).where(
                 s.enrolments.c.workshop_id == workshop_id)
         with self.read() as conn:
-            return [Trainee.from_row(row) for row in conn.execute(query)]
+            people = [Trainee.from_row(row) for row in conn.execute(query)]
+        if merged:
+            return people
+        aliases = self.aliases()
+        if not aliases:
+            return people
+        kept = {}
+        for person in people:
+            root = resolve(aliases, person.id)
+            if root not in kept:
+                kept[root] = person if root == person.id else self.trainee(root)
+        return sorted(kept.values(), key=lambda p: (p.name, p.id))
 
     def authenticate(self, trainee_id: int, pin: str) -> Trainee:
         """Check a trainee's PIN.

@@ -1,0 +1,127 @@
+"""A workshop's course in the record: the trainer's settings, the test forms as first drawn,
+retired specimens, and the answers as response matrices for item statistics.
+
+Part of :class:`~.record.TrainingRecord` (these are its methods). The rules
+themselves (what opens when, who earns a certificate) are
+:mod:`docexam.assessment.course`; the statistics :mod:`docexam.assessment.psychometrics`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import schema as s
+from .checks import clean_text, utc_now
+from .errors import InvalidValueError
+from .merges import resolve
+from .store import Store, get_workshop
+
+#: the forms whose first answers calibrate the items (tests: no feedback between answers)
+CALIBRATION_FORMS = ("pre", "post")
+
+
+class CourseMethods(Store):
+    """Course settings, frozen test forms, retired specimens, response matrices."""
+
+    # ---- settings
+
+    def course_settings(self, workshop_id: int):
+        """The workshop's :class:`~docexam.assessment.course.CourseSettings` (defaults until the trainer sets them)."""
+        from ..assessment.course import CourseSettings
+
+        with self.read() as conn:
+            get_workshop(conn, workshop_id)
+            data = conn.scalar(sa.select(s.workshop_course.c.settings)
+                               .where(s.workshop_course.c.workshop_id == workshop_id))
+        return CourseSettings.from_dict(data)
+
+    def set_course_settings(self, workshop_id: int, settings) -> None:
+        """Store the trainer's settings (a ``CourseSettings``)."""
+        self._put_course(workshop_id, settings=settings.as_dict())
+
+    def _put_course(self, workshop_id: int, **values) -> None:
+        wc = s.workshop_course
+        with self.write() as conn:
+            get_workshop(conn, workshop_id)
+            where = wc.c.workshop_id == workshop_id
+            if not conn.execute(wc.update().where(where).values(updated_at=utc_now(), **values)).rowcount:
+                conn.execute(wc.insert().values(workshop_id=workshop_id, updated_at=utc_now(), **values))
+
+    # ---- test forms
+
+    def frozen_forms(self, workshop_id: int) -> dict | None:
+        """The forms as first drawn: ``{"pre": [[item id, topic], ...], "post": [...], ...}``, or None."""
+        with self.read() as conn:
+            return conn.scalar(sa.select(s.workshop_course.c.forms)
+                               .where(s.workshop_course.c.workshop_id == workshop_id))
+
+    def freeze_forms(self, workshop_id: int, forms: dict) -> dict:
+        """Store the workshop's forms unless some are stored already; returns the stored ones.
+
+        Every trainee of a workshop must sit the same forms: the first drawing
+        wins, also when two trainees start at the same moment.
+        """
+        wc = s.workshop_course
+        with self.write() as conn:
+            get_workshop(conn, workshop_id)
+            row = conn.execute(sa.select(wc.c.forms).where(wc.c.workshop_id == workshop_id)).one_or_none()
+            if row is not None and row.forms:
+                return row.forms
+            if row is None:
+                conn.execute(wc.insert().values(workshop_id=workshop_id, forms=forms, updated_at=utc_now()))
+            else:
+                conn.execute(wc.update().where(wc.c.workshop_id == workshop_id)
+                             .values(forms=forms, updated_at=utc_now()))
+        return forms
+
+    # ---- retired specimens
+
+    def retire_specimen(self, name: str, *, note: str = "") -> None:
+        """No new quiz or test draws on specimen ``name``; old attempts keep it."""
+        name = clean_text("name", name, max_len=200)
+        note = clean_text("note", note, max_len=500, required=False)
+        rs = s.retired_specimens
+        with self.write() as conn:
+            if conn.scalar(sa.select(rs.c.name).where(rs.c.name == name)) is None:
+                conn.execute(rs.insert().values(name=name, note=note, retired_at=utc_now()))
+
+    def restore_specimen(self, name: str) -> None:
+        """Undo :meth:`retire_specimen`."""
+        rs = s.retired_specimens
+        with self.write() as conn:
+            conn.execute(rs.delete().where(rs.c.name == name))
+
+    def retired_specimens(self) -> dict[str, str]:
+        """Retired specimen name -> the trainer's note."""
+        rs = s.retired_specimens
+        with self.read() as conn:
+            return {row.name: row.note for row in conn.execute(sa.select(rs.c.name, rs.c.note))}
+
+    # ---- answers as response matrices
+
+    def sittings(self, *, workshop_id: int | None = None, forms=CALIBRATION_FORMS) -> list[dict]:
+        """First answers per sitting: ``[{"trainee", "workshop", "form", "answers": {item id: 0/1}}]``.
+
+        A sitting is one trainee (merged records as one) taking one form of
+        one workshop; only the first answer to each item counts, as in the
+        Key Results.
+        """
+        if not forms or not set(forms) <= set(s.FORMS):
+            raise InvalidValueError("forms", f"expected some of {', '.join(s.FORMS)}")
+        a = s.attempts
+        query = (sa.select(a.c.trainee_id, a.c.workshop_id, a.c.form, a.c.item_id, a.c.correct, a.c.answer)
+                 .where(a.c.form.in_(list(forms))).order_by(a.c.answered_at, a.c.id))
+        if workshop_id is not None:
+            query = query.where(a.c.workshop_id == workshop_id)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        aliases = self.aliases()
+        out: dict[tuple, dict] = {}
+        for row in rows:
+            key = (resolve(aliases, row.trainee_id), row.workshop_id, row.form)
+            sitting = out.setdefault(key, {"trainee": key[0], "workshop": key[1], "form": key[2],
+                                           "answers": {}, "given": {}})
+            if row.item_id not in sitting["answers"]:
+                sitting["answers"][row.item_id] = 1.0 if row.correct else 0.0
+                sitting["given"][row.item_id] = row.answer
+        return list(out.values())
