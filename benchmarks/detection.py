@@ -62,7 +62,7 @@ def _baseline(spec_path: str) -> dict:
     from docexam.examine.model import reference_model
     from docexam.examine.register import register
     from docexam.imaging import load_rgb
-    from docexam.specimens.model import load_specimen
+    from docexam.specimens import load_specimen
     from docexam.specimens.registry import find_template
 
     t0 = time.perf_counter()
@@ -89,7 +89,7 @@ def _baseline(spec_path: str) -> dict:
 
 def _examine_one(spec_path: str) -> dict:
     from docexam.examine import examine
-    from docexam.specimens.model import load_specimen
+    from docexam.specimens import load_specimen
 
     spec = load_specimen(spec_path)
     uv = spec.image_path("uv") if spec.image_path("uv").is_file() else None

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import DocexamError, InputFileError
-from ..specimens.model import Specimen, load_specimen
+from ..specimens.model import Specimen
+from ..specimens.registry import load_specimen
 
 
 class SpecimenSourceError(DocexamError):

@@ -1,8 +1,7 @@
 """The specimen data model: templates, specimens, anomalies and techniques."""
 
-from .model import (Anomaly, Holder, Specimen, Template, Zone, load_specimen, load_template,
-                    save_specimen_sidecar, save_template)
-from .registry import find_template, list_templates, template_ids
+from .model import Anomaly, Holder, Specimen, Template, Zone, load_template, save_specimen_sidecar, save_template
+from .registry import find_template, list_templates, load_specimen, template_ids
 from .techniques import FAMILIES, LIGHTS, TECHNIQUES, Technique, technique
 
 __all__ = [

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import InputFileError, InvalidFieldError
+from ..errors import InvalidFieldError
 from .techniques import FAMILIES, LIGHTS, TECHNIQUES
 
 FORMATS = ("TD1", "TD2", "TD3")
@@ -427,27 +427,6 @@ def parse_specimen(data, path: Path, *, template: Template | None = None) -> Spe
     extra = {k: v for k, v in data.items()
              if k not in ("template", "authentic", "capture", "holder", "mrz", "anomalies")}
     return Specimen(name, tid, authentic, dict(capture), holder, tuple(mrz), anomalies, path.parent, extra)
-
-
-def load_specimen(path: str | os.PathLike, *, template: Template | None = None,
-                  check_template: bool = True) -> Specimen:
-    """Load and validate ``NAME.json``; its ``NAME.png`` must exist beside it.
-
-    With ``check_template`` (the default) the template is looked up by id and
-    zones and boxes are checked against it.
-    """
-    path = Path(path)
-    if path.suffix.lower() == ".png":
-        path = path.with_suffix(".json")
-    data = _read_json(path)
-    if template is None and check_template and isinstance(data, dict) and isinstance(data.get("template"), str):
-        from .registry import find_template
-
-        template = find_template(data["template"])
-    spec = parse_specimen(data, path, template=template)
-    if not spec.image_path("visible").is_file():
-        raise InputFileError(path, f"image {spec.name}.png not found beside the sidecar")
-    return spec
 
 
 def save_specimen_sidecar(specimen: Specimen) -> Path:

@@ -1,4 +1,4 @@
-"""Find templates by id: the shipped ones and the trainers' own.
+"""Find templates by id (the shipped ones and the trainers' own); load specimens checked against theirs.
 
 User templates (``$DOCEXAM_HOME/templates/ID``) and shipped templates
 (``specimens/templates/ID``) are found alike; an id may not be used twice.
@@ -6,12 +6,13 @@ User templates (``$DOCEXAM_HOME/templates/ID``) and shipped templates
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import UnknownNameError
+from ..errors import InputFileError, UnknownNameError
 from ..paths import shipped_templates_dir, user_templates_dir
-from .model import Template, load_template
+from .model import Specimen, Template, _read_json, load_template, parse_specimen
 
 
 def template_dirs() -> list[Path]:
@@ -50,3 +51,22 @@ def find_template(template_id: str) -> Template:
 
 def list_templates() -> list[Template]:
     return [find_template(tid) for tid in template_ids()]
+
+
+def load_specimen(path: str | os.PathLike, *, template: Template | None = None,
+                  check_template: bool = True) -> Specimen:
+    """Load and validate ``NAME.json``; its ``NAME.png`` must exist beside it.
+
+    With ``check_template`` (the default) the template is looked up by id and
+    zones and boxes are checked against it.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".png":
+        path = path.with_suffix(".json")
+    data = _read_json(path)
+    if template is None and check_template and isinstance(data, dict) and isinstance(data.get("template"), str):
+        template = find_template(data["template"])
+    spec = parse_specimen(data, path, template=template)
+    if not spec.image_path("visible").is_file():
+        raise InputFileError(path, f"image {spec.name}.png not found beside the sidecar")
+    return spec

@@ -22,7 +22,8 @@ import numpy as np
 from ..atomic import ensure_dir, write_text
 from ..errors import InputFileError, InvalidFieldError
 from ..paths import FONTS_DIR, PACKAGE_DIR, cache_dir, specimens_dir
-from ..specimens.model import CAPTURE_KINDS, Specimen, load_specimen
+from ..specimens.model import CAPTURE_KINDS, Specimen
+from ..specimens.registry import load_specimen
 from ..specimens.techniques import TECHNIQUES
 from .designs import DESIGNS
 
