@@ -73,6 +73,8 @@ def build_stage(stage: str, folder, tmp_path) -> None:
         if stage == "empty":
             return
         forms = _forms(folder, ws.id)
+        # the forms the app will show: frozen for the workshop before any answer is recorded
+        record.freeze_forms(ws.id, {name: [[i.id, i.topic] for i in items] for name, items in forms.items()})
         people = [record.register_trainee(name=name, department="Immigration", province="Koh Kong", pin="4821")
                   for name in ("Sok Chea", "Chan Dara", "Keo Lina")]
         for me in people:

@@ -8,7 +8,6 @@ here so the front end does not reach into code owned elsewhere.
 * test forms for a workshop (:func:`test_forms`), stable for the workshop;
 * what a trainee should do next (:func:`next_steps`) and own results per
   topic (:func:`form_scores`, :func:`topic_gains`);
-* the certificate of completion (:func:`certificate_html`);
 * mapping a click or a drawn box on a scaled image back to template pixels
   (:func:`to_template_point`, :func:`to_template_box`).
 
@@ -18,9 +17,7 @@ Saving a trainer's annotated specimen and fitting boxes to zones live in
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import html
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -176,57 +173,6 @@ def next_steps(*, pre_done: bool, post_done: bool, survey_done: bool, due: int,
 
 
 # ---------------------------------------------------------------------------
-# certificate
-
-def certificate_html(*, name: str, department: str, province: str, workshop: str | None,
-                     place: str | None, dates: str | None, pre: float | None, post: float | None,
-                     issued: dt.date, lang: str = "en") -> str:
-    """A printable certificate of completion: one self-contained HTML page (no scripts, no fonts).
-
-    >>> "Sok Chea" in certificate_html(name="Sok Chea", department="Immigration", province="Koh Kong",
-    ...     workshop="Level 1", place="Koh Kong", dates="2025-03-03 to 2025-03-05", pre=0.4, post=0.8,
-    ...     issued=dt.date(2025, 3, 5))
-    True
-    """
-    e = html.escape
-    km = lang == "km"
-    title = "វិញ្ញាបនបត្របញ្ចប់វគ្គ" if km else "Certificate of completion"
-    body = ("បានបញ្ចប់វគ្គបណ្តុះបណ្តាល ការពិនិត្យឯកសារធ្វើដំណើរក្លែងក្លាយ" if km else
-            "has completed the training in examining travel documents for fraud")
-    score = ""
-    if pre is not None and post is not None:
-        score = (f"<p class='score'>{'តេស្តមុន' if km else 'Pre-test'} {pre * 100:.0f}% &rarr; "
-                 f"{'តេស្តក្រោយ' if km else 'post-test'} {post * 100:.0f}%</p>")
-    course = ""
-    if workshop:
-        course = f"<p class='course'>{e(workshop)}" + (f", {e(place)}" if place else "") + \
-                 (f"<br>{e(dates)}" if dates else "") + "</p>"
-    return f"""<!DOCTYPE html>
-<html lang="{'km' if km else 'en'}"><head><meta charset="utf-8"><title>{e(title)}</title>
-<style>
-@page {{ size: A4 landscape; margin: 12mm; }}
-body {{ font-family: serif; margin: 0; color: #1b2a3a; }}
-.frame {{ border: 6px double #1b4f72; padding: 40px 60px; text-align: center; min-height: 150mm; }}
-h1 {{ font-size: 34pt; letter-spacing: 1px; margin: 10px 0 30px; color: #1b4f72; }}
-.name {{ font-size: 28pt; font-weight: bold; margin: 10px 0; }}
-.who {{ font-size: 13pt; color: #444; }}
-.body {{ font-size: 15pt; margin: 24px 0; }}
-.course, .score {{ font-size: 13pt; }}
-.foot {{ margin-top: 50px; display: flex; justify-content: space-between; font-size: 11pt; }}
-.line {{ border-top: 1px solid #333; width: 60mm; padding-top: 4px; }}
-</style></head><body><div class="frame">
-<h1>{e(title)}</h1>
-<p class="name">{e(name)}</p>
-<p class="who">{e(department)}, {e(province)}</p>
-<p class="body">{e(body)}</p>
-{course}{score}
-<div class="foot"><div class="line">{'កាលបរិច្ឆេទ' if km else 'Date'}: {issued.isoformat()}</div>
-<div class="line">{'ហត្ថលេខាគ្រូបង្គោល' if km else 'Trainer signature'}</div></div>
-</div></body></html>
-"""
-
-
-# ---------------------------------------------------------------------------
 # coordinates
 
 def to_template_point(value: Mapping, size: tuple[int, int]) -> list[int]:
@@ -290,7 +236,7 @@ def read_upload(data: bytes, name: str):
 
 
 __all__ = [
-    "DocexamError", "TopicGain", "certificate_html", "clip_box",
+    "DocexamError", "TopicGain", "clip_box",
     "form_complete", "form_scores", "lesson_pool", "next_steps", "opaque_key", "overall",
     "read_upload", "test_forms", "to_template_box", "to_template_point", "topic_gains",
 ]

@@ -120,7 +120,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "the_answer": ("Answer: {label}", "ចម្លើយ៖ {label}"),
     "what_there": ("What was there", "អ្វីដែលមាន"),
     "why_matters": ("Why it matters", "ហេតុអ្វីវាសំខាន់"),
-    "overlay_caption": ("Red: the forged area. Blue: your answer.", "ពណ៌ក្រហម៖ តំបន់ក្លែងបន្លំ។ ពណ៌ខៀវ៖ ចម្លើយរបស់អ្នក។"),
     "heatmap_caption": ("What the examination machine sees: warm colours where the document departs from "
                         "the genuine template; numbered boxes are its findings.",
                         "អ្វីដែលម៉ាស៊ីនពិនិត្យឃើញ៖ ពណ៌ក្តៅនៅកន្លែងដែលឯកសារខុសពីគំរូពិត "
@@ -160,6 +159,29 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "អ្នកបានឆ្លើយសំណួរទាំងអស់នៃតេស្តនេះហើយ។ សូមអរគុណ។"),
     "post_locked": ("Take the pre-test first.", "សូមធ្វើតេស្តមុនវគ្គជាមុនសិន។"),
     "test_progress": ("{done} of {total} answered", "បានឆ្លើយ {done} នៃ {total}"),
+    # --- course order
+    "step_not_in_course": ("This part is not in your workshop's course.", "ផ្នែកនេះមិនមាននៅក្នុងវគ្គរបស់អ្នកទេ។"),
+    "opens_after": ("This page opens once you have finished the {step}.",
+                    "ទំព័រនេះនឹងបើក នៅពេលអ្នកបញ្ចប់{step}។"),
+    "opens_at": ("It opens on {when}.", "វានឹងបើកនៅ {when}។"),
+    "stepname_pre-test": ("pre-test", "តេស្តមុនវគ្គ"),
+    "stepname_lessons": ("lessons and practice", "មេរៀន និងការហាត់ការ"),
+    "stepname_post-test": ("post-test", "តេស្តក្រោយវគ្គ"),
+    "stepname_survey": ("survey", "ការស្ទង់មតិ"),
+    "you_answered": ("You answered: {given}.", "អ្នកបានឆ្លើយ៖ {given}។"),
+    "you_marked": ("You marked: {given}.", "អ្នកបានសម្គាល់៖ {given}។"),
+    "no_marks_genuine": ("This document is genuine: nothing is marked on it.",
+                         "ឯកសារនេះពិត៖ គ្មានអ្វីត្រូវបានសម្គាល់លើវាទេ។"),
+    "overlay_caption_red": ("Red: the forged area.", "ពណ៌ក្រហម៖ តំបន់ក្លែងបន្លំ។"),
+    "overlay_caption_mark": ("Red: the forged area. Blue: your mark.", "ពណ៌ក្រហម៖ តំបន់ក្លែងបន្លំ។ ពណ៌ខៀវ៖ សញ្ញារបស់អ្នក។"),
+    "certificate_missing": ("Not yet: {missing}.", "មិនទាន់បាន៖ {missing}។"),
+    "review_title": ("Review my answers", "ពិនិត្យចម្លើយរបស់ខ្ញុំ"),
+    "review_none": ("Nothing to review yet: finish a test first.", "មិនទាន់មានអ្វីត្រូវពិនិត្យទេ៖ សូមបញ្ចប់តេស្តជាមុនសិន។"),
+    "review_wrong_only": ("Only the questions I missed", "តែសំណួរដែលខ្ញុំឆ្លើយខុស"),
+    "detection_line": ("Genuine or forged: {hits} of {forged} forgeries caught, {fa} of {genuine} genuine "
+                       "documents called forged (d′ {d}).",
+                       "ពិត ឬក្លែងក្លាយ៖ ចាប់បាន {hits} នៃ {forged} ឯកសារក្លែងក្លាយ ហៅឯកសារពិត {fa} នៃ {genuine} "
+                       "ថាក្លែងក្លាយ (d′ {d})។"),
     # --- survey
     "survey_title": ("Survey", "ការស្ទង់មតិ"),
     "survey_intro": ("Your answers help the trainers improve the workshop. They are reported without names.",

@@ -21,10 +21,11 @@ import uuid as uuidlib
 import streamlit as st
 
 from ..errors import DocexamError
+from ..lessons.feedback import answer_words
 from ..lessons.vocabulary import FIELD_LABELS
 from . import docview, session, state
 from .course import opaque_key
-from .i18n import option_label, pick, t
+from .i18n import lang, option_label, pick, t
 
 #: item types answered by choosing an option
 CHOICE_TYPES = ("verdict", "family", "technique", "light", "compare", "mrz")
@@ -213,16 +214,25 @@ def show_heatmap(spec_name: str) -> None:
     st.caption(t("heatmap_caption"))
 
 
-def feedback(item, answer, score: float, wkey: str) -> None:
-    """What the trainee sees after answering: verdict, explanation, overlay and heatmap."""
-    if score >= 1.0:
+def feedback(item, answer, score: float, wkey: str, *, heatmap: bool = True) -> None:
+    """What the trainee sees after answering: verdict, explanation, overlay and heatmap.
+
+    Without ``heatmap`` (a review of a finished test) the verdict is a plain line, not an alert box.
+    """
+    if not heatmap:
+        mark = "✓" if score >= 1.0 else "◐" if score > 0 else "✗"
+        label = t("correct") if score >= 1.0 else t("partly", score=f"{score:.2f}") if score > 0 else t("wrong")
+        st.markdown(f"{mark} {label}")
+    elif score >= 1.0:
         st.success(t("correct"), icon=":material/check_circle:")
     elif score > 0:
         st.warning(t("partly", score=f"{score:.2f}"), icon=":material/adjust:")
     else:
         st.error(t("wrong"), icon=":material/cancel:")
     fb = item.feedback
-    st.markdown(f"**{t('the_answer', label=fb.get('answer_label', ''))}**")
+    given = answer_words(item, answer, lang())
+    st.markdown(t("you_marked" if item.type == "locate" else "you_answered", given=given) + " "
+                + f"**{t('the_answer', label=pick(fb.get('answer_label', ''), fb.get('answer_label_km')))}**")
     if fb.get("what"):
         st.markdown(f"**{t('what_there')}:** {fb['what']}")
     if fb.get("why"):
@@ -245,9 +255,20 @@ def feedback(item, answer, score: float, wkey: str) -> None:
     with c1:
         docview.document_view(images, key=f"{wkey}-fb", size=state.image_size(images["visible"]),
                               template=item.template, overlays=overlays)
-        st.caption(t("overlay_caption"))
-    with c2:
-        show_heatmap(item.specimens[0])
+        # the caption says what is drawn: nothing on a genuine document, a blue mark only for a click or box
+        if not fb.get("overlays"):
+            st.caption(t("no_marks_genuine"))
+        else:
+            st.caption(t("overlay_caption_mark" if mark else "overlay_caption_red"))
+    if heatmap:
+        with c2:
+            show_heatmap(item.specimens[0])
+
+
+def review(item, answer, score: float) -> None:
+    """One answered item shown again after a test: the question, the answer given, the right one, why."""
+    st.markdown(f"**{pick(item.prompt, item.prompt_km)}**")
+    feedback(item, answer, score, opaque_key("review", item.id), heatmap=False)
 
 
 # ---------------------------------------------------------------------------
@@ -368,19 +389,19 @@ def run_test(form: str) -> None:
     """The pre- or post-test page: the workshop's form, resumed where the trainee left it."""
     from . import course
 
+    from . import steps
+
     me = session.require_trainee()
     ws = session.workshop()
-    st.title(t(f"{form}_title"))
-    st.write(t(f"test_intro_{form}"))
     try:
         forms = state.test_forms(ws.id if ws else 0)
     except DocexamError as exc:
         st.error(t("library_error", error=str(exc)))
         return
+    steps.require_open(f"{form}_test", forms)
+    st.title(t(f"{form}_title"))
+    st.write(t(f"test_intro_{form}"))
     attempts = course.attempts_in(state.record(), me.id, ws)
-    if form == "post" and not course.form_complete(attempts, "pre", forms["pre"]):
-        st.info(t("post_locked"))
-        return
     items = forms[form]
     answered = course.answered_ids(attempts, form)
     if not items:

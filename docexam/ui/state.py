@@ -173,9 +173,11 @@ def _lesson_items(lesson_id: str, source: str, home: str, signature: tuple) -> t
 
 
 def lesson_items(lesson_id: str) -> tuple:
-    """Items of one lesson (library and trainers' specimens)."""
+    """Items of one lesson (library and trainers' specimens, less the retired ones)."""
     specimens()
-    return _lesson_items(lesson_id, _library_source(), str(docexam_home()), user_signature())
+    items = _lesson_items(lesson_id, _library_source(), str(docexam_home()), user_signature())
+    gone = retired()
+    return tuple(_live(items, gone)) if gone else items
 
 
 def all_items() -> dict:
@@ -195,23 +197,65 @@ def topic_items() -> dict[str, list[str]]:
     return out
 
 
+def retired() -> frozenset:
+    """Names of the specimens no new quiz or test draws on (the trainer retired them)."""
+    return frozenset(record().retired_specimens())
+
+
+def _live(items, retired_names) -> list:
+    return [item for item in items if not set(item.specimens) & retired_names]
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _forms(seed: int, source: str, home: str) -> dict:
-    from .course import lesson_pool, test_forms
+def _pool(source: str, home: str, retired_names: frozenset) -> tuple:
+    from .course import lesson_pool
 
-    ls = lessons()
-    return test_forms(lesson_pool(ls, _library(source, home)), ls, seed=seed)
+    return tuple(_live(lesson_pool(lessons(), _library(source, home)), retired_names))
 
 
-def test_forms(seed: int) -> dict:
-    """The pre- and post-test of a workshop (seed = workshop id).
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _self_study_forms(source: str, home: str, retired_names: frozenset) -> dict:
+    from .course import test_forms as draw
 
-    Drawn from the library only, not the trainers' specimens: every trainee
-    of a workshop must sit the same forms even when a trainer adds a
-    specimen during the week.
+    return draw(_pool(source, home, retired_names), lessons(), seed=0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _stored_forms(workshop_id: int, stored: tuple, source: str, home: str) -> dict:
+    """The items of a workshop's frozen forms (an item gone from the library is left out)."""
+    from .course import lesson_pool
+
+    by_key = {(item.id, item.topic): item for item in lesson_pool(lessons(), _library(source, home))}
+    return {name: [by_key[key] for key in keys if key in by_key] for name, keys in stored}
+
+
+def test_forms(workshop_id: int) -> dict:
+    """The pre- and post-test of a workshop (0: self-study).
+
+    A workshop's forms are drawn once, from the library only (not the
+    trainers' specimens, nor retired ones), with item difficulties
+    calibrated on every answer recorded so far, and frozen in the record:
+    every trainee of the workshop sits the same forms, whatever is added or
+    answered later.
     """
     library_specimens()
-    return _forms(seed, _library_source(), str(docexam_home()))
+    source, home = _library_source(), str(docexam_home())
+    if not workshop_id:
+        return _self_study_forms(source, home, retired())
+    rec = record()
+    stored = rec.frozen_forms(workshop_id)
+    if not stored:
+        from ..assessment.forms import prior_logit
+        from ..assessment.itemstats import calibrated_difficulties
+        from .course import TEST_FORMS, test_forms as draw
+
+        pool = _pool(source, home, retired())
+        prior = {item.id: prior_logit(item) for item in pool}
+        difficulty = calibrated_difficulties(rec.sittings(), prior)
+        drawn = draw(pool, lessons(), seed=workshop_id, difficulty=difficulty)
+        stored = rec.freeze_forms(workshop_id, {name: [[i.id, i.topic] for i in drawn[name]] for name in TEST_FORMS})
+    key = tuple((name, tuple(tuple(k) for k in keys)) for name, keys in sorted(stored.items()))
+    return _stored_forms(workshop_id, key, source, home)
 
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import streamlit as st
 
 from docexam.assessment import readiness
 from docexam.errors import DocexamError
-from docexam.ui import course, nav, session, state
+from docexam.ui import course, nav, session, state, steps
 from docexam.ui.i18n import pick, t
 
 me = session.require_trainee()
@@ -28,20 +28,32 @@ except DocexamError as exc:
     st.error(t("library_error", error=str(exc)))
     st.stop()
 attempts = course.attempts_in(record, me.id, ws)
-pre_done = course.form_complete(attempts, "pre", forms["pre"])
-post_done = course.form_complete(attempts, "post", forms["post"])
-survey_done = ws is not None and any(s.trainee_id == me.id for s in record.surveys(ws.id))
 due = len(record.due_items(me.id))
+course_now = steps.states(me, ws, forms)
 
 st.subheader(t("next_title"))
-STEP_PAGE = {"pre-test": "pre_test", "lessons": "lessons", "refresher": "refresher", "post-test": "post_test",
-             "survey": "survey", "results": "results"}
-for step in course.next_steps(pre_done=pre_done, post_done=post_done, survey_done=survey_done, due=due,
-                              has_tests=bool(forms["pre"]), in_workshop=ws is not None):
+STEP_PAGE = {"pre-test": "pre_test", "lessons": "lessons", "post-test": "post_test", "survey": "survey"}
+order = steps.settings(ws).order
+for step in order:
+    if step == "survey" and ws is None:
+        continue
+    state_now = course_now[step]
     with st.container(border=True):
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.write(t(f"step_{step}", n=due))
-        c2.page_link(nav.path(STEP_PAGE[step]), label=t("go"), icon=":material/arrow_forward:")
+        if state_now.done and step != "lessons":
+            c1.write(f"✓ {t(f'step_{step}', n=due)}")
+        elif state_now.open:
+            c1.write(t(f"step_{step}", n=due))
+            c2.page_link(nav.path(STEP_PAGE[step]), label=t("go"), icon=":material/arrow_forward:")
+        else:
+            c1.write(f"{t(f'step_{step}', n=due)}  \n*{steps.when_text(state_now)}*")
+        if step == "lessons" and state_now.open and due:
+            c1.write(t("step_refresher", n=due))
+            c2.page_link(nav.path("refresher"), label=t("go"), icon=":material/replay:")
+with st.container(border=True):
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.write(t("step_results"))
+    c2.page_link(nav.path("results"), label=t("go"), icon=":material/arrow_forward:")
 
 st.subheader(t("progress_title"), help=t("progress_help"))
 now = dt.datetime.now(dt.timezone.utc)

@@ -4,10 +4,11 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.lessons import resolve_figures
-from docexam.ui import course, nav, session, state, widgets
+from docexam.ui import course, nav, session, state, steps, widgets
 from docexam.ui.i18n import pick, t
 
 session.require_trainee()
+steps.require_open("lessons")
 chosen, title = widgets.lesson_picker(state.lessons(), key="lesson-current")
 lesson = state.lesson(chosen)
 

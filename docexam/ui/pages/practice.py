@@ -4,13 +4,14 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.lessons import draw_quiz
-from docexam.ui import quiz, session, state, widgets
+from docexam.ui import quiz, session, state, steps, widgets
 from docexam.ui.i18n import t
 
 #: questions per practice round
 COUNT = 10
 
 me = session.require_trainee()
+steps.require_open("practice")
 st.title(t("practice_title"))
 st.caption(t("practice_intro"))
 chosen, _ = widgets.lesson_picker(state.lessons(), key="lesson-practice")

@@ -5,13 +5,14 @@ from dataclasses import replace
 import streamlit as st
 
 from docexam.errors import DocexamError
-from docexam.ui import quiz, session, state
+from docexam.ui import quiz, session, state, steps
 from docexam.ui.i18n import t
 
 #: questions per refresher round
 COUNT = 10
 
 me = session.require_trainee()
+steps.require_open("refresher")
 st.title(t("refresher_title"))
 st.caption(t("refresher_intro"))
 

@@ -1,12 +1,17 @@
-"""My results: own pre- and post-test score per topic (chart) and the certificate once the post-test is done."""
+"""My results: own pre- and post-test score per topic (chart), genuine-or-forged decisions, a review
+of my own answers once a test is finished, and the certificate when the workshop's rule is met."""
 
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from docexam.ui import course, session, state
-from docexam.ui.i18n import lang, pick, t
+from docexam.assessment import signal_detection
+from docexam.assessment.certificate import certificate_html
+from docexam.assessment.course import certificate_decision
+from docexam.lessons.vocabulary import topic_label
+from docexam.ui import course, quiz, session, state, steps
+from docexam.ui.i18n import lang, t
 
 me = session.require_trainee()
 ws = session.workshop()
@@ -16,14 +21,14 @@ st.caption(t("results_intro"))
 
 # only this trainee's attempts are read: the session's own id, never one from the page
 attempts = course.attempts_in(record, me.id, ws)
-titles = {le.topic: pick(le.title, le.title_km) for le in state.lessons()}
 gains = course.topic_gains(attempts)
+forms = state.test_forms(ws.id if ws else 0)
 
 if not gains:
     st.info(t("results_none"))
 else:
     table = pd.DataFrame({
-        t("col_topic"): [titles.get(g.topic, g.topic) for g in gains],
+        t("col_topic"): [topic_label(g.topic, lang()) for g in gains],
         t("col_pre"): [None if g.pre is None else round(100 * g.pre) for g in gains],
         t("col_post"): [None if g.post is None else round(100 * g.post) for g in gains],
         t("col_gain"): [None if g.gain is None else round(100 * g.gain) for g in gains],
@@ -34,17 +39,42 @@ else:
     pre, post = course.overall(attempts, "pre"), course.overall(attempts, "post")
     fmt = lambda v: "-" if v is None else f"{v * 100:.0f}%"  # noqa: E731
     st.write(t("overall_line", pre=fmt(pre), post=fmt(post)))
+    for form in ("pre", "post"):
+        decided = [a for (f, _), a in course.first_answers(attempts).items()
+                   if f == form and a.specimen_genuine is not None]
+        if decided:
+            d = signal_detection([(not a.specimen_genuine, a.correct != a.specimen_genuine) for a in decided])
+            st.caption(f"{t(f'{form}_title')}: " + t(
+                "detection_line", hits=d.hits, forged=d.hits + d.misses, fa=d.false_alarms,
+                genuine=d.false_alarms + d.correct_rejections, d="-" if d.d_prime is None else f"{d.d_prime:.2f}"))
+
+st.subheader(t("review_title"))
+done_forms = [f for f in ("pre", "post") if forms[f] and course.form_complete(attempts, f, forms[f])]
+if not done_forms:
+    st.info(t("review_none"))
+else:
+    form = st.segmented_control(t("review_title"), done_forms, default=done_forms[-1], key="review-form",
+                                format_func=lambda f: t(f"{f}_title"), label_visibility="collapsed") or done_forms[-1]
+    wrong_only = st.toggle(t("review_wrong_only"), value=True, key="review-wrong")
+    first = course.first_answers(attempts)
+    for item in forms[form]:
+        given = first.get((form, item.id))
+        if given is None or (wrong_only and given.score >= 1.0):
+            continue
+        with st.container(border=True):
+            quiz.review(item, given.answer, given.score)
 
 st.subheader(t("certificate"))
-forms = state.test_forms(ws.id if ws else 0)
-if course.form_complete(attempts, "post", forms["post"]):
-    page = course.certificate_html(
+progress = steps.progress(me, ws, forms)
+decision = certificate_decision(steps.settings(ws), progress, post_score=course.overall(attempts, "post"))
+if decision.earned:
+    page = certificate_html(
         name=me.name, department=me.department, province=me.province,
         workshop=ws.title if ws else None, place=ws.place if ws else None,
         dates=f"{ws.start_date.isoformat()} – {ws.end_date.isoformat()}" if ws else None,
         pre=course.overall(attempts, "pre"), post=course.overall(attempts, "post"),
-        issued=dt.date.today(), lang=lang())
+        issued=dt.date.today(), rule=decision.rule_text, lang=lang())
     st.download_button(t("download_certificate"), page.encode("utf-8"), file_name="certificate.html",
                        mime="text/html", type="primary", icon=":material/workspace_premium:")
 else:
-    st.info(t("certificate_locked"))
+    st.info(t("certificate_missing", missing=", ".join(decision.missing)) + " " + decision.rule_text)

@@ -6,25 +6,21 @@ import streamlit as st
 
 from docexam.assessment import SURVEY, validate_survey
 from docexam.errors import DocexamError
-from docexam.ui import course, session, state
+from docexam.ui import session, state, steps
 from docexam.ui.i18n import pick, t
 
 me = session.require_trainee()
 ws = session.workshop()
 record = state.record()
-st.title(t("survey_title"))
-
 if ws is None:
+    st.title(t("survey_title"))
     st.info(t("survey_needs_workshop"))
     st.stop()
-if any(s.trainee_id == me.id for s in record.surveys(ws.id)):
+steps.require_open("survey")
+st.title(t("survey_title"))
+if any(s.trainee_id in record.same_person(me.id) for s in record.surveys(ws.id)):
     st.success(t("survey_done"))
     st.stop()
-forms = state.test_forms(ws.id)
-if forms["post"] and not course.form_complete(course.attempts_in(record, me.id, ws), "post", forms["post"]):
-    st.info(t("survey_after_post"))
-    st.stop()
-
 st.write(t("survey_intro"))
 # chosen once per tab: a form sent twice (a double tap, a dropped connection) is stored once
 form_uuid = st.session_state.setdefault("quiz-survey-uuid", str(uuid.uuid4()))
