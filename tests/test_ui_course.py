@@ -70,11 +70,13 @@ def test_next_steps_follow_the_course():
 
 
 def test_certificate_is_self_contained_and_escaped():
-    page = course.certificate_html(name="<Sok> Chea", department="Immigration", province="Koh Kong",
-                                   workshop="Level 1", place="Poipet", dates="3-5 March", pre=0.4, post=0.85,
-                                   issued=dt.date(2025, 3, 5), lang="km")
+    from docexam.assessment.certificate import certificate_html
+
+    page = certificate_html(name="<Sok> Chea", department="Immigration", province="Koh Kong",
+                            workshop="Level 1", place="Poipet", dates="3-5 March", pre=0.4, post=0.85,
+                            issued=dt.date(2025, 3, 5), rule="Awarded for <all> steps.", lang="km")
     assert "&lt;Sok&gt; Chea" in page and "<Sok>" not in page
-    assert "40%" in page and "85%" in page
+    assert "40%" in page and "85%" in page and "Awarded for &lt;all&gt; steps." in page
     assert not re.search(r"<script|https?://|@import|<link", page)
 
 
