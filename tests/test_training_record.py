@@ -361,7 +361,15 @@ def _seed_small(record):
 def _comparable(data: dict) -> dict:
     data = dict(data)
     data.pop("exported_at")
+    data.pop("signature", None)
     return data
+
+
+def _resign(data: dict) -> str:
+    """A changed export signed again by this installation (what a trusted but buggy laptop would send)."""
+    from docexam.signing import installation_key, sign_document
+
+    return json.dumps(sign_document(data, installation_key()))
 
 
 def test_export_import_roundtrip_and_duplicates(record, tmp_path):
@@ -418,7 +426,7 @@ def test_import_is_all_or_nothing(record, tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["attempts"][-1]["score"] = 1 - data["attempts"][-1]["score"]  # same uuid, different answer
     tampered = tmp_path / "tampered.json"
-    tampered.write_text(json.dumps(data), encoding="utf-8")
+    tampered.write_text(_resign(data), encoding="utf-8")
     with TrainingRecord.open(f"sqlite:///{tmp_path / 'hq.sqlite3'}") as hq:
         hq.import_workshop(path)
         # new things before the conflict, which must not be kept either
@@ -426,7 +434,7 @@ def test_import_is_all_or_nothing(record, tmp_path):
         data["trainees"].append(newcomer)
         data["enrolments"].append({"trainee": newcomer["uid"], "joined_at": data["enrolments"][0]["joined_at"]})
         data["attempts"].insert(0, dict(data["attempts"][0], uuid=str(uuid.uuid4()), trainee=newcomer["uid"]))
-        tampered.write_text(json.dumps(data), encoding="utf-8")
+        tampered.write_text(_resign(data), encoding="utf-8")
         before = {t.name: _count(hq, t) for t in schema.metadata.sorted_tables}
         with pytest.raises(InputFileError, match=r"attempts\[20\]: attempt .* different answer; nothing imported"):
             hq.import_workshop(tampered)
@@ -448,8 +456,8 @@ def test_import_refuses_a_code_used_by_another_workshop(record, tmp_path):
     (b'{"format": "docexam-workshop-records", "version": 1,', "not valid JSON"),
     (b"\xff\xfe\x00", "not UTF-8 text"),
     (b"[1, 2]", "not a docexam workshop export"),
-    (b'{"format": "docexam-workshop-records", "version": 7}', "export version 7 is not supported"),
-    (b'{"format": "docexam-workshop-records", "version": 1}', "workshop: missing or not an object"),
+    (b'{"format": "docexam-workshop-records", "version": 7}', "the file is not signed"),
+    (b'{"format": "docexam-workshop-records", "version": 1, "version": 1}', "the key 'version' appears twice"),
 ])
 def test_bad_import_file_gives_one_line(record, tmp_path, content, problem):
     path = tmp_path / "results.json"
@@ -465,7 +473,7 @@ def test_bad_field_in_import_file_is_named(record, tmp_path):
     path = record.export_workshop(ws.code, tmp_path / "kk-01.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     data["attempts"][3]["score"] = 7
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path.write_text(_resign(data), encoding="utf-8")
     with pytest.raises(InputFileError, match=r"attempts\[3\]\.score: must be a number from 0 to 1"):
         record.import_workshop(path)
     with pytest.raises(InputFileError, match="file not found"):

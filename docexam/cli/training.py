@@ -3,7 +3,7 @@
     docexam workshop create --title T --place P --province PR --start 2025-03-03 --end 2025-03-05 --trainer NAME
     docexam workshop list [--json]
     docexam workshop export CODE --out FILE
-    docexam workshop import FILE
+    docexam workshop import FILE [--unverified]
     docexam report workshop CODE --format csv|html [--out FILE]
 
 Every command takes ``--database URL`` (default ``$DOCEXAM_DATABASE_URL``,
@@ -70,7 +70,7 @@ def _workshop_export(args) -> int:
 
 def _workshop_import(args) -> int:
     with _open(args) as record:
-        result = record.import_workshop(args.file)
+        result = record.import_workshop(args.file, allow_unverified=args.unverified)
     print(result.summary())
     return 0
 
@@ -118,8 +118,11 @@ def register(subparsers) -> None:
     _database_option(p)
     p.set_defaults(handler=_workshop_export)
 
-    p = ws_sub.add_parser("import", help="merge an exported workshop file; duplicates are skipped")
+    p = ws_sub.add_parser("import", help="merge a signed workshop export; duplicates are skipped")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--unverified", action="store_true",
+                   help="the trainer's override: take an unsigned, changed or untrusted file as unverified "
+                        "(its answers are kept apart in reports)")
     _database_option(p)
     p.set_defaults(handler=_workshop_import)
 

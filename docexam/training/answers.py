@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from . import schema as s
 from .checks import check_json, check_rating, check_time, check_uuid, clean_text, utc_now
 from .errors import DuplicateError, InvalidValueError
+from .imports import counted
 from .merges import resolve
 from .model import Attempt, ReviewState, ScoreRow, SurveyAnswer
 from .store import Store, check_enrolled, get_trainee, get_workshop
@@ -113,9 +114,11 @@ class AnswerMethods(Store):
 
         A trainee's attempts include those of every record merged with it
         (:mod:`.merges`), under the ids they were stored with.
+
+        Attempts of an undone import are left out (:mod:`.imports`).
         """
         a = s.attempts
-        query = sa.select(a).order_by(a.c.answered_at, a.c.id)
+        query = sa.select(a).where(counted(a, "attempt")).order_by(a.c.answered_at, a.c.id)
         if trainee_id is not None:
             query = query.where(a.c.trainee_id.in_(sorted(self.same_person(trainee_id))))
         if workshop_id is not None:
@@ -132,7 +135,7 @@ class AnswerMethods(Store):
         are listed with zeros.
         """
         a, t, e = s.attempts, s.trainees, s.enrolments
-        join_on = sa.and_(a.c.trainee_id == t.c.id, a.c.workshop_id == workshop_id)
+        join_on = sa.and_(a.c.trainee_id == t.c.id, a.c.workshop_id == workshop_id, counted(a, "attempt"))
         if form is not None:
             join_on = sa.and_(join_on, a.c.form == form)
         points = sa.func.coalesce(sa.func.sum(a.c.score), 0.0)
@@ -277,7 +280,8 @@ class AnswerMethods(Store):
         sv = s.surveys
         with self.read() as conn:
             return [SurveyAnswer.from_row(row) for row in conn.execute(
-                sa.select(sv).where(sv.c.workshop_id == workshop_id).order_by(sv.c.submitted_at, sv.c.id))]
+                sa.select(sv).where(sv.c.workshop_id == workshop_id, counted(sv, "survey"))
+                .order_by(sv.c.submitted_at, sv.c.id))]
 
 
 def _same_attempt(existing: Attempt, values: dict) -> Attempt:

@@ -3,8 +3,21 @@
 :func:`export_workshop` writes one JSON file: the workshop, its enrolled
 trainees (without PIN hashes: the file travels on USB sticks and a 4-digit
 PIN falls to any hash in minutes), their enrolments, every attempt made in
-the workshop, and the survey answers. :func:`import_workshop` merges such a
-file into another record in one transaction: all of it or nothing.
+the workshop, and the survey answers, signed with this installation's key
+(:mod:`docexam.signing`). :func:`import_workshop` merges such a file into
+another record in one transaction: all of it or nothing.
+
+Only a file whose signature is valid and made by a key trusted here is
+imported; an unsigned, changed or untrusted file is refused, unless the
+trainer explicitly takes it as *unverified* (``allow_unverified``): its
+attempts then count in the trainees' history but are kept apart in
+reports. Every import is recorded as one unit (:mod:`.imports`) and can be
+undone: its attempts stay, append-only, but no longer count.
+
+The laptop's push to headquarters (``docexam sync``) also carries the PIN
+hashes (``pins``), so that an officer signs in at headquarters with the PIN
+chosen on the laptop; headquarters takes them only from a trusted signer,
+and never replaces a PIN it has.
 
 Duplicates are recognised, not stored twice: a workshop by its uid, a
 trainee by uid or by the same name, department and province, an attempt or
@@ -16,6 +29,7 @@ records is corrupt, and the import is refused.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import uuid as uuidlib
@@ -28,6 +42,8 @@ import sqlalchemy as sa
 
 from ..atomic import write_json
 from ..errors import InputFileError
+from ..signing import SignatureError, Signer, canonical_json, check_document, installation_key, sign_document, verify_document
+from . import imports as batches
 from . import schema as s
 from .checks import CODE_RE, identity_key, normalise_code
 from .model import Workshop
@@ -39,19 +55,35 @@ VERSION = 1
 _KINDS = ("trainees", "enrolments", "attempts", "surveys")
 
 
+#: the largest export file read (a workshop of 60 trainees is a few MB)
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+
+
 @dataclass
 class ImportResult:
-    """What an import added and what it recognised as already stored."""
+    """What an import added and what it recognised as already stored.
+
+    ``import_id`` is the import's id (``docexam import undo ID``), None when
+    it added nothing; ``signer`` who signed the file; ``verified`` false
+    when it was taken unverified.
+    """
 
     workshop: Workshop
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("workshops", *_KINDS), 0))
     duplicates: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("workshops", *_KINDS), 0))
+    import_id: int | None = None
+    signer: Signer | None = None
+    verified: bool = True
 
     def summary(self) -> str:
         """One line for the trainer."""
         added = ", ".join(f"{n} {k}" for k, n in self.added.items())
         dup = ", ".join(f"{n} {k}" for k, n in self.duplicates.items())
-        return f"workshop {self.workshop.code}: added {added}; duplicates skipped: {dup}"
+        who = f"signed by {self.signer.describe()}" if self.signer else "not signed"
+        how = "" if self.verified else " UNVERIFIED (kept apart in reports)"
+        undo = f" (import {self.import_id}: `docexam import undo {self.import_id}` undoes it)" \
+            if self.import_id is not None else ""
+        return f"workshop {self.workshop.code}, {who}{how}: added {added}; duplicates skipped: {dup}{undo}"
 
 
 def _iso(value: dt.datetime | dt.date) -> str:
@@ -60,8 +92,12 @@ def _iso(value: dt.datetime | dt.date) -> str:
 
 # -------------------------------------------------------------------- export
 
-def export_data(record: Store, ref: int | str) -> dict:
-    """The export of workshop ``ref`` (id or code) as JSON data."""
+def export_data(record: Store, ref: int | str, *, with_pins: bool = False) -> dict:
+    """The export of workshop ``ref`` (id or code) as JSON data, unsigned.
+
+    Attempts and surveys of undone imports are left out. ``with_pins`` adds
+    the trainees' PIN hashes (``docexam sync`` to headquarters only).
+    """
     with record.snapshot() as conn:
         ws = get_workshop(conn, ref)
         t, e, a, sv = s.trainees, s.enrolments, s.attempts, s.surveys
@@ -69,9 +105,11 @@ def export_data(record: Store, ref: int | str) -> dict:
                               .where(e.c.workshop_id == ws.id).order_by(t.c.uid)).all()
         # attempts and surveys need an enrolment, so every author is in `people`
         uid_of = {p.id: p.uid for p in people}
-        attempts = conn.execute(sa.select(a).where(a.c.workshop_id == ws.id).order_by(a.c.answered_at, a.c.uuid))
-        surveys = conn.execute(sa.select(sv).where(sv.c.workshop_id == ws.id).order_by(sv.c.uuid))
-        return {
+        attempts = conn.execute(sa.select(a).where(a.c.workshop_id == ws.id, batches.counted(a, "attempt"))
+                                .order_by(a.c.answered_at, a.c.uuid))
+        surveys = conn.execute(sa.select(sv).where(sv.c.workshop_id == ws.id, batches.counted(sv, "survey"))
+                               .order_by(sv.c.uuid))
+        data = {
             "format": FORMAT,
             "version": VERSION,
             "exported_at": _iso(dt.datetime.now(dt.timezone.utc)),
@@ -91,11 +129,19 @@ def export_data(record: Store, ref: int | str) -> dict:
                          "overall": int(r.overall), "comments": r.comments,
                          "submitted_at": _iso(r.submitted_at)} for r in surveys],
         }
+        if with_pins:
+            data["pins"] = {p.uid: p.pin_hash for p in people if p.pin_hash}
+        return data
+
+
+def signed_export(record: Store, ref: int | str, *, with_pins: bool = False) -> dict:
+    """:func:`export_data` signed with this installation's key."""
+    return sign_document(export_data(record, ref, with_pins=with_pins), installation_key())
 
 
 def export_workshop(record: Store, ref: int | str, path: str | os.PathLike) -> Path:
-    """Write workshop ``ref``'s records to the JSON file ``path`` (atomically)."""
-    return write_json(path, export_data(record, ref))
+    """Write workshop ``ref``'s records, signed, to the JSON file ``path`` (atomically)."""
+    return write_json(path, signed_export(record, ref))
 
 
 # -------------------------------------------------------------- file checks
@@ -192,20 +238,48 @@ def _rows(data: dict, key: str) -> list[tuple[str, dict]]:
     return [(f"{key}[{i}]", row) for i, row in enumerate(value)]
 
 
-def _parse(path: Path) -> dict:
-    """The file's content, checked and converted; raises InputFileError."""
+def _no_duplicate_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def read_document(path: Path) -> dict:
+    """The export file's JSON object (size-limited, no repeated keys); raises InputFileError."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_EXPORT_BYTES + 1)
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a folder, not a file") from None
     except OSError as exc:
         raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
+    return parse_document(raw, path)
+
+
+def parse_document(raw: bytes, path: str | Path) -> dict:
+    """An export's JSON object from its bytes; raises InputFileError naming ``path``."""
+    if len(raw) > MAX_EXPORT_BYTES:
+        raise InputFileError(path, f"larger than {MAX_EXPORT_BYTES // 2**20} MB: not a workshop export")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError:
         raise InputFileError(path, "not UTF-8 text; is this a docexam workshop export?") from None
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputFileError(path, f"not a valid export ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputFileError(path, "not a docexam workshop export (not a JSON object)")
+    return data
+
+
+def _parse(path: str | Path, data: dict) -> dict:
+    """The document's content, checked and converted; raises InputFileError."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputFileError(path, "not a docexam workshop export (no \"format\": \"" + FORMAT + "\")")
     if data.get("version") != VERSION:
@@ -265,8 +339,18 @@ def _convert(data: dict) -> dict:
                 "comments": _get(r, "comments", where, _opt_str, optional=True) or "",
                 "submitted_at": _get(r, "submitted_at", where, _time), "where": where}
                for where, r in _rows(data, "surveys")]
+    pins = data.get("pins", {})
+    if not isinstance(pins, dict) or not all(k in known and _pin_hash(v) for k, v in pins.items()):
+        raise _Bad("pins: expected the PIN hashes of the file's trainees")
     return {"workshop": workshop, "trainees": trainees, "enrolments": enrolments, "attempts": attempts,
-            "surveys": surveys}
+            "surveys": surveys, "pins": pins}
+
+
+def _pin_hash(value) -> bool:
+    """A scrypt hash made by docexam's parameters or cheaper (never a cost that stalls sign-in)."""
+    parts = value.split("$") if isinstance(value, str) else []
+    return (len(parts) == 6 and parts[0] == "scrypt" and all(p.isdigit() for p in parts[1:4])
+            and int(parts[1]) <= 2**16 and int(parts[2]) <= 16 and int(parts[3]) <= 2 and len(value) < 300)
 
 
 # -------------------------------------------------------------------- import
@@ -276,24 +360,67 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
-    """Merge the export file ``path`` into ``record``, all or nothing.
+def import_workshop(record: Store, path: str | os.PathLike, *, allow_unverified: bool = False) -> ImportResult:
+    """Merge the export file ``path`` into ``record``, all or nothing; see :func:`import_document`."""
+    path = Path(path)
+    return import_document(record, read_document(path), source=str(path), allow_unverified=allow_unverified)
+
+
+def check_signature(doc: dict, source: str | Path, *, allow_unverified: bool = False) -> tuple[Signer | None, bool]:
+    """``(signer, verified)`` of an export; refuses a bad signature unless ``allow_unverified``.
+
+    Raises
+    ------
+    InputFileError
+        Unsigned, changed after signing, or signed by a key not trusted
+        here (and ``allow_unverified`` is false). Nothing is stored.
+    """
+    try:
+        return verify_document(doc), True
+    except SignatureError as exc:
+        if not allow_unverified:
+            raise InputFileError(source, f"{exc}; nothing imported") from None
+    try:
+        return check_document(doc), False
+    except SignatureError:
+        return None, False
+
+
+def import_document(record: Store, doc: dict, *, source: str, allow_unverified: bool = False,
+                    signer: Signer | None = None) -> ImportResult:
+    """Merge an export (its parsed JSON object) into ``record``, all or nothing.
+
+    Parameters
+    ----------
+    doc : dict
+        The export, as :func:`read_document` or :func:`parse_document` gave it.
+    source : str
+        Where it came from (a file name, "sync from 10.0.0.5"), for messages
+        and the import's record.
+    allow_unverified : bool, keyword-only
+        The trainer's explicit override: import an unsigned, changed or
+        untrusted file as *unverified* (kept apart in reports).
 
     Returns
     -------
     ImportResult
         Counts of added and duplicate workshops, trainees, enrolments,
-        attempts and surveys.
+        attempts and surveys; the import's id.
 
     Raises
     ------
     InputFileError
-        The file is missing or malformed (the message names the field), or
-        it conflicts with what is stored (same workshop code for another
-        workshop, same attempt uuid with another answer). Nothing is stored.
+        The signature is refused (see :func:`check_signature`), the file is
+        malformed (the message names the field), or it conflicts with what
+        is stored (same workshop code for another workshop, same attempt
+        uuid with another answer). Nothing is stored.
     """
-    path = Path(path)
-    data = _parse(path)
+    if signer is None:
+        signer, verified = check_signature(doc, source, allow_unverified=allow_unverified)
+    else:
+        verified = True
+    data = _parse(source, doc)
+    digest = hashlib.sha256(canonical_json(doc)).hexdigest()
     now = dt.datetime.now(dt.timezone.utc)
     t, w, e, a, sv = s.trainees, s.workshops, s.enrolments, s.attempts, s.surveys
     with record.write() as conn:
@@ -301,16 +428,23 @@ def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
         row = conn.execute(sa.select(w).where(w.c.uid == wd["uid"])).one_or_none()
         if row is None:
             if conn.scalar(sa.select(w.c.id).where(w.c.code == wd["code"])) is not None:
-                raise InputFileError(path, f"workshop code {wd['code']!r} is already used here by another "
-                                           "workshop; nothing imported")
+                raise InputFileError(source, f"workshop code {wd['code']!r} is already used here by another "
+                                             "workshop; nothing imported")
             workshop = insert_workshop(conn, wd)
             added = True
         else:
             workshop = get_workshop(conn, row.id)
             added = False
-        result = ImportResult(workshop)
+        result = ImportResult(workshop, signer=signer, verified=verified)
         result.added["workshops"] += added
         result.duplicates["workshops"] += not added
+        import_id = batches.start_import(conn, kind="workshop", source=source, sha256=digest,
+                                         signer_key=signer.key if signer else None,
+                                         signer_name=signer.name if signer else None, verified=verified,
+                                         workshop_id=workshop.id)
+        linked: dict[str, list[int]] = {kind: [] for kind in batches.ROW_KINDS}
+        if added:
+            linked["workshop"].append(workshop.id)
 
         # trainees: the file's uid -> this database's id
         local: dict[str, int] = {}
@@ -324,9 +458,12 @@ def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
                     td, name=" ".join(td["name"].split()), department=" ".join(td["department"].split()),
                     province=" ".join(td["province"].split()), identity_key=key, pin_hash=None)).id
                 result.added["trainees"] += 1
+                linked["trainee"].append(found)
             else:
                 result.duplicates["trainees"] += 1
             local[td["uid"]] = found
+        if verified and data["pins"]:
+            batches.set_missing_pins(conn, {local[uid]: pin for uid, pin in data["pins"].items()})
 
         enrolled = set(conn.scalars(sa.select(e.c.trainee_id).where(e.c.workshop_id == workshop.id)))
         new_enrolments = []
@@ -339,6 +476,7 @@ def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
                 new_enrolments.append({"workshop_id": workshop.id, "trainee_id": tid, "joined_at": ed["joined_at"]})
         if new_enrolments:
             conn.execute(e.insert(), new_enrolments)
+            linked["enrolment"] += [r["trainee_id"] for r in new_enrolments]
         result.added["enrolments"] = len(new_enrolments)
 
         stored: dict[str, Any] = {}
@@ -346,6 +484,8 @@ def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
         for chunk in _chunks(uuids):
             for r in conn.execute(sa.select(a).where(a.c.uuid.in_(chunk))):
                 stored[r.uuid] = r
+        # stored, but only by imports since undone: this import brings them back
+        live = batches.live_row_ids(conn, a, "attempt", [r.id for r in stored.values()])
         new_attempts, seen = [], {}
         for ad in data["attempts"]:
             values = {k: v for k, v in ad.items() if k not in ("trainee", "where")}
@@ -353,35 +493,67 @@ def import_workshop(record: Store, path: str | os.PathLike) -> ImportResult:
             prior = stored.get(ad["uuid"]) or seen.get(ad["uuid"])
             if prior is not None:
                 if not _same_answer(prior, values):
-                    raise InputFileError(path, f"{ad['where']}: attempt {ad['uuid']} is already stored with a "
-                                               "different answer; nothing imported")
-                result.duplicates["attempts"] += 1
+                    raise InputFileError(source, f"{ad['where']}: attempt {ad['uuid']} is already stored with a "
+                                                 "different answer; nothing imported")
+                if isinstance(prior, dict) or prior.id in live:
+                    result.duplicates["attempts"] += 1
+                else:
+                    live.add(prior.id)
+                    linked["attempt"].append(prior.id)
+                    result.added["attempts"] += 1
                 continue
             if values["trainee_id"] not in enrolled:
-                raise InputFileError(path, f"{ad['where']}: trainee {ad['trainee']} is not enrolled in the "
-                                           "workshop; nothing imported")
+                raise InputFileError(source, f"{ad['where']}: trainee {ad['trainee']} is not enrolled in the "
+                                             "workshop; nothing imported")
             values["recorded_at"] = now
             seen[ad["uuid"]] = values
             new_attempts.append(values)
         for chunk in _chunks(new_attempts):
             conn.execute(a.insert(), chunk)
-        result.added["attempts"] = len(new_attempts)
+        for chunk in _chunks([v["uuid"] for v in new_attempts]):
+            linked["attempt"] += conn.scalars(sa.select(a.c.id).where(a.c.uuid.in_(chunk))).all()
+        result.added["attempts"] += len(new_attempts)
 
-        answered = {r.trainee_id: r.uuid for r in conn.execute(
-            sa.select(sv.c.trainee_id, sv.c.uuid).where(sv.c.workshop_id == workshop.id))}
+        answered = {r.trainee_id: r for r in conn.execute(
+            sa.select(sv.c.id, sv.c.trainee_id, sv.c.uuid).where(sv.c.workshop_id == workshop.id))}
+        live_surveys = batches.live_row_ids(conn, sv, "survey", [r.id for r in answered.values()])
         for sd in data["surveys"]:
             tid = local[sd["trainee"]]
-            if tid in answered or conn.scalar(sa.select(sv.c.id).where(sv.c.uuid == sd["uuid"])) is not None:
-                result.duplicates["surveys"] += 1
+            prior = answered.get(tid)
+            if prior is None:
+                prior = conn.execute(sa.select(sv.c.id, sv.c.trainee_id, sv.c.uuid)
+                                     .where(sv.c.uuid == sd["uuid"])).one_or_none()
+            if prior is not None:
+                if prior.id in live_surveys or prior.uuid != sd["uuid"]:
+                    result.duplicates["surveys"] += 1
+                else:
+                    live_surveys.add(prior.id)
+                    linked["survey"].append(prior.id)
+                    result.added["surveys"] += 1
                 continue
             if tid not in enrolled:
-                raise InputFileError(path, f"{sd['where']}: trainee {sd['trainee']} is not enrolled in the "
-                                           "workshop; nothing imported")
-            conn.execute(sv.insert().values(
+                raise InputFileError(source, f"{sd['where']}: trainee {sd['trainee']} is not enrolled in the "
+                                             "workshop; nothing imported")
+            new_id = conn.execute(sv.insert().values(
                 uuid=sd["uuid"], trainee_id=tid, workshop_id=workshop.id, relevance=sd["relevance"],
-                overall=sd["overall"], comments=sd["comments"].strip(), submitted_at=sd["submitted_at"]))
-            answered[tid] = sd["uuid"]
+                overall=sd["overall"], comments=sd["comments"].strip(),
+                submitted_at=sd["submitted_at"])).inserted_primary_key[0]
+            answered[tid] = conn.execute(sa.select(sv.c.id, sv.c.trainee_id, sv.c.uuid)
+                                         .where(sv.c.id == new_id)).one()
+            live_surveys.add(new_id)
+            linked["survey"].append(new_id)
             result.added["surveys"] += 1
+
+        if not any(linked.values()):
+            # nothing new: no import to undo (the transaction drops the row)
+            conn.execute(s.imports.delete().where(s.imports.c.id == import_id))
+            return result
+        for kind, ids in linked.items():
+            if ids:
+                batches.link_rows(conn, import_id, kind, ids)
+        batches.finish_import(conn, import_id, {"workshop": workshop.code, "added": result.added,
+                                                "duplicates": result.duplicates})
+        result.import_id = import_id
     return result
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import exchange, report
+from . import exchange, imports, report
 from . import schema as s
 from .answers import MAX_COMMENT, AnswerMethods
 from .checks import CODE_RE, normalise_code
@@ -94,9 +94,17 @@ class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, MergeMethod
         """Write a workshop's records to one JSON file; see :mod:`.exchange`."""
         return exchange.export_workshop(self, ref, path)
 
-    def import_workshop(self, path: str | os.PathLike) -> exchange.ImportResult:
-        """Merge an exported workshop file into this record; see :mod:`.exchange`."""
-        return exchange.import_workshop(self, path)
+    def import_workshop(self, path: str | os.PathLike, *, allow_unverified: bool = False) -> exchange.ImportResult:
+        """Merge a signed workshop export into this record; see :mod:`.exchange`."""
+        return exchange.import_workshop(self, path, allow_unverified=allow_unverified)
+
+    def imports(self) -> list[imports.ImportBatch]:
+        """Every import (workshops and packs), newest first; see :mod:`.imports`."""
+        return imports.list_imports(self)
+
+    def undo_import(self, import_id: int, *, note: str = "") -> imports.ImportBatch:
+        """Undo a workshop import as one unit; see :func:`.imports.undo_import`."""
+        return imports.undo_import(self, import_id, note=note)
 
     def key_results(self, ref: int | str) -> report.KeyResults:
         """The workshop's Key Results; see :mod:`.report`."""

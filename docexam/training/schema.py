@@ -166,6 +166,33 @@ surveys = sa.Table(
     sa.CheckConstraint("overall BETWEEN 1 AND 5", name="ck_surveys_overall"),
 )
 
+# every workshop or pack import, and the rows it added (revision 0005): an
+# undone import's attempts and surveys stay (append-only) but stop counting
+imports = sa.Table(
+    "imports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("signer_key", sa.String(100), nullable=True),
+    sa.Column("signer_name", sa.String(200), nullable=True),
+    sa.Column("verified", sa.Boolean, nullable=False),
+    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id"), nullable=True),
+    sa.Column("summary", sa.JSON, nullable=False),
+    sa.Column("imported_at", UTCDateTime, nullable=False),
+    sa.Column("undone_at", UTCDateTime, nullable=True),
+    sa.Column("undo_note", sa.Text, nullable=False, server_default=""),
+    sa.CheckConstraint("kind IN ('workshop', 'pack')", name="ck_imports_kind"),
+)
+
+import_rows = sa.Table(
+    "import_rows", metadata,
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), primary_key=True),
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("row_id", sa.Integer, primary_key=True),
+    sa.Index("ix_import_rows_row", "kind", "row_id"),
+)
+
 # The numbered steps docexam used before Alembic left this table behind (one
 # row per step); revision 0003 adds a row numbered 3 so that such an older
 # docexam refuses the database instead of writing to a schema it does not know.
