@@ -102,8 +102,9 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         raise ValueError(f"capture: {capture!r} is not one of {', '.join(CAPTURE_KINDS)}")
     if forge is not None and forge not in TECHNIQUES:
         raise UnknownNameError("technique", forge, tuple(TECHNIQUES))
+    from .face_render import render_person
     from .people import make_holder
-    from .portrait import render_portrait
+    from .person import holder_person
 
     d = get_design(template_id)
     rng = _rng(seed, template_id, forge or "genuine")
@@ -113,7 +114,8 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
     if d.places and "place_of_birth" in holder:
         holder["place_of_birth"] = d.places[seed % len(d.places)]
     x0, y0, x1, y1 = d.zone_px("portrait")
-    portrait = render_portrait(seed, size=(x1 - x0, y1 - y0), sex=holder.get("sex"))
+    # the portrait shows the holder as they were when the document was issued
+    portrait = render_person(holder_person(holder, seed), size=(x1 - x0, y1 - y0))
 
     forger = FORGERS[forge]() if forge else None
     draft = Draft(d, blank_images(template_id, forger.substrate_kind if forger else "security"),
