@@ -17,8 +17,8 @@ from docexam.synth.face_identity import face_descriptor, find_eyes, identity_dis
 from docexam.synth.face_render import render_person
 from docexam.synth.people import make_holder
 from docexam.synth.person import (IDENTITY_GROUPS, age_on, ageing_cues, apparent_age, apparent_sex,
-                                  holder_person, lookalike, make_person)
-from docexam.synth.traveller import traveller_photo
+                                  holder_person, make_person)
+from docexam.synth.traveller import lookalike, traveller_photo
 
 SIZE = (240, 300)
 

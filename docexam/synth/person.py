@@ -28,20 +28,18 @@ Examples
 ('F', 53, True)
 >>> make_person(7, sex="M", age=53).eyes == make_person(7, sex="F", age=53).eyes
 True
->>> round(lookalike(p, make_person(8, sex="F", age=50), 1.0).head.width, 6) == round(p.head.width, 6)
-True
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import zlib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["Person", "Skin", "Head", "Eyes", "Brows", "Nose", "Mouth", "Ears", "Mole", "Hair",
-           "Beard", "Glasses", "Clothes", "Photo", "make_person", "substream", "lookalike",
+           "Beard", "Glasses", "Clothes", "Photo", "make_person", "substream",
            "ageing_cues", "apparent_age", "apparent_sex", "holder_person", "age_on", "HAIR_STYLES",
            "IDENTITY_GROUPS"]
 
@@ -516,63 +514,6 @@ def apparent_sex(person: Person) -> str:
     score -= 1.5 if person.clothes.earrings else 0.0
     score -= 8 * person.clothes.lip_tint
     return "M" if score > 0 else "F"
-
-
-# --------------------------------------------------------------------------
-# look-alikes
-
-def _mix(a, b, s: float, rng: np.random.Generator):
-    """Group ``a`` moved ``s`` of the way towards ``b``: numbers in proportion, other values
-    taken from ``b`` with odds ``s``."""
-    out = {}
-    for f in fields(a):
-        va, vb = getattr(a, f.name), getattr(b, f.name)
-        take_b = rng.random() < s
-        if isinstance(va, (bool, str)):
-            out[f.name] = vb if take_b else va
-        elif isinstance(va, tuple):
-            out[f.name] = tuple(float(x + s * (y - x)) for x, y in zip(va, vb))
-        else:
-            out[f.name] = float(va + s * (vb - va))
-    return type(a)(**out)
-
-
-def lookalike(person: Person, other: Person, similarity: float) -> Person:
-    """``other`` made to resemble ``person``: the identity of each feature group blended.
-
-    Parameters
-    ----------
-    person : Person
-        The holder.
-    other : Person
-        Another person (of the same sex, as an impostor would be chosen).
-    similarity : float
-        0 (``other`` unchanged) .. 1 (``person``'s identity exactly). Each
-        identity group (skin, head, eyes, brows, nose, mouth, ears, hair line)
-        moves ``similarity`` of the way from ``other`` to ``person``; moles
-        are kept with that probability. Presentation and photo stay ``other``'s.
-
-    Returns
-    -------
-    Person
-        With ``other``'s seed, sex, age, presentation and photo.
-
-    Raises
-    ------
-    ValueError
-        Naming ``similarity`` outside [0, 1].
-    """
-    if isinstance(similarity, bool) or not 0.0 <= float(similarity) <= 1.0:
-        raise ValueError(f"similarity: expected a number from 0 to 1, got {similarity!r}")
-    s = float(similarity)
-    rng = substream(person.seed ^ (other.seed << 1), f"lookalike-{s:.4f}")
-    groups = {name: _mix(getattr(other, name), getattr(person, name), s, rng) for name in IDENTITY_GROUPS}
-    moles = tuple(m for m in person.moles if rng.random() < s) + \
-        tuple(m for m in other.moles if rng.random() > s)
-    h, ho = person.hair, other.hair
-    hair = replace(ho, line=ho.line + s * (h.line - ho.line), line_curve=ho.line_curve + s * (h.line_curve - ho.line_curve),
-                   peak=ho.peak + s * (h.peak - ho.peak))
-    return replace(other, moles=moles, hair=hair, **groups)
 
 
 # --------------------------------------------------------------------------

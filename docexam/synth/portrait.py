@@ -36,7 +36,9 @@ from __future__ import annotations
 
 from .face_render import render_person, render_portrait
 from .ghost import ghost_image, portrait_signature, same_person_score
-from .person import HAIR_STYLES, Person, apparent_age, apparent_sex, lookalike, make_person
+from .person import HAIR_STYLES, Person, apparent_age, apparent_sex, make_person
+from .traveller import lookalike, traveller_photo
 
 __all__ = ["render_portrait", "render_person", "ghost_image", "portrait_signature", "same_person_score",
-           "HAIR_STYLES", "Person", "make_person", "lookalike", "apparent_age", "apparent_sex"]
+           "HAIR_STYLES", "Person", "make_person", "lookalike", "traveller_photo", "apparent_age",
+           "apparent_sex"]

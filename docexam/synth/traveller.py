@@ -7,7 +7,7 @@ light, another day (the document photo may be years old), perhaps glasses,
 another hair cut or a beard. :func:`traveller_photo` makes that photo, of
 the holder (``impostor_similarity=None``) or of a look-alike whose identity
 is ``impostor_similarity`` of the way from a stranger's to the holder's
-(:func:`~docexam.synth.person.lookalike`).
+(:func:`lookalike`).
 
 Everything is a pure function of its arguments.
 
@@ -24,14 +24,14 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from .face_render import render_person
-from .person import (HAIR_COLOURS, HAIR_STYLES, Person, Photo, _Draw, lookalike, make_person)
+from .person import HAIR_COLOURS, HAIR_STYLES, IDENTITY_GROUPS, Person, Photo, _Draw, make_person, substream
 
-__all__ = ["Traveller", "traveller_photo", "counter_photo", "COUNTER_SIZE"]
+__all__ = ["Traveller", "traveller_photo", "counter_photo", "lookalike", "COUNTER_SIZE"]
 
 #: (width, height) of the counter camera's crop around the traveller's head
 COUNTER_SIZE = (480, 600)
@@ -67,6 +67,63 @@ def counter_photo(seed: int) -> Photo:
                  g.u(-0.3, 0.3), g.u(0.05, 0.25), g.u(0.85, 1.12), _CASTS[g.choice(range(len(_CASTS)))],
                  g.u(0.014, 0.03), g.u(0.8, 1.4), g.u(-0.1, 0.1), g.u(-0.05, 0.05), g.u(0.9, 1.08),
                  g.u(-7, 7), g.u(-12, 12))
+
+
+# --------------------------------------------------------------------------
+# look-alikes
+
+def _mix(a, b, s: float, rng: np.random.Generator):
+    """Group ``a`` moved ``s`` of the way towards ``b``: numbers in proportion, other values
+    taken from ``b`` with odds ``s``."""
+    out = {}
+    for f in fields(a):
+        va, vb = getattr(a, f.name), getattr(b, f.name)
+        take_b = rng.random() < s
+        if isinstance(va, (bool, str)):
+            out[f.name] = vb if take_b else va
+        elif isinstance(va, tuple):
+            out[f.name] = tuple(float(x + s * (y - x)) for x, y in zip(va, vb))
+        else:
+            out[f.name] = float(va + s * (vb - va))
+    return type(a)(**out)
+
+
+def lookalike(person: Person, other: Person, similarity: float) -> Person:
+    """``other`` made to resemble ``person``: the identity of each feature group blended.
+
+    Parameters
+    ----------
+    person : Person
+        The holder.
+    other : Person
+        Another person (of the same sex, as an impostor would be chosen).
+    similarity : float
+        0 (``other`` unchanged) .. 1 (``person``'s identity exactly). Each
+        identity group (skin, head, eyes, brows, nose, mouth, ears, hair line)
+        moves ``similarity`` of the way from ``other`` to ``person``; moles
+        are kept with that probability. Presentation and photo stay ``other``'s.
+
+    Returns
+    -------
+    Person
+        With ``other``'s seed, sex, age, presentation and photo.
+
+    Raises
+    ------
+    ValueError
+        Naming ``similarity`` outside [0, 1].
+    """
+    if isinstance(similarity, bool) or not 0.0 <= float(similarity) <= 1.0:
+        raise ValueError(f"similarity: expected a number from 0 to 1, got {similarity!r}")
+    s = float(similarity)
+    rng = substream(person.seed ^ (other.seed << 1), f"lookalike-{s:.4f}")
+    groups = {name: _mix(getattr(other, name), getattr(person, name), s, rng) for name in IDENTITY_GROUPS}
+    moles = tuple(m for m in person.moles if rng.random() < s) + \
+        tuple(m for m in other.moles if rng.random() > s)
+    h, ho = person.hair, other.hair
+    hair = replace(ho, line=ho.line + s * (h.line - ho.line), line_curve=ho.line_curve + s * (h.line_curve - ho.line_curve),
+                   peak=ho.peak + s * (h.peak - ho.peak))
+    return replace(other, moles=moles, hair=hair, **groups)
 
 
 def _restyle(person: Person, g: _Draw, changes: list) -> Person:
