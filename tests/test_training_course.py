@@ -218,3 +218,58 @@ def test_seeded_cohort_item_statistics_and_reliability(record):
     # Rasch: the easiest item (most right answers) has the lowest difficulty
     order = np.argsort(-p, kind="stable")
     assert stats[items[order[0]]].difficulty <= stats[items[order[-1]]].difficulty
+
+
+# ---------------------------------------------------------------------------
+# the workshop's forms on the command line, and the trainee who always says "forged"
+
+@pytest.fixture
+def small_library(tmp_path, docexam_home):
+    from test_lessons_support import build_library
+
+    return build_library(docexam_home, tmp_path / "lib")
+
+
+def test_workshop_forms_command_and_the_always_forged_trainee(record, small_library, capsys, monkeypatch):
+    import json
+
+    from docexam.assessment import signal_detection
+    from docexam.cli import main
+
+    ws = workshop(record)
+    monkeypatch.setenv("DOCEXAM_DATABASE_URL", record.url)
+    assert main(["workshop", "forms", ws.code, "--json", "--specimens", str(small_library)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["workshop"] == "PP-1" and printed["pre"] and len(printed["pre"]) == len(printed["post"])
+    for form in ("pre", "post"):
+        for row in printed[form]:
+            assert set(row) >= {"id", "type", "topic", "specimen", "genuine"}
+        verdicts = [r for r in printed[form] if r["type"] == "verdict"]
+        # half the decisions genuine, within half an item (3 verdict items on this tiny library: 1 or 2)
+        assert verdicts and abs(sum(r["genuine"] for r in verdicts) - len(verdicts) / 2) <= 0.5
+    # the command shows the frozen forms: the same again
+    assert main(["workshop", "forms", ws.code, "--json", "--specimens", str(small_library)]) == 0
+    assert json.loads(capsys.readouterr().out) == printed
+
+    # a trainee who answers "forged" to every verdict item: half right, d' = 0, a criterion that says so
+    me = record.register_trainee(name="Always Forged", department="Immigration", province="Koh Kong", pin="1234")
+    record.join_workshop(me.id, ws.code)
+    for n, row in enumerate(printed["pre"]):
+        if row["type"] == "verdict":
+            answer(record, me, ws, row["id"], "pre", not row["genuine"], n, given={"choice": "forged"},
+                   genuine=row["genuine"])
+    kr = record.key_results(ws.id)
+    pre = kr.detection[0]
+    assert pre.hit_rate == 1.0 and pre.false_alarm_rate == 1.0
+    # log-linear rates (n + .5) / (N + 1): 2 forged and 1 genuine give d' = z(2.5/3) - z(1.5/2)
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf
+    forged = sum(not r["genuine"] for r in printed["pre"] if r["type"] == "verdict")
+    genuine = sum(r["genuine"] for r in printed["pre"] if r["type"] == "verdict")
+    assert pre.d_prime == pytest.approx(z((forged + .5) / (forged + 1)) - z((genuine + .5) / (genuine + 1)))
+    assert abs(pre.d_prime) < 0.35 and pre.criterion < -0.5
+    # with equal numbers (as the 50 % blueprint gives on a full library) d' is exactly 0
+    assert signal_detection([(True, True)] * 4 + [(False, True)] * 4).d_prime == pytest.approx(0.0, abs=1e-12)
+    scores = [a.score for a in record.attempts_for(trainee_id=me.id)]
+    assert sum(scores) / len(scores) == forged / (forged + genuine) < 1.0  # not 100 %

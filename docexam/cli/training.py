@@ -4,6 +4,8 @@
     docexam workshop list [--json]
     docexam workshop export CODE --out FILE
     docexam workshop import FILE [--unverified]
+    docexam workshop forms CODE [--json]
+    docexam report example [--seed N]
     docexam report workshop CODE --format csv|html [--out FILE]
 
 Every command takes ``--database URL`` (default ``$DOCEXAM_DATABASE_URL``,
@@ -75,6 +77,64 @@ def _workshop_import(args) -> int:
     return 0
 
 
+def _pool(args):
+    """Every lesson's items over the library the tests draw on (``--specimens DIR`` or the shipped one)."""
+    from ..lessons import load_lessons, load_specimen_folder
+    from ..lessons.items import lesson_items
+
+    lessons = load_lessons()
+    if args.specimens:
+        specimens = load_specimen_folder(args.specimens)
+    else:
+        from ..synth.library import library_specimens
+
+        specimens = list(library_specimens())
+    return lessons, [item for le in lessons for item in lesson_items(le, specimens)]
+
+
+def _workshop_forms(args) -> int:
+    from ..training.course import workshop_forms
+
+    with _open(args) as record:
+        ws = record.workshop(args.workshop)
+        lessons, pool = _pool(args)
+        forms = workshop_forms(record, ws.id, lessons, pool)
+    rows = {name: [{"id": i.id, "type": i.type, "topic": i.topic, "specimens": list(i.specimens),
+                    "specimen": i.specimens[0],
+                    # a compare item shows a forged and a genuine document: which one is genuine is its answer
+                    "genuine": i.key.get("answer") == "genuine" if i.type == "verdict" else
+                    (False if i.type in ("locate", "family", "technique", "light", "compare") else None)}
+                   for i in items] for name, items in forms.items()}
+    if args.json:
+        print(json.dumps({"workshop": ws.code, **rows}, ensure_ascii=False, indent=2))
+    else:
+        for name, items in rows.items():
+            verdicts = [r for r in items if r["type"] == "verdict"]
+            print(f"{name}-test: {len(items)} items, {sum(r['genuine'] for r in verdicts)} of {len(verdicts)} "
+                  "genuine-or-forged items show a genuine document")
+            for r in items:
+                print(f"  {r['id']}\t{r['type']}\t{r['topic']}\t{'genuine' if r['genuine'] else 'forged' if r['genuine'] is False else '-'}")
+    return 0
+
+
+def _report_example(args) -> int:
+    import tempfile
+
+    from ..training import TrainingRecord
+    from ..training.course import workshop_forms
+    from ..training.report import to_text
+    from ..training.simulate import simulate_cohort
+
+    lessons, pool = _pool(args)
+    with tempfile.TemporaryDirectory() as tmp, TrainingRecord.open(f"sqlite:///{tmp}/example.sqlite3") as record:
+        probe = record.create_workshop(title="forms", place="-", province="-", start_date=dt.date(2026, 1, 1),
+                                       end_date=dt.date(2026, 1, 1), code="FORMS")
+        forms = workshop_forms(record, probe.id, lessons, pool)
+        ws = simulate_cohort(record, forms, seed=args.seed, trainees=args.trainees)
+        sys.stdout.write(to_text(record.key_results(ws.id)))
+    return 0
+
+
 def _report_workshop(args) -> int:
     from ..atomic import write_text
     from ..training.report import to_csv, to_html
@@ -118,6 +178,13 @@ def register(subparsers) -> None:
     _database_option(p)
     p.set_defaults(handler=_workshop_export)
 
+    p = ws_sub.add_parser("forms", help="the workshop's pre- and post-test forms (trainer only: an answer key)")
+    p.add_argument("workshop", metavar="CODE", help="workshop code (or id)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--specimens", metavar="DIR", help="specimen folder (default: the shipped library)")
+    _database_option(p)
+    p.set_defaults(handler=_workshop_forms)
+
     p = ws_sub.add_parser("import", help="merge a signed workshop export; duplicates are skipped")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--unverified", action="store_true",
@@ -135,3 +202,8 @@ def register(subparsers) -> None:
     p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
     _database_option(p)
     p.set_defaults(handler=_report_workshop)
+    p = rep_sub.add_parser("example", help="Key Results of a seeded cohort answering real forms (the README example)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--trainees", type=int, default=24)
+    p.add_argument("--specimens", metavar="DIR", help="specimen folder (default: the shipped library)")
+    p.set_defaults(handler=_report_example)

@@ -125,3 +125,27 @@ class CourseMethods(Store):
                 sitting["answers"][row.item_id] = 1.0 if row.correct else 0.0
                 sitting["given"][row.item_id] = row.answer
         return list(out.values())
+
+
+def workshop_forms(record, workshop_id: int, lessons, pool, *, names=("pre", "post")) -> dict[str, list]:
+    """The workshop's pre- and post-test items: the frozen forms, or drawn now and frozen.
+
+    Drawn with :func:`docexam.assessment.forms.fit_forms` from ``pool``
+    (items tagged with their topic), item difficulties calibrated on every
+    answer recorded so far (:func:`docexam.assessment.itemstats.calibrated_difficulties`);
+    seed: the workshop id. An item no longer in ``pool`` is left out.
+    """
+    from ..assessment.forms import blueprint_from_lessons, fit_forms, prior_logit
+    from ..assessment.itemstats import calibrated_difficulties
+
+    pool = list(pool)
+    stored = record.frozen_forms(workshop_id)
+    if not stored:
+        retired = set(record.retired_specimens())
+        live = [item for item in pool if not set(item.specimens) & retired]
+        difficulty = calibrated_difficulties(record.sittings(), {item.id: prior_logit(item) for item in live})
+        drawn, _kept = (fit_forms(live, blueprint_from_lessons(lessons), seed=workshop_id, names=names,
+                                  difficulty=difficulty) if lessons else ({n: [] for n in names}, {}))
+        stored = record.freeze_forms(workshop_id, {n: [[i.id, i.topic] for i in drawn[n]] for n in names})
+    by_key = {(item.id, item.topic): item for item in pool}
+    return {name: [by_key[tuple(key)] for key in stored.get(name, []) if tuple(key) in by_key] for name in names}

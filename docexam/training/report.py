@@ -125,6 +125,8 @@ class KeyResults:
     comments: tuple[str, ...]
     #: attempts brought by unverified imports: kept apart, not in any figure above
     unverified_attempts: int = 0
+    #: per test form: (form, KR-20 or None below MIN_SITTINGS complete sittings, complete sittings)
+    reliability: tuple[tuple[str, float | None, int], ...] = ()
 
 
 # ------------------------------------------------------------------- figures
@@ -243,7 +245,54 @@ def key_results(record: Store, ref: int | str) -> KeyResults:
         overall_counts=tuple(overall.count(k) for k in range(1, 6)),
         topics=tuple(topics), weakest_topics=weakest, weakest_basis=basis,
         comments=tuple(f.comments for f in feedback if f.comments.strip()),
-        unverified_attempts=unverified)
+        unverified_attempts=unverified, reliability=_reliability(record, workshop.id))
+
+
+def _reliability(record, workshop_id: int) -> tuple:
+    """KR-20 of the workshop's frozen pre- and post-test over its complete sittings."""
+    from ..assessment.itemstats import form_reliability
+
+    forms = record.frozen_forms(workshop_id) if hasattr(record, "frozen_forms") else None
+    if not forms:
+        return ()
+    sittings = record.sittings(workshop_id=workshop_id)
+    out = []
+    for form in ("pre", "post"):
+        ids = [key[0] for key in forms.get(form, [])]
+        value, n = form_reliability([x for x in sittings if x["form"] == form], ids)
+        out.append((form, value, n))
+    return tuple(out)
+
+
+def to_text(kr: KeyResults) -> str:
+    """The Key Results as plain text (a README example, a terminal)."""
+    from ..lessons.vocabulary import topic_label
+
+    def pct(v):
+        return "–" if v is None else f"{v:.0f} %"
+
+    lines = [f"Key Results: {kr.workshop.title} ({kr.workshop.code}), {kr.workshop.place}",
+             f"officers trained: {kr.trained}; assessed (pre- and post-test): {kr.assessed}",
+             f"improved: {kr.improved} of {kr.assessed} ({pct(None if kr.share_improved is None else 100 * kr.share_improved)})"
+             f"; mean score {pct(kr.mean_pre)} -> {pct(kr.mean_post)}"
+             f" ({'–' if kr.mean_gain is None else f'{kr.mean_gain:+.1f}'} points)"
+             f"; normalised gain (class) {'–' if kr.hake_class is None else f'{kr.hake_class:.2f}'}"]
+    for d in kr.detection:
+        lines.append(f"{d.form}-test genuine-or-forged: {d.hits}/{d.forged} forgeries caught, "
+                     f"{d.false_alarms}/{d.genuine} genuine documents refused, "
+                     f"d′ {'–' if d.d_prime is None else f'{d.d_prime:.2f}'}, "
+                     f"criterion c {'–' if d.criterion is None else f'{d.criterion:+.2f}'}")
+    for form, value, n in kr.reliability:
+        lines.append(f"{form}-test reliability (KR-20, {n} complete sittings): "
+                     + ("–" if value is None else f"{value:.2f}"))
+    lines.append("score by topic (pre -> post):")
+    for tr in kr.topics:
+        lines.append(f"  {topic_label(tr.topic):<42} {pct(tr.pre):>6} -> {pct(tr.post):>6}")
+    lines.append("weakest topics: " + ", ".join(topic_label(t) for t in kr.weakest_topics))
+    lines.append(f"survey: {kr.respondents} answers, relevance 4 or 5: "
+                 f"{pct(None if kr.share_relevance_high is None else 100 * kr.share_relevance_high)}, "
+                 f"overall {'–' if kr.mean_overall is None else f'{kr.mean_overall:.1f}'} / 5")
+    return "\n".join(lines) + "\n"
 
 
 # ----------------------------------------------------------------------- CSV

@@ -245,15 +245,10 @@ def test_forms(workshop_id: int) -> dict:
     rec = record()
     stored = rec.frozen_forms(workshop_id)
     if not stored:
-        from ..assessment.forms import prior_logit
-        from ..assessment.itemstats import calibrated_difficulties
-        from .course import TEST_FORMS, test_forms as draw
+        from ..training.course import workshop_forms
 
-        pool = _pool(source, home, retired())
-        prior = {item.id: prior_logit(item) for item in pool}
-        difficulty = calibrated_difficulties(rec.sittings(), prior)
-        drawn = draw(pool, lessons(), seed=workshop_id, difficulty=difficulty)
-        stored = rec.freeze_forms(workshop_id, {name: [[i.id, i.topic] for i in drawn[name]] for name in TEST_FORMS})
+        workshop_forms(rec, workshop_id, lessons(), _pool(source, home, frozenset()))
+        stored = rec.frozen_forms(workshop_id)
     key = tuple((name, tuple(tuple(k) for k in keys)) for name, keys in sorted(stored.items()))
     return _stored_forms(workshop_id, key, source, home)
 
