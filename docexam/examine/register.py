@@ -56,6 +56,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from ..imaging import as_gray
 from .lru import BoundedCache
 from .pools import pool
 
@@ -178,21 +179,6 @@ def _scale_matrix(sx: float, sy: float | None = None) -> np.ndarray:
     """
     sy = sx if sy is None else sy
     return np.array([[sx, 0.0, 0.5 * sx - 0.5], [0.0, sy, 0.5 * sy - 0.5], [0.0, 0.0, 1.0]])
-
-
-def _to_gray(image: np.ndarray, name: str) -> np.ndarray:
-    if not isinstance(image, np.ndarray):
-        raise ValueError(f"{name} must be a numpy array, not {type(image).__name__}")
-    if image.dtype != np.uint8:
-        raise ValueError(f"{name} must be uint8, not {image.dtype}")
-    if image.ndim == 2:
-        return image
-    if image.ndim == 3 and image.shape[2] == 1:
-        return image[:, :, 0]
-    if image.ndim == 3 and image.shape[2] in (3, 4):
-        code = cv2.COLOR_RGB2GRAY if image.shape[2] == 3 else cv2.COLOR_RGBA2GRAY
-        return cv2.cvtColor(image, code)
-    raise ValueError(f"{name} must be a gray (H, W) or RGB (H, W, 3) image, got shape {image.shape}")
 
 
 def _resize_to(gray: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -343,7 +329,7 @@ class ReferenceIndex:
     """
 
     def __init__(self, reference: np.ndarray):
-        gray = _to_gray(reference, "reference")
+        gray = as_gray(reference, name="reference")
         h, w = gray.shape
         if min(h, w) < 64:
             raise ValueError(f"reference is too small ({w}x{h}); it must be at least 64 px on each side")
@@ -451,7 +437,7 @@ def reference_index(reference: np.ndarray) -> ReferenceIndex:
     """
     if isinstance(reference, ReferenceIndex):
         return reference
-    _to_gray(reference, "reference")  # validates
+    as_gray(reference, name="reference")  # validates
     return _INDEXES.get_or_build(_fingerprint(reference), lambda: ReferenceIndex(reference))
 
 
@@ -760,7 +746,7 @@ def register(image: np.ndarray, reference, *, refine: bool = True, min_inliers: 
     """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    gray = _to_gray(image, "image")
+    gray = as_gray(image, name="image")
     if not isinstance(min_inliers, (int, np.integer)) or min_inliers < 4:
         raise ValueError(f"min_inliers must be an integer >= 4, got {min_inliers!r}")
     if not (0.0 < float(ratio) <= 1.0):

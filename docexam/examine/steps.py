@@ -18,9 +18,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..errors import DocexamError
+from ..imaging import as_rgb, load_rgb
 from .report import Evidence, Note
 
 __all__ = ["Step", "step", "Inconclusive", "STEPS", "SUSPECT_THRESHOLD"]
@@ -30,7 +29,6 @@ SUSPECT_THRESHOLD = 0.5
 #: the pre-printed design must correlate at least this much with the reference
 #: (below it the image is not this document type, or far too blurred)
 MIN_MATCH = 0.12
-LIGHTS = ("visible", "uv", "ir")
 
 
 class Inconclusive(Exception):
@@ -60,74 +58,21 @@ def step(name: str, *, takes: tuple, provides: tuple):
     return wrap
 
 
-def _as_rgb(image, name: str) -> np.ndarray:
-    arr = np.asarray(image)
-    if arr.dtype != np.uint8:
-        raise ValueError(f"{name}: expected uint8 pixels, got {arr.dtype}")
-    if arr.ndim == 2:
-        arr = np.repeat(arr[:, :, None], 3, axis=2)
-    elif arr.ndim == 3 and arr.shape[2] == 4:
-        arr = arr[:, :, :3]
-    elif arr.ndim == 3 and arr.shape[2] == 1:
-        arr = np.repeat(arr, 3, axis=2)
-    if arr.ndim != 3 or arr.shape[2] != 3:
-        raise ValueError(f"{name}: expected an (H, W) or (H, W, 3) image, got shape {arr.shape}")
-    return arr
-
-
-def _decode_fast(path) -> np.ndarray | None:
-    """A plain 8-bit RGB or gray JPEG/PNG file decoded by OpenCV (about twice as fast as PIL here).
-
-    Returns None for anything else (other formats and modes, EXIF rotation,
-    animation, files that do not end properly, sizes outside the limits), which
-    :func:`docexam.imaging.load_rgb` then decodes, or refuses with its message.
-    """
-    import cv2
-    from PIL import Image
-
-    from ..imaging.load import MAX_FILE_BYTES, MAX_PIXELS, MIN_SIDE
-
-    try:
-        with Image.open(path) as im:
-            w, h = im.size
-            if (im.format not in ("JPEG", "PNG") or im.mode not in ("RGB", "L")
-                    or getattr(im, "n_frames", 1) > 1 or w * h > MAX_PIXELS or min(w, h) < MIN_SIDE
-                    or im.getexif().get(0x0112, 1) not in (1, None)):
-                return None
-            fmt = im.format
-        data = np.fromfile(path, np.uint8)
-    except Exception:  # noqa: BLE001 - load_rgb reports the problem properly
-        return None
-    if not 0 < data.size <= MAX_FILE_BYTES:
-        return None
-    tail = data[-64:].tobytes()
-    if (fmt == "JPEG" and b"\xff\xd9" not in tail) or (fmt == "PNG" and b"IEND" not in tail):
-        return None  # truncated: load_rgb says so
-    flag = getattr(cv2, "IMREAD_COLOR_RGB", None)  # OpenCV >= 4.10 decodes straight to RGB
-    rgb = cv2.imdecode(data, cv2.IMREAD_COLOR if flag is None else flag)
-    if rgb is None or rgb.shape[:2] != (h, w):
-        return None
-    return cv2.cvtColor(rgb, cv2.COLOR_BGR2RGB) if flag is None else rgb
-
-
 @step("load", takes=("sources",), provides=("images", "names"))
 def load(sources: dict):
     """Decode each light's image (path or array); arrays are used as given (never modified)."""
-    from ..imaging import load_rgb
-
     images, names = {}, {}
     for light, src in sources.items():
         if src is None:
             continue
         if isinstance(src, (str, os.PathLike)):
-            fast = _decode_fast(src)
-            images[light] = fast if fast is not None else load_rgb(src)
+            images[light] = load_rgb(src, fast=True)
             names[light] = str(src)
         elif isinstance(src, (bytes, bytearray)):
             images[light] = load_rgb(bytes(src), name=f"<{light} upload>")
             names[light] = f"<{light} upload>"
         else:
-            images[light] = _as_rgb(src, "images" if light == "visible" else light)
+            images[light] = as_rgb(src, name="images" if light == "visible" else light)
             names[light] = f"<{light} array>"
     if "visible" not in images:
         raise ValueError("images: a visible-light image is required")

@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -160,6 +161,45 @@ def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
     return LoadedImage(np.ascontiguousarray(rgb), label, fmt, mode, dpi_value, bool(exif_done))
 
 
-def load_rgb(source: str | os.PathLike | bytes, **kwargs) -> np.ndarray:
-    """Shortcut: :func:`load_image` and return only the RGB array."""
+def decode_fast(path: str | os.PathLike) -> np.ndarray | None:
+    """A plain 8-bit RGB or gray JPEG/PNG file decoded by OpenCV (about twice as fast as PIL here).
+
+    Returns None for anything else (other formats and modes, EXIF rotation,
+    animation, files that do not end properly, sizes outside the limits),
+    which :func:`load_image` then decodes, or refuses with its message.
+    """
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if (im.format not in ("JPEG", "PNG") or im.mode not in ("RGB", "L")
+                    or getattr(im, "n_frames", 1) > 1 or w * h > MAX_PIXELS or min(w, h) < MIN_SIDE
+                    or im.getexif().get(0x0112, 1) not in (1, None)):
+                return None
+            fmt = im.format
+        data = np.fromfile(path, np.uint8)
+    except Exception:  # noqa: BLE001 - load_image reports the problem properly
+        return None
+    if not 0 < data.size <= MAX_FILE_BYTES:
+        return None
+    tail = data[-64:].tobytes()
+    if (fmt == "JPEG" and b"\xff\xd9" not in tail) or (fmt == "PNG" and b"IEND" not in tail):
+        return None  # truncated: load_image says so
+    flag = getattr(cv2, "IMREAD_COLOR_RGB", None)  # OpenCV >= 4.10 decodes straight to RGB
+    rgb = cv2.imdecode(data, cv2.IMREAD_COLOR if flag is None else flag)
+    if rgb is None or rgb.shape[:2] != (h, w):
+        return None
+    return cv2.cvtColor(rgb, cv2.COLOR_BGR2RGB) if flag is None else rgb
+
+
+def load_rgb(source: str | os.PathLike | bytes, *, fast: bool = False, **kwargs) -> np.ndarray:
+    """Shortcut: :func:`load_image` and return only the RGB array.
+
+    With ``fast`` (and the default limits), a plain JPEG or PNG file is
+    decoded by :func:`decode_fast` (OpenCV); its pixels may differ from
+    PIL's decoding by a grey level.
+    """
+    if fast and not kwargs and isinstance(source, (str, os.PathLike)):
+        rgb = decode_fast(source)
+        if rgb is not None:
+            return rgb
     return load_image(source, **kwargs).rgb

@@ -3,7 +3,8 @@ technique, light and compare (MRZ items are in :mod:`.mrz_items`)."""
 
 from __future__ import annotations
 
-from ..specimens.techniques import FAMILIES, LIGHTS, TECHNIQUES
+from ..formats.lights import LIGHTS
+from ..specimens.techniques import FAMILIES, TECHNIQUES
 from .quiz_item import (Item, choice_key, difficulty_of, images_of, item_rng, option, overlay_of, shuffled,
                         what_of)
 from .vocabulary import (CONFUSED_WITH, FAMILY_LABELS, LIGHT_LABELS, PROMPTS, SIDE_LABELS, TECHNIQUE_LABELS,

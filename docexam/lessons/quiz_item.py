@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..specimens.techniques import LIGHTS
+from ..formats.lights import LIGHTS
 from .vocabulary import technique_label, zone_label
 
 

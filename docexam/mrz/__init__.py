@@ -8,15 +8,23 @@ check-digit-guided correction) -> :func:`parse` (fields and check digits);
 :func:`read_mrz` runs them all.
 """
 
-from .correct import decode, layout
-from .locate import LineBox, MRZCandidate, darkest_channel, locate_mrz
-from .reader import MRZReading, adapt_scores, read_line, read_mrz
-from .segment import LineGeometry, classify_strip, line_strip, measure_lines
+import importlib
+
 from .text import SHAPES, ParsedMRZ, check_digit, compose, parse
 
-__all__ = [
-    "SHAPES", "ParsedMRZ", "check_digit", "compose", "parse",
-    "LineBox", "MRZCandidate", "darkest_channel", "locate_mrz",
-    "LineGeometry", "measure_lines", "line_strip", "classify_strip",
-    "decode", "layout", "MRZReading", "adapt_scores", "read_line", "read_mrz",
-]
+# The reader's names load on first use: they need NumPy and OpenCV, while the
+# text rules above are imported by rooms (file checks, lessons) that do not.
+_READER = {
+    "decode": "correct", "layout": "correct",
+    "LineBox": "locate", "MRZCandidate": "locate", "darkest_channel": "locate", "locate_mrz": "locate",
+    "MRZReading": "reader", "adapt_scores": "reader", "read_line": "reader", "read_mrz": "reader",
+    "LineGeometry": "segment", "classify_strip": "segment", "line_strip": "segment", "measure_lines": "segment",
+}
+
+__all__ = ["SHAPES", "ParsedMRZ", "check_digit", "compose", "parse", *_READER]
+
+
+def __getattr__(name: str):
+    if name in _READER:
+        return getattr(importlib.import_module(f".{_READER[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -45,11 +45,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .text import ALPHABET, SHAPES
+from .text import ALPHABET, CHAR_VALUES, CHECK_WEIGHTS, SHAPES
 
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
-_VALUE = {c: (i if c != "<" else 0) for i, c in enumerate(ALPHABET)}
-_WEIGHTS = (7, 3, 1)
 
 #: field-type code -> allowed characters
 FIELD_ALPHABETS = {
@@ -172,7 +170,7 @@ def _best_constrained(lp: np.ndarray, cands: list[list[int]], checks):
     opens = [[] for _ in range(n)]
     for cid, (positions, chk, _name) in enumerate(checks):
         for j, p in enumerate(positions):
-            data_of[p].append((cid, _WEIGHTS[j % 3]))
+            data_of[p].append((cid, CHECK_WEIGHTS[j % len(CHECK_WEIGHTS)]))
         closes[chk] = cid if closes[chk] is None else closes[chk]
         opens[positions[0]].append(cid)
     # state: tuple of (cid, sum) pairs, sorted by cid
@@ -186,7 +184,7 @@ def _best_constrained(lp: np.ndarray, cands: list[list[int]], checks):
                 open_sums.setdefault(cid, 0)
             for k in cands[t]:
                 ch = ALPHABET[k]
-                v = _VALUE[ch]
+                v = CHAR_VALUES[ch]
                 sums = dict(open_sums)
                 cid = closes[t]
                 if cid is not None:

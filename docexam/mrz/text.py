@@ -34,8 +34,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
-_VALUES = {c: (i if c != "<" else 0) for i, c in enumerate(ALPHABET)}
-_WEIGHTS = (7, 3, 1)
+#: each character's value in a check digit (``<`` counts 0)
+CHAR_VALUES = {c: (i if c != "<" else 0) for i, c in enumerate(ALPHABET)}
+#: the check digit's repeating weights (ICAO 9303 part 3, 4.9)
+CHECK_WEIGHTS = (7, 3, 1)
 
 #: (lines, characters per line) of each format
 SHAPES = {"TD1": (3, 30), "TD2": (2, 36), "TD3": (2, 44), "MRV-A": (2, 44), "MRV-B": (2, 36)}
@@ -53,7 +55,7 @@ def check_digit(data: str) -> int:
     total = 0
     for i, ch in enumerate(data):
         try:
-            total += _VALUES[ch] * _WEIGHTS[i % 3]
+            total += CHAR_VALUES[ch] * CHECK_WEIGHTS[i % len(CHECK_WEIGHTS)]
         except KeyError:
             raise ValueError(f"data: character {ch!r} is not allowed in an MRZ") from None
     return total % 10
@@ -184,11 +186,11 @@ def detect_format(lines: list[str]) -> str | None:
     if any(len(line) != shape[1] for line in lines):
         return None
     first = lines[0][:1] if lines else ""
-    if shape == (3, 30):
+    if shape == SHAPES["TD1"]:
         return "TD1"
-    if shape == (2, 44):
+    if shape == SHAPES["TD3"]:  # = MRV-A
         return "MRV-A" if first == "V" else "TD3"
-    if shape == (2, 36):
+    if shape == SHAPES["TD2"]:  # = MRV-B
         return "MRV-B" if first == "V" else "TD2"
     return None
 

@@ -2,7 +2,8 @@
 
 from .model import Anomaly, Holder, Specimen, Template, Zone, load_template, save_specimen_sidecar, save_template
 from .registry import find_template, list_templates, load_specimen, template_ids
-from .techniques import FAMILIES, LIGHTS, TECHNIQUES, Technique, technique
+from ..formats.lights import LIGHTS
+from .techniques import FAMILIES, TECHNIQUES, Technique, technique
 
 __all__ = [
     "Anomaly", "Holder", "Specimen", "Template", "Zone", "Technique",

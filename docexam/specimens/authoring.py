@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DocexamError, InputFileError, OutputError
+from ..formats.lights import OTHER_LIGHTS
 from ..paths import docexam_home, shipped_templates_dir
 from .model import FORMATS, Template, Zone, _read_json, load_template, parse_zones
 
@@ -311,10 +312,10 @@ def _measure_mrz(rgb: np.ndarray, zones, fmt: str) -> tuple[dict | None, list[st
         from ..mrz.glyphs import INK_MARGIN_PER_PITCH
         from ..mrz.reader import read_line, read_mrz
         from ..mrz.segment import LineGeometry
-        from ..mrz.text import parse
+        from ..mrz.text import SHAPES, parse
     except ImportError:  # pragma: no cover - the MRZ reader ships with the examination
         return None, [], "the MRZ reader is not available: the MRZ layout was not measured"
-    rows, cols = {"TD1": (3, 30), "TD2": (2, 36), "TD3": (2, 44)}[fmt]
+    rows, cols = SHAPES[fmt]
     x0, y0, x1, y1 = mrz_zones[0].bbox
     h, w = rgb.shape[:2]
     # read a crop around the zone: faster than the page, and the MRZ must be in the zone
@@ -428,7 +429,7 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
         if source is not None:
             loaded[light] = _load(source, f"{light} image")
     w, h = loaded["visible"].size
-    for light in ("uv", "ir"):
+    for light in OTHER_LIGHTS:
         if light in loaded and loaded[light].size != (w, h):
             lw, lh = loaded[light].size
             raise AuthoringError(f"{loaded[light].source}: the {light.upper()} image is {lw}x{lh} px, "

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InvalidFieldError
-from .techniques import FAMILIES, LIGHTS, TECHNIQUES
+from ..formats.lights import LIGHTS, image_name
+from ..mrz.text import SHAPES as MRZ_SHAPES
+from .techniques import FAMILIES, TECHNIQUES
 
 FORMATS = ("TD1", "TD2", "TD3")
 ZONE_KINDS = ("portrait", "ghost-portrait", "field", "mrz", "security-print",
@@ -29,7 +31,6 @@ CAPTURE_KINDS = ("flat", "scan", "phone")
 SEXES = ("F", "M", "X")
 HOLDER_FIELDS = ("surname", "given_names", "document_number", "nationality",
                  "date_of_birth", "sex", "date_of_expiry")
-MRZ_SHAPE = {"TD1": (3, 30), "TD2": (2, 36), "TD3": (2, 44)}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -351,8 +352,7 @@ class Specimen:
         return self.capture["kind"]
 
     def image_path(self, light: str = "visible") -> Path:
-        suffix = "" if light == "visible" else f".{light}"
-        return self.folder / f"{self.name}{suffix}.png"
+        return self.folder / image_name(self.name, light)
 
     @property
     def mask_path(self) -> Path | None:
@@ -411,7 +411,7 @@ def parse_specimen(data, path: Path, *, template: Template | None = None) -> Spe
     if template is not None:
         if template.id != tid:
             raise InvalidFieldError(path, "template", f"is {tid!r}, expected {template.id!r}")
-        rows, cols = MRZ_SHAPE[template.format]
+        rows, cols = MRZ_SHAPES[template.format]
         if mrz and (len(mrz) != rows or any(len(line) != cols for line in mrz)):
             raise InvalidFieldError(path, "mrz", f"a {template.format} MRZ has {rows} lines of {cols} characters")
         names = {z.name: z for z in template.zones}

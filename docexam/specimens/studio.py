@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from ..errors import DocexamError, InputFileError
+from ..formats.lights import OTHER_LIGHTS, image_name
 
 __all__ = ["box_in_zone", "fit_to_template", "mrz_prefill", "save_user_specimen", "specimen_names_taken",
            "suggest_template", "templates_fitting", "zone_for_box"]
@@ -121,10 +122,10 @@ def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, si
             raise InputFileError(f"{name} ({light})", "image is not in template geometry")
     written = []
     try:
-        for light in ("uv", "ir"):
+        for light in OTHER_LIGHTS:
             if light in images:
-                written.append(write_png(Path(folder) / f"{name}.{light}.png", images[light]))
-        written.append(write_png(Path(folder) / f"{name}.png", images["visible"]))
+                written.append(write_png(Path(folder) / image_name(name, light), images[light]))
+        written.append(write_png(Path(folder) / image_name(name, "visible"), images["visible"]))
         from ..atomic import write_json
 
         return write_json(sidecar_path, sidecar)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 FAMILIES = ("substrate", "printing", "personalization")
 
-LIGHTS = ("visible", "uv", "ir")
-
 
 @dataclass(frozen=True)
 class Technique:

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ..formats.lights import LIGHTS
+
 __all__ = ["Capture", "CAPTURE_KINDS", "simulate_capture", "camera_view", "demo_document"]
 
 CAPTURE_KINDS = ("flat", "scan", "phone")
-_LIGHTS = ("visible", "uv", "ir")
 _KIND_CODE = {"flat": 0, "scan": 1, "phone": 2}
-_LIGHT_CODE = {"visible": 0, "uv": 1, "ir": 2}
+_LIGHT_CODE = {light: i for i, light in enumerate(LIGHTS)}  # a new light appended keeps every seed
 
 #: ranges of the random choices, exported so tests and docs can refer to them
 SCAN_DPI = (300, 600)
@@ -88,11 +89,11 @@ def _check(images, kind, seed, dpi) -> tuple[int, int]:
     if isinstance(dpi, bool) or not isinstance(dpi, (int, np.integer)) or not 50 <= dpi <= 4800:
         raise ValueError(f"dpi must be an integer between 50 and 4800, got {dpi!r}")
     if not isinstance(images, dict) or not images:
-        raise ValueError("images must be a non-empty dict mapping a light ('visible', 'uv', 'ir') to an image")
+        raise ValueError(f"images must be a non-empty dict mapping a light ({', '.join(LIGHTS)}) to an image")
     shape = None
     for light, img in images.items():
-        if light not in _LIGHTS:
-            raise ValueError(f"images has an unknown light {light!r} (known: {', '.join(_LIGHTS)})")
+        if light not in LIGHTS:
+            raise ValueError(f"images has an unknown light {light!r} (known: {', '.join(LIGHTS)})")
         if not isinstance(img, np.ndarray) or img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3:
             what = f"{img.dtype} array of shape {img.shape}" if isinstance(img, np.ndarray) else type(img).__name__
             raise ValueError(f"images[{light!r}] must be a uint8 RGB array (H, W, 3), got {what}")

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ..formats.lights import LIGHTS
 from ..specimens.techniques import TECHNIQUES
 from .designs import Design
 from .personalize import FieldStyle, Overrides, display_value, field_layer, mrz_layout, mrz_lines_for
 from .text import FIELD_FONT, FORGER_FONT, mrz_char_box
-
-LIGHTS = ("visible", "uv", "ir")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..formats.lights import LIGHTS
 from . import security, substrate
 from .designs import Design
 from .inks import Ink, Layer, compose, crop_layer
@@ -179,7 +180,7 @@ def _render_cached(template_id: str, kind: str) -> Reference:
     d = get_design(template_id)
     bases, fibre_layers = _bases(d, kind, seed=1000 + sum(map(ord, template_id)))
     layers = fibre_layers + _design_layers(d)
-    images = {light: compose(bases[light], layers, light) for light in ("visible", "uv", "ir")}
+    images = {light: compose(bases[light], layers, light) for light in LIGHTS}
     for img in images.values():
         img.flags.writeable = False
     return Reference(d, kind, bases, layers, images)

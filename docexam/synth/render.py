@@ -17,6 +17,7 @@ import numpy as np
 
 from ..atomic import ensure_dir, write_json, write_png
 from ..errors import UnknownNameError
+from ..formats.lights import LIGHTS, OTHER_LIGHTS, image_name
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
 from ..specimens.techniques import TECHNIQUES
 from .designs import DESIGNS, design as get_design
@@ -24,7 +25,6 @@ from .forge import FORGERS, Draft
 from .inks import apply_layer, to_float, to_uint8
 from .personalize import mrz_lines_for, personalization_layers
 
-LIGHTS = ("visible", "uv", "ir")
 SEVERITY_WORDS = {"subtle": 0.2, "moderate": 0.5, "blatant": 0.9}
 
 
@@ -159,10 +159,10 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -
     """Write a rendered specimen's files into ``out_dir``; returns the sidecar path."""
     check_specimen_name(name)
     out = ensure_dir(out_dir)
-    write_png(out / f"{name}.png", rendered.images["visible"])
-    for light in ("uv", "ir"):
+    write_png(out / image_name(name, "visible"), rendered.images["visible"])
+    for light in OTHER_LIGHTS:
         if light in rendered.images:
-            write_png(out / f"{name}.{light}.png", rendered.images[light])
+            write_png(out / image_name(name, light), rendered.images[light])
     sidecar = dict(rendered.sidecar)
     if rendered.mask is not None:
         write_png(out / f"{name}.mask.png", rendered.mask)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..formats.lights import LIGHTS
 from . import media
 from .i18n import t
 
-LIGHT_ORDER = ("visible", "uv", "ir")
 BLUE = "#1464ff"
 RED = "#e61e1e"
 AMBER = "#ffaa00"
@@ -73,7 +73,7 @@ def light_label(light: str) -> str:
 
 def lights_of(images: dict) -> list[str]:
     """The lights of ``images`` (light -> path) in the usual order, visible first."""
-    return [light for light in LIGHT_ORDER if light in images] or list(images)[:1]
+    return [light for light in LIGHTS if light in images] or list(images)[:1]
 
 
 def sides_of(template_id: str | None, size: tuple[int, int]) -> list[dict]:

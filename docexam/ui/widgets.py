@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from ..errors import DocexamError
+from ..formats.lights import LIGHTS
 from . import docview, state
 from .i18n import pick, t
 
@@ -20,8 +21,6 @@ RED = (230, 30, 30)
 BLUE = (20, 90, 255)
 AMBER = (255, 170, 0)
 GREEN = (0, 160, 70)
-
-LIGHT_ORDER = ("visible", "uv", "ir")
 
 
 def light_label(light: str) -> str:
@@ -122,7 +121,7 @@ def show_figure(fig: dict, *, key: str) -> None:
 
 def light_switch(lights, *, key: str) -> str:
     """Choose the light source to look at (visible, UV, IR, where the document has it)."""
-    lights = [light for light in LIGHT_ORDER if light in lights] or ["visible"]
+    lights = [light for light in LIGHTS if light in lights] or ["visible"]
     if len(lights) == 1:
         return lights[0]
     choice = st.segmented_control(t("light"), lights, format_func=light_label, key=key, default=lights[0])

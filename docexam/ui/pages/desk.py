@@ -8,6 +8,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.examine import render_heatmap
+from docexam.formats.lights import LIGHTS
 from docexam.specimens import list_templates
 from docexam.specimens import studio
 from docexam.ui import course, state, widgets
@@ -89,8 +90,9 @@ if report is not None:
     if report.aligned:
         st.subheader(t("heatmap"))
         widgets.image(render_heatmap(report), caption=t("heatmap_caption"))
-        tabs = st.tabs([widgets.light_label(light) for light in widgets.LIGHT_ORDER if light in report.aligned])
-        for tab, light in zip(tabs, [lt for lt in widgets.LIGHT_ORDER if lt in report.aligned]):
+        lights = [light for light in LIGHTS if light in report.aligned]
+        tabs = st.tabs([widgets.light_label(light) for light in lights])
+        for tab, light in zip(tabs, lights):
             with tab:
                 a, b = st.columns(2)
                 a.image(report.aligned[light], caption=t("aligned"), width="stretch")
