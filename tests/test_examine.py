@@ -51,22 +51,21 @@ def test_warp_crop_with_identity_is_a_slice():
 def test_fast_decode_matches_the_reference_loader_and_leaves_odd_files_to_it(tmp_path):
     from PIL import Image
 
-    from docexam.examine.steps import _decode_fast
-    from docexam.imaging import load_rgb
+    from docexam.imaging import decode_fast, load_rgb
 
     rng = np.random.default_rng(3)
     img = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
     for name, kw in (("a.png", {}), ("a.jpg", {"quality": 92})):
         Image.fromarray(img).save(tmp_path / name, **kw)
-        fast = _decode_fast(tmp_path / name)
+        fast = decode_fast(tmp_path / name)
         assert fast is not None and fast.shape == (48, 64, 3)
         # JPEG decoders may differ by a rounding step (IDCT/upsampling)
         assert np.abs(fast.astype(int) - load_rgb(tmp_path / name)).max() <= (0 if name.endswith("png") else 6)
     data = (tmp_path / "a.png").read_bytes()
     (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
-    assert _decode_fast(tmp_path / "cut.png") is None  # truncated: load_rgb reports it
+    assert decode_fast(tmp_path / "cut.png") is None  # truncated: load_rgb reports it
     Image.fromarray(img).convert("RGBA").save(tmp_path / "rgba.png")
-    assert _decode_fast(tmp_path / "rgba.png") is None
+    assert decode_fast(tmp_path / "rgba.png") is None
 
 
 def test_warp_views_shrinks_by_an_integer_factor_like_an_area_resize():

@@ -199,10 +199,12 @@ def to_template_point(value: Mapping, size: tuple[int, int]) -> list[int]:
 def to_template_box(value: Mapping, size: tuple[int, int]) -> list[int] | None:
     """A click-and-drag of ``streamlit-image-coordinates`` (``x1, y1, x2, y2``) as a template box.
 
-    Returns None for a drag too small to be a box (a click).
+    Returns None for a drag too small to be a box (a click). Both ends of
+    the drag are pixels of the box, so the exclusive ``x1, y1`` lie one past
+    the far end.
 
     >>> to_template_box({"x1": 10, "y1": 10, "x2": 30, "y2": 5, "width": 100, "height": 50}, (1000, 500))
-    [100, 50, 300, 100]
+    [100, 50, 301, 101]
     """
     (ax, ay) = to_template_point({"x": value["x1"], "y": value["y1"], "width": value["width"],
                                   "height": value["height"]}, size)
