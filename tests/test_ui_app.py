@@ -14,8 +14,8 @@ import pytest
 from test_ui_support import (FORGED, answer_choice, app, click, current, element_text, errors, goto, make_folder,
                              png, sign_in)
 
-TRAINEE_PAGES = ("home", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
-TRAINER_PAGES = ("workshops", "studio", "templates", "library")
+TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
+TRAINER_PAGES = ("workshops", "studio", "templates", "library", "raise_alert", "sharing")
 PASSPHRASE = "poipet-border-2025"
 
 
@@ -62,7 +62,8 @@ def test_every_trainee_page(folder):
 def test_every_trainer_page(folder):
     at = unlock_trainer(app())
     assert [s.value for s in at.success] == ["Trainer pages unlocked."]
-    for page, title in zip(TRAINER_PAGES, ("Workshops", "Specimen studio", "New template", "Library")):
+    for page, title in zip(TRAINER_PAGES, ("Workshops", "Specimen studio", "New template", "Library", "Alerts", "Sharing"),
+                           strict=True):
         goto(at, page)
         assert at.title[0].value == title
         assert not errors(at), (page, errors(at))

@@ -15,7 +15,7 @@ import sys
 from ..errors import DocexamError
 
 #: modules under docexam.cli that add sub-commands, in help order
-COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "training", "app")
+COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "training", "sharing", "app")
 
 
 class _Parser(argparse.ArgumentParser):

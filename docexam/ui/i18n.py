@@ -267,6 +267,35 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "ឬដោយប្រើពាក្យបញ្ជា `docexam trainer-passphrase`។"),
     "trainer_unlocked": ("Trainer pages unlocked.", "ទំព័រគ្រូបង្គោលត្រូវបានដោះសោ។"),
     "lock": ("Lock the trainer pages", "ចាក់សោទំព័រគ្រូបង្គោល"),
+    # --- alerts and history (sharing)
+    "nav_alerts": ("Alerts", "ការព្រមាន"),
+    "alerts_title": ("Alerts: new forgeries", "ការព្រមាន៖ ការក្លែងបន្លំថ្មីៗ"),
+    "alerts_intro": ("Forgeries officers have just met, shared by trainers and headquarters. Study each one, "
+                     "then answer its questions.",
+                     "ការក្លែងបន្លំដែលមន្ត្រីទើបតែជួបប្រទះ ចែករំលែកដោយគ្រូបង្គោល និងទីស្នាក់ការកណ្តាល។ "
+                     "សូមសិក្សានីមួយៗ រួចឆ្លើយសំណួររបស់វា។"),
+    "alerts_none": ("No alerts yet.", "មិនទាន់មានការព្រមាននៅឡើយទេ។"),
+    "alert_new": ("New alert: {title} (raised by {department}, {date})",
+                  "ការព្រមានថ្មី៖ {title} (ដោយ {department}, {date})"),
+    "alert_open": ("Open the alert", "បើកការព្រមាន"),
+    "alert_is_new": ("New", "ថ្មី"),
+    "alert_imitates": ("Imitates: {what}", "ក្លែងធ្វើជា៖ {what}"),
+    "alert_seen": ("Seen: {where}, {when}", "បានឃើញ៖ {where}, {when}"),
+    "alert_raised": ("Raised by {department} on {date}", "លើកឡើងដោយ {department} នៅថ្ងៃ {date}"),
+    "alert_check": ("What to check", "អ្វីដែលត្រូវពិនិត្យ"),
+    "alert_practise": ("Answer its questions", "ឆ្លើយសំណួររបស់វា"),
+    "alert_card": ("Printable card (PDF)", "កាតសម្រាប់បោះពុម្ព (PDF)"),
+    "alert_missing": ("Its pictures are not on this computer.", "រូបភាពរបស់វាមិនមាននៅលើកុំព្យូទ័រនេះទេ។"),
+    "history_title": ("Your training history", "ប្រវត្តិនៃការបណ្តុះបណ្តាលរបស់អ្នក"),
+    "history_intro": ("Every answer recorded under your name, here or on a provincial laptop.",
+                      "ចម្លើយទាំងអស់ដែលបានកត់ត្រាក្រោមឈ្មោះរបស់អ្នក នៅទីនេះ ឬលើកុំព្យូទ័រយួរដៃខេត្ត។"),
+    "history_none": ("No answers yet.", "មិនទាន់មានចម្លើយនៅឡើយទេ។"),
+    "col_course": ("Course", "វគ្គ"),
+    "col_place": ("Place", "ទីកន្លែង"),
+    "col_answers": ("Answers", "ចម្លើយ"),
+    "col_correct": ("Correct", "ត្រឹមត្រូវ"),
+    "col_last": ("Last answer", "ចម្លើយចុងក្រោយ"),
+    "self_study": ("Self-study", "ការសិក្សាដោយខ្លួនឯង"),
 }
 
 

@@ -27,6 +27,7 @@ PAGES = {
     "post_test": ("nav_post_test", ":material/assignment_turned_in:"),
     "survey": ("nav_survey", ":material/rate_review:"),
     "results": ("nav_results", ":material/insights:"),
+    "alerts": ("nav_alerts", ":material/campaign:"),
     "desk": ("nav_desk", ":material/document_scanner:"),
     "trainer_sign_in": ("nav_trainer", ":material/key:"),
 }
@@ -35,9 +36,11 @@ TRAINER_PAGES = {
     "studio": ("Specimen studio", ":material/draw:"),
     "templates": ("New template", ":material/add_photo_alternate:"),
     "library": ("Library", ":material/photo_library:"),
+    "raise_alert": ("Alerts", ":material/campaign:"),
+    "sharing": ("Sharing", ":material/sync_alt:"),
 }
 
-TRAINEE_PAGES = ("home", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
+TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
 
 
 def path(name: str) -> str:

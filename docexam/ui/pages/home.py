@@ -6,7 +6,7 @@ import streamlit as st
 
 from docexam.assessment import readiness
 from docexam.errors import DocexamError
-from docexam.ui import course, nav, session, state, steps
+from docexam.ui import course, nav, session, sharing, state, steps
 from docexam.ui.i18n import pick, t
 
 me = session.require_trainee()
@@ -20,6 +20,12 @@ else:
     st.caption(t("home_selfstudy"))
 if "lesson-welcome" in st.session_state:
     st.success(st.session_state.pop("lesson-welcome"))
+for alert in sharing.new_alerts(record, me.id):
+    with st.container(border=True):
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.warning(t("alert_new", title=pick(alert.title, alert.title_km), department=alert.department,
+                     date=alert.raised_at.strftime("%Y-%m-%d")), icon=":material/campaign:")
+        c2.page_link(nav.path("alerts"), label=t("alert_open"), icon=":material/arrow_forward:")
 
 try:
     forms = state.test_forms(ws.id if ws else 0)

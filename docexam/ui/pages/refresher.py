@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from docexam.errors import DocexamError
-from docexam.ui import quiz, session, state, steps
+from docexam.ui import quiz, session, sharing, state, steps
 from docexam.ui.i18n import t
 
 #: questions per refresher round
@@ -16,16 +16,19 @@ steps.require_open("refresher")
 st.title(t("refresher_title"))
 st.caption(t("refresher_intro"))
 
-# the round is fixed when it starts: answering changes what is due
-if "quiz-refresher" not in st.session_state:
-    due = state.record().due_items(me.id, limit=COUNT)
-    st.session_state["quiz-refresher"] = {"ids": [(r.item_id, r.topic) for r in due], "round": 0}
-plan = st.session_state["quiz-refresher"]
+# the round is fixed when it starts: answering changes what is due.
+# New alerts come first: their questions are refresher items from the moment they arrive
 try:
-    index = state.all_items()
+    fresh = sharing.alert_items(sharing.new_alerts(state.record(), me.id))
+    index = {**state.all_items(), **{item.id: item for item in sharing.alert_items()}}
 except DocexamError as exc:
     st.error(t("library_error", error=str(exc)))
     st.stop()
+if "quiz-refresher" not in st.session_state:
+    firsts = [(item.id, item.topic) for item in fresh[:COUNT]]
+    due = state.record().due_items(me.id, limit=COUNT - len(firsts)) if len(firsts) < COUNT else []
+    st.session_state["quiz-refresher"] = {"ids": firsts + [(r.item_id, r.topic) for r in due], "round": 0}
+plan = st.session_state["quiz-refresher"]
 # an item may have gone from the library since it was answered: it is left out
 items = [replace(index[i], topic=topic or index[i].topic) for i, topic in plan["ids"] if i in index]
 if not items:

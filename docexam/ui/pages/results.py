@@ -10,7 +10,7 @@ from docexam.assessment import signal_detection
 from docexam.assessment.certificate import certificate_html
 from docexam.assessment.course import certificate_decision
 from docexam.lessons.vocabulary import topic_label
-from docexam.ui import course, quiz, session, state, steps
+from docexam.ui import course, quiz, session, sharing, state, steps
 from docexam.ui.i18n import lang, t
 
 me = session.require_trainee()
@@ -78,3 +78,14 @@ if decision.earned:
                        mime="text/html", type="primary", icon=":material/workspace_premium:")
 else:
     st.info(t("certificate_missing", missing=", ".join(decision.missing)) + " " + decision.rule_text)
+
+# every course the officer answered in, also those recorded on a provincial laptop and synced here
+st.subheader(t("history_title"))
+st.caption(t("history_intro"))
+history = sharing.history_rows(record, me.id, labels={k: t(f"col_{k}") for k in
+                                                      ("course", "place", "answers", "correct", "last")}
+                               | {"self_study": t("self_study")})
+if history:
+    st.dataframe(history, hide_index=True, width="stretch")
+else:
+    st.info(t("history_none"))

@@ -159,11 +159,13 @@ with files:
     st.divider()
     incoming = st.file_uploader("Merge records exported from another laptop (JSON)", type=["json"],
                                 key="tpl-import")
+    unverified = st.checkbox("Merge it even if it is not signed by a key trusted here (kept apart in reports "
+                             "as unverified)", key="tpl-unverified")
     if incoming is not None and st.button("Merge these records"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "import.json"
             path.write_bytes(incoming.getvalue())
             try:
-                st.success(record.import_workshop(path).summary())
+                st.success(record.import_workshop(path, allow_unverified=unverified).summary())
             except DocexamError as exc:
                 st.error(str(exc))

@@ -1,0 +1,100 @@
+"""Sharing (trainer): this installation's key, the keys trusted here, packs out and in, and every import."""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from docexam.errors import DocexamError
+from docexam.sharing.pack import export_pack, import_pack, plan_pack, undo_import
+from docexam.signing import installation_key, trust_key, trusted_keys
+from docexam.ui import session, sharing, state
+
+session.require_trainer()
+record = state.record()
+st.title("Sharing")
+st.caption("Packs carry this installation's own specimens, templates, alerts, lessons and drill scenarios to "
+           "other installations, signed with its key; workshop exports are signed the same way. Only what a key "
+           "you trust signed is accepted.")
+
+st.subheader("This installation's key")
+key = installation_key()
+st.code(key.public_text, language=None)
+st.caption(f"Fingerprint {key.fingerprint}: read it to the other trainer over the phone before they trust it.")
+
+st.subheader("Keys trusted here")
+st.dataframe(pd.DataFrame([{"name": k.name, "fingerprint": k.fingerprint, "since": f"{k.added_at:%Y-%m-%d}"}
+                           for k in trusted_keys()]), hide_index=True, width="stretch")
+with st.form("trust-form", clear_on_submit=True):
+    c1, c2 = st.columns([3, 2])
+    new_key = c1.text_input("Key (ed25519:...)")
+    new_name = c2.text_input("Whose key (e.g. Poipet laptop)")
+    if st.form_submit_button("Trust this key", icon=":material/verified_user:"):
+        try:
+            entry = trust_key(new_key, new_name)
+        except DocexamError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Trusted {entry.name} ({entry.fingerprint}).")
+
+st.subheader("Send a pack")
+if st.button("Make a pack of everything made here", icon=":material/inventory_2:"):
+    out = Path(tempfile.mkdtemp(prefix="docexam-pack-")) / "docexam.dxpack"
+    try:
+        made = export_pack(out)
+    except DocexamError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["sharing-pack"] = (made.summary(), out.read_bytes())
+if "sharing-pack" in st.session_state:
+    summary, data = st.session_state["sharing-pack"]
+    st.caption(summary.split(": ", 1)[-1])
+    st.download_button("Download the pack", data, file_name="docexam.dxpack", mime="application/octet-stream")
+
+st.subheader("Receive a pack")
+upload = st.file_uploader("Pack file (.dxpack)", key="sharing-upload")
+if upload is not None:
+    folder = Path(tempfile.gettempdir()) / "docexam-uploads"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{upload.file_id}.dxpack"
+    if not path.exists():
+        path.write_bytes(upload.getvalue())
+    try:
+        plan = plan_pack(path)
+    except DocexamError as exc:
+        st.error(f"Refused: {exc}")
+    else:
+        st.code("\n".join(plan.lines()), language=None)
+        if plan.empty:
+            st.info("Everything in this pack is here already.")
+        elif st.button("Import it", type="primary", icon=":material/download:"):
+            try:
+                result = import_pack(record, path)
+            except DocexamError as exc:
+                st.error(f"Not imported: {exc}")
+            else:
+                state.forget_specimens()
+                sharing.forget_alerts()
+                st.success(result.summary())
+
+st.subheader("Imports")
+batches = record.imports()
+if not batches:
+    st.caption("Nothing imported yet.")
+for b in batches:
+    with st.container(border=True):
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        status = (f"undone {b.undone_at:%Y-%m-%d %H:%M}" + (f" ({b.undo_note})" if b.undo_note else "")
+                  if b.undone else ("verified" if b.verified else "UNVERIFIED: kept apart in reports"))
+        c1.markdown(f"**{b.id}** · {b.kind} · {b.imported_at:%Y-%m-%d %H:%M} · "
+                    f"{b.signer_name or 'unknown signer'} · {status}  \n`{Path(b.source).name}`")
+        if not b.undone and c2.button("Undo", key=f"undo-{b.id}", icon=":material/undo:"):
+            try:
+                undo_import(record, b.id, note="undone on the Sharing page")
+            except DocexamError as exc:
+                st.error(str(exc))
+            else:
+                state.forget_specimens()
+                sharing.forget_alerts()
+                st.rerun()
