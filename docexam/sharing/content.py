@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import docexam_home, lessons_dir, shipped_templates_dir
-from ..specimens.techniques import LIGHTS
+from ..formats.lights import LIGHTS
 from .formats import KIND_DIRS, KINDS, _ROLE_RE, _NAME_RE, item_digest
 
 _CHUNK = 1 << 20

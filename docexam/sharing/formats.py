@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from ..signing import canonical_json
-from ..specimens.techniques import LIGHTS
+from ..formats.lights import LIGHTS
 
 PACK_FORMAT = "docexam-pack"
 PACK_VERSION = 1
