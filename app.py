@@ -23,6 +23,9 @@ pre.dx-mrz { font-family: "OCR-B", ui-monospace, monospace; font-size: clamp(9px
              white-space: pre; background: var(--st-secondary-background-color, #f0f2f6); padding: .6em .8em;
              border-radius: .5em; line-height: 1.5; }
 img.dx-picture { width: 100%; height: auto; display: block; }
+/* an element of the run before (greyed while a run is under way) takes no tap: a tick there would belong to
+   the previous question and vanish when the new one arrives; the fresh element takes it a moment later */
+.stElementContainer[data-stale="true"] { pointer-events: none; }
 </style>""")
 
 with st.sidebar:

@@ -134,11 +134,14 @@ def ask(public: dict, wkey: str, label: str, on_answer: dict):
     ``on_answer`` (``on_click`` and ``args``) is called when the button is
     pressed, before the rerun.
     """
-    st.markdown(f"#### {pick(public['prompt'], public.get('prompt_km'))}")
-    if public["type"] == "locate":
-        return _locate(public, wkey, label, on_answer)
-    _show_choice_item(public, wkey)
-    return _choose(public, wkey, label, on_answer)
+    # a container of its own per question: the browser builds the next question's widgets afresh
+    # instead of patching the last one's (a reused form kept sending the previous question's answer)
+    with st.container(key=f"q-{wkey}"):
+        st.markdown(f"#### {pick(public['prompt'], public.get('prompt_km'))}")
+        if public["type"] == "locate":
+            return _locate(public, wkey, label, on_answer)
+        _show_choice_item(public, wkey)
+        return _choose(public, wkey, label, on_answer)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,403 @@
+"""A workshop of N trainees at once, in real headless browsers, against one app on this machine.
+
+    python benchmarks/workshop_load.py --trainees 30              # 5-15 s pauses, as people read
+    python benchmarks/workshop_load.py --trainees 10 --quick      # short pauses, for development
+    python benchmarks/workshop_load.py --trainees 60 --pause 5 15 --practice 10
+
+Starts ``docexam app``'s server on a free port with a fresh training
+database (the shipped library, rendered beforehand if needed, outside the
+timing; pictures and heatmaps encoded cold unless ``--warm``), creates a
+workshop, and drives N trainees in Debian's Chromium (Playwright,
+``executable_path=/usr/bin/chromium``; never a downloaded browser): sign
+in, the pre-test, practice questions of the mixed review (every item
+type), the post-test and the survey. Each trainee pauses a seeded 5-15 s
+before each answer, as a person reads the document.
+
+Prints p50 / p95 / max of sign-in, answer -> feedback and next question,
+errors, lost answers (an answer the browser submitted that the record
+does not hold, or a tick gone before it was sent), the app process's CPU
+seconds per interaction, its peak memory, and ``uptime`` before and after
+(the machine is shared: note its load with the figures). A figure, not a
+test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CODE = "LOAD-1"
+LESSON = "Review: forgeries and counterfeits"
+STEP_TIMEOUT_MS = int(os.environ.get("DOCEXAM_LOAD_STEP_TIMEOUT_S", "240")) * 1000  # the issue's 4 minutes
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------- the app process
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of the process, MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, value = line.split(":", 1)
+            values[key] = int(value.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def _uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return Path("/proc/loadavg").read_text().strip()
+
+
+class App:
+    """``docexam app``'s server in a subprocess, with a fresh database and the given DOCEXAM_HOME."""
+
+    def __init__(self, home: Path, *, warm: bool):
+        from docexam.cli.app import streamlit_command
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workdir = Path(tempfile.mkdtemp(prefix="docexam-load-"))
+        self.db = f"sqlite:///{self.workdir / 'record.sqlite3'}"
+        env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_DATABASE_URL=self.db)
+        env.pop("DOCEXAM_SPECIMENS_DIR", None)
+        if not warm:
+            shutil.rmtree(home / "cache" / "media", ignore_errors=True)
+        self.log = open(self.workdir / "server.log", "wb")
+        self.proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=self.port), cwd=REPO, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the app exited: see {self.workdir / 'server.log'}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        self.peak_rss = 0.0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            try:
+                self.peak_rss = max(self.peak_rss, _rss_mb(self.proc.pid)[0])
+            except OSError:
+                return
+
+    def cpu(self) -> float:
+        return _cpu_seconds(self.proc.pid)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+# ---------------------------------------------------------------- one trainee
+
+class Stats:
+    def __init__(self):
+        self.times: dict[str, list[float]] = {"sign-in": [], "answer -> feedback": [], "next question": []}
+        self.errors: list[str] = []
+        self.interactions = 0
+        self.submitted: dict[str, int] = {}  # trainee name -> answers the browser sent and saw accepted
+        self.lost_ticks = 0
+
+
+async def _idle(page) -> None:
+    """Until the app's run is over (its running indicator gone)."""
+    await page.wait_for_timeout(150)
+    await page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
+
+
+async def _question_number(page) -> str:
+    return (await page.get_by_text("Question ", exact=False).first.text_content() or "").strip()
+
+
+async def _next_question(page, previous: str | None):
+    """The question on screen once it is a new one: (its container, its key).
+
+    Each question is drawn in a container of its own (``st-key-q-...``);
+    while a run is under way the previous one may still be shown, greyed.
+    """
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    containers = page.locator('[class*="st-key-q-"]')
+    while time.monotonic() < deadline:
+        for i in reversed(range(await containers.count())):
+            match = re.search(r"st-key-q-[\w-]+", await containers.nth(i).get_attribute("class") or "")
+            if not match or match.group(0) == previous:
+                continue
+            question = page.locator(f".{match.group(0)}")
+            # drawn by this run (a container may still hold the last question's greyed widgets)
+            if (await question.locator('.dx-point, [data-testid="stRadioOption"]').count()
+                    and not await question.locator('[data-stale="true"]').count()):
+                return question, match.group(0)
+        await page.wait_for_timeout(100)
+    raise TimeoutError(f"no new question after {previous} within {STEP_TIMEOUT_MS / 1000:.0f} s")
+
+
+async def _answer_current(page, rng: random.Random, stats: Stats, name: str, previous: str | None) -> str:
+    """Mark the document or tick an option of the new question on screen (not yet sent); its key."""
+    question, key = await _next_question(page, previous)
+    stage = question.locator(".dx-point")
+    radio = question.get_by_test_id("stRadioOption")
+    if await stage.count():
+        box = await stage.first.bounding_box()
+        await stage.first.click(position={"x": box["width"] * rng.uniform(0.1, 0.9),
+                                          "y": box["height"] * rng.uniform(0.1, 0.9)})
+        await question.get_by_text("Your mark is drawn in blue").first.wait_for(timeout=STEP_TIMEOUT_MS)
+        stats.interactions += 1  # the mark reaches the server (one fragment run)
+    else:
+        option = radio.nth(rng.randrange(await radio.count()))
+        await option.click()
+        if not await option.locator("input").is_checked():
+            stats.lost_ticks += 1
+            stats.errors.append(f"{name}: a tick was redrawn unticked")
+            await option.click()
+    return key
+
+
+async def _pause(page, rng: random.Random, pause: tuple[float, float]) -> None:
+    await page.wait_for_timeout(1000 * rng.uniform(*pause))
+
+
+async def _sit_test(page, form: str, rng, pause, stats: Stats, name: str) -> None:
+    await page.get_by_role("link", name=form).click()
+    await page.get_by_role("heading", name=form).wait_for(timeout=STEP_TIMEOUT_MS)
+    stats.interactions += 1
+    await _idle(page)
+    done = page.get_by_text("You have answered every question of this test")
+    key = None
+    while not await done.count():
+        await _pause(page, rng, pause)
+        before = await _question_number(page)
+        key = await _answer_current(page, rng, stats, name, key)
+        t0 = time.perf_counter()
+        await page.get_by_role("button", name="Submit answer").click()
+        stats.interactions += 1
+        # the next question, or the end of the test
+        await page.wait_for_function(
+            """(before) => {
+                 const t = document.body.innerText;
+                 if (t.includes('You have answered every question of this test')) return true;
+                 const m = t.match(/Question \\d+ of \\d+/);
+                 return m && m[0] !== before;
+               }""", arg=before, timeout=STEP_TIMEOUT_MS)
+        stats.times["next question"].append(time.perf_counter() - t0)
+        stats.submitted[name] = stats.submitted.get(name, 0) + 1
+        await _idle(page)
+
+
+async def _practise(page, count: int, rng, pause, stats: Stats, name: str) -> None:
+    await page.get_by_role("link", name="Practice").click()
+    await page.get_by_role("heading", name="Practice").wait_for(timeout=STEP_TIMEOUT_MS)
+    stats.interactions += 1
+    await _idle(page)
+    await page.get_by_test_id("stSelectbox").first.click()
+    await page.get_by_role("option", name=LESSON).click()
+    stats.interactions += 1
+    await _idle(page)
+    key = None
+    for _ in range(count):
+        await _pause(page, rng, pause)
+        key = await _answer_current(page, rng, stats, name, key)
+        t0 = time.perf_counter()
+        await page.get_by_role("button", name="Check my answer").click()
+        stats.interactions += 1
+        await page.get_by_role("button", name="Next question").wait_for(timeout=STEP_TIMEOUT_MS)
+        stats.times["answer -> feedback"].append(time.perf_counter() - t0)
+        stats.submitted[name] = stats.submitted.get(name, 0) + 1
+        await _idle(page)
+        await page.wait_for_timeout(1000 * rng.uniform(pause[0] / 3, pause[1] / 3))  # reading the feedback
+        before = await _question_number(page)
+        t0 = time.perf_counter()
+        await page.get_by_role("button", name="Next question").click()
+        stats.interactions += 1
+        await page.wait_for_function(
+            """(before) => { const m = document.body.innerText.match(/Question \\d+ of \\d+|Finished:/);
+                              return m && m[0] !== before; }""", arg=before, timeout=STEP_TIMEOUT_MS)
+        stats.times["next question"].append(time.perf_counter() - t0)
+        await _idle(page)
+
+
+async def _survey(page, rng, stats: Stats) -> None:
+    await page.get_by_role("link", name="Survey").click()
+    await page.get_by_role("heading", name="Survey").wait_for(timeout=STEP_TIMEOUT_MS)
+    stats.interactions += 1
+    await _idle(page)
+    for group in range(2):  # relevance and overall rating, 1 to 5
+        await page.get_by_test_id("stRadio").nth(group).get_by_test_id("stRadioOption").nth(
+            rng.randint(2, 4)).click()
+    await page.get_by_role("button", name="Send").click()
+    stats.interactions += 1
+    await page.get_by_text("You have answered the survey").wait_for(timeout=STEP_TIMEOUT_MS)
+
+
+async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> None:
+    rng = random.Random(args.seed * 1000 + n)
+    name = f"Load Trainee {n:03d}"
+    context = await browser.new_context(viewport=viewport)
+    page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        await page.wait_for_timeout(1000 * rng.uniform(0, args.stagger))  # people arrive over a minute
+        await page.goto(url)
+        await page.get_by_role("heading", name="Sign in").wait_for(timeout=STEP_TIMEOUT_MS)
+        await page.get_by_label("Full name").fill(name)
+        await page.get_by_label("Department or unit").fill("Immigration")
+        await page.get_by_label("Province").fill("Koh Kong")
+        await page.get_by_label("Workshop code").fill(CODE)
+        await page.get_by_label("PIN (4 to 12 digits)").fill("4821")
+        t0 = time.perf_counter()
+        await page.get_by_role("button", name="Sign in").click()
+        await page.get_by_role("heading", name=f"Welcome, {name}").wait_for(timeout=STEP_TIMEOUT_MS)
+        stats.times["sign-in"].append(time.perf_counter() - t0)
+        stats.interactions += 1
+        await _idle(page)
+        await _sit_test(page, "Pre-test", rng, args.pause, stats, name)
+        await _practise(page, args.practice, rng, args.pause, stats, name)
+        if not args.no_post:
+            await _sit_test(page, "Post-test", rng, args.pause, stats, name)
+            await _survey(page, rng, stats)
+        errors = await page.get_by_test_id("stAlertContentError").all_text_contents()
+        stats.errors += [f"{name}: {e}" for e in errors]
+    except Exception as exc:  # noqa: BLE001 - counted and reported, the other trainees go on
+        detail = " | ".join(line.strip() for line in str(exc).splitlines()[:6])
+        stats.errors.append(f"{name}: {type(exc).__name__}: {detail[:600]}")
+        if args.screenshots:
+            await page.screenshot(path=f"{args.screenshots}/{name.replace(' ', '-')}.png", full_page=True)
+    finally:
+        await context.close()
+
+
+# ---------------------------------------------------------------- the run
+
+def _figures(values: list[float]) -> str:
+    if not values:
+        return "-"
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return f"p50 {statistics.median(values):6.2f} s   p95 {p95:6.2f} s   max {values[-1]:6.2f} s   (n={len(values)})"
+
+
+async def run(args) -> int:
+    from playwright.async_api import async_playwright
+
+    from docexam.synth.library import library_folder
+    from docexam.training import TrainingRecord
+
+    home = Path(args.home or os.environ.get("DOCEXAM_HOME") or tempfile.mkdtemp(prefix="docexam-home-"))
+    os.environ["DOCEXAM_HOME"] = str(home)
+    print(f"DOCEXAM_HOME={home}; rendering the shipped library if needed (not timed) ...", flush=True)
+    library_folder(progress=False)
+    app = App(home, warm=args.warm)
+    with TrainingRecord.open(app.db) as record:
+        today = dt.date.today()
+        record.create_workshop(title="Load test", place="Poipet", province="Banteay Meanchey", start_date=today,
+                               end_date=today, code=CODE)
+    print(f"app on {app.url} (pid {app.proc.pid}); {args.trainees} trainees, pauses {args.pause[0]:g}-"
+          f"{args.pause[1]:g} s, seed {args.seed}", flush=True)
+    uptime_before = _uptime()
+    stats = Stats()
+    cpu0 = app.cpu()
+    t0 = time.perf_counter()
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            viewport = {"width": 390, "height": 844} if args.phone else {"width": 1280, "height": 900}
+            await asyncio.gather(*(trainee(browser, app.url, n, args, stats, viewport)
+                                   for n in range(args.trainees)))
+            await browser.close()
+        cpu = app.cpu() - cpu0
+        wall = time.perf_counter() - t0
+        with TrainingRecord.open(app.db) as record:
+            stored: dict[str, int] = {}
+            for tr in record.trainees():
+                stored[tr.name] = len(record.attempts_for(trainee_id=tr.id))
+        lost = {name: n - stored.get(name, 0) for name, n in stats.submitted.items() if stored.get(name, 0) < n}
+        peak_rss = max(app.peak_rss, _rss_mb(app.proc.pid)[1])
+    finally:
+        app.close()
+    print()
+    print(f"trainees {args.trainees}, wall {wall:.0f} s, pauses {args.pause[0]:g}-{args.pause[1]:g} s")
+    for what, values in stats.times.items():
+        print(f"{what:20} {_figures(values)}")
+    print(f"{'errors':20} {len(stats.errors)}")
+    for e in stats.errors[:20]:
+        print(f"    {e}")
+    print(f"{'lost answers':20} {sum(lost.values())} (trainees: {len(lost)}); ticks lost before sending: "
+          f"{stats.lost_ticks}")
+    print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = "
+          f"{1000 * cpu / max(stats.interactions, 1):.0f} ms per interaction")
+    print(f"{'app peak memory':20} {peak_rss:.0f} MB (resident)")
+    print(f"uptime before: {uptime_before}")
+    print(f"uptime after:  {_uptime()}")
+    print(f"command: python benchmarks/workshop_load.py --trainees {args.trainees} --pause {args.pause[0]:g} "
+          f"{args.pause[1]:g} --practice {args.practice} --seed {args.seed}"
+          + (" --warm" if args.warm else "") + (" --phone" if args.phone else ""))
+    return 1 if stats.errors or lost else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=30)
+    parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 15.0), metavar=("MIN", "MAX"),
+                        help="seconds a trainee reads before each answer (seeded uniform)")
+    parser.add_argument("--quick", action="store_true", help="short pauses (0.3-1 s) and a short practice")
+    parser.add_argument("--practice", type=int, default=10, help="practice questions per trainee")
+    parser.add_argument("--no-post", action="store_true", help="stop after the practice (no post-test, no survey)")
+    parser.add_argument("--stagger", type=float, default=30.0, help="trainees arrive within this many seconds")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warm", action="store_true", help="keep pictures and heatmaps encoded by an earlier run")
+    parser.add_argument("--phone", action="store_true", help="390 x 844 viewports")
+    parser.add_argument("--home", help="DOCEXAM_HOME to use (default: $DOCEXAM_HOME or a new folder)")
+    parser.add_argument("--screenshots", help="folder for a screenshot of each trainee that failed")
+    args = parser.parse_args()
+    if args.quick:
+        args.pause, args.practice, args.stagger = (0.3, 1.0), min(args.practice, 4), min(args.stagger, 5.0)
+    if not Path(CHROMIUM).is_file():
+        print(f"Debian's chromium is not installed ({CHROMIUM}): apt-get install chromium", file=sys.stderr)
+        return 2
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
