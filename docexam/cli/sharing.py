@@ -131,7 +131,7 @@ def _sync(args) -> int:
     from ..sharing.sync import sync
 
     with _open(args) as record:
-        for line in sync(record, args.server, pull=not args.push_only, timeout=args.timeout):
+        for line in sync(record, args.server, pull_pack=not args.push_only, timeout=args.timeout):
             print(line)
     return 0
 

@@ -86,6 +86,6 @@ history = sharing.history_rows(record, me.id, labels={k: t(f"col_{k}") for k in
                                                       ("course", "place", "answers", "correct", "last")}
                                | {"self_study": t("self_study")})
 if history:
-    st.dataframe(history, hide_index=True, width="stretch")
+    st.table(history)
 else:
     st.info(t("history_none"))
