@@ -73,7 +73,8 @@ def test_a_signed_export_from_a_trusted_laptop_is_imported_and_undone_as_a_unit(
     trust_key(laptop["key"], "Koh Kong laptop")
     first = hq.import_workshop(laptop["first"])
     assert first.verified and first.signer.name == "Koh Kong laptop" and first.import_id is not None
-    assert first.added == {"workshops": 1, "trainees": 2, "enrolments": 2, "attempts": 12, "surveys": 0}
+    assert first.added == {"workshops": 1, "trainees": 2, "enrolments": 2, "attempts": 12, "surveys": 0,
+                           "course": 0, "merges": 0}
     # Sok: 25 -> 100; Dara: pre-test only
     after_first = (2, 1, 1, 25.0, 100.0, 75.0, 0)
     assert _figures(hq, "KK-01") == after_first

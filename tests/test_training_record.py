@@ -381,7 +381,8 @@ def test_export_import_roundtrip_and_duplicates(record, tmp_path):
 
     with TrainingRecord.open(f"sqlite:///{tmp_path / 'hq.sqlite3'}") as hq:
         first = hq.import_workshop(path)
-        assert first.added == {"workshops": 1, "trainees": 4, "enrolments": 4, "attempts": 20, "surveys": 3}
+        assert first.added == {"workshops": 1, "trainees": 4, "enrolments": 4, "attempts": 20, "surveys": 3,
+                               "course": 0, "merges": 0}
         assert set(first.duplicates.values()) == {0}
         assert _comparable(export_data(hq, ws.code)) == _comparable(original)
         # same Key Results (the CSV carries no timestamp)
@@ -389,7 +390,8 @@ def test_export_import_roundtrip_and_duplicates(record, tmp_path):
 
         second = hq.import_workshop(path)
         assert set(second.added.values()) == {0}
-        assert second.duplicates == {"workshops": 1, "trainees": 4, "enrolments": 4, "attempts": 20, "surveys": 3}
+        assert second.duplicates == {"workshops": 1, "trainees": 4, "enrolments": 4, "attempts": 20, "surveys": 3,
+                                      "course": 0, "merges": 0}
         assert "duplicates skipped" in second.summary()
         assert _count(hq, schema.attempts) == 20
         # imported trainees exist but have no PIN here

@@ -8,8 +8,11 @@ themselves (what opens when, who earns a certificate) are
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
+from ..assessment.course import CourseSettings
 from . import schema as s
 from .checks import clean_text, utc_now
 from .errors import InvalidValueError
@@ -27,8 +30,6 @@ class CourseMethods(Store):
 
     def course_settings(self, workshop_id: int):
         """The workshop's :class:`~docexam.assessment.course.CourseSettings` (defaults until the trainer sets them)."""
-        from ..assessment.course import CourseSettings
-
         with self.read() as conn:
             get_workshop(conn, workshop_id)
             data = conn.scalar(sa.select(s.workshop_course.c.settings)
@@ -149,3 +150,63 @@ def workshop_forms(record, workshop_id: int, lessons, pool, *, names=("pre", "po
         stored = record.freeze_forms(workshop_id, {n: [[i.id, i.topic] for i in drawn[n]] for n in names})
     by_key = {(item.id, item.topic): item for item in pool}
     return {name: [by_key[tuple(key)] for key in stored.get(name, []) if tuple(key) in by_key] for name in names}
+
+
+# ---------------------------------------------------------------- travelling with a workshop export
+
+#: the test forms a workshop freezes (names in an export's ``course.forms``)
+FORM_NAMES = ("pre", "post")
+
+
+def course_to_export(conn: sa.Connection, workshop_id: int) -> dict | None:
+    """The workshop's course as an export carries it: settings, frozen forms, when last changed."""
+    wc = s.workshop_course
+    row = conn.execute(sa.select(wc).where(wc.c.workshop_id == workshop_id)).one_or_none()
+    if row is None:
+        return None
+    return {"settings": row.settings, "forms": row.forms, "updated_at": row.updated_at.isoformat()}
+
+
+def check_course(value) -> dict:
+    """An export's ``course`` checked (raises ValueError saying what is wrong)."""
+    if not isinstance(value, dict) or set(value) - {"settings", "forms", "updated_at"}:
+        raise ValueError("must be an object with settings, forms and updated_at")
+    settings = value.get("settings")
+    if settings is not None:
+        if not isinstance(settings, dict):
+            raise ValueError("settings must be an object")
+        settings = CourseSettings.from_dict(settings).as_dict()  # the same checks as the trainer's page
+    forms = value.get("forms")
+    if forms is not None:
+        if not isinstance(forms, dict) or not set(forms) <= set(FORM_NAMES):
+            raise ValueError(f"forms must be an object with {' and '.join(FORM_NAMES)}")
+        for name, items in forms.items():
+            if not isinstance(items, list) or not all(
+                    isinstance(k, list) and len(k) == 2 and all(isinstance(v, str) and v for v in k) for k in items):
+                raise ValueError(f"forms.{name} must be a list of [item id, topic]")
+    updated = dt.datetime.fromisoformat(value.get("updated_at") or "")
+    if updated.tzinfo is None:
+        raise ValueError("updated_at must include a time zone")
+    return {"settings": settings, "forms": forms, "updated_at": updated.astimezone(dt.timezone.utc)}
+
+
+def import_course(conn: sa.Connection, workshop_id: int, course: dict) -> bool:
+    """Fill in the workshop's course from an export where this record has none yet; True if anything was.
+
+    What a trainer set here is never replaced, and frozen forms never
+    change once drawn (trainees may have sat them here).
+    """
+    wc = s.workshop_course
+    row = conn.execute(sa.select(wc).where(wc.c.workshop_id == workshop_id)).one_or_none()
+    if row is None:
+        conn.execute(wc.insert().values(workshop_id=workshop_id, settings=course["settings"],
+                                        forms=course["forms"], updated_at=course["updated_at"]))
+        return bool(course["settings"] or course["forms"])
+    values = {}
+    if row.settings is None and course["settings"] is not None:
+        values["settings"] = course["settings"]
+    if not row.forms and course["forms"]:
+        values["forms"] = course["forms"]
+    if values:
+        conn.execute(wc.update().where(wc.c.workshop_id == workshop_id).values(updated_at=utc_now(), **values))
+    return bool(values)

@@ -3,7 +3,9 @@
 :func:`export_workshop` writes one JSON file: the workshop, its enrolled
 trainees (without PIN hashes: the file travels on USB sticks and a 4-digit
 PIN falls to any hash in minutes), their enrolments, every attempt made in
-the workshop, and the survey answers, signed with this installation's key
+the workshop, the survey answers, the workshop's course (the trainer's settings and the
+test forms as frozen) and the merges of its trainees' records (with the
+other records they link), signed with this installation's key
 (:mod:`docexam.signing`). :func:`import_workshop` merges such a file into
 another record in one transaction: all of it or nothing.
 
@@ -46,13 +48,15 @@ from ..signing import SignatureError, Signer, canonical_json, check_document, in
 from . import imports as batches
 from . import schema as s
 from .checks import CODE_RE, identity_key, normalise_code
+from .course import check_course, course_to_export, import_course
+from .merges import import_merges, merges_to_export
 from .model import Workshop
 from .store import Store, get_workshop, insert_trainee, insert_workshop
 
 FORMAT = "docexam-workshop-records"
 VERSION = 1
 
-_KINDS = ("trainees", "enrolments", "attempts", "surveys")
+_KINDS = ("trainees", "enrolments", "attempts", "surveys", "course", "merges")
 
 
 #: the largest export file read (a workshop of 60 trainees is a few MB)
@@ -109,6 +113,10 @@ def export_data(record: Store, ref: int | str, *, with_pins: bool = False) -> di
                                 .order_by(a.c.answered_at, a.c.uuid))
         surveys = conn.execute(sa.select(sv).where(sv.c.workshop_id == ws.id, batches.counted(sv, "survey"))
                                .order_by(sv.c.uuid))
+        merges, linked = merges_to_export(conn, uid_of)
+        # the other records of these officers (merged with them), without enrolment here
+        others = conn.execute(sa.select(t).where(t.c.id.in_(sorted(linked - set(uid_of)))).order_by(t.c.uid)).all()
+        uid_of.update({p.id: p.uid for p in others})
         data = {
             "format": FORMAT,
             "version": VERSION,
@@ -118,7 +126,7 @@ def export_data(record: Store, ref: int | str, *, with_pins: bool = False) -> di
                          "end_date": _iso(ws.end_date), "trainers": list(ws.trainers),
                          "created_at": _iso(ws.created_at)},
             "trainees": [{"uid": p.uid, "name": p.name, "department": p.department, "province": p.province,
-                          "rank": p.rank, "created_at": _iso(p.created_at)} for p in people],
+                          "rank": p.rank, "created_at": _iso(p.created_at)} for p in [*people, *others]],
             "enrolments": [{"trainee": p.uid, "joined_at": _iso(p.joined_at)} for p in people],
             "attempts": [{"uuid": r.uuid, "trainee": uid_of[r.trainee_id], "lesson_id": r.lesson_id,
                           "item_id": r.item_id, "item_type": r.item_type, "topic": r.topic, "form": r.form,
@@ -128,7 +136,13 @@ def export_data(record: Store, ref: int | str, *, with_pins: bool = False) -> di
             "surveys": [{"uuid": r.uuid, "trainee": uid_of[r.trainee_id], "relevance": int(r.relevance),
                          "overall": int(r.overall), "comments": r.comments,
                          "submitted_at": _iso(r.submitted_at)} for r in surveys],
+            "merges": [{"alias": uid_of[r.alias_id], "target": uid_of[r.target_id], "note": r.note,
+                        "merged_at": _iso(r.merged_at), "undone_at": r.undone_at and _iso(r.undone_at)}
+                       for r in merges],
         }
+        course = course_to_export(conn, ws.id)
+        if course is not None:
+            data["course"] = course
         if with_pins:
             data["pins"] = {p.uid: p.pin_hash for p in people if p.pin_hash}
         return data
@@ -315,10 +329,10 @@ def _convert(data: dict) -> dict:
         known.add(row["uid"])
         trainees.append(row)
 
-    def trainee_ref(r: dict, where: str) -> str:
-        uid = _get(r, "trainee", where, _uid)
+    def trainee_ref(r: dict, where: str, key: str = "trainee") -> str:
+        uid = _get(r, key, where, _uid)
         if uid not in known:
-            raise _Bad(f"{where}.trainee: not in the file's trainees")
+            raise _Bad(f"{where}.{key}: not in the file's trainees")
         return uid
 
     enrolments = [{"trainee": trainee_ref(r, where), "joined_at": _get(r, "joined_at", where, _time)}
@@ -339,11 +353,24 @@ def _convert(data: dict) -> dict:
                 "comments": _get(r, "comments", where, _opt_str, optional=True) or "",
                 "submitted_at": _get(r, "submitted_at", where, _time), "where": where}
                for where, r in _rows(data, "surveys")]
+    merges = []
+    for where, r in _rows(data, "merges") if "merges" in data else []:
+        merge = {"alias": trainee_ref(r, where, "alias"), "target": trainee_ref(r, where, "target"),
+                 "note": _get(r, "note", where, _opt_str, optional=True) or "",
+                 "merged_at": _get(r, "merged_at", where, _time),
+                 "undone_at": _get(r, "undone_at", where, _time, optional=True)}
+        if merge["alias"] == merge["target"]:
+            raise _Bad(f"{where}: a record merged with itself")
+        merges.append(merge)
+    try:
+        course = check_course(data["course"]) if data.get("course") is not None else None
+    except (TypeError, ValueError) as exc:
+        raise _Bad(f"course: {exc}") from None
     pins = data.get("pins", {})
     if not isinstance(pins, dict) or not all(k in known and _pin_hash(v) for k, v in pins.items()):
         raise _Bad("pins: expected the PIN hashes of the file's trainees")
     return {"workshop": workshop, "trainees": trainees, "enrolments": enrolments, "attempts": attempts,
-            "surveys": surveys, "pins": pins}
+            "surveys": surveys, "merges": merges, "course": course, "pins": pins}
 
 
 def _pin_hash(value) -> bool:
@@ -544,7 +571,15 @@ def import_document(record: Store, doc: dict, *, source: str, allow_unverified: 
             linked["survey"].append(new_id)
             result.added["surveys"] += 1
 
-        if not any(linked.values()):
+        if data["course"] is not None:
+            done = import_course(conn, workshop.id, data["course"])
+            result.added["course"] += done
+            result.duplicates["course"] += not done
+        merge_ids, result.duplicates["merges"] = import_merges(conn, data["merges"], local)
+        linked["merge"] += merge_ids
+        result.added["merges"] = len(merge_ids)
+
+        if not any(linked.values()) and not result.added["course"]:
             # nothing new: no import to undo (the transaction drops the row)
             conn.execute(s.imports.delete().where(s.imports.c.id == import_id))
             return result

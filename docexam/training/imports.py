@@ -28,10 +28,11 @@ import sqlalchemy as sa
 from . import schema as s
 from .checks import utc_now
 from .errors import TrainingError, UnknownTraineeError
+from .merges import undo_imported_merges
 from .store import Store
 
 #: kinds of rows an import lists in ``import_rows`` (for an enrolment, ``row_id`` is the trainee's id)
-ROW_KINDS = ("attempt", "survey", "enrolment", "trainee", "workshop")
+ROW_KINDS = ("attempt", "survey", "enrolment", "trainee", "workshop", "merge")
 
 
 class UnknownImportError(TrainingError):
@@ -151,7 +152,8 @@ def undo_import(record: Store, import_id: int, *, note: str = "", before_commit=
     """Undo import ``import_id`` as one unit and record it.
 
     Its attempts and surveys stop counting; enrolments it added are removed
-    when the trainee has nothing else counted in that workshop.
+    when the trainee has nothing else counted in that workshop; merges of
+    trainee records it brought are undone.
     ``before_commit(batch)``, if given, runs inside the transaction (a pack
     undo restores its files there: if that fails, nothing is marked).
 
@@ -178,6 +180,8 @@ def undo_import(record: Store, import_id: int, *, note: str = "", before_commit=
                     sv.c.trainee_id == tid, sv.c.workshop_id == batch.workshop_id, counted(sv, "survey")))
                 if not busy:
                     conn.execute(e.delete().where(e.c.workshop_id == batch.workshop_id, e.c.trainee_id == tid))
+        undo_imported_merges(conn, conn.scalars(sa.select(r.c.row_id).where(r.c.import_id == import_id,
+                                                                            r.c.kind == "merge")))
         if before_commit is not None:
             before_commit(batch)
         return get_import(conn, import_id)

@@ -140,3 +140,68 @@ class MergeMethods(Store):
             by_name.setdefault(identity_key(person.name, "", ""), []).append(person)
         return [(group[i], group[j]) for group in by_name.values()
                 for i in range(len(group)) for j in range(i + 1, len(group))]
+
+
+# ---------------------------------------------------------------- travelling with a workshop export
+
+def merges_to_export(conn: sa.Connection, trainee_ids) -> tuple[list, set[int]]:
+    """The merges (undone ones too) linking ``trainee_ids`` to other records, followed link by link.
+
+    Returns the merge rows and every trainee id they touch (``trainee_ids``
+    included): an export carries the other records of its officers, so
+    the merge means the same at headquarters.
+    """
+    m = s.trainee_merges
+    rows = conn.execute(sa.select(m).order_by(m.c.id)).all()
+    ids, kept = set(trainee_ids), {}
+    grown = True
+    while grown:
+        grown = False
+        for row in rows:
+            if (row.alias_id in ids or row.target_id in ids) and row.id not in kept:
+                kept[row.id] = row
+                ids |= {row.alias_id, row.target_id}
+                grown = True
+    return [kept[i] for i in sorted(kept)], ids
+
+
+def import_merges(conn: sa.Connection, merges: list[dict], local: dict[str, int]) -> tuple[list[int], int]:
+    """Record an export's merges here (``local``: the file's trainee uid -> this record's id).
+
+    A merge already here (same two records, same time) is a duplicate; an
+    undo made at the source is applied here too. A merge of two records
+    that already read as one officer is a duplicate. Returns the ids of the
+    merges added (an undone import undoes them) and the count of duplicates.
+    """
+    m = s.trainee_merges
+    added, duplicates = [], 0
+    for md in merges:
+        alias, target = local[md["alias"]], local[md["target"]]
+        if alias == target:
+            duplicates += 1
+            continue
+        same = conn.execute(sa.select(m).where(m.c.alias_id == alias, m.c.target_id == target,
+                                               m.c.merged_at == md["merged_at"])).first()
+        if same is not None:
+            if md["undone_at"] is not None and same.undone_at is None:
+                conn.execute(m.update().where(m.c.id == same.id).values(undone_at=md["undone_at"]))
+            duplicates += 1
+            continue
+        if md["undone_at"] is None:
+            aliases = _alias_map(conn)
+            alias, target = resolve(aliases, alias), resolve(aliases, target)
+            if alias == target:
+                duplicates += 1
+                continue
+        added.append(conn.execute(m.insert().values(
+            alias_id=alias, target_id=target, note=md["note"], merged_at=md["merged_at"],
+            undone_at=md["undone_at"])).inserted_primary_key[0])
+    return added, duplicates
+
+
+def undo_imported_merges(conn: sa.Connection, merge_ids) -> None:
+    """Undo the merges an import brought (when the import is undone)."""
+    ids = list(merge_ids)
+    if ids:
+        m = s.trainee_merges
+        conn.execute(m.update().where(m.c.id.in_(ids), m.c.undone_at.is_(None)).values(undone_at=utc_now()))
