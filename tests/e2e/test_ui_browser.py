@@ -9,6 +9,7 @@ test skips, saying why, only where one of the two is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -138,6 +139,9 @@ def _sign_in_and_answer(page, server):
     page.get_by_label("Department or unit").fill("Immigration")
     page.get_by_label("Province").fill("Koh Kong")
     page.get_by_label("PIN (4 to 12 digits)").fill("4821")
+    # phones open the number pad for the PIN
+    page.wait_for_function("() => document.querySelector('input[aria-label=\"PIN (4 to 12 digits)\"]')"
+                           "?.getAttribute('inputmode') === 'numeric'", timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "e2e-1-sign-in.png"))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Welcome, Sok Chea").wait_for()
@@ -158,8 +162,53 @@ def _sign_in_and_answer(page, server):
     page.screenshot(path=str(ARTIFACTS / "e2e-4-feedback.png"), full_page=True)
 
 
+def new_question(page, previous: str | None):
+    """The question on screen once a new one is fully drawn: (its container, its key)."""
+    containers = page.locator('[class*="st-key-q-"]')
+    for _ in range(600):
+        if page.get_by_text("You have answered every question of this test").count():
+            return None, None  # a test's end: no question follows
+        for i in reversed(range(containers.count())):
+            match = re.search(r"st-key-q-[\w-]+", containers.nth(i).get_attribute("class") or "")
+            if not match or match.group(0) == previous:
+                continue
+            question = page.locator(f".{match.group(0)}")
+            if (question.locator('.dx-point, [data-testid="stRadioOption"]').count()
+                    and not question.locator('[data-stale="true"]').count()):
+                return question, match.group(0)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no new question after {previous}")
+
+
+def sit_pre_test(page) -> None:
+    """Answer the whole pre-test (the practice opens after it): first option, or the document's centre."""
+    page.get_by_role("link", name="Pre-test").click()
+    page.get_by_role("heading", name="Pre-test").wait_for()
+    wait_idle(page)
+    done, key = page.get_by_text("You have answered every question of this test"), None
+    for _ in range(60):
+        if done.count():
+            return
+        question, key = new_question(page, key)
+        if question is None:
+            return
+        stage = question.locator(".dx-point")
+        if stage.count():
+            stage.first.click()
+            question.get_by_text("Your mark is drawn in blue").wait_for()
+        else:
+            option = question.get_by_test_id("stRadioOption").first
+            option.click()
+            assert option.locator("input").is_checked(), "the tick was lost"
+        page.get_by_role("button", name="Submit answer").click()
+        wait_idle(page)
+        page.wait_for_timeout(300)
+    pytest.fail("the pre-test did not end")
+
+
 def go_to_locate_item(page, lesson: str = "Personalization and photo substitution") -> None:
     """Open a practice round of ``lesson`` and answer its choice questions until one asks to mark the document."""
+    sit_pre_test(page)
     page.get_by_role("link", name="Practice").click()
     page.get_by_role("heading", name="Practice").wait_for()
     page.get_by_test_id("stSelectbox").first.click()

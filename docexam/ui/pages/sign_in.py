@@ -3,7 +3,7 @@
 import streamlit as st
 
 from docexam.errors import DocexamError
-from docexam.ui import session, state
+from docexam.ui import browser, session, state
 from docexam.ui.i18n import t
 
 st.title(t("signin_title"))
@@ -16,6 +16,7 @@ with st.form("signin"):
     code = st.text_input(t("workshop_code"), max_chars=40)
     pin = st.text_input(t("pin"), type="password", max_chars=12)
     sent = st.form_submit_button(t("signin_button"), type="primary", icon=":material/login:")
+browser.numeric_fields(t("pin"))  # phones open the number pad for the PIN
 
 if sent:
     if not (name.strip() and department.strip() and province.strip() and pin):
