@@ -3,6 +3,7 @@
     python benchmarks/workshop_load.py --trainees 30              # 5-15 s pauses, as people read
     python benchmarks/workshop_load.py --trainees 10 --quick      # short pauses, for development
     python benchmarks/workshop_load.py --trainees 60 --pause 5 15 --practice 10
+    python benchmarks/workshop_load.py --trainees 60 --hq 2 --database postgresql+psycopg://...   # headquarters
 
 Starts ``docexam app``'s server on a free port with a fresh training
 database (the shipped library, rendered beforehand if needed, outside the
@@ -17,7 +18,10 @@ Prints p50 / p95 / max of sign-in, answer -> feedback and next question,
 errors, lost answers (an answer the browser submitted that the record
 does not hold, or a tick gone before it was sent), the app process's CPU
 seconds per interaction, its peak memory, and ``uptime`` before and after
-(the machine is shared: note its load with the figures). A figure, not a
+(the machine is shared: note its load with the figures). With ``--hq N``
+the same trainees go through nginx to N app processes on PostgreSQL, set
+up as ``docexam hq config`` writes it (CPU and memory summed over the
+processes). A figure, not a
 test.
 """
 
@@ -121,6 +125,12 @@ class App:
     def cpu(self) -> float:
         return _cpu_seconds(self.proc.pid)
 
+    def peak(self) -> float:
+        return max(self.peak_rss, _rss_mb(self.proc.pid)[1])
+
+    def describe(self) -> str:
+        return f"app on {self.url} (pid {self.proc.pid})"
+
     def close(self) -> None:
         self._stop.set()
         self.proc.terminate()
@@ -129,6 +139,78 @@ class App:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+class Headquarters:
+    """A headquarters on this machine: N app processes on PostgreSQL behind Debian's nginx.
+
+    Configured by ``docexam hq config`` (:func:`docexam.sharing.hq.write_config`), with a schema of
+    its own in the PostgreSQL database ``database`` (dropped afterwards); CPU and memory are the sum
+    over the app processes.
+    """
+
+    def __init__(self, home: Path, *, warm: bool, instances: int, database: str):
+        import sqlalchemy as sa
+
+        from docexam.cli.app import streamlit_command
+        from docexam.sharing.hq import write_config
+
+        self.workdir = Path(tempfile.mkdtemp(prefix="docexam-hq-"))
+        self.schema = f"docexam_load_{os.getpid()}"
+        self.admin = sa.create_engine(database, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{self.schema}"')
+        self.db = sa.make_url(database).update_query_dict({"options": f"-csearch_path={self.schema}"}) \
+            .render_as_string(hide_password=False)
+        ports, listen = [_free_port() for _ in range(instances)], _free_port()
+        write_config(self.workdir, ports=ports, listen=f"127.0.0.1:{listen}", database_url=self.db, home=home)
+        from docexam.training import TrainingRecord
+
+        TrainingRecord.open(self.db).close()  # migrated once, before the processes start
+        env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_DATABASE_URL=self.db)
+        env.pop("DOCEXAM_SPECIMENS_DIR", None)
+        if not warm:
+            shutil.rmtree(home / "cache" / "media", ignore_errors=True)
+        self.log = open(self.workdir / "server.log", "wb")
+        self.apps = [subprocess.Popen(streamlit_command(host="127.0.0.1", port=port), cwd=REPO, env=env,
+                                      stdout=self.log, stderr=subprocess.STDOUT) for port in ports]
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.nginx = subprocess.Popen([nginx, "-c", str(self.workdir / "nginx.conf"), "-p", f"{self.workdir}/",
+                                       "-g", "daemon off;"], stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{listen}"
+        for url in [f"http://127.0.0.1:{port}" for port in ports] + [self.url]:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or any(p.poll() is not None for p in self.apps + [self.nginx]):
+                        raise SystemExit(f"headquarters did not start: see {self.workdir / 'server.log'}")
+                    time.sleep(0.5)
+
+    def cpu(self) -> float:
+        return sum(_cpu_seconds(p.pid) for p in self.apps)
+
+    def peak(self) -> float:
+        return sum(_rss_mb(p.pid)[1] for p in self.apps)
+
+    def describe(self) -> str:
+        return (f"headquarters on {self.url}: nginx in front of {len(self.apps)} app processes on PostgreSQL "
+                f"(schema {self.schema})")
+
+    def close(self) -> None:
+        for p in self.apps + [self.nginx]:
+            p.terminate()
+        for p in self.apps + [self.nginx]:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.log.close()
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+        self.admin.dispose()
 
 
 # ---------------------------------------------------------------- one trainee
@@ -328,12 +410,18 @@ async def run(args) -> int:
     os.environ["DOCEXAM_HOME"] = str(home)
     print(f"DOCEXAM_HOME={home}; rendering the shipped library if needed (not timed) ...", flush=True)
     library_folder(progress=False)
-    app = App(home, warm=args.warm)
+    if args.hq:
+        database = args.database or os.environ.get("DOCEXAM_TEST_POSTGRES_URL")
+        if not database:
+            raise SystemExit("--hq needs a PostgreSQL database: --database URL (or DOCEXAM_TEST_POSTGRES_URL)")
+        app = Headquarters(home, warm=args.warm, instances=args.hq, database=database)
+    else:
+        app = App(home, warm=args.warm)
     with TrainingRecord.open(app.db) as record:
         today = dt.date.today()
         record.create_workshop(title="Load test", place="Poipet", province="Banteay Meanchey", start_date=today,
                                end_date=today, code=CODE)
-    print(f"app on {app.url} (pid {app.proc.pid}); {args.trainees} trainees, pauses {args.pause[0]:g}-"
+    print(f"{app.describe()}; {args.trainees} trainees, pauses {args.pause[0]:g}-"
           f"{args.pause[1]:g} s, seed {args.seed}", flush=True)
     uptime_before = _uptime()
     stats = Stats()
@@ -353,7 +441,7 @@ async def run(args) -> int:
             for tr in record.trainees():
                 stored[tr.name] = len(record.attempts_for(trainee_id=tr.id))
         lost = {name: n - stored.get(name, 0) for name, n in stats.submitted.items() if stored.get(name, 0) < n}
-        peak_rss = max(app.peak_rss, _rss_mb(app.proc.pid)[1])
+        peak_rss = app.peak()
     finally:
         app.close()
     print()
@@ -372,7 +460,8 @@ async def run(args) -> int:
     print(f"uptime after:  {_uptime()}")
     print(f"command: python benchmarks/workshop_load.py --trainees {args.trainees} --pause {args.pause[0]:g} "
           f"{args.pause[1]:g} --practice {args.practice} --seed {args.seed}"
-          + (" --warm" if args.warm else "") + (" --phone" if args.phone else ""))
+          + (" --warm" if args.warm else "") + (" --phone" if args.phone else "")
+          + (f" --hq {args.hq}" if args.hq else ""))
     return 1 if stats.errors or lost else 0
 
 
@@ -389,6 +478,10 @@ def main() -> int:
     parser.add_argument("--warm", action="store_true", help="keep pictures and heatmaps encoded by an earlier run")
     parser.add_argument("--phone", action="store_true", help="390 x 844 viewports")
     parser.add_argument("--home", help="DOCEXAM_HOME to use (default: $DOCEXAM_HOME or a new folder)")
+    parser.add_argument("--hq", type=int, default=0, metavar="N",
+                        help="run against a headquarters instead: N app processes on PostgreSQL behind nginx "
+                             "(docexam hq config)")
+    parser.add_argument("--database", help="PostgreSQL URL for --hq (default: $DOCEXAM_TEST_POSTGRES_URL)")
     parser.add_argument("--screenshots", help="folder for a screenshot of each trainee that failed")
     args = parser.parse_args()
     if args.quick:

@@ -231,3 +231,35 @@ def test_a_zip_bomb_is_refused_before_anything_is_decompressed(homes, tmp_path):
     with pytest.raises(PackError, match="not a docexam pack \\(it is a zip file"):
         import_pack(homes["record"], bomb)
     assert tree(homes["b"]) == {}
+
+
+# ------------------------------------------------------------------ the commands
+
+def test_the_commands_verify_import_list_and_undo(homes, tmp_path, capsys):
+    from docexam.cli import main
+
+    db = ["--database", f"sqlite:///{tmp_path / 'b.sqlite3'}"]
+    assert main(["pack", "verify", str(homes["pack"])]) == 0
+    assert "valid, signed by Banteay Meanchey" in capsys.readouterr().out
+    bad = tmp_path / "bad.dxpack"
+    bad.write_bytes(_flip(homes["pack"].read_bytes(), len(homes["pack"].read_bytes()) // 2))
+    assert main(["pack", "verify", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"docexam: {bad}: ")
+
+    assert main(["pack", "import", str(homes["pack"]), "--dry-run", *db]) == 0
+    out = capsys.readouterr().out
+    assert "  add alert demo-photo-swap (Photo swapped on demo cards)" in out and "dry run: nothing changed" in out
+    assert tree(homes["b"]) == {}
+    assert main(["pack", "import", str(homes["pack"]), *db]) == 0
+    assert "added 6, changed 0" in capsys.readouterr().out
+    assert main(["import", "list", *db]) == 0
+    assert capsys.readouterr().out.startswith("1\tpack\t")
+    assert main(["import", "undo", "1", "--note", "test", *db]) == 0
+    assert tree(homes["b"]) == {}
+    assert main(["import", "undo", "1", *db]) == 2
+    assert "was undone already" in capsys.readouterr().err
+
+    assert main(["keys", "trust", "ed25519:nope", "--name", "x"]) == 2
+    assert main(["keys", "show"]) == 0
+    assert capsys.readouterr().out.strip() == installation_key().public_text

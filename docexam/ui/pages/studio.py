@@ -211,3 +211,7 @@ if st.button("Save the specimen", type="primary", icon=":material/save:", key="s
             n_items = len(generate_items([spec])) if spec is not None else 0
             st.session_state.pop(f"studio-{digest[:12]}-manual", None)
             st.success(f"Saved {path.name}: {n_items} quiz questions come from it, from now on.")
+            if forged:  # a forgery just met at the desk: share it
+                st.session_state["alert-specimen"] = name.strip()
+                st.page_link(nav.path("raise_alert"), label="Raise an alert from it: every trainee sees it at once",
+                             icon=":material/campaign:")
