@@ -39,8 +39,11 @@ def shipped_library_folder(tmp_path_factory) -> Path:
 
     from docexam.synth.library import library_folder
 
-    shared = tmp_path_factory.getbasetemp().parent / "shipped-library-home"
-    shared.mkdir(exist_ok=True)
+    # DOCEXAM_TEST_LIBRARY_HOME keeps the rendering between runs on a developer's machine;
+    # the folder is keyed by a hash of the recipes and the rendering code, so it never goes stale
+    kept = os.environ.get("DOCEXAM_TEST_LIBRARY_HOME")
+    shared = Path(kept) if kept else tmp_path_factory.getbasetemp().parent / "shipped-library-home"
+    shared.mkdir(parents=True, exist_ok=True)
     old = os.environ.get("DOCEXAM_HOME")
     os.environ["DOCEXAM_HOME"] = str(shared)
     try:
