@@ -41,7 +41,9 @@ A lesson file (``lessons/NAME.toml``)::
 
 Validation refuses unknown keys, wrong types, unknown techniques, families,
 item types and figure ids, with an :class:`~docexam.errors.InvalidFieldError`
-naming the file, the line of the offending key and the key.
+naming the file, the line of the offending key and the key. The format is
+described in ``docs/formats.md``; its model is
+:class:`docexam.formats.lesson.LessonFile`.
 
 Examples
 --------
@@ -69,18 +71,17 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
-from ..specimens.model import CAPTURE_KINDS
-from ..specimens.techniques import FAMILIES, TECHNIQUES
+from ..formats import lesson as lesson_format
+from ..formats.lesson import FIGURE_KINDS, ITEM_TYPES
+from ..formats.validation import validate
+from ..paths import lessons_dir
+from ..specimens.techniques import TECHNIQUES
 
-#: the quiz item types, in teaching order
-ITEM_TYPES = ("verdict", "locate", "family", "technique", "light", "compare", "mrz")
-FIGURE_KINDS = ("crop", "side-by-side")
-
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+__all__ = ["Lesson", "Section", "Figure", "SpecimenFilter", "ITEM_TYPES", "FIGURE_KINDS", "parse_lesson",
+           "load_lesson", "load_lessons", "find_lesson", "key_lines", "line_of"]
 
 
 # --------------------------------------------------------------------------
@@ -255,68 +256,7 @@ def line_of(lines: dict[str, int], path: str) -> int:
 
 
 # --------------------------------------------------------------------------
-# validation
-
-class _Checker:
-    """Validation helpers that raise InvalidFieldError with the key's line."""
-
-    def __init__(self, path, text: str):
-        self.path = path
-        self.lines = key_lines(text)
-
-    def fail(self, key: str, problem: str):
-        raise InvalidFieldError(self.path, key, problem, line=line_of(self.lines, key))
-
-    def known_keys(self, table: dict, allowed: tuple[str, ...], where: str = ""):
-        for key in table:
-            if key not in allowed:
-                full = f"{where}.{key}" if where else key
-                self.fail(full, f"unknown key (allowed: {', '.join(allowed)})")
-
-    def required(self, table: dict, key: str, where: str = "") -> Any:
-        if key not in table:
-            self.fail(f"{where}.{key}" if where else key, "missing")
-        return table[key]
-
-    def text(self, value, key: str, *, allow_empty: bool = False) -> str:
-        if not isinstance(value, str) or (not allow_empty and not value.strip()):
-            self.fail(key, "expected a non-empty text" if not allow_empty else "expected a text")
-        return value.strip()
-
-    def ident(self, value, key: str) -> str:
-        value = self.text(value, key)
-        if not _ID_RE.match(value):
-            self.fail(key, f"{value!r} must be lower-case letters, digits and '-'")
-        return value
-
-    def texts(self, value, key: str, *, allow_empty_list: bool = False) -> tuple[str, ...]:
-        if not isinstance(value, list) or (not value and not allow_empty_list):
-            self.fail(key, "expected a non-empty list of texts" if not allow_empty_list
-                      else "expected a list of texts")
-        return tuple(self.text(v, f"{key}[{i}]") for i, v in enumerate(value))
-
-    def choices(self, value, key: str, allowed, *, allow_empty: bool = True) -> tuple[str, ...]:
-        items = self.texts(value, key, allow_empty_list=allow_empty)
-        for i, v in enumerate(items):
-            if v not in allowed:
-                self.fail(f"{key}[{i}]", f"{v!r} is not one of {', '.join(allowed)}")
-        if len(set(items)) != len(items):
-            self.fail(key, "lists a value twice")
-        return items
-
-    def boolean(self, value, key: str) -> bool:
-        if not isinstance(value, bool):
-            self.fail(key, "expected true or false")
-        return value
-
-
-_TOP_KEYS = ("id", "title", "title_km", "topic", "objectives", "objectives_km", "item_types",
-             "specimens", "figures", "sections")
-_FILTER_KEYS = ("techniques", "families", "templates", "captures", "genuine")
-_FIGURE_KEYS = ("id", "kind", "caption", "caption_km", "technique", "family", "template",
-                "zone", "overlay")
-_SECTION_KEYS = ("heading", "heading_km", "text", "text_km", "figures")
-
+# validation: the model is docexam.formats.lesson.LessonFile (docs/formats.md)
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     m = re.search(r"line (\d+)", str(exc))
@@ -334,91 +274,22 @@ def parse_lesson(text: str, path: str | os.PathLike = "<lesson>") -> Lesson:
     except tomllib.TOMLDecodeError as exc:
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise InvalidFieldError(path, "TOML", msg, line=_toml_error_line(exc)) from None
-    c = _Checker(path, text)
-    c.known_keys(data, _TOP_KEYS)
-    lesson_id = c.ident(c.required(data, "id"), "id")
-    title = c.text(c.required(data, "title"), "title")
-    title_km = c.text(c.required(data, "title_km"), "title_km")
-    topic = c.ident(c.required(data, "topic"), "topic")
-    objectives = c.texts(c.required(data, "objectives"), "objectives")
-    objectives_km = c.texts(c.required(data, "objectives_km"), "objectives_km")
-    if len(objectives_km) != len(objectives):
-        c.fail("objectives_km", f"has {len(objectives_km)} objectives, objectives has {len(objectives)}")
-    item_types = c.choices(c.required(data, "item_types"), "item_types", ITEM_TYPES, allow_empty=False)
-
-    raw_filter = data.get("specimens", {})
-    if not isinstance(raw_filter, dict):
-        c.fail("specimens", "expected a table [specimens]")
-    c.known_keys(raw_filter, _FILTER_KEYS, "specimens")
-    spec_filter = SpecimenFilter(
-        techniques=c.choices(raw_filter.get("techniques", []), "specimens.techniques", tuple(TECHNIQUES)),
-        families=c.choices(raw_filter.get("families", []), "specimens.families", FAMILIES),
-        templates=tuple(c.ident(v, f"specimens.templates[{i}]")
-                        for i, v in enumerate(c.texts(raw_filter.get("templates", []),
-                                                      "specimens.templates", allow_empty_list=True))),
-        captures=c.choices(raw_filter.get("captures", []), "specimens.captures", CAPTURE_KINDS),
-        genuine=c.boolean(raw_filter.get("genuine", True), "specimens.genuine"),
-    )
-
-    raw_figures = data.get("figures", [])
-    if not isinstance(raw_figures, list):
-        c.fail("figures", "expected [[figures]] tables")
-    figures, figure_ids = [], set()
-    for i, f in enumerate(raw_figures):
-        where = f"figures[{i}]"
-        if not isinstance(f, dict):
-            c.fail(where, "expected a table")
-        c.known_keys(f, _FIGURE_KEYS, where)
-        fid = c.ident(c.required(f, "id", where), f"{where}.id")
-        if fid in figure_ids:
-            c.fail(f"{where}.id", f"duplicate figure id {fid!r}")
-        figure_ids.add(fid)
-        kind = c.text(c.required(f, "kind", where), f"{where}.kind")
-        if kind not in FIGURE_KINDS:
-            c.fail(f"{where}.kind", f"{kind!r} is not one of {', '.join(FIGURE_KINDS)}")
-        tech = f.get("technique")
-        if tech is not None and c.text(tech, f"{where}.technique") not in TECHNIQUES:
-            c.fail(f"{where}.technique", f"{tech!r} is not a technique (see `docexam techniques`)")
-        fam = f.get("family")
-        if fam is not None and c.text(fam, f"{where}.family") not in FAMILIES:
-            c.fail(f"{where}.family", f"{fam!r} is not one of {', '.join(FAMILIES)}")
-        if tech is not None and fam is not None and TECHNIQUES[tech].family != fam:
-            c.fail(f"{where}.family", f"technique {tech!r} belongs to family {TECHNIQUES[tech].family!r}")
-        template = f.get("template")
-        if template is not None:
-            c.ident(template, f"{where}.template")
-        zone = f.get("zone")
-        if zone is not None:
-            c.text(zone, f"{where}.zone")
-        figures.append(Figure(
-            id=fid, kind=kind, caption=c.text(c.required(f, "caption", where), f"{where}.caption"),
-            caption_km=c.text(f.get("caption_km", ""), f"{where}.caption_km", allow_empty=True),
-            technique=tech, family=fam, template=template, zone=zone,
-            overlay=c.boolean(f.get("overlay", True), f"{where}.overlay"),
-        ))
-
-    raw_sections = c.required(data, "sections")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        c.fail("sections", "expected at least one [[sections]] table")
-    sections = []
-    for i, s in enumerate(raw_sections):
-        where = f"sections[{i}]"
-        if not isinstance(s, dict):
-            c.fail(where, "expected a table")
-        c.known_keys(s, _SECTION_KEYS, where)
-        refs = c.texts(s.get("figures", []), f"{where}.figures", allow_empty_list=True)
-        for j, ref in enumerate(refs):
-            if ref not in figure_ids:
-                c.fail(f"{where}.figures[{j}]", f"no figure with id {ref!r}")
-        sections.append(Section(
-            heading=c.text(c.required(s, "heading", where), f"{where}.heading"),
-            text=c.text(c.required(s, "text", where), f"{where}.text"),
-            heading_km=c.text(s.get("heading_km", ""), f"{where}.heading_km", allow_empty=True),
-            text_km=c.text(s.get("text_km", ""), f"{where}.text_km", allow_empty=True),
-            figures=refs,
-        ))
-    return Lesson(lesson_id, title, title_km, topic, objectives, objectives_km, item_types,
-                  spec_filter, tuple(sections), tuple(figures), Path(path))
+    lines = key_lines(text)
+    f = validate(lesson_format.LessonFile, data, path, line_of=lambda key: line_of(lines, key),
+                 techniques=TECHNIQUES)
+    spec = f.specimens
+    spec_filter = SpecimenFilter(techniques=tuple(spec.techniques), families=tuple(spec.families),
+                                 templates=tuple(spec.templates), captures=tuple(spec.captures),
+                                 genuine=spec.genuine)
+    figures = tuple(Figure(id=g.id, kind=g.kind, caption=g.caption.strip(), caption_km=g.caption_km.strip(),
+                           technique=g.technique, family=g.family, template=g.template, zone=g.zone,
+                           overlay=g.overlay) for g in f.figures)
+    sections = tuple(Section(heading=x.heading.strip(), text=x.text.strip(), heading_km=x.heading_km.strip(),
+                             text_km=x.text_km.strip(), figures=tuple(r.strip() for r in x.figures))
+                     for x in f.sections)
+    return Lesson(f.id, f.title.strip(), f.title_km.strip(), f.topic, tuple(o.strip() for o in f.objectives),
+                  tuple(o.strip() for o in f.objectives_km), tuple(f.item_types), spec_filter, sections, figures,
+                  Path(path))
 
 
 def load_lesson(path: str | os.PathLike) -> Lesson:
@@ -433,8 +304,6 @@ def load_lessons(folder: str | os.PathLike | None = None) -> list[Lesson]:
     Lessons are returned sorted by file name; an id used twice is refused
     (naming the second file and the line of its ``id``).
     """
-    from ..paths import lessons_dir
-
     folder = Path(folder) if folder is not None else lessons_dir()
     if not folder.is_dir():
         raise InputFileError(folder, "lesson folder not found")

@@ -15,10 +15,12 @@ import unicodedata
 import uuid as uuidlib
 from typing import Any
 
+from ..formats.workshop_export import CODE_RE, normalise_code
 from .errors import InvalidValueError
 
-#: a workshop code as stored: what trainees type to join
-CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+__all__ = ["CODE_RE", "PIN_RE", "normalise_code", "utc_now", "clean_text", "identity_key", "check_pin", "check_uuid",
+           "check_time", "check_rating", "check_json"]
+
 #: a trainee's PIN
 PIN_RE = re.compile(r"^[0-9]{4,12}$")
 
@@ -75,17 +77,6 @@ def identity_key(name: str, department: str, province: str) -> str:
     True
     """
     return "\x1f".join(_fold(part) for part in (name, department, province))
-
-
-def normalise_code(code: str) -> str:
-    """A workshop code as stored: upper case, no surrounding spaces.
-
-    Examples
-    --------
-    >>> normalise_code(" kpt-2025-03 ")
-    'KPT-2025-03'
-    """
-    return str(code).strip().upper()
 
 
 def check_pin(pin: Any) -> str:

@@ -34,8 +34,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import uuid as uuidlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,14 +45,15 @@ from ..errors import InputFileError
 from ..signing import SignatureError, Signer, canonical_json, check_document, installation_key, sign_document, verify_document
 from . import imports as batches
 from . import schema as s
-from .checks import CODE_RE, identity_key, normalise_code
+from ..formats import workshop_export as export_format
+from ..formats.validation import validate
+from ..formats.workshop_export import FORMAT, VERSION
+from .checks import identity_key
 from .course import check_course, course_to_export, import_course
 from .merges import import_merges, merges_to_export
 from .model import Workshop
 from .store import Store, get_workshop, insert_trainee, insert_workshop
 
-FORMAT = "docexam-workshop-records"
-VERSION = 1
 
 _KINDS = ("trainees", "enrolments", "attempts", "surveys", "course", "merges")
 
@@ -160,98 +159,6 @@ def export_workshop(record: Store, ref: int | str, path: str | os.PathLike) -> P
 
 # -------------------------------------------------------------- file checks
 
-class _Bad(Exception):
-    """A problem in the file, with where it is (``attempts[3].score``)."""
-
-
-def _get(obj: dict, key: str, where: str, check: Callable[[Any], Any], *, optional: bool = False):
-    if key not in obj:
-        if optional:
-            return None
-        raise _Bad(f"{where}.{key}: missing")
-    value = obj[key]
-    if value is None and optional:
-        return None
-    try:
-        return check(value)
-    except (TypeError, ValueError) as exc:
-        raise _Bad(f"{where}.{key}: {exc}") from None
-
-
-def _str(value):
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be non-empty text")
-    return value
-
-
-def _opt_str(value):
-    if not isinstance(value, str):
-        raise ValueError("must be text")
-    return value
-
-
-def _code(value):
-    code = normalise_code(_str(value))
-    if not CODE_RE.match(code):
-        raise ValueError("must be 3 to 40 letters, digits or '-'")
-    return code
-
-
-def _uid(value):
-    return str(uuidlib.UUID(_str(value)))
-
-
-def _time(value):
-    out = dt.datetime.fromisoformat(_str(value))
-    if out.tzinfo is None:
-        raise ValueError("must include a time zone")
-    return out.astimezone(dt.timezone.utc)
-
-
-def _date(value):
-    return dt.date.fromisoformat(_str(value))
-
-
-def _bool(value):
-    if not isinstance(value, bool):
-        raise ValueError("must be true or false")
-    return value
-
-
-def _score(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise ValueError("must be a number from 0 to 1")
-    return float(value)
-
-
-def _rating(value):
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ValueError("must be a whole number from 1 to 5")
-    return value
-
-
-def _form(value):
-    if value not in s.FORMS:
-        raise ValueError(f"must be one of {', '.join(s.FORMS)}")
-    return value
-
-
-def _trainers(value):
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of names")
-    return value
-
-
-def _rows(data: dict, key: str) -> list[tuple[str, dict]]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        raise _Bad(f"{key}: missing or not a list")
-    for i, row in enumerate(value):
-        if not isinstance(row, dict):
-            raise _Bad(f"{key}[{i}]: not an object")
-    return [(f"{key}[{i}]", row) for i, row in enumerate(value)]
-
-
 def _no_duplicate_keys(pairs):
     out = {}
     for key, value in pairs:
@@ -293,91 +200,29 @@ def parse_document(raw: bytes, path: str | Path) -> dict:
 
 
 def _parse(path: str | Path, data: dict) -> dict:
-    """The document's content, checked and converted; raises InputFileError."""
+    """The document's content, checked (model :class:`~docexam.formats.workshop_export.WorkshopExport`,
+    ``docs/formats.md``) and converted for the import; raises InputFileError."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputFileError(path, "not a docexam workshop export (no \"format\": \"" + FORMAT + "\")")
     if data.get("version") != VERSION:
         raise InputFileError(path, f"export version {data.get('version')!r} is not supported "
                                    f"(this docexam reads version {VERSION})")
-    try:
-        return _convert(data)
-    except _Bad as exc:
-        raise InputFileError(path, str(exc)) from None
-
-
-def _convert(data: dict) -> dict:
-    w = data.get("workshop")
-    if not isinstance(w, dict):
-        raise _Bad("workshop: missing or not an object")
-    workshop = {
-        "uid": _get(w, "uid", "workshop", _uid), "code": _get(w, "code", "workshop", _code),
-        "title": _get(w, "title", "workshop", _str), "place": _get(w, "place", "workshop", _str),
-        "province": _get(w, "province", "workshop", _str),
-        "start_date": _get(w, "start_date", "workshop", _date), "end_date": _get(w, "end_date", "workshop", _date),
-        "trainers": _get(w, "trainers", "workshop", _trainers),
-        "created_at": _get(w, "created_at", "workshop", _time)}
-    if workshop["end_date"] < workshop["start_date"]:
-        raise _Bad("workshop.end_date: before start_date")
-    trainees, known = [], set()
-    for where, r in _rows(data, "trainees"):
-        row = {"uid": _get(r, "uid", where, _uid), "name": _get(r, "name", where, _str),
-               "department": _get(r, "department", where, _str), "province": _get(r, "province", where, _str),
-               "rank": _get(r, "rank", where, _opt_str, optional=True) or "",
-               "created_at": _get(r, "created_at", where, _time)}
-        if row["uid"] in known:
-            raise _Bad(f"{where}.uid: listed twice")
-        known.add(row["uid"])
-        trainees.append(row)
-
-    def trainee_ref(r: dict, where: str, key: str = "trainee") -> str:
-        uid = _get(r, key, where, _uid)
-        if uid not in known:
-            raise _Bad(f"{where}.{key}: not in the file's trainees")
-        return uid
-
-    enrolments = [{"trainee": trainee_ref(r, where), "joined_at": _get(r, "joined_at", where, _time)}
-                  for where, r in _rows(data, "enrolments")]
-    attempts = []
-    for where, r in _rows(data, "attempts"):
-        attempts.append({
-            "uuid": _get(r, "uuid", where, _uid), "trainee": trainee_ref(r, where),
-            "lesson_id": _get(r, "lesson_id", where, _opt_str, optional=True) or None,
-            "item_id": _get(r, "item_id", where, _str), "item_type": _get(r, "item_type", where, _str),
-            "topic": _get(r, "topic", where, _str), "form": _get(r, "form", where, _form),
-            "answer": r.get("answer"), "score": _get(r, "score", where, _score),
-            "correct": _get(r, "correct", where, _bool),
-            "specimen_genuine": _get(r, "specimen_genuine", where, _bool, optional=True),
-            "answered_at": _get(r, "answered_at", where, _time), "where": where})
-    surveys = [{"uuid": _get(r, "uuid", where, _uid), "trainee": trainee_ref(r, where),
-                "relevance": _get(r, "relevance", where, _rating), "overall": _get(r, "overall", where, _rating),
-                "comments": _get(r, "comments", where, _opt_str, optional=True) or "",
-                "submitted_at": _get(r, "submitted_at", where, _time), "where": where}
-               for where, r in _rows(data, "surveys")]
-    merges = []
-    for where, r in _rows(data, "merges") if "merges" in data else []:
-        merge = {"alias": trainee_ref(r, where, "alias"), "target": trainee_ref(r, where, "target"),
-                 "note": _get(r, "note", where, _opt_str, optional=True) or "",
-                 "merged_at": _get(r, "merged_at", where, _time),
-                 "undone_at": _get(r, "undone_at", where, _time, optional=True)}
-        if merge["alias"] == merge["target"]:
-            raise _Bad(f"{where}: a record merged with itself")
-        merges.append(merge)
+    f = validate(export_format.WorkshopExport, data, path)
+    rows = {key: [row.model_dump() for row in getattr(f, key)]
+            for key in ("trainees", "enrolments", "attempts", "surveys", "merges")}
+    for t in rows["trainees"]:
+        t["rank"] = t["rank"] or ""
+    for i, a in enumerate(rows["attempts"]):
+        a.update(lesson_id=a["lesson_id"] or None, score=float(a["score"]), where=f"attempts[{i}]")
+    for i, sv in enumerate(rows["surveys"]):
+        sv.update(comments=sv["comments"] or "", where=f"surveys[{i}]")
+    for m in rows["merges"]:
+        m["note"] = m["note"] or ""
     try:
         course = check_course(data["course"]) if data.get("course") is not None else None
     except (TypeError, ValueError) as exc:
-        raise _Bad(f"course: {exc}") from None
-    pins = data.get("pins", {})
-    if not isinstance(pins, dict) or not all(k in known and _pin_hash(v) for k, v in pins.items()):
-        raise _Bad("pins: expected the PIN hashes of the file's trainees")
-    return {"workshop": workshop, "trainees": trainees, "enrolments": enrolments, "attempts": attempts,
-            "surveys": surveys, "merges": merges, "course": course, "pins": pins}
-
-
-def _pin_hash(value) -> bool:
-    """A scrypt hash made by docexam's parameters or cheaper (never a cost that stalls sign-in)."""
-    parts = value.split("$") if isinstance(value, str) else []
-    return (len(parts) == 6 and parts[0] == "scrypt" and all(p.isdigit() for p in parts[1:4])
-            and int(parts[1]) <= 2**16 and int(parts[2]) <= 16 and int(parts[3]) <= 2 and len(value) < 300)
+        raise InputFileError(path, f"course: {exc}") from None
+    return {"workshop": f.workshop.model_dump(), **rows, "course": course, "pins": dict(f.pins)}
 
 
 # -------------------------------------------------------------------- import

@@ -30,6 +30,7 @@ from alembic.util import CommandError as AlembicError
 from sqlalchemy import event
 
 from ..atomic import ensure_dir
+from ..formats.workshop_export import FORMS  # noqa: F401 - the record's forms, as s.FORMS
 from ..paths import docexam_home
 from .errors import SchemaTooNewError
 
@@ -68,7 +69,6 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(dt.timezone.utc)
 
 
-FORMS = ("practice", "pre", "post", "refresher")
 
 metadata = sa.MetaData()
 
@@ -135,7 +135,7 @@ attempts = sa.Table(
     sa.Column("answered_at", UTCDateTime, nullable=False),
     sa.Column("recorded_at", UTCDateTime, nullable=False),
     sa.CheckConstraint("score >= 0 AND score <= 1", name="ck_attempts_score"),
-    sa.CheckConstraint("form IN ('practice', 'pre', 'post', 'refresher')", name="ck_attempts_form"),
+    sa.CheckConstraint(f"form IN ({', '.join(repr(form) for form in FORMS)})", name="ck_attempts_form"),
     sa.Index("ix_attempts_workshop_form", "workshop_id", "form"),
     sa.Index("ix_attempts_trainee", "trainee_id"),
 )

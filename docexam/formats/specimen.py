@@ -1,0 +1,117 @@
+"""The specimen sidecar ``NAME.json``: what a specimen image shows and what is wrong with it.
+
+Each specimen ``NAME.png`` (visible light) has ``NAME.json`` beside it, and
+optionally an image per other light (``NAME.uv.png``, ``NAME.ir.png``).
+``holder`` and ``mrz`` say what the forger wanted the document to say (for
+a genuine specimen, what it does say); ``anomalies`` is empty for a genuine
+specimen and lists every forgery trace otherwise, in the template's
+reference-image pixels. Fields beyond those below are kept as they are
+(the renderer adds ``recipe``, ``mask``, capture parameters and others).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..mrz.text import SHAPES
+from .fields import Bool, Box, Fraction, Id, Int, IsoDate, Text, box_inside, one_of
+from .validation import Problem
+
+#: the families of forgery techniques
+FAMILIES = ("substrate", "printing", "personalization")
+#: how a specimen image was made: in template geometry, scanned, or photographed
+CAPTURE_KINDS = ("flat", "scan", "phone")
+SEXES = ("F", "M", "X")
+HOLDER_FIELDS = ("surname", "given_names", "document_number", "nationality", "date_of_birth", "sex",
+                 "date_of_expiry")
+
+
+class Capture(BaseModel):
+    """How the image was made; other fields record the capture's parameters."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: one_of(CAPTURE_KINDS)
+
+
+class Holder(BaseModel):
+    """What the document says about its holder; other fields (``place_of_birth``, ...) are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    surname: Text
+    given_names: Text
+    document_number: Text
+    nationality: Text
+    date_of_birth: IsoDate
+    sex: one_of(SEXES)
+    date_of_expiry: IsoDate
+
+
+class Anomaly(BaseModel):
+    """One forgery trace, for the trainee to find."""
+
+    model_config = ConfigDict(extra="allow")
+
+    family: one_of(FAMILIES)
+    technique: Text | None = Field(None, description="a technique of `docexam techniques` in this family; "
+                                                     "null when only the family is known")
+    zone: Text = Field(description="the name of a zone of the template")
+    bbox: Box = Field(description="inside the zone")
+    note: Text = Field(description="what an examiner should look for, in plain words")
+    severity: Fraction | None = Field(None, description="0 (barely visible) to 1 (blatant)")
+    mask_label: Int | None = Field(None, ge=1, le=255, description="this anomaly's value in NAME.mask.png")
+
+
+class SpecimenFile(BaseModel):
+    """``NAME.json`` beside the specimen image ``NAME.png``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    template: Id = Field(description="the id of the specimen's template")
+    authentic: Bool
+    capture: Capture
+    holder: Holder
+    mrz: list[str] = Field(description="the MRZ lines, as the template's format lays them out")
+    anomalies: list[Anomaly] = Field(description="empty for an authentic specimen")
+
+    def check(self, *, techniques=None, template=None) -> None:
+        """The specimen against the technique catalogue and its template.
+
+        Parameters
+        ----------
+        techniques : mapping of name -> an object with a ``family``, optional
+        template : object with ``id``, ``format``, ``size_px`` and ``zones``, optional
+        """
+        if self.authentic and self.anomalies:
+            raise Problem(("anomalies",), "an authentic specimen has no anomalies")
+        if not self.authentic and not self.anomalies:
+            raise Problem(("anomalies",), "a forged specimen needs at least one anomaly")
+        if techniques is not None:
+            for i, a in enumerate(self.anomalies):
+                if a.technique is None:
+                    continue
+                if a.technique not in techniques:
+                    raise Problem(("anomalies", i, "technique"),
+                                  f"{a.technique!r} is not one of {', '.join(techniques)}")
+                if techniques[a.technique].family != a.family:
+                    raise Problem(("anomalies", i, "technique"), f"{a.technique!r} belongs to family "
+                                  f"{techniques[a.technique].family!r}, not {a.family!r}")
+        if template is None:
+            return
+        if template.id != self.template:
+            raise Problem(("template",), f"is {self.template!r}, expected {template.id!r}")
+        rows, cols = SHAPES[template.format]
+        if self.mrz and (len(self.mrz) != rows or any(len(line) != cols for line in self.mrz)):
+            raise Problem(("mrz",), f"a {template.format} MRZ has {rows} lines of {cols} characters")
+        zones = {z.name: z for z in template.zones}
+        w, h = template.size_px
+        for i, a in enumerate(self.anomalies):
+            if a.zone not in zones:
+                raise Problem(("anomalies", i, "zone"), f"{a.zone!r} is not a zone of template {template.id}")
+            x0, y0, x1, y1 = a.bbox
+            if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
+                raise Problem(("anomalies", i, "bbox"), f"{list(a.bbox)} lies outside the {w}x{h} image")
+            if not box_inside(a.bbox, zones[a.zone].bbox):
+                raise Problem(("anomalies", i, "bbox"), f"{list(a.bbox)} is not inside zone {a.zone} "
+                                                         f"{list(zones[a.zone].bbox)}")
