@@ -1,4 +1,4 @@
-"""`docexam examine`: output and exit status per CONTRACTS.md, bad inputs, batch mode."""
+"""`docexam examine`: output and exit status per docs/formats.md, bad inputs, batch mode."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`docexam examine IMAGE [IMAGE ...] --template ID [--uv IMAGE] [--ir IMAGE] [--json] [--heatmap DIR]`.
 
-Output and exit status follow ``CONTRACTS.md``: one JSON object (one image)
+Output and exit status follow ``docs/formats.md``: one JSON object (one image)
 or JSON Lines (several, in input order, one process); exit 0 when every
 image was examined, 2 for unusable input with one line on stderr naming the
 file and the problem. In batch mode an unreadable image gets

@@ -1,6 +1,6 @@
 """`docexam lessons ...` sub-commands: list, show, quiz, check.
 
-``docexam lessons list --json`` follows ``CONTRACTS.md``: every lesson in
+``docexam lessons list --json`` follows ``docs/formats.md``: every lesson in
 ``lessons/`` is validated first (an invalid file stops the command with exit
 status 2 and a message naming the file and line), then counted against the
 available specimens (the shipped library, or ``--specimens DIR``).

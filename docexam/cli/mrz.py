@@ -3,7 +3,7 @@
 ``docexam mrz read IMAGE [IMAGE ...] [--json]`` finds and reads the MRZ of
 each image (any ICAO 9303 format, any issuing state, no OCR engine needed),
 all in one process. With ``--json`` it prints one JSON object per image per
-line (fields as in CONTRACTS.md); without, a short summary an examiner can
+line (fields as in docs/formats.md); without, a short summary an examiner can
 read. Exit status 0 when every image could be read as an image (whether or
 not it has an MRZ), 2 when one could not: in a batch the others are still
 read and the bad one gets ``{"image": ..., "found": false, "error": ...}``.

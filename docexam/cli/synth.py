@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import DocexamError, OutputError
+from ..formats.specimen import CAPTURE_KINDS
 
 
 def _seed(text: str) -> int:
@@ -78,7 +79,7 @@ def register(subparsers) -> None:
     render.add_argument("--template", required=True, type=_template, help="template id, e.g. uto-td3")
     render.add_argument("--seed", required=True, type=_seed, help="chooses holder, portrait and forger's choices")
     render.add_argument("--out", required=True, type=Path, help="output folder")
-    render.add_argument("--capture", default="flat", choices=("flat", "scan", "phone"))
+    render.add_argument("--capture", default="flat", choices=CAPTURE_KINDS)
     render.add_argument("--forge", type=_technique, metavar="TECHNIQUE", help="forgery technique (default: genuine)")
     render.add_argument("--severity", type=_severity, metavar="S",
                         help="subtle, moderate, blatant or 0..1 (default: drawn from the seed)")

@@ -1,6 +1,6 @@
 """`docexam template ...` sub-commands: add, list, show.
 
-``docexam template add`` follows ``CONTRACTS.md``: it registers a trainer's
+``docexam template add`` follows ``docs/formats.md``: it registers a trainer's
 genuine specimen image as a template under ``$DOCEXAM_HOME/templates/ID``
 after checking the images, the zones and that a simulated phone photo of
 the image registers back (its errors are printed). The work is done by

@@ -3,7 +3,7 @@
 A capture (flat render, scan or phone photo) is aligned to the template's
 reference image by a homography that maps *image* pixel coordinates to
 *template* pixel coordinates (the coordinates every finding is reported in,
-see ``CONTRACTS.md``).
+see ``docs/formats.md``).
 
 How it works, and why:
 

@@ -1,4 +1,4 @@
-"""The examination report: findings, verdict, score, timings (``CONTRACTS.md``).
+"""The examination report: findings, verdict, score, timings (``docs/formats.md``).
 
 Analyzers produce :class:`Evidence`: a measured quantity compared with what
 genuine documents show. Each evidence is turned into a score in [0, 1] by a

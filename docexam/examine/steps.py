@@ -193,7 +193,7 @@ def decide(substrate, printing, personalization, model, maps):
         hits = [e for e in hits if e.check != "ghost"]
     # wrong paper: fibres missing everywhere explain weak local background checks
     hits.sort(key=lambda e: -e.score)
-    # a finding's box lies inside its zone (CONTRACTS.md: template coordinates)
+    # a finding's box lies inside its zone (docs/formats.md: template coordinates)
     for e in hits:
         try:
             zb = model.template.zone(e.zone).bbox

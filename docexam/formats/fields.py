@@ -37,7 +37,7 @@ __all__ = ["Box", "Size", "Id", "Int", "Text", "OptionalText", "NonEmptyList", "
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 #: the smallest width or height of a reference image
-MIN_SIDE = 16
+MIN_REFERENCE_SIDE = 16
 
 
 def _text(value: Any) -> Any:
@@ -84,8 +84,8 @@ def _size(value: Any) -> tuple[int, int]:
     if (not isinstance(value, (list, tuple)) or len(value) != 2
             or any(isinstance(v, bool) or not isinstance(v, int) for v in value)):
         raise ValueError("expected [width, height] of integers")
-    if min(value) < MIN_SIDE:
-        raise ValueError(f"{list(value)}: width and height must be at least {MIN_SIDE}")
+    if min(value) < MIN_REFERENCE_SIDE:
+        raise ValueError(f"{list(value)}: width and height must be at least {MIN_REFERENCE_SIDE}")
     return (value[0], value[1])
 
 
@@ -178,7 +178,7 @@ Box = Annotated[tuple[int, int, int, int], BeforeValidator(_box),
                                 "description": "[x0, y0, x1, y1] in reference-image pixels, x1/y1 exclusive"})]
 #: ``[width, height]`` in pixels
 Size = Annotated[tuple[int, int], BeforeValidator(_size),
-                 WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": MIN_SIDE},
+                 WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": MIN_REFERENCE_SIDE},
                                  "minItems": 2, "maxItems": 2})]
 #: a whole number (not a text of digits, not true/false)
 Int = StrictInt

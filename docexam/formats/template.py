@@ -68,7 +68,8 @@ class TemplateFile(BaseModel):
     dpi: Int = Field(ge=50, description="resolution of the reference images, dots per inch")
     size_px: Size = Field(description="[width, height] of the reference images")
     images: dict[one_of(LIGHTS), FileName] = Field(
-        description=f"light -> reference image file beside template.json; {VISIBLE!r} is required")
+        description=f"light -> reference image file beside template.json; {VISIBLE!r} is required",
+        json_schema_extra={"required": [VISIBLE]})
     zones: NonEmptyList(Zone)
 
     def check(self) -> None:

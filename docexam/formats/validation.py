@@ -10,18 +10,15 @@ they are reported the same way.
 
 Examples
 --------
->>> from pydantic import BaseModel
->>> from docexam.formats.fields import Box
->>> class Shape(BaseModel):
-...     bbox: Box
->>> validate(Shape, {"bbox": [5, 5, 1, 9]}, "a.json")
+>>> from docexam.formats.template import ZonesFile
+>>> validate(ZonesFile, {"zones": [{"name": "mrz", "kind": "mrz", "bbox": [5, 5, 1, 9]}]}, "z.json")
 Traceback (most recent call last):
 ...
-docexam.errors.InvalidFieldError: a.json: bbox: [5, 5, 1, 9] is empty (x1 <= x0 or y1 <= y0)
->>> validate(Shape, {}, "a.json")
+docexam.errors.InvalidFieldError: z.json: zones[0].bbox: [5, 5, 1, 9] is empty (x1 <= x0 or y1 <= y0)
+>>> validate(ZonesFile, {"zones": [{"name": "mrz", "bbox": [1, 1, 9, 9]}]}, "z.json")
 Traceback (most recent call last):
 ...
-docexam.errors.InvalidFieldError: a.json: bbox: missing
+docexam.errors.InvalidFieldError: z.json: zones[0].kind: missing
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
 """A workshop's records as one JSON file (``docexam workshop export``), carried to headquarters.
 
-The file holds the workshop, its enrolled trainees (never their PINs,
-except in a trusted push to headquarters: ``pins``), their enrolments,
-every attempt made in the workshop and the survey answers. It is signed by
-the installation that wrote it (``signature``). Times are ISO 8601 with a
-time zone; ids are uuids. Fields beyond those below are ignored.
+The file holds the workshop, its enrolled trainees, their enrolments,
+every attempt made in the workshop, the survey answers, the merges of its
+trainees' records and the trainer's course settings. It is a signed
+document (``signature``, see "Signed documents" below). A push to
+headquarters (``docexam sync``) adds ``pins``, ``{trainee uid: PIN hash}``
+(scrypt, docexam's parameters or cheaper), taken by headquarters only from
+a trusted signer and only for an officer who has no PIN there; a file
+export never carries them. Times are ISO 8601 with a time zone; ids are
+uuids. Fields beyond those below are ignored.
 """
 
 from __future__ import annotations

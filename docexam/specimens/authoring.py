@@ -1,6 +1,6 @@
 """Trainers' own templates: turn a genuine specimen image into a template.
 
-``docexam template add`` (``CONTRACTS.md``) calls :func:`add_template`: a
+``docexam template add`` (``docs/formats.md``) calls :func:`add_template`: a
 trainer gives a real specimen image (ideally a flat scan, personalization
 present), its format and its zones, and gets a template that ``docexam
 examine --template ID`` uses like a shipped one. Before anything is written

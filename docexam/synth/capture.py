@@ -26,10 +26,10 @@ import cv2
 import numpy as np
 
 from ..formats.lights import LIGHTS
+from ..formats.specimen import CAPTURE_KINDS
 
 __all__ = ["Capture", "CAPTURE_KINDS", "simulate_capture", "camera_view", "demo_document"]
 
-CAPTURE_KINDS = ("flat", "scan", "phone")
 _KIND_CODE = {"flat": 0, "scan": 1, "phone": 2}
 _LIGHT_CODE = {light: i for i, light in enumerate(LIGHTS)}  # a new light appended keeps every seed
 

@@ -21,13 +21,16 @@ import numpy as np
 
 from ..atomic import ensure_dir, write_text
 from ..errors import InputFileError, InvalidFieldError
+from ..formats import library as library_format
+from ..formats.specimen import CAPTURE_KINDS
+from ..formats.validation import validate
 from ..paths import FONTS_DIR, PACKAGE_DIR, cache_dir, specimens_dir
-from ..specimens.model import CAPTURE_KINDS, Specimen
+from ..specimens.model import Specimen
 from ..specimens.registry import load_specimen
 from ..specimens.techniques import TECHNIQUES
 from .designs import DESIGNS
 
-CAPTURES = ("flat", "scan", "phone")
+CAPTURES = CAPTURE_KINDS
 
 
 def library_recipes_path() -> Path:
@@ -113,21 +116,8 @@ def load_library_recipes(path: Path | None = None) -> list[dict]:
         raise InputFileError(path, "library recipes not found") from None
     except json.JSONDecodeError as exc:
         raise InvalidFieldError(path, "JSON", exc.msg, line=exc.lineno) from None
-    recipes = data.get("specimens") if isinstance(data, dict) else None
-    if not isinstance(recipes, list):
-        raise InvalidFieldError(path, "specimens", "expected a list of recipes")
-    for i, r in enumerate(recipes):
-        where = f"specimens[{i}]"
-        if not isinstance(r, dict):
-            raise InvalidFieldError(path, where, "expected an object")
-        if r.get("template") not in DESIGNS:
-            raise InvalidFieldError(path, where + ".template", f"{r.get('template')!r} is not a synthetic template")
-        if r.get("capture") not in CAPTURE_KINDS:
-            raise InvalidFieldError(path, where + ".capture", f"{r.get('capture')!r} is not flat, scan or phone")
-        if r.get("forge") is not None and r["forge"] not in TECHNIQUES:
-            raise InvalidFieldError(path, where + ".forge", f"{r['forge']!r} is not a technique")
-        if not isinstance(r.get("seed"), int):
-            raise InvalidFieldError(path, where + ".seed", "expected an integer")
+    validate(library_format.LibraryFile, data, path, templates=DESIGNS, techniques=TECHNIQUES)
+    recipes = data["specimens"]
     return recipes
 
 

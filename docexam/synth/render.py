@@ -2,7 +2,7 @@
 
 :func:`render_specimen` is pure (same arguments, same pixels); :func:`write_specimen`
 writes ``NAME.png``, ``NAME.uv.png``, ``NAME.ir.png``, ``NAME.mask.png`` and the
-``NAME.json`` sidecar of ``CONTRACTS.md`` atomically, sidecar last, so a reader
+``NAME.json`` sidecar of ``docs/formats.md`` atomically, sidecar last, so a reader
 never finds a sidecar without its images.
 """
 

@@ -13,7 +13,7 @@ from .text import FIELD_FONT, MRZ_FONT
 
 
 def template_document(template_id: str) -> dict:
-    """The ``template.json`` content of a design (CONTRACTS.md fields plus docexam's own)."""
+    """The ``template.json`` content of a design (the fields of docs/formats.md plus docexam's own)."""
     d = get_design(template_id)
     w, h = d.size_px
     zones = []

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import schema as s
-from .checks import check_json, check_rating, check_time, check_uuid, clean_text, utc_now
+from .checks import check_json, check_rating, check_score, check_time, check_uuid, clean_text, utc_now
 from .errors import DuplicateError, InvalidValueError
 from .imports import counted
 from .merges import resolve
@@ -76,9 +76,7 @@ class AnswerMethods(Store):
             answered_at=check_time("answered_at", answered_at))
         if form not in s.FORMS:
             raise InvalidValueError("form", f"must be one of {', '.join(s.FORMS)}, got {form!r}")
-        if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0.0 <= score <= 1.0:
-            raise InvalidValueError("score", f"must be a number from 0 to 1, got {score!r}")
-        values["score"] = float(score)
+        values["score"] = check_score("score", score)
         if not isinstance(correct, bool):
             raise InvalidValueError("correct", f"must be true or false, got {correct!r}")
         if specimen_genuine is not None and not isinstance(specimen_genuine, bool):

@@ -12,14 +12,16 @@ import datetime as dt
 import json
 import re
 import unicodedata
-import uuid as uuidlib
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from ..formats.fields import Fraction, Rating, Uuid
 from ..formats.workshop_export import CODE_RE, normalise_code
 from .errors import InvalidValueError
 
 __all__ = ["CODE_RE", "PIN_RE", "normalise_code", "utc_now", "clean_text", "identity_key", "check_pin", "check_uuid",
-           "check_time", "check_rating", "check_json"]
+           "check_time", "check_rating", "check_score", "check_json"]
 
 #: a trainee's PIN
 PIN_RE = re.compile(r"^[0-9]{4,12}$")
@@ -86,12 +88,19 @@ def check_pin(pin: Any) -> str:
     return pin
 
 
+def _as(kind, name: str, value: Any):
+    """``value`` checked as the files' value type ``kind`` (:mod:`docexam.formats.fields`): one rule for both."""
+    try:
+        return TypeAdapter(kind).validate_python(value)
+    except ValidationError as exc:
+        problem = str(exc.errors(include_url=False)[0]["ctx"]["error"])
+        got = "" if repr(value) in problem else f", got {value!r}"
+        raise InvalidValueError(name, problem + got) from None
+
+
 def check_uuid(name: str, value: Any) -> str:
     """A uuid in canonical (lower-case, hyphenated) form."""
-    try:
-        return str(uuidlib.UUID(str(value)))
-    except ValueError:
-        raise InvalidValueError(name, f"not a uuid: {value!r}") from None
+    return _as(Uuid, name, str(value))
 
 
 def check_time(name: str, value: Any) -> dt.datetime:
@@ -105,9 +114,12 @@ def check_time(name: str, value: Any) -> dt.datetime:
 
 def check_rating(name: str, value: Any) -> int:
     """A whole number from 1 to 5."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise InvalidValueError(name, f"must be a whole number from 1 to 5, got {value!r}")
-    return value
+    return _as(Rating, name, value)
+
+
+def check_score(name: str, value: Any) -> float:
+    """A number from 0 to 1, as a float."""
+    return float(_as(Fraction, name, value))
 
 
 def check_json(name: str, value: Any) -> Any:

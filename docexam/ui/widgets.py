@@ -1,7 +1,7 @@
 """Drawing helpers shared by the pages: light switch, loupe, overlays, clickable image.
 
 Images are handled as uint8 RGB arrays. Boxes and points are always in
-template pixels (``CONTRACTS.md``); a helper that draws on a downscaled copy
+template pixels (``docs/formats.md``); a helper that draws on a downscaled copy
 takes the full size and scales them itself, so callers never do
 coordinate arithmetic.
 """
