@@ -83,6 +83,7 @@ def encode_png(image, *, compression: int = 1) -> bytes:
     ``compression`` is zlib's level: 1 is four times faster than 6 on a
     noisy 600 dpi page for files about 6 % larger.
     """
+    # NumPy and OpenCV only for images: every command writes files through this module
     import cv2
     import numpy as np
 

@@ -61,7 +61,7 @@ def _number(v) -> bool:
 
 @lru_cache(maxsize=32)
 def _load_mask(path: str, mtime_ns: int) -> np.ndarray:
-    import cv2
+    import cv2  # OpenCV only to read a specimen's mask image; scoring a choice or a box never loads it
 
     mask = cv2.imread(path, cv2.IMREAD_UNCHANGED)
     if mask is None:

@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 
+from .. import __version__
 from ..errors import DocexamError
 
 #: modules under docexam.cli that add sub-commands, in help order
@@ -27,8 +28,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="docexam", description="Train officers to spot fraudulent travel documents.")
-    from .. import __version__
-
     parser.add_argument("--version", action="version", version=f"docexam {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True

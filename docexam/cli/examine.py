@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..atomic import ensure_dir, write_png
 from ..errors import DocexamError, InputFileError, OutputError
 
 
@@ -46,7 +47,7 @@ def _human(report) -> str:
 
 
 def _write_heatmap(report, folder: Path, image: str) -> None:
-    from ..atomic import ensure_dir, write_png
+    # the examine room loads only when this command runs (`docexam --help` stays quick)
     from ..examine import render_heatmap
 
     try:
@@ -60,6 +61,7 @@ def _write_heatmap(report, folder: Path, image: str) -> None:
 
 
 def run(args) -> int:
+    # the examine room loads only when this command runs (`docexam --help` stays quick)
     from ..examine import examine
     from ..specimens.registry import find_template
 

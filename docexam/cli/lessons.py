@@ -8,17 +8,20 @@ available specimens (the shipped library, or ``--specimens DIR``).
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
 
 def _lessons(args):
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons.format import load_lessons
 
     return load_lessons(args.lessons)
 
 
 def _specimens(args):
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons.source import default_specimens, load_specimen_folder
 
     if args.specimens:
@@ -32,6 +35,7 @@ def _print_json(obj) -> None:
 
 
 def cmd_list(args) -> int:
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons.items import lesson_items
 
     lessons = _lessons(args)  # validate every file before touching specimens
@@ -48,6 +52,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons.format import load_lesson
 
     lessons = [load_lesson(p) for p in args.files] if args.files else _lessons(args)
@@ -57,6 +62,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_show(args) -> int:
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons.figures import resolve_figures
     from ..lessons.format import find_lesson
     from ..lessons.source import SpecimenSourceError
@@ -91,6 +97,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_quiz(args) -> int:
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons.format import find_lesson
     from ..lessons.items import draw_quiz, lesson_items
 
@@ -108,8 +115,6 @@ def cmd_quiz(args) -> int:
 
 
 def _count(text: str) -> int:
-    import argparse
-
     try:
         value = int(text)
     except ValueError:

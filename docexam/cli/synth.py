@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import DocexamError, OutputError
 from ..formats.specimen import CAPTURE_KINDS
+from ..paths import shipped_templates_dir
 
 
 def _seed(text: str) -> int:
@@ -32,6 +33,7 @@ def _count(text: str) -> int:
 
 
 def _severity(text: str) -> float:
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.render import parse_severity
 
     try:
@@ -41,6 +43,7 @@ def _severity(text: str) -> float:
 
 
 def _technique(text: str) -> str:
+    # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.techniques import TECHNIQUES
 
     if text not in TECHNIQUES:
@@ -49,6 +52,7 @@ def _technique(text: str) -> str:
 
 
 def _template(text: str) -> str:
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.designs import DESIGNS
 
     if text not in DESIGNS:
@@ -58,6 +62,7 @@ def _template(text: str) -> str:
 
 
 def _name(text: str) -> str:
+    # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.model import check_specimen_name
 
     try:
@@ -113,6 +118,7 @@ def register(subparsers) -> None:
 
 
 def cmd_techniques(args) -> int:
+    # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.techniques import TECHNIQUES
 
     rows = [t.as_dict() for t in TECHNIQUES.values()]
@@ -130,6 +136,7 @@ def _check_out(folder: Path) -> None:
 
 
 def cmd_render(args) -> int:
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.render import default_name, render_specimen, write_specimen
 
     _check_out(args.out)
@@ -142,6 +149,7 @@ def cmd_render(args) -> int:
 
 
 def cmd_set(args) -> int:
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.library import plan_set, render_recipes
 
     if not 0.0 <= args.genuine_share <= 1.0:
@@ -154,6 +162,7 @@ def cmd_set(args) -> int:
 
 
 def cmd_gallery(args) -> int:
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.gallery import write_gallery
     from ..synth.library import library_folder
 
@@ -168,6 +177,7 @@ def cmd_gallery(args) -> int:
 
 
 def cmd_library(args) -> int:
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.library import library_folder, write_catalogue
 
     folder = library_folder(progress=not args.quiet)
@@ -178,7 +188,7 @@ def cmd_library(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from ..paths import shipped_templates_dir
+    # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.templates import write_all_templates
 
     for folder in write_all_templates(args.out or shipped_templates_dir()):

@@ -9,9 +9,13 @@ the image registers back (its errors are printed). The work is done by
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
+
+from ..errors import DocexamError
+from ..paths import user_templates_dir
 
 
 def _print_json(obj) -> None:
@@ -24,6 +28,7 @@ def _px(value) -> str:
 
 
 def cmd_add(args) -> int:
+    # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.authoring import add_template
 
     added = add_template(template_id=args.id, name=args.name, fmt=args.format, visible=args.visible,
@@ -43,8 +48,6 @@ def cmd_add(args) -> int:
 
 
 def _source(template) -> str:
-    from ..paths import user_templates_dir
-
     try:
         user = template.folder.resolve().parent == user_templates_dir().resolve()
     except OSError:
@@ -60,7 +63,7 @@ def _row(template) -> dict:
 
 
 def cmd_list(args) -> int:
-    from ..errors import DocexamError
+    # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.registry import find_template, template_ids
 
     rows, status = [], 0
@@ -81,6 +84,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
+    # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.registry import find_template
 
     t = find_template(args.id)
@@ -102,8 +106,6 @@ def cmd_show(args) -> int:
 
 
 def _dpi(text: str) -> int:
-    import argparse
-
     try:
         value = int(text)
     except ValueError:

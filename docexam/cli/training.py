@@ -18,6 +18,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+import tempfile
+
+from ..atomic import write_text
 
 
 def _date(text: str) -> dt.date:
@@ -34,6 +37,7 @@ def _database_option(parser) -> None:
 
 
 def _open(args):
+    # the training room loads only when this command runs (`docexam --help` stays quick)
     from ..training import TrainingRecord
 
     return TrainingRecord.open(args.database)
@@ -79,6 +83,7 @@ def _workshop_import(args) -> int:
 
 def _pool(args):
     """Every lesson's items over the library the tests draw on (``--specimens DIR`` or the shipped one)."""
+    # the lessons room loads only when this command runs (`docexam --help` stays quick)
     from ..lessons import load_lessons, load_specimen_folder
     from ..lessons.items import lesson_items
 
@@ -86,6 +91,7 @@ def _pool(args):
     if args.specimens:
         specimens = load_specimen_folder(args.specimens)
     else:
+        # the synth room loads only when this command runs (`docexam --help` stays quick)
         from ..synth.library import library_specimens
 
         specimens = list(library_specimens())
@@ -93,6 +99,7 @@ def _pool(args):
 
 
 def _workshop_forms(args) -> int:
+    # the training room loads only when this command runs (`docexam --help` stays quick)
     from ..training.course import workshop_forms
 
     with _open(args) as record:
@@ -118,8 +125,7 @@ def _workshop_forms(args) -> int:
 
 
 def _report_example(args) -> int:
-    import tempfile
-
+    # the training room loads only when this command runs (`docexam --help` stays quick)
     from ..training import TrainingRecord
     from ..training.course import workshop_forms
     from ..training.report import to_text
@@ -136,7 +142,7 @@ def _report_example(args) -> int:
 
 
 def _report_workshop(args) -> int:
-    from ..atomic import write_text
+    # the training room loads only when this command runs (`docexam --help` stays quick)
     from ..training.report import to_csv, to_html
 
     with _open(args) as record:

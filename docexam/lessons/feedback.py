@@ -13,13 +13,12 @@ Examples
 from __future__ import annotations
 
 from ..errors import DocexamError
+from ..specimens.registry import find_template
 from .vocabulary import zone_label
 
 
 def _zone_at(template_id: str, point) -> str | None:
     """The smallest zone of the template that holds ``point`` (template pixels), background last."""
-    from ..specimens.registry import find_template
-
     try:
         zones = find_template(template_id).zones
     except DocexamError:  # a template not installed here: no zone names

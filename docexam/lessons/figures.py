@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..errors import DocexamError
+from ..specimens.registry import find_template
 from .format import Figure, Lesson
 from .quiz_item import images_of, overlay_of
 
@@ -31,8 +32,6 @@ def _zone_box(template_id: str, zone: str | None, fallback):
     if zone is None:
         return None
     try:
-        from ..specimens.registry import find_template
-
         tpl = find_template(template_id)
     except DocexamError:  # a figure without its template still shows the anomaly
         return None

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import DocexamError, InputFileError
+from ..paths import docexam_home
 from ..specimens.model import Specimen
 from ..specimens.registry import load_specimen
 
@@ -66,13 +67,12 @@ def load_specimen_folder(folder: str | os.PathLike, *, check_template: bool = Tr
 
 def user_specimens_dir() -> Path:
     """Where trainers put their own annotated specimens: ``$DOCEXAM_HOME/specimens``."""
-    from ..paths import docexam_home
-
     return docexam_home() / "specimens"
 
 
 def _library() -> list[Specimen]:
     try:
+        # the renderer (NumPy, OpenCV, fonts) loads only when the shipped library is asked for
         from ..synth.library import library_specimens
     except ImportError as exc:
         raise SpecimenSourceError(

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..blas import single_thread_blas
-from .correct import decode, layout
+from .correct import FIELD_ALPHABETS, decode, layout
 from .glyphs import glyph_bank
 from .glyphs import CAP_PER_PITCH, INK_MARGIN_PER_PITCH
 from .locate import DEFAULT_LEVELS, MRZCandidate, darkest_channel, locate_mrz
@@ -278,8 +278,6 @@ def adapt_scores(lines: list[LineScores], decoded: list[str], types: list[str], 
     list of ndarray
         New score matrices (same shapes); the inputs are not modified.
     """
-    from .correct import FIELD_ALPHABETS
-
     k_cls = len(ALPHABET)
     cells = np.concatenate([ls.cells for ls in lines])
     scores = np.concatenate([ls.scores for ls in lines])

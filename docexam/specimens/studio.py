@@ -13,8 +13,15 @@ import io
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+import cv2
+from PIL import Image
+
+from ..atomic import write_json, write_png
 from ..errors import DocexamError, InputFileError
 from ..formats.lights import OTHER_LIGHTS, image_name
+from ..mrz.reader import read_mrz
+from .authoring import check_alignment
+from .model import check_specimen_name, parse_specimen
 
 __all__ = ["box_in_zone", "fit_to_template", "mrz_prefill", "save_user_specimen", "specimen_names_taken",
            "suggest_template", "templates_fitting", "zone_for_box"]
@@ -50,8 +57,6 @@ def fit_to_template(rgb, template):
     be cropped to the document first, because annotation boxes are stored
     in template pixels.
     """
-    import cv2
-
     h, w = rgb.shape[:2]
     tw, th = template.size_px
     if (w, h) == (tw, th):
@@ -65,8 +70,6 @@ def fit_to_template(rgb, template):
 
 def templates_fitting(data: bytes, templates) -> list[str]:
     """Ids of the templates whose proportions an uploaded image has (read from its header only)."""
-    from PIL import Image
-
     try:
         with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
@@ -104,9 +107,6 @@ def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, si
     DocexamError
         A bad name, a name taken, a sidecar the contract refuses.
     """
-    from ..atomic import write_png
-    from .model import check_specimen_name, parse_specimen
-
     try:
         check_specimen_name(name)
     except ValueError as exc:
@@ -126,8 +126,6 @@ def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, si
             if light in images:
                 written.append(write_png(Path(folder) / image_name(name, light), images[light]))
         written.append(write_png(Path(folder) / image_name(name, "visible"), images["visible"]))
-        from ..atomic import write_json
-
         return write_json(sidecar_path, sidecar)
     except BaseException:
         for path in written:  # nothing half-saved
@@ -141,8 +139,6 @@ def mrz_prefill(rgb) -> dict:
     Returns ``{}`` when no valid MRZ is found; never raises for a bad image.
     """
     try:
-        from ..mrz.reader import read_mrz
-
         reading = read_mrz(rgb)
     except (DocexamError, ValueError):  # a prefill is a convenience, never a failure
         return {}
@@ -176,8 +172,6 @@ def suggest_template(rgb, templates) -> tuple[object | None, list[tuple[str, boo
     Belongs in :mod:`docexam.examine` one day (a ``--template auto``); it is
     here until then. Returns ``(template or None, [(id, ok, error_px), ...])``.
     """
-    from .authoring import check_alignment
-
     tried, best = [], None
     for tpl in templates:
         try:

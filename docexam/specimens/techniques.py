@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FAMILIES = ("substrate", "printing", "personalization")
+from ..errors import UnknownNameError
+from ..formats.specimen import FAMILIES
+
+__all__ = ["FAMILIES", "TECHNIQUES", "Technique", "technique"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,6 @@ TECHNIQUES: dict[str, Technique] = {
 
 def technique(name: str) -> Technique:
     """Look up a technique by name; raise :class:`UnknownNameError` if unknown."""
-    from ..errors import UnknownNameError
-
     try:
         return TECHNIQUES[name]
     except KeyError:

@@ -136,6 +136,7 @@ def workshop_forms(record, workshop_id: int, lessons, pool, *, names=("pre", "po
     answer recorded so far (:func:`docexam.assessment.itemstats.calibrated_difficulties`);
     seed: the workshop id. An item no longer in ``pool`` is left out.
     """
+    # NumPy and SciPy for the forms' linear program: loaded when forms are drawn, not when the record opens
     from ..assessment.forms import blueprint_from_lessons, fit_forms, prior_logit
     from ..assessment.itemstats import calibrated_difficulties
 

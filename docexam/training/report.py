@@ -250,6 +250,7 @@ def key_results(record: Store, ref: int | str) -> KeyResults:
 
 def _reliability(record, workshop_id: int) -> tuple:
     """KR-20 of the workshop's frozen pre- and post-test over its complete sittings."""
+    # NumPy (as in key_results): only when a report is computed
     from ..assessment.itemstats import form_reliability
 
     forms = record.frozen_forms(workshop_id) if hasattr(record, "frozen_forms") else None
@@ -266,6 +267,7 @@ def _reliability(record, workshop_id: int) -> tuple:
 
 def to_text(kr: KeyResults) -> str:
     """The Key Results as plain text (a README example, a terminal)."""
+    # the lessons package loads its item builders (NumPy): only for a text report
     from ..lessons.vocabulary import topic_label
 
     def pct(v):

@@ -16,6 +16,9 @@ import math
 import random
 import uuid
 
+from ..assessment.forms import prior_logit
+from ..assessment.scoring import score_item
+
 #: the cohort: officers, their mean ability before and after (logits), and how many always say "forged"
 TRAINEES = 24
 PRE_MEAN, GAIN, SPREAD = -0.3, 0.9, 0.8
@@ -39,8 +42,6 @@ def simulate_cohort(record, forms: dict, *, seed: int = 1, trainees: int = TRAIN
 
     ``forms``: ``{"pre": [Item], "post": [Item]}`` (the workshop's forms).
     """
-    from ..assessment.forms import prior_logit
-    from ..assessment.scoring import score_item
 
     rng = random.Random(seed)
     ws = record.create_workshop(title="Document examination, level 1", place="Poipet",
