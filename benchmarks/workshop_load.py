@@ -111,19 +111,43 @@ class App:
             except OSError:
                 time.sleep(0.5)
         self.peak_rss = 0.0
+        self.last_cpu = 0.0
+        self.child_cpu: dict[int, float] = {}
+        self.child_peak_rss = 0.0
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
+
+    def _children(self) -> list[int]:
+        out = []
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*/children"):
+            try:
+                out += [int(p) for p in task.read_text().split()]
+            except (OSError, ValueError):
+                pass
+        return out
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
             try:
                 self.peak_rss = max(self.peak_rss, _rss_mb(self.proc.pid)[0])
+                self.cpu()
             except OSError:
                 return
+            for pid in self._children():  # the background preparation process (library, pictures, heatmaps)
+                try:
+                    self.child_cpu[pid] = _cpu_seconds(pid)
+                    self.child_peak_rss = max(self.child_peak_rss, _rss_mb(pid)[0])
+                except OSError:
+                    pass
 
     def cpu(self) -> float:
-        return _cpu_seconds(self.proc.pid)
+        """CPU seconds the app process used so far (its last sample if it is gone)."""
+        try:
+            self.last_cpu = _cpu_seconds(self.proc.pid)
+        except OSError:
+            pass
+        return self.last_cpu
 
     def peak(self) -> float:
         return max(self.peak_rss, _rss_mb(self.proc.pid)[1])
@@ -156,6 +180,7 @@ class Headquarters:
         from docexam.sharing.hq import write_config
 
         self.workdir = Path(tempfile.mkdtemp(prefix="docexam-hq-"))
+        self.peak_rss, self.child_cpu, self.child_peak_rss = 0.0, {}, 0.0  # background preparation: not sampled
         self.schema = f"docexam_load_{os.getpid()}"
         self.admin = sa.create_engine(database, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         with self.admin.connect() as conn:
@@ -426,22 +451,34 @@ async def run(args) -> int:
     uptime_before = _uptime()
     stats = Stats()
     cpu0 = app.cpu()
+    prep0 = sum(app.child_cpu.values())
     t0 = time.perf_counter()
     try:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            # several browser processes: one that crashes takes only its share of trainees with it
+            browsers = [await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+                        for _ in range(max(1, min(args.browsers, args.trainees)))]
             viewport = {"width": 390, "height": 844} if args.phone else {"width": 1280, "height": 900}
-            await asyncio.gather(*(trainee(browser, app.url, n, args, stats, viewport)
+            await asyncio.gather(*(trainee(browsers[n % len(browsers)], app.url, n, args, stats, viewport)
                                    for n in range(args.trainees)))
-            await browser.close()
+            for browser in browsers:
+                try:
+                    await browser.close()
+                except Exception as exc:  # noqa: BLE001 - a crashed browser is reported, the figures still print
+                    stats.errors.append(f"browser: {type(exc).__name__}: {exc}")
         cpu = app.cpu() - cpu0
+        prep_cpu = sum(app.child_cpu.values()) - prep0
         wall = time.perf_counter() - t0
         with TrainingRecord.open(app.db) as record:
             stored: dict[str, int] = {}
             for tr in record.trainees():
                 stored[tr.name] = len(record.attempts_for(trainee_id=tr.id))
         lost = {name: n - stored.get(name, 0) for name, n in stats.submitted.items() if stored.get(name, 0) < n}
-        peak_rss = app.peak()
+        try:
+            peak_rss = app.peak()
+        except OSError:
+            peak_rss = app.peak_rss
+            stats.errors.append("the app process is gone")
     finally:
         app.close()
     print()
@@ -456,6 +493,8 @@ async def run(args) -> int:
     print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = "
           f"{1000 * cpu / max(stats.interactions, 1):.0f} ms per interaction")
     print(f"{'app peak memory':20} {peak_rss:.0f} MB (resident)")
+    print(f"{'background prep':20} {prep_cpu:.1f} s CPU at low priority (library, pictures, heatmaps), peak "
+          f"{app.child_peak_rss:.0f} MB")
     print(f"uptime before: {uptime_before}")
     print(f"uptime after:  {_uptime()}")
     print(f"command: python benchmarks/workshop_load.py --trainees {args.trainees} --pause {args.pause[0]:g} "
@@ -477,6 +516,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warm", action="store_true", help="keep pictures and heatmaps encoded by an earlier run")
     parser.add_argument("--phone", action="store_true", help="390 x 844 viewports")
+    parser.add_argument("--browsers", type=int, default=0,
+                        help="Chromium processes the trainees share (default: one per 15 trainees)")
     parser.add_argument("--home", help="DOCEXAM_HOME to use (default: $DOCEXAM_HOME or a new folder)")
     parser.add_argument("--hq", type=int, default=0, metavar="N",
                         help="run against a headquarters instead: N app processes on PostgreSQL behind nginx "
@@ -486,6 +527,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.pause, args.practice, args.stagger = (0.3, 1.0), min(args.practice, 4), min(args.stagger, 5.0)
+    args.browsers = args.browsers or max(1, -(-args.trainees // 15))
     if not Path(CHROMIUM).is_file():
         print(f"Debian's chromium is not installed ({CHROMIUM}): apt-get install chromium", file=sys.stderr)
         return 2

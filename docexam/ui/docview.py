@@ -61,6 +61,47 @@ _COMPONENT = st.components.v2.component(
 )
 
 
+# a picture made in the background (a heatmap): the browser asks for its file until it is there, or until
+# a ".none.txt" beside it says why there is none; the server runs nothing meanwhile
+_LATER_JS = """
+export default function (component) {
+  const { data, parentElement } = component
+  if (!data) return
+  let root = parentElement.querySelector('.dx-later')
+  if (!root) { root = document.createElement('div'); root.className = 'dx-later'; parentElement.appendChild(root) }
+  if (root.dataset.src === data.src) return
+  root.dataset.src = data.src
+  root.replaceChildren()
+  const note = document.createElement('p'); note.className = 'dx-hint'; note.textContent = data.waiting
+  const img = document.createElement('img'); img.alt = ''; img.style.cssText = 'display:none;width:100%;height:auto'
+  root.append(img, note)
+  let tries = 0
+  const none = data.src.replace(/\\.jpg$/, '.none.txt')
+  const load = () => { img.src = data.src + (tries ? '?t=' + tries : '') }
+  img.onload = () => { img.style.display = 'block'; note.textContent = data.caption }
+  img.onerror = async () => {
+    if (root.dataset.src !== data.src || ++tries > 300) return
+    try {
+      const r = await fetch(none + '?t=' + tries, { cache: 'no-store' })
+      if (r.ok) { note.textContent = data.none.replace('{reason}', await r.text()); return }
+    } catch (e) { /* the server is busy: ask again */ }
+    setTimeout(load, 2000)
+  }
+  load()
+}
+"""
+
+_LATER = st.components.v2.component("docexam_later_picture", html="<div></div>", css=_CSS, js=_LATER_JS)
+
+
+def later_picture(src: str, *, key: str, waiting: str, caption: str, none: str) -> None:
+    """A picture the background process is still making: shown by the browser once its file exists.
+
+    ``none`` is the text shown if the maker leaves ``.none.txt`` (its reason, as ``{reason}``) instead.
+    """
+    _LATER(key=key, data={"src": src, "waiting": waiting, "caption": caption, "none": none})
+
+
 def _texts() -> dict:
     return {"mode_point": t("mode_point"), "mode_box": t("mode_box"), "hint_point": t("locate_hint"),
             "hint_box": t("locate_box_hint"), "chosen": t("locate_chosen"), "zoom_in": t("zoom_in"),

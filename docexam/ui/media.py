@@ -158,6 +158,16 @@ def tint_url(mask, label: int, *, width: int = DISPLAY_WIDTH, crop=None, colour=
         return None
 
 
+def array_name(key: str) -> str:
+    """The file name (without suffix) under which :func:`array_url` keeps the picture of ``key``."""
+    return _name("array", key)
+
+
+def array_address(*, key: str) -> str:
+    """The address the picture stored under ``key`` has (or will have once made)."""
+    return f"{ROUTE}/{array_name(key)}.jpg"
+
+
 def array_url(rgb: np.ndarray, *, key: str) -> str:
     """The address of an RGB array made by the caller, stored under ``key`` (a stable description).
 

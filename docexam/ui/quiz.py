@@ -23,7 +23,7 @@ import streamlit as st
 from ..errors import DocexamError
 from ..lessons.feedback import answer_words
 from ..lessons.vocabulary import FIELD_LABELS
-from . import docview, session, state
+from . import docview, media, prepare, session, state
 from .course import opaque_key
 from .i18n import lang, option_label, pick, t
 
@@ -209,6 +209,11 @@ def show_heatmap(spec_name: str) -> None:
         url = state.heatmap_url(spec)
     except DocexamError as exc:
         st.info(t("heatmap_none", reason=str(exc)))
+        return
+    if url is None:  # the preparation process makes it now; the browser shows it when it is there
+        docview.later_picture(prepare.heatmap_address(spec), key=f"heatmap-{media.array_name(spec.name)}",
+                              waiting=t("heatmap_running"), caption=t("heatmap_caption"),
+                              none=t("heatmap_none", reason="{reason}"))
         return
     if isinstance(url, state.NoHeatmap):
         st.info(t("heatmap_none", reason=url.reason))

@@ -17,10 +17,9 @@ Where specimens come from:
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
-from dataclasses import dataclass
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -29,6 +28,7 @@ from ..paths import docexam_home
 
 #: a folder of specimens to use instead of the shipped library
 SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
+from . import prepare
 from .media import DISPLAY_WIDTH
 
 _render_lock = threading.Lock()
@@ -87,11 +87,7 @@ def user_specimens_dir() -> Path:
 
 def user_signature() -> tuple:
     """Names and modification times of the trainers' sidecars: a new specimen changes it."""
-    folder = user_specimens_dir()
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.json")
-                        if not p.name.startswith(".")))
+    return prepare.specimens_signature()
 
 
 def _library_source() -> str:
@@ -114,12 +110,25 @@ def ensure_library() -> None:
     recipes = load_library_recipes()
     if all((folder / f"{recipe_name(r)}.json").is_file() for r in recipes):
         return
+    title = ("Preparing the specimen library (first start only) / "
+             "កំពុងរៀបចំបណ្ណាល័យឯកសារគំរូ (តែលើកដំបូងប៉ុណ្ណោះ)")
+    if prepare.running():
+        # the preparation process renders it (docexam app started it): show its progress, render nothing here
+        bar = st.progress(0.0, text=title)
+        while prepare.running():
+            missing = sum(not (folder / f"{recipe_name(r)}.json").is_file() for r in recipes)
+            if not missing:
+                bar.empty()
+                return
+            done = len(recipes) - missing
+            bar.progress(done / len(recipes), text=f"{title}: {done} / {len(recipes)}")
+            time.sleep(1.0)
+        bar.empty()
     with _render_lock:
         missing = [r for r in recipes if not (folder / f"{recipe_name(r)}.json").is_file()]
         if not missing:
             return
-        bar = st.progress(0.0, text="Preparing the specimen library (first start only) / "
-                                    "កំពុងរៀបចំបណ្ណាល័យឯកសារគំរូ (តែលើកដំបូងប៉ុណ្ណោះ)")
+        bar = st.progress(0.0, text=title)
         # in this process, one at a time: forking worker processes from the server's threads can hang;
         # `docexam synth library` renders it faster (several processes) before a workshop
         for done, recipe in enumerate(missing, 1):
@@ -313,46 +322,35 @@ def image_size(path) -> tuple[int, int]:
     return _size(str(path), _mtime(str(path)))
 
 
-@dataclass(frozen=True)
-class NoHeatmap:
-    """The pipeline could not examine a specimen (not aligned): why."""
-
-    reason: str
-
+NoHeatmap = prepare.NoHeatmap
 
 _heatmap_locks: dict[str, threading.Lock] = {}
 _heatmap_guard = threading.Lock()
 
 
-@functools.lru_cache(maxsize=1024)
-def _heatmap(name: str, template: str, paths: tuple, mtime: int):
-    from ..examine import examine, render_heatmap
-    from . import media
+def heatmap_url(spec, *, wait: bool | None = None):
+    """The address of the pipeline's heatmap of a specimen, a :class:`NoHeatmap`, or None (on its way).
 
-    key = f"heatmap|{name}|{template}|{paths}|{mtime}"
-    url = media.cached_url(key=key)  # made by an earlier run of the app
-    if url:
-        return url
-    lights = dict(paths)
-    report = examine(lights["visible"], template, uv=lights.get("uv"), ir=lights.get("ir"), name=name)
-    if report.verdict == "inconclusive" and not report.aligned:
-        return NoHeatmap(report.reason)
-    return media.array_url(render_heatmap(report), key=key)
-
-
-def heatmap_url(spec):
-    """The address of the pipeline's heatmap of a specimen, or a :class:`NoHeatmap`.
-
-    Examined once per specimen version: the picture is kept on disk (it
-    survives a restart) and its address in memory. Trainees reaching the
-    same feedback at once wait for one examination, not one each.
+    Examined once per specimen version and kept on disk (it survives a
+    restart). With a preparation process running (:mod:`.prepare`, started
+    by ``docexam app``) nothing is examined here: a heatmap not made yet is
+    asked for first and None returned, the page showing it once its file
+    appears. Without one (``wait`` None) the examination runs here, and
+    trainees reaching the same feedback at once wait for one examination,
+    not one each.
     """
-    paths = tuple((light, str(spec.image_path(light))) for light in spec.lights)
-    args = (spec.name, spec.template, paths, _mtime(str(spec.image_path("visible"))))
+    done = prepare.ready_heatmap(spec)
+    if done is not None:
+        return done
+    if wait is None:
+        wait = not prepare.running()
+    if not wait:
+        prepare.want(spec)
+        return None
     with _heatmap_guard:
         lock = _heatmap_locks.setdefault(spec.name, threading.Lock())
     with lock:
-        return _heatmap(*args)
+        return prepare.make_heatmap(spec)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

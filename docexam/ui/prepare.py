@@ -1,0 +1,304 @@
+"""Background preparation: the work no trainee should wait for, done before anyone asks.
+
+``docexam app`` starts one preparation process beside the server
+(:func:`start`; low priority, one job at a time, one examination's memory
+at most). It
+
+1. renders whatever the shipped library lacks (first start), writing its
+   progress to ``status.json`` for the sign-in page;
+2. encodes every specimen's pictures for the browser (:mod:`.media`);
+3. examines every specimen once and keeps its heatmap on disk, taking the
+   specimens a trainee is waiting for first (:func:`want`);
+
+then watches for trainers' new specimens until the server stops. The app
+never examines in a request: feedback shows the answer at once and the
+heatmap when its file appears (the browser polls for it, the server runs
+nothing). Without a preparation process (AppTest, ``streamlit run
+app.py``) the app does the work itself, as before.
+
+Everything lives in ``$DOCEXAM_HOME/cache/prepare``. This module does not
+import Streamlit; run it as ``python -m docexam.ui.prepare``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..atomic import ensure_dir, write_text
+from ..paths import cache_dir
+from . import media
+
+#: seconds between looks for trainers' new specimens once everything is prepared
+IDLE_POLL_S = 5.0
+#: the preparation process's niceness (the server's requests come first)
+NICENESS = 15
+#: folder of a specimen list used instead of the shipped library (see :mod:`.state`)
+SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
+
+
+def prepare_dir() -> Path:
+    return cache_dir() / "prepare"
+
+
+# ---------------------------------------------------------------------------
+# heatmaps: one file per specimen version, named by what it shows
+
+@dataclass(frozen=True)
+class NoHeatmap:
+    """The pipeline could not examine a specimen (not aligned): why."""
+
+    reason: str
+
+
+def heatmap_key(spec) -> str:
+    """A description of the heatmap of ``spec`` as it is now (changes with the specimen's files)."""
+    paths = tuple((light, str(spec.image_path(light))) for light in spec.lights)
+    return f"heatmap|{spec.name}|{spec.template}|{paths}|{media._mtime(str(spec.image_path('visible')))}"
+
+
+def _none_path(key: str) -> Path:
+    return media.media_dir() / f"{media.array_name(key)}.none.txt"
+
+
+def heatmap_address(spec) -> str:
+    """Where the heatmap of ``spec`` is (or will be) served; ``.none.txt`` beside it when there is none."""
+    return media.array_address(key=heatmap_key(spec))
+
+
+def ready_heatmap(spec):
+    """The heatmap's address, a :class:`NoHeatmap`, or None when it is not made yet."""
+    key = heatmap_key(spec)
+    url = media.cached_url(key=key)
+    if url:
+        return url
+    try:
+        return NoHeatmap(_none_path(key).read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def make_heatmap(spec):
+    """Examine ``spec`` (unless done before) and keep its heatmap on disk: its address or :class:`NoHeatmap`."""
+    done = ready_heatmap(spec)
+    if done is not None:
+        return done
+    from ..examine import examine, render_heatmap
+
+    key = heatmap_key(spec)
+    lights = {light: str(spec.image_path(light)) for light in spec.lights}
+    report = examine(lights["visible"], spec.template, uv=lights.get("uv"), ir=lights.get("ir"), name=spec.name)
+    if report.verdict == "inconclusive" and not report.aligned:
+        ensure_dir(media.media_dir())
+        write_text(_none_path(key), report.reason)
+        return NoHeatmap(report.reason)
+    return media.array_url(render_heatmap(report), key=key)
+
+
+def want(spec) -> None:
+    """Ask the preparation process to examine ``spec`` next (a trainee is waiting for its heatmap)."""
+    folder = ensure_dir(prepare_dir() / "wanted")
+    try:
+        (folder / media.array_name(spec.name)).write_text(spec.name, encoding="utf-8")
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# the process and its status
+
+def _pid_file() -> Path:
+    return prepare_dir() / "pid"
+
+
+def running() -> bool:
+    """Whether a preparation process works for this ``DOCEXAM_HOME``."""
+    try:
+        pid = int(_pid_file().read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def status() -> dict:
+    """What the preparation process is doing: ``{"phase", "done", "total", ...}`` or ``{}``."""
+    try:
+        return json.loads((prepare_dir() / "status.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _set_status(**fields) -> None:
+    write_text(prepare_dir() / "status.json", json.dumps({**fields, "time": time.time()}))
+
+
+def start(*, env: dict | None = None) -> subprocess.Popen | None:
+    """Start the preparation process for this ``DOCEXAM_HOME`` unless one runs; the process or None.
+
+    It stops by itself when the process that started it (the server) is gone.
+    """
+    if running():
+        return None
+    ensure_dir(prepare_dir())
+    environment = dict(env or os.environ)
+    # one core's worth of threads: the examination's pools must not crowd out the server
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        environment.setdefault(var, "1")
+    log = open(prepare_dir() / "log.txt", "ab")
+    try:
+        return subprocess.Popen([sys.executable, "-m", "docexam.ui.prepare", "--parent", str(os.getpid())],
+                                env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=lambda: os.nice(NICENESS), close_fds=True)
+    finally:
+        log.close()
+
+
+# ---------------------------------------------------------------------------
+# the work
+
+def specimens_signature() -> tuple:
+    """Names and modification times of the trainers' sidecars: a new specimen changes it."""
+    from ..lessons.source import user_specimens_dir
+
+    folder = user_specimens_dir()
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.json")
+                        if not p.name.startswith(".")))
+
+
+class _Preparer:
+    def __init__(self, parent: int | None):
+        self.parent = parent
+
+    def alive(self) -> bool:
+        if self.parent is None:
+            return True
+        try:
+            os.kill(self.parent, 0)
+        except OSError:
+            return False
+        return os.getppid() == self.parent
+
+    def render_library(self) -> None:
+        if os.environ.get(SPECIMENS_ENV):
+            return
+        from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
+
+        folder = cache_dir() / "library" / library_key()
+        recipes = load_library_recipes()
+        missing = [r for r in recipes if not (folder / f"{recipe_name(r)}.json").is_file()]
+        total = len(recipes)
+        for i, recipe in enumerate(missing):
+            if not self.alive():
+                return
+            _set_status(phase="library", done=total - len(missing) + i, total=total)
+            render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
+        _set_status(phase="library", done=total, total=total)
+
+    def specimens(self) -> list:
+        from ..lessons.source import default_specimens, load_specimen_folder
+
+        folder = os.environ.get(SPECIMENS_ENV)
+        if folder:
+            return default_specimens(library=lambda: load_specimen_folder(folder))
+        return default_specimens()
+
+    def wanted(self, by_name: dict) -> list:
+        folder = prepare_dir() / "wanted"
+        out = []
+        for path in sorted(folder.glob("*"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []:
+            try:
+                name = path.read_text(encoding="utf-8")
+                path.unlink()
+            except OSError:
+                continue
+            if name in by_name:
+                out.append(by_name[name])
+        return out
+
+    def heatmap(self, spec) -> None:
+        try:
+            make_heatmap(spec)
+        except Exception as exc:  # noqa: BLE001 - one bad specimen must not stop the others
+            print(f"docexam prepare: {spec.name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            ensure_dir(media.media_dir())
+            write_text(_none_path(heatmap_key(spec)), f"{type(exc).__name__}: {exc}")
+
+    def pictures(self, spec) -> None:
+        for light in spec.lights:
+            path = spec.image_path(light)
+            media.image_url(path)
+            media.image_url(path, width=media.ZOOM_WIDTH)
+
+    def run_once(self) -> int:
+        """Prepare everything not prepared yet; how many jobs were done."""
+        specimens = self.specimens()
+        by_name = {s.name: s for s in specimens}
+        jobs = 0
+        todo = [s for s in specimens if ready_heatmap(s) is None]
+        for i, spec in enumerate(specimens):
+            if not self.alive():
+                return jobs
+            _set_status(phase="pictures", done=i, total=len(specimens))
+            self.pictures(spec)
+        while todo and self.alive():
+            first = [s for s in self.wanted(by_name) if ready_heatmap(s) is None]
+            spec = first[0] if first else todo[0]
+            _set_status(phase="heatmaps", done=len(specimens) - len(todo), total=len(specimens))
+            self.heatmap(spec)
+            todo = [s for s in todo if s.name != spec.name]
+            jobs += 1
+        _set_status(phase="ready", done=len(specimens), total=len(specimens))
+        return jobs
+
+    def run(self) -> None:
+        self.render_library()
+        signature = None
+        while self.alive():
+            now = specimens_signature()
+            wanted = any((prepare_dir() / "wanted").glob("*")) if (prepare_dir() / "wanted").is_dir() else False
+            if now != signature or wanted:
+                signature = now
+                self.run_once()
+            time.sleep(IDLE_POLL_S)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m docexam.ui.prepare", description=__doc__.splitlines()[0])
+    parser.add_argument("--parent", type=int, help="stop when this process is gone")
+    parser.add_argument("--once", action="store_true", help="prepare everything once and stop")
+    args = parser.parse_args(argv)
+    ensure_dir(prepare_dir())
+    if running():
+        print("docexam prepare: another preparation process works for this DOCEXAM_HOME", file=sys.stderr)
+        return 0
+    write_text(_pid_file(), str(os.getpid()))
+    preparer = _Preparer(args.parent)
+    try:
+        if args.once:
+            preparer.render_library()
+            preparer.run_once()
+        else:
+            preparer.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        try:
+            if _pid_file().read_text() == str(os.getpid()):
+                _pid_file().unlink()
+        except OSError:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The background preparation: heatmaps and pictures made outside the request path, asked-for ones first."""
+
+from __future__ import annotations
+
+import os
+
+from docexam.lessons.source import load_specimen_folder
+from docexam.ui import media, prepare
+from test_ui_support import make_folder
+
+
+def test_prepare_once_makes_every_heatmap_and_picture(docexam_home, monkeypatch):
+    lib = make_folder(docexam_home, monkeypatch)
+    specimens = load_specimen_folder(lib)
+    assert all(prepare.ready_heatmap(s) is None for s in specimens)
+
+    assert prepare.main(["--once"]) == 0
+
+    for spec in specimens:
+        done = prepare.ready_heatmap(spec)
+        # a heatmap file where it was announced, or the reason there is none
+        if isinstance(done, prepare.NoHeatmap):
+            assert done.reason
+        else:
+            assert done == prepare.heatmap_address(spec)
+            assert (media.media_dir() / done.rsplit("/", 1)[1]).stat().st_size > 1000
+        for light in spec.lights:  # the pictures a question shows are encoded already
+            name = media.image_url(spec.image_path(light)).rsplit("/", 1)[1]
+            assert (media.media_dir() / name).is_file()
+    assert prepare.status()["phase"] == "ready"
+    assert not prepare.running()  # the pid file is gone with the process
+
+
+def test_a_waiting_trainee_asks_instead_of_examining(docexam_home, monkeypatch):
+    lib = make_folder(docexam_home, monkeypatch)
+    spec = load_specimen_folder(lib)[0]
+    # a preparation process is "running" (this test process holds the pid file): the request path must not examine
+    (docexam_home / "cache" / "prepare").mkdir(parents=True)
+    (docexam_home / "cache" / "prepare" / "pid").write_text(str(os.getpid()))
+    from docexam.ui import state
+
+    assert state.heatmap_url(spec) is None
+    assert prepare.ready_heatmap(spec) is None
+    wanted = list((prepare.prepare_dir() / "wanted").iterdir())
+    assert [p.read_text() for p in wanted] == [spec.name]
+    # the preparer takes the asked-for specimen before the others
+    preparer = prepare._Preparer(None)
+    assert [s.name for s in preparer.wanted({spec.name: spec})] == [spec.name]
+    assert not list((prepare.prepare_dir() / "wanted").iterdir())
+
+
+def test_without_a_preparation_process_the_app_examines_itself(docexam_home, monkeypatch):
+    lib = make_folder(docexam_home, monkeypatch)
+    spec = load_specimen_folder(lib)[0]
+    from docexam.ui import state
+
+    url = state.heatmap_url(spec)
+    assert url is not None and prepare.ready_heatmap(spec) == url
