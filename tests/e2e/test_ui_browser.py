@@ -159,6 +159,9 @@ def _sign_in_and_answer(page, server):
     page.get_by_role("button", name="Check my answer").click()
     page.get_by_text("Correct.").wait_for()
     page.get_by_text("What was there").wait_for()
+    # the heatmap comes from the background preparation process: shown once its file is there, no rerun
+    page.get_by_text(re.compile("What the examination machine sees|could not examine")).first.wait_for(
+        timeout=120_000)
     page.screenshot(path=str(ARTIFACTS / "e2e-4-feedback.png"), full_page=True)
 
 
