@@ -13,6 +13,8 @@ def test_prepare_once_makes_every_heatmap_and_picture(docexam_home, monkeypatch)
     lib = make_folder(docexam_home, monkeypatch)
     specimens = load_specimen_folder(lib)
     assert all(prepare.ready_heatmap(s) is None for s in specimens)
+    zoom = media.ZOOM_WIDTH
+    assert media.encoded_image_url(specimens[0].image_path("visible"), width=zoom) is None
 
     assert prepare.main(["--once"]) == 0
 
@@ -27,6 +29,9 @@ def test_prepare_once_makes_every_heatmap_and_picture(docexam_home, monkeypatch)
         for light in spec.lights:  # the pictures a question shows are encoded already
             name = media.image_url(spec.image_path(light)).rsplit("/", 1)[1]
             assert (media.media_dir() / name).is_file()
+            # and the zoom copy a page offers without encoding it
+            assert media.encoded_image_url(spec.image_path(light), width=zoom) == media.image_url(
+                spec.image_path(light), width=zoom)
     assert prepare.status()["phase"] == "ready"
     assert not prepare.running()  # the pid file is gone with the process
 

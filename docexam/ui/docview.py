@@ -166,8 +166,10 @@ def document_view(images: dict, *, key: str, size: tuple[int, int], template: st
     answer : dict, optional
         A mark to show at first (the server's copy of the trainee's answer).
     """
+    # the full-resolution copy is encoded by the background preparation, never here: until it is made,
+    # zooming enlarges the screen copy
     lights = [{"id": light, "label": light_label(light), "src": media.image_url(images[light]),
-               "zoom": media.image_url(images[light], width=media.ZOOM_WIDTH)}
+               "zoom": media.encoded_image_url(images[light], width=media.ZOOM_WIDTH)}
               for light in lights_of(images)]
     data = {"item": key, "size": list(size), "lights": lights, "views": sides_of(template, size),
             "mode": "locate" if locate else "view", "answer": answer, "overlays": list(overlays),

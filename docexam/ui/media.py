@@ -120,6 +120,16 @@ def image_url(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str:
     return _image_url(path, _mtime(path), int(width), None if crop is None else tuple(int(v) for v in crop))
 
 
+def encoded_image_url(path, *, width: int = DISPLAY_WIDTH) -> str | None:
+    """The address of :func:`image_url`'s picture if it is encoded already, else None (nothing encoded here).
+
+    For the zoom copy: a page offers it once the background preparation has made it.
+    """
+    path = str(path)
+    name = _name("image", path, _mtime(path), int(width), None)
+    return f"{ROUTE}/{name}.jpg" if (media_dir() / f"{name}.jpg").is_file() else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _tint_url(mask: str, mtime: int, label: int, width: int, crop: tuple | None, colour: tuple) -> str | None:
     from PIL import Image

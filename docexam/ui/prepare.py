@@ -223,6 +223,15 @@ class _Preparer:
                 out.append(by_name[name])
         return out
 
+    def serve_wanted(self, by_name: dict) -> int:
+        """Examine the specimens trainees wait for; how many."""
+        done = 0
+        for spec in self.wanted(by_name):
+            if ready_heatmap(spec) is None:
+                self.heatmap(spec)
+                done += 1
+        return done
+
     def heatmap(self, spec) -> None:
         try:
             make_heatmap(spec)
@@ -231,11 +240,9 @@ class _Preparer:
             ensure_dir(media.media_dir())
             write_text(_none_path(heatmap_key(spec)), f"{type(exc).__name__}: {exc}")
 
-    def pictures(self, spec) -> None:
+    def pictures(self, spec, width: int) -> None:
         for light in spec.lights:
-            path = spec.image_path(light)
-            media.image_url(path)
-            media.image_url(path, width=media.ZOOM_WIDTH)
+            media.image_url(spec.image_path(light), width=width)
 
     def run_once(self) -> int:
         """Prepare everything not prepared yet; how many jobs were done."""
@@ -243,18 +250,20 @@ class _Preparer:
         by_name = {s.name: s for s in specimens}
         jobs = 0
         todo = [s for s in specimens if ready_heatmap(s) is None]
-        for i, spec in enumerate(specimens):
-            if not self.alive():
-                return jobs
-            _set_status(phase="pictures", done=i, total=len(specimens))
-            self.pictures(spec)
+        # the screen copies first (a question shows them at once), then the zoom copies
+        for width in (media.DISPLAY_WIDTH, media.ZOOM_WIDTH):
+            for i, spec in enumerate(specimens):
+                if not self.alive():
+                    return jobs
+                _set_status(phase="pictures", done=i, total=len(specimens), width=width)
+                jobs += self.serve_wanted(by_name)  # a trainee waiting for a heatmap comes first
+                self.pictures(spec, width)
         while todo and self.alive():
-            first = [s for s in self.wanted(by_name) if ready_heatmap(s) is None]
-            spec = first[0] if first else todo[0]
             _set_status(phase="heatmaps", done=len(specimens) - len(todo), total=len(specimens))
-            self.heatmap(spec)
-            todo = [s for s in todo if s.name != spec.name]
-            jobs += 1
+            if not self.serve_wanted(by_name):
+                self.heatmap(todo[0])
+                jobs += 1
+            todo = [s for s in todo if ready_heatmap(s) is None]
         _set_status(phase="ready", done=len(specimens), total=len(specimens))
         return jobs
 

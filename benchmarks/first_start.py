@@ -1,0 +1,98 @@
+"""First start on a fresh install: seconds from ``docexam app`` starting to a trainee's first quiz question.
+
+    python benchmarks/first_start.py                 # a new, empty DOCEXAM_HOME
+    python benchmarks/first_start.py --timeout 900
+
+Starts ``docexam app``'s server on a free port with an empty
+``DOCEXAM_HOME`` (nothing rendered, nothing encoded) and, at once, one
+trainee in Debian's Chromium (Playwright, ``/usr/bin/chromium``): the
+sign-in page, signing in (self-study), the pre-test's first question.
+Prints the seconds from the server's start to each step, and what the
+background preparation was doing then. The issue's goal: the first
+question within 30 s. A figure, not a test; note the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workshop_load import CHROMIUM, CHROMIUM_FLAGS, App, _uptime  # noqa: E402
+
+
+async def first_quiz(url: str, t0: float, timeout_s: float, marks: dict) -> None:
+    from playwright.async_api import async_playwright
+
+    timeout = timeout_s * 1000
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_default_timeout(timeout)
+        try:
+            await page.goto(url)
+            await page.get_by_role("heading", name="Sign in").wait_for(timeout=timeout)
+            marks["sign-in page shown"] = time.monotonic() - t0
+            await page.get_by_label("Full name").fill("First Trainee")
+            await page.get_by_label("Department or unit").fill("Immigration")
+            await page.get_by_label("Province").fill("Koh Kong")
+            await page.get_by_label("PIN (4 to 12 digits)").fill("4821")
+            await page.get_by_role("button", name="Sign in").click()
+            await page.get_by_role("heading", name="Welcome, First Trainee").wait_for(timeout=timeout)
+            marks["signed in"] = time.monotonic() - t0
+            await page.get_by_role("link", name="Pre-test").click()
+            await page.get_by_text("Question 1 of", exact=False).first.wait_for(timeout=timeout)
+            await page.locator('.dx-point, [data-testid="stRadioOption"]').first.wait_for(timeout=timeout)
+            marks["first quiz question"] = time.monotonic() - t0
+        finally:
+            await browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
+    parser.add_argument("--keep", action="store_true", help="keep the DOCEXAM_HOME made for the run")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).is_file():
+        print(f"Debian's chromium is not installed ({CHROMIUM}): apt-get install chromium", file=sys.stderr)
+        return 2
+    home = Path(tempfile.mkdtemp(prefix="docexam-first-start-"))
+    print(f"fresh DOCEXAM_HOME={home}", flush=True)
+    uptime_before = _uptime()
+    t0 = time.monotonic()
+    app = App(home, warm=False)
+    marks = {"server answers": time.monotonic() - t0}
+    error = None
+    try:
+        asyncio.run(first_quiz(app.url, t0, args.timeout, marks))
+    except Exception as exc:  # noqa: BLE001 - reported with the figures
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    finally:
+        from docexam.ui import prepare
+
+        import os
+
+        os.environ["DOCEXAM_HOME"] = str(home)
+        status = prepare.status()
+        app.close()
+        if not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
+    print()
+    for what, seconds in marks.items():
+        print(f"{what:22} {seconds:6.1f} s after docexam app started")
+    if error:
+        print(f"{'error':22} {error}")
+    print(f"background preparation then: {status.get('phase', '-')} {status.get('done', '-')}/{status.get('total', '-')}")
+    print(f"uptime before: {uptime_before}")
+    print(f"uptime after:  {_uptime()}")
+    print("command: python benchmarks/first_start.py")
+    return 1 if error or marks.get("first quiz question", 1e9) > 30 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
