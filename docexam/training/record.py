@@ -38,15 +38,17 @@ from .errors import TrainingError
 from .merges import Merge, MergeMethods
 from .model import Attempt, ReviewState, ScoreRow, SurveyAnswer, Trainee, Workshop
 from .schema import default_database_url
+from .sessions import SESSION_LIFETIME, BrowserSession, SessionMethods
 from .trainees import LOCKOUT, MAX_FAILED_PINS, TraineeMethods
 from .workshops import WorkshopMethods
 from .course import CourseMethods
 
 __all__ = ["TrainingRecord", "default_database_url", "Trainee", "Workshop", "Attempt", "ReviewState",
-           "SurveyAnswer", "ScoreRow", "Merge", "MAX_FAILED_PINS", "LOCKOUT", "MAX_COMMENT", "CODE_RE", "normalise_code"]
+           "SurveyAnswer", "ScoreRow", "Merge", "MAX_FAILED_PINS", "LOCKOUT", "MAX_COMMENT", "CODE_RE", "normalise_code",
+           "BrowserSession", "SESSION_LIFETIME"]
 
 
-class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, MergeMethods, CourseMethods):
+class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, MergeMethods, CourseMethods, SessionMethods):
     """The training database.
 
     Open it with :meth:`open`; close it with :meth:`close` or a ``with``

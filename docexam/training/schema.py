@@ -226,6 +226,20 @@ retired_specimens = sa.Table(
     sa.Column("retired_at", UTCDateTime, nullable=False),
 )
 
+# a sign-in from a browser, kept by its token's hash (the token is the browser's cookie) (revision 0006)
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=True),
+    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id"), nullable=True),
+    sa.Column("trainer", sa.Boolean, nullable=False),
+    sa.Column("lang", sa.String(10), nullable=False),
+    sa.Column("page", sa.String(100), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("ended_at", UTCDateTime, nullable=True),
+)
+
 schema_version = sa.Table(
     "schema_version", metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
