@@ -53,6 +53,11 @@ def lessons_dir() -> Path:
     return Path(env).expanduser() if env else REPO_DIR / "lessons"
 
 
+def user_lessons_dir() -> Path:
+    """Lessons of this installation's trainers (or brought by packs): ``$DOCEXAM_HOME/lessons``."""
+    return docexam_home() / "lessons"
+
+
 def cache_dir() -> Path:
     """Render caches (the shipped library's images, rendered on demand)."""
     return docexam_home() / "cache"

@@ -48,6 +48,9 @@ def test_every_item_arrives_once_and_a_second_import_changes_nothing(homes):
     items_b = local_items()
     assert {k: v.digest for k, v in items_b.items()} == {k: v.digest for k, v in homes["items_a"].items()}
     assert tree(homes["b"]) == tree(homes["a"])  # byte for byte, each file once
+    from docexam.lessons.format import load_all_lessons
+
+    assert "demo-review" in [le.id for le in load_all_lessons()]  # the pack's lesson is offered with the shipped
     before = tree(homes["b"])
 
     second = import_pack(homes["record"], homes["pack"])

@@ -19,17 +19,7 @@ import argparse
 import json
 import sys
 
-
-def _database_option(parser) -> None:
-    parser.add_argument("--database", metavar="URL", default=None,
-                        help="SQLAlchemy URL of the training database "
-                             "(default: $DOCEXAM_DATABASE_URL or $DOCEXAM_HOME/docexam.sqlite3)")
-
-
-def _open(args):
-    from ..training import TrainingRecord
-
-    return TrainingRecord.open(args.database)
+from .training import _database_option, _open
 
 
 def _keys_show(args) -> int:

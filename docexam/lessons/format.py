@@ -320,6 +320,24 @@ def load_lessons(folder: str | os.PathLike | None = None) -> list[Lesson]:
     return lessons
 
 
+def load_all_lessons() -> list[Lesson]:
+    """The shipped lessons, then this installation's own (``$DOCEXAM_HOME/lessons``, e.g. from a pack).
+
+    An own lesson may not reuse a shipped lesson's id (refused naming its file).
+    """
+    from ..paths import lessons_dir, user_lessons_dir
+
+    lessons = load_lessons(lessons_dir())
+    own = user_lessons_dir()
+    if own.is_dir():
+        taken = {le.id: le.path for le in lessons}
+        for lesson in load_lessons(own):
+            if lesson.id in taken:
+                raise InvalidFieldError(lesson.path, "id", f"{lesson.id!r} is a shipped lesson's id; rename it")
+            lessons.append(lesson)
+    return lessons
+
+
 def find_lesson(lesson_id: str, lessons: list[Lesson]) -> Lesson:
     """The lesson with this id; :class:`UnknownNameError` if none."""
     for lesson in lessons:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,17 @@ class LocalItem:
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, remembered while its size and modification time stay the same.
+
+    The headquarters server answers every laptop's pull by listing its
+    content: hashing hundreds of megabytes of pictures each time would be slow.
+    """
+    st = os.stat(path)
+    return _sha256(str(path), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=65536)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):

@@ -55,16 +55,19 @@ def record():
 # lessons
 
 @st.cache_resource(show_spinner=False)
-def _lessons(folder: str) -> tuple:
-    from ..lessons import load_lessons
+def _lessons(folder: str, own: tuple) -> tuple:
+    from ..lessons.format import load_all_lessons
 
-    return tuple(load_lessons(folder))
+    return tuple(load_all_lessons())
 
 
 def lessons() -> tuple:
-    from ..paths import lessons_dir
+    """The shipped lessons and this installation's own (``$DOCEXAM_HOME/lessons``: a pack's arrive at once)."""
+    from ..paths import lessons_dir, user_lessons_dir
 
-    return _lessons(str(lessons_dir()))
+    own = user_lessons_dir()
+    signature = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in own.glob("*.toml"))) if own.is_dir() else ()
+    return _lessons(str(lessons_dir()), signature)
 
 
 def lesson(lesson_id: str):
