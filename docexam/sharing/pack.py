@@ -239,6 +239,13 @@ def import_pack(record: Store, path: str | os.PathLike, *, dry_run: bool = False
     home = journal.docexam_home()
     with journal.locked():
         journal.recover(_committed(record))
+        try:
+            need = 2 * path.stat().st_size + 64 * 2**20  # staged once, then laid out
+        except OSError:
+            need = 0  # open_pack names the problem
+        if need and shutil.disk_usage(journal.sharing_dir()).free < need:
+            raise PackError(path, f"not enough free disk space in {home} to import it "
+                                  f"({need // 2**20} MB needed); nothing imported")
         staging = journal.sharing_dir() / f"staging-{uuid.uuid4().hex[:12]}"
         try:
             opened = open_pack(path, stage=staging / "blobs")

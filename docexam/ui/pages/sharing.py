@@ -8,6 +8,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.sharing.pack import export_pack, import_pack, plan_pack, undo_import
+from docexam.sharing.sync import sync
 from docexam.signing import installation_key, trust_key, trusted_keys
 from docexam.ui import session, sharing, state
 
@@ -77,6 +78,22 @@ if upload is not None:
                 state.forget_specimens()
                 sharing.forget_alerts()
                 st.success(result.summary())
+
+st.subheader("Headquarters")
+st.caption("When this laptop is online: send every workshop's records (signed) to headquarters and bring back "
+           "its pack. Offline, nothing is lost; sync again later.")
+with st.form("sync-form"):
+    server = st.text_input("Headquarters' address", placeholder="https://hq.example", key="sync-server")
+    if st.form_submit_button("Sync now", icon=":material/sync:"):
+        try:
+            with st.spinner("Syncing…"):
+                lines = sync(record, server)
+        except DocexamError as exc:
+            st.error(str(exc))
+        else:
+            state.forget_specimens()
+            sharing.forget_alerts()
+            st.success("\n\n".join(lines))
 
 st.subheader("Imports")
 batches = record.imports()
