@@ -16,6 +16,7 @@ from ..assessment.course import CourseSettings
 from . import schema as s
 from .checks import clean_text, utc_now
 from .errors import InvalidValueError
+from .imports import counted
 from .merges import resolve
 from .store import Store, get_workshop
 
@@ -105,13 +106,14 @@ class CourseMethods(Store):
 
         A sitting is one trainee (merged records as one) taking one form of
         one workshop; only the first answer to each item counts, as in the
-        Key Results.
+        Key Results (and, as there, answers of undone or unverified imports do not).
         """
         if not forms or not set(forms) <= set(s.FORMS):
             raise InvalidValueError("forms", f"expected some of {', '.join(s.FORMS)}")
         a = s.attempts
         query = (sa.select(a.c.trainee_id, a.c.workshop_id, a.c.form, a.c.item_id, a.c.correct, a.c.answer)
-                 .where(a.c.form.in_(list(forms))).order_by(a.c.answered_at, a.c.id))
+                 .where(a.c.form.in_(list(forms)), counted(a, "attempt", verified_only=True))
+                 .order_by(a.c.answered_at, a.c.id))
         if workshop_id is not None:
             query = query.where(a.c.workshop_id == workshop_id)
         with self.read() as conn:
