@@ -16,12 +16,10 @@ from conftest import REPO
 #: TEMPORARY: files with unexplained function-local imports, being hoisted by their owners
 BEING_HOISTED = {
     "docexam/cli/app.py": "workshop (issue 9)",
-    "docexam/cli/sharing.py": "sharing (issue 17)",
     "docexam/ui/": "workshop (issue 9)",
     "docexam/synth/": "synth and documents (issue 13)",
     "docexam/examine/": "examine (issue 12)",
     "docexam/specimens/authoring.py": "examine (issue 12): moves to docexam/authoring/",
-    "docexam/sharing/": "sharing (issue 17)",
 }
 
 

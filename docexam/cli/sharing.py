@@ -23,6 +23,7 @@ from .training import _database_option, _open
 
 
 def _keys_show(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..signing import installation_key, keys_dir
 
     key = installation_key()
@@ -32,6 +33,7 @@ def _keys_show(args) -> int:
 
 
 def _keys_trust(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..signing import trust_key
 
     entry = trust_key(args.key, args.name)
@@ -40,6 +42,7 @@ def _keys_trust(args) -> int:
 
 
 def _keys_list(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..signing import trusted_keys
 
     for k in trusted_keys():
@@ -48,6 +51,7 @@ def _keys_list(args) -> int:
 
 
 def _pack_export(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.pack import export_pack
 
     print(export_pack(args.out, origin=args.origin or "").summary())
@@ -55,6 +59,7 @@ def _pack_export(args) -> int:
 
 
 def _pack_verify(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.pack import verify_pack
 
     opened = verify_pack(args.file)
@@ -64,6 +69,7 @@ def _pack_verify(args) -> int:
 
 
 def _pack_import(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.pack import import_pack
 
     with _open(args) as record:
@@ -89,6 +95,7 @@ def _import_list(args) -> int:
 
 
 def _import_undo(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.pack import undo_import
 
     with _open(args) as record:
@@ -98,6 +105,7 @@ def _import_undo(args) -> int:
 
 
 def _alert_card(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.alerts import find_alert
     from ..sharing.card import write_card
 
@@ -107,6 +115,7 @@ def _alert_card(args) -> int:
 
 
 def _alert_list(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.alerts import list_alerts
 
     errors: list[str] = []
@@ -118,6 +127,7 @@ def _alert_list(args) -> int:
 
 
 def _sync(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.sync import sync
 
     with _open(args) as record:
@@ -127,6 +137,7 @@ def _sync(args) -> int:
 
 
 def _hq_config(args) -> int:
+    # loaded when this command runs: `docexam --help` stays quick
     from ..sharing.hq import write_config
 
     for path in write_config(args.out, instances=args.instances, first_port=args.first_port,

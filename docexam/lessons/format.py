@@ -77,7 +77,7 @@ from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..formats import lesson as lesson_format
 from ..formats.lesson import FIGURE_KINDS, ITEM_TYPES
 from ..formats.validation import validate
-from ..paths import lessons_dir
+from ..paths import lessons_dir, user_lessons_dir
 from ..specimens.techniques import TECHNIQUES
 
 __all__ = ["Lesson", "Section", "Figure", "SpecimenFilter", "ITEM_TYPES", "FIGURE_KINDS", "parse_lesson",
@@ -325,8 +325,6 @@ def load_all_lessons() -> list[Lesson]:
 
     An own lesson may not reuse a shipped lesson's id (refused naming its file).
     """
-    from ..paths import lessons_dir, user_lessons_dir
-
     lessons = load_lessons(lessons_dir())
     own = user_lessons_dir()
     if own.is_dir():

@@ -30,12 +30,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..atomic import read_text, write_json
 from ..errors import DocexamError, InputFileError, UnknownNameError
+from ..lessons.items import generate_items
 from ..paths import docexam_home
 from .formats import AlertFile
 
@@ -142,10 +144,6 @@ def alert_specimen(alert: AlertFile, specimens: Iterable):
 
 def alert_items(alerts: Iterable[AlertFile], specimens: Iterable) -> list:
     """The quiz items of the alerts' specimens, tagged with the alerts' topic, newest alert first."""
-    from dataclasses import replace
-
-    from ..lessons import generate_items
-
     specimens = list(specimens)
     out = []
     for alert in alerts:

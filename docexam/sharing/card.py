@@ -17,10 +17,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 from fpdf import FPDF
+from PIL import Image
 
 from ..atomic import write_bytes
 from ..errors import DocexamError
+from ..imaging import load_rgb
+from ..lessons.source import load_specimen_folder, user_specimens_dir
 from ..paths import REPO_DIR, font_path
 from .alerts import AlertFile, alert_specimen
 
@@ -47,8 +51,6 @@ class CardContent:
 
 
 def _boxed(rgb, boxes, *, width: int = 1400):
-    import cv2
-
     out = rgb.copy()
     scale = min(1.0, width / out.shape[1])
     if scale < 1.0:
@@ -64,8 +66,6 @@ def _boxed(rgb, boxes, *, width: int = 1400):
 
 def card_content(alert: AlertFile, specimens) -> CardContent:
     """The card of ``alert``; its pictures come from its specimen among ``specimens`` (if there)."""
-    from ..imaging import load_rgb
-
     spec = alert_specimen(alert, specimens)
     images, traces = [], []
     if spec is not None:
@@ -85,8 +85,6 @@ def card_content(alert: AlertFile, specimens) -> CardContent:
 
 
 def _jpeg(rgb) -> io.BytesIO:
-    from PIL import Image
-
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="JPEG", quality=85)
     buf.seek(0)
@@ -175,8 +173,6 @@ def card_pdf(alert: AlertFile, specimens=None) -> bytes:
     ``specimens`` default: this installation's own (``$DOCEXAM_HOME/specimens``).
     """
     if specimens is None:
-        from ..lessons.source import load_specimen_folder, user_specimens_dir
-
         folder = user_specimens_dir()
         specimens = load_specimen_folder(folder) if folder.is_dir() else []
     content = card_content(alert, specimens)

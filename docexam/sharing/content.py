@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..lessons.format import load_lessons
 from ..paths import docexam_home, lessons_dir, shipped_templates_dir
 from ..formats.lights import LIGHTS
 from .formats import KIND_DIRS, KINDS, _ROLE_RE, _NAME_RE, item_digest
@@ -74,8 +76,6 @@ def _item(kind: str, name: str, files: dict[str, Path]) -> LocalItem:
 def _title(kind: str, files: dict[str, Path]) -> str:
     if kind != "alert":
         return ""
-    import json
-
     try:
         return str(json.loads(files[".json"].read_text(encoding="utf-8")).get("title", ""))[:300]
     except (OSError, ValueError, AttributeError):
@@ -120,7 +120,8 @@ def local_items(kinds=KINDS, *, home: Path | None = None) -> dict[tuple[str, str
 
 @functools.cache
 def _shipped_specimen_names() -> frozenset[str]:
-    # the recipes name the library's specimens; nothing needs rendering to know them
+    # the recipes name the library's specimens; nothing needs rendering to know them (synth is
+    # heavy, and only a pack import asks)
     from ..synth.library import load_library_recipes, recipe_name
 
     return frozenset(recipe_name(r) for r in load_library_recipes())
@@ -135,7 +136,5 @@ def shipped_names(kind: str) -> frozenset[str]:
     if kind == "specimen":
         return _shipped_specimen_names()
     if kind == "lesson":
-        from ..lessons import load_lessons
-
         return frozenset(le.id for le in load_lessons(lessons_dir())) if lessons_dir().is_dir() else frozenset()
     return frozenset()

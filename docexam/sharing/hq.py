@@ -36,11 +36,17 @@ import sys
 import threading
 from pathlib import Path
 
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
 from ..atomic import ensure_dir, write_text
 from ..errors import DocexamError
 from ..paths import docexam_home
 from ..signing import SignatureError, canonical_json, installation_key
-from ..training import TrainingRecord
+from ..training import TrainingRecord, default_database_url
 from ..training.exchange import MAX_EXPORT_BYTES, import_document, parse_document
 from . import journal
 from .content import local_items
@@ -54,8 +60,6 @@ _pack_lock = threading.Lock()
 
 
 def _record() -> TrainingRecord:
-    from ..training import default_database_url
-
     url = default_database_url()
     with _record_lock:
         if url not in _records:
@@ -93,12 +97,6 @@ def current_pack() -> Path:
 
 def sync_app():
     """The ASGI app of :data:`ROUTE` (Starlette, as Streamlit's own server is)."""
-    from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
-    from starlette.requests import Request
-    from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-    from starlette.routing import Route
-
     async def records(request: Request) -> Response:
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_EXPORT_BYTES):

@@ -37,6 +37,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import DocexamError, InputFileError
+from ..lessons.format import parse_lesson
 from ..signing import installation_key, sign_document
 from ..specimens.model import load_template, parse_specimen
 from ..specimens.registry import find_template
@@ -189,8 +190,6 @@ def _check_staged(pack: Path, plan: PackPlan, tree: Path) -> None:
                         not (journal.docexam_home() / destination("specimen", alert.specimen, ".json")).is_file():
                     raise ValueError(f"its specimen {alert.specimen!r} is neither in the pack nor here")
             elif item.kind == "lesson":
-                from ..lessons import parse_lesson
-
                 path = tree / destination("lesson", item.name, ".toml")
                 lesson = parse_lesson(path.read_text(encoding="utf-8"), path)
                 if lesson.id != item.name:
