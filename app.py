@@ -28,12 +28,16 @@ img.dx-picture { width: 100%; height: auto; display: block; }
 .stElementContainer[data-stale="true"] { pointer-events: none; }
 </style>""")
 
+# a reload or a typed URL finds the browser's session (trainee, trainer, language) before the pages are listed
+session.restore()
+
 with st.sidebar:
     # the language is chosen first: every title below, page names included, follows it
     choice = st.segmented_control(t("language"), list(LANGUAGES), format_func=LANGUAGES.get,
                                   key="lang-choice", default=st.session_state.get("lang", "en"))
     # a second click on the chosen option clears the control: keep the language then
     st.session_state["lang"] = choice or st.session_state.get("lang", "en")
+    session.remember_language()
 
 page = nav.navigation()
 
@@ -44,6 +48,9 @@ with st.sidebar:
         if st.button(t("sign_out"), icon=":material/logout:"):
             session.sign_out()
             st.rerun()
+
+with st.sidebar:
+    session.keep_cookie()
 
 try:
     page.run()

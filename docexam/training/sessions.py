@@ -75,7 +75,7 @@ class SessionMethods(Store):
 
     def session(self, token: str | None) -> BrowserSession | None:
         """The live session of ``token``, or None (unknown, ended or expired)."""
-        if not token or len(token) > 200:
+        if not isinstance(token, str) or not token or len(token) > 200:
             return None
         with self.read() as conn:
             row = conn.execute(sa.select(s.sessions).where(s.sessions.c.token_hash == token_hash(token))).first()

@@ -3,6 +3,15 @@
 Roles live in the Streamlit session (server side, one per browser tab), so
 nothing a browser sends can claim a role: a trainee is set only after the
 PIN was checked, the trainer flag only after the passphrase was checked.
+
+A sign-in also starts a session in the training record
+(:meth:`~docexam.training.TrainingRecord.start_session`) whose token the
+browser keeps in a cookie (set by a tiny component, read back with
+``st.context.cookies``): a reload or a typed URL opens a new Streamlit
+session, which :func:`restore` fills from the record (trainee, workshop,
+trainer, language) before the navigation is built, so the page at the URL
+opens. Every run checks the token: signing out in one tab ends the others
+at their next run.
 Pages call :func:`require_trainee` or :func:`require_trainer` first; the app
 also leaves pages out of the navigation that the session may not open, so
 a typed URL does not reach them either.
@@ -13,11 +22,18 @@ from __future__ import annotations
 import streamlit as st
 
 from ..errors import DocexamError
+from ..training.sessions import SESSION_LIFETIME
+from . import state
 from .i18n import t
 
 TRAINEE = "trainee"
 WORKSHOP = "workshop"
 TRAINER = "trainer"
+#: the cookie holding the session token, and where this tab keeps it
+COOKIE = "docexam_session"
+TOKEN = "session-token"
+_CHECKED = "session-checked"
+_SAVED_LANG = "session-lang"
 #: session keys dropped on sign-out (quiz progress, uploads, ...)
 _PREFIXES = ("quiz", "studio", "desk", "lesson", "tpl")
 
@@ -79,21 +95,108 @@ def sign_in_trainee(record, *, name: str, department: str, province: str, pin: s
     return me, ws, new
 
 
+def _lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def _start(**who) -> None:
+    """A new record session for this tab (the old one, if any, ends)."""
+    rec = state.record()
+    rec.end_session(st.session_state.get(TOKEN))
+    st.session_state[TOKEN] = rec.start_session(lang=_lang(), **who)
+    st.session_state[_SAVED_LANG] = _lang()
+
+
 def set_trainee(me, ws) -> None:
-    sign_out()
+    _forget()
     st.session_state[TRAINEE] = me
     st.session_state[WORKSHOP] = ws
+    _start(trainee_id=me.id, workshop_id=ws.id if ws is not None else None, trainer=is_trainer())
 
 
 def unlock_trainer(record, passphrase: str) -> bool:
     ok = record.check_trainer_passphrase(passphrase)
     if ok:
         st.session_state[TRAINER] = True
+        if st.session_state.get(TOKEN):
+            state.record().update_session(st.session_state[TOKEN], trainer=True)
+        else:
+            _start(trainer=True)
     return ok
 
 
 def lock_trainer() -> None:
     st.session_state.pop(TRAINER, None)
+    if st.session_state.get(TOKEN):
+        state.record().update_session(st.session_state[TOKEN], trainer=False)
+
+
+def restore() -> None:
+    """Fill this tab from the browser's session, or drop what a sign-out elsewhere ended (every run)."""
+    token = st.session_state.get(TOKEN)
+    rec = state.record()
+    if token is None:
+        if st.session_state.get(_CHECKED):
+            return
+        st.session_state[_CHECKED] = True  # a tab reads its cookie once: it cannot change under it
+        try:
+            token = st.context.cookies.get(COOKIE)
+        except Exception:  # noqa: BLE001 - no request context (AppTest): nothing to restore
+            return
+        live = rec.session(token)
+        if live is None:
+            return
+        try:
+            me = rec.trainee(live.trainee_id) if live.trainee_id else None
+            ws = rec.workshop(live.workshop_id) if live.workshop_id else None
+        except DocexamError:  # the trainee or workshop is gone (merged, import undone): sign in again
+            rec.end_session(token)
+            return
+        st.session_state[TOKEN] = token
+        if me is not None:
+            st.session_state[TRAINEE], st.session_state[WORKSHOP] = me, ws
+        if live.trainer:
+            st.session_state[TRAINER] = True
+        st.session_state["lang"] = st.session_state[_SAVED_LANG] = live.lang
+        return
+    if rec.session(token) is None:  # signed out in another tab, or expired
+        _forget()
+        st.session_state.pop(TRAINER, None)
+        st.session_state.pop(TOKEN, None)
+
+
+def remember_language() -> None:
+    """Keep the tab's language in its session (written only when it changed)."""
+    token = st.session_state.get(TOKEN)
+    if token and st.session_state.get(_SAVED_LANG) != _lang():
+        state.record().update_session(token, lang=_lang())
+        st.session_state[_SAVED_LANG] = _lang()
+
+
+_COOKIE_JS = """
+export default function (component) {
+  const { data } = component
+  if (!data) return
+  const secure = location.protocol === 'https:' ? '; Secure' : ''
+  const mine = document.cookie.split('; ').find(c => c.startsWith(data.name + '='))
+  if (data.token && mine !== data.name + '=' + data.token) {
+    document.cookie = `${data.name}=${data.token}; Path=/; Max-Age=${data.max_age}; SameSite=Strict${secure}`
+  } else if (!data.token && data.clear && mine) {
+    document.cookie = `${data.name}=; Path=/; Max-Age=0; SameSite=Strict${secure}`
+  }
+}
+"""
+
+_COOKIE_COMPONENT = st.components.v2.component("docexam_session_cookie", html="<span></span>", js=_COOKIE_JS)
+
+
+def keep_cookie() -> None:
+    """Give the browser this tab's token (or clear it after a sign-out); nothing when nobody signed in here."""
+    token = st.session_state.get(TOKEN)
+    if token or st.session_state.get("session-ended"):
+        _COOKIE_COMPONENT(key="docexam-session-cookie", data={
+            "name": COOKIE, "token": token or "", "clear": not token,
+            "max_age": int(SESSION_LIFETIME.total_seconds())})
 
 
 def is_local_client() -> bool:
@@ -112,6 +215,15 @@ def is_local_client() -> bool:
 
 
 def sign_out() -> None:
+    """Sign the trainee out: the browser session ends in every tab (this tab keeps an unlocked trainer)."""
+    state.record().end_session(st.session_state.pop(TOKEN, None))
+    st.session_state["session-ended"] = True
+    _forget()
+    if is_trainer():
+        _start(trainer=True)
+
+
+def _forget() -> None:
     """Forget the trainee and everything they were doing in this tab (the trainer flag stays)."""
     for key in list(st.session_state.keys()):
         if key in (TRAINEE, WORKSHOP) or any(str(key).startswith(p) for p in _PREFIXES):

@@ -229,3 +229,63 @@ def go_to_locate_item(page, lesson: str = "Personalization and photo substitutio
         page.get_by_role("button", name="Next question").click()
         wait_idle(page)
     pytest.fail("no question asked to mark the document")
+
+
+def _sign_in(page, server, name: str) -> None:
+    page.goto(server)
+    page.get_by_role("heading", name="Sign in").wait_for(timeout=FIRST_DRAW_S * 1000)
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Department or unit").fill("Immigration")
+    page.get_by_label("Province").fill("Koh Kong")
+    page.get_by_label("PIN (4 to 12 digits)").fill("4821")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name=f"Welcome, {name}").wait_for()
+    wait_idle(page)
+
+
+def test_a_reload_keeps_the_trainee_and_sign_out_ends_every_tab(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        _sign_in(page, server, "Reload Trainee")
+        page.get_by_role("link", name="Pre-test").click()
+        page.get_by_role("heading", name="Pre-test").wait_for()
+        wait_idle(page)
+        question, _ = new_question(page, None)
+        page.get_by_text("Question 1 of").wait_for()
+        stage = question.locator(".dx-point")
+        if stage.count():
+            stage.first.click()
+            question.get_by_text("Your mark is drawn in blue").wait_for()
+        else:
+            question.get_by_test_id("stRadioOption").first.click()
+        page.get_by_role("button", name="Submit answer").click()
+        page.get_by_text("Question 2 of").wait_for()
+        wait_idle(page)
+
+        page.reload()
+        # still signed in, on the same page, at the same question: the first answer is kept
+        page.get_by_role("heading", name="Pre-test").wait_for(timeout=FIRST_DRAW_S * 1000)
+        page.get_by_text("Question 2 of").wait_for()
+        page.get_by_text("Signed in: Reload Trainee").wait_for()
+        assert "/pre_test" in page.url
+
+        # a second tab of the same browser is signed in too; signing out in the first ends it there
+        other = context.new_page()
+        other.goto(server)
+        other.get_by_role("heading", name="Welcome, Reload Trainee").wait_for(timeout=FIRST_DRAW_S * 1000)
+        wait_idle(other)
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="Sign in").wait_for()
+        other.get_by_role("link", name="Lessons").click()  # its next run
+        other.get_by_role("heading", name="Sign in").wait_for()
+        # and a reload does not bring the session back
+        page.reload()
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=FIRST_DRAW_S * 1000)
+        assert not page.get_by_text("Signed in: Reload Trainee").count()
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "e2e-reload-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
