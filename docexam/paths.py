@@ -58,6 +58,12 @@ def user_lessons_dir() -> Path:
     return docexam_home() / "lessons"
 
 
+def drills_dir() -> Path:
+    """The shipped ``drills/`` folder of checkpoint-drill scenarios (``$DOCEXAM_DRILLS`` overrides)."""
+    env = os.environ.get("DOCEXAM_DRILLS")
+    return Path(env).expanduser() if env else REPO_DIR / "drills"
+
+
 def cache_dir() -> Path:
     """Render caches (the shipped library's images, rendered on demand)."""
     return docexam_home() / "cache"
