@@ -16,7 +16,7 @@ from .. import __version__
 from ..errors import DocexamError
 
 #: modules under docexam.cli that add sub-commands, in help order
-COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "training", "sharing", "app")
+COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "drills", "training", "sharing", "app")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -57,6 +57,7 @@ from pydantic import (BaseModel, ConfigDict, Field, Strict, StringConstraints, V
 from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..lessons.format import key_lines, line_of
+from ..paths import drills_dir
 from ..specimens.model import CAPTURE_KINDS
 from .catalogue import (ARRIVALS, BORDERS, CONSULTED, DOCUMENT_KINDS, FRAUD_KINDS, ROLES, TOOLS,
                         TRAVEL_DOCUMENTS)
@@ -373,8 +374,6 @@ def check_files(paths) -> list[InvalidFieldError | InputFileError]:
 
 def scenario_files(folder: str | os.PathLike | None = None) -> list[Path]:
     """The ``*.toml`` files of ``folder`` (default: the shipped ``drills/``), sorted by name."""
-    from ..paths import drills_dir
-
     folder = Path(folder) if folder is not None else drills_dir()
     if not folder.is_dir():
         raise InputFileError(folder, "scenario folder not found")

@@ -123,7 +123,11 @@ def arrival_times(scenario: Scenario, rng: np.random.Generator) -> list[float]:
     return [0.0] + [round(float(t), 1) for t in np.cumsum(gaps)]
 
 
-def plan_queue(scenario: Scenario, *, kinds: dict, seed: int | None = None) -> tuple[Traveller, ...]:
+def _always(_technique: str, _template: str) -> bool:
+    return True
+
+
+def plan_queue(scenario: Scenario, *, kinds: dict, seed: int | None = None, fits=_always) -> tuple[Traveller, ...]:
     """The travellers of a drill of ``scenario``.
 
     Parameters
@@ -134,6 +138,11 @@ def plan_queue(scenario: Scenario, *, kinds: dict, seed: int | None = None) -> t
         travel document kind); see :func:`docexam.drill.material.document_kinds`.
     seed : int, optional
         Default: the scenario's own seed (the same queue for every officer).
+    fits : callable, optional
+        ``fits(technique, template)``: whether a forgery technique can be made
+        on a template (a card cannot be washed like paper). A forged traveller
+        carries a document it fits; where it fits none, the traveller is an
+        impostor instead.
 
     Raises
     ------
@@ -159,8 +168,14 @@ def plan_queue(scenario: Scenario, *, kinds: dict, seed: int | None = None) -> t
     for i in range(n):
         r = _rng(scenario, seed, "traveller", str(i))
         fraud = frauds[i]
-        kind = _weighted(r, travel)
-        templates = sorted(kinds[kind])
+        choices = travel
+        if fraud not in (None, IMPOSTOR):
+            choices = {k: w for k, w in travel.items() if any(fits(fraud, t) for t in kinds[k])}
+            if not choices:
+                fraud = IMPOSTOR
+                choices = travel
+        kind = _weighted(r, choices)
+        templates = sorted(t for t in kinds[kind] if fraud in (None, IMPOSTOR) or fits(fraud, t))
         doc_seed = int(r.integers(0, 2**31))
         forge = fraud if fraud not in (None, IMPOSTOR) else None
         document = Document(kind=kind, template=templates[int(r.integers(len(templates)))], seed=doc_seed,

@@ -19,7 +19,7 @@ dropped connection records it once.
 
 The methods live by subject in :mod:`.trainees` (trainees, PINs, the
 trainer's passphrase), :mod:`.workshops` and :mod:`.answers` (attempts,
-reviews, surveys), on top of :mod:`.store` (connections, row look-ups);
+reviews, surveys), :mod:`.drills` (checkpoint drills, threshold trials), on top of :mod:`.store` (connections, row look-ups);
 exports and imports are :mod:`.exchange`, reports :mod:`.report`.
 """
 
@@ -42,13 +42,15 @@ from .sessions import SESSION_LIFETIME, BrowserSession, SessionMethods
 from .trainees import LOCKOUT, MAX_FAILED_PINS, TraineeMethods
 from .workshops import WorkshopMethods
 from .course import CourseMethods
+from .drills import DrillMethods
 
 __all__ = ["TrainingRecord", "default_database_url", "Trainee", "Workshop", "Attempt", "ReviewState",
            "SurveyAnswer", "ScoreRow", "Merge", "MAX_FAILED_PINS", "LOCKOUT", "MAX_COMMENT", "CODE_RE", "normalise_code",
            "BrowserSession", "SESSION_LIFETIME"]
 
 
-class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, MergeMethods, CourseMethods, SessionMethods):
+class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, DrillMethods, MergeMethods, CourseMethods,
+                     SessionMethods):
     """The training database.
 
     Open it with :meth:`open`; close it with :meth:`close` or a ``with``

@@ -193,6 +193,66 @@ import_rows = sa.Table(
     sa.Index("ix_import_rows_row", "kind", "row_id"),
 )
 
+# checkpoint drills (revision 0007): a drill's scenario and queue as created, its officers,
+# what they did (append-only events, replayed by docexam.drill.engine), and threshold trials
+drill_sessions = sa.Table(
+    "drill_sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("code", sa.String(12), nullable=False, unique=True),
+    sa.Column("scenario_id", sa.String(100), nullable=False),
+    sa.Column("scenario", sa.JSON, nullable=False),
+    sa.Column("queue", sa.JSON, nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("team", sa.Boolean, nullable=False),
+    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id"), nullable=True),
+    sa.Column("created_by", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_drill_sessions_workshop", "workshop_id"),
+)
+
+drill_members = sa.Table(
+    "drill_members", metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("drill_sessions.id"), primary_key=True),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("joined_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("role IN ('first-line', 'second-line', 'consulted')", name="ck_drill_members_role"),
+)
+
+drill_events = sa.Table(
+    "drill_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("drill_sessions.id"), nullable=False),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("traveller", sa.Integer, nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index("ix_drill_events_session", "session_id", "id"),
+)
+
+threshold_trials = sa.Table(
+    "threshold_trials", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    sa.Column("run_uid", sa.String(36), nullable=False),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id"), nullable=True),
+    sa.Column("form", sa.String(20), nullable=False),
+    sa.Column("technique", sa.String(40), nullable=False),
+    sa.Column("severity", sa.Float, nullable=False),
+    sa.Column("correct", sa.Boolean, nullable=False),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Column("answered_at", UTCDateTime, nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("severity >= 0 AND severity <= 1", name="ck_threshold_trials_severity"),
+    sa.CheckConstraint("form IN ('practice', 'pre', 'post')", name="ck_threshold_trials_form"),
+    sa.Index("ix_threshold_trials_trainee", "trainee_id", "technique"),
+    sa.Index("ix_threshold_trials_run", "run_uid"),
+)
+
 # The numbered steps docexam used before Alembic left this table behind (one
 # row per step); revision 0003 adds a row numbered 3 so that such an older
 # docexam refuses the database instead of writing to a schema it does not know.

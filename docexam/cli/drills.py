@@ -1,0 +1,92 @@
+"""`docexam drills ...` sub-commands: list, check, prepare.
+
+``docexam drills list --json`` prints id, title, queue length and
+prevalence of every scenario (all validated first: a broken file stops the
+command with exit status 2 naming the file and line). ``docexam drills
+check [FILES...]`` checks the shipped scenarios, or the files given, and
+prints one line per problem (exit status 2 on any). ``docexam drills
+prepare`` renders a scenario's documents ahead of a workshop.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..drill.scenario import check_files, find_scenario, load_scenarios, scenario_files
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_list(args) -> int:
+    scenarios = load_scenarios(args.drills)
+    rows = [{"id": s.id, "title": s.title, "title_km": s.title_km, "border": s.border, "queue": s.queue,
+             "prevalence": s.prevalence, "fraudulent": s.fraudulent, "time_budget_min": s.time_budget_min,
+             "tools": list(s.tools)} for s in scenarios]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']:<24} {r['queue']:>3} travellers  {100 * r['prevalence']:>4.0f} % fraud  "
+                  f"{r['time_budget_min']:>4g} min  {r['title']}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    files = args.files or scenario_files(args.drills)
+    problems = check_files(files)
+    for problem in problems:
+        print(f"docexam: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    for path in files:
+        print(f"{path}: ok")
+    return 0
+
+
+def cmd_prepare(args) -> int:
+    from tqdm import tqdm
+
+    from ..drill.material import document_kinds, prepare_traveller, technique_fits
+    from ..drill.travellers import plan_queue
+
+    scenarios = load_scenarios(args.drills)
+    chosen = [find_scenario(i, scenarios) for i in args.ids] if args.ids else scenarios
+    kinds = document_kinds()
+    travellers = [t for scenario in chosen
+                  for t in plan_queue(scenario, kinds=kinds, fits=technique_fits)[: args.first or None]]
+    for traveller in tqdm(travellers, desc="rendering drill documents", unit="traveller"):
+        prepare_traveller(traveller)
+    print(f"{len(travellers)} travellers ready")
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add ``docexam drills list|check|prepare``."""
+    drills = subparsers.add_parser("drills", help="checkpoint-drill scenarios")
+    sub = drills.add_subparsers(dest="drills_command", metavar="COMMAND")
+    sub.required = True
+
+    def folder(p):
+        p.add_argument("--drills", metavar="DIR", default=None,
+                       help="scenario folder (default: the shipped drills/, or $DOCEXAM_DRILLS)")
+
+    p = sub.add_parser("list", help="validate every scenario and list it (id, title, queue, prevalence)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    folder(p)
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("check", help="validate scenario files (the shipped ones by default); "
+                                     "one line per problem, exit status 2 on any")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    folder(p)
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("prepare", help="render the documents of scenarios ahead of a workshop (cached)")
+    p.add_argument("ids", nargs="*", metavar="ID", help="scenario ids (default: all)")
+    p.add_argument("--first", type=int, default=0, metavar="N", help="only the first N travellers of each")
+    folder(p)
+    p.set_defaults(handler=cmd_prepare)

@@ -1,0 +1,222 @@
+"""Rendering ahead of need, in the background, with a bounded share of the machine.
+
+A drill knows what it will show next (the next travellers of the queue; the
+two severities the staircase may ask for after the current answer), so it
+asks for them early: :meth:`Prefetcher.request` puts a job in a priority
+queue and returns at once. A few worker processes (one by default) take
+the most urgent job first; they run at a lower scheduling priority (``nice``)
+with one thread each, so 30 drills asking at once never starve the app's
+own process of the CPU it needs to answer taps. A job asked for twice is
+done once (jobs are keyed), and asking again with a more urgent priority
+moves it up.
+
+Workers are started with ``spawn`` (a fresh interpreter): forking a
+threaded web server can deadlock. ``workers=0`` runs every job at once in
+the calling thread (tests, the command line).
+
+A job is a picklable callable with a ``key`` attribute and a ``ready()``
+method (is its result on disk already?); the job writes its result to disk
+itself (the cache), so the prefetcher only tracks whether it ran. ``then`` (a picklable function) runs in the worker
+after each job with the job's result: the app uses it to encode the
+pictures for the browser ahead of time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+#: default number of worker processes (``$DOCEXAM_RENDER_WORKERS`` overrides)
+WORKERS = 1
+#: scheduling priority of the workers (higher is kinder to the app)
+NICENESS = 10
+
+
+def _worker_start(niceness: int) -> None:
+    try:
+        os.nice(niceness)
+    except OSError:  # not allowed here: run at the usual priority
+        pass
+    import cv2  # one thread per worker: the bound on CPU is the number of workers
+
+    cv2.setNumThreads(1)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def _run(job, then):
+    result = job()
+    if then is not None:
+        then(result)
+    return result
+
+
+@dataclass
+class Stats:
+    """What the prefetcher did: jobs requested, done, failed, and time spent waiting for one."""
+
+    requested: int = 0
+    done: int = 0
+    failed: int = 0
+    waits: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+class Prefetcher:
+    """A priority queue of rendering jobs and a small pool of low-priority worker processes.
+
+    Parameters
+    ----------
+    workers : int, keyword-only
+        Worker processes; 0 runs jobs in the calling thread when requested.
+    niceness : int, keyword-only
+        Added to the workers' scheduling priority.
+    then : callable, optional
+        Run in the worker after each job, with its result (picklable).
+    """
+
+    def __init__(self, *, workers: int | None = None, niceness: int = NICENESS, then=None):
+        if workers is None:
+            workers = int(os.environ.get("DOCEXAM_RENDER_WORKERS", WORKERS))
+        self.workers = max(0, int(workers))
+        self._then = then
+        self._lock = threading.Condition()
+        self._heap: list = []
+        self._order = itertools.count()
+        self._pending: dict[str, float] = {}     # key -> best priority asked
+        self._running: dict[str, Future] = {}
+        self._done: set[str] = set()
+        self._failed: dict[str, str] = {}
+        self.stats = Stats()
+        self._pool = None
+        self._closed = False
+        if self.workers:
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                             initializer=_worker_start, initargs=(niceness,))
+            self._dispatcher = threading.Thread(target=self._dispatch, name="docexam-prefetch", daemon=True)
+            self._dispatcher.start()
+
+    # ---- asking
+
+    def request(self, job, *, priority: float = 10.0) -> None:
+        """Ask for ``job`` (lower ``priority`` is sooner); returns at once unless ``workers=0``."""
+        key = job.key
+        if self.done(job):
+            return
+        with self._lock:
+            if key in self._running or self._closed:
+                return
+            if key in self._pending and self._pending[key] <= priority:
+                return
+            self._pending[key] = priority
+            self.stats.requested += 1
+            heapq.heappush(self._heap, (priority, next(self._order), key, job))
+            self._lock.notify_all()
+        if not self.workers:
+            self._run_inline()
+
+    def _run_inline(self) -> None:
+        while True:
+            with self._lock:
+                item = self._pop()
+            if item is None:
+                return
+            key, job = item
+            try:
+                _run(job, self._then)
+            except Exception as exc:  # noqa: BLE001 - one bad job must not stop the others
+                self._finish(key, exc)
+            else:
+                self._finish(key, None)
+
+    def _pop(self):
+        while self._heap:
+            priority, _n, key, job = heapq.heappop(self._heap)
+            if self._pending.get(key) == priority:
+                del self._pending[key]
+                return key, job
+        return None
+
+    def _dispatch(self) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and (not self._heap or len(self._running) >= self.workers):
+                    self._lock.wait()
+                if self._closed:
+                    return
+                item = self._pop()
+                if item is None:
+                    continue
+                key, job = item
+                future = self._pool.submit(_run, job, self._then)
+                self._running[key] = future
+            future.add_done_callback(lambda f, key=key: self._finish(key, f.exception()))
+
+    def _finish(self, key: str, error) -> None:
+        with self._lock:
+            self._running.pop(key, None)
+            if error is None:
+                self._done.add(key)
+                self.stats.done += 1
+            else:
+                self._failed[key] = f"{type(error).__name__}: {error}"
+                self.stats.failed += 1
+                self.stats.errors.append(self._failed[key])
+            self._lock.notify_all()
+
+    # ---- waiting
+
+    def done(self, job) -> bool:
+        """Whether ``job``'s result is there (made by this prefetcher, or found on disk)."""
+        with self._lock:
+            if job.key in self._done:
+                return True
+        if job.ready():
+            with self._lock:
+                self._done.add(job.key)
+            return True
+        return False
+
+    def failed(self, job) -> str | None:
+        with self._lock:
+            return self._failed.get(job.key)
+
+    def wait(self, job, *, timeout: float = 120.0, priority: float = 0.0) -> bool:
+        """Block until ``job`` ran (asking for it most urgently); True when it did, False on timeout or failure.
+
+        The time spent here is what an officer would see as waiting; it is
+        kept in :attr:`stats` (``waits``).
+        """
+        start = time.monotonic()
+        if self.done(job):
+            self.stats.waits.append(0.0)
+            return True
+        self.request(job, priority=priority)
+        deadline = start + timeout
+        with self._lock:
+            while job.key not in self._done and job.key not in self._failed:
+                left = deadline - time.monotonic()
+                if left <= 0 or self._closed:
+                    break
+                self._lock.wait(min(left, 0.5))
+            ok = job.key in self._done
+        self.stats.waits.append(time.monotonic() - start)
+        return ok
+
+    def queued(self) -> int:
+        with self._lock:
+            return len(self._pending) + len(self._running)
+
+    def close(self) -> None:
+        """Stop taking jobs; wait for the running ones and stop the workers."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
