@@ -117,3 +117,18 @@ def test_drills_list_refuses_a_broken_folder(tmp_path, capsys):
     assert main(["drills", "list", "--drills", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == \
         f"docexam: {tmp_path / 'x.toml'}: line 7: prevalence: must be at most 1.0"
+
+
+def test_docs_describe_every_key_of_the_format():
+    from conftest import REPO
+
+    from docexam.drill.scenario import Arrivals, Scenario, Story, Team
+
+    doc = (REPO / "docs" / "formats.md").read_text(encoding="utf-8").split("## Drill scenarios")[1]
+    for model in (Scenario, Arrivals, Team, Story):
+        for name in model.model_fields:
+            assert f"`{name}`" in doc or f"`[{name}]`" in doc or f"`[[{name}]]`" in doc or \
+                f"`{name.removesuffix('_km')}`" in doc, f"docs/formats.md does not describe {model.__name__}.{name}"
+    # the example in the doc is a valid scenario
+    example = doc.split("```toml")[1].split("```")[0]
+    assert parse_scenario(example, "docs/formats.md").id == "night-shift-impostor"

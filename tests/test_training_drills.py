@@ -175,3 +175,49 @@ def test_threshold_trials_by_officer_technique_and_run(record):
     # a merged officer's trials read as the record kept
     record.merge_trainees(a.id, b.id)
     assert {t.trainee_id for t in record.threshold_trials(trainee_id=b.id)} == {b.id}
+
+
+def test_key_results_show_the_workshops_drills_and_thresholds(record):
+    from docexam.training.report import csv_rows, to_html
+
+    ws = record.create_workshop(title="Drills", place="Poipet", province="Banteay Meanchey",
+                                start_date=dt.date(2026, 12, 1), end_date=dt.date(2026, 12, 3))
+    a, b = officers(record, 2)
+    for o in (a, b):
+        record.join_workshop(o.id, ws.code)
+    s = scenario()
+    queue = plan_queue(s, kinds=KINDS)
+    fraud = {t.index for t in queue if t.fraud}
+    for o, perfect in ((a, True), (b, False)):
+        session = record.create_drill(scenario=s, queue=queue, created_by=o.id, workshop_id=ws.id)
+        send(record, session, o, "start")
+        for i in range(12):  # the first fraud of the queue is traveller 10
+            send(record, session, o, "call", i, t=10 * i + 1)
+            decision = "refuse" if (i in fraud and perfect) else "admit"
+            send(record, session, o, "decide", i, {"decision": decision}, t=10 * i + 9)
+    run = {}
+    for o, (pre, post) in ((a, (0.7, 0.4)), (b, (0.6, 0.5))):
+        for form, level in (("pre", pre), ("post", post)):
+            run[o.id, form] = str(uuid.uuid4())
+            # 40 trials: right above the officer's level, wrong below (a sharp observer)
+            for n in range(40):
+                sev = round(0.05 * (n % 21), 2)
+                record.record_threshold_trial(uuid=str(uuid.uuid4()), run_uid=run[o.id, form], trainee_id=o.id,
+                                              workshop_id=ws.id, technique="photo-substitution", severity=sev,
+                                              correct=sev >= level, form=form, answered_at=at(n + (0 if form == "pre" else 1000)))
+    kr = record.key_results(ws.code)
+    dr = kr.drills
+    assert dr.drills == 2 and dr.officers == 2
+    assert len(fraud & set(range(12))) == 1
+    assert dr.score.decided == 24 and (dr.score.hits, dr.score.misses, dr.score.false_referrals) == (1, 1, 0)
+    assert dr.score.mean_time_s == pytest.approx(8.0)
+    (thr,) = dr.thresholds
+    assert thr.technique == "photo-substitution" and thr.officers == 2 and thr.paired == 2
+    assert thr.mean_pre == pytest.approx(0.65, abs=0.05) and thr.mean_post == pytest.approx(0.45, abs=0.05)
+    assert thr.mean_gain == pytest.approx(0.2, abs=0.05)
+    rows = {(r[1], r[2]): r[3] for r in csv_rows(kr) if r[0] in ("drills", "thresholds")}
+    assert rows["checkpoint drills played", "all"] == "2"
+    assert rows["travellers decided", "all"] == "24"
+    assert rows["officers measured", "technique=photo-substitution"] == "2"
+    page = to_html(kr)
+    assert "<h2>Checkpoint drills</h2>" in page and "Detection thresholds" in page

@@ -360,8 +360,10 @@ class TravellerJob:
     def ready(self) -> bool:
         return traveller_ready(self.traveller)
 
-    def __call__(self) -> Material:
-        return prepare_traveller(self.traveller)
+    def __call__(self) -> list[Path]:
+        """The pictures made (for the ``then`` hook: the app encodes them for the browser)."""
+        material = prepare_traveller(self.traveller)
+        return [*material.images.values(), photo_path(self.traveller)]
 
 
 @dataclass(frozen=True)
@@ -377,5 +379,5 @@ class TrialJob:
     def ready(self) -> bool:
         return cached_trial(self.recipe) is not None
 
-    def __call__(self) -> Trial:
-        return render_trial(self.recipe)
+    def __call__(self) -> list[Path]:
+        return list(render_trial(self.recipe).images.values())

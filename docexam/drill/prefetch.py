@@ -11,8 +11,9 @@ done once (jobs are keyed), and asking again with a more urgent priority
 moves it up.
 
 Workers are started with ``spawn`` (a fresh interpreter): forking a
-threaded web server can deadlock. ``workers=0`` runs every job at once in
-the calling thread (tests, the command line).
+threaded web server can deadlock. ``workers=0`` renders nothing ahead: a
+job runs in the calling thread when :meth:`Prefetcher.wait` needs it (the
+command line, tests).
 
 A job is a picklable callable with a ``key`` attribute and a ``ready()``
 method (is its result on disk already?); the job writes its result to disk
@@ -73,7 +74,7 @@ class Prefetcher:
     Parameters
     ----------
     workers : int, keyword-only
-        Worker processes; 0 runs jobs in the calling thread when requested.
+        Worker processes; 0 runs a job in the calling thread when it is waited for.
     niceness : int, keyword-only
         Added to the workers' scheduling priority.
     then : callable, optional
@@ -105,7 +106,7 @@ class Prefetcher:
     # ---- asking
 
     def request(self, job, *, priority: float = 10.0) -> None:
-        """Ask for ``job`` (lower ``priority`` is sooner); returns at once unless ``workers=0``."""
+        """Ask for ``job`` (lower ``priority`` is sooner); returns at once."""
         key = job.key
         if self.done(job):
             return
@@ -118,22 +119,16 @@ class Prefetcher:
             self.stats.requested += 1
             heapq.heappush(self._heap, (priority, next(self._order), key, job))
             self._lock.notify_all()
-        if not self.workers:
-            self._run_inline()
 
-    def _run_inline(self) -> None:
-        while True:
-            with self._lock:
-                item = self._pop()
-            if item is None:
-                return
-            key, job = item
-            try:
-                _run(job, self._then)
-            except Exception as exc:  # noqa: BLE001 - one bad job must not stop the others
-                self._finish(key, exc)
-            else:
-                self._finish(key, None)
+    def _run_inline(self, job) -> None:
+        with self._lock:
+            self._pending.pop(job.key, None)
+        try:
+            _run(job, self._then)
+        except Exception as exc:  # noqa: BLE001 - a bad job is reported, not raised into the page
+            self._finish(job.key, exc)
+        else:
+            self._finish(job.key, None)
 
     def _pop(self):
         while self._heap:
@@ -197,6 +192,10 @@ class Prefetcher:
         if self.done(job):
             self.stats.waits.append(0.0)
             return True
+        if not self.workers:
+            self._run_inline(job)
+            self.stats.waits.append(time.monotonic() - start)
+            return self.done(job)
         self.request(job, priority=priority)
         deadline = start + timeout
         with self._lock:

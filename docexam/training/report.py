@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from . import drill_report
 from . import schema as s
 from .imports import counted, unverified_count
 from .model import Workshop
@@ -127,6 +128,8 @@ class KeyResults:
     unverified_attempts: int = 0
     #: per test form: (form, KR-20 or None below MIN_SITTINGS complete sittings, complete sittings)
     reliability: tuple[tuple[str, float | None, int], ...] = ()
+    #: checkpoint drills and detection thresholds (:mod:`.drill_report`)
+    drills: drill_report.DrillResults | None = None
 
 
 # ------------------------------------------------------------------- figures
@@ -245,7 +248,8 @@ def key_results(record: Store, ref: int | str) -> KeyResults:
         overall_counts=tuple(overall.count(k) for k in range(1, 6)),
         topics=tuple(topics), weakest_topics=weakest, weakest_basis=basis,
         comments=tuple(f.comments for f in feedback if f.comments.strip()),
-        unverified_attempts=unverified, reliability=_reliability(record, workshop.id))
+        unverified_attempts=unverified, reliability=_reliability(record, workshop.id),
+        drills=drill_report.drill_results(record, workshop.id) if hasattr(record, "drill_sessions") else None)
 
 
 def _reliability(record, workshop_id: int) -> tuple:
@@ -354,6 +358,8 @@ def csv_rows(kr: KeyResults) -> list[tuple[str, str, str, str, str]]:
                  ("topics", "post-test score", f"topic={tr.topic}", _num(tr.post), "%")]
     rows += [("topics", f"weakest topic ({kr.weakest_basis})", f"rank={i}", topic, "")
              for i, topic in enumerate(kr.weakest_topics, 1)]
+    if kr.drills is not None:
+        rows += drill_report.csv_rows(kr.drills)
     return rows
 
 
@@ -519,6 +525,7 @@ correction).</p></section>
         [(tr.topic, _or_dash(_num(tr.pre), " %"), _or_dash(_num(tr.post), " %"), _or_dash(_num(tr.practice), " %"))
          for tr in kr.topics])}
 <h3>Weakest topics</h3>{weakest}</section>
+{drill_report.html_section(kr.drills) if kr.drills is not None else ""}
 <section><h2>Trainees' feedback</h2>{ratings}{_table(("Indicator", "Value"), [
         ("Respondents", kr.respondents),
         ("Rate relevance to daily work 4 or 5",

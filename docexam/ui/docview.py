@@ -147,7 +147,7 @@ def sides_of(template_id: str | None, size: tuple[int, int]) -> list[dict]:
 
 
 def document_view(images: dict, *, key: str, size: tuple[int, int], template: str | None = None,
-                  locate: bool = False, overlays=(), answer=None):
+                  locate: bool = False, overlays=(), answer=None, zoom: bool = True):
     """Draw a document; in ``locate`` mode return the trainee's mark (``{"point"}`` / ``{"box"}``) or None.
 
     Parameters
@@ -165,11 +165,15 @@ def document_view(images: dict, *, key: str, size: tuple[int, int], template: st
         or ``{"tint": address}`` (a :func:`media.tint_url` picture).
     answer : dict, optional
         A mark to show at first (the server's copy of the trainee's answer).
+    zoom : bool
+        Whether zooming in shows the full resolution (the drill's loupe); without,
+        it enlarges the screen copy (a closer look with the naked eye).
     """
     # the full-resolution copy is encoded by the background preparation, never here: until it is made,
     # zooming enlarges the screen copy
     lights = [{"id": light, "label": light_label(light), "src": media.image_url(images[light]),
-               "zoom": media.encoded_image_url(images[light], width=media.ZOOM_WIDTH)}
+               "zoom": media.encoded_image_url(images[light], width=media.ZOOM_WIDTH) if zoom
+               else media.image_url(images[light])}
               for light in lights_of(images)]
     data = {"item": key, "size": list(size), "lights": lights, "views": sides_of(template, size),
             "mode": "locate" if locate else "view", "answer": answer, "overlays": list(overlays),

@@ -177,6 +177,16 @@ def array_address(*, key: str) -> str:
     """The address the picture stored under ``key`` has (or will have once made)."""
     return f"{ROUTE}/{array_name(key)}.jpg"
 
+def warm(paths) -> None:
+    """Encode the screen and zoom copies of image files ahead of time (run by the drill's prefetcher).
+
+    The file names are what :func:`image_url` gives, so the page finds them
+    made and only sends their address.
+    """
+    for path in paths or ():
+        image_url(path)
+        image_url(path, width=ZOOM_WIDTH)
+
 
 def array_url(rgb: np.ndarray, *, key: str) -> str:
     """The address of an RGB array made by the caller, stored under ``key`` (a stable description).

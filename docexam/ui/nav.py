@@ -28,6 +28,8 @@ PAGES = {
     "survey": ("nav_survey", ":material/rate_review:"),
     "results": ("nav_results", ":material/insights:"),
     "alerts": ("nav_alerts", ":material/campaign:"),
+    "drill": ("nav_drill", ":material/badge:"),
+    "thresholds": ("nav_thresholds", ":material/tune:"),
     "desk": ("nav_desk", ":material/document_scanner:"),
     "trainer_sign_in": ("nav_trainer", ":material/key:"),
 }
@@ -40,7 +42,8 @@ TRAINER_PAGES = {
     "sharing": ("Sharing", ":material/sync_alt:"),
 }
 
-TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
+TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results",
+                 "drill", "thresholds")
 
 
 def path(name: str) -> str:

@@ -1,0 +1,170 @@
+"""The officer's desk in a drill: the traveller, the documents, the tools, the questions, the decision.
+
+The first-line counter and the second-line desk show the same traveller
+the same way (:func:`desk`); they differ in what is decided (admit, refer,
+refuse; or admit, refuse after a referral) and in what else they show (the
+first-line officer's note; the consulted officer's advice). A tool is a
+button with its time cost; once used, its view stays open for this
+traveller (the UV lamp adds the UV light to the document's light switch,
+the loupe lets the zoom reach full resolution, the MRZ reader shows the
+lines and their check digits, the reference shows a genuine blank).
+Every button records an event in a callback: one run per press.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from ..drill.answers import answer, arrival_form, boarding_card
+from ..drill.catalogue import DECISIONS, DOCUMENT_KINDS, FINAL_DECISIONS, QUESTIONS, TOOLS, label
+from ..drill.material import TravellerJob, cached_document, photo_path
+from ..formats.lights import LIGHTS
+from ..lessons.vocabulary import CHECK_LABELS, FIELD_LABELS
+from ..mrz.text import parse
+from ..specimens import find_template
+from . import docview, drills, media
+from .i18n import lang, pick, t
+
+#: how long a press may wait for a traveller's documents before the page says so
+WAIT_S = 60.0
+
+
+def _label(table, key) -> str:
+    return label(table, key, lang())
+
+
+def tool_button_text(tool: str, seconds: int) -> str:
+    return t("tool_cost", tool=_label(TOOLS, tool), s=seconds)
+
+
+def material_for(case):
+    """The traveller's rendered document (waiting for the renderer if it is not ready: measured)."""
+    job = TravellerJob(case.traveller)
+    material = cached_document(case.traveller.document)
+    if material is None or not photo_path(case.traveller).is_file():
+        with st.spinner(t("drill_preparing")):
+            drills.prefetcher().wait(job, timeout=WAIT_S)
+        material = cached_document(case.traveller.document)
+    return material
+
+
+def _used(case, officer: int | None = None) -> set:
+    return {u.tool for u in case.uses_by(officer)}
+
+
+def transcript(case, scenario, holder) -> None:
+    """The questions asked so far and the traveller's answers."""
+    asked = [u for u in case.uses if u.question]
+    for u in asked:
+        st.markdown(f"**{t('drill_q')}** {html.escape(pick(*QUESTIONS[u.question]))}  \n"
+                    f"**{t('drill_a')}** {html.escape(answer(case.traveller, u.question, scenario=scenario, holder=holder, lang=lang()))}")
+
+
+def _extras(case, scenario, holder) -> None:
+    for extra in case.traveller.extras:
+        with st.container(border=True):
+            st.markdown(f"**{_label(DOCUMENT_KINDS, extra.kind)}**")
+            if extra.kind == "arrival-form":
+                form = arrival_form(case.traveller, scenario=scenario, holder=holder, lang=lang())
+            elif extra.kind == "boarding-card":
+                form = boarding_card(case.traveller, scenario=scenario, holder=holder)
+            else:
+                st.caption(t("drill_extra_missing"))
+                continue
+            st.markdown("  \n".join(f"{html.escape(t('form_' + k))}: **{html.escape(str(v))}**"
+                                    for k, v in form.items()))
+
+
+def _mrz_reader(material) -> None:
+    lines = list(material.mrz)
+    st.markdown(f"<pre class='dx-mrz'>{html.escape(chr(10).join(lines))}</pre>", unsafe_allow_html=True)
+    try:
+        parsed = parse(lines)
+    except ValueError:
+        st.error(t("drill_mrz_unreadable"))
+        return
+    marks = []
+    for name, ok in parsed.checks.items():
+        if name in CHECK_LABELS:
+            what = pick(*CHECK_LABELS[name])
+        elif name in FIELD_LABELS:
+            what = pick(*FIELD_LABELS[name])
+        else:
+            what = t("drill_check_composite") if name == "composite" else name
+        marks.append(f"{'✅' if ok else '❌'} {html.escape(what)}")
+    st.markdown("  \n".join(marks))
+
+
+def _document(case, material, used: set, key: str) -> None:
+    lights = ["visible"] + [TOOLS[tool].light for tool in used if TOOLS[tool].light]
+    images = {light: path for light, path in material.images.items() if light in lights}
+    docview.document_view(images, key=f"{key}-doc", size=material.size, template=material.template,
+                          zoom="loupe" in used)
+    if "reference" in used:
+        tpl = find_template(material.template)
+        ref = {light: tpl.image_path(light) for light in LIGHTS if light in tpl.images and light in lights}
+        st.caption(t("drill_reference"))
+        docview.document_view(ref, key=f"{key}-ref", size=tuple(tpl.size_px), template=tpl.id,
+                              zoom="loupe" in used)
+    if "mrz" in used:
+        st.caption(t("drill_mrz_reader"))
+        _mrz_reader(material)
+
+
+def _tools(case, scenario, used: set, key: str) -> None:
+    tools = [tool for tool in scenario.tools if tool != "question"]
+    cols = st.columns(min(4, max(1, len(tools))))
+    for n, tool in enumerate(tools):
+        done = tool in used
+        cols[n % len(cols)].button(("✓ " if done else "") + tool_button_text(tool, scenario.seconds(tool)),
+                                   key=f"{key}-tool-{tool}", disabled=done, width="stretch",
+                                   on_click=drills.send, args=("tool", case.traveller.index, {"tool": tool}))
+    if "question" in scenario.tools:
+        c1, c2 = st.columns([3, 2])
+        questions = {k: pick(*v) for k, v in QUESTIONS.items()}
+        q = c1.selectbox(t("drill_question"), list(questions), format_func=questions.get, key=f"{key}-q",
+                         label_visibility="collapsed")
+        c2.button(tool_button_text("question", scenario.seconds("question")), key=f"{key}-ask", width="stretch",
+                  on_click=lambda: drills.send("ask", case.traveller.index,
+                                               {"question": st.session_state.get(f"{key}-q") or q}))
+
+
+def desk(case, scenario, *, officer: int, key: str, decisions=tuple(DECISIONS), first_line_note: bool = False) -> None:
+    """The traveller at this officer's desk, the tools, and the decision buttons."""
+    material = material_for(case)
+    if material is None:
+        st.error(t("drill_not_ready"))
+        return
+    used = _used(case, officer)
+    story = next(s for s in scenario.stories if s.id == case.traveller.story)
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown(f"#### {t('drill_traveller_n', n=case.traveller.index + 1)}")
+        photo = photo_path(case.traveller)
+        st.markdown(f"<img class='dx-picture' src='{media.image_url(photo, width=480)}' alt='{t('drill_photo_alt')}'>",
+                    unsafe_allow_html=True)
+        st.caption(pick(story.who, story.who_km))
+        if first_line_note:
+            st.info(t("drill_first_line_note", note=case.note or "-",
+                      decision=_label(DECISIONS, case.decision)), icon=":material/sticky_note_2:")
+            if case.first_line_uses:
+                st.caption(t("drill_first_line_used", tools=", ".join(_label(TOOLS, u.tool) for u in case.first_line_uses)))
+        _extras(case, scenario, material.holder)
+        transcript(case, scenario, material.holder)
+    with right:
+        st.markdown(f"**{_label(DOCUMENT_KINDS, case.traveller.document.kind)}**")
+        _document(case, material, used, key)
+    st.markdown(f"##### {t('drill_tools')}")
+    _tools(case, scenario, used, key)
+    st.markdown(f"##### {t('drill_decide')}")
+    note_key = f"{key}-note"
+    st.text_input(t("drill_note"), key=note_key, max_chars=1000, placeholder=t("drill_note_hint"))
+    cols = st.columns(len(decisions))
+    for col, decision in zip(cols, decisions):
+        col.button(_label(DECISIONS, decision), key=f"{key}-{decision}", width="stretch",
+                   type="primary" if decision == "admit" else "secondary",
+                   on_click=lambda d=decision: drills.send(
+                       "resolve" if decisions == FINAL_DECISIONS else "decide", case.traveller.index,
+                       {"decision": d, "note": st.session_state.get(note_key, "")}))

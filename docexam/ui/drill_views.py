@@ -1,0 +1,178 @@
+"""What each officer of a drill sees: the lobby, the counter, the second line, the consulted officer.
+
+Parts that change because of other officers (the queue, a referral
+arriving, a question from the second line, the clock) are fragments that
+run again every :data:`~docexam.ui.drills.POLL_S` seconds; each run costs
+one indexed query unless something happened (:func:`drills.drill_state`).
+When what happened changes the whole page (a referral taken, the drill
+over), the fragment reruns the page.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from ..drill.catalogue import CONSULTED, DECISIONS, FINAL_DECISIONS, ROLES, label
+from . import counter, drills, state
+from .i18n import lang, pick, t
+
+
+def _label(table, key) -> str:
+    return label(table, key, lang())
+
+
+def _page_changed(drill_state, seen_key: str, signature) -> None:
+    """Rerun the whole page when ``signature`` (what the page is drawn from) changed since the last run."""
+    if st.session_state.get(seen_key) != signature:
+        st.session_state[seen_key] = signature
+        st.rerun()
+
+
+# ---------------------------------------------------------------------------
+# before the start
+
+def lobby(session, me) -> None:
+    """A team drill before its start: the code to join with, who is in, and the start button."""
+    st.info(t("drill_code_tell", code=session.code), icon=":material/group_add:")
+    st.markdown(f"<div style='font-size:2.2rem;font-weight:700;letter-spacing:.2em'>{html.escape(session.code)}</div>",
+                unsafe_allow_html=True)
+    _members(session.id)
+    st.button(t("drill_start"), type="primary", icon=":material/play_arrow:", on_click=drills.send, args=("start",))
+
+
+@st.fragment(run_every=drills.POLL_S)
+def _members(session_id: int) -> None:
+    roles = state.record().drill_roles(session_id)
+    names = {tr.id: tr.name for tr in state.record().trainees() if tr.id in roles}
+    for officer, role in sorted(roles.items(), key=lambda kv: (list(ROLES).index(kv[1]), kv[0])):
+        st.markdown(f"- **{html.escape(names.get(officer, str(officer)))}**: {_label(ROLES, role)}")
+    ds = drills.drill_state(session_id)
+    _page_changed(ds, "drill-seen-start", ds.started_at is not None)
+
+
+# ---------------------------------------------------------------------------
+# the first line
+
+@st.fragment(run_every=drills.POLL_S)
+def shift_bar(session_id: int, officer: int) -> None:
+    """The shift's clock, the queue and the travellers seen so far (updated for everyone)."""
+    ds = drills.drill_state(session_id)
+    now = drills.now()
+    clock, budget = ds.clock(now), ds.budget_s
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("drill_clock"), f"{drills.clock_text(clock)} / {drills.clock_text(budget)}")
+    c2.metric(t("drill_waiting"), ds.waiting(now))
+    c3.metric(t("drill_seen"), f"{sum(c.decision is not None for c in ds.cases)} / {len(ds.cases)}")
+    st.progress(min(1.0, clock / budget))
+    _page_changed(ds, "drill-seen-bar", (ds.finished(now), ds.next_traveller(now) is not None,
+                                         ds.open_case(officer) is not None))
+
+
+def first_line(session, me) -> None:
+    ds = drills.drill_state(session.id)
+    now = drills.now()
+    shift_bar(session.id, me.id)
+    drills.notice()
+    drills.prefetch_ahead(ds)
+    case = ds.open_case(me.id)
+    if case is not None:
+        counter.desk(case, session.scenario, officer=me.id, key=f"drill-{session.id}-{case.traveller.index}")
+        return
+    nxt = ds.next_traveller(now)
+    if nxt is not None:
+        st.button(t("drill_call_next"), type="primary", icon=":material/person_add:", width="stretch",
+                  on_click=drills.send, args=("call", nxt))
+    else:
+        ahead = ds.next_arrival_in(now)
+        if ahead is None:
+            st.info(t("drill_nobody_left"))
+        else:
+            st.info(t("drill_nobody_waiting", s=int(ahead) + 1))
+            st.button(t("drill_wait"), icon=":material/hourglass_top:", on_click=drills.send, args=("wait",))
+    st.button(t("drill_end"), icon=":material/stop_circle:", on_click=drills.send, args=("end",))
+
+
+# ---------------------------------------------------------------------------
+# the second line
+
+@st.fragment(run_every=drills.POLL_S)
+def referrals(session_id: int, officer: int) -> None:
+    """Referrals waiting for the second line, newest last, each with the first-line officer's note."""
+    ds = drills.drill_state(session_id)
+    waiting = ds.referrals()
+    if not waiting:
+        st.info(t("drill_no_referrals"))
+    for case in waiting:
+        with st.container(border=True):
+            st.markdown(f"**{t('drill_traveller_n', n=case.traveller.index + 1)}** · "
+                        f"{_label(DECISIONS, case.decision)}")
+            st.markdown(t("drill_note_from", note=html.escape(case.note or "-")))
+            st.button(t("drill_take"), key=f"take-{case.traveller.index}", type="primary",
+                      on_click=drills.send, args=("take", case.traveller.index))
+    _page_changed(ds, "drill-seen-desk", (ds.open_case(officer) is not None, ds.finished(drills.now())))
+
+
+@st.fragment(run_every=drills.POLL_S)
+def advice(session_id: int, traveller: int) -> None:
+    """What the consulted officer answered (appears when they do)."""
+    ds = drills.drill_state(session_id)
+    case = ds.cases[traveller]
+    for (_o, _at, question), given in zip(case.consults, case.advice + [None] * len(case.consults)):
+        st.markdown(t("drill_you_asked", q=html.escape(question or "-")))
+        if given is None:
+            st.caption(t("drill_advice_pending"))
+        else:
+            st.success(t("drill_advice", a=html.escape(given[2] or "-")), icon=":material/support_agent:")
+
+
+def second_line(session, me) -> None:
+    ds = drills.drill_state(session.id)
+    drills.notice()
+    case = ds.open_case(me.id)
+    if case is None:
+        referrals(session.id, me.id)
+        return
+    drills.prefetcher().request(counter.TravellerJob(case.traveller), priority=0.0)
+    counter.desk(case, session.scenario, officer=me.id, key=f"drill-{session.id}-2-{case.traveller.index}",
+                 decisions=FINAL_DECISIONS, first_line_note=True)
+    consulted = session.scenario.team.consulted
+    if consulted and "consulted" in ds.drill.roles.values():
+        st.markdown(f"##### {t('drill_consult', who=_label(CONSULTED, consulted))}")
+        st.text_input(t("drill_consult_q"), key=f"consult-{case.traveller.index}", max_chars=1000)
+        st.button(t("drill_consult_send"), key=f"consult-go-{case.traveller.index}",
+                  on_click=lambda: drills.send("consult", case.traveller.index,
+                                               {"note": st.session_state.get(f"consult-{case.traveller.index}", "")}))
+        advice(session.id, case.traveller.index)
+
+
+# ---------------------------------------------------------------------------
+# the consulted officer
+
+@st.fragment(run_every=drills.POLL_S)
+def consultations(session_id: int) -> None:
+    ds = drills.drill_state(session_id)
+    asked = ds.consultations()
+    if not asked:
+        st.info(t("drill_no_consultations"))
+    for case in asked:
+        story = next(s for s in ds.drill.scenario.stories if s.id == case.traveller.story)
+        with st.container(border=True):
+            st.markdown(f"**{t('drill_traveller_n', n=case.traveller.index + 1)}** · {html.escape(pick(story.who, story.who_km))}")
+            st.markdown(t("drill_note_from", note=html.escape(case.note or "-")))
+            st.markdown(t("drill_question_from", q=html.escape(case.consults[-1][2] or "-")))
+            material = counter.cached_document(case.traveller.document)
+            if material is not None:
+                counter.transcript(case, ds.drill.scenario, material.holder)
+            key = f"advise-{case.traveller.index}-{len(case.consults)}"
+            st.text_area(t("drill_advice_label"), key=key, max_chars=1000)
+            st.button(t("drill_advice_send"), key=f"{key}-go", type="primary",
+                      on_click=lambda idx=case.traveller.index, k=key: drills.send(
+                          "advise", idx, {"note": st.session_state.get(k, "")}))
+
+
+def consulted(session, me) -> None:
+    drills.notice()
+    st.caption(t("drill_consulted_intro", who=_label(CONSULTED, session.scenario.team.consulted or "maritime")))
+    consultations(session.id)

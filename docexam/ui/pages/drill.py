@@ -1,0 +1,89 @@
+"""Checkpoint drill: travellers queue at the counter; examine their documents with tools that cost
+time, ask them questions, and admit, refer or refuse them before the shift ends. Alone, or as a team
+(first line, second line, a consulted officer) on several phones; a debrief replays every decision."""
+
+import streamlit as st
+
+from docexam.drill.catalogue import BORDERS, ROLES, TOOLS, label
+from docexam.drill.material import technique_fits
+from docexam.drill.travellers import plan_queue
+from docexam.errors import DocexamError
+from docexam.ui import debrief, drill_views, drills, session, state
+from docexam.ui.i18n import lang, pick, t
+
+me = session.require_trainee()
+st.title(t("drill_title"))
+record = state.record()
+playing = drills.current()
+
+if playing is None:
+    st.caption(t("drill_intro"))
+    try:
+        scenarios = {s.id: s for s in drills.scenarios()}
+    except DocexamError as exc:
+        st.error(t("error", error=str(exc)))
+        st.stop()
+    # labels made now, in this run's language (a format function is called again later)
+    titles = {i: pick(s.title, s.title_km) for i, s in scenarios.items()}
+    chosen = scenarios[st.selectbox(t("drill_scenario"), list(scenarios), key="drill-pick", format_func=titles.get)]
+    with st.container(border=True):
+        st.write(pick(chosen.summary, chosen.summary_km))
+        c = st.columns(4)
+        c[0].metric(t("drill_border"), label(BORDERS, chosen.border, lang()))
+        c[1].metric(t("drill_queue"), chosen.queue)
+        c[2].metric(t("drill_shift"), f"{chosen.time_budget_min:g} min")
+        c[3].metric(t("drill_tools_count"), len(chosen.tools))
+        st.caption(t("drill_tools_here", tools=", ".join(label(TOOLS, x, lang()) for x in chosen.tools)))
+    modes = {m: t(f"drill_mode_{m}") for m in ("solo", "team", "join")}
+    mode = st.radio(t("drill_mode"), list(modes), key="drill-mode", horizontal=True, format_func=modes.get)
+    if mode == "join":
+        code = st.text_input(t("drill_code"), key="drill-code", max_chars=12)
+    role = "first-line"
+    if mode in ("team", "join"):
+        roles = {r: label(ROLES, r, lang()) for r in (chosen.team.roles if mode == "team" else ROLES)}
+        role = st.selectbox(t("drill_role"), list(roles), key="drill-role", format_func=roles.get)
+    if st.button(t("drill_go"), type="primary", icon=":material/play_arrow:"):
+        ws = session.workshop()
+        try:
+            if mode == "join":
+                joined = record.drill_session(code)
+                record.join_drill(joined.id, me.id, role)
+                drills.play(joined.id, record.drill_roles(joined.id)[me.id])
+            else:
+                queue = plan_queue(chosen, kinds=drills.kinds(), fits=technique_fits)
+                made = record.create_drill(scenario=chosen, queue=queue, created_by=me.id, team=mode == "team",
+                                           role=role, workshop_id=ws.id if ws else None)
+                drills.play(made.id, role)
+                if mode == "solo":
+                    drills.send("start")
+        except DocexamError as exc:
+            st.error(t("error", error=str(exc)))
+            st.stop()
+        st.rerun()
+    past = record.drill_sessions(trainee_id=me.id)
+    if past:
+        st.markdown(f"#### {t('drill_past')}")
+        for s in past[:10]:
+            c1, c2 = st.columns([4, 1])
+            c1.write(f"{s.created_at:%d %b %Y %H:%M} · {pick(s.scenario.title, s.scenario.title_km)} · {s.code}")
+            c2.button(t("drill_open"), key=f"drill-open-{s.id}", on_click=drills.play,
+                      args=(s.id, record.drill_roles(s.id).get(me.id, "first-line")))
+    st.stop()
+
+playing_session = record.drill_session(playing["id"])
+ds = drills.drill_state(playing_session.id)
+st.caption(f"{pick(playing_session.scenario.title, playing_session.scenario.title_km)} · "
+           f"{t('drill_code')}: {playing_session.code} · {label(ROLES, playing['role'], lang())}")
+st.button(t("drill_leave"), icon=":material/logout:", on_click=drills.leave, key="drill-leave")
+
+if ds.started_at is None:
+    drill_views.lobby(playing_session, me)
+elif ds.finished(drills.now()):
+    st.success(t("drill_over"), icon=":material/flag:")
+    debrief.show(playing_session, ds, me.id if playing["role"] == "first-line" else None)
+elif playing["role"] == "first-line":
+    drill_views.first_line(playing_session, me)
+elif playing["role"] == "second-line":
+    drill_views.second_line(playing_session, me)
+else:
+    drill_views.consulted(playing_session, me)

@@ -1,0 +1,97 @@
+"""Measuring a detection threshold in the app: four crops, one forged; which one?
+
+One measurement is :data:`~docexam.drill.staircase.TRIALS` trials of one
+technique. The trials are recorded as they are answered (a reload resumes
+the run); the staircase is rebuilt from them. While a trial is shown, the
+two trials that may follow it are rendered in the background
+(:func:`docexam.drill.measure.next_recipes`), so the next one is there when
+the answer is given; if it is not, a ready neighbour is shown instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid as uuidlib
+
+import streamlit as st
+
+from ..drill.material import TRIAL_CROPS, TrialJob, cached_trial
+from ..drill.measure import choose_recipe, next_recipes, runs
+from ..drill.staircase import TRIALS, Staircase
+from ..errors import DocexamError
+from . import docview, drills, session, state, steps
+from .i18n import t
+
+#: longest a trial may wait for its pictures before the page says so (seconds)
+WAIT_S = 60.0
+
+
+def form_now(me, ws) -> str:
+    """``pre`` until the pre-test is done, ``post`` once the post-test is open, else ``practice``."""
+    try:
+        now = steps.states(me, ws)
+    except DocexamError:
+        return "practice"
+    if not now["pre-test"].done:
+        return "pre"
+    if now["post-test"].open or now["post-test"].done:
+        return "post"
+    return "practice"
+
+
+def open_run(me, technique: str):
+    """The run of ``technique`` this officer has not finished (its uuid and trials), or None."""
+    mine = state.record().threshold_trials(trainee_id=me.id, technique=technique)
+    unfinished = [r for r in runs(mine) if not r.complete]
+    if not unfinished:
+        return None
+    run_uid = unfinished[-1].run_uid
+    return run_uid, [x for x in mine if x.run_uid == run_uid]
+
+
+def start(technique: str) -> None:
+    st.session_state["threshold-run"] = {"technique": technique, "run": str(uuidlib.uuid4())}
+
+
+def _answered(run: dict, recipe, choice: int, shown_at: float) -> None:
+    me, ws = session.trainee(), session.workshop()
+    try:
+        state.record().record_threshold_trial(
+            uuid=str(uuidlib.uuid4()), run_uid=run["run"], trainee_id=me.id, technique=run["technique"],
+            severity=recipe.severity, correct=choice == recipe.position, form=run["form"],
+            workshop_id=ws.id if ws else None,
+            detail={"variant": recipe.variant, "position": recipe.position, "choice": choice,
+                    "seconds": round(time.time() - shown_at, 2)},
+            answered_at=dt.datetime.now(dt.timezone.utc))
+    except DocexamError as exc:
+        st.session_state["threshold-error"] = str(exc)
+
+
+def trial(run: dict, trials: list) -> None:
+    """The current trial of ``run``: the mosaic and four buttons."""
+    n = len(trials)
+    staircase = Staircase.from_trials([(x.severity, x.correct) for x in trials])
+    p = drills.prefetcher()
+    recipe = choose_recipe(staircase, run["technique"], run["run"], n, ready=lambda r: cached_trial(r) is not None)
+    shown = cached_trial(recipe)
+    if shown is None:
+        with st.spinner(t("thr_preparing")):
+            p.wait(TrialJob(recipe), timeout=WAIT_S)
+        shown = cached_trial(recipe)
+    for following in next_recipes(staircase, recipe, run["technique"], run["run"], n):
+        p.request(TrialJob(following), priority=0.5)
+    if shown is None:
+        st.error(t("thr_not_ready"))
+        return
+    st.progress(n / TRIALS, text=t("thr_trial_n", n=n + 1, total=TRIALS))
+    st.markdown(f"#### {t('thr_which')}")
+    docview.document_view(shown.images, key=f"thr-{run['run']}-{n}", size=shown.size)
+    cols = st.columns(TRIAL_CROPS)
+    shown_at = time.time()
+    for i, col in enumerate(cols):
+        col.button(str(i + 1), key=f"thr-{run['run']}-{n}-{i}", width="stretch", type="primary",
+                   on_click=_answered, args=(run, recipe, i, shown_at))
+    err = st.session_state.pop("threshold-error", None)
+    if err:
+        st.error(t("error", error=err))
