@@ -183,6 +183,8 @@ class DrillMethods(MergeMethods):
         dm = s.drill_members
         with self.write() as conn:
             get_trainee(conn, trainee_id)
+            conn.execute(sa.select(s.drill_sessions.c.id).where(s.drill_sessions.c.id == session_id)
+                         .with_for_update())  # PostgreSQL: one joiner at a time (the roles check below)
             roles = _roles(conn, session_id)
             if trainee_id in roles:
                 return roles
@@ -252,6 +254,10 @@ class DrillMethods(MergeMethods):
         de = s.drill_events
         session = self.drill_session(session_id)
         with self.write() as conn:
+            # one writer per drill at a time: the check below must see every event before this one
+            # (SQLite's write lock does it already; PostgreSQL locks the drill's row)
+            conn.execute(sa.select(s.drill_sessions.c.id).where(s.drill_sessions.c.id == session_id)
+                         .with_for_update())
             existing = conn.execute(sa.select(de).where(de.c.uuid == uuid)).one_or_none()
             if existing is not None:
                 row = _event_row(existing)

@@ -36,8 +36,8 @@ def _page_changed(drill_state, seen_key: str, signature) -> None:
 def lobby(session, me) -> None:
     """A team drill before its start: the code to join with, who is in, and the start button."""
     st.info(t("drill_code_tell", code=session.code), icon=":material/group_add:")
-    st.markdown(f"<div style='font-size:2.2rem;font-weight:700;letter-spacing:.2em'>{html.escape(session.code)}</div>",
-                unsafe_allow_html=True)
+    st.markdown(f"<div class='dx-drill-code' style='font-size:2.2rem;font-weight:700;letter-spacing:.2em'>"
+                f"{html.escape(session.code)}</div>", unsafe_allow_html=True)
     _members(session.id)
     st.button(t("drill_start"), type="primary", icon=":material/play_arrow:", on_click=drills.send, args=("start",))
 
