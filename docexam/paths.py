@@ -64,6 +64,11 @@ def drills_dir() -> Path:
     return Path(env).expanduser() if env else REPO_DIR / "drills"
 
 
+def user_drills_dir() -> Path:
+    """This installation's own drill scenarios (trainers' files, and those packs bring)."""
+    return docexam_home() / "drills"
+
+
 def cache_dir() -> Path:
     """Render caches (the shipped library's images, rendered on demand)."""
     return docexam_home() / "cache"

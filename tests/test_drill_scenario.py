@@ -35,9 +35,9 @@ def test_a_scenario_survives_the_round_trip_through_json():
 
 @pytest.mark.parametrize("change, line, key, problem", [
     (("queue = 20", "queue = 5"), 6, "queue", "must be from 10 to 60"),
-    (("queue = 20", 'queue = "20"'), 6, "queue", "expected a whole number"),
+    (("queue = 20", 'queue = "20"'), 6, "queue", "expected an integer"),
     (("prevalence = 0.1", "prevalence = 1.5"), 7, "prevalence", "must be at most 1.0"),
-    (('border = "land"', 'border = "river"'), 5, "border", "'river' is not one of land, seaport or airport"),
+    (('border = "land"', 'border = "river"'), 5, "border", "'river' is not one of land, seaport, airport"),
     (("seed = 5", "seed = 5\ncolour = \"red\""), 10, "colour", "unknown key (allowed: id, title"),
     (("impostor = 1", "imposter = 1"), 21, "fraud.imposter", "'imposter' is not one of"),
     (('passport = 1', 'passport = -1'), 17, "documents.passport", "must be at least 0.0"),
@@ -46,7 +46,7 @@ def test_a_scenario_survives_the_round_trip_through_json():
     (('purpose = "Visiting my sister."\n', ''), 28, "stories[0].purpose", "missing"),
     (('id = "visitor"', 'id = "visitor"\nmood = "sad"'), 30, "stories[0].mood", "unknown key"),
     (('title = "Test counter"', 'title = ""'), 2, "title", "expected a non-empty text"),
-    (('id = "test-counter"', 'id = "Test Counter"'), 1, "id", "must be lower-case letters, digits and '-'"),
+    (('id = "test-counter"', 'id = "Test Counter"'), 1, "id", "'Test Counter' must be lower-case letters, digits and '-'"),
 ])
 def test_broken_files_are_refused_with_file_and_line(change, line, key, problem):
     text = GOOD.replace(*change)
@@ -106,7 +106,7 @@ def test_drills_check_prints_one_line_per_problem_and_exits_2(tmp_path, capsys):
     good.write_text(GOOD, encoding="utf-8")
     assert main(["drills", "check", str(bad), str(good)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"docexam: {bad}: line 5: border: 'moon' is not one of land, seaport or airport",
+    assert err == [f"docexam: {bad}: line 5: border: 'moon' is not one of land, seaport, airport",
                    f"docexam: {bad}: line 6: queue: must be from 10 to 60"]
     assert main(["drills", "check", str(tmp_path / "missing.toml")]) == 2
     assert capsys.readouterr().err.strip() == f"docexam: {tmp_path / 'missing.toml'}: file not found"

@@ -48,6 +48,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_prepare(args) -> int:
+    # the renderer loads OpenCV and the whole synth package: `list` and `check` do without
     from tqdm import tqdm
 
     from ..drill.material import document_kinds, prepare_traveller, technique_fits

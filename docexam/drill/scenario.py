@@ -49,33 +49,31 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import (BaseModel, ConfigDict, Field, Strict, StringConstraints, ValidationError,
-                      field_validator, model_validator)
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
+from ..formats.fields import Id, Int, OptionalText, Text, one_of
+from ..formats.specimen import CAPTURE_KINDS
+from ..formats.validation import problems
 from ..lessons.format import key_lines, line_of
-from ..paths import drills_dir
-from ..specimens.model import CAPTURE_KINDS
+from ..paths import drills_dir, user_drills_dir
 from .catalogue import (ARRIVALS, BORDERS, CONSULTED, DOCUMENT_KINDS, FRAUD_KINDS, ROLES, TOOLS,
                         TRAVEL_DOCUMENTS)
 
-# numbers are strict: "10" or true is refused where a number belongs (TOML has types; use them)
-Int = Annotated[int, Strict()]
+# a number (a whole one too: TOML writes 1 for 1.0), never a text of digits or true/false
 Num = Annotated[float, Strict()]
-Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Share = Annotated[Num, Field(ge=0.0, le=1.0)]
 Weight = Annotated[Num, Field(ge=0.0, le=1000.0)]
+EXTRA_KINDS = tuple(k for k in DOCUMENT_KINDS if k not in TRAVEL_DOCUMENTS)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
 class Arrivals(BaseModel):
-    """How travellers reach the counter.
+    """``[arrivals]``: how travellers reach the counter.
 
     ``steady``: one every ``interval_s`` seconds on average (seeded, random
     gaps); ``all-at-once``: everybody is waiting when the shift starts (a
@@ -84,17 +82,18 @@ class Arrivals(BaseModel):
     """
 
     model_config = _STRICT
-    pattern: Literal[ARRIVALS] = "steady"
-    interval_s: Annotated[Num, Field(gt=0, le=3600)] = 30.0
-    wave: Annotated[Int, Field(ge=1, le=60)] = 10
+    pattern: one_of(ARRIVALS) = Field("steady", description="steady, all-at-once or waves")
+    interval_s: Annotated[Num, Field(gt=0, le=3600)] = Field(30.0, description="seconds between arrivals or waves")
+    wave: Annotated[Int, Field(ge=1, le=60)] = Field(10, description="travellers per wave")
 
 
 class Team(BaseModel):
-    """Team mode: which roles officers may take, and who the second line consults."""
+    """``[team]``: which roles officers may take, and who the second line consults."""
 
     model_config = _STRICT
-    roles: tuple[Literal[tuple(ROLES)], ...] = ("first-line", "second-line")
-    consulted: Literal[tuple(CONSULTED)] | None = None
+    roles: tuple[one_of(tuple(ROLES)), ...] = Field(("first-line", "second-line"),
+                                                    description="first-line (required), second-line, consulted")
+    consulted: one_of(tuple(CONSULTED)) | None = Field(None, description="maritime or anti-trafficking")
 
     @model_validator(mode="after")
     def _roles_make_sense(self):
@@ -108,15 +107,14 @@ class Team(BaseModel):
 
 
 class Story(BaseModel):
-    """What a traveller says when asked: one story is given to each traveller, by weight."""
+    """``[[stories]]``: what a traveller says when asked; one story is given to each traveller, by weight."""
 
     model_config = _STRICT
-    id: Ident
-    who: Text
+    id: Id
+    who: Text = Field(description="who the traveller is, as the officer sees them")
     who_km: OptionalText = ""
     weight: Weight = 1.0
-    #: which travellers may tell it: genuine ones, fraudulent ones, or any
-    travellers: Literal["genuine", "fraud", "any"] = "any"
+    travellers: one_of(("genuine", "fraud", "any")) = Field("any", description="who may tell it")
     purpose: Text
     purpose_km: OptionalText = ""
     stay: Text
@@ -136,39 +134,27 @@ class Scenario(BaseModel):
     """A validated drill scenario (``drills/NAME.toml``)."""
 
     model_config = _STRICT
-    id: Ident
+    id: Id
     title: Text
     title_km: Text
     summary: Text
     summary_km: OptionalText = ""
-    border: Literal[tuple(BORDERS)]
-    #: travellers in the queue
-    queue: Int
-    #: share of travellers who carry a forgery or are impostors (at least one when above 0)
-    prevalence: Share
-    #: the shift (the drill ends when the clock reaches it)
-    time_budget_min: Annotated[Num, Field(gt=0, le=480)]
-    #: same seed, same queue: every officer of a workshop meets the same travellers
-    seed: Annotated[Int, Field(ge=0, lt=2**31)] = 1
+    border: one_of(tuple(BORDERS))
+    queue: Int = Field(description="travellers in the queue, 10 to 60")
+    prevalence: Share = Field(description="share of travellers carrying a fraud (at least one when above 0)")
+    time_budget_min: Annotated[Num, Field(gt=0, le=480)] = Field(description="the shift, in minutes")
+    seed: Annotated[Int, Field(ge=0, lt=2**31)] = Field(1, description="same seed, same queue for every officer")
     arrivals: Arrivals = Arrivals()
-    #: the tools this post has, in the order the counter shows them
-    tools: tuple[Literal[tuple(TOOLS)], ...] = tuple(TOOLS)
-    #: time cost of a tool, in seconds, where it differs from the usual one
-    tool_seconds: dict[Literal[tuple(TOOLS)], Annotated[Int, Field(ge=0, le=600)]] = {}
-    #: weights of the travel document each traveller presents
-    documents: dict[Literal[TRAVEL_DOCUMENTS], Weight]
-    #: chance that a traveller also carries each of these
-    extras: dict[Literal[tuple(k for k in DOCUMENT_KINDS if k not in TRAVEL_DOCUMENTS)], Share] = {}
-    #: weights of the frauds the fraudulent travellers carry (a technique or ``impostor``)
-    fraud: dict[Literal[FRAUD_KINDS], Weight]
-    #: the forgers' care, from subtle (0) to blatant (1), drawn uniformly in this range
-    severity: tuple[Share, Share] = (0.3, 0.9)
-    #: how the documents are seen: flat (in the hand), scan or phone
-    captures: tuple[Literal[CAPTURE_KINDS], ...] = ("flat",)
-    #: chance that a fraudulent traveller's answer about the document contradicts it
-    contradiction: Share = 0.5
-    #: chance that a genuine traveller gives a confused answer anyway
-    confusion: Share = 0.05
+    tools: tuple[one_of(tuple(TOOLS)), ...] = Field(tuple(TOOLS), description="the tools this post has")
+    tool_seconds: dict[one_of(tuple(TOOLS)), Annotated[Int, Field(ge=0, le=600)]] = Field(
+        {}, description="a tool's time cost where it differs from the usual one")
+    documents: dict[one_of(TRAVEL_DOCUMENTS), Weight] = Field(description="weights of the travel document")
+    extras: dict[one_of(EXTRA_KINDS), Share] = Field({}, description="chance of carrying each of these too")
+    fraud: dict[one_of(FRAUD_KINDS), Weight] = Field(description="weights of the frauds (a technique or impostor)")
+    severity: tuple[Share, Share] = Field((0.3, 0.9), description="the forgers' care, subtle (0) to blatant (1)")
+    captures: tuple[one_of(CAPTURE_KINDS), ...] = Field(("flat",), description="how documents are seen")
+    contradiction: Share = Field(0.5, description="chance a fraudulent traveller contradicts the document")
+    confusion: Share = Field(0.05, description="chance a genuine traveller slips")
     team: Team = Team()
     stories: tuple[Story, ...]
 
@@ -241,64 +227,21 @@ class Scenario(BaseModel):
 
     @classmethod
     def from_dict(cls, data: dict) -> Scenario:
-        """A scenario stored as :meth:`as_dict` (JSON: lists where the model has tuples)."""
+        """A scenario stored as :meth:`as_dict`."""
         return cls.model_validate(data)
 
 
 # --------------------------------------------------------------------------
 # reading files
 
-def _key_path(loc: tuple) -> str:
-    """A pydantic error location as the key path of :func:`~docexam.lessons.format.key_lines`."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("[key]",) or str(part).startswith(("literal[", "function-", "tuple[", "dict[")):
-            continue
-        else:
-            out = f"{out}.{part}" if out else str(part)
-    return out
-
-
-def _message(error: dict, model_keys: dict) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "missing"
-    if kind == "extra_forbidden":
-        return f"unknown key (allowed: {', '.join(model_keys.get(_key_path(error['loc'][:-1]), ()))})"
-    ctx = error.get("ctx", {})
-    plain = {
-        "string_pattern_mismatch": "must be lower-case letters, digits and '-'",
-        "string_too_short": "expected a non-empty text",
-        "string_type": "expected a text",
-        "int_type": "expected a whole number",
-        "float_type": "expected a number",
-        "greater_than_equal": f"must be at least {ctx.get('ge')}",
-        "greater_than": f"must be more than {ctx.get('gt')}",
-        "less_than_equal": f"must be at most {ctx.get('le')}",
-        "less_than": f"must be less than {ctx.get('lt')}",
-        "dict_type": "expected a table",
-        "tuple_type": "expected a list",
-        "model_type": "expected a table",
-    }
-    if kind in plain:
-        return plain[kind]
-    msg = re.sub(r"^(Value error|Assertion failed), ", "", error["msg"])
-    if kind == "literal_error":
-        given = error.get("input")
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"{given!r} is not one of {expected.replace(chr(39), '')}"
-    return msg[:1].lower() + msg[1:]
-
-
-def _allowed_keys(data: dict) -> dict[str, tuple[str, ...]]:
-    """The keys each table of a scenario may have (for 'unknown key' messages), by key path."""
-    out = {"": tuple(Scenario.model_fields), "arrivals": tuple(Arrivals.model_fields),
-           "team": tuple(Team.model_fields)}
-    for i, _story in enumerate(data.get("stories", []) if isinstance(data.get("stories"), list) else []):
-        out[f"stories[{i}]"] = tuple(Story.model_fields)
-    return out
+def _placed(problem: InvalidFieldError, lines: dict) -> InvalidFieldError:
+    """A check of a whole table names its key in the message (``roles: ...``): report it at that key."""
+    text = str(problem).split(f"{problem.field}: ", 1)[-1]
+    named = re.match(r"^([a-z_]+): (.*)$", text)
+    if named:
+        key = named.group(1) if problem.field == "Scenario" else f"{problem.field}.{named.group(1)}"
+        return InvalidFieldError(problem.path, key, named.group(2), line=line_of(lines, key))
+    return problem
 
 
 def scenario_problems(text: str, path: str | os.PathLike = "<scenario>") -> list[InvalidFieldError]:
@@ -313,23 +256,9 @@ def scenario_problems(text: str, path: str | os.PathLike = "<scenario>") -> list
         m = re.search(r"line (\d+)", str(exc))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return [InvalidFieldError(path, "TOML", msg, line=int(m.group(1)) if m else None)]
-    try:
-        Scenario.model_validate(data)
-    except ValidationError as exc:
-        lines = key_lines(text)
-        allowed = _allowed_keys(data)
-        problems = []
-        for error in exc.errors():
-            key = _key_path(error["loc"]) or "scenario"
-            message = _message(error, allowed)
-            # a check of the whole scenario names its key in the message ("stories: ...")
-            named = re.match(r"^([a-z_]+): (.*)$", message)
-            if named and key == "scenario" or (named and named.group(1) in Team.model_fields and key == "team"):
-                key = f"{key}.{named.group(1)}" if key == "team" else named.group(1)
-                message = named.group(2)
-            problems.append(InvalidFieldError(path, key, message, line=line_of(lines, key)))
-        return sorted(problems, key=lambda p: (p.line or 0, p.field))
-    return []
+    lines = key_lines(text)
+    found = problems(Scenario, data, path, line_of=lambda key: line_of(lines, key))
+    return sorted((_placed(p, lines) for p in found), key=lambda p: (p.line or 0, p.field))
 
 
 def parse_scenario(text: str, path: str | os.PathLike = "<scenario>") -> Scenario:
@@ -353,23 +282,23 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
 
 def check_files(paths) -> list[InvalidFieldError | InputFileError]:
     """Every problem of every file in ``paths`` (unreadable files, bad keys, ids used twice)."""
-    problems: list = []
+    out: list = []
     seen: dict[str, Path] = {}
     for path in map(Path, paths):
         try:
             text = read_text(path)
         except InputFileError as exc:
-            problems.append(exc)
+            out.append(exc)
             continue
         found = scenario_problems(text, path)
-        problems.extend(found)
+        out.extend(found)
         if not found:
             scenario = Scenario.model_validate(tomllib.loads(text))
             if scenario.id in seen:
-                problems.append(InvalidFieldError(path, "id", f"{scenario.id!r} is already used by "
-                                                  f"{seen[scenario.id].name}", line=line_of(key_lines(text), "id")))
+                out.append(InvalidFieldError(path, "id", f"{scenario.id!r} is already used by {seen[scenario.id].name}",
+                                             line=line_of(key_lines(text), "id")))
             seen.setdefault(scenario.id, path)
-    return problems
+    return out
 
 
 def scenario_files(folder: str | os.PathLike | None = None) -> list[Path]:
@@ -380,15 +309,22 @@ def scenario_files(folder: str | os.PathLike | None = None) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
+def available_files() -> list[Path]:
+    """The shipped scenarios, then this installation's own (``$DOCEXAM_HOME/drills``)."""
+    own = user_drills_dir()
+    return scenario_files() + (scenario_files(own) if own.is_dir() else [])
+
+
 def load_scenarios(folder: str | os.PathLike | None = None) -> list[Scenario]:
-    """Every scenario of ``folder`` (default: the shipped ``drills/``), validated, sorted by file name.
+    """Every scenario of ``folder``, validated, sorted by file name; by default the shipped ones and
+    this installation's own (:func:`available_files`).
 
     Raises the first problem of :func:`check_files` (an id used twice included).
     """
-    files = scenario_files(folder)
-    problems = check_files(files)
-    if problems:
-        raise problems[0]
+    files = scenario_files(folder) if folder is not None else available_files()
+    found = check_files(files)
+    if found:
+        raise found[0]
     return [load_scenario(p) for p in files]
 
 

@@ -102,6 +102,29 @@ def _message(model: type[BaseModel], error: Mapping) -> str:
     return _PLAIN.get(kind, error["msg"])
 
 
+def problems(model: type[BaseModel], data: Any, path: str | os.PathLike, *,
+             line_of: Callable[[str], int | None] | None = None) -> list[InvalidFieldError]:
+    """Every problem pydantic finds in ``data`` (not only the first), in the words of :func:`validate`.
+
+    For a checker that lists them all (``docexam drills check``: one line
+    per problem). A mapping's bad key is reported at the key itself
+    (``documents.visa``), whose line a TOML file knows.
+    """
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        out = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            if loc[-1:] == ("[key]",):
+                loc = loc[:-1]
+            name = field_path(loc) or model.__name__
+            out.append(InvalidFieldError(path, name, _message(model, error),
+                                         line=line_of(name) if line_of else None))
+        return out
+    return []
+
+
 def validate(model: type[M], data: Any, path: str | os.PathLike, *,
              line_of: Callable[[str], int | None] | None = None, **context: Any) -> M:
     """``data`` checked by ``model`` (and its ``check(context)``, if it has one).

@@ -23,10 +23,9 @@ import streamlit as st
 
 from ..drill.material import TravellerJob, document_kinds, technique_fits
 from ..drill.prefetch import Prefetcher
-from ..drill.scenario import load_scenarios
+from ..drill.scenario import available_files, load_scenarios
 from ..drill.travellers import plan_queue
 from ..errors import DocexamError
-from ..paths import drills_dir
 from . import media, session, state
 from .i18n import t
 
@@ -39,10 +38,11 @@ POLL_S = 2.0
 
 
 def _folder_signature() -> tuple:
-    folder = drills_dir()
-    if not folder.is_dir():
+    """Names and modification times of the scenario files: a new or changed file changes it."""
+    try:
+        return tuple((str(p), p.stat().st_mtime_ns) for p in available_files())
+    except (DocexamError, OSError):
         return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.toml")))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -51,7 +51,7 @@ def _scenarios(signature: tuple) -> tuple:
 
 
 def scenarios() -> tuple:
-    """The scenarios of ``drills/`` (read again when a file changes)."""
+    """The shipped scenarios and this installation's own (read again when a file changes)."""
     return _scenarios(_folder_signature())
 
 

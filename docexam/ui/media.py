@@ -177,6 +177,7 @@ def array_address(*, key: str) -> str:
     """The address the picture stored under ``key`` has (or will have once made)."""
     return f"{ROUTE}/{array_name(key)}.jpg"
 
+
 def warm(paths) -> None:
     """Encode the screen and zoom copies of image files ahead of time (run by the drill's prefetcher).
 

@@ -69,7 +69,7 @@ def server(tmp_path_factory):
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, 60)
+        _wait_healthy(url, proc, 180)  # a shared, busy machine may take minutes to start Python
         yield url, home
     finally:
         proc.terminate()
