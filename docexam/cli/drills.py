@@ -50,7 +50,6 @@ def cmd_check(args) -> int:
 def cmd_prepare(args) -> int:
     # the renderer loads OpenCV and the whole synth package: `list` and `check` do without
     from tqdm import tqdm
-
     from ..drill.material import document_kinds, prepare_traveller, technique_fits
     from ..drill.travellers import plan_queue
 

@@ -40,6 +40,7 @@ from ..synth.designs import DESIGNS
 from ..synth.portrait import render_portrait
 from ..synth.render import render_specimen
 from .catalogue import FORMAT_KINDS, IMPOSTOR
+from .staircase import Staircase
 from .travellers import Document, Traveller
 
 #: JPEG quality of the documents kept for the counter (fine print must survive the loupe)
@@ -381,3 +382,20 @@ class TrialJob:
 
     def __call__(self) -> list[Path]:
         return list(render_trial(self.recipe).images.values())
+
+
+def ahead_jobs(queues) -> list:
+    """Everything drills will show, in the order to render it before anyone asks.
+
+    The first travellers of every queue first (position by position, the
+    queues in turn), then each technique's first threshold trial (the
+    staircase's first level, every position of the forged crop).
+    """
+    jobs = []
+    for position in range(max((len(q) for q in queues), default=0)):
+        jobs += [TravellerJob(q[position]) for q in queues if position < len(q)]
+    first = Staircase().next_level()
+    for technique in TECHNIQUES:
+        if any(technique_fits(technique, t) for t in DESIGNS):
+            jobs += [TrialJob(TrialRecipe(technique, first, 0, position)) for position in range(TRIAL_CROPS)]
+    return jobs

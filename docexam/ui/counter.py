@@ -92,8 +92,8 @@ def _mrz_reader(material) -> None:
         elif name in FIELD_LABELS:
             what = pick(*FIELD_LABELS[name])
         else:
-            what = t("drill_check_composite") if name == "composite" else name
-        marks.append(f"{'✅' if ok else '❌'} {html.escape(what)}")
+            what = t(f"drill_check_{name}") if name in ("composite", "optional") else name
+        marks.append(f":green[✓ {html.escape(what)}]" if ok else f":red[✗ {html.escape(what)}]")
     st.markdown("  \n".join(marks))
 
 
@@ -113,13 +113,16 @@ def _document(case, material, used: set, key: str) -> None:
         _mrz_reader(material)
 
 
-def _tools(case, scenario, used: set, key: str) -> None:
+def _tools(case, scenario, used: set, key: str, lights) -> None:
+    """The post's tools; one whose light this document was not rendered in (no picture to show) is greyed."""
     tools = [tool for tool in scenario.tools if tool != "question"]
     cols = st.columns(min(4, max(1, len(tools))))
     for n, tool in enumerate(tools):
         done = tool in used
+        missing = TOOLS[tool].light is not None and TOOLS[tool].light not in lights
         cols[n % len(cols)].button(("✓ " if done else "") + tool_button_text(tool, scenario.seconds(tool)),
-                                   key=f"{key}-tool-{tool}", disabled=done, width="stretch",
+                                   key=f"{key}-tool-{tool}", disabled=done or missing, width="stretch",
+                                   help=t("drill_tool_missing") if missing else None,
                                    on_click=drills.send, args=("tool", case.traveller.index, {"tool": tool}))
     if "question" in scenario.tools:
         c1, c2 = st.columns([3, 2])
@@ -157,7 +160,7 @@ def desk(case, scenario, *, officer: int, key: str, decisions=tuple(DECISIONS), 
         st.markdown(f"**{_label(DOCUMENT_KINDS, case.traveller.document.kind)}**")
         _document(case, material, used, key)
     st.markdown(f"##### {t('drill_tools')}")
-    _tools(case, scenario, used, key)
+    _tools(case, scenario, used, key, material.lights)
     st.markdown(f"##### {t('drill_decide')}")
     note_key = f"{key}-note"
     st.text_input(t("drill_note"), key=note_key, max_chars=1000, placeholder=t("drill_note_hint"))

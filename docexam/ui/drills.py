@@ -21,10 +21,9 @@ import uuid as uuidlib
 
 import streamlit as st
 
-from ..drill.material import TravellerJob, document_kinds, technique_fits
+from ..drill.material import TravellerJob, document_kinds
 from ..drill.prefetch import Prefetcher
 from ..drill.scenario import available_files, load_scenarios
-from ..drill.travellers import plan_queue
 from ..errors import DocexamError
 from . import media, session, state
 from .i18n import t
@@ -63,15 +62,12 @@ def kinds() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def prefetcher() -> Prefetcher:
-    """The server's one background renderer; the first travellers of every scenario are asked for at once."""
-    p = Prefetcher(then=media.warm)
-    try:
-        for n, scenario in enumerate(scenarios()):
-            for traveller in plan_queue(scenario, kinds=kinds(), fits=technique_fits)[:AHEAD + 1]:
-                p.request(TravellerJob(traveller), priority=50 + n + traveller.index)
-    except DocexamError:  # a broken scenario file: the page says so when it lists the scenarios
-        pass
-    return p
+    """The server's renderer for what drills ask for next (one low-priority worker process).
+
+    Everything else is rendered before anyone asks by the background
+    preparation process (:mod:`.prepare`, :func:`docexam.drill.material.ahead_jobs`).
+    """
+    return Prefetcher(then=media.warm)
 
 
 # ---------------------------------------------------------------------------

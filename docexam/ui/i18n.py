@@ -307,6 +307,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "drill_mrz_reader": ("The MRZ reader", "ម៉ាស៊ីនអាន MRZ"),
     "drill_mrz_unreadable": ("The reader cannot read this MRZ.", "ម៉ាស៊ីនអានមិនអាចអាន MRZ នេះបានទេ។"),
     "drill_check_composite": ("Composite check digit", "លេខផ្ទៀងផ្ទាត់រួម"),
+    "drill_check_optional": ("Check digit of the optional data", "លេខផ្ទៀងផ្ទាត់នៃទិន្នន័យបន្ថែម"),
+    "drill_tool_missing": ("This document has no picture in that light yet.", "ឯកសារនេះមិនទាន់មានរូបភាពក្នុងពន្លឺនោះនៅឡើយទេ។"),
     "drill_reference": ("A genuine blank of this document, for comparison", "ឯកសារគំរូពិតទទេ សម្រាប់ប្រៀបធៀប"),
     "tool_cost": ("{tool} · {s} s", "{tool} · {s} វិនាទី"),
     "drill_tools": ("Tools", "ឧបករណ៍"),

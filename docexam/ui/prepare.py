@@ -6,6 +6,9 @@ at most). It
 
 1. renders whatever the shipped library lacks (first start), writing its
    progress to ``status.json`` for the sign-in page;
+1b. renders every drill scenario's travellers and the first threshold
+   trials (:func:`docexam.drill.material.ahead_jobs`), unless a specimen
+   folder replaces the library (tests) or ``DOCEXAM_RENDER_WORKERS=0``;
 2. encodes every specimen's pictures for the browser (:mod:`.media`);
 3. examines every specimen once and keeps its heatmap on disk, taking the
    specimens a trainee is waiting for first (:func:`want`);
@@ -202,6 +205,34 @@ class _Preparer:
             render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
         _set_status(phase="library", done=total, total=total)
 
+    def drills(self) -> None:
+        """What the checkpoint drills will show, rendered before anyone asks (the drill's own worker
+        renders what a drill asks for next)."""
+        if os.environ.get(SPECIMENS_ENV) or os.environ.get("DOCEXAM_RENDER_WORKERS") == "0":
+            return
+        # the drill room loads the whole renderer: imported only when there is drill work to do
+        from ..drill.material import ahead_jobs, document_kinds, technique_fits
+        from ..drill.scenario import load_scenarios
+        from ..drill.travellers import plan_queue
+        from ..errors import DocexamError
+
+        try:
+            queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in load_scenarios()]
+        except DocexamError as exc:  # a broken scenario file: the drill page says so
+            print(f"docexam prepare: drills: {exc}", file=sys.stderr, flush=True)
+            return
+        jobs = ahead_jobs(queues)
+        for i, job in enumerate(jobs):
+            if not self.alive():
+                return
+            if job.ready():
+                continue
+            _set_status(phase="drills", done=i, total=len(jobs))
+            try:
+                media.warm(job())
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
+                print(f"docexam prepare: drill {job.key}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
     def specimens(self) -> list:
         from ..lessons.source import default_specimens, load_specimen_folder
 
@@ -269,6 +300,7 @@ class _Preparer:
 
     def run(self) -> None:
         self.render_library()
+        self.drills()
         signature = None
         while self.alive():
             now = specimens_signature()
@@ -295,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.once:
             preparer.render_library()
+            preparer.drills()
             preparer.run_once()
         else:
             preparer.run()

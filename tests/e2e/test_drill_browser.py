@@ -102,9 +102,12 @@ def sign_in(page, url: str, name: str) -> None:
 
 def open_drill(page, scenario: str, mode: str) -> None:
     link = page.get_by_role("link", name="Checkpoint drill")
-    if not link.is_visible() or not link.bounding_box() or link.bounding_box()["x"] < 0:
+    phone = not link.is_visible() or not link.bounding_box() or link.bounding_box()["x"] < 0
+    if phone:
         page.get_by_test_id("stExpandSidebarButton").click()  # a phone: the sidebar is folded away
     link.click()
+    if phone:  # and folds it again, as a person would, to reach the page under it
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").click(force=True)
     page.get_by_role("heading", name="Checkpoint drill").wait_for()
     wait_idle(page)
     if scenario:
@@ -198,11 +201,12 @@ def test_a_team_drill_referral_reaches_the_second_line(browser, server):
         second.get_by_role("option", name="Second line (referrals)").click()
         wait_idle(second)
         second.get_by_role("button", name="Go").click()
-        second.get_by_text("No referral is waiting").wait_for()
+        second.get_by_text("Dara First").wait_for()  # the lobby, until the shift starts
 
         # the first line sees the second officer join (polled), starts the shift and refers a traveller
         first.get_by_text("Srey Second").wait_for()
         first.get_by_role("button", name="Start the shift").click()
+        second.get_by_text("No referral is waiting").wait_for(timeout=20_000)  # the phone sees the start
         first.get_by_role("button", name="Call the next traveller").click()
         document_shown(first)
         first.get_by_role("button", name="Ask the traveller · 20 s").click()
