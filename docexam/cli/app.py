@@ -1,7 +1,7 @@
 """`docexam app` and `docexam trainer-passphrase`: start the training app, set the trainer passphrase.
 
     docexam app                       # this laptop only: http://localhost:8501
-    docexam app --host 0.0.0.0        # also trainees' phones on the room's network
+    docexam app --host 0.0.0.0        # also trainees' phones on the room's network (HTTPS)
     docexam app --port 8600
     docexam trainer-passphrase        # asks twice; or --stdin for scripts
 
@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from ..errors import DocexamError
+from ..network import JOIN_URL_ENV, certificate, join_url, lan_addresses
 from ..paths import REPO_DIR
 
 #: the Streamlit flags docexam always runs with
@@ -58,23 +59,6 @@ def streamlit_command(*, host: str, port: int) -> list[str]:
     return cmd
 
 
-def _addresses() -> list[str]:
-    """This machine's IPv4 addresses on the local network (what trainees type on their phones)."""
-    found = set()
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(info[4][0])
-    except OSError:
-        pass
-    try:  # the address of the default route, without sending anything
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))
-            found.add(s.getsockname()[0])
-    except OSError:
-        pass
-    return sorted(a for a in found if not a.startswith("127."))
-
-
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -88,13 +72,23 @@ def _port(text: str) -> int:
 def cmd_app(args) -> int:
     cmd = streamlit_command(host=args.host, port=args.port)
     if args.host in ("0.0.0.0", "::"):
-        addresses = _addresses()
+        addresses = lan_addresses()
         if addresses:
             # named explicitly, Streamlit neither asks an internet service for this machine's
             # public address (an offline room would wait for it) nor refuses the phones' origin
             cmd.append(f"--browser.serverAddress={addresses[0]}")
-        urls = [f"http://{a}:{args.port}" for a in addresses] or [f"http://<this laptop's address>:{args.port}"]
+        https = not args.no_https
+        if https:
+            # phones give the camera only to a secure context: HTTPS with a certificate made for this laptop
+            cert, key = certificate(addresses)
+            cmd += [f"--server.sslCertFile={cert}", f"--server.sslKeyFile={key}"]
+        urls = [join_url(a, args.port, https=https) for a in addresses] or [
+            join_url("<this laptop's address>", args.port, https=https)]
+        os.environ[JOIN_URL_ENV] = urls[0]  # the trainer's Workshops page shows it, with a QR code
         print("docexam: trainees open " + " or ".join(urls) + " on the training room's network", file=sys.stderr)
+        if https:
+            print("docexam: the certificate is this laptop's own: each phone warns once; choose Advanced, then "
+                  "proceed (see README)", file=sys.stderr)
     else:
         print(f"docexam: open http://{'localhost' if args.host in ('127.0.0.1', 'localhost') else args.host}:"
               f"{args.port}", file=sys.stderr)
@@ -130,6 +124,8 @@ def register(subparsers) -> None:
                    help="address to listen on: 127.0.0.1 (this laptop only, default) or 0.0.0.0 "
                         "(every device on the training room's network)")
     p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    p.add_argument("--no-https", action="store_true",
+                   help="with --host 0.0.0.0, serve plain HTTP (phones then refuse the camera)")
     p.set_defaults(handler=cmd_app)
 
     p = subparsers.add_parser("trainer-passphrase", help="set the passphrase that unlocks the app's trainer pages")

@@ -8,11 +8,18 @@ coordinate arithmetic.
 
 from __future__ import annotations
 
+import functools
+import html
+import io
+import os
+
 import cv2
 import numpy as np
+import segno
 import streamlit as st
 
 from ..errors import DocexamError
+from ..network import JOIN_URL_ENV
 from ..formats.lights import LIGHTS
 from . import docview, state
 from .i18n import pick, t
@@ -217,3 +224,27 @@ def lesson_picker(lessons, *, key: str) -> tuple[str, str]:
                           format_func=titles.get)
     st.session_state[key] = chosen
     return chosen, titles[chosen]
+
+
+@functools.lru_cache(maxsize=8)
+def _qr_png(url: str) -> bytes:
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=8, border=2)
+    return buf.getvalue()
+
+
+def join_address() -> None:
+    """Where trainees' phones join (``docexam app --host 0.0.0.0`` sets it) with a QR code to scan.
+
+    The QR code is drawn here (segno), never fetched: the room may have no internet.
+    """
+    url = os.environ.get(JOIN_URL_ENV)
+    if not url:
+        st.caption("Only this laptop can open the app now. To let trainees' phones join over the room's "
+                   "network, start it with `docexam app --host 0.0.0.0`.")
+        return
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    c1.image(_qr_png(url), width=200)
+    c2.markdown(f"Trainees scan the code or open <span style='font-size:1.4em;font-weight:bold'>{html.escape(url)}"
+                "</span> on the room's network. The first time, the phone warns that the certificate is not "
+                "trusted: it is this laptop's own; choose *Advanced*, then *proceed*.", unsafe_allow_html=True)

@@ -13,6 +13,7 @@ from docexam.errors import DocexamError
 from docexam.training.exchange import export_data
 from docexam.training.report import to_csv, to_html
 from docexam.ui import session, state
+from docexam.ui.widgets import join_address
 
 session.require_trainer()
 record = state.record()
@@ -53,6 +54,7 @@ st.session_state["tpl-workshop"] = wid
 ws = by_id[wid]
 st.markdown(f"Trainees sign in with the code <span style='font-size:2em;font-weight:bold;letter-spacing:3px'>"
             f"{ws.code}</span>", unsafe_allow_html=True)
+join_address()
 
 board, results, people, files = st.tabs(["Scoreboard", "Key Results", "Trainees", "Exports"])
 
