@@ -17,6 +17,11 @@ import os
 import socket
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
 from .atomic import ensure_dir, write_bytes
 from .paths import docexam_home
 
@@ -50,8 +55,6 @@ def tls_dir() -> Path:
 
 
 def _covers(cert_path: Path, addresses: list[str]) -> bool:
-    from cryptography import x509
-
     try:
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
@@ -67,11 +70,6 @@ def certificate(addresses: list[str] | None = None, *, folder: Path | None = Non
 
     The key file is readable by its owner only.
     """
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     folder = ensure_dir(folder or tls_dir())
     cert_path, key_path = folder / "docexam.crt", folder / "docexam.key"
     addresses = sorted(set(addresses if addresses is not None else lan_addresses()) | {"127.0.0.1"})
