@@ -183,9 +183,17 @@ def new_question(page, previous: str | None):
     raise AssertionError(f"no new question after {previous}")
 
 
-def sit_pre_test(page) -> None:
+def open_page(page, name: str, path: str, server: str | None) -> None:
+    """Open a page by its link in the sidebar or, on a phone (sidebar folded away), by typing its address."""
+    if server:
+        page.goto(f"{server}/{path}")
+    else:
+        page.get_by_role("link", name=name).click()
+
+
+def sit_pre_test(page, server: str | None = None) -> None:
     """Answer the whole pre-test (the practice opens after it): first option, or the document's centre."""
-    page.get_by_role("link", name="Pre-test").click()
+    open_page(page, "Pre-test", "pre_test", server)
     page.get_by_role("heading", name="Pre-test").wait_for()
     wait_idle(page)
     done, key = page.get_by_text("You have answered every question of this test"), None
@@ -209,10 +217,10 @@ def sit_pre_test(page) -> None:
     pytest.fail("the pre-test did not end")
 
 
-def go_to_locate_item(page, lesson: str = "Personalization and photo substitution") -> None:
+def go_to_locate_item(page, lesson: str = "Personalization and photo substitution", server: str | None = None) -> None:
     """Open a practice round of ``lesson`` and answer its choice questions until one asks to mark the document."""
-    sit_pre_test(page)
-    page.get_by_role("link", name="Practice").click()
+    sit_pre_test(page, server)
+    open_page(page, "Practice", "practice", server)
     page.get_by_role("heading", name="Practice").wait_for()
     page.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name=lesson).click()
@@ -286,6 +294,34 @@ def test_a_reload_keeps_the_trainee_and_sign_out_ends_every_tab(browser, server)
         assert not page.get_by_text("Signed in: Reload Trainee").count()
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "e2e-reload-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def test_a_phone_answers_a_locate_item_by_touch(browser, server):
+    """390 x 844, a touch screen: the trainee taps the forged area with a finger."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        _sign_in(page, server, "Phone Trainee")
+        go_to_locate_item(page, server=server)  # typed addresses: the session survives them
+        stage = page.locator(".dx-stage").first
+        stage.scroll_into_view_if_needed()
+        box = stage.bounding_box()
+        assert box and box["width"] >= 300, box  # the document fills the phone's width
+        # the test folder's forged portrait is at template pixels x 30..80, y 50..130 of 300x200
+        page.touchscreen.tap(box["x"] + box["width"] * 55 / SIZE[0], box["y"] + box["height"] * 90 / SIZE[1])
+        page.get_by_text("Your mark is drawn in blue").wait_for()
+        page.get_by_role("button", name="Check my answer").click()
+        page.get_by_text("Correct.").wait_for()
+        # nothing runs off the phone's screen sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / "e2e-phone-touch.png"), full_page=True)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "e2e-phone-failure.png"), full_page=True)
         raise
     finally:
         context.close()
