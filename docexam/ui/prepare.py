@@ -6,12 +6,13 @@ at most). It
 
 1. renders whatever the shipped library lacks (first start), writing its
    progress to ``status.json`` for the sign-in page;
-1b. renders every drill scenario's travellers and the first threshold
-   trials (:func:`docexam.drill.material.ahead_jobs`), unless a specimen
-   folder replaces the library (tests) or ``DOCEXAM_RENDER_WORKERS=0``;
 2. encodes every specimen's pictures for the browser (:mod:`.media`);
 3. examines every specimen once and keeps its heatmap on disk, taking the
    specimens a trainee is waiting for first (:func:`want`);
+4. renders every drill scenario's travellers and the first threshold
+   trials (:func:`docexam.drill.material.ahead_jobs`), unless a specimen
+   folder replaces the library (tests) or ``DOCEXAM_RENDER_WORKERS=0``,
+   still serving waiting trainees' heatmaps between renders;
 
 then watches for trainers' new specimens until the server stops. The app
 never examines in a request: feedback shows the answer at once and the
@@ -222,9 +223,11 @@ class _Preparer:
             print(f"docexam prepare: drills: {exc}", file=sys.stderr, flush=True)
             return
         jobs = ahead_jobs(queues)
+        by_name = {spec.name: spec for spec in self.specimens()}
         for i, job in enumerate(jobs):
             if not self.alive():
                 return
+            self.serve_wanted(by_name)
             if job.ready():
                 continue
             _set_status(phase="drills", done=i, total=len(jobs))
@@ -300,8 +303,11 @@ class _Preparer:
 
     def run(self) -> None:
         self.render_library()
+        # what a quiz shows (pictures, heatmaps) before the drills' travellers: trainees meet quizzes first,
+        # and a heatmap a trainee waits for is served between drill renders
+        signature = specimens_signature()
+        self.run_once()
         self.drills()
-        signature = None
         while self.alive():
             now = specimens_signature()
             wanted = any((prepare_dir() / "wanted").glob("*")) if (prepare_dir() / "wanted").is_dir() else False
