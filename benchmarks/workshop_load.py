@@ -211,20 +211,59 @@ class Headquarters:
                         break
                 except OSError:
                     if time.monotonic() > deadline or any(p.poll() is not None for p in self.apps + [self.nginx]):
+                        self._stop = threading.Event()
+                        self.close()  # no process or schema left behind
                         raise SystemExit(f"headquarters did not start: see {self.workdir / 'server.log'}")
                     time.sleep(0.5)
 
+        self.peak_rss = 0.0
+        self.last_cpu = 0.0
+        self.child_cpu: dict[int, float] = {}
+        self.child_peak_rss = 0.0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        # as App._sample, summed over the app processes (each with its background preparation)
+        while not self._stop.wait(0.5):
+            rss = 0.0
+            for proc in self.apps:
+                try:
+                    rss += _rss_mb(proc.pid)[0]
+                except OSError:
+                    continue
+                for task in Path(f"/proc/{proc.pid}/task").glob("*/children"):
+                    try:
+                        children = [int(c) for c in task.read_text().split()]
+                    except (OSError, ValueError):
+                        continue
+                    for pid in children:
+                        try:
+                            self.child_cpu[pid] = _cpu_seconds(pid)
+                            self.child_peak_rss = max(self.child_peak_rss, _rss_mb(pid)[0])
+                        except OSError:
+                            pass
+            self.peak_rss = max(self.peak_rss, rss)
+            self.cpu()
+
     def cpu(self) -> float:
-        return sum(_cpu_seconds(p.pid) for p in self.apps)
+        """CPU seconds of the app processes so far (the last sample once one is gone)."""
+        try:
+            self.last_cpu = sum(_cpu_seconds(p.pid) for p in self.apps)
+        except OSError:
+            pass
+        return self.last_cpu
 
     def peak(self) -> float:
-        return sum(_rss_mb(p.pid)[1] for p in self.apps)
+        return max(self.peak_rss, sum(_rss_mb(p.pid)[1] for p in self.apps))
 
     def describe(self) -> str:
         return (f"headquarters on {self.url}: nginx in front of {len(self.apps)} app processes on PostgreSQL "
                 f"(schema {self.schema})")
 
     def close(self) -> None:
+        self._stop.set()
         for p in self.apps + [self.nginx]:
             p.terminate()
         for p in self.apps + [self.nginx]:
