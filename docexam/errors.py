@@ -64,3 +64,13 @@ class OutputError(DocexamError):
     def __init__(self, path: str | PathLike, problem: str):
         self.path = str(path)
         super().__init__(f"{self.path}: {problem}")
+
+
+class ImpossibleForgeryError(DocexamError, ValueError):
+    """A technique asked of a document it cannot happen on (washing a polycarbonate card)."""
+
+    def __init__(self, technique: str, template: str, substrate: str, substrates):
+        self.technique, self.template = technique, template
+        super().__init__(f"technique {technique!r} cannot be done on {template} (a {substrate} document): "
+                         f"it applies to {', '.join(substrates)}")
+

@@ -12,24 +12,44 @@ from docexam.cli import main
 from docexam.errors import InvalidFieldError
 from docexam.imaging import load_image
 from docexam.specimens import TECHNIQUES, find_template, load_specimen
+from docexam.synth.designs import DESIGNS
 from docexam.synth.library import load_library_recipes, plan_set, recipe_name
 from docexam.synth.templates import template_document
 
 
-def test_library_recipes_cover_every_technique_twice_in_different_captures_and_severities():
+def test_the_library_covers_every_technique_three_times_in_several_captures_and_severities():
     recipes = load_library_recipes()
-    assert len(recipes) >= 48
-    assert sum(r["forge"] is None for r in recipes) >= 12
+    assert len(recipes) >= 120
+    assert sum(r["forge"] is None for r in recipes) >= 30
     seen = defaultdict(list)
     for r in recipes:
         if r["forge"]:
-            seen[r["forge"]].append((r["capture"], r["severity"]))
+            seen[r["forge"]].append((r["capture"], r["severity"], r["template"]))
     assert set(seen) == set(TECHNIQUES)
     for tech, variants in seen.items():
-        assert len(variants) >= 2, tech
-        assert len({c for c, _ in variants}) >= 2, tech
-        assert len({s for _, s in variants}) >= 2, tech
+        assert len(variants) >= 3, tech
+        assert len({c for c, _, _ in variants}) == 3, tech
+        assert len({s for _, s, _ in variants}) >= 3, tech
     assert len({recipe_name(r) for r in recipes}) == len(recipes), "names are unique"
+
+
+def test_the_library_plans_no_impossible_combination():
+    for r in load_library_recipes():
+        if r["forge"]:
+            assert TECHNIQUES[r["forge"]].applies_to(DESIGNS[r["template"]].substrate), recipe_name(r)
+    for r in plan_set(60, seed=3):
+        if r["forge"]:
+            assert TECHNIQUES[r["forge"]].applies_to(DESIGNS[r["template"]].substrate), recipe_name(r)
+
+
+def test_the_plan_picks_up_new_techniques_and_templates_by_itself():
+    """The plan is data: a catalogue with more techniques or designs gets them without code changes."""
+    from docexam.synth.library import plan_library
+
+    small = plan_library(techniques=["erasure", "re-engraving"])
+    assert {r["forge"] for r in small} == {None, "erasure", "re-engraving"}
+    assert {r["template"] for r in small if r["forge"] == "re-engraving"} == {"mrd-td1"}
+    assert len(plan_library(templates=["uto-td3"])) >= 120
 
 
 def test_the_recipe_file_is_what_plan_library_makes():
@@ -47,14 +67,15 @@ def test_a_broken_recipe_file_names_the_field(tmp_path):
 
 
 def test_plan_set_mixes_techniques_captures_and_is_reproducible():
-    a = plan_set(44, seed=9)
-    assert a == plan_set(44, seed=9)
-    assert a != plan_set(44, seed=10)
+    count = 4 * len(TECHNIQUES)
+    a = plan_set(count, seed=9)
+    assert a == plan_set(count, seed=9)
+    assert a != plan_set(count, seed=10)
     forged = [r for r in a if r["forge"]]
-    assert len(forged) == 22
+    assert len(forged) == count // 2
     assert {r["forge"] for r in forged} == set(TECHNIQUES)
     assert {r["capture"] for r in a} == {"flat", "scan", "phone"}
-    assert {r["template"] for r in a} == {"uto-td3", "mrd-td1"}
+    assert {r["template"] for r in a} == set(DESIGNS)
 
 
 def test_synth_set_and_gallery_commands(tmp_path, capsys):

@@ -12,6 +12,8 @@ from docexam.cli import main
 from docexam.imaging import load_rgb
 from docexam.mrz.text import parse
 from docexam.specimens import TECHNIQUES, find_template, load_specimen
+from docexam.errors import ImpossibleForgeryError
+from docexam.synth.library import compatible_templates
 from docexam.synth.render import render_specimen
 
 PERSONALIZATION_KINDS = ("portrait", "ghost-portrait", "field", "mrz")
@@ -58,22 +60,93 @@ def test_genuine_flat_render_differs_from_reference_only_in_personalization_zone
 
 @pytest.mark.parametrize("technique", sorted(TECHNIQUES))
 def test_every_forgery_is_annotated_inside_its_zone_with_a_mask(tmp_path, technique):
-    tpl = find_template("uto-td3")
-    assert main(["synth", "render", "--template", "uto-td3", "--seed", "11", "--forge", technique,
+    template_id = compatible_templates(technique)[0]
+    tpl = find_template(template_id)
+    assert main(["synth", "render", "--template", template_id, "--seed", "11", "--forge", technique,
                  "--out", str(tmp_path), "--name", "f"]) == 0
     spec = load_specimen(tmp_path / "f.json")  # validates boxes inside zones against the template
     assert not spec.authentic and spec.anomalies
+    assert technique in spec.techniques
     mask = load_rgb(spec.mask_path)[..., 0]
     assert mask.shape == (tpl.height, tpl.width)
     for a in spec.anomalies:
-        assert a.technique == technique and a.family == TECHNIQUES[technique].family
+        # a field change may leave the MRZ as it was: an mrz-inconsistency beside the technique
+        assert a.technique == technique or (a.technique == "mrz-inconsistency" and a.extra["mrz_changed"] is False)
+        assert a.family == TECHNIQUES[a.technique].family
+        assert TECHNIQUES[a.technique].applies_to(tpl.extra["substrate"])
         assert a.note and a.severity is not None
         region = mask == a.mask_label
         assert region.any(), "mask is not empty"
         ys, xs = np.nonzero(region)
-        assert [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1] == list(a.bbox)
+        assert xs.min() >= a.bbox[0] and ys.min() >= a.bbox[1] and xs.max() < a.bbox[2] and ys.max() < a.bbox[3]
         zone = tpl.zone(a.zone)
-        assert zone.kind in TECHNIQUES[technique].zone_kinds
+        assert zone.kind in TECHNIQUES[a.technique].zone_kinds
+
+
+@pytest.mark.parametrize("template_id, technique", [("mrd-td1", "erasure"), ("mrd-td1", "substrate-patch"),
+                                                    ("mrd-td1", "photo-substitution"), ("uto-td3", "delamination")])
+def test_a_technique_that_cannot_happen_on_the_substrate_is_refused(tmp_path, capsys, template_id, technique):
+    with pytest.raises(ImpossibleForgeryError, match=technique):
+        render_specimen(template_id, seed=1, forge=technique)
+    assert main(["synth", "render", "--template", template_id, "--seed", "1", "--forge", technique,
+                 "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot be done on" in err and len(err.splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_no_paper_attack_applies_to_a_card_and_no_card_attack_to_paper():
+    paper_only = {t for t, tech in TECHNIQUES.items() if tech.substrates == ("paper",)}
+    card_only = {t for t, tech in TECHNIQUES.items() if tech.substrates == ("polycarbonate",)}
+    assert {"erasure", "substrate-patch", "wrong-substrate", "photo-substitution"} <= paper_only
+    assert {"counterfeit-card", "re-engraving", "delamination"} <= card_only
+    # a note about a card never speaks of washing, glued paper or fibres
+    for t in card_only:
+        text = TECHNIQUES[t].description.lower()
+        assert not any(word in text for word in ("wash", "fibre", "glued paper", "patch"))
+
+
+@pytest.mark.parametrize("technique", ["halftone-reproduction", "inkjet-reproduction", "wrong-substrate",
+                                       "counterfeit-card"])
+def test_a_whole_page_forgery_is_annotated_page_wide(technique):
+    template_id = compatible_templates(technique)[0]
+    tpl = find_template(template_id)
+    r = render_specimen(template_id, seed=3, forge=technique, severity=0.5)
+    pages = [a for a in r.sidecar["anomalies"] if a.get("extent") == "page"]
+    assert {a["zone"] for a in pages} == {z.name for z in tpl.zones_of("background")}
+    for a in pages:
+        assert a["bbox"] == list(tpl.zone(a["zone"]).bbox)
+
+
+@pytest.mark.parametrize("severity, changed", [(0.2, True), (0.8, False)])
+def test_a_data_alteration_records_whether_the_mrz_was_changed_too(severity, changed):
+    for seed in range(40):  # find a seed whose altered field is in the MRZ
+        r = render_specimen("uto-td3", seed=seed, forge="data-alteration", severity=severity)
+        field = r.sidecar["anomalies"][0]
+        if field["mrz_changed"] is not None:
+            break
+    assert field["mrz_changed"] is changed
+    holder, printed = r.sidecar["holder"], parse(r.sidecar["mrz"])
+    assert printed.valid
+    mrz = [a for a in r.sidecar["anomalies"] if a["zone"] == "mrz"]
+    assert len(mrz) == 1
+    if changed:  # the MRZ says what the altered field says, and its reprinted characters are marked
+        assert mrz[0]["technique"] == "data-alteration" and mrz[0]["mrz_changed"] is True
+        assert printed.fields["date_of_birth"] == holder["date_of_birth"][2:].replace("-", "")
+        assert printed.fields["document_number"] == holder["document_number"]
+    else:  # the MRZ still carries the old data: an inconsistency an officer can find
+        assert mrz[0]["technique"] == "mrz-inconsistency" and mrz[0]["mrz_changed"] is False
+        composed = (printed.fields["date_of_birth"], printed.fields["document_number"],
+                    printed.fields["date_of_expiry"], printed.fields["surname"])
+        assert composed != (holder["date_of_birth"][2:].replace("-", ""), holder["document_number"],
+                            holder["date_of_expiry"][2:].replace("-", ""), holder["surname"])
+
+
+@pytest.mark.parametrize("template_id", ["uto-td3", "mrd-td1"])
+def test_a_forger_who_cannot_print_microtext_loses_it_on_every_line(template_id):
+    tpl = find_template(template_id)
+    r = render_specimen(template_id, seed=5, forge="missing-microprint", severity=0.5)
+    assert {a["zone"] for a in r.sidecar["anomalies"]} == {z.name for z in tpl.zones_of("microprint")}
 
 
 def test_the_forgery_changes_the_image_where_the_mask_says():
@@ -86,10 +159,10 @@ def test_the_forgery_changes_the_image_where_the_mask_says():
 
 
 def test_severity_controls_how_visible_the_forgery_is():
-    genuine = render_specimen("mrd-td1", seed=5).images["uv"].astype(float)
+    genuine = render_specimen("uto-td3", seed=5).images["uv"].astype(float)
 
     def uv_glow(severity):
-        forged = render_specimen("mrd-td1", seed=5, forge="wrong-substrate", severity=severity)
+        forged = render_specimen("uto-td3", seed=5, forge="wrong-substrate", severity=severity)
         return (forged.images["uv"].astype(float) - genuine).mean()
 
     subtle, blatant = uv_glow(0.1), uv_glow(0.9)
@@ -136,4 +209,7 @@ def test_techniques_json_lists_every_technique_with_its_family(capsys):
     assert main(["techniques", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["technique"]: r["family"] for r in rows} == {k: t.family for k, t in TECHNIQUES.items()}
-    assert all(set(r) == {"technique", "family", "description"} for r in rows)
+    assert all(set(r) == {"technique", "family", "description", "substrates"} for r in rows)
+    substrates = {r["technique"]: set(r["substrates"]) for r in rows}
+    assert substrates["erasure"] == {"paper"} and substrates["delamination"] == {"polycarbonate"}
+    assert substrates["missing-microprint"] == {"paper", "polycarbonate"}

@@ -12,6 +12,8 @@ from skimage.morphology import skeletonize
 
 from docexam.paths import font_path
 from docexam.synth import security as S
+from docexam.synth.emblem import emblem
+from docexam.synth.microprint import microprint, microprint_text
 
 SHAPE = (400, 500)
 
@@ -38,9 +40,9 @@ CALLS = {
                                      wavelength=70, line_width=2.0, modulation=0.4),
     "line_field": lambda: S.line_field(SHAPE, box=[10, 10, 490, 390], spacing=7, line_width=1.5,
                                        angle=25, warp=12, seed=3),
-    "microprint": lambda: S.microprint(SHAPE, box=[10, 200, 490, 212], text="UTOPIA",
+    "microprint": lambda: microprint(SHAPE, box=[10, 200, 490, 212], text="UTOPIA",
                                        cap_height_px=9),
-    "emblem": lambda: S.emblem(SHAPE, center=(250, 200), radius=150, points=9, seed=4),
+    "emblem": lambda: emblem(SHAPE, center=(250, 200), radius=150, points=9, seed=4),
 }
 
 
@@ -270,19 +272,19 @@ def _reference_word(word, cap, height, width, k=10):
 
 
 def test_microprint_text_repeats_whole_characters():
-    s = S.microprint_text("UTOPIA", width_px=600, cap_height_px=9)
+    s = microprint_text("UTOPIA", width_px=600, cap_height_px=9)
     assert s.startswith("UTOPIAUTOPIAUTOPIA")
     assert s == ("UTOPIA" * 100)[: len(s)]
-    wider = S.microprint_text("UTOPIA", width_px=1200, cap_height_px=9)
+    wider = microprint_text("UTOPIA", width_px=1200, cap_height_px=9)
     assert len(wider) == pytest.approx(2 * len(s), abs=1)
     # more tracking, fewer characters
-    assert len(S.microprint_text("UTOPIA", width_px=600, cap_height_px=9, spacing=3)) < len(s)
+    assert len(microprint_text("UTOPIA", width_px=600, cap_height_px=9, spacing=3)) < len(s)
 
 
 def test_microprint_is_legible_text_in_its_box():
     cap, box = 9, [0, 5, 600, 17]
     shape = (22, 600)
-    cov = S.microprint(shape, box=box, text="UTOPIA", cap_height_px=cap, spacing=0)
+    cov = microprint(shape, box=box, text="UTOPIA", cap_height_px=cap, spacing=0)
     assert cov[_outside_box(shape, box)].max() == 0
     line = cov[5:17].astype(np.float64)
     # ink rows span the cap height (all capitals, no descenders)
@@ -304,8 +306,8 @@ def test_microprint_is_legible_text_in_its_box():
 
 
 def test_microprint_cap_height_scales():
-    small = S.microprint((40, 400), box=[0, 5, 400, 35], text="UTOPIA", cap_height_px=8)
-    large = S.microprint((40, 400), box=[0, 5, 400, 35], text="UTOPIA", cap_height_px=16)
+    small = microprint((40, 400), box=[0, 5, 400, 35], text="UTOPIA", cap_height_px=8)
+    large = microprint((40, 400), box=[0, 5, 400, 35], text="UTOPIA", cap_height_px=16)
     h_small = np.ptp(np.flatnonzero(small.mean(axis=1) > 0.05)) + 1
     h_large = np.ptp(np.flatnonzero(large.mean(axis=1) > 0.05)) + 1
     assert h_small == pytest.approx(8, abs=1.5) and h_large == pytest.approx(16, abs=1.5)
@@ -316,14 +318,14 @@ def test_microprint_cap_height_scales():
 
 def test_emblem_within_radius_and_varies_with_seed():
     cx, cy, R = 250, 200, 150
-    a = S.emblem(SHAPE, center=(cx, cy), radius=R, seed=1)
+    a = emblem(SHAPE, center=(cx, cy), radius=R, seed=1)
     yy, xx = np.mgrid[: SHAPE[0], : SHAPE[1]]
     r = np.hypot(xx - cx, yy - cy)
     assert a[r > R + 1.5].max() == 0
     assert a[r < R].mean() > 0.05
     lw = R / 70  # default line width; the border's centre line is at R - lw / 2
     assert (a[np.abs(r - (R - lw / 2)) < 0.5] > 0.5).all()  # unbroken border ring
-    b = S.emblem(SHAPE, center=(cx, cy), radius=R, seed=2)
+    b = emblem(SHAPE, center=(cx, cy), radius=R, seed=2)
     assert not np.array_equal(a, b)
     sizes = _components(a > 0.5)
     assert sizes.min() > 20  # line work, not specks
@@ -354,13 +356,13 @@ BAD = [
     (S.line_field, dict(box=[0, 0, 10, 10], spacing=5, line_width=1, angle=0, warp=-2), "warp"),
     (S.split_duct, dict(box=[0, 0, 10, 10], colors=[(1, 2, 0)]), "colors"),
     (S.split_duct, dict(box=[0, 0, 10, 10], colors=[(1, 0, 0)], axis="z"), "axis"),
-    (S.microprint, dict(box=[0, 0, 10, 10], text="", cap_height_px=9), "text"),
-    (S.microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=0), "cap_height_px"),
-    (S.microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=9, font_path="/nope.ttf"),
+    (microprint, dict(box=[0, 0, 10, 10], text="", cap_height_px=9), "text"),
+    (microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=0), "cap_height_px"),
+    (microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=9, font_path="/nope.ttf"),
      "font_path"),
-    (S.microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=9, spacing=-20), "spacing"),
-    (S.emblem, dict(center=(5, 5), radius=5, points=2), "points"),
-    (S.emblem, dict(center=(5, 5), radius=-5), "radius"),
+    (microprint, dict(box=[0, 0, 10, 10], text="A", cap_height_px=9, spacing=-20), "spacing"),
+    (emblem, dict(center=(5, 5), radius=5, points=2), "points"),
+    (emblem, dict(center=(5, 5), radius=-5), "radius"),
 ]
 
 

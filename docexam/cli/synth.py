@@ -108,6 +108,8 @@ def register(subparsers) -> None:
     gallery.set_defaults(handler=cmd_gallery)
 
     library = sub.add_parser("library", help="render the shipped library (cached) and print where it is")
+    library.add_argument("--plan", action="store_true",
+                         help="first write the recipes (specimens/library/library.json) from the catalogue and designs")
     library.add_argument("--catalogue", type=Path, help="also write the catalogue Markdown here")
     library.add_argument("--quiet", action="store_true")
     library.set_defaults(handler=cmd_library)
@@ -178,8 +180,10 @@ def cmd_gallery(args) -> int:
 
 def cmd_library(args) -> int:
     # the synth room loads only when this command runs (`docexam --help` stays quick)
-    from ..synth.library import library_folder, write_catalogue
+    from ..synth.library import library_folder, write_catalogue, write_library_recipes
 
+    if args.plan:
+        print(write_library_recipes())
     folder = library_folder(progress=not args.quiet)
     if args.catalogue:
         write_catalogue(args.catalogue)

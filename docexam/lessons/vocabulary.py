@@ -38,6 +38,9 @@ TECHNIQUE_LABELS = {
     "data-alteration": ("Altered printed data", "ការកែប្រែទិន្នន័យ"),
     "mrz-inconsistency": ("MRZ does not match", "MRZ មិនស៊ីគ្នា"),
     "ghost-image-mismatch": ("Ghost image does not match", "រូបស្រមោលមិនត្រូវគ្នា"),
+    "counterfeit-card": ("Counterfeit card (PVC or Teslin)", "កាតក្លែងក្លាយ (PVC ឬ Teslin)"),
+    "re-engraving": ("Data sanded off and engraved again", "ទិន្នន័យត្រូវបានកោសចេញ ហើយឆ្លាក់ឡើងវិញ"),
+    "delamination": ("Card layers opened and laminated again", "ស្រទាប់កាតត្រូវបានបើក ហើយបិទឡើងវិញ"),
 }
 
 LIGHT_LABELS = {
@@ -96,6 +99,9 @@ CONFUSED_WITH = {
     "data-alteration": ("erasure", "mrz-inconsistency", "photo-substitution"),
     "mrz-inconsistency": ("data-alteration", "erasure", "ghost-image-mismatch"),
     "ghost-image-mismatch": ("photo-substitution", "data-alteration", "mrz-inconsistency"),
+    "counterfeit-card": ("delamination", "re-engraving", "missing-microprint"),
+    "re-engraving": ("delamination", "mrz-inconsistency", "counterfeit-card"),
+    "delamination": ("counterfeit-card", "re-engraving", "ghost-image-mismatch"),
 }
 
 WHY_GENUINE = ("Nothing on this document was altered. Refusing a genuine traveller is an error too: "

@@ -13,6 +13,13 @@ from ..formats.specimen import FAMILIES
 
 __all__ = ["FAMILIES", "TECHNIQUES", "Technique", "technique"]
 
+#: what a genuine document's body is made of: security paper (passport data
+#: pages) or a laser-engravable polycarbonate laminate (identity cards)
+SUBSTRATES = ("paper", "polycarbonate")
+PAPER = ("paper",)
+CARD = ("polycarbonate",)
+ANY = SUBSTRATES
+
 
 @dataclass(frozen=True)
 class Technique:
@@ -23,9 +30,16 @@ class Technique:
     lights: tuple[str, ...]
     #: zone kinds the anomaly is annotated on
     zone_kinds: tuple[str, ...]
+    #: genuine substrates the technique can be used on (a polycarbonate card
+    #: cannot be washed or patched with paper; paper cannot be delaminated)
+    substrates: tuple[str, ...] = ANY
 
     def as_dict(self) -> dict:
-        return {"technique": self.name, "family": self.family, "description": self.description}
+        return {"technique": self.name, "family": self.family, "description": self.description,
+                "substrates": list(self.substrates)}
+
+    def applies_to(self, substrate: str) -> bool:
+        return substrate in self.substrates
 
 
 TECHNIQUES: dict[str, Technique] = {
@@ -35,66 +49,90 @@ TECHNIQUES: dict[str, Technique] = {
             "wrong-substrate", "substrate",
             "The document is printed on ordinary office paper: no security fibres, and the "
             "optical brighteners in the paper glow blue-white under UV where security paper stays dull.",
-            ("uv", "visible"), ("background",),
+            ("uv", "visible"), ("background",), PAPER,
         ),
         Technique(
             "erasure", "substrate",
             "A field was scraped or chemically washed before new data was written: the paper "
             "surface is roughened or stained, the background print is faded, and UV shows a blotch.",
-            ("uv", "visible"), ("field",),
+            ("uv", "visible"), ("field", "mrz"), PAPER,
         ),
         Technique(
             "substrate-patch", "substrate",
             "A piece of foreign paper was glued in: its tint, grain and fibres differ from the "
             "surrounding page, its edges are visible, and it reacts differently under UV.",
-            ("uv", "visible", "ir"), ("field", "background", "security-print"),
+            ("uv", "visible", "ir"), ("field", "mrz", "background", "security-print"), PAPER,
         ),
         Technique(
             "halftone-reproduction", "printing",
             "The page was reproduced on a colour copier or laser printer: fine continuous lines "
-            "are rebuilt from a rosette of cyan, magenta, yellow and black dots.",
-            ("visible",), ("security-print", "background"),
+            "are rebuilt from a rosette of cyan, magenta, yellow and black dots (150-200 lines per inch, "
+            "seen under a loupe), and UV features are missing.",
+            ("visible", "uv", "ir"), ("security-print", "background"), PAPER,
         ),
         Technique(
             "inkjet-reproduction", "printing",
             "The page was printed on an inkjet printer: scattered dither dots, ink spreading "
             "into the paper, fine lines broken or lost.",
-            ("visible",), ("security-print", "background"),
+            ("visible", "ir", "uv"), ("security-print", "background"), PAPER,
         ),
         Technique(
             "missing-microprint", "printing",
             "The microprinted line, readable under a loupe on a genuine document, is a blurred "
-            "or solid line: the forger could not reproduce text that small.",
-            ("visible",), ("microprint",),
+            "or solid line: the forger could not reproduce text that small (every microprinted line shows it).",
+            ("visible",), ("microprint",), ANY,
         ),
         Technique(
             "broken-guilloche", "printing",
             "The fine guilloche lines are interrupted, doubled or misaligned, and the smooth "
-            "rainbow colour transition is missing or stepped.",
-            ("visible",), ("security-print",),
+            "rainbow colour transition is missing or stepped, where the forger reprinted the background.",
+            ("visible",), ("security-print",), PAPER,
         ),
         Technique(
             "photo-substitution", "personalization",
             "The holder's photo was replaced: the new portrait has cut edges, the security "
             "overprint that should cross the photo border stops at it, and the style differs from the ghost image.",
-            ("visible", "uv"), ("portrait",),
+            ("visible", "uv"), ("portrait",), PAPER,
         ),
         Technique(
             "data-alteration", "personalization",
             "A printed field was changed: the characters differ in font, size, baseline or "
             "spacing from the other fields, and the background under them is disturbed.",
-            ("visible", "uv"), ("field",),
+            ("visible", "uv"), ("field", "mrz"), PAPER,
         ),
         Technique(
             "mrz-inconsistency", "personalization",
             "The machine-readable zone disagrees with the printed fields, or one of its check "
             "digits does not match the data it protects.",
-            ("visible", "ir"), ("mrz",),
+            ("visible", "ir"), ("mrz",), ANY,
         ),
         Technique(
             "ghost-image-mismatch", "personalization",
             "The small ghost portrait does not show the same person as the main portrait, or is missing.",
-            ("visible",), ("ghost-portrait",),
+            ("visible",), ("ghost-portrait",), ANY,
+        ),
+        Technique(
+            "counterfeit-card", "substrate",
+            "A counterfeit card printed on PVC or Teslin instead of a polycarbonate laminate: the photo is a "
+            "colour print made of dither dots where the genuine card has a greyscale laser engraving, the "
+            "engraving has no tactile relief, in IR the photo fades away, and under UV the card body glows "
+            "or the UV print is missing or the wrong colour.",
+            ("ir", "visible", "uv"), ("background", "portrait"), CARD,
+        ),
+        Technique(
+            "re-engraving", "personalization",
+            "Laser-engraved data was scratched or sanded off the card surface and new data engraved: the "
+            "surface around the characters is scuffed and matt with fine scratches, the security print "
+            "under them is worn, traces of the old characters remain, and the new ones differ in darkness, "
+            "stroke and position.",
+            ("visible", "ir", "uv"), ("field", "mrz"), CARD,
+        ),
+        Technique(
+            "delamination", "substrate",
+            "The card's layers were split open and laminated again, usually to put another photo under the "
+            "top film: an edge lifts, air bubbles and glue show, and the top film's printing no longer lines "
+            "up with the printing underneath.",
+            ("visible", "uv"), ("portrait", "background", "security-print"), CARD,
         ),
     )
 }

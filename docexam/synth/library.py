@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -41,9 +42,20 @@ def recipe_name(r: dict) -> str:
     return r.get("name") or f"{r['template']}-{r.get('forge') or 'genuine'}-{r['capture']}-{r['seed']}"
 
 
+def compatible_templates(technique: str | None, templates=None) -> list[str]:
+    """Templates (sorted) whose substrate the technique applies to; every template for a genuine document."""
+    tpls = sorted(templates or DESIGNS)
+    if technique is None:
+        return tpls
+    return [t for t in tpls if TECHNIQUES[technique].applies_to(DESIGNS[t].substrate)]
+
+
 def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=None,
              techniques=None, captures=CAPTURES) -> list[dict]:
     """Recipes of a mixed set: every technique, capture and template in turn, severities spread.
+
+    A technique is only paired with templates it can happen on (no washed
+    polycarbonate card); techniques that fit none of ``templates`` are left out.
 
     >>> [r["forge"] for r in plan_set(4, seed=1, genuine_share=0.5)].count(None)
     2
@@ -54,13 +66,14 @@ def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=Non
         raise ValueError("genuine_share: must be from 0 to 1")
     rng = np.random.default_rng(seed)
     tpls = sorted(templates or DESIGNS)
-    techs = list(techniques or TECHNIQUES)
-    n_genuine = int(round(count * genuine_share))
+    techs = [t for t in (techniques or TECHNIQUES) if compatible_templates(t, tpls)]
+    n_genuine = int(round(count * genuine_share)) if techs else count
     kinds = [None] * n_genuine + [techs[i % len(techs)] for i in range(count - n_genuine)]
     recipes = []
     for i, forge in enumerate(kinds):
+        fits = compatible_templates(forge, tpls)
         r = {
-            "template": tpls[(i // max(len(techs), 1) + i) % len(tpls)],
+            "template": fits[(i // max(len(techs), 1) + i) % len(fits)],
             "seed": int(rng.integers(0, 2**31)),
             "capture": captures[(i + i // len(captures)) % len(captures)],
             "forge": forge,
@@ -121,21 +134,49 @@ def load_library_recipes(path: Path | None = None) -> list[dict]:
     return recipes
 
 
-def plan_library() -> list[dict]:
-    """The shipped library's recipes: every technique three times, 15 genuine documents."""
+#: the library's size: at least this many specimens, this share of them genuine
+LIBRARY_MIN_SIZE = 120
+LIBRARY_GENUINE_SHARE = 0.3
+#: severities the library's forgeries cycle through: subtle, moderate, blatant
+LIBRARY_SEVERITIES = (0.2, 0.5, 0.85)
+
+
+def plan_library(*, templates=None, techniques=None) -> list[dict]:
+    """The shipped library's recipes, from the catalogue and the designs as they are.
+
+    Every technique appears at least four times (more while the catalogue is
+    small, so the library reaches :data:`LIBRARY_MIN_SIZE`), on the templates
+    it can happen on in turn, in every capture and in two severities per
+    capture; genuine documents make up :data:`LIBRARY_GENUINE_SHARE`, spread
+    over templates and captures. New techniques and templates are picked up
+    by themselves.
+    """
+    tpls = sorted(templates or DESIGNS)
+    techs = [t for t in (techniques or TECHNIQUES) if compatible_templates(t, tpls)]
+    per_technique = max(4, math.ceil((1 - LIBRARY_GENUINE_SHARE) * LIBRARY_MIN_SIZE / max(len(techs), 1)))
     recipes = []
-    tpls = sorted(DESIGNS)
-    variants = (("flat", 0.25), ("scan", 0.85), ("phone", 0.55))
-    for t_index, tech in enumerate(TECHNIQUES):
-        for v_index, (capture, severity) in enumerate(variants):
-            recipes.append({"template": tpls[(t_index + v_index) % len(tpls)], "seed": 1000 + 10 * t_index + v_index,
-                            "capture": capture, "forge": tech, "severity": severity})
-    for g in range(15):
-        recipes.append({"template": tpls[g % len(tpls)], "seed": 100 + g, "capture": CAPTURES[g % 3],
-                        "forge": None, "severity": None})
+    for t_index, tech in enumerate(techs):
+        fits = compatible_templates(tech, tpls)
+        for v in range(per_technique):
+            recipes.append({"template": fits[(t_index + v) % len(fits)], "seed": 1000 + 10 * t_index + v,
+                            "capture": CAPTURES[v % 3], "forge": tech,
+                            "severity": LIBRARY_SEVERITIES[(v + v // 3) % 3]})
+    n_genuine = max(2 * len(tpls) * len(CAPTURES),
+                    math.ceil(LIBRARY_GENUINE_SHARE * len(recipes) / (1 - LIBRARY_GENUINE_SHARE)))
+    for g in range(n_genuine):
+        recipes.append({"template": tpls[g % len(tpls)], "seed": 100 + g,
+                        "capture": CAPTURES[(g // len(tpls)) % 3], "forge": None, "severity": None})
     for r in recipes:
         r["name"] = recipe_name(r)
     return recipes
+
+
+def write_library_recipes(path: Path | None = None) -> Path:
+    """Write :func:`plan_library`'s recipes to ``specimens/library/library.json`` (after a catalogue change)."""
+    data = {"description": "Recipes of the shipped specimen library: rendered on demand by docexam synth library "
+                           "(same recipe, same bytes). Written by docexam synth library --plan.",
+            "specimens": plan_library()}
+    return write_text(path or library_recipes_path(), json.dumps(data, indent=2) + "\n")
 
 
 def _code_hash() -> str:

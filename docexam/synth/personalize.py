@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from ..mrz.text import compose
 from .designs import Design, FieldSpec
 from .inks import CARBON_BLACK, DYE_BLACK, LASER_ENGRAVING, Ink, Layer
+from .portrait import ghost_image
 from .text import FIELD_FONT, MRZ_FONT, MRZ_PITCH_MM, fit_font_px, font, mrz_coverage, text_coverage
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -33,15 +35,34 @@ class FieldStyle:
     ink: Ink | None = None  # None: the document's personalization ink
 
 
+@dataclass(frozen=True)
+class Reprint:
+    """How characters a forger printed again differ from the issuer's: offset, strength, ink."""
+
+    dx: float = 0.0  # pixels
+    dy: float = 0.0
+    strength: float = 1.0  # ink coverage relative to the issuer's
+    ink: Ink | None = None  # None: the document's personalization ink
+
+
 @dataclass
 class Overrides:
     """What a forger changes in the personalization (empty for a genuine document)."""
 
     field_styles: dict = field(default_factory=dict)  # zone -> FieldStyle
     mrz_lines: list | None = None  # printed MRZ, when it differs from the data's
+    #: (row, col) of MRZ characters the forger printed again, and how
+    mrz_reprinted: frozenset = frozenset()
+    mrz_reprint: Reprint = Reprint()
     ghost_portrait: np.ndarray | None = None  # the ghost drawn from another portrait
     omit_ghost: bool = False
     residue: dict = field(default_factory=dict)  # zone -> (old value, strength) left by an erasure
+    #: "issuer" (the document's own process), "colour-print" (a dye or inkjet colour photo:
+    #: what a counterfeiter prints where the issuer laser-engraves a greyscale one) or
+    #: "grey-print" (the same in grey)
+    portrait_process: str = "issuer"
+    #: ink of every personalization print (None: the document's own)
+    ink: Ink | None = None
 
 
 def display_value(design: Design, spec: FieldSpec, holder: dict) -> str:
@@ -85,7 +106,7 @@ def field_geometry(design: Design) -> tuple[int, int]:
 
 
 def field_layer(design: Design, spec: FieldSpec, text: str, *, style: FieldStyle | None = None,
-                strength: float = 1.0) -> Layer:
+                strength: float = 1.0, ink: Ink | None = None) -> Layer:
     """The ink layer of one field value."""
     style = style or FieldStyle()
     x0, y0, x1, y1 = design.box_px(spec.box_mm)
@@ -96,7 +117,7 @@ def field_layer(design: Design, spec: FieldSpec, text: str, *, style: FieldStyle
     cov = text_coverage(text, size=(x1 - x0, y1 - y0), font_name=style.font_name, font_px=size,
                         baseline=(y1 - y0) - base_off + style.baseline_shift, x=2 + style.x_shift,
                         tracking=style.tracking)
-    return Layer(style.ink or personalization_ink(design), cov * strength, (x0, y0, x1, y1))
+    return Layer(style.ink or ink or personalization_ink(design), cov * strength, (x0, y0, x1, y1))
 
 
 def mrz_layout(design: Design) -> dict:
@@ -115,34 +136,51 @@ def mrz_layout(design: Design) -> dict:
     return {"origin": (ox, oy), "pitch_px": pitch, "line_pitch_px": line_pitch, "font_px": font_px}
 
 
-def mrz_layer(design: Design, lines: list[str]) -> Layer:
+def mrz_layers(design: Design, lines: list[str], *, reprinted=frozenset(), reprint: Reprint = Reprint(),
+               ink: Ink | None = None) -> list[Layer]:
+    """The MRZ print; characters at ``reprinted`` (row, col) as the forger printed them again."""
     x0, y0, x1, y1 = design.zone_px("mrz")
     lay = mrz_layout(design)
     ox, oy = lay["origin"]
-    cov = mrz_coverage(lines, size=(x1 - x0, y1 - y0), origin=(ox - x0, oy - y0), pitch_px=lay["pitch_px"],
-                       line_pitch_px=lay["line_pitch_px"], font_px=lay["font_px"])
-    return Layer(CARBON_BLACK, cov, (x0, y0, x1, y1))
+    common = dict(size=(x1 - x0, y1 - y0), pitch_px=lay["pitch_px"], line_pitch_px=lay["line_pitch_px"],
+                  font_px=lay["font_px"])
+    mrz_ink = ink or mrz_ink_of(design)
+    cov = mrz_coverage(lines, origin=(ox - x0, oy - y0), skip=reprinted, **common)
+    layers = [Layer(mrz_ink, cov, (x0, y0, x1, y1))]
+    if reprinted:
+        again = mrz_coverage(lines, origin=(ox - x0 + reprint.dx, oy - y0 + reprint.dy), only=reprinted, **common)
+        layers.append(Layer(reprint.ink or mrz_ink, again * reprint.strength, (x0, y0, x1, y1)))
+    return layers
 
 
-def portrait_layers(design: Design, portrait: np.ndarray, box: tuple[int, int, int, int]) -> list[Layer]:
-    """A portrait printed into ``box``: colour in daylight, its darkness in UV and IR."""
-    import cv2
+def mrz_ink_of(design: Design) -> Ink:
+    # a passport's MRZ is printed in carbon ink; a card's is laser-engraved like its other data
+    return LASER_ENGRAVING if design.portrait_ink == "laser" else CARBON_BLACK
 
+
+def portrait_layers(design: Design, portrait: np.ndarray, box: tuple[int, int, int, int], *,
+                    process: str = "issuer") -> list[Layer]:
+    """A portrait printed into ``box``: colour in daylight, its darkness in UV and IR.
+
+    ``process="colour-print"`` prints it as a counterfeiter does where the
+    issuer laser-engraves: in colour, with dye inks that vanish in IR;
+    ``"grey-print"`` is a careful counterfeiter's grey version of it (still
+    dye, still gone in IR).
+    """
     x0, y0, x1, y1 = box
     img = cv2.resize(portrait, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
-    if design.portrait_ink == "laser":
+    engraved = design.portrait_ink == "laser" and process == "issuer"
+    if engraved or process == "grey-print":
         img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2) * 0.92 + 0.04
     darkness = 1.0 - img.mean(axis=2)
     ones = np.ones(darkness.shape, np.float32)
-    ink = personalization_ink(design)
+    ink = personalization_ink(design) if process == "issuer" else DYE_BLACK
     colour = Layer(Ink("portrait", (1, 1, 1), None, ir=0.0, uv_absorb=0.0), ones, box, colour_field=img)
     dark = Layer(Ink("portrait-dark", None, None, ir=ink.ir, uv_absorb=0.45), darkness, box)
     return [colour, dark]
 
 
 def ghost_layer(design: Design, portrait: np.ndarray) -> Layer:
-    from .portrait import ghost_image
-
     x0, y0, x1, y1 = design.zone_px("ghost-portrait")
     cov = ghost_image(portrait, size=(x1 - x0, y1 - y0))
     ink = Ink("ghost", (0.42, 0.36, 0.32), None, ir=personalization_ink(design).ir * 0.6, uv_absorb=0.3)
@@ -153,14 +191,15 @@ def personalization_layers(design: Design, holder: dict, portrait: np.ndarray,
                            overrides: Overrides | None = None) -> list[Layer]:
     """Every personalization layer of a document, forger's overrides applied."""
     ov = overrides or Overrides()
-    layers = list(portrait_layers(design, portrait, design.zone_px("portrait")))
+    layers = list(portrait_layers(design, portrait, design.zone_px("portrait"), process=ov.portrait_process))
     if not ov.omit_ghost:
         layers.append(ghost_layer(design, ov.ghost_portrait if ov.ghost_portrait is not None else portrait))
     for spec in design.fields:
         if spec.zone in ov.residue:
             old, strength = ov.residue[spec.zone]
-            layers.append(field_layer(design, spec, old, strength=strength))
+            layers.append(field_layer(design, spec, old, strength=strength, ink=ov.ink))
         text = display_value(design, spec, holder)
-        layers.append(field_layer(design, spec, text, style=ov.field_styles.get(spec.zone)))
-    layers.append(mrz_layer(design, ov.mrz_lines if ov.mrz_lines is not None else mrz_lines_for(design, holder)))
+        layers.append(field_layer(design, spec, text, style=ov.field_styles.get(spec.zone), ink=ov.ink))
+    lines = ov.mrz_lines if ov.mrz_lines is not None else mrz_lines_for(design, holder)
+    layers += mrz_layers(design, lines, reprinted=ov.mrz_reprinted, reprint=ov.mrz_reprint, ink=ov.ink)
     return layers

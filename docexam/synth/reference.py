@@ -6,9 +6,15 @@ blank reference is what ``specimens/templates/<id>/`` ships; specimens are the
 blank reference with personalization (and, for forgeries, the forger's work)
 printed over it.
 
-Substrate variants model what a counterfeiter prints on:
-``"security"`` (the genuine substrate) and ``"office-paper"`` (no fibres,
-optical brighteners that glow under UV).
+Substrate variants model what a counterfeiter prints on: ``"security"`` (the
+genuine body: security paper or a polycarbonate laminate), ``"office-paper"``
+(no fibres, optical brighteners that glow under UV), ``"pvc"`` (a glossy white
+plastic card that glows under UV) and ``"teslin"`` (a matt synthetic paper
+that stays dull under UV).
+
+The fine fibre grain of a sheet is not in the blank reference: every sheet
+has its own, so :func:`sheet_grain` lays it per specimen (and the committed
+reference images, without that noise, stay small).
 """
 
 from __future__ import annotations
@@ -20,14 +26,21 @@ import numpy as np
 
 from ..formats.lights import LIGHTS
 from . import security, substrate
-from .designs import Design
+from .designs import Design, design as get_design
+from .emblem import emblem
 from .inks import Ink, Layer, compose, crop_layer
+from .microprint import microprint
 from .text import HEADER_FONT, LABEL_FONT, text_coverage
 
-SUBSTRATES = ("security", "office-paper")
+SUBSTRATES = ("security", "office-paper", "pvc", "teslin")
+#: relative standard deviation of each body's fine grain (see :func:`sheet_grain`)
+GRAIN = {"paper": 0.022, "office-paper": 0.018, "teslin": 0.012, "polycarbonate": 0.0, "pvc": 0.0}
 _BED_VISIBLE = (0.985, 0.985, 0.985)  # scanner lid around a card
 _BED_UV = (0.04, 0.035, 0.06)
 _BED_IR = (0.92, 0.92, 0.92)
+_WHITE = (0.975, 0.975, 0.972)
+#: until the committed references are rendered again, their grain is the sheet's
+_GRAIN_IN_REFERENCE = True
 
 
 @dataclass
@@ -45,6 +58,11 @@ def _side_boxes(design: Design) -> list[tuple[int, int, int, int]]:
     return [design.box_px((x, y, x + w, y + h)) for x, y, w, h in design.sides_mm]
 
 
+def body_of(design: Design, substrate_kind: str) -> str:
+    """What the sheet is made of: the design's own body for ``"security"``, else the forger's."""
+    return design.substrate if substrate_kind == "security" else substrate_kind
+
+
 def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
     """Substrate images per light, and fibre layers (which belong to the substrate)."""
     w, h = design.size_px
@@ -56,14 +74,22 @@ def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
     ir[:] = _BED_IR
     fibre_layers: list[Layer] = []
     tint = design.palette.paper
+    body = body_of(design, kind)
     for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
         shape = (y1 - y0, x1 - x0)
         side_seed = seed + 101 * i
-        if kind == "office-paper":
-            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=(0.975, 0.975, 0.972), grain=0.018,
-                                                seed=side_seed + 7, dpi=design.dpi)
+        if body == "office-paper":
+            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=_WHITE, grain=0.018, seed=side_seed + 7, dpi=design.dpi)
             uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=True, seed=side_seed + 8)
-        elif design.substrate == "polycarbonate":
+        elif body == "pvc":  # glossy white plastic with optical brighteners
+            vis[y0:y1, x0:x1] = substrate.polycarbonate(shape, tint=_WHITE, sheen=0.05, seed=side_seed + 9,
+                                                        dither=False)
+            uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=True, seed=side_seed + 10) * 0.8
+        elif body == "teslin":  # matt silica-filled synthetic paper, dull under UV
+            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=(0.962, 0.962, 0.955), grain=0.0, mottle=0.008,
+                                                seed=side_seed + 11, dpi=design.dpi)
+            uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 12) * 1.35
+        elif body == "polycarbonate":
             vis[y0:y1, x0:x1] = substrate.polycarbonate(shape, tint=tint, seed=side_seed)
             uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 1)
         else:
@@ -77,10 +103,27 @@ def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
                 layer = crop_layer(ink, full)
                 if layer is not None:
                     fibre_layers.append(layer)
-        # IR: every substrate reflects near-infrared strongly; a little grain shows
-        ir_grain = substrate.paper(shape, tint=(0.9, 0.9, 0.9), grain=0.006, seed=side_seed + 3, dpi=design.dpi)
-        ir[y0:y1, x0:x1] = ir_grain.mean(axis=2, keepdims=True)
+        # IR: every substrate reflects near-infrared strongly and evenly
+        ir[y0:y1, x0:x1] = substrate.paper(shape, tint=(0.9, 0.9, 0.9), grain=0.006,
+                                           seed=side_seed + 3, dpi=design.dpi).mean(axis=2, keepdims=True)
     return {"visible": vis, "uv": uv, "ir": ir}, fibre_layers
+
+
+def sheet_grain(design: Design, *, substrate_kind: str = "security", seed: int) -> np.ndarray | None:
+    """This sheet's fine grain over the whole canvas (zero outside the sides), or None for smooth bodies.
+
+    Multiply the visible image by ``1 + grain`` (and the IR image by a
+    third of it) to lay the grain under the print.
+    """
+    strength = GRAIN.get(body_of(design, substrate_kind), 0.0)
+    if strength <= 0 or _GRAIN_IN_REFERENCE:
+        return None
+    w, h = design.size_px
+    out = np.zeros((h, w), np.float32)
+    for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
+        out[y0:y1, x0:x1] = substrate.fibre_grain((y1 - y0, x1 - x0), strength=strength,
+                                                  seed=np.random.default_rng([seed, i, 0x67A1]), dpi=design.dpi)
+    return out
 
 
 def _design_layers(design: Design) -> list[Layer]:
@@ -127,7 +170,7 @@ def _design_layers(design: Design) -> list[Layer]:
             continue
         x0, y0, x1, y1 = design.box_px(box_mm)
         centre, radius = ((x0 + x1) // 2, (y0 + y1) // 2), min(x1 - x0, y1 - y0) // 2 - 2
-        em = security.emblem(shape, center=centre, radius=radius, points=12 if name == "emblem" else 16,
+        em = emblem(shape, center=centre, radius=radius, points=12 if name == "emblem" else 16,
                              seed=5 if name == "emblem" else 9)
         if name == "uv-emblem":
             add(Ink("uv-emblem", None, (0.98, 0.86, 0.30), ir=0.0, uv_absorb=0.0), em)
@@ -138,7 +181,7 @@ def _design_layers(design: Design) -> list[Layer]:
     for name, (kind, box_mm) in design.zones_mm.items():
         if kind == "microprint":
             box = design.box_px(box_mm)
-            mp = security.microprint(shape, box=box, text=design.microprint_text,
+            mp = microprint(shape, box=box, text=design.microprint_text,
                                      cap_height_px=max(6, int((box[3] - box[1]) * 0.55)))
             add(Ink("microprint", pal.microprint, None, ir=0.8, uv_absorb=0.4), mp)
 
@@ -163,20 +206,28 @@ def _design_layers(design: Design) -> list[Layer]:
     add(Ink("header", pal.header, None, ir=0.7, uv_absorb=0.5), header)
     add(Ink("labels", pal.label, None, ir=0.0, uv_absorb=0.4), labels)
 
-    # security overprint crossing the portrait border: printed over the photo
-    # on a genuine document, so a substituted photo interrupts it
+    layers.append(overprint_layer(design))
+    return layers
+
+
+def overprint_layer(design: Design) -> Layer:
+    """The security overprint crossing the portrait border.
+
+    It is printed over the photo (on a card, on the top film), so a photo
+    pasted on top interrupts it, and a top film laminated again out of
+    register shifts it.
+    """
+    w, h = design.size_px
     x0, y0, x1, y1 = design.zone_px("portrait")
-    seal = security.rosette(shape, center=(x1, y1 - (y1 - y0) // 5), r_inner=design.px(3.0),
+    seal = security.rosette((h, w), center=(x1, y1 - (y1 - y0) // 5), r_inner=design.px(3.0),
                             r_outer=design.px(8.5 if design.format == "TD3" else 6.0), lobes=9,
                             n_curves=2, line_width=2.0, kind="hypotrochoid")
-    add(Ink("overprint", pal.overprint, (0.55, 0.95, 0.55), ir=0.0, uv_absorb=0.0), seal * 0.85)
-    return layers
+    return crop_layer(Ink("overprint", design.palette.overprint, (0.55, 0.95, 0.55), ir=0.0, uv_absorb=0.0),
+                      seal * 0.85)
 
 
 @lru_cache(maxsize=4)
 def _render_cached(template_id: str, kind: str) -> Reference:
-    from .designs import design as get_design
-
     d = get_design(template_id)
     bases, fibre_layers = _bases(d, kind, seed=1000 + sum(map(ord, template_id)))
     layers = fibre_layers + _design_layers(d)

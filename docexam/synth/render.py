@@ -16,14 +16,21 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import ensure_dir, write_json, write_png
-from ..errors import UnknownNameError
+from ..errors import ImpossibleForgeryError, UnknownNameError
 from ..formats.lights import LIGHTS, OTHER_LIGHTS, image_name
+from ..imaging import load_rgb
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
+from ..specimens.registry import find_template
 from ..specimens.techniques import TECHNIQUES
+from .capture import simulate_capture
 from .designs import DESIGNS, design as get_design
 from .forge import FORGERS, Draft
 from .inks import apply_layer, to_float, to_uint8
+from .people import make_holder
 from .personalize import mrz_lines_for, personalization_layers
+from .face_render import render_person
+from .person import holder_person
+from .reference import render_reference, sheet_grain
 
 SEVERITY_WORDS = {"subtle": 0.2, "moderate": 0.5, "blatant": 0.9}
 
@@ -57,9 +64,6 @@ def _rng(seed: int, *parts: str) -> np.random.Generator:
 @lru_cache(maxsize=4)
 def _shipped_reference(template_id: str) -> dict:
     """The committed reference images, decoded once (specimens are printed on exactly these)."""
-    from ..imaging import load_rgb
-    from ..specimens.registry import find_template
-
     tpl = find_template(template_id)
     out = {}
     for light in LIGHTS:
@@ -69,12 +73,17 @@ def _shipped_reference(template_id: str) -> dict:
     return out
 
 
-def blank_images(template_id: str, substrate_kind: str) -> dict:
+def blank_images(template_id: str, substrate_kind: str, *, seed: int) -> dict:
+    """The blank document this specimen is printed on, with its own sheet's grain."""
     if substrate_kind == "security":
-        return {k: v.copy() for k, v in _shipped_reference(template_id).items()}
-    from .reference import render_reference
-
-    return {k: v.copy() for k, v in render_reference(template_id, substrate_kind=substrate_kind).images.items()}
+        images = {k: v.copy() for k, v in _shipped_reference(template_id).items()}
+    else:
+        images = {k: v.copy() for k, v in render_reference(template_id, substrate_kind=substrate_kind).images.items()}
+    grain = sheet_grain(get_design(template_id), substrate_kind=substrate_kind, seed=seed)
+    if grain is not None:
+        images["visible"] *= (1 + grain)[..., None]
+        images["ir"] *= (1 + grain * np.float32(1 / 3))[..., None]
+    return images
 
 
 def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge: str | None = None,
@@ -102,11 +111,9 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         raise ValueError(f"capture: {capture!r} is not one of {', '.join(CAPTURE_KINDS)}")
     if forge is not None and forge not in TECHNIQUES:
         raise UnknownNameError("technique", forge, tuple(TECHNIQUES))
-    from .face_render import render_person
-    from .people import make_holder
-    from .person import holder_person
-
     d = get_design(template_id)
+    if forge is not None and not TECHNIQUES[forge].applies_to(d.substrate):
+        raise ImpossibleForgeryError(forge, template_id, d.substrate, TECHNIQUES[forge].substrates)
     rng = _rng(seed, template_id, forge or "genuine")
     sev = parse_severity(severity) if severity is not None else round(float(rng.uniform(0.1, 1.0)), 2)
     holder = make_holder(seed, nationality=d.state_code, issuing_state=d.state_code)
@@ -118,12 +125,13 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
     portrait = render_person(holder_person(holder, seed), size=(x1 - x0, y1 - y0))
 
     forger = FORGERS[forge]() if forge else None
-    draft = Draft(d, blank_images(template_id, forger.substrate_kind if forger else "security"),
-                  holder, portrait, rng, sev if forger else 0.0, seed)
+    substrate_kind = forger.substrate_for(d, rng, sev) if forger else "security"
+    draft = Draft(d, blank_images(template_id, substrate_kind, seed=seed), holder, portrait, rng,
+                  sev if forger else 0.0, seed)
     if forger:
         forger.prepare(draft)
         forger.before_personalization(draft)
-    for layer in personalization_layers(d, draft.holder, portrait, draft.overrides):
+    for layer in personalization_layers(d, draft.holder, draft.portrait, draft.overrides):
         for light in LIGHTS:
             apply_layer(draft.images[light], layer, light)
     if forger:
@@ -132,8 +140,6 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
 
     capture_info: dict = {"kind": "flat"}
     if capture != "flat":
-        from .capture import simulate_capture
-
         cap = simulate_capture(images, kind=capture, seed=seed, dpi=d.dpi)
         images = cap.images
         capture_info = {"kind": capture, **cap.params,

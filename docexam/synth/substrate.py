@@ -50,18 +50,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from docexam.synth.security import (
-    _adaptive,
-    _check_shape,
-    _nonnegative,
-    _pick_supersample,
-    _positive,
-    _render_roi,
-)
+from .strokes import adaptive, check_shape, nonnegative, pick_supersample, positive, render_roi
 
 __all__ = [
     "DEFAULT_FIBRE_COLORS",
     "FibreLayer",
+    "fibre_grain",
     "fibres",
     "paper",
     "polycarbonate",
@@ -96,10 +90,10 @@ def _rgb(name: str, value) -> np.ndarray:
 
 
 def _px_per_mm(dpi) -> float:
-    return _positive("dpi", dpi) / MM_PER_INCH
+    return positive("dpi", dpi) / MM_PER_INCH
 
 
-def _cloud_noise(shape, rng, scales_px, weights) -> np.ndarray:
+def cloud_noise(shape, rng, scales_px, weights) -> np.ndarray:
     """Zero-mean, unit-std smooth noise with features of the given sizes.
 
     Each octave is white noise on a grid as coarse as its feature size,
@@ -131,6 +125,49 @@ def _apply_tint(tint: np.ndarray, lum: np.ndarray) -> np.ndarray:
         np.multiply(one, np.float32(tint[c]), out=out[..., c])
     np.clip(out, 0.0, 1.0, out=out)
     return out
+
+
+def fibre_grain(shape, *, strength, seed, dpi=600) -> np.ndarray:
+    """The fine grain of a sheet's fibres: zero-mean relative reflectance, standard deviation ``strength``.
+
+    White noise on a half-resolution grid, blurred more along x than y (short
+    fibres lying in the machine direction, about 0.06 x 0.02 mm), upsampled.
+    Every sheet has its own: multiply a page by ``1 + grain`` to lay it under
+    the print, as the compositor's inks multiply.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        Canvas (height, width).
+    strength : float
+        Standard deviation of the grain (>= 0), e.g. 0.022 for security paper.
+    seed : int or numpy Generator
+    dpi : float, optional
+
+    Returns
+    -------
+    grain : (H, W) float32 ndarray
+
+    Examples
+    --------
+    >>> g = fibre_grain((200, 300), strength=0.02, seed=1)
+    >>> round(float(g.std()), 3), abs(float(g.mean())) < 1e-3
+    (0.02, True)
+    """
+    shape = check_shape(shape)
+    strength = nonnegative("strength", strength)
+    ppm = _px_per_mm(dpi)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    h, w = shape
+    hh, hw = max(1, (h + 1) // 2), max(1, (w + 1) // 2)
+    g = rng.standard_normal((hh, hw), dtype=np.float32)
+    sx = max(0.3, 0.06 * ppm / 2)  # ~0.06 mm along the fibres
+    sy = max(0.3, 0.02 * ppm / 2)
+    g = cv2.GaussianBlur(g, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
+    g = cv2.resize(g, (w, h), interpolation=cv2.INTER_LINEAR)
+    g -= g.mean()
+    g *= np.float32(strength / max(float(g.std()), 1e-6))
+    return g
 
 
 def paper(shape, *, tint, grain=0.03, seed, dpi=600, mottle=0.02) -> np.ndarray:
@@ -167,34 +204,23 @@ def paper(shape, *, tint, grain=0.03, seed, dpi=600, mottle=0.02) -> np.ndarray:
     >>> [round(float(v), 2) for v in p.reshape(-1, 3).mean(axis=0)]
     [0.94, 0.92, 0.86]
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     tint = _rgb("tint", tint)
-    grain = _nonnegative("grain", grain)
-    mottle = _nonnegative("mottle", mottle)
+    grain = nonnegative("grain", grain)
+    mottle = nonnegative("mottle", mottle)
     ppm = _px_per_mm(dpi)
     h, w = shape
     rng = np.random.default_rng(seed)
 
-    lum = _cloud_noise(shape, rng, [12 * ppm, 4 * ppm, 1.5 * ppm], [0.5, 0.35, 0.3])
+    lum = cloud_noise(shape, rng, [12 * ppm, 4 * ppm, 1.5 * ppm], [0.5, 0.35, 0.3])
     lum *= np.float32(mottle)
 
     if grain > 0:
-        # Fibre grain at half resolution: white noise blurred more along x
-        # than y reads as short fibres lying in the machine direction, and
-        # the half-resolution grid halves the cost of the noise itself.
-        hh, hw = max(1, (h + 1) // 2), max(1, (w + 1) // 2)
-        g = rng.standard_normal((hh, hw), dtype=np.float32)
-        sx = max(0.3, 0.06 * ppm / 2)  # ~0.06 mm along the fibres
-        sy = max(0.3, 0.02 * ppm / 2)
-        g = cv2.GaussianBlur(g, (0, 0), sigmaX=sx, sigmaY=sy, borderType=cv2.BORDER_REFLECT)
-        g = cv2.resize(g, (w, h), interpolation=cv2.INTER_LINEAR)
-        g -= g.mean()
-        g *= np.float32(grain / max(float(g.std()), 1e-6))
-        lum += g
+        lum += fibre_grain(shape, strength=grain, seed=rng, dpi=dpi)
     return _apply_tint(tint, lum)
 
 
-def polycarbonate(shape, *, tint, seed, sheen=0.03, dpi=600) -> np.ndarray:
+def polycarbonate(shape, *, tint, seed, sheen=0.03, dpi=600, dither=True) -> np.ndarray:
     """Appearance of a polycarbonate card body: smooth, with a faint sheen.
 
     ``tint * (1 + L)`` where ``L`` is a shallow linear gradient and a broad
@@ -214,6 +240,9 @@ def polycarbonate(shape, *, tint, seed, sheen=0.03, dpi=600) -> np.ndarray:
         Strength of the sheen, relative (>= 0).
     dpi : float, optional
         Resolution, for the size of the soft cloudiness.
+    dither : bool, optional
+        Add the sub-8-bit dither (off where the image is stored losslessly and
+        must compress: the dither is noise to a PNG encoder).
 
     Returns
     -------
@@ -225,9 +254,9 @@ def polycarbonate(shape, *, tint, seed, sheen=0.03, dpi=600) -> np.ndarray:
     >>> bool(abs(float(pc.mean()) - 0.94) < 0.01)
     True
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     tint = _rgb("tint", tint)
-    sheen = _nonnegative("sheen", sheen)
+    sheen = nonnegative("sheen", sheen)
     ppm = _px_per_mm(dpi)
     h, w = shape
     rng = np.random.default_rng(seed)
@@ -244,10 +273,11 @@ def polycarbonate(shape, *, tint, seed, sheen=0.03, dpi=600) -> np.ndarray:
     ey = np.exp(-((ys - hy) ** 2) / (2 * sigma**2)).astype(np.float32)
     lum = (grad_x[None, :] + grad_y[:, None]) * np.float32(0.6 * sheen)
     lum += (ey[:, None] * ex[None, :]) * np.float32(0.6 * sheen)
-    lum += _cloud_noise(shape, rng, [10 * ppm], [1.0]) * np.float32(0.003)
+    lum += cloud_noise(shape, rng, [10 * ppm], [1.0]) * np.float32(0.003)
     # dither of +-0.5/255: random integers are cheaper than float normals
-    dither = rng.integers(0, 256, size=shape, dtype=np.uint8)
-    lum += (dither.astype(np.float32) - np.float32(127.5)) * np.float32(1 / (255 * 255))
+    if dither:
+        noise = rng.integers(0, 256, size=shape, dtype=np.uint8)
+        lum += (noise.astype(np.float32) - np.float32(127.5)) * np.float32(1 / (255 * 255))
     lum -= lum.mean()
     return _apply_tint(tint, lum)
 
@@ -286,14 +316,14 @@ def uv_paper(shape, *, fluorescent, seed, dpi=600, mottle=0.04) -> np.ndarray:
     >>> bool(bright.mean() > 4 * dull.mean())
     True
     """
-    shape = _check_shape(shape)
+    shape = check_shape(shape)
     if not isinstance(fluorescent, (bool, np.bool_)):
         raise ValueError(f"fluorescent: must be True or False, got {fluorescent!r}")
-    mottle = _nonnegative("mottle", mottle)
+    mottle = nonnegative("mottle", mottle)
     ppm = _px_per_mm(dpi)
     rng = np.random.default_rng(seed)
     base = np.asarray(UV_BRIGHTENED if fluorescent else UV_DULL)
-    lum = _cloud_noise(shape, rng, [10 * ppm, 3 * ppm], [0.7, 0.3])
+    lum = cloud_noise(shape, rng, [10 * ppm, 3 * ppm], [0.7, 0.3])
     lum *= np.float32(mottle)
     return _apply_tint(base, lum)
 
@@ -401,8 +431,8 @@ def fibres(
     >>> [lay.count for lay in layers], layers[2].visible_rgb
     ([8, 7, 7, 7], None)
     """
-    shape = _check_shape(shape)
-    density = _nonnegative("density_per_cm2", density_per_cm2)
+    shape = check_shape(shape)
+    density = nonnegative("density_per_cm2", density_per_cm2)
     ppm = _px_per_mm(dpi)
     if isinstance(colors, (str, bytes)) or not isinstance(colors, Sequence) or not colors:
         raise ValueError("colors: expected a non-empty sequence of (visible_rgb or None, uv_rgb)")
@@ -422,8 +452,8 @@ def fibres(
         if wts.shape != (len(classes),) or not np.all(np.isfinite(wts)) or wts.min() < 0 \
                 or wts.sum() <= 0:
             raise ValueError(f"weights: need {len(classes)} non-negative numbers, not all zero")
-    lo_l, hi_l = (_positive("length_mm", v) for v in length_mm)
-    lo_w, hi_w = (_positive("width_mm", v) for v in width_mm)
+    lo_l, hi_l = (positive("length_mm", v) for v in length_mm)
+    lo_w, hi_w = (positive("width_mm", v) for v in width_mm)
     if hi_l < lo_l:
         raise ValueError(f"length_mm: expected (min, max), got {length_mm!r}")
     if hi_w < lo_w:
@@ -452,8 +482,8 @@ def fibres(
             y1 = min(h, math.ceil(path[:, 1].max() + reach) + 1)
             if x1 <= x0 or y1 <= y0:
                 continue
-            patch = _render_roi((x0, y0, x1, y1), [([_adaptive(path, False)], width, False)],
-                                supersample=_pick_supersample(width)[0])
+            patch = render_roi((x0, y0, x1, y1), [([adaptive(path, False)], width, False)],
+                                supersample=pick_supersample(width)[0])
             patch *= strength
             np.maximum(cov[y0:y1, x0:x1], patch, out=cov[y0:y1, x0:x1])
         layers.append(FibreLayer(coverage=cov, visible_rgb=vis, uv_rgb=uv, count=n))

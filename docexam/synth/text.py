@@ -56,13 +56,15 @@ def fit_font_px(text: str, *, font_name: str, font_px: int, max_width: int, trac
     return size
 
 
-def mrz_coverage(lines: list[str], *, size: tuple[int, int], origin: tuple[int, int],
-                 pitch_px: float, line_pitch_px: float, font_px: int) -> np.ndarray:
+def mrz_coverage(lines: list[str], *, size: tuple[int, int], origin: tuple[float, float],
+                 pitch_px: float, line_pitch_px: float, font_px: int, skip=frozenset(),
+                 only=None) -> np.ndarray:
     """Coverage of MRZ ``lines`` at a fixed character pitch, as OCR-B printing is.
 
     ``origin`` is (x, baseline y) of the first character of the first line.
     Characters are placed one by one so the pitch is exact whatever the font's
-    own advance.
+    own advance. Characters at (row, col) in ``skip`` are left out; with
+    ``only``, just those are drawn.
     """
     w, h = size
     canvas = Image.new("L", (w, h), 0)
@@ -72,6 +74,8 @@ def mrz_coverage(lines: list[str], *, size: tuple[int, int], origin: tuple[int, 
     for row, line in enumerate(lines):
         y = y0 + row * line_pitch_px
         for col, ch in enumerate(line):
+            if (row, col) in skip or (only is not None and (row, col) not in only):
+                continue
             # centre each glyph in its cell
             cx = x0 + col * pitch_px + (pitch_px - f.getlength(ch)) / 2
             draw.text((cx, y), ch, font=f, fill=255, anchor="ls")
