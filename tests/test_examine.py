@@ -12,6 +12,7 @@ from docexam.examine.pipeline import Pipeline
 from docexam.examine.report import Evidence, Finding, logistic
 from docexam.examine.steps import STEPS
 from docexam.specimens.techniques import TECHNIQUES
+from docexam.synth.library import compatible_templates
 from docexam.synth.render import render_specimen
 
 CONTRACT_KEYS = {"image", "template", "verdict", "score", "findings", "registration", "timings_ms"}
@@ -169,21 +170,29 @@ def test_wrong_template_is_inconclusive():
 # --------------------------------------------------------------------------
 # every technique is detected on a flat capture, right family, box on the anomaly
 
-CASES = [(t, "uto-td3" if i % 2 == 0 else "mrd-td1", 0.8) for i, t in enumerate(TECHNIQUES)]
+CASES = [(t, compatible_templates(t)[i % len(compatible_templates(t))], 0.8) for i, t in enumerate(TECHNIQUES)]
 # a couple of subtle ones
 CASES += [("photo-substitution", "uto-td3", 0.3), ("mrz-inconsistency", "uto-td3", 0.2)]
+#: the card attacks came later: the other techniques keep the seeds they always had
+_CARD_ONLY = {t for t, tech in TECHNIQUES.items() if tech.substrates == ("polycarbonate",)}
+SEEDS = {t: 500 + i for i, t in enumerate(sorted(TECHNIQUES, key=lambda t: (t in _CARD_ONLY, t)))}
+#: techniques the pipeline has no analyzer for yet (issue 12): strict, so this fails once it has
+NOT_YET = {"delamination"}
 
 
-@pytest.mark.parametrize("technique, template, severity", CASES)
+@pytest.mark.parametrize("technique, template, severity", [
+    pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="no delamination analyzer yet"))
+    if case[0] in NOT_YET else case for case in CASES])
 def test_technique_detected_on_flat_capture(technique, template, severity):
-    rendered = render_specimen(template, seed=500 + sorted(TECHNIQUES).index(technique), capture="flat",
+    rendered = render_specimen(template, seed=SEEDS[technique], capture="flat",
                                forge=technique, severity=severity)
-    truth = rendered.sidecar["anomalies"][0]
+    truths = rendered.sidecar["anomalies"]
     r = _examine(rendered)
     assert r.verdict == "suspect", r.as_dict()
     top = r.findings[0]
-    assert top.family == truth["family"], [(f.technique, f.zone) for f in r.findings]
-    assert any(_overlaps(f.bbox, truth["bbox"]) for f in r.findings if f.family == truth["family"])
+    # a field change can leave the MRZ behind: either trace is a right answer
+    assert top.family in {t["family"] for t in truths}, [(f.technique, f.zone) for f in r.findings]
+    assert any(_overlaps(f.bbox, t["bbox"]) for f in r.findings for t in truths if f.family == t["family"])
     zone = next(z for z in docexam.examine.pipeline._resolve_template(template).zones if z.name == top.zone)
     x0, y0, x1, y1 = top.bbox
     assert zone.bbox[0] <= x0 < x1 <= zone.bbox[2] and zone.bbox[1] <= y0 < y1 <= zone.bbox[3]

@@ -2,7 +2,7 @@
 
 The shipped library is committed as *recipes* (``specimens/library/library.json``:
 template, seed, capture, technique, severity per specimen), not as images:
-600 dpi images of 48 documents in three lights would weigh hundreds of MB.
+600 dpi images of 120 documents in three lights would weigh gigabytes.
 :func:`library_folder` renders the recipes on demand into a cache under
 ``$DOCEXAM_HOME/cache`` keyed by a hash of the recipes and of the rendering
 code, so a fresh install shows the same library and a code change re-renders.
