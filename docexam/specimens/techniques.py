@@ -68,7 +68,7 @@ TECHNIQUES: dict[str, Technique] = {
             "The page was reproduced on a colour copier or laser printer: fine continuous lines "
             "are rebuilt from a rosette of cyan, magenta, yellow and black dots (150-200 lines per inch, "
             "seen under a loupe), and UV features are missing.",
-            ("visible", "uv", "ir"), ("security-print", "background"), PAPER,
+            ("visible", "ir", "uv"), ("security-print", "background"), PAPER,
         ),
         Technique(
             "inkjet-reproduction", "printing",

@@ -100,8 +100,10 @@ def am_screen(value: np.ndarray, *, lpi: float, angle_deg: float, dpi: float = 6
     --------
     >>> ramp = np.tile(np.linspace(0, 1, 200, dtype=np.float32), (50, 1))
     >>> dots = am_screen(ramp, lpi=150, angle_deg=15)
-    >>> bool(dots[:, :5].max() < 0.05), bool(dots[:, -5:].min() > 0.95)
-    (True, True)
+    >>> round(float(dots[:, 0].max()), 2), round(float(dots[:, -1].min()), 2)
+    (0.0, 1.0)
+    >>> round(float(am_screen(np.full((90, 90), 0.3, np.float32), lpi=175, angle_deg=75).mean()), 1)
+    0.3
     """
     lpi = positive("lpi", lpi)
     dpi = positive("dpi", dpi)
@@ -119,12 +121,28 @@ def am_screen(value: np.ndarray, *, lpi: float, angle_deg: float, dpi: float = 6
         return (np.outer(np.cos(py), np.cos(px)) - np.outer(np.sin(py), np.sin(px))).astype(np.float32)
 
     spot = (wave(ca, sa) + wave(-sa, ca)) * np.float32(0.25) + np.float32(0.5)
-    tone = value.astype(np.float32, copy=False)
+    tone = np.clip(value.astype(np.float32, copy=False), 0, 1)
     if dot_gain > 0:
         tone = tone + np.float32(dot_gain) * 4 * tone * (1 - tone)
-    # one pixel of the spot function changes it by about k / 4 per pixel: a ramp one pixel wide
+    # the spot level that leaves the wanted share of each cell inked (a linearised screen, as a RIP's)
+    level = np.interp(1 - tone, _SPOT_LEVELS, _SPOT_QUANTILES).astype(np.float32)
+    # the spot function changes by about k / 4 per pixel: an edge ramp one pixel wide, pushed
+    # past the cell's extremes at no and full tone so they stay bare and solid
     sharp = np.float32(max(1.0, 4.0 / k))
-    return np.clip((tone - 1 + spot) * sharp + np.float32(0.5), 0, 1)
+    ends = np.clip(1 - tone * 10, 0, 1) - np.clip(1 - (1 - tone) * 10, 0, 1)  # 1 at no tone, -1 at full
+    level += ends * np.float32(0.5 / sharp)
+    return np.clip((spot - level) * sharp + np.float32(0.5), 0, 1)
+
+
+def _spot_quantiles(n: int = 257) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles of the spot function over one cell: the level below which a share of the cell lies."""
+    t = (np.arange(256) + 0.5) / 256 * 2 * np.pi
+    spot = (np.cos(t)[:, None] + np.cos(t)[None, :]) * 0.25 + 0.5
+    levels = np.linspace(0, 1, n)
+    return levels, np.quantile(spot, levels)
+
+
+_SPOT_LEVELS, _SPOT_QUANTILES = _spot_quantiles()
 
 
 def fm_dither(value: np.ndarray, *, seed, drop_px: int = 1, spread_px: float = 0.6) -> np.ndarray:

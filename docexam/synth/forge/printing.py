@@ -42,10 +42,13 @@ class HalftoneReproduction(Forger):
 
     def after_personalization(self, d: Draft) -> None:
         s = d.severity
-        rgb = _scanned(d, 0.45 + 0.5 * s)
-        # colour correction is never exact, and the copier lifts the paper tone toward white
-        rgb = rgb * (1 + np.float32(d.rng.uniform(-1, 1, 3)) * (0.01 + 0.05 * s))
-        rgb = np.clip(rgb + (rgb - 0.9).clip(0) * 0.5, 0, 1)
+        # a careful forger copies onto paper of the document's tint; a cheap copy is on white paper,
+        # and the copier lifts the paper tone toward white
+        paper = d.paper_colour() + (_COPY_PAPER - d.paper_colour()) * np.float32(s)
+        vis = cv2.GaussianBlur(d.images["visible"], (0, 0), 0.45 + 0.5 * s)
+        rgb = np.clip(vis / paper, 0, 1)
+        rgb = rgb * (1 + np.float32(d.rng.uniform(-1, 1, 3)) * (0.005 + 0.05 * s))  # colour correction is never exact
+        rgb = np.clip(rgb + (rgb - 0.9).clip(0) * np.float32(s), 0, 1)
         lpi = HALFTONE_LPI[0] + (HALFTONE_LPI[1] - HALFTONE_LPI[0]) * s
         misregister = 0.3 + 1.5 * s
         screens = []
@@ -54,7 +57,7 @@ class HalftoneReproduction(Forger):
             screens.append(am_screen(channel, lpi=lpi, angle_deg=SCREEN_ANGLES[name], dpi=d.design.dpi,
                                      offset=offset, dot_gain=0.03 + 0.07 * s))
         grain = fibre_grain(screens[0].shape, strength=0.015, seed=d.rng, dpi=d.design.dpi)
-        out = cmyk_to_rgb(*screens, _COPY_PAPER) * (1 + grain)[..., None]
+        out = cmyk_to_rgb(*screens, paper) * (1 + grain)[..., None]
         d.images["visible"] = cv2.GaussianBlur(out, (0, 0), 0.35)  # toner edges are soft
         _toner_uv_ir(d, out, screens[3], 0.85)
         self.lpi = lpi
