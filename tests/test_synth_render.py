@@ -14,7 +14,7 @@ from docexam.mrz.text import parse
 from docexam.specimens import TECHNIQUES, find_template, load_specimen
 from docexam.errors import ImpossibleForgeryError
 from docexam.synth.library import compatible_templates
-from docexam.synth.render import render_specimen
+from docexam.synth.render import render_specimen, write_specimen
 
 PERSONALIZATION_KINDS = ("portrait", "ghost-portrait", "field", "mrz")
 
@@ -213,3 +213,49 @@ def test_techniques_json_lists_every_technique_with_its_family(capsys):
     substrates = {r["technique"]: set(r["substrates"]) for r in rows}
     assert substrates["erasure"] == {"paper"} and substrates["delamination"] == {"polycarbonate"}
     assert substrates["missing-microprint"] == {"paper", "polycarbonate"}
+
+
+# --------------------------------------------------------------------------
+# two-sided cards: one picture per side
+
+def test_a_scanned_card_has_one_picture_per_side_and_each_maps_back_to_the_sheet(tmp_path):
+    import cv2
+
+    from docexam.specimens.sides import side_views
+
+    flat = render_specimen("mrd-td1", seed=9)
+    scan = render_specimen("mrd-td1", seed=9, capture="scan")
+    write_specimen(scan, tmp_path, "card")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["card.back.ir.png", "card.back.png", "card.back.uv.png", "card.ir.png", "card.json",
+                     "card.png", "card.uv.png"]
+    spec = load_specimen(tmp_path / "card.json")
+    tpl = find_template("mrd-td1")
+    views = side_views(spec)
+    assert [v.name for v in views] == ["front", "back"] and all(v.crop is None for v in views)
+    assert spec.capture["homography"] == spec.extra["sides"][0]["homography"]
+    sheet = flat.images["visible"]
+    for view, (name, (x0, y0, x1, y1)) in zip(views, tpl.sides):
+        picture = load_rgb(view.images["visible"])
+        assert picture.shape[1] < sheet.shape[1] * 0.7, "a picture of one side, not of the sheet"
+        # the picture warped back with its homography is that side of the flat sheet
+        back = cv2.warpPerspective(picture, np.linalg.inv(view.homography) , (tpl.width, tpl.height))
+        a = cv2.cvtColor(back[y0 + 40:y1 - 40, x0 + 40:x1 - 40], cv2.COLOR_RGB2GRAY).astype(float)
+        b = cv2.cvtColor(sheet[y0 + 40:y1 - 40, x0 + 40:x1 - 40], cv2.COLOR_RGB2GRAY).astype(float)
+        a, b = cv2.GaussianBlur(a, (0, 0), 3), cv2.GaussianBlur(b, (0, 0), 3)
+        assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.9, name
+
+
+@pytest.mark.parametrize("template_id, capture", [("mrd-td1", "flat"), ("uto-td3", "phone")])
+def test_a_flat_card_is_one_sheet_and_a_page_is_one_picture(tmp_path, template_id, capture):
+    from docexam.specimens.sides import side_views
+
+    write_specimen(render_specimen(template_id, seed=2, capture=capture), tmp_path, "s")
+    spec = load_specimen(tmp_path / "s.json")
+    views = side_views(spec)
+    assert {p.name for p in tmp_path.iterdir()} == {"s.png", "s.uv.png", "s.ir.png", "s.json"}
+    if template_id == "mrd-td1":  # both sides are crops of the one sheet picture
+        assert [v.crop for v in views] == [box for _, box in find_template(template_id).sides]
+        assert all(v.images["visible"] == spec.image_path("visible") for v in views)
+    else:
+        assert len(views) == 1 and views[0].crop is None and "sides" not in spec.extra

@@ -79,7 +79,7 @@ class ReferenceModel:
     lum : ndarray
         Working-resolution luminance of the visible reference.
     document : ndarray of bool
-        Working pixels on the document (inside ``sides_px``; everything when unknown).
+        Working pixels on the document (inside the template's sides; everything when unknown).
     personal : ndarray of bool
         Working pixels inside personalization zones.
     """
@@ -169,7 +169,7 @@ def _build(template: Template) -> ReferenceModel:
     lum = luminance(work["visible"])
     h, w = lum.shape
     document = np.zeros((h, w), bool)
-    sides = template.extra.get("sides_px") or [[0, 0, template.width, template.height]]
+    sides = [box for _, box in template.sides]
     model = ReferenceModel(template, scale, size, full, work, lum, document, np.zeros((h, w), bool),
                            np.zeros((h, w), bool))
     for box in sides:

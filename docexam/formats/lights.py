@@ -24,8 +24,18 @@ VISIBLE = LIGHTS[0]
 OTHER_LIGHTS = LIGHTS[1:]
 
 
-def image_name(name: str, light: str) -> str:
+#: the side whose pictures carry the plain names (a card's front, or the one page)
+FIRST_SIDES = ("front", "page")
+
+
+def image_name(name: str, light: str, side: str | None = None) -> str:
     """The file name of a specimen's image in ``light``: ``NAME.png``, ``NAME.uv.png``, ...
+
+    A scan or photo of a card's other side adds the side's name:
+    ``NAME.back.png``, ``NAME.back.uv.png``.
+
+    >>> image_name("s7", "ir", "back"), image_name("s7", "visible", "front")
+    ('s7.back.ir.png', 's7.png')
 
     Raises
     ------
@@ -34,4 +44,5 @@ def image_name(name: str, light: str) -> str:
     """
     if light not in LIGHTS:
         raise ValueError(f"light: {light!r} is not one of {', '.join(LIGHTS)}")
-    return f"{name}.png" if light == VISIBLE else f"{name}.{light}.png"
+    stem = name if side is None or side in FIRST_SIDES else f"{name}.{side}"
+    return f"{stem}.png" if light == VISIBLE else f"{stem}.{light}.png"

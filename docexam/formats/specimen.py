@@ -14,7 +14,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..mrz.text import SHAPES
-from .fields import Bool, Box, Fraction, Id, Int, IsoDate, Text, box_inside, one_of
+from .fields import Bool, Box, FileName, Fraction, Id, Int, IsoDate, Text, box_inside, one_of
+from .lights import LIGHTS
+from .template import SIDE_NAMES
 from .validation import Problem
 
 #: the families of forgery techniques
@@ -22,6 +24,8 @@ FAMILIES = ("substrate", "printing", "personalization")
 #: how a specimen image was made: in template geometry, scanned, or photographed
 CAPTURE_KINDS = ("flat", "scan", "phone")
 SEXES = ("F", "M", "X")
+#: how much of the document an anomaly covers when it is not a region: the whole side
+EXTENTS = ("page",)
 HOLDER_FIELDS = ("surname", "given_names", "document_number", "nationality", "date_of_birth", "sex",
                  "date_of_expiry")
 
@@ -61,6 +65,26 @@ class Anomaly(BaseModel):
     note: Text = Field(description="what an examiner should look for, in plain words")
     severity: Fraction | None = Field(None, description="0 (barely visible) to 1 (blatant)")
     mask_label: Int | None = Field(None, ge=1, le=255, description="this anomaly's value in NAME.mask.png")
+    extent: one_of(EXTENTS) | None = Field(
+        None, description="'page' when the whole side is the forgery (a colour copy, office paper, a "
+                          "counterfeit card body): any point on it is on the forgery")
+    mrz_changed: Bool | None = Field(
+        None, description="on a changed field: whether the forger changed the MRZ too (null: the field is "
+                          "not in the MRZ)")
+
+
+class SpecimenSide(BaseModel):
+    """One side of a two-sided specimen and its picture(s)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: one_of(SIDE_NAMES)
+    bbox: Box = Field(description="the side on the template's sheet")
+    homography: list[list[float]] = Field(
+        description="3x3: sheet (template) pixels -> pixels of this side's picture", min_length=3, max_length=3)
+    images: dict[one_of(LIGHTS), FileName] | None = Field(
+        None, description="light -> picture file beside the sidecar: the flat sheet's for every side of a "
+                          "flat capture, NAME.back.png (.uv, .ir) for the back of a scan or photo")
 
 
 class SpecimenFile(BaseModel):
@@ -74,6 +98,8 @@ class SpecimenFile(BaseModel):
     holder: Holder
     mrz: list[str] = Field(description="the MRZ lines, as the template's format lays them out")
     anomalies: list[Anomaly] = Field(description="empty for an authentic specimen")
+    sides: list[SpecimenSide] | None = Field(
+        None, description="two-sided documents: each side's picture and where the sheet lies in it")
 
     def check(self, *, techniques=None, template=None) -> None:
         """The specimen against the technique catalogue and its template.
@@ -104,6 +130,9 @@ class SpecimenFile(BaseModel):
         rows, cols = SHAPES[template.format]
         if self.mrz and (len(self.mrz) != rows or any(len(line) != cols for line in self.mrz)):
             raise Problem(("mrz",), f"a {template.format} MRZ has {rows} lines of {cols} characters")
+        for i, side in enumerate(self.sides or ()):
+            if any(len(row) != 3 for row in side.homography):
+                raise Problem(("sides", i, "homography"), "expected a 3x3 matrix")
         zones = {z.name: z for z in template.zones}
         w, h = template.size_px
         for i, a in enumerate(self.anomalies):

@@ -18,6 +18,8 @@ from .validation import Problem
 
 #: the ICAO 9303 document formats a template may be
 DOCUMENT_FORMATS = ("TD1", "TD2", "TD3")
+#: the sides of a document: a card's front and back, or the one page of a passport's data page
+SIDE_NAMES = ("front", "back", "page")
 #: what a zone of a template is
 ZONE_KINDS = ("portrait", "ghost-portrait", "field", "mrz", "security-print", "microprint", "emblem", "background")
 
@@ -57,6 +59,28 @@ class ZonesFile(BaseModel):
         check_zones(self.zones, size)
 
 
+class Side(BaseModel):
+    """A side of the document on the template's sheet (a card's front and back lie side by side)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: one_of(SIDE_NAMES) = Field(description="front, back, or page for a one-sided document")
+    bbox: Box = Field(description="where the side lies on the sheet")
+
+
+def check_sides(sides, size: tuple[int, int], *, where: str = "sides") -> None:
+    """Side names used once, every side inside the image."""
+    seen = set()
+    w, h = size
+    for i, side in enumerate(sides or ()):
+        if side.name in seen:
+            raise Problem((where, i, "name"), f"duplicate side {side.name!r}")
+        seen.add(side.name)
+        x0, y0, x1, y1 = side.bbox
+        if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
+            raise Problem((where, i, "bbox"), f"{list(side.bbox)} lies outside the {w}x{h} image")
+
+
 class TemplateFile(BaseModel):
     """``specimens/templates/ID/template.json`` (or ``$DOCEXAM_HOME/templates/ID/``)."""
 
@@ -71,8 +95,11 @@ class TemplateFile(BaseModel):
         description=f"light -> reference image file beside template.json; {VISIBLE!r} is required",
         json_schema_extra={"required": [VISIBLE]})
     zones: NonEmptyList(Zone)
+    sides: NonEmptyList(Side) | None = Field(
+        None, description="the sides of the document on the sheet; without it the sheet is one page")
 
     def check(self) -> None:
         if VISIBLE not in self.images:
             raise Problem(("images", VISIBLE), "missing")
         check_zones(self.zones, self.size_px)
+        check_sides(self.sides, self.size_px)

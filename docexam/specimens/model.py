@@ -122,6 +122,17 @@ class Template:
     def image_path(self, light: str = "visible") -> Path:
         return self.folder / self.images[light]
 
+    @property
+    def sides(self) -> tuple[tuple[str, Box], ...]:
+        """(name, box) of each side of the sheet: a card's ``front`` and ``back``, or the one ``page``.
+
+        From ``template.json``'s ``sides``; a template without them is one page.
+        """
+        sides = self.extra.get("sides")
+        if isinstance(sides, list) and sides:
+            return tuple((str(s["name"]), tuple(s["bbox"])) for s in sides)
+        return (("page", (0, 0, self.width, self.height)),)
+
     def as_dict(self) -> dict:
         return {
             "id": self.id, "name": self.name, "format": self.format, "dpi": self.dpi,
@@ -137,8 +148,11 @@ def parse_template(data: dict, path: Path) -> Template:
     The format: ``docs/formats.md`` (model :class:`docexam.formats.template.TemplateFile`).
     """
     t = validate(template_format.TemplateFile, data, path)
+    extra = dict(t.model_extra or {})
+    if t.sides:  # kept as written: Template.sides reads them, as_dict writes them back
+        extra["sides"] = [side.model_dump() for side in t.sides]
     return Template(t.id, t.name, t.format, t.dpi, t.size_px, dict(t.images), tuple(_zone(z) for z in t.zones),
-                    Path(path).parent, dict(t.model_extra or {}))
+                    Path(path).parent, extra)
 
 
 def load_template(path: str | os.PathLike) -> Template:
@@ -231,7 +245,12 @@ class Specimen:
     def capture_kind(self) -> str:
         return self.capture["kind"]
 
-    def image_path(self, light: str = "visible") -> Path:
+    def image_path(self, light: str = "visible", side: str | None = None) -> Path:
+        """The picture in ``light``: of ``side`` when each side of a card has its own picture."""
+        if side is not None:
+            for s in self.extra.get("sides") or ():
+                if s.get("name") == side and light in (s.get("images") or {}):
+                    return self.folder / s["images"][light]
         return self.folder / image_name(self.name, light)
 
     @property
@@ -273,10 +292,15 @@ def parse_specimen(data, path: Path, *, template: Template | None = None) -> Spe
     h = sp.holder
     holder = Holder(**{k: getattr(h, k) for k in HOLDER_FIELDS}, extra=dict(h.model_extra or {}))
     anomalies = tuple(Anomaly(a.family, a.technique, a.zone, a.bbox, a.note, a.severity, a.mask_label,
-                              dict(a.model_extra or {})) for a in sp.anomalies)
+                              {**dict(a.model_extra or {}),
+                               **{k: getattr(a, k) for k in ("extent", "mrz_changed") if k in a.model_fields_set}})
+                      for a in sp.anomalies)
     name = path.name[:-5] if path.name.endswith(".json") else path.stem
+    extra = dict(sp.model_extra or {})
+    if sp.sides:
+        extra["sides"] = [side.model_dump(exclude_none=True) for side in sp.sides]
     return Specimen(name, sp.template, sp.authentic, dict(data["capture"]), holder, tuple(sp.mrz), anomalies,
-                    path.parent, dict(sp.model_extra or {}))
+                    path.parent, extra)
 
 
 def save_specimen_sidecar(specimen: Specimen) -> Path:

@@ -84,6 +84,12 @@ class Design:
     def field(self, zone: str) -> FieldSpec:
         return next(f for f in self.fields if f.zone == zone)
 
+    @property
+    def sides(self) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
+        """(name, box in pixels) of each side: ``page`` alone, or a card's ``front`` and ``back``."""
+        names = ("page",) if len(self.sides_mm) == 1 else ("front", "back", "inside")[:len(self.sides_mm)]
+        return tuple((n, self.box_px((x, y, x + w, y + h))) for n, (x, y, w, h) in zip(names, self.sides_mm))
+
 
 # --------------------------------------------------------------------------
 # TD3 passport data page, 125 x 88 mm

@@ -4,39 +4,45 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from ..atomic import write_bytes
 from ..imaging import load_rgb
 from ..specimens.model import Specimen
+from ..specimens.sides import SideView, side_views
 from .library import folder_specimens
 from .text import FIELD_FONT, HEADER_FONT, font
 
 _FAMILY_COLOURS = {"substrate": (230, 120, 0), "printing": (200, 0, 160), "personalization": (220, 20, 30)}
 
 
-def _box_outline(spec: Specimen, bbox) -> list[tuple[float, float]]:
-    """The anomaly box's corners in the captured image (template -> capture homography)."""
-    x0, y0, x1, y1 = bbox
-    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], float)
-    hom = spec.capture.get("homography")
-    if hom is not None:
-        pts = pts @ np.asarray(hom, float).T
-        pts = pts / pts[:, 2:3]
-    return [(float(x), float(y)) for x, y, _ in pts]
-
-
-def tile(spec: Specimen, *, width: int) -> Image.Image:
-    """One specimen drawn at ``width`` pixels with its anomaly boxes and a caption."""
-    rgb = load_rgb(spec.image_path("visible"))
+def _picture(view: SideView, anomalies, width: int) -> Image.Image:
+    """One side's picture at ``width`` pixels with the outlines of the anomalies on it."""
+    rgb = load_rgb(view.images["visible"])
+    if view.crop is not None:
+        x0, y0, x1, y1 = view.crop
+        rgb = rgb[y0:y1, x0:x1]
+    ox, oy = (view.crop[0], view.crop[1]) if view.crop is not None else (0, 0)
     h, w = rgb.shape[:2]
     scale = width / w
     img = Image.fromarray(rgb).resize((width, max(1, int(round(h * scale)))), Image.Resampling.LANCZOS)
     draw = ImageDraw.Draw(img)
-    for a in spec.anomalies:
-        outline = [(x * scale, y * scale) for x, y in _box_outline(spec, a.bbox)]
-        draw.polygon(outline, outline=_FAMILY_COLOURS.get(a.family, (255, 0, 0)), width=3)
+    for a in anomalies:
+        if view.shows(a.bbox):
+            outline = [((x - ox) * scale, (y - oy) * scale) for x, y in view.outline(a.bbox)]
+            draw.polygon(outline, outline=_FAMILY_COLOURS.get(a.family, (255, 0, 0)), width=3)
+    return img
+
+
+def tile(spec: Specimen, *, width: int) -> Image.Image:
+    """One specimen drawn at ``width`` pixels with its anomaly boxes and a caption (a card: both sides)."""
+    views = side_views(spec)
+    gap = 6
+    part = (width - gap * (len(views) - 1)) // len(views)
+    pictures = [_picture(v, spec.anomalies, part) for v in views]
+    img = Image.new("RGB", (width, max(p.height for p in pictures)), (255, 255, 255))
+    for i, p in enumerate(pictures):
+        img.paste(p, (i * (part + gap), 0))
     caption_h = 44
     out = Image.new("RGB", (width, img.height + caption_h), (255, 255, 255))
     out.paste(img, (0, 0))

@@ -54,10 +54,6 @@ class Reference:
     images: dict  # light -> float32 HxWx3 composed
 
 
-def _side_boxes(design: Design) -> list[tuple[int, int, int, int]]:
-    return [design.box_px((x, y, x + w, y + h)) for x, y, w, h in design.sides_mm]
-
-
 def body_of(design: Design, substrate_kind: str) -> str:
     """What the sheet is made of: the design's own body for ``"security"``, else the forger's."""
     return design.substrate if substrate_kind == "security" else substrate_kind
@@ -75,7 +71,7 @@ def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
     fibre_layers: list[Layer] = []
     tint = design.palette.paper
     body = body_of(design, kind)
-    for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
+    for i, (x0, y0, x1, y1) in enumerate([box for _, box in design.sides]):
         shape = (y1 - y0, x1 - x0)
         side_seed = seed + 101 * i
         if body == "office-paper":
@@ -120,7 +116,7 @@ def sheet_grain(design: Design, *, substrate_kind: str = "security", seed: int) 
         return None
     w, h = design.size_px
     out = np.zeros((h, w), np.float32)
-    for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
+    for i, (x0, y0, x1, y1) in enumerate([box for _, box in design.sides]):
         out[y0:y1, x0:x1] = substrate.fibre_grain((y1 - y0, x1 - x0), strength=strength,
                                                   seed=np.random.default_rng([seed, i, 0x67A1]), dpi=design.dpi)
     return out
@@ -140,7 +136,7 @@ def _design_layers(design: Design) -> list[Layer]:
 
     # underprint: fine warped line background over each side (vanishes in IR)
     underprint = np.zeros(shape, np.float32)
-    for i, box in enumerate(_side_boxes(design)):
+    for i, box in enumerate([box for _, box in design.sides]):
         underprint = np.maximum(underprint, security.line_field(
             shape, box=box, spacing=design.px(0.55), line_width=1.6, angle=28.0 + 50 * i,
             warp=design.px(1.6), seed=11 + i))
@@ -188,7 +184,7 @@ def _design_layers(design: Design) -> list[Layer]:
     # header: state name and document title on each side; field captions
     header = np.zeros(shape, np.float32)
     labels = np.zeros(shape, np.float32)
-    for i, (x0, y0, x1, y1) in enumerate(_side_boxes(design)):
+    for i, (x0, y0, x1, y1) in enumerate([box for _, box in design.sides]):
         fs = design.px(3.4 if design.format == "TD3" else 2.6)
         title = f"{design.state_name}    {design.title}" if i == 0 else f"{design.state_name}  ·  {design.title}"
         band_h = design.px(7.5 if design.format == "TD3" else 5.5)

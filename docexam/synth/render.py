@@ -9,7 +9,7 @@ never finds a sidecar without its images.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,11 +37,18 @@ SEVERITY_WORDS = {"subtle": 0.2, "moderate": 0.5, "blatant": 0.9}
 
 @dataclass
 class RenderedSpecimen:
-    """Images (uint8 RGB per light, capture geometry), mask (template geometry) and sidecar."""
+    """Images (uint8 RGB per light, capture geometry), mask (template geometry) and sidecar.
+
+    ``images`` is the whole sheet for a flat capture, else the first side's
+    picture; a scan or phone photo of a two-sided card has one picture per
+    side in ``side_images`` (side name -> light -> image), the first side's
+    being ``images``.
+    """
 
     images: dict
     mask: np.ndarray | None
     sidecar: dict
+    side_images: dict = field(default_factory=dict)
 
 
 def parse_severity(value) -> float:
@@ -138,12 +145,9 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         forger.after_personalization(draft)
     images = {light: to_uint8(draft.images[light]) for light in LIGHTS}
 
-    capture_info: dict = {"kind": "flat"}
-    if capture != "flat":
-        cap = simulate_capture(images, kind=capture, seed=seed, dpi=d.dpi)
-        images = cap.images
-        capture_info = {"kind": capture, **cap.params,
-                        "homography": np.asarray(cap.homography, float).round(8).tolist()}
+    shots = capture_sides(d, images, capture=capture, seed=seed)
+    capture_info = shots[0]["capture"]
+    images = shots[0]["images"]
     printed_mrz = draft.overrides.mrz_lines or mrz_lines_for(d, draft.holder)
     holder_out = {k: draft.holder[k] for k in ("surname", "given_names", "document_number", "nationality",
                                                 "date_of_birth", "sex", "date_of_expiry")}
@@ -158,18 +162,66 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         "recipe": {"template": template_id, "seed": seed, "capture": capture, "forge": forge,
                    "severity": sev if forger else None},
     }
-    return RenderedSpecimen(images, draft.mask if forger else None, sidecar)
+    if len(d.sides) > 1:
+        sidecar["sides"] = [{"name": s["name"], "bbox": s["bbox"],
+                             "homography": s["capture"].get("homography", np.eye(3).tolist())} for s in shots]
+        if len(shots) > 1 and capture != "flat":
+            sidecar["capture"]["sides"] = {s["name"]: {k: v for k, v in s["capture"].items() if k != "homography"}
+                                           for s in shots[1:]}
+    side_images = {s["name"]: s["images"] for s in shots} if len(shots) > 1 and capture != "flat" else {}
+    return RenderedSpecimen(images, draft.mask if forger else None, sidecar, side_images)
+
+
+def _side_seed(seed: int, index: int) -> int:
+    # the first side keeps the specimen's seed; another side is turned over and shot again
+    return seed if index == 0 else int(np.random.default_rng([seed, index, 0x51DE]).integers(0, 2**32))
+
+
+def capture_sides(design, images: dict, *, capture: str, seed: int) -> list[dict]:
+    """Capture a document the way its kind is: one picture of a page, one per side of a card.
+
+    A flat capture is the whole sheet in template geometry (both sides of a
+    card side by side, exactly the template's pixels). A scan or phone photo
+    of a two-sided card is one picture per side, each with its own pose; a
+    side's homography maps sheet (template) pixels to that picture's pixels.
+
+    Returns ``[{"name", "bbox", "images", "capture"}]``, first side first;
+    ``capture`` holds the sidecar's capture record with its ``homography``.
+    """
+    if capture == "flat":
+        return [{"name": name, "bbox": list(box), "images": images, "capture": {"kind": "flat"}}
+                for name, box in design.sides]
+    if len(design.sides) == 1:
+        cap = simulate_capture(images, kind=capture, seed=seed, dpi=design.dpi)
+        name, box = design.sides[0]
+        return [{"name": name, "bbox": list(box), "images": cap.images,
+                 "capture": {**cap.params, "homography": np.asarray(cap.homography, float).round(8).tolist()}}]
+    shots = []
+    for i, (name, (x0, y0, x1, y1)) in enumerate(design.sides):
+        crop = {light: np.ascontiguousarray(img[y0:y1, x0:x1]) for light, img in images.items()}
+        cap = simulate_capture(crop, kind=capture, seed=_side_seed(seed, i), dpi=design.dpi)
+        to_side = np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1.0]])
+        hom = cap.homography @ to_side
+        hom = hom / hom[2, 2]
+        params = {k: v for k, v in cap.params.items() if k != "homography"}
+        shots.append({"name": name, "bbox": [x0, y0, x1, y1], "images": cap.images,
+                      "capture": {**params, "side": name, "homography": hom.round(8).tolist()}})
+    return shots
 
 
 def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -> Path:
     """Write a rendered specimen's files into ``out_dir``; returns the sidecar path."""
     check_specimen_name(name)
     out = ensure_dir(out_dir)
-    write_png(out / image_name(name, "visible"), rendered.images["visible"])
-    for light in OTHER_LIGHTS:
-        if light in rendered.images:
-            write_png(out / image_name(name, light), rendered.images[light])
+    pictures = rendered.side_images or {None: rendered.images}
+    for side, images in pictures.items():
+        for light in LIGHTS:
+            if light in images:
+                write_png(out / image_name(name, light, side), images[light])
     sidecar = dict(rendered.sidecar)
+    if "sides" in sidecar:  # each side's pictures by name: its own, or the flat sheet for every side
+        sidecar["sides"] = [{**s, "images": {light: image_name(name, light, s["name"] if rendered.side_images else None)
+                                             for light in rendered.images}} for s in sidecar["sides"]]
     if rendered.mask is not None:
         write_png(out / f"{name}.mask.png", rendered.mask)
         sidecar["mask"] = f"{name}.mask.png"

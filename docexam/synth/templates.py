@@ -37,7 +37,7 @@ def template_document(template_id: str) -> dict:
         "state_name": d.state_name,
         "size_mm": list(d.size_mm),
         "substrate": d.substrate,
-        "sides_px": [list(d.box_px((x, y, x + sw, y + sh))) for x, y, sw, sh in d.sides_mm],
+        "sides": [{"name": name, "bbox": list(box)} for name, box in d.sides],
         "fonts": {"field": FIELD_FONT, "field_px": font_px, "field_baseline_from_bottom_px": baseline_off,
                   "mrz": MRZ_FONT, "mrz_px": mrz["font_px"]},
         "mrz_layout": {"origin": list(mrz["origin"]), "pitch_px": mrz["pitch_px"],
