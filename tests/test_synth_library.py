@@ -107,10 +107,12 @@ def test_shipped_reference_images_are_what_the_code_renders():
     from docexam.synth.inks import to_uint8
     from docexam.synth.reference import render_reference
 
-    ref = render_reference("mrd-td1")
-    tpl = find_template("mrd-td1")
-    for light in tpl.lights:
-        assert np.array_equal(to_uint8(ref.images[light]), load_image(tpl.image_path(light)).rgb), light
+    for template_id in DESIGNS:
+        ref = render_reference(template_id)
+        tpl = find_template(template_id)
+        for light in tpl.lights:
+            assert np.array_equal(to_uint8(ref.images[light]), load_image(tpl.image_path(light)).rgb), \
+                (template_id, light)
 
 
 @pytest.mark.slow

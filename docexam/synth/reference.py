@@ -39,8 +39,8 @@ _BED_VISIBLE = (0.985, 0.985, 0.985)  # scanner lid around a card
 _BED_UV = (0.04, 0.035, 0.06)
 _BED_IR = (0.92, 0.92, 0.92)
 _WHITE = (0.975, 0.975, 0.972)
-#: until the committed references are rendered again, their grain is the sheet's
-_GRAIN_IN_REFERENCE = True
+#: cap height of microprinted letters (real documents: 0.15-0.25 mm; legible only under a loupe)
+MICROPRINT_CAP_MM = 0.2
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
         shape = (y1 - y0, x1 - x0)
         side_seed = seed + 101 * i
         if body == "office-paper":
-            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=_WHITE, grain=0.018, seed=side_seed + 7, dpi=design.dpi)
+            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=_WHITE, grain=0.0, seed=side_seed + 7, dpi=design.dpi)
             uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=True, seed=side_seed + 8)
         elif body == "pvc":  # glossy white plastic with optical brighteners
             vis[y0:y1, x0:x1] = substrate.polycarbonate(shape, tint=_WHITE, sheen=0.05, seed=side_seed + 9,
@@ -86,10 +86,10 @@ def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
                                                 seed=side_seed + 11, dpi=design.dpi)
             uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 12) * 1.35
         elif body == "polycarbonate":
-            vis[y0:y1, x0:x1] = substrate.polycarbonate(shape, tint=tint, seed=side_seed)
+            vis[y0:y1, x0:x1] = substrate.polycarbonate(shape, tint=tint, seed=side_seed, dither=False)
             uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 1)
         else:
-            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=tint, grain=0.022, seed=side_seed, dpi=design.dpi)
+            vis[y0:y1, x0:x1] = substrate.paper(shape, tint=tint, grain=0.0, seed=side_seed, dpi=design.dpi)
             uv[y0:y1, x0:x1] = substrate.uv_paper(shape, fluorescent=False, seed=side_seed + 1)
             for j, fl in enumerate(substrate.fibres(shape, density_per_cm2=1.2, dpi=design.dpi,
                                                     seed=side_seed + 2)):
@@ -100,7 +100,7 @@ def _bases(design: Design, kind: str, seed: int) -> tuple[dict, list[Layer]]:
                 if layer is not None:
                     fibre_layers.append(layer)
         # IR: every substrate reflects near-infrared strongly and evenly
-        ir[y0:y1, x0:x1] = substrate.paper(shape, tint=(0.9, 0.9, 0.9), grain=0.006,
+        ir[y0:y1, x0:x1] = substrate.paper(shape, tint=(0.9, 0.9, 0.9), grain=0.0, mottle=0.006,
                                            seed=side_seed + 3, dpi=design.dpi).mean(axis=2, keepdims=True)
     return {"visible": vis, "uv": uv, "ir": ir}, fibre_layers
 
@@ -112,7 +112,7 @@ def sheet_grain(design: Design, *, substrate_kind: str = "security", seed: int) 
     third of it) to lay the grain under the print.
     """
     strength = GRAIN.get(body_of(design, substrate_kind), 0.0)
-    if strength <= 0 or _GRAIN_IN_REFERENCE:
+    if strength <= 0:
         return None
     w, h = design.size_px
     out = np.zeros((h, w), np.float32)
@@ -140,25 +140,40 @@ def _design_layers(design: Design) -> list[Layer]:
         underprint = np.maximum(underprint, security.line_field(
             shape, box=box, spacing=design.px(0.55), line_width=1.6, angle=28.0 + 50 * i,
             warp=design.px(1.6), seed=11 + i))
-    add(Ink("underprint", pal.underprint, None, ir=0.0, uv_absorb=0.15), underprint)
+    # a pale ink: under UV it absorbs too little to show on the dull paper
+    add(Ink("underprint", pal.underprint, None, ir=0.0, uv_absorb=0.0), underprint)
 
-    # guilloche wave bands in split-duct rainbow colours (vanish in IR)
+    # nested guilloche bands: a braid of rainbow lines (split duct) interlaced with a finer
+    # braid in the rosette ink at another wavelength (vanish in IR but for the rosette ink)
     for name, (kind, box_mm) in design.zones_mm.items():
         if kind != "security-print" or name in design.rosettes:
             continue
         box = design.box_px(box_mm)
         band = security.wave_band(shape, box=box, n_lines=14, amplitude=(box[3] - box[1]) * 0.22,
-                                  wavelength=design.px(9.0), line_width=2.4, modulation=0.35)
+                                  wavelength=design.px(9.0), line_width=2.2, modulation=0.35)
         field = security.split_duct(shape, box=box, colors=pal.rainbow, axis="x")
         add(Ink(f"rainbow-{name}", (0.5, 0.5, 0.5), None, ir=0.0, uv_absorb=0.3), band, field)
+        inner = security.wave_band(shape, box=box, n_lines=10, amplitude=(box[3] - box[1]) * 0.3,
+                                   wavelength=design.px(5.7), line_width=1.6, modulation=0.6, phase=1.3)
+        add(Ink(f"braid-{name}", pal.rosette, None, ir=0.4, uv_absorb=0.3), inner * 0.75)
 
-    # rosettes: fine continuous line work in an IR-absorbing ink (stays dark in IR)
+    # rosettes: three nested rings of continuous line work in three inks; only the outer
+    # ring's ink absorbs IR (stays dark in IR), the others vanish
     for name, ((cx, cy), r_mm) in design.rosettes.items():
         big = design.format == "TD3"
-        ros = security.rosette(shape, center=(design.px(cx), design.px(cy)), r_inner=design.px(r_mm * 0.32),
-                               r_outer=design.px(r_mm), lobes=17 if big else 13, n_curves=4 if big else 3,
-                               line_width=2.4)
-        add(Ink(f"rosette-{name}", pal.rosette, None, ir=0.55, uv_absorb=0.3), ros * 0.8)
+        centre = (design.px(cx), design.px(cy))
+        rings = (  # (inner, outer) radius as a share of r_mm, lobes, curves, kind, line width, ink
+            ((0.56, 1.0), 23 if big else 19, 6 if big else 5, "epitrochoid", 1.9,
+             Ink(f"rosette-{name}", pal.rosette, None, ir=0.55, uv_absorb=0.3), 0.85),
+            ((0.30, 0.64), 17 if big else 13, 5 if big else 4, "hypotrochoid", 1.8,
+             Ink(f"rosette-{name}-middle", pal.rainbow[2], None, ir=0.0, uv_absorb=0.3), 0.7),
+            ((0.12, 0.36), 11 if big else 9, 4 if big else 3, "sine", 1.7,
+             Ink(f"rosette-{name}-inner", pal.rainbow[0], None, ir=0.0, uv_absorb=0.3), 0.6),
+        )
+        for (ri, ro), lobes, curves, kind, lw, ink, strength in rings:
+            ros = security.rosette(shape, center=centre, r_inner=design.px(r_mm * ri), r_outer=design.px(r_mm * ro),
+                                   lobes=lobes, n_curves=curves, line_width=lw, kind=kind)
+            add(ink, ros * strength)
 
     # emblem (visible) and the UV emblem in an ink invisible in daylight
     for name, (kind, box_mm) in design.zones_mm.items():
@@ -173,13 +188,18 @@ def _design_layers(design: Design) -> list[Layer]:
         else:
             add(Ink("emblem", pal.emblem, None, ir=0.3, uv_absorb=0.4), em)
 
-    # microprint lines (IR-absorbing: a quick IR check shows them dark)
+    # microprint: two rows of 0.2 mm capitals in each microprint zone, the second row
+    # shifted half a word (IR-absorbing: a quick IR check shows them dark)
+    micro = np.zeros(shape, np.float32)
     for name, (kind, box_mm) in design.zones_mm.items():
         if kind == "microprint":
-            box = design.box_px(box_mm)
-            mp = microprint(shape, box=box, text=design.microprint_text,
-                                     cap_height_px=max(6, int((box[3] - box[1]) * 0.55)))
-            add(Ink("microprint", pal.microprint, None, ir=0.8, uv_absorb=0.4), mp)
+            x0, y0, x1, y1 = design.box_px(box_mm)
+            mid = (y0 + y1) // 2
+            cap = MICROPRINT_CAP_MM * design.dpi / 25.4
+            text = design.microprint_text + " "
+            for box, words in (((x0, y0, x1, mid), text), ((x0, mid, x1, y1), text[len(text) // 2:] + text[:len(text) // 2])):
+                np.maximum(micro, microprint(shape, box=box, text=words, cap_height_px=cap), out=micro)
+    add(Ink("microprint", pal.microprint, None, ir=0.8, uv_absorb=0.4), micro)
 
     # header: state name and document title on each side; field captions
     header = np.zeros(shape, np.float32)
