@@ -89,7 +89,8 @@ def test_debrief_names_what_a_careful_examiner_looks_at(d):
     assert rows[impostor.index].verdict == "miss"
     assert rows[impostor.index].careful == ("photo", "question")
     assert rows[impostor.index].missed_tools == ("question",)
-    assert rows[altered.index].careful == careful_tools("data-alteration") == ("reference", "uv")
+    # the forger may have changed the MRZ too, or left it behind: the MRZ is part of a careful look
+    assert rows[altered.index].careful == careful_tools("data-alteration") == ("reference", "mrz", "uv")
     assert rows[altered.index].missed_tools == ("reference", "uv")
     genuine = next(t for t in d.queue if t.fraud is None)
     assert rows[genuine.index].verdict == "correct admission" and rows[genuine.index].missed_tools == ()
