@@ -151,9 +151,26 @@ def test_practice_rounds_never_show_a_specimen_twice(lesson_pool):
         for seed in range(20):
             specimens = [s for i in draw_quiz(items, seed=seed, count=3) for s in i.specimens]
             assert len(specimens) == len(set(specimens)), (lesson.id, seed, specimens)
-        # a round longer than the library has specimens for: the repeats come last
-        everything = draw_quiz(items, seed=1)
+        # a round longer than the library has specimens for: the repeats come last, when asked for
+        everything = draw_quiz(items, seed=1, repeats=True)
         assert len(everything) == len(items)
+        strict = draw_quiz(items, seed=1)
+        assert len({s for i in strict for s in i.specimens}) == sum(len(i.specimens) for i in strict)
+
+
+def test_a_round_is_short_only_when_the_pool_has_too_few_documents():
+    """Types taking turns would spend both documents on the compare item; the strict picker does not."""
+    def item(name, kind, *specimens):
+        return Item(id=name, type=kind, specimens=specimens, template="t", prompt="", prompt_km="", shown={},
+                    key={}, feedback={}, topic="review")
+
+    pool = [item("ab:compare", "compare", "a", "b"), item("a:verdict", "verdict", "a"),
+            item("b:verdict", "verdict", "b")]
+    for seed in range(10):
+        assert sorted(i.id for i in draw_quiz(pool, seed=seed, count=2)) == ["a:verdict", "b:verdict"]
+    # three questions on two documents: two, unless repeats are asked for
+    assert len(draw_quiz(pool, seed=0, count=3)) == 2
+    assert len(draw_quiz(pool, seed=0, count=3, repeats=True)) == 3
 
 
 @pytest.mark.slow
@@ -178,3 +195,23 @@ def test_fifty_workshops_on_the_shipped_library(shipped_library_folder):
         assert form_gap(forms) < 0.25
         sizes.add(len(forms["pre"]))
     assert min(sizes) >= 20
+
+
+@pytest.mark.slow
+def test_ten_question_rounds_on_the_shipped_library_never_repeat_a_specimen(shipped_library_folder):
+    """Every lesson, 50 trainees' rounds: ten questions on ten different documents (or, where the
+    lesson's pool has fewer different documents, as many questions as it has)."""
+    from docexam.lessons.quiz import distinct_items
+
+    lessons = load_lessons(lessons_dir())
+    specimens = load_specimen_folder(shipped_library_folder)
+    for lesson in lessons:
+        items = lesson_items(lesson, specimens)
+        possible = min(10, len(distinct_items(items)))
+        assert possible == 10 or possible == len({s for i in items for s in i.specimens}), lesson.id
+        for seed in range(50):
+            round_ = draw_quiz(items, seed=seed, count=10)
+            shown = [s for i in round_ for s in i.specimens]
+            assert len(shown) == len(set(shown)), (lesson.id, seed, [i.id for i in round_])
+            assert len(round_) == possible, (lesson.id, seed)
+            assert len({i.type for i in round_}) >= min(3, len({i.type for i in items})), (lesson.id, seed)

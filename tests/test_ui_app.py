@@ -15,7 +15,8 @@ from test_ui_support import (FORGED, answer_choice, app, click, current, element
                              png, sign_in)
 
 TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
-TRAINER_PAGES = ("workshops", "studio", "templates", "library", "raise_alert", "sharing")
+TRAINER_PAGES = ("workshops", "course_settings", "trainees", "item_stats", "studio", "templates", "library",
+                 "raise_alert", "sharing")
 PASSPHRASE = "poipet-border-2025"
 
 
@@ -41,7 +42,8 @@ def unlock_trainer(at):
 def test_pages_before_sign_in(folder):
     at = app()
     assert at.title[0].value == "Sign in"
-    for page, title in (("desk", "Examination desk"), ("trainer_sign_in", "Trainer sign in")):
+    for page, title in (("desk", "Examination desk"), ("reference", "Genuine documents and their security features"),
+                        ("trainer_sign_in", "Trainer sign in")):
         goto(at, page)
         assert at.title[0].value == title
         assert not errors(at)
@@ -62,8 +64,9 @@ def test_every_trainee_page(folder):
 def test_every_trainer_page(folder):
     at = unlock_trainer(app())
     assert [s.value for s in at.success] == ["Trainer pages unlocked."]
-    for page, title in zip(TRAINER_PAGES, ("Workshops", "Specimen studio", "New template", "Library", "Alerts", "Sharing"),
-                           strict=True):
+    titles = ("Workshops", "Course settings", "Trainees", "Item statistics", "Specimen studio", "New template",
+              "Library", "Alerts", "Sharing")
+    for page, title in zip(TRAINER_PAGES, titles, strict=True):
         goto(at, page)
         assert at.title[0].value == title
         assert not errors(at), (page, errors(at))
@@ -161,16 +164,23 @@ def test_locate_item_by_click_changes_the_score(folder, monkeypatch):
     assert not [name for name in FORGED if name in page]
     before = at.metric[0].value
     points, answered = (float(v) for v in before.split(" / "))
-    # the image is shown at half size: the click (27.5, 45) is template pixel (55, 90), inside the pasted photo
-    click(at, shown["wkey"], 27.5, 45, width=150, height=100)
+    # which forged document the round asks about (the widget key is made from the item id), and a
+    # template pixel inside its first forged area: the pasted photo, or the washed surname
+    from docexam.ui.course import opaque_key
+
+    inside = {"f-photo": ((55, 90), "Photo substitution"), "f-multi": ((160, 47), "Erasure")}
+    name = next(n for n in inside if opaque_key(key, f"{n}:locate") == shown["wkey"])
+    (x, y), named = inside[name]
+    # the image is shown at half size: the click (x / 2, y / 2) is template pixel (x, y)
+    click(at, shown["wkey"], x / 2, y / 2, width=150, height=100)
     assert [s.value for s in at.success] == ["Correct."]
     assert at.metric[0].value == f"{points + 1:.1f} / {answered + 1:.0f}"
-    assert any("Photo substitution" in m.value for m in at.markdown)
+    assert any(named in m.value for m in at.markdown)
     from docexam.training import TrainingRecord
 
     with TrainingRecord.open() as record:
         last = record.attempts_for(form="practice")[-1]
-    assert (last.item_type, last.score, last.answer) == ("locate", 1.0, {"point": [55, 90]})
+    assert (last.item_type, last.score, last.answer) == ("locate", 1.0, {"point": [x, y]})
 
 
 def test_pre_test_post_test_survey_results_and_certificate(folder):

@@ -152,8 +152,8 @@ def _sign_in_and_answer(page, server):
     stage = page.locator(".dx-stage").first
     box = stage.bounding_box()
     assert box and box["width"] > 100
-    # the test folder's forged portrait is at template pixels x 30..80, y 50..130 of 300x200
-    stage.click(position={"x": box["width"] * 55 / SIZE[0], "y": box["height"] * 90 / SIZE[1]})
+    x, y = inside_forged_area(page)
+    stage.click(position={"x": box["width"] * x / SIZE[0], "y": box["height"] * y / SIZE[1]})
     page.get_by_text("Your mark is drawn in blue").wait_for()
     page.screenshot(path=str(ARTIFACTS / "e2e-3-clicked.png"), full_page=True)
     page.get_by_role("button", name="Check my answer").click()
@@ -163,6 +163,24 @@ def _sign_in_and_answer(page, server):
     page.get_by_text(re.compile("What the examination machine sees|could not examine")).first.wait_for(
         timeout=120_000)
     page.screenshot(path=str(ARTIFACTS / "e2e-4-feedback.png"), full_page=True)
+
+
+#: the test folder's forged documents of the photo-substitution lesson: a template pixel (of 300x200) inside
+#: the first forged area of each (the pasted photo at x 30..80, y 50..130; the washed surname)
+INSIDE = {"f-photo": (55, 90), "f-multi": (160, 47)}
+
+
+def inside_forged_area(page, lesson_id: str = "photo-substitution") -> tuple[int, int]:
+    """A point inside the forged area of the document the round asks to mark.
+
+    The question's container key is made from the item id (opaque to the trainee, known to the test).
+    """
+    from docexam.ui.course import opaque_key
+
+    for name, point in INSIDE.items():
+        if page.locator(f".st-key-q-{opaque_key(f'practice:{lesson_id}:0', f'{name}:locate')}").count():
+            return point
+    raise AssertionError("the document to mark is none of the test folder's forged portraits")
 
 
 def new_question(page, previous: str | None):
