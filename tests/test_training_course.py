@@ -176,6 +176,18 @@ def test_retired_specimens(record):
     assert record.retired_specimens() == {}
 
 
+def test_answers_about_a_specimen_decide_whether_it_may_be_deleted(record):
+    ws = workshop(record)
+    me = record.register_trainee(name="Sok Chea", department="Immigration", province="Koh Kong", pin="4821")
+    record.join_workshop(me.id, ws.code)
+    for item in ("my_1:verdict", "f9:compare:my_1", "my_10:locate", "myX1:verdict"):
+        record.record_attempt(uuid=str(uuid.uuid4()), trainee_id=me.id, workshop_id=ws.id, item_id=item,
+                              item_type=item.split(":")[1], topic="review", form="practice", score=1.0, correct=True)
+    # "my_1" is in two items (its own and a compare item); "_" is no wildcard: "myX1" and "my_10" are other names
+    assert record.specimen_answers("my_1") == 2
+    assert record.specimen_answers("my_10") == 1 and record.specimen_answers("never-asked") == 0
+
+
 # ---------------------------------------------------------------------------
 # a seeded cohort: item statistics and reliability = hand computation
 

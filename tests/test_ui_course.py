@@ -117,6 +117,42 @@ def test_save_user_specimen_writes_everything_or_nothing(docexam_home):
     assert spec.lights == ("visible", "uv")
 
 
+def test_edit_and_delete_a_trainers_specimen(docexam_home):
+    from docexam.lessons import load_specimen_folder
+    from docexam.specimens import find_template
+
+    build_library(docexam_home, docexam_home / "lib")
+    tpl = find_template("demo-td3")
+    folder = docexam_home / "specimens"
+    grey = np.full((SIZE[1], SIZE[0], 3), 180, np.uint8)
+    studio.save_user_specimen(folder, "s1", template=tpl, images={"visible": grey, "uv": grey}, sidecar=_sidecar())
+    before = (folder / "s1.json").read_text()
+    # a refused edit (an unknown technique; a zone the box does not reach) changes nothing
+    with pytest.raises(DocexamError, match="not a technique"):
+        studio.edit_user_specimen(folder, "s1", template=tpl, anomalies=[{"technique": "glue"}])
+    with pytest.raises(DocexamError, match="does not overlap zone mrz"):
+        studio.edit_user_specimen(folder, "s1", template=tpl, anomalies=[{"zone": "mrz"}])
+    assert (folder / "s1.json").read_text() == before
+    # the technique, its family, the zone, the note and a holder field change; the box stays in the new zone
+    studio.edit_user_specimen(folder, "s1", template=tpl, holder={"surname": "SOK"},
+                              anomalies=[{"technique": "ghost-image-mismatch", "zone": "background",
+                                          "note": "The ghost image shows another face."}],
+                              when=dt.date(2026, 3, 4))
+    (spec,) = load_specimen_folder(folder)
+    (a,) = spec.anomalies
+    assert (a.technique, a.family, a.zone, a.note) == ("ghost-image-mismatch", "personalization", "background",
+                                                       "The ghost image shows another face.")
+    assert tuple(a.bbox) == (22, 42, 88, 138)
+    assert spec.holder.surname == "SOK" and spec.extra.get("edited") == "2026-03-04"
+    with pytest.raises(DocexamError, match="no such trainer's specimen"):
+        studio.delete_user_specimen(folder, "g1")
+    with pytest.raises(DocexamError, match="letters, digits"):
+        studio.delete_user_specimen(folder, "../lib/g1")
+    removed = studio.delete_user_specimen(folder, "s1")
+    assert sorted(p.name for p in removed) == ["s1.json", "s1.png", "s1.uv.png"] and not list(folder.iterdir())
+    assert (docexam_home / "lib" / "g1.json").is_file()
+
+
 def test_fit_to_template_resizes_a_scan_and_refuses_other_proportions(docexam_home):
     from docexam.specimens import find_template
 

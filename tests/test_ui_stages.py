@@ -18,7 +18,8 @@ import pytest
 from test_ui_support import app, errors, goto, make_folder, sign_in
 
 TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results")
-TRAINER_PAGES = ("workshops", "studio", "templates", "library", "raise_alert", "sharing")
+TRAINER_PAGES = ("workshops", "course_settings", "trainees", "item_stats", "studio", "templates", "library",
+                 "raise_alert", "sharing")
 STAGES = ("empty", "joined", "pre-only", "practice", "post", "survey", "imported")
 PASSPHRASE = "poipet-border-2025"
 CODE = "PP-1"

@@ -90,6 +90,53 @@ def item_statistics(sittings: Sequence[Mapping]) -> list[ItemStats]:
     return out
 
 
+#: an item's flags need this many first answers (fewer say little about an item)
+FLAG_MIN_ANSWERS = MIN_SITTINGS
+#: share correct above which an item teaches nothing to tell trainees apart, below which it may be wrong
+TOO_EASY = 0.95
+TOO_HARD = 0.20
+#: corrected point-biserial below which an item barely separates strong trainees from weak ones
+#: (classical item analysis: 0.2 and above is good, 0.1 to 0.2 marginal)
+WEAK_DISCRIMINATION = 0.15
+#: the flags, most serious first
+FLAGS = ("negative-discrimination", "distractor", "too-hard", "weak-discrimination", "too-easy")
+
+
+def item_flags(stats: ItemStats, *, min_answers: int = FLAG_MIN_ANSWERS, too_easy: float = TOO_EASY,
+               too_hard: float = TOO_HARD, weak_discrimination: float = WEAK_DISCRIMINATION) -> tuple[str, ...]:
+    """What a trainer should look at in an item, most serious first (:data:`FLAGS`); ``()`` when nothing.
+
+    * ``negative-discrimination``: trainees who do well on the rest of the test
+      miss it more often than the others (a wrong key, a misleading picture);
+    * ``distractor``: one wrong answer is chosen more often than the right one;
+    * ``too-hard`` / ``too-easy``: share correct below ``too_hard`` / above ``too_easy``;
+    * ``weak-discrimination``: point-biserial below ``weak_discrimination``.
+
+    Nothing is flagged below ``min_answers`` answers.
+
+    >>> stats = ItemStats("x:verdict", n=20, share_correct=0.3, difficulty=0.8, se=0.5, discrimination=-0.2,
+    ...                   common_wrong="genuine", common_wrong_n=14)
+    >>> item_flags(stats)
+    ('negative-discrimination', 'distractor')
+    >>> item_flags(stats, min_answers=50)
+    ()
+    """
+    if stats.n < min_answers:
+        return ()
+    flags = []
+    if np.isfinite(stats.discrimination) and stats.discrimination < 0:
+        flags.append("negative-discrimination")
+    if stats.common_wrong is not None and stats.common_wrong_n > stats.share_correct * stats.n:
+        flags.append("distractor")
+    if stats.share_correct < too_hard:
+        flags.append("too-hard")
+    if np.isfinite(stats.discrimination) and 0 <= stats.discrimination < weak_discrimination:
+        flags.append("weak-discrimination")
+    if stats.share_correct > too_easy:
+        flags.append("too-easy")
+    return tuple(flags)
+
+
 def calibrated_difficulties(sittings: Sequence[Mapping], prior: Mapping[str, float]) -> dict[str, float]:
     """Item difficulties for test assembly: penalised CML with each item's prior (logits).
 

@@ -64,6 +64,11 @@ class Section(BaseModel):
     text: Text
     text_km: OptionalText = ""
     figures: list[Text] = Field([], description="ids of figures shown with this section")
+    id: Id | None = Field(None, description="a name the app finds the section by (`after-suspect`: the "
+                                            "examination desk's next steps after a suspect result)")
+    features: list[Id] = Field([], description="template zones this section explains (zone kinds such as "
+                                               "`microprint`, or zone names such as `uv-emblem`), shown with "
+                                               "them in the reference of genuine documents")
 
 
 class LessonFile(BaseModel):
@@ -106,7 +111,11 @@ class LessonFile(BaseModel):
                 if f.family is not None and techniques[f.technique].family != f.family:
                     raise Problem(("figures", i, "family"), f"technique {f.technique!r} belongs to family "
                                                             f"{techniques[f.technique].family!r}")
+        names = set()
         for i, s in enumerate(self.sections):
+            if s.id is not None and s.id in names:
+                raise Problem(("sections", i, "id"), f"duplicate section id {s.id!r}")
+            names.add(s.id)
             for j, ref in enumerate(s.figures):
                 if ref not in ids:
                     raise Problem(("sections", i, "figures", j), f"no figure with id {ref!r}")

@@ -38,6 +38,8 @@ A lesson file (``lessons/NAME.toml``)::
     text = '''...'''
     text_km = '''...'''                # optional
     figures = ["portrait-pair"]        # ids of figures shown with this section
+    id = "after-suspect"               # optional: a name the app finds the section by
+    features = ["portrait"]            # optional: template zones (kinds or names) it explains
 
 Validation refuses unknown keys, wrong types, unknown techniques, families,
 item types and figure ids, with an :class:`~docexam.errors.InvalidFieldError`
@@ -152,10 +154,15 @@ class Section:
     heading_km: str = ""
     text_km: str = ""
     figures: tuple[str, ...] = ()
+    #: a name the app finds this section by ("" for none)
+    id: str = ""
+    #: template zones this section explains: zone kinds or zone names
+    features: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {"heading": self.heading, "heading_km": self.heading_km, "text": self.text,
-                "text_km": self.text_km, "figures": list(self.figures)}
+                "text_km": self.text_km, "figures": list(self.figures), "id": self.id,
+                "features": list(self.features)}
 
 
 @dataclass(frozen=True)
@@ -285,7 +292,8 @@ def parse_lesson(text: str, path: str | os.PathLike = "<lesson>") -> Lesson:
                            technique=g.technique, family=g.family, template=g.template, zone=g.zone,
                            overlay=g.overlay) for g in f.figures)
     sections = tuple(Section(heading=x.heading.strip(), text=x.text.strip(), heading_km=x.heading_km.strip(),
-                             text_km=x.text_km.strip(), figures=tuple(r.strip() for r in x.figures))
+                             text_km=x.text_km.strip(), figures=tuple(r.strip() for r in x.figures),
+                             id=x.id or "", features=tuple(x.features))
                      for x in f.sections)
     return Lesson(f.id, f.title.strip(), f.title_km.strip(), f.topic, tuple(o.strip() for o in f.objectives),
                   tuple(o.strip() for o in f.objectives_km), tuple(f.item_types), spec_filter, sections, figures,

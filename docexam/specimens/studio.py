@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import cv2
 from PIL import Image
 
-from ..atomic import write_json, write_png
+from ..atomic import read_text, write_json, write_png
 from ..errors import DocexamError, InputFileError
-from ..formats.lights import OTHER_LIGHTS, image_name
+from ..formats.lights import LIGHTS, OTHER_LIGHTS, image_name
 from ..mrz.reader import read_mrz
 from .authoring import check_alignment
 from .model import check_specimen_name, parse_specimen
+from .techniques import TECHNIQUES
 
-__all__ = ["box_in_zone", "fit_to_template", "mrz_prefill", "save_user_specimen", "specimen_names_taken",
-           "suggest_template", "templates_fitting", "zone_for_box"]
+__all__ = ["box_in_zone", "delete_user_specimen", "edit_user_specimen", "fit_to_template", "mrz_prefill",
+           "save_user_specimen", "specimen_names_taken", "suggest_template", "templates_fitting", "zone_for_box"]
 
 
 def zone_for_box(template, box: Sequence[int]) -> str | None:
@@ -131,6 +133,92 @@ def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, si
         for path in written:  # nothing half-saved
             Path(path).unlink(missing_ok=True)
         raise
+
+
+def _own_sidecar(folder: Path, name: str) -> tuple[Path, dict]:
+    """The path and content of a trainer's specimen sidecar (``name`` checked: no path can be built from it)."""
+    try:
+        check_specimen_name(name)
+    except ValueError as exc:
+        raise InputFileError(name, str(exc)) from None
+    path = Path(folder) / f"{name}.json"
+    if not path.is_file():
+        raise InputFileError(path, "no such trainer's specimen")
+    try:
+        return path, json.loads(read_text(path))
+    except ValueError as exc:
+        raise InputFileError(path, f"not valid JSON ({exc})") from None
+
+
+def edit_user_specimen(folder: Path, name: str, *, template, holder: Mapping | None = None,
+                       mrz: Sequence[str] | None = None, anomalies: Sequence[Mapping] | None = None,
+                       when: dt.date | None = None) -> Path:
+    """Change what a trainer's specimen says; its pictures and boxes stay.
+
+    Parameters
+    ----------
+    holder : mapping, optional
+        Holder fields to change (the others stay).
+    mrz : sequence of str, optional
+        The MRZ lines (empty: none).
+    anomalies : sequence of mapping, optional
+        One ``{"technique", "zone", "note"}`` per anomaly, in order: the
+        family follows the technique, the box is cut to the new zone.
+
+    Answers already given keep their scores: the record stores each
+    answer's score, not the key. The sidecar is validated before it is
+    written (atomically), so a refused edit changes nothing.
+
+    Raises
+    ------
+    DocexamError
+        No such specimen, an anomaly list of another length, a technique
+        unknown, a box outside the new zone, or a sidecar the contract refuses.
+    """
+    path, data = _own_sidecar(folder, name)
+    data = dict(data)
+    if holder:
+        data["holder"] = {**data.get("holder", {}), **{k: str(v).strip() for k, v in holder.items()}}
+    if mrz is not None:
+        data["mrz"] = [str(line).strip() for line in mrz if str(line).strip()]
+    if anomalies is not None:
+        old = list(data.get("anomalies", []))
+        if len(anomalies) != len(old):
+            raise InputFileError(path, f"{len(anomalies)} anomalies given for {len(old)}")
+        new = []
+        for i, (before, change) in enumerate(zip(old, anomalies)):
+            technique = change.get("technique", before.get("technique"))
+            if technique not in TECHNIQUES:
+                raise InputFileError(path, f"anomaly {i + 1}: {technique!r} is not a technique")
+            zone = change.get("zone", before["zone"])
+            new.append({**before, "technique": technique, "family": TECHNIQUES[technique].family, "zone": zone,
+                        "bbox": box_in_zone(template, zone, before["bbox"]),
+                        "note": str(change.get("note", before.get("note", ""))).strip()})
+        data["anomalies"] = new
+    data["edited"] = (when or dt.date.today()).isoformat()
+    parse_specimen(data, path, template=template)  # raises InvalidFieldError naming the field
+    return write_json(path, data)
+
+
+def delete_user_specimen(folder: Path, name: str) -> list[Path]:
+    """Remove a trainer's specimen: its sidecar first (quizzes stop seeing it at once), then its pictures.
+
+    The caller checks that nobody ever answered a question about it (else
+    it is retired instead: an answer keeps its document). Returns the files
+    removed.
+    """
+    path, data = _own_sidecar(folder, name)
+    files = [Path(folder) / image_name(name, light) for light in LIGHTS]
+    mask = data.get("mask")
+    if isinstance(mask, str) and Path(mask).name == mask:  # a file beside the sidecar, never a path
+        files.append(Path(folder) / mask)
+    path.unlink()
+    removed = [path]
+    for file in files:
+        if file.is_file():
+            file.unlink()
+            removed.append(file)
+    return removed
 
 
 def mrz_prefill(rgb) -> dict:

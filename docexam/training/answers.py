@@ -20,7 +20,7 @@ from .checks import check_json, check_rating, check_score, check_time, check_uui
 from .errors import DuplicateError, InvalidValueError
 from .imports import counted
 from .merges import resolve
-from .model import Attempt, ReviewState, ScoreRow, SurveyAnswer
+from .model import Attempt, RecordDetails, ReviewState, ScoreRow, SurveyAnswer, Trainee
 from .store import Store, check_enrolled, get_trainee, get_workshop
 
 #: longest survey comment (as docexam.assessment.survey accepts)
@@ -125,6 +125,20 @@ class AnswerMethods(Store):
             query = query.where(a.c.form == form)
         with self.read() as conn:
             return [Attempt.from_row(row) for row in conn.execute(query)]
+
+    def record_details(self, trainee_id: int) -> RecordDetails:
+        """This record alone, merges not followed: its workshops, answers, last answer, whether it has a PIN."""
+        a, t, e, w = s.attempts, s.trainees, s.enrolments, s.workshops
+        with self.read() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == trainee_id)).one_or_none()
+            if row is None:
+                get_trainee(conn, trainee_id)  # raises UnknownTraineeError
+            codes = conn.scalars(sa.select(w.c.code).join(e, e.c.workshop_id == w.c.id)
+                                 .where(e.c.trainee_id == trainee_id).order_by(w.c.start_date, w.c.code)).all()
+            n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(a.c.answered_at))
+                                   .where(a.c.trainee_id == trainee_id, counted(a, "attempt"))).one()
+        return RecordDetails(trainee=Trainee.from_row(row), workshops=tuple(codes), answers=int(n),
+                             last_answer=last, has_pin=bool(row.pin_hash))
 
     def scoreboard(self, workshop_id: int, form: str | None = None) -> list[ScoreRow]:
         """Enrolled trainees with their attempts, correct answers and points.

@@ -99,6 +99,20 @@ class CourseMethods(Store):
         with self.read() as conn:
             return {row.name: row.note for row in conn.execute(sa.select(rs.c.name, rs.c.note))}
 
+    def specimen_answers(self, name: str) -> int:
+        """How many answers ever stored are about specimen ``name`` (undone imports included).
+
+        Item ids start with the specimen's name (``NAME:verdict``), a compare
+        item ends with its genuine one (``FORGED:compare:GENUINE``); names hold
+        no ``:``. A specimen with answers is evidence of those answers: it may be
+        retired, never deleted.
+        """
+        a = s.attempts
+        about = sa.or_(a.c.item_id.startswith(f"{name}:", autoescape=True),
+                       a.c.item_id.endswith(f":compare:{name}", autoescape=True))
+        with self.read() as conn:
+            return int(conn.scalar(sa.select(sa.func.count()).select_from(a).where(about)))
+
     # ---- answers as response matrices
 
     def sittings(self, *, workshop_id: int | None = None, forms=CALIBRATION_FORMS) -> list[dict]:

@@ -27,6 +27,19 @@ class Trainee:
 
 
 @dataclass(frozen=True)
+class RecordDetails:
+    """One trainee record on its own (merges not followed): what a trainer compares before merging two."""
+
+    trainee: Trainee
+    #: codes of the workshops this record joined
+    workshops: tuple[str, ...]
+    #: answers stored under this record (undone imports left out)
+    answers: int
+    last_answer: dt.datetime | None
+    has_pin: bool
+
+
+@dataclass(frozen=True)
 class Workshop:
     """A training course; trainees join it by typing its ``code``."""
 

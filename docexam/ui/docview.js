@@ -1,7 +1,7 @@
 // docexam document view: a document in one light, zoom, card sides, marks drawn in the browser.
 //
 // data = {item, size: [w, h], lights: [{id, label, src, zoom}], views: [{label, crop}],
-//         mode: "view" | "locate", answer, overlays: [{box, colour} | {point, colour} | {tint}],
+//         mode: "view" | "locate", answer, overlays: [{box, colour, label?} | {point, colour} | {tint}],
 //         text: {...}}
 // state "answer": {point: [x, y]} or {box: [x0, y0, x1, y1]} in the image's pixels.
 //
@@ -95,6 +95,12 @@ export default function (component) {
         const [a, b, c, d] = s.box
         el("svg:rect", { x: a, y: b, width: Math.max(c - a, 1), height: Math.max(d - b, 1), fill: "none",
                          stroke: colour, "stroke-width": 1.2 * unit }, svg)
+        if (s.label) {  // a number naming the box in a list beside the picture
+          const t = el("svg:text", { x: a + 2 * unit, y: b + 12 * unit, fill: colour, "font-size": 12 * unit,
+                                     "font-weight": "bold", stroke: "#fff", "stroke-width": 0.6 * unit,
+                                     "paint-order": "stroke" }, svg)
+          t.textContent = String(s.label)
+        }
       } else if (s.point) {
         const [px, py] = s.point
         const r = 4 * unit

@@ -161,8 +161,9 @@ def document_view(images: dict, *, key: str, size: tuple[int, int], template: st
     template : str, optional
         The template id, for the sides of a two-sided card.
     overlays : sequence of dict
-        ``{"box": [x0, y0, x1, y1], "colour"}``, ``{"point": [x, y], "colour"}``
-        or ``{"tint": address}`` (a :func:`media.tint_url` picture).
+        ``{"box": [x0, y0, x1, y1], "colour"}`` (and a ``"label"``, a number drawn
+        in its corner), ``{"point": [x, y], "colour"}`` or ``{"tint": address}``
+        (a :func:`media.tint_url` picture).
     answer : dict, optional
         A mark to show at first (the server's copy of the trainee's answer).
     zoom : bool

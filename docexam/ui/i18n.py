@@ -10,6 +10,8 @@ Trainer pages are in English: trainers run the workshop in English.
 
 from __future__ import annotations
 
+from .strings_course import COURSE_STRINGS
+
 LANGUAGES = {"en": "English", "km": "ខ្មែរ"}
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -455,6 +457,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_last": ("Last answer", "ចម្លើយចុងក្រោយ"),
     "self_study": ("Self-study", "ការសិក្សាដោយខ្លួនឯង"),
 }
+
+
+STRINGS.update(COURSE_STRINGS)
 
 
 def text(key: str, lang: str = "en", **values) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from . import session
-from .i18n import t
+from .i18n import STRINGS, t
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -31,10 +31,14 @@ PAGES = {
     "drill": ("nav_drill", ":material/badge:"),
     "thresholds": ("nav_thresholds", ":material/tune:"),
     "desk": ("nav_desk", ":material/document_scanner:"),
+    "reference": ("nav_reference", ":material/verified_user:"),
     "trainer_sign_in": ("nav_trainer", ":material/key:"),
 }
 TRAINER_PAGES = {
     "workshops": ("Workshops", ":material/groups:"),
+    "course_settings": ("nav_course_settings", ":material/tune:"),
+    "trainees": ("nav_trainees", ":material/badge:"),
+    "item_stats": ("nav_item_stats", ":material/analytics:"),
     "studio": ("Specimen studio", ":material/draw:"),
     "templates": ("New template", ":material/add_photo_alternate:"),
     "library": ("Library", ":material/photo_library:"),
@@ -54,6 +58,7 @@ def path(name: str) -> str:
 def _page(name: str, *, default: bool = False) -> st.Page:
     if name in TRAINER_PAGES:
         title, icon = TRAINER_PAGES[name]
+        title = t(title) if title in STRINGS else title  # a key of the newer pages, in the session's language
     else:
         key, icon = PAGES[name]
         title = t(key)
@@ -68,7 +73,7 @@ def navigation() -> st.navigation:
     else:
         sections[t("sec_training")] = [_page("sign_in", default=True)]
     # the trainer sign-in page stays listed once unlocked: it is where the trainer locks again
-    sections[t("sec_tools")] = [_page("desk"), _page("trainer_sign_in")]
+    sections[t("sec_tools")] = [_page("desk"), _page("reference"), _page("trainer_sign_in")]
     if session.is_trainer():
         sections[t("sec_trainer")] = [_page(n) for n in TRAINER_PAGES]
     return st.navigation(sections, expanded=True)

@@ -184,11 +184,11 @@ def _lesson_items(lesson_id: str, source: str, home: str, signature: tuple) -> t
     return tuple(lesson_items(lesson(lesson_id), _specimens(source, home, signature)))
 
 
-def lesson_items(lesson_id: str) -> tuple:
-    """Items of one lesson (library and trainers' specimens, less the retired ones)."""
+def lesson_items(lesson_id: str, *, include_retired: bool = False) -> tuple:
+    """Items of one lesson (library and trainers' specimens, less the retired ones unless asked for)."""
     specimens()
     items = _lesson_items(lesson_id, _library_source(), str(docexam_home()), user_signature())
-    gone = retired()
+    gone = frozenset() if include_retired else retired()
     return tuple(_live(items, gone)) if gone else items
 
 

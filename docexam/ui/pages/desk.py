@@ -1,6 +1,8 @@
 """Examination desk: upload or photograph a document, pick its type (or let the app suggest it),
-and see the verdict, the findings, the heatmap and the aligned document beside the reference."""
+and see the verdict, the findings, the heatmap and the aligned document beside the reference;
+after a suspect result, the next steps in the lesson's words and a referral note to complete."""
 
+import datetime as dt
 import hashlib
 
 import pandas as pd
@@ -9,10 +11,11 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.examine import render_heatmap
 from docexam.formats.lights import LIGHTS
+from docexam.lessons.reference import AFTER_SUSPECT, section
 from docexam.specimens import list_templates
 from docexam.specimens import studio
-from docexam.ui import course, state, widgets
-from docexam.ui.i18n import t
+from docexam.ui import course, officer, state, widgets
+from docexam.ui.i18n import lang, pick, t
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 SUGGEST = "__suggest__"
@@ -64,6 +67,7 @@ if st.button(t("examine_button"), type="primary", icon=":material/search:"):
         st.error(t("upload_error", error=str(exc)))
         st.stop()
     st.session_state["desk-report"] = report
+    st.session_state.pop("desk-note", None)
 
 report = st.session_state.get("desk-report")
 if report is not None:
@@ -72,6 +76,22 @@ if report is not None:
         st.success(t("verdict_consistent"), icon=":material/verified:")
     elif report.verdict == "suspect":
         st.error(t("verdict_suspect", n=len(report.findings)), icon=":material/warning:")
+        found = section(state.lessons(), AFTER_SUSPECT)
+        with st.container(border=True, key="desk-next-steps"):
+            if found is not None:
+                lesson, steps = found
+                st.subheader(pick(steps.heading, steps.heading_km))
+                st.markdown(pick(steps.text, steps.text_km))
+                st.caption(t("next_steps_source", lesson=pick(lesson.title, lesson.title_km)))
+            if "desk-note" not in st.session_state:  # written once per result; the officer's edits stay
+                tpl = templates.get(report.template)
+                st.session_state["desk-note"] = officer.referral_note(
+                    report, template_name=tpl.name if tpl else report.template, lang=lang(), now=dt.datetime.now())
+            st.markdown(f"**{t('referral_note')}**")
+            st.caption(t("referral_note_help"))
+            note = st.text_area(t("referral_note"), height=320, key="desk-note", label_visibility="collapsed")
+            st.download_button(t("download_note"), note.encode("utf-8"), file_name="referral-note.txt",
+                               mime="text/plain", icon=":material/download:")
     else:
         st.warning(t("verdict_inconclusive", reason=report.reason), icon=":material/help:")
     m1, m2, m3 = st.columns(3)

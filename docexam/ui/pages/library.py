@@ -1,5 +1,6 @@
-"""Library (trainer): every specimen the quizzes use, filtered by template, family, technique and capture;
-open one to see it in every light with its annotations."""
+"""Library (trainer): every specimen the quizzes use, with a small picture of each, filtered by template,
+family, technique and capture; open one to see it in every light with its annotations, retire it (or put
+it back), and edit or delete a trainer's own specimen."""
 
 import pandas as pd
 import streamlit as st
@@ -7,7 +8,11 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.specimens import FAMILIES, TECHNIQUES
 from docexam.specimens.model import CAPTURE_KINDS
-from docexam.ui import docview, session, state
+from docexam.ui import docview, media, session, specimen_admin, state
+from docexam.ui.i18n import t
+
+#: width of the pictures in the table (encoded once per specimen version, served as files)
+THUMB_WIDTH = 160
 
 session.require_trainer()
 st.title("Library")
@@ -36,13 +41,17 @@ def keep(s) -> bool:
 
 shown = [s for s in specimens if keep(s)]
 st.caption(f"{len(shown)} of {len(specimens)} specimens")
-table = pd.DataFrame([{"name": s.name, "template": s.template, "capture": s.capture_kind,
+retired = state.retired()
+table = pd.DataFrame([{t("col_picture"): media.image_url(s.image_path("visible"), width=THUMB_WIDTH),
+                       "name": s.name, "template": s.template, "capture": s.capture_kind,
                        "verdict": "genuine" if s.authentic else "forged",
                        "techniques": ", ".join(sorted(s.techniques)), "lights": ", ".join(s.lights),
-                       "source": "trainer" if s.folder.resolve() == own.resolve() else "library"}
+                       "source": "trainer" if s.folder.resolve() == own.resolve() else "library",
+                       t("col_status"): t("status_retired") if s.name in retired else t("status_in_use")}
                       for s in shown])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="lib-table")
+                      key=f"lib-table-{st.session_state.get(specimen_admin.GENERATION, 0)}", row_height=72,
+                      column_config={t("col_picture"): st.column_config.ImageColumn(width="small")})
 rows = picked.selection.rows if picked and picked.selection else []
 if not rows:
     st.info("Select a row to open the specimen.")
@@ -70,3 +79,5 @@ with c2:
     st.table(pd.DataFrame([{"field": k, "value": v} for k, v in spec.holder.as_dict().items()]))
     if spec.mrz:
         st.code("\n".join(spec.mrz), language=None)
+
+specimen_admin.manage(spec, own=spec.folder.resolve() == own.resolve())

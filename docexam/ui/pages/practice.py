@@ -1,4 +1,5 @@
-"""Practice: ten questions of one lesson, each explained after the answer, with the score so far."""
+"""Practice: ten questions of one lesson on ten different documents, each explained after the answer,
+with the score so far."""
 
 import streamlit as st
 
@@ -24,6 +25,9 @@ except DocexamError as exc:
     st.error(t("library_error", error=str(exc)))
     st.stop()
 
+if 0 < len(items) < COUNT:
+    # no document twice in a round: a lesson with few documents gets a shorter round, and says why
+    st.info(t("round_short", n=len(items)), icon=":material/info:")
 key = f"practice:{chosen}:{round_no}"
 quiz.run_quiz(key, items, form="practice", lesson_id=chosen)
 if quiz.quiz_state(key)["pos"] >= len(items) and items:
