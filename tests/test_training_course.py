@@ -23,8 +23,9 @@ def fast_kdf(monkeypatch):
 
 
 @pytest.fixture
-def record(tmp_path):
-    with TrainingRecord.open(f"sqlite:///{tmp_path / 'course.sqlite3'}") as rec:
+def record(db_url):
+    """SQLite, and PostgreSQL when DOCEXAM_TEST_POSTGRES_URL is set (the merges, forms and statistics hold on both)."""
+    with TrainingRecord.open(db_url) as rec:
         yield rec
 
 
@@ -186,6 +187,9 @@ def test_answers_about_a_specimen_decide_whether_it_may_be_deleted(record):
     # "my_1" is in two items (its own and a compare item); "_" is no wildcard: "myX1" and "my_10" are other names
     assert record.specimen_answers("my_1") == 2
     assert record.specimen_answers("my_10") == 1 and record.specimen_answers("never-asked") == 0
+    details = record.record_details(me.id)
+    assert (details.workshops, details.answers, details.has_pin) == (("PP-1",), 4, True)
+    assert details.last_answer is not None and details.last_answer.tzinfo is not None
 
 
 # ---------------------------------------------------------------------------
