@@ -273,6 +273,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "drill_go": ("Go", "ទៅ"),
     "drill_past": ("Your drills", "លំហាត់របស់អ្នក"),
     "drill_open": ("Open", "បើក"),
+    "drill_back": ("Back to your drill: {title} ({code})", "ត្រឡប់ទៅលំហាត់របស់អ្នកវិញ៖ {title} ({code})"),
     "drill_leave": ("Leave this drill", "ចាកចេញពីលំហាត់នេះ"),
     "drill_code_tell": ("Tell your team this code: they choose \"Join a team drill\" and type it.",
                         "ប្រាប់ក្រុមរបស់អ្នកនូវលេខកូដនេះ៖ ពួកគេជ្រើសរើស \"ចូលរួមលំហាត់ជាក្រុម\" ហើយវាយវា។"),
