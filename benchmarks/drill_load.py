@@ -103,11 +103,13 @@ async def _drill(page, rng: random.Random, args, stats: Stats, name: str, scenar
     stats.interactions += 1
     await _idle(page)
     seen = 0
+    call = page.get_by_role("button", name="Call the next traveller")
+    wait = page.get_by_role("button", name="Wait for the next traveller")
+    nobody = page.get_by_text("Every traveller has been called")
     while seen < args.travellers:
         await page.wait_for_timeout(1000 * rng.uniform(*args.pause) / 4)  # between travellers
-        call = page.get_by_role("button", name="Call the next traveller")
+        await call.or_(wait).or_(nobody).first.wait_for(timeout=STEP_TIMEOUT_MS)
         if not await call.count():
-            wait = page.get_by_role("button", name="Wait for the next traveller")
             if await wait.count():
                 await wait.click()
                 stats.interactions += 1
@@ -126,9 +128,7 @@ async def _drill(page, rng: random.Random, args, stats: Stats, name: str, scenar
             await _idle(page)
         await page.wait_for_timeout(1000 * rng.uniform(*args.pause))
         decision = "Refer to second line" if rng.random() < 0.15 else "Admit"
-        after = page.get_by_role("button", name="Call the next traveller").or_(
-            page.get_by_role("button", name="Wait for the next traveller")).or_(
-            page.get_by_text("Every traveller has been called"))
+        after = call.or_(wait).or_(nobody)
         await _timed(stats, "decision -> next", page.get_by_role("button", name=decision, exact=True).click,
                      lambda: after.first.wait_for(timeout=STEP_TIMEOUT_MS))
         stats.decisions[name] = stats.decisions.get(name, 0) + 1

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from docexam.drill.material import (TRIAL_CROPS, TravellerJob, TrialRecipe, cached_document, cached_trial,
+from docexam.drill.material import (GENUINE_POOL, TRIAL_CROPS, TravellerJob, TrialRecipe, cached_document, cached_trial,
                                     document_kinds, photo_path, render_trial, technique_fits, traveller_ready)
 from docexam.drill.prefetch import Prefetcher
 from docexam.drill.travellers import Document, Traveller
@@ -153,8 +153,8 @@ def test_ahead_jobs_put_the_first_travellers_then_the_first_trials_first():
     jobs = ahead_jobs([a, b], first=2)
     travellers = [j.traveller.document.seed for j in jobs if isinstance(j, TravellerJob)]
     assert travellers == [100, 200, 101, 201, 102, 202, 103, 104, 105]
-    kinds = ["t" if isinstance(j, TravellerJob) else "x" for j in jobs]
-    n_trials = kinds.count("x")
-    assert kinds == ["t"] * 4 + ["x"] * n_trials + ["t"] * 5
-    assert n_trials == TRIAL_CROPS * len(TECHNIQUES)
+    kinds = ["t" if isinstance(j, TravellerJob) else "x" if isinstance(j, TrialJob) else "g" for j in jobs]
+    n_trials, n_pool = kinds.count("x"), kinds.count("g")
+    assert kinds == ["t"] * 4 + ["x"] * n_trials + ["g"] * n_pool + ["t"] * 5
+    assert n_trials == TRIAL_CROPS * len(TECHNIQUES) and n_pool == 2 * GENUINE_POOL
     assert {j.recipe.severity for j in jobs if isinstance(j, TrialJob)} == {0.5}

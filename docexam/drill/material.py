@@ -238,6 +238,11 @@ MAX_CROP = 0.45
 CELL = 1400
 
 
+def genuine_document(template: str, n: int) -> Document:
+    """Document ``n`` of the genuine pool of ``template`` (wraps round :data:`GENUINE_POOL`)."""
+    return Document("trial", template, 900_000 + n % GENUINE_POOL, "flat")
+
+
 @dataclass(frozen=True)
 class TrialRecipe:
     """One trial of a threshold measurement: ``technique`` at ``severity``, the forged crop at ``position``."""
@@ -259,8 +264,7 @@ class TrialRecipe:
         index = list(TECHNIQUES).index(self.technique)
         forged = Document("trial", template, 700_000 + 1000 * index + self.variant, "flat", self.technique,
                           float(self.severity))
-        genuine = [Document("trial", template, 900_000 + (self.variant * 3 + j) % GENUINE_POOL, "flat")
-                   for j in range(TRIAL_CROPS - 1)]
+        genuine = [genuine_document(template, self.variant * 3 + j) for j in range(TRIAL_CROPS - 1)]
         return forged, genuine
 
     def folder(self) -> Path:
@@ -379,6 +383,24 @@ class TravellerJob:
 
 
 @dataclass(frozen=True)
+class DocumentJob:
+    """Render one document (the genuine crops every trial shares)."""
+
+    document: Document
+
+    @property
+    def key(self) -> str:
+        return str(document_folder(self.document))
+
+    def ready(self) -> bool:
+        return cached_document(self.document) is not None
+
+    def __call__(self) -> list[Path]:
+        render_document(self.document)
+        return []  # only crops of it are shown (in the trials' mosaics): no picture to encode
+
+
+@dataclass(frozen=True)
 class TrialJob:
     """Render one threshold trial."""
 
@@ -400,13 +422,15 @@ def ahead_jobs(queues, *, first: int = 4) -> list:
 
     The ``first`` travellers of every queue (position by position, the
     queues in turn), then each technique's first threshold trial (the
-    staircase's first level, every position of the forged crop; the
-    genuine crops are shared by every trial), then the rest of the queues.
+    staircase's first level, every position of the forged crop), then the
+    genuine documents every trial's crops come from, then the rest of the
+    queues.
     """
     longest = max((len(q) for q in queues), default=0)
     travellers = [[TravellerJob(q[position]) for q in queues if position < len(q)] for position in range(longest)]
     level = Staircase().next_level()
     trials = [TrialJob(TrialRecipe(technique, level, 0, position)) for technique in TECHNIQUES
               if any(technique_fits(technique, t) for t in DESIGNS) for position in range(TRIAL_CROPS)]
-    return [job for row in travellers[:first] for job in row] + trials + \
+    pool = [DocumentJob(genuine_document(template, n)) for n in range(GENUINE_POOL) for template in sorted(DESIGNS)]
+    return [job for row in travellers[:first] for job in row] + trials + pool + \
         [job for row in travellers[first:] for job in row]
