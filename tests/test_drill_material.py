@@ -102,26 +102,31 @@ def test_without_workers_nothing_runs_ahead_and_a_wait_runs_the_job(tmp_path):
 def test_document_kinds_follow_the_templates():
     kinds = document_kinds()
     assert kinds["passport"] == ("uto-td3",) and kinds["id-card"] == ("mrd-td1",)
-    assert technique_fits("photo-substitution", "uto-td3")
+    # the technique catalogue's substrates decide: paper attacks on the passport, card attacks on the card
+    assert technique_fits("photo-substitution", "uto-td3") and not technique_fits("photo-substitution", "mrd-td1")
+    assert technique_fits("re-engraving", "mrd-td1") and not technique_fits("re-engraving", "uto-td3")
+    assert technique_fits("mrz-inconsistency", "mrd-td1") and technique_fits("mrz-inconsistency", "uto-td3")
+    assert not technique_fits("no-such-technique", "uto-td3")
 
 
 @pytest.mark.slow
 def test_a_traveller_is_rendered_once_and_kept_by_recipe():
-    traveller = Traveller(0, 0.0, Document("id-card", "mrd-td1", 4242, "flat", "photo-substitution", 0.8), (),
-                          "visitor", "photo-substitution", 4242)
+    # a polycarbonate card: its photo is re-engraved, not glued in (synth refuses photo substitution on it)
+    traveller = Traveller(0, 0.0, Document("id-card", "mrd-td1", 4242, "flat", "re-engraving", 0.8), (),
+                          "visitor", "re-engraving", 4242)
     assert cached_document(traveller.document) is None and not traveller_ready(traveller)
     pictures = TravellerJob(traveller)()
     material = cached_document(traveller.document)
     assert traveller_ready(traveller) and photo_path(traveller) in pictures
     assert material.lights == ("visible", "uv", "ir") and material.template == "mrd-td1"
-    assert material.anomalies[0]["technique"] == "photo-substitution" and material.mask is not None
+    assert material.anomalies[0]["technique"] == "re-engraving" and material.mask is not None
     meta = json.loads((material.folder / "doc.json").read_text())
     assert meta["recipe"] == traveller.document.recipe()
     before = material.image("visible").stat().st_mtime_ns
     TravellerJob(traveller)()  # cached: nothing is written again
     assert material.image("visible").stat().st_mtime_ns == before
     # another severity is another recipe, another folder
-    other = Document("id-card", "mrd-td1", 4242, "flat", "photo-substitution", 0.3)
+    other = Document("id-card", "mrd-td1", 4242, "flat", "re-engraving", 0.3)
     assert cached_document(other) is None
 
 
