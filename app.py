@@ -10,7 +10,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import nav, session
-from docexam.ui.i18n import LANGUAGES, t
+from docexam.ui.i18n import LANGUAGES, _
 
 # a local icon: a ":material/...:" page icon is fetched from the internet as the favicon
 st.set_page_config(page_title="docexam", page_icon=str(Path(__file__).parent / "static" / "icon.png"), layout="wide",
@@ -33,7 +33,7 @@ session.restore()
 
 with st.sidebar:
     # the language is chosen first: every title below, page names included, follows it
-    choice = st.segmented_control(t("language"), list(LANGUAGES), format_func=LANGUAGES.get,
+    choice = st.segmented_control(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get,
                                   key="lang-choice", default=st.session_state.get("lang", "en"))
     # a second click on the chosen option clears the control: keep the language then
     st.session_state["lang"] = choice or st.session_state.get("lang", "en")
@@ -44,8 +44,8 @@ page = nav.navigation()
 with st.sidebar:
     me = session.trainee()
     if me is not None:
-        st.caption(t("signed_in_as", name=me.name))
-        if st.button(t("sign_out"), icon=":material/logout:"):
+        st.caption(_("Signed in: {name}", name=me.name))
+        if st.button(_("Sign out"), icon=":material/logout:"):
             session.sign_out()
             st.rerun()
 
@@ -56,4 +56,4 @@ try:
     page.run()
 except DocexamError as exc:
     # an input or data problem the page did not expect: a readable line, never a traceback
-    st.error(t("error", error=str(exc)))
+    st.error(_("{error}", error=str(exc)))

@@ -25,10 +25,10 @@ from ..lessons.vocabulary import CHECK_LABELS, FIELD_LABELS
 from ..mrz.text import parse
 from ..specimens import find_template
 from . import docview, drills, media
-from .i18n import lang, pick, t
+from .i18n import _, lang, pick, t
 
 #: how long a press may wait for a traveller's documents before the page says so
-WAIT_S = 300.0
+WAIT_S = 60.0
 
 
 def _label(table, key) -> str:
@@ -36,7 +36,7 @@ def _label(table, key) -> str:
 
 
 def tool_button_text(tool: str, seconds: int) -> str:
-    return t("tool_cost", tool=_label(TOOLS, tool), s=seconds)
+    return _("{tool} · {s} s", tool=_label(TOOLS, tool), s=seconds)
 
 
 def material_for(case):
@@ -44,7 +44,7 @@ def material_for(case):
     job = TravellerJob(case.traveller)
     material = cached_document(case.traveller.document)
     if material is None or not photo_path(case.traveller).is_file():
-        with st.spinner(t("drill_preparing")):
+        with st.spinner(_("The traveller is coming to the counter...")):
             drills.prefetcher().wait(job, timeout=WAIT_S)
         material = cached_document(case.traveller.document)
     return material
@@ -58,8 +58,8 @@ def transcript(case, scenario, holder) -> None:
     """The questions asked so far and the traveller's answers."""
     asked = [u for u in case.uses if u.question]
     for u in asked:
-        st.markdown(f"**{t('drill_q')}** {html.escape(pick(*QUESTIONS[u.question]))}  \n"
-                    f"**{t('drill_a')}** {html.escape(answer(case.traveller, u.question, scenario=scenario, holder=holder, lang=lang()))}")
+        st.markdown(f"**{_('You:')}** {html.escape(pick(*QUESTIONS[u.question]))}  \n"
+                    f"**{_('Traveller:')}** {html.escape(answer(case.traveller, u.question, scenario=scenario, holder=holder, lang=lang()))}")
 
 
 def _extras(case, scenario, holder) -> None:
@@ -71,7 +71,7 @@ def _extras(case, scenario, holder) -> None:
             elif extra.kind == "boarding-card":
                 form = boarding_card(case.traveller, scenario=scenario, holder=holder)
             else:
-                st.caption(t("drill_extra_missing"))
+                st.caption(_("Not available in this drill."))
                 continue
             st.markdown("  \n".join(f"{html.escape(t('form_' + k))}: **{html.escape(str(v))}**"
                                     for k, v in form.items()))
@@ -83,7 +83,7 @@ def _mrz_reader(material) -> None:
     try:
         parsed = parse(lines)
     except ValueError:
-        st.error(t("drill_mrz_unreadable"))
+        st.error(_("The reader cannot read this MRZ."))
         return
     marks = []
     for name, ok in parsed.checks.items():
@@ -105,11 +105,11 @@ def _document(case, material, used: set, key: str) -> None:
     if "reference" in used:
         tpl = find_template(material.template)
         ref = {light: tpl.image_path(light) for light in LIGHTS if light in tpl.images and light in lights}
-        st.caption(t("drill_reference"))
+        st.caption(_("A genuine blank of this document, for comparison"))
         docview.document_view(ref, key=f"{key}-ref", size=tuple(tpl.size_px), template=tpl.id,
                               zoom="loupe" in used)
     if "mrz" in used:
-        st.caption(t("drill_mrz_reader"))
+        st.caption(_("The MRZ reader"))
         _mrz_reader(material)
 
 
@@ -122,12 +122,12 @@ def _tools(case, scenario, used: set, key: str, lights) -> None:
         missing = TOOLS[tool].light is not None and TOOLS[tool].light not in lights
         cols[n % len(cols)].button(("✓ " if done else "") + tool_button_text(tool, scenario.seconds(tool)),
                                    key=f"{key}-tool-{tool}", disabled=done or missing, width="stretch",
-                                   help=t("drill_tool_missing") if missing else None,
+                                   help=_("This document has no picture in that light yet.") if missing else None,
                                    on_click=drills.send, args=("tool", case.traveller.index, {"tool": tool}))
     if "question" in scenario.tools:
         c1, c2 = st.columns([3, 2])
         questions = {k: pick(*v) for k, v in QUESTIONS.items()}
-        q = c1.selectbox(t("drill_question"), list(questions), format_func=questions.get, key=f"{key}-q",
+        q = c1.selectbox(_("Question"), list(questions), format_func=questions.get, key=f"{key}-q",
                          label_visibility="collapsed")
         c2.button(tool_button_text("question", scenario.seconds("question")), key=f"{key}-ask", width="stretch",
                   on_click=lambda: drills.send("ask", case.traveller.index,
@@ -138,32 +138,32 @@ def desk(case, scenario, *, officer: int, key: str, decisions=tuple(DECISIONS), 
     """The traveller at this officer's desk, the tools, and the decision buttons."""
     material = material_for(case)
     if material is None:
-        st.error(t("drill_not_ready"))
+        st.error(_("This traveller's documents could not be prepared."))
         return
     used = _used(case, officer)
     story = next(s for s in scenario.stories if s.id == case.traveller.story)
     left, right = st.columns([2, 3])
     with left:
-        st.markdown(f"#### {t('drill_traveller_n', n=case.traveller.index + 1)}")
+        st.markdown(f"#### {_('Traveller {n}', n=case.traveller.index + 1)}")
         photo = photo_path(case.traveller)
-        st.markdown(f"<img class='dx-picture' src='{media.image_url(photo, width=480)}' alt='{t('drill_photo_alt')}'>",
+        st.markdown(f"<img class='dx-picture' src='{media.image_url(photo, width=480)}' alt='{_('The traveller at the counter')}'>",
                     unsafe_allow_html=True)
         st.caption(pick(story.who, story.who_km))
         if first_line_note:
-            st.info(t("drill_first_line_note", note=case.note or "-",
+            st.info(_("First line: {decision}. Note: {note}", note=case.note or "-",
                       decision=_label(DECISIONS, case.decision)), icon=":material/sticky_note_2:")
             if case.first_line_uses:
-                st.caption(t("drill_first_line_used", tools=", ".join(_label(TOOLS, u.tool) for u in case.first_line_uses)))
+                st.caption(_("The first line used: {tools}", tools=", ".join(_label(TOOLS, u.tool) for u in case.first_line_uses)))
         _extras(case, scenario, material.holder)
         transcript(case, scenario, material.holder)
     with right:
         st.markdown(f"**{_label(DOCUMENT_KINDS, case.traveller.document.kind)}**")
         _document(case, material, used, key)
-    st.markdown(f"##### {t('drill_tools')}")
+    st.markdown(f"##### {_('Tools')}")
     _tools(case, scenario, used, key, material.lights)
-    st.markdown(f"##### {t('drill_decide')}")
+    st.markdown(f"##### {_('Your decision')}")
     note_key = f"{key}-note"
-    st.text_input(t("drill_note"), key=note_key, max_chars=1000, placeholder=t("drill_note_hint"))
+    st.text_input(_("Note (for the second line and the debrief)"), key=note_key, max_chars=1000, placeholder=_("What made you decide?"))
     cols = st.columns(len(decisions))
     for col, decision in zip(cols, decisions):
         col.button(_label(DECISIONS, decision), key=f"{key}-{decision}", width="stretch",

@@ -21,7 +21,7 @@ import streamlit as st
 
 from ..formats.lights import LIGHTS
 from . import media
-from .i18n import t
+from .i18n import _, t
 
 BLUE = "#1464ff"
 RED = "#e61e1e"
@@ -103,9 +103,9 @@ def later_picture(src: str, *, key: str, waiting: str, caption: str, none: str) 
 
 
 def _texts() -> dict:
-    return {"mode_point": t("mode_point"), "mode_box": t("mode_box"), "hint_point": t("locate_hint"),
-            "hint_box": t("locate_box_hint"), "chosen": t("locate_chosen"), "zoom_in": t("zoom_in"),
-            "zoom_out": t("zoom_out"), "alt": t("document_alt")}
+    return {"mode_point": _("Tap a point"), "mode_box": _("Drag a box"), "hint_point": _("Tap or click on the image where you see the forgery (+ zooms in)."),
+            "hint_box": _("Press on one corner of the forged area, drag to the opposite corner and release."), "chosen": _("Your mark is drawn in blue. Click again to move it."), "zoom_in": _("Zoom in"),
+            "zoom_out": _("Zoom out"), "alt": _("The document to examine")}
 
 
 def light_label(light: str) -> str:

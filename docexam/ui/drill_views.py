@@ -16,7 +16,7 @@ import streamlit as st
 
 from ..drill.catalogue import CONSULTED, DECISIONS, FINAL_DECISIONS, ROLES, label
 from . import counter, drills, state
-from .i18n import lang, pick, t
+from .i18n import _, lang, pick
 
 
 def _label(table, key) -> str:
@@ -35,11 +35,11 @@ def _page_changed(drill_state, seen_key: str, signature) -> None:
 
 def lobby(session, me) -> None:
     """A team drill before its start: the code to join with, who is in, and the start button."""
-    st.info(t("drill_code_tell", code=session.code), icon=":material/group_add:")
+    st.info(_('Tell your team this code: they choose "Join a team drill" and type it.', code=session.code), icon=":material/group_add:")
     st.markdown(f"<div class='dx-drill-code' style='font-size:2.2rem;font-weight:700;letter-spacing:.2em'>"
                 f"{html.escape(session.code)}</div>", unsafe_allow_html=True)
     _members(session.id)
-    st.button(t("drill_start"), type="primary", icon=":material/play_arrow:", on_click=drills.send, args=("start",))
+    st.button(_("Start the shift"), type="primary", icon=":material/play_arrow:", on_click=drills.send, args=("start",))
 
 
 @st.fragment(run_every=drills.POLL_S)
@@ -62,9 +62,9 @@ def shift_bar(session_id: int, officer: int) -> None:
     now = drills.now()
     clock, budget = ds.clock(now), ds.budget_s
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("drill_clock"), f"{drills.clock_text(clock)} / {drills.clock_text(budget)}")
-    c2.metric(t("drill_waiting"), ds.waiting(now))
-    c3.metric(t("drill_seen"), f"{sum(c.decision is not None for c in ds.cases)} / {len(ds.cases)}")
+    c1.metric(_("Shift clock"), f"{drills.clock_text(clock)} / {drills.clock_text(budget)}")
+    c2.metric(_("Waiting in the queue"), ds.waiting(now))
+    c3.metric(_("Dealt with"), f"{sum(c.decision is not None for c in ds.cases)} / {len(ds.cases)}")
     st.progress(min(1.0, clock / budget))
     _page_changed(ds, "drill-seen-bar", (ds.finished(now), ds.next_traveller(now) is not None,
                                          ds.open_case(officer) is not None))
@@ -82,16 +82,16 @@ def first_line(session, me) -> None:
         return
     nxt = ds.next_traveller(now)
     if nxt is not None:
-        st.button(t("drill_call_next"), type="primary", icon=":material/person_add:", width="stretch",
+        st.button(_("Call the next traveller"), type="primary", icon=":material/person_add:", width="stretch",
                   on_click=drills.send, args=("call", nxt))
     else:
         ahead = ds.next_arrival_in(now)
         if ahead is None:
-            st.info(t("drill_nobody_left"))
+            st.info(_("Every traveller has been called."))
         else:
-            st.info(t("drill_nobody_waiting", s=int(ahead) + 1))
-            st.button(t("drill_wait"), icon=":material/hourglass_top:", on_click=drills.send, args=("wait",))
-    st.button(t("drill_end"), icon=":material/stop_circle:", on_click=drills.send, args=("end",))
+            st.info(_("Nobody is waiting. The next traveller arrives in {s} s.", s=int(ahead) + 1))
+            st.button(_("Wait for the next traveller"), icon=":material/hourglass_top:", on_click=drills.send, args=("wait",))
+    st.button(_("End the drill now"), icon=":material/stop_circle:", on_click=drills.send, args=("end",))
 
 
 # ---------------------------------------------------------------------------
@@ -103,13 +103,13 @@ def referrals(session_id: int, officer: int) -> None:
     ds = drills.drill_state(session_id)
     waiting = ds.referrals()
     if not waiting:
-        st.info(t("drill_no_referrals"))
+        st.info(_("No referral is waiting. New ones appear here by themselves."))
     for case in waiting:
         with st.container(border=True):
-            st.markdown(f"**{t('drill_traveller_n', n=case.traveller.index + 1)}** · "
+            st.markdown(f"**{_('Traveller {n}', n=case.traveller.index + 1)}** · "
                         f"{_label(DECISIONS, case.decision)}")
-            st.markdown(t("drill_note_from", note=html.escape(case.note or "-")))
-            st.button(t("drill_take"), key=f"take-{case.traveller.index}", type="primary",
+            st.markdown(_("Note: {note}", note=html.escape(case.note or "-")))
+            st.button(_("Take this referral"), key=f"take-{case.traveller.index}", type="primary",
                       on_click=drills.send, args=("take", case.traveller.index))
     _page_changed(ds, "drill-seen-desk", (ds.open_case(officer) is not None, ds.finished(drills.now())))
 
@@ -120,11 +120,11 @@ def advice(session_id: int, traveller: int) -> None:
     ds = drills.drill_state(session_id)
     case = ds.cases[traveller]
     for (_o, _at, question), given in zip(case.consults, case.advice + [None] * len(case.consults)):
-        st.markdown(t("drill_you_asked", q=html.escape(question or "-")))
+        st.markdown(_("You asked: {q}", q=html.escape(question or "-")))
         if given is None:
-            st.caption(t("drill_advice_pending"))
+            st.caption(_("Waiting for the answer..."))
         else:
-            st.success(t("drill_advice", a=html.escape(given[2] or "-")), icon=":material/support_agent:")
+            st.success(_("Advice: {a}", a=html.escape(given[2] or "-")), icon=":material/support_agent:")
 
 
 def second_line(session, me) -> None:
@@ -139,9 +139,9 @@ def second_line(session, me) -> None:
                  decisions=FINAL_DECISIONS, first_line_note=True)
     consulted = session.scenario.team.consulted
     if consulted and "consulted" in ds.drill.roles.values():
-        st.markdown(f"##### {t('drill_consult', who=_label(CONSULTED, consulted))}")
-        st.text_input(t("drill_consult_q"), key=f"consult-{case.traveller.index}", max_chars=1000)
-        st.button(t("drill_consult_send"), key=f"consult-go-{case.traveller.index}",
+        st.markdown(f"##### {_('Consult the {who} officer', who=_label(CONSULTED, consulted))}")
+        st.text_input(_("Your question"), key=f"consult-{case.traveller.index}", max_chars=1000)
+        st.button(_("Ask"), key=f"consult-go-{case.traveller.index}",
                   on_click=lambda: drills.send("consult", case.traveller.index,
                                                {"note": st.session_state.get(f"consult-{case.traveller.index}", "")}))
         advice(session.id, case.traveller.index)
@@ -155,24 +155,24 @@ def consultations(session_id: int) -> None:
     ds = drills.drill_state(session_id)
     asked = ds.consultations()
     if not asked:
-        st.info(t("drill_no_consultations"))
+        st.info(_("Nobody is asking for your advice now. Requests appear here by themselves."))
     for case in asked:
         story = next(s for s in ds.drill.scenario.stories if s.id == case.traveller.story)
         with st.container(border=True):
-            st.markdown(f"**{t('drill_traveller_n', n=case.traveller.index + 1)}** · {html.escape(pick(story.who, story.who_km))}")
-            st.markdown(t("drill_note_from", note=html.escape(case.note or "-")))
-            st.markdown(t("drill_question_from", q=html.escape(case.consults[-1][2] or "-")))
+            st.markdown(f"**{_('Traveller {n}', n=case.traveller.index + 1)}** · {html.escape(pick(story.who, story.who_km))}")
+            st.markdown(_("Note: {note}", note=html.escape(case.note or "-")))
+            st.markdown(_("The second line asks: {q}", q=html.escape(case.consults[-1][2] or "-")))
             material = counter.cached_document(case.traveller.document)
             if material is not None:
                 counter.transcript(case, ds.drill.scenario, material.holder)
             key = f"advise-{case.traveller.index}-{len(case.consults)}"
-            st.text_area(t("drill_advice_label"), key=key, max_chars=1000)
-            st.button(t("drill_advice_send"), key=f"{key}-go", type="primary",
+            st.text_area(_("Your advice"), key=key, max_chars=1000)
+            st.button(_("Send the advice"), key=f"{key}-go", type="primary",
                       on_click=lambda idx=case.traveller.index, k=key: drills.send(
                           "advise", idx, {"note": st.session_state.get(k, "")}))
 
 
 def consulted(session, me) -> None:
     drills.notice()
-    st.caption(t("drill_consulted_intro", who=_label(CONSULTED, session.scenario.team.consulted or "maritime")))
+    st.caption(_("You are the {who} officer: the second line asks for your advice on referred travellers.", who=_label(CONSULTED, session.scenario.team.consulted or "maritime")))
     consultations(session.id)

@@ -26,7 +26,7 @@ from ..drill.prefetch import Prefetcher
 from ..drill.scenario import available_files, load_scenarios
 from ..errors import DocexamError
 from . import media, session, state
-from .i18n import t
+from .i18n import _
 
 #: the drill this tab plays: ``{"id": session id, "role": role}``
 CURRENT = "drill"
@@ -111,7 +111,7 @@ def send(kind: str, traveller: int | None = None, detail: dict | None = None) ->
     """
     me, drill = session.trainee(), current()
     if me is None or drill is None:
-        return t("need_sign_in")
+        return _("Please sign in first.")
     try:
         state.record().record_drill_event(uuid=str(uuidlib.uuid4()), session_id=drill["id"], trainee_id=me.id,
                                           kind=kind, traveller=traveller, detail=detail or {},
@@ -127,7 +127,7 @@ def notice() -> None:
     """Show (once) why the last press was refused."""
     text = st.session_state.pop("drill-notice", None)
     if text:
-        st.warning(t("drill_refused", why=text), icon=":material/block:")
+        st.warning(_("Not done: {why}", why=text), icon=":material/block:")
 
 
 def prefetch_ahead(drill_state) -> None:

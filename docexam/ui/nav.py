@@ -12,38 +12,38 @@ from pathlib import Path
 import streamlit as st
 
 from . import session
-from .i18n import STRINGS, t
+from .i18n import _, N_
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
-#: page file -> (title key or trainer title, material icon)
+#: page file -> (title, material icon)
 PAGES = {
-    "sign_in": ("nav_sign_in", ":material/login:"),
-    "home": ("nav_home", ":material/home:"),
-    "lessons": ("nav_lessons", ":material/menu_book:"),
-    "practice": ("nav_practice", ":material/quiz:"),
-    "refresher": ("nav_refresher", ":material/replay:"),
-    "pre_test": ("nav_pre_test", ":material/assignment:"),
-    "post_test": ("nav_post_test", ":material/assignment_turned_in:"),
-    "survey": ("nav_survey", ":material/rate_review:"),
-    "results": ("nav_results", ":material/insights:"),
-    "alerts": ("nav_alerts", ":material/campaign:"),
-    "drill": ("nav_drill", ":material/badge:"),
-    "thresholds": ("nav_thresholds", ":material/tune:"),
-    "desk": ("nav_desk", ":material/document_scanner:"),
-    "reference": ("nav_reference", ":material/verified_user:"),
-    "trainer_sign_in": ("nav_trainer", ":material/key:"),
+    "sign_in": (N_("Sign in"), ":material/login:"),
+    "home": (N_("Home"), ":material/home:"),
+    "lessons": (N_("Lessons"), ":material/menu_book:"),
+    "practice": (N_("Practice"), ":material/quiz:"),
+    "refresher": (N_("Refresher"), ":material/replay:"),
+    "pre_test": (N_("Pre-test"), ":material/assignment:"),
+    "post_test": (N_("Post-test"), ":material/assignment_turned_in:"),
+    "survey": (N_("Survey"), ":material/rate_review:"),
+    "results": (N_("My results"), ":material/insights:"),
+    "alerts": (N_("Alerts"), ":material/campaign:"),
+    "drill": (N_("Checkpoint drill"), ":material/badge:"),
+    "thresholds": (N_("My detection thresholds"), ":material/tune:"),
+    "desk": (N_("Examination desk"), ":material/document_scanner:"),
+    "reference": (N_("Genuine documents"), ":material/verified_user:"),
+    "trainer_sign_in": (N_("Trainer sign in"), ":material/key:"),
 }
 TRAINER_PAGES = {
-    "workshops": ("Workshops", ":material/groups:"),
-    "course_settings": ("nav_course_settings", ":material/tune:"),
-    "trainees": ("nav_trainees", ":material/badge:"),
-    "item_stats": ("nav_item_stats", ":material/analytics:"),
-    "studio": ("Specimen studio", ":material/draw:"),
-    "templates": ("New template", ":material/add_photo_alternate:"),
-    "library": ("Library", ":material/photo_library:"),
-    "raise_alert": ("Alerts", ":material/campaign:"),
-    "sharing": ("Sharing", ":material/sync_alt:"),
+    "workshops": (N_("Workshops"), ":material/groups:"),
+    "course_settings": (N_("Course settings"), ":material/tune:"),
+    "trainees": (N_("Trainees"), ":material/badge:"),
+    "item_stats": (N_("Item statistics"), ":material/analytics:"),
+    "studio": (N_("Specimen studio"), ":material/draw:"),
+    "templates": (N_("New template"), ":material/add_photo_alternate:"),
+    "library": (N_("Library"), ":material/photo_library:"),
+    "raise_alert": (N_("Alerts"), ":material/campaign:"),
+    "sharing": (N_("Sharing"), ":material/sync_alt:"),
 }
 
 TRAINEE_PAGES = ("home", "alerts", "lessons", "practice", "refresher", "pre_test", "post_test", "survey", "results",
@@ -58,22 +58,20 @@ def path(name: str) -> str:
 def _page(name: str, *, default: bool = False) -> st.Page:
     if name in TRAINER_PAGES:
         title, icon = TRAINER_PAGES[name]
-        title = t(title) if title in STRINGS else title  # a key of the newer pages, in the session's language
     else:
-        key, icon = PAGES[name]
-        title = t(key)
-    return st.Page(path(name), title=title, icon=icon, default=default, url_path=name)
+        title, icon = PAGES[name]
+    return st.Page(path(name), title=_(title), icon=icon, default=default, url_path=name)
 
 
 def navigation() -> st.navigation:
     """The pages this session may open, grouped in sections."""
     sections: dict[str, list] = {}
     if session.trainee() is not None:
-        sections[t("sec_training")] = [_page(n, default=n == "home") for n in TRAINEE_PAGES]
+        sections[_("Training")] = [_page(n, default=n == "home") for n in TRAINEE_PAGES]
     else:
-        sections[t("sec_training")] = [_page("sign_in", default=True)]
+        sections[_("Training")] = [_page("sign_in", default=True)]
     # the trainer sign-in page stays listed once unlocked: it is where the trainer locks again
-    sections[t("sec_tools")] = [_page("desk"), _page("reference"), _page("trainer_sign_in")]
+    sections[_("Tools")] = [_page("desk"), _page("reference"), _page("trainer_sign_in")]
     if session.is_trainer():
-        sections[t("sec_trainer")] = [_page(n) for n in TRAINER_PAGES]
+        sections[_("Trainer")] = [_page(n) for n in TRAINER_PAGES]
     return st.navigation(sections, expanded=True)

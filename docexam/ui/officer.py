@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Sequence
 
+from ..i18n import translator
 from ..lessons.vocabulary import technique_label, zone_label
-from .i18n import text
 
 #: colours of the reference's marks: every feature, and the one being read about
 FEATURE_COLOUR = "#ffaa00"
@@ -32,17 +32,19 @@ def referral_note(report, *, template_name: str, lang: str, now: dt.datetime) ->
     >>> print(note.splitlines()[3])
     1. Portrait: Photo substitution (0.91): edge around the photo
     """
-    lines = [text("note_title", lang, when=f"{now:%Y-%m-%d %H:%M}"),
-             text("note_document", lang, name=f"{template_name} ({report.template})"),
-             text("note_result", lang, score=f"{report.score:.2f}")]
+    _ = translator(lang).gettext
+    lines = [_("docexam referral note, {when}", when=f"{now:%Y-%m-%d %H:%M}"),
+             _("Document type: {name}", name=f"{template_name} ({report.template})"),
+             _("Machine result: suspect, score {score}. Findings:", score=f"{report.score:.2f}")]
     for i, f in enumerate(report.findings, 1):
         what = technique_label(f.technique, f.family, lang)
         lines.append(f"{i}. {zone_label(f.zone, lang)}: {what} ({f.score:.2f}): {f.message}")
     if not report.findings:
-        lines.append(text("no_findings", lang))
+        lines.append(_("No findings."))
     blank = "_" * 40
-    lines += ["", text("note_traveller", lang), blank, text("note_seen", lang), blank, blank,
-              text("note_handed", lang), blank, text("note_officer", lang), blank]
+    lines += ["", _("Traveller's name, nationality and document number (as printed):"), blank,
+              _("What I saw myself (which feature, where, under which light):"), blank, blank,
+              _("Handed to (name, unit) and when:"), blank, _("Officer (name, unit):"), blank]
     return "\n".join(lines) + "\n"
 
 

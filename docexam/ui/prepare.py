@@ -228,7 +228,8 @@ class _Preparer:
             if not self.alive():
                 return
             self.serve_wanted(by_name)
-            # a job rendered already (by `docexam drills prepare`) returns its pictures at once: encode them too
+            if job.ready():
+                continue
             _set_status(phase="drills", done=i, total=len(jobs))
             try:
                 media.warm(job())

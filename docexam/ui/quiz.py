@@ -25,7 +25,7 @@ from ..lessons.feedback import answer_words
 from ..lessons.vocabulary import FIELD_LABELS
 from . import docview, media, prepare, session, state
 from .course import opaque_key
-from .i18n import lang, option_label, pick, t
+from .i18n import _, lang, option_label, pick, t
 
 #: item types answered by choosing an option
 CHOICE_TYPES = ("verdict", "family", "technique", "light", "compare", "mrz")
@@ -68,13 +68,13 @@ def _show_pair(public: dict, wkey: str) -> None:
 
 
 def _show_mrz(public: dict) -> None:
-    st.markdown(f"**{t('mrz_lines')}**")
+    st.markdown(f"**{_('Machine-readable zone (MRZ)')}**")
     # wrapped in a scrolling box of its own (44 characters do not fit a phone): never cut off
     lines = "\n".join(html.escape(line) for line in public.get("mrz", []))
     st.markdown(f"<pre class='dx-mrz'>{lines}</pre>", unsafe_allow_html=True)
     printed = public.get("printed") or {}
     if printed:
-        st.markdown(f"**{t('printed_data')}**")
+        st.markdown(f"**{_('Printed on the data page')}**")
         for k, v in printed.items():
             st.markdown(f"{pick(*FIELD_LABELS[k]) if k in FIELD_LABELS else k}: **{html.escape(str(v))}**")
 
@@ -97,7 +97,7 @@ def _choose(public: dict, wkey: str, label: str, on_answer: dict):
     options = public.get("options", [])
     labels = {o["id"]: option_label(o) for o in options}
     with st.form(key=f"{wkey}-form", border=False):
-        choice = st.radio(t("answer"), list(labels), format_func=labels.get, index=None, key=f"{wkey}-opt")
+        choice = st.radio(_("Your answer"), list(labels), format_func=labels.get, index=None, key=f"{wkey}-opt")
         st.form_submit_button(label, type="primary", key=f"{wkey}-go", icon=":material/done:", **on_answer)
     return choice
 
@@ -208,18 +208,18 @@ def show_heatmap(spec_name: str) -> None:
     try:
         url = state.heatmap_url(spec)
     except DocexamError as exc:
-        st.info(t("heatmap_none", reason=str(exc)))
+        st.info(_("The examination machine could not examine this image: {reason}", reason=str(exc)))
         return
     if url is None:  # the preparation process makes it now; the browser shows it when it is there
         docview.later_picture(prepare.heatmap_address(spec), key=f"heatmap-{media.array_name(spec.name)}",
-                              waiting=t("heatmap_running"), caption=t("heatmap_caption"),
-                              none=t("heatmap_none", reason="{reason}"))
+                              waiting=_("The examination machine is looking at this document…"), caption=_("What the examination machine sees: warm colours where the document departs from the genuine template; numbered boxes are its findings."),
+                              none=_("The examination machine could not examine this image: {reason}", reason="{reason}"))
         return
     if isinstance(url, state.NoHeatmap):
-        st.info(t("heatmap_none", reason=url.reason))
+        st.info(_("The examination machine could not examine this image: {reason}", reason=url.reason))
         return
     st.markdown(f"<img class='dx-picture' src='{url}' alt=''>", unsafe_allow_html=True)
-    st.caption(t("heatmap_caption"))
+    st.caption(_("What the examination machine sees: warm colours where the document departs from the genuine template; numbered boxes are its findings."))
 
 
 def feedback(item, answer, score: float, wkey: str, *, heatmap: bool = True) -> None:
@@ -229,28 +229,29 @@ def feedback(item, answer, score: float, wkey: str, *, heatmap: bool = True) -> 
     """
     if not heatmap:
         mark = "✓" if score >= 1.0 else "◐" if score > 0 else "✗"
-        label = t("correct") if score >= 1.0 else t("partly", score=f"{score:.2f}") if score > 0 else t("wrong")
+        label = _("Correct.") if score >= 1.0 else _("Partly correct: {score} of 1.", score=f"{score:.2f}") if score > 0 else _("Not quite.")
         st.markdown(f"{mark} {label}")
     elif score >= 1.0:
-        st.success(t("correct"), icon=":material/check_circle:")
+        st.success(_("Correct."), icon=":material/check_circle:")
     elif score > 0:
-        st.warning(t("partly", score=f"{score:.2f}"), icon=":material/adjust:")
+        st.warning(_("Partly correct: {score} of 1.", score=f"{score:.2f}"), icon=":material/adjust:")
     else:
-        st.error(t("wrong"), icon=":material/cancel:")
+        st.error(_("Not quite."), icon=":material/cancel:")
     fb = item.feedback
     given = answer_words(item, answer, lang())
-    st.markdown(t("you_marked" if item.type == "locate" else "you_answered", given=given) + " "
-                + f"**{t('the_answer', label=pick(fb.get('answer_label', ''), fb.get('answer_label_km')))}**")
+    said = _("You marked: {given}.", given=given) if item.type == "locate" else _("You answered: {given}.", given=given)
+    st.markdown(said + " "
+                + f"**{_('Answer: {label}', label=pick(fb.get('answer_label', ''), fb.get('answer_label_km')))}**")
     if fb.get("what"):
-        st.markdown(f"**{t('what_there')}:** {fb['what']}")
+        st.markdown(f"**{_('What was there')}:** {fb['what']}")
     if fb.get("why"):
-        st.markdown(f"**{t('why_matters')}:** {fb['why']}")
+        st.markdown(f"**{_('Why it matters')}:** {fb['why']}")
     if item.type == "mrz":
         marks = [o for o in fb.get("overlays", []) if "mrz_position" in o]
         text = html.escape(_mrz_marked(item.shown.get("mrz", []), marks[0] if marks else {}))
         st.markdown(f"<pre class='dx-mrz'>{text}</pre>", unsafe_allow_html=True)
         if marks:
-            st.caption(t("mrz_marked"))
+            st.caption(_("The wrong character is marked with ^ ."))
         return
     images = _feedback_images(item)
     if not images:
@@ -265,9 +266,9 @@ def feedback(item, answer, score: float, wkey: str, *, heatmap: bool = True) -> 
                               template=item.template, overlays=overlays)
         # the caption says what is drawn: nothing on a genuine document, a blue mark only for a click or box
         if not fb.get("overlays"):
-            st.caption(t("no_marks_genuine"))
+            st.caption(_("This document is genuine: nothing is marked on it."))
         else:
-            st.caption(t("overlay_caption_mark" if mark else "overlay_caption_red"))
+            st.caption(_("Red: the forged area. Blue: your mark.") if mark else _("Red: the forged area."))
     if heatmap:
         with c2:
             show_heatmap(item.specimens[0])
@@ -308,7 +309,7 @@ def run_quiz(key: str, items, *, form: str, lesson_id: str | None = None, show_f
     """
     items = list(items)
     if not items:
-        st.info(t("no_items"))
+        st.info(_("No questions are available here yet: the library has no matching specimens."))
         return
     _quiz(key, items, form, lesson_id, show_feedback, frozenset(skip), intro)
 
@@ -324,33 +325,33 @@ def _quiz(key: str, items: list, form: str, lesson_id, show_feedback: bool, skip
     pos = qs["pos"]
     if pos >= len(items):
         if show_feedback:
-            st.success(t("quiz_done", score=f"{points:.1f} / {answered}", n=answered))
+            st.success(_("Finished: {score} on {n} questions.", score=f"{points:.1f} / {answered}", n=answered))
         return
     item = items[pos]
     wkey = opaque_key(key, item.id)
     # what is on screen, for tests and for the trainee's next rerun (server side only)
     qs["current"] = {"wkey": wkey, "type": item.type}
     if qs.pop("toast", False):
-        st.toast(t("recorded"))
+        st.toast(_("Answer recorded."))
     if intro:
         done = sum(i.id in skip or i.id in qs["scores"] for i in items)
         st.caption(intro.format(done=done, total=len(items)))
     c1, c2 = st.columns([3, 1])
-    c1.progress(pos / len(items), text=t("question_n", n=pos + 1, total=len(items)))
+    c1.progress(pos / len(items), text=_("Question {n} of {total}", n=pos + 1, total=len(items)))
     if show_feedback:
-        c2.metric(t("score_so_far"), f"{points:.1f} / {answered}")
+        c2.metric(_("Score so far"), f"{points:.1f} / {answered}")
     if item.id not in qs["scores"]:
         on_answer = dict(on_click=_answered, args=(key, item, wkey, form, lesson_id, show_feedback, items, skip))
-        ask(item.public(), wkey, t("check") if show_feedback else t("submit"), on_answer)
+        ask(item.public(), wkey, _("Check my answer") if show_feedback else _("Submit answer"), on_answer)
         notice = qs.pop("notice", None)
         if notice:
             st.warning(t(notice))
         if qs.get("error"):
-            st.error(t("error", error=qs.pop("error")))
+            st.error(_("{error}", error=qs.pop("error")))
         return
     st.markdown(f"#### {pick(item.prompt, item.prompt_km)}")
     feedback(item, qs["answers"][item.id], qs["scores"][item.id], wkey)
-    st.button(t("next"), type="primary", key=f"{wkey}-next", icon=":material/arrow_forward:",
+    st.button(_("Next question"), type="primary", key=f"{wkey}-next", icon=":material/arrow_forward:",
               on_click=_advance, args=(key, items, skip))
 
 
@@ -404,7 +405,7 @@ def run_test(form: str) -> None:
     try:
         forms = state.test_forms(ws.id if ws else 0)
     except DocexamError as exc:
-        st.error(t("library_error", error=str(exc)))
+        st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
         return
     steps.require_open(f"{form}_test", forms)
     st.title(t(f"{form}_title"))
@@ -413,11 +414,11 @@ def run_test(form: str) -> None:
     items = forms[form]
     answered = course.answered_ids(attempts, form)
     if not items:
-        st.info(t("no_items"))
+        st.info(_("No questions are available here yet: the library has no matching specimens."))
         return
     done = sum(item.id in answered for item in items)
     if done == len(items):
-        st.success(t("test_done"))
+        st.success(_("You have answered every question of this test. Thank you."))
         return
     run_quiz(f"{form}:{ws.id if ws else 0}", items, form=form, show_feedback=False, skip=answered,
-             intro=t("test_progress", done="{done}", total="{total}"))
+             intro=_("{done} of {total} answered", done="{done}", total="{total}"))

@@ -24,7 +24,7 @@ import streamlit as st
 from ..errors import DocexamError
 from ..training.sessions import SESSION_LIFETIME
 from . import state
-from .i18n import t
+from .i18n import _, t
 
 TRAINEE = "trainee"
 WORKSHOP = "workshop"
@@ -56,7 +56,7 @@ def require_trainee():
     """The trainee, or stop the page with a message (the page is not drawn)."""
     me = trainee()
     if me is None:
-        st.warning(t("need_sign_in"))
+        st.warning(_("Please sign in first."))
         st.stop()
     return me
 
@@ -64,7 +64,7 @@ def require_trainee():
 def require_trainer() -> None:
     """Stop the page unless the trainer passphrase was given in this session."""
     if not is_trainer():
-        st.error("This page is for trainers. Unlock it with the trainer passphrase.")
+        st.error(_("This page is for trainers. Unlock it with the trainer passphrase."))
         st.stop()
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ..assessment.course import CourseSettings, Progress, course_state
 from . import course, session, state
-from .i18n import t
+from .i18n import _, t
 
 #: page -> the course step it belongs to
 PAGE_STEP = {"lessons": "lessons", "practice": "lessons", "refresher": "lessons", "pre_test": "pre-test",
@@ -53,13 +53,13 @@ def states(me, ws, forms: dict | None = None) -> dict:
 def when_text(step_state) -> str:
     """Why a step is closed, in the session's language."""
     if not step_state.included:
-        return t("step_not_in_course")
+        return _("This part is not in your workshop's course.")
     parts = []
     if step_state.after:
-        parts.append(t("opens_after", step=t(f"stepname_{step_state.after}")))
+        parts.append(_("This page opens once you have finished the {step}.", step=t(f"stepname_{step_state.after}")))
     if step_state.opens_at is not None:
         local = step_state.opens_at.astimezone()
-        parts.append(t("opens_at", when=f"{local:%d %b %Y, %H:%M}"))
+        parts.append(_("It opens on {when}.", when=f"{local:%d %b %Y, %H:%M}"))
     return " ".join(parts)
 
 

@@ -21,10 +21,10 @@ from ..drill.measure import choose_recipe, next_recipes, runs
 from ..drill.staircase import TRIALS, Staircase
 from ..errors import DocexamError
 from . import docview, drills, session, state, steps
-from .i18n import t
+from .i18n import _
 
 #: longest a trial may wait for its pictures before the page says so (seconds)
-WAIT_S = 300.0
+WAIT_S = 60.0
 
 
 def form_now(me, ws) -> str:
@@ -76,16 +76,16 @@ def trial(run: dict, trials: list) -> None:
     recipe = choose_recipe(staircase, run["technique"], run["run"], n, ready=lambda r: cached_trial(r) is not None)
     shown = cached_trial(recipe)
     if shown is None:
-        with st.spinner(t("thr_preparing")):
+        with st.spinner(_("Preparing the documents...")):
             p.wait(TrialJob(recipe), timeout=WAIT_S)
         shown = cached_trial(recipe)
     for following in next_recipes(staircase, recipe, run["technique"], run["run"], n):
         p.request(TrialJob(following), priority=0.5)
     if shown is None:
-        st.error(t("thr_not_ready"))
+        st.error(_("The documents for this trial could not be prepared."))
         return
-    st.progress(n / TRIALS, text=t("thr_trial_n", n=n + 1, total=TRIALS))
-    st.markdown(f"#### {t('thr_which')}")
+    st.progress(n / TRIALS, text=_("Trial {n} of {total}", n=n + 1, total=TRIALS))
+    st.markdown(f"#### {_('One of these four is forged. Which one?')}")
     docview.document_view(shown.images, key=f"thr-{run['run']}-{n}", size=shown.size)
     cols = st.columns(TRIAL_CROPS)
     shown_at = time.time()
@@ -94,4 +94,4 @@ def trial(run: dict, trials: list) -> None:
                    on_click=_answered, args=(run, recipe, i, shown_at))
     err = st.session_state.pop("threshold-error", None)
     if err:
-        st.error(t("error", error=err))
+        st.error(_("{error}", error=err))

@@ -14,7 +14,7 @@ import streamlit as st
 from ..assessment.itemstats import answer_text, item_flags
 from ..lessons.vocabulary import topic_label
 from . import state
-from .i18n import lang, option_label, t
+from .i18n import _, lang, option_label, t
 
 #: the session key of the chosen workshop (shared with the Workshops page)
 WORKSHOP_KEY = "tpl-workshop"
@@ -32,13 +32,13 @@ def workshop_picker(record, *, allow_all: bool = False, key: str):
     """
     workshops = record.workshops()
     if not workshops and not allow_all:
-        st.info(t("no_workshop"))
+        st.info(_("No workshop yet: create one on the Workshops page."))
         st.stop()
     by_id = {ws.id: ws for ws in workshops}
     ids = ([ALL] if allow_all else []) + list(by_id)
     current = st.session_state.get(WORKSHOP_KEY, ids[0])
-    chosen = st.selectbox(t("workshop"), ids, index=ids.index(current) if current in ids else 0, key=key,
-                          format_func=lambda i: t("all_workshops") if i == ALL else workshop_label(by_id[i]))
+    chosen = st.selectbox(_("Workshop"), ids, index=ids.index(current) if current in ids else 0, key=key,
+                          format_func=lambda i: _("All workshops") if i == ALL else workshop_label(by_id[i]))
     if chosen != ALL:
         st.session_state[WORKSHOP_KEY] = chosen
     return by_id.get(chosen)
@@ -55,10 +55,10 @@ def when(value: dt.datetime | None) -> str:
 def details_rows(details) -> list[tuple[str, str]]:
     """A record's details as (label, value) rows, for two records side by side."""
     p = details.trainee
-    return [(t("row_name"), p.name), (t("row_department"), p.department), (t("row_province"), p.province),
-            (t("row_rank"), p.rank or "-"), (t("row_registered"), when(p.created_at)),
-            (t("row_workshops"), ", ".join(details.workshops) or "-"), (t("row_answers"), str(details.answers)),
-            (t("row_last"), when(details.last_answer)), (t("row_pin"), t("yes") if details.has_pin else t("no"))]
+    return [(_("Name"), p.name), (_("Department"), p.department), (_("Province"), p.province),
+            (_("Rank"), p.rank or "-"), (_("Registered"), when(p.created_at)),
+            (_("Workshops"), ", ".join(details.workshops) or "-"), (_("Answers"), str(details.answers)),
+            (_("Last answer"), when(details.last_answer)), (_("PIN chosen"), _("yes") if details.has_pin else _("no"))]
 
 
 def items_by_id() -> dict:
@@ -86,18 +86,18 @@ def stats_rows(stats, items: dict, retired: frozenset) -> list[dict]:
         item = items.get(s.item_id)
         flags = item_flags(s)
         rows.append({
-            t("col_question"): s.item_id,
-            t("col_type"): item.type if item else "-",
-            t("col_topic"): topic_label(item.topic, lang()) if item else "-",
-            t("col_document"): ", ".join(item.specimens) if item else "-",
-            t("col_status"): t("status_retired") if item and set(item.specimens) & retired else t("status_in_use"),
-            t("col_n"): s.n,
-            t("col_right"): round(100 * s.share_correct),
-            t("col_difficulty"): None if not _finite(s.difficulty) else round(s.difficulty, 2),
-            t("col_discrimination"): None if not _finite(s.discrimination) else round(s.discrimination, 2),
-            t("col_common_wrong"): "-" if s.common_wrong is None else
+            _("Question"): s.item_id,
+            _("Type"): item.type if item else "-",
+            _("Topic"): topic_label(item.topic, lang()) if item else "-",
+            _("Document"): ", ".join(item.specimens) if item else "-",
+            _("Status"): _("retired") if item and set(item.specimens) & retired else _("in use"),
+            _("Answers"): s.n,
+            _("Right %"): round(100 * s.share_correct),
+            _("Difficulty (logits)"): None if not _finite(s.difficulty) else round(s.difficulty, 2),
+            _("Discrimination"): None if not _finite(s.discrimination) else round(s.discrimination, 2),
+            _("Most-chosen wrong answer"): "-" if s.common_wrong is None else
             f"{answer_label(item, s.common_wrong)} ({s.common_wrong_n})",
-            t("col_flags"): "; ".join(t(f"flag_{f}") for f in flags),
+            _("Look at"): "; ".join(t(f"flag_{f}") for f in flags),
         })
     return rows
 

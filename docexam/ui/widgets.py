@@ -22,7 +22,7 @@ from ..errors import DocexamError
 from ..network import JOIN_URL_ENV
 from ..formats.lights import LIGHTS
 from . import docview, state
-from .i18n import pick, t
+from .i18n import _, pick, t
 
 RED = (230, 30, 30)
 BLUE = (20, 90, 255)
@@ -94,7 +94,7 @@ def show_figure(fig: dict, *, key: str) -> None:
         st.caption(pick(fig["caption"], fig.get("caption_km")))
         panels = fig["panels"]
         if not panels:
-            st.info(t("figure_missing"))
+            st.info(_("No specimen in the library shows this yet."))
             return
         forged = next(p for p in panels if p["role"] == "forged")
         lights = set(forged["images"])
@@ -104,26 +104,26 @@ def show_figure(fig: dict, *, key: str) -> None:
         with c1:
             light = light_switch(lights, key=f"{key}-light")
         with c2:
-            marks = st.toggle(t("show_overlay"), value=True, key=f"{key}-marks")
+            marks = st.toggle(_("Show where the forgery is"), value=True, key=f"{key}-marks")
         genuine = next((p for p in panels if p["role"] == "genuine"), None)
         cols = st.columns(2)
         with cols[0]:
             if genuine is not None:
                 docview.crop_view(genuine["images"][light], genuine["crop"], key=f"{key}-genuine",
-                                  caption=t("panel_genuine"))
+                                  caption=_("Genuine"))
             else:
                 from ..specimens import find_template
 
                 try:
                     tpl = find_template(_template_of(forged))
                     ref = tpl.image_path(light if light in tpl.images else "visible")
-                    docview.crop_view(ref, forged["crop"], key=f"{key}-reference", caption=t("panel_reference"))
+                    docview.crop_view(ref, forged["crop"], key=f"{key}-reference", caption=_("Genuine template (blank reference)"))
                 except (DocexamError, OSError):  # a figure without its template shows the forged panel only
-                    st.info(t("figure_missing"))
+                    st.info(_("No specimen in the library shows this yet."))
         with cols[1]:
             overlays = docview.feedback_overlays(forged["overlays"], crop=forged["crop"]) if marks else []
             docview.crop_view(forged["images"][light], forged["crop"], key=f"{key}-forged", overlays=overlays,
-                              caption=t("panel_forged"))
+                              caption=_("Forged"))
 
 
 def light_switch(lights, *, key: str) -> str:
@@ -131,7 +131,7 @@ def light_switch(lights, *, key: str) -> str:
     lights = [light for light in LIGHTS if light in lights] or ["visible"]
     if len(lights) == 1:
         return lights[0]
-    choice = st.segmented_control(t("light"), lights, format_func=light_label, key=key, default=lights[0])
+    choice = st.segmented_control(_("Light"), lights, format_func=light_label, key=key, default=lights[0])
     return choice or lights[0]
 
 
@@ -220,7 +220,7 @@ def lesson_picker(lessons, *, key: str) -> tuple[str, str]:
     ids = [le.id for le in lessons]
     titles = {le.id: pick(le.title, le.title_km) for le in lessons}
     default = st.session_state.get(key, ids[0])
-    chosen = st.selectbox(t("choose_lesson"), ids, index=ids.index(default) if default in ids else 0,
+    chosen = st.selectbox(_("Lesson"), ids, index=ids.index(default) if default in ids else 0,
                           format_func=titles.get)
     st.session_state[key] = chosen
     return chosen, titles[chosen]

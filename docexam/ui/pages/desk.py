@@ -15,56 +15,56 @@ from docexam.lessons.reference import AFTER_SUSPECT, section
 from docexam.specimens import list_templates
 from docexam.specimens import studio
 from docexam.ui import course, officer, state, widgets
-from docexam.ui.i18n import lang, pick, t
+from docexam.ui.i18n import _, lang, pick
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 SUGGEST = "__suggest__"
 
-st.title(t("desk_title"))
-st.caption(t("desk_intro"))
+st.title(_("Examination desk"))
+st.caption(_("Upload or photograph a document. The app aligns it with the genuine template and checks the paper, the printing and the personal data. It is an aid: the officer decides."))
 
 c1, c2 = st.columns(2)
 with c1:
-    upload = st.file_uploader(t("upload_visible"), type=IMAGE_TYPES, key="desk-visible")
-    with st.expander(f"{t('upload_uv')} / IR"):
-        uv_file = st.file_uploader(t("upload_uv"), type=IMAGE_TYPES, key="desk-uv")
-        ir_file = st.file_uploader(t("upload_ir"), type=IMAGE_TYPES, key="desk-ir")
+    upload = st.file_uploader(_("Document image in white light (PNG, JPEG or TIFF)"), type=IMAGE_TYPES, key="desk-visible")
+    with st.expander(f"{_('Same document under UV light (optional)')} / IR"):
+        uv_file = st.file_uploader(_("Same document under UV light (optional)"), type=IMAGE_TYPES, key="desk-uv")
+        ir_file = st.file_uploader(_("Same document under IR light (optional)"), type=IMAGE_TYPES, key="desk-ir")
 with c2:
-    photo = st.camera_input(t("take_photo"), key="desk-camera") if st.toggle(t("use_camera"), key="desk-cam") \
+    photo = st.camera_input(_("Or take a photo with this device"), key="desk-camera") if st.toggle(_("Use the camera"), key="desk-cam") \
         else None
 
 templates = {tpl.id: tpl for tpl in list_templates()}
-choice = st.selectbox(t("template"), [SUGGEST, *templates],
-                      format_func=lambda i: t("suggest") if i == SUGGEST else f"{templates[i].name} ({i})",
+choice = st.selectbox(_("Document type"), [SUGGEST, *templates],
+                      format_func=lambda i: _("Let the app suggest") if i == SUGGEST else f"{templates[i].name} ({i})",
                       key="desk-template")
 
-if st.button(t("examine_button"), type="primary", icon=":material/search:"):
+if st.button(_("Examine"), type="primary", icon=":material/search:"):
     source = photo or upload
     if source is None:
-        st.warning(t("upload_first"))
+        st.warning(_("Upload an image or take a photo first."))
         st.stop()
     try:
         visible = course.read_upload(source.getvalue(), source.name)
         uv = course.read_upload(uv_file.getvalue(), uv_file.name) if uv_file else None
         ir = course.read_upload(ir_file.getvalue(), ir_file.name) if ir_file else None
     except DocexamError as exc:
-        st.error(t("upload_error", error=str(exc)))
+        st.error(_("This file cannot be used: {error}", error=str(exc)))
         st.stop()
     digest = hashlib.sha256(b"".join(f.getvalue() for f in (source, uv_file, ir_file) if f)).hexdigest()
     template_id = choice
     if choice == SUGGEST:
-        with st.spinner(t("suggesting")):
+        with st.spinner(_("Trying each document type…")):
             best, _tried = studio.suggest_template(visible, list(templates.values()))
         if best is None:
-            st.warning(t("suggest_none"))
+            st.warning(_("No document type matches this image well; choose one."))
             st.stop()
         template_id = best.id
-        st.info(t("suggested", name=f"{best.name} ({best.id})"))
+        st.info(_("Suggested document type: {name}", name=f"{best.name} ({best.id})"))
     try:
-        with st.spinner(t("examining")):
+        with st.spinner(_("Examining the document…")):
             report = state.examine_upload(digest, template_id, visible, uv=uv, ir=ir, name=source.name)
     except DocexamError as exc:
-        st.error(t("upload_error", error=str(exc)))
+        st.error(_("This file cannot be used: {error}", error=str(exc)))
         st.stop()
     st.session_state["desk-report"] = report
     st.session_state.pop("desk-note", None)
@@ -73,49 +73,49 @@ report = st.session_state.get("desk-report")
 if report is not None:
     st.divider()
     if report.verdict == "consistent":
-        st.success(t("verdict_consistent"), icon=":material/verified:")
+        st.success(_("Consistent: nothing suspicious found."), icon=":material/verified:")
     elif report.verdict == "suspect":
-        st.error(t("verdict_suspect", n=len(report.findings)), icon=":material/warning:")
+        st.error(_("Suspect. Findings: {n}.", n=len(report.findings)), icon=":material/warning:")
         found = section(state.lessons(), AFTER_SUSPECT)
         with st.container(border=True, key="desk-next-steps"):
             if found is not None:
                 lesson, steps = found
                 st.subheader(pick(steps.heading, steps.heading_km))
                 st.markdown(pick(steps.text, steps.text_km))
-                st.caption(t("next_steps_source", lesson=pick(lesson.title, lesson.title_km)))
+                st.caption(_("From the lesson “{lesson}”.", lesson=pick(lesson.title, lesson.title_km)))
             if "desk-note" not in st.session_state:  # written once per result; the officer's edits stay
                 tpl = templates.get(report.template)
                 st.session_state["desk-note"] = officer.referral_note(
                     report, template_name=tpl.name if tpl else report.template, lang=lang(), now=dt.datetime.now())
-            st.markdown(f"**{t('referral_note')}**")
-            st.caption(t("referral_note_help"))
-            note = st.text_area(t("referral_note"), height=320, key="desk-note", label_visibility="collapsed")
-            st.download_button(t("download_note"), note.encode("utf-8"), file_name="referral-note.txt",
+            st.markdown(f"**{_('Referral note')}**")
+            st.caption(_("The machine's part is filled in. Complete yours, then print or save it and hand it over with the document."))
+            note = st.text_area(_("Referral note"), height=320, key="desk-note", label_visibility="collapsed")
+            st.download_button(_("Download the note"), note.encode("utf-8"), file_name="referral-note.txt",
                                mime="text/plain", icon=":material/download:")
     else:
-        st.warning(t("verdict_inconclusive", reason=report.reason), icon=":material/help:")
+        st.warning(_("Inconclusive: {reason}", reason=report.reason), icon=":material/help:")
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("score"), f"{report.score:.2f}")
+    m1.metric(_("Suspicion score (0 to 1)"), f"{report.score:.2f}")
     err = report.registration.get("reprojection_error_px")
-    m2.caption(t("registration", err="-" if err is None else f"{err:.1f}"))
-    m3.caption(t("timing", s=report.timings_ms.get("total", 0.0) / 1000))
-    st.subheader(t("findings"))
+    m2.caption(_("Alignment error: {err} px", err="-" if err is None else f"{err:.1f}"))
+    m3.caption(_("Examined in {s:.1f} s", s=report.timings_ms.get("total", 0.0) / 1000))
+    st.subheader(_("Findings"))
     if report.findings:
         st.dataframe(pd.DataFrame([{
-            "#": i, t("col_zone"): f.zone, t("col_family"): f.family, t("col_technique"): f.technique or "",
-            t("col_score"): round(f.score, 2), t("col_message"): f.message}
+            "#": i, _("Zone"): f.zone, _("Family"): f.family, _("Technique"): f.technique or "",
+            _("Score"): round(f.score, 2), _("What the machine saw"): f.message}
             for i, f in enumerate(report.findings, 1)]), hide_index=True, width="stretch")
     else:
-        st.write(t("no_findings"))
+        st.write(_("No findings."))
     if report.aligned:
-        st.subheader(t("heatmap"))
-        widgets.image(render_heatmap(report), caption=t("heatmap_caption"))
+        st.subheader(_("Heatmap"))
+        widgets.image(render_heatmap(report), caption=_("What the examination machine sees: warm colours where the document departs from the genuine template; numbered boxes are its findings."))
         lights = [light for light in LIGHTS if light in report.aligned]
         tabs = st.tabs([widgets.light_label(light) for light in lights])
         for tab, light in zip(tabs, lights):
             with tab:
                 a, b = st.columns(2)
-                a.image(report.aligned[light], caption=t("aligned"), width="stretch")
+                a.image(report.aligned[light], caption=_("This document, aligned"), width="stretch")
                 ref = widgets.reference_image(report.template, light)
                 if ref is not None:
-                    b.image(ref, caption=t("reference"), width="stretch")
+                    b.image(ref, caption=_("Genuine reference"), width="stretch")

@@ -9,7 +9,7 @@ from docexam.errors import DocexamError
 from docexam.specimens import FAMILIES, TECHNIQUES
 from docexam.specimens.model import CAPTURE_KINDS
 from docexam.ui import docview, media, session, specimen_admin, state
-from docexam.ui.i18n import t
+from docexam.ui.i18n import _
 
 #: width of the pictures in the table (encoded once per specimen version, served as files)
 THUMB_WIDTH = 160
@@ -42,16 +42,16 @@ def keep(s) -> bool:
 shown = [s for s in specimens if keep(s)]
 st.caption(f"{len(shown)} of {len(specimens)} specimens")
 retired = state.retired()
-table = pd.DataFrame([{t("col_picture"): media.image_url(s.image_path("visible"), width=THUMB_WIDTH),
+table = pd.DataFrame([{_("Picture"): media.image_url(s.image_path("visible"), width=THUMB_WIDTH),
                        "name": s.name, "template": s.template, "capture": s.capture_kind,
                        "verdict": "genuine" if s.authentic else "forged",
                        "techniques": ", ".join(sorted(s.techniques)), "lights": ", ".join(s.lights),
                        "source": "trainer" if s.folder.resolve() == own.resolve() else "library",
-                       t("col_status"): t("status_retired") if s.name in retired else t("status_in_use")}
+                       _("Status"): _("retired") if s.name in retired else _("in use")}
                       for s in shown])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                       key=f"lib-table-{st.session_state.get(specimen_admin.GENERATION, 0)}", row_height=72,
-                      column_config={t("col_picture"): st.column_config.ImageColumn(width="small")})
+                      column_config={_("Picture"): st.column_config.ImageColumn(width="small")})
 rows = picked.selection.rows if picked and picked.selection else []
 if not rows:
     st.info("Select a row to open the specimen.")

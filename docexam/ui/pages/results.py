@@ -11,13 +11,13 @@ from docexam.assessment.certificate import certificate_html
 from docexam.assessment.course import certificate_decision
 from docexam.lessons.vocabulary import topic_label
 from docexam.ui import course, quiz, session, sharing, state, steps
-from docexam.ui.i18n import lang, t
+from docexam.ui.i18n import _, lang, t
 
 me = session.require_trainee()
 ws = session.workshop()
 record = state.record()
-st.title(t("results_title"))
-st.caption(t("results_intro"))
+st.title(_("My results"))
+st.caption(_("Your pre-test and post-test scores per topic: the difference is what you gained."))
 
 # only this trainee's attempts are read: the session's own id, never one from the page
 attempts = course.attempts_in(record, me.id, ws)
@@ -25,20 +25,20 @@ gains = course.topic_gains(attempts)
 forms = state.test_forms(ws.id if ws else 0)
 
 if not gains:
-    st.info(t("results_none"))
+    st.info(_("Take the pre-test and the post-test to see your gain per topic."))
 else:
     table = pd.DataFrame({
-        t("col_topic"): [topic_label(g.topic, lang()) for g in gains],
-        t("col_pre"): [None if g.pre is None else round(100 * g.pre) for g in gains],
-        t("col_post"): [None if g.post is None else round(100 * g.post) for g in gains],
-        t("col_gain"): [None if g.gain is None else round(100 * g.gain) for g in gains],
+        _("Topic"): [topic_label(g.topic, lang()) for g in gains],
+        _("Pre-test %"): [None if g.pre is None else round(100 * g.pre) for g in gains],
+        _("Post-test %"): [None if g.post is None else round(100 * g.post) for g in gains],
+        _("Gain (points)"): [None if g.gain is None else round(100 * g.gain) for g in gains],
     })
-    st.bar_chart(table.set_index(t("col_topic"))[[t("col_pre"), t("col_post")]], stack=False,
+    st.bar_chart(table.set_index(_("Topic"))[[_("Pre-test %"), _("Post-test %")]], stack=False,
                  y_label="%", height=320)
     st.dataframe(table, hide_index=True, width="stretch")
     pre, post = course.overall(attempts, "pre"), course.overall(attempts, "post")
     fmt = lambda v: "-" if v is None else f"{v * 100:.0f}%"  # noqa: E731
-    st.write(t("overall_line", pre=fmt(pre), post=fmt(post)))
+    st.write(_("Pre-test {pre}, post-test {post}.", pre=fmt(pre), post=fmt(post)))
     for form in ("pre", "post"):
         decided = [a for (f, _), a in course.first_answers(attempts).items()
                    if f == form and a.specimen_genuine is not None]
@@ -48,14 +48,14 @@ else:
                 "detection_line", hits=d.hits, forged=d.hits + d.misses, fa=d.false_alarms,
                 genuine=d.false_alarms + d.correct_rejections, d="-" if d.d_prime is None else f"{d.d_prime:.2f}"))
 
-st.subheader(t("review_title"))
+st.subheader(_("Review my answers"))
 done_forms = [f for f in ("pre", "post") if forms[f] and course.form_complete(attempts, f, forms[f])]
 if not done_forms:
-    st.info(t("review_none"))
+    st.info(_("Nothing to review yet: finish a test first."))
 else:
-    form = st.segmented_control(t("review_title"), done_forms, default=done_forms[-1], key="review-form",
+    form = st.segmented_control(_("Review my answers"), done_forms, default=done_forms[-1], key="review-form",
                                 format_func=lambda f: t(f"{f}_title"), label_visibility="collapsed") or done_forms[-1]
-    wrong_only = st.toggle(t("review_wrong_only"), value=True, key="review-wrong")
+    wrong_only = st.toggle(_("Only the questions I missed"), value=True, key="review-wrong")
     first = course.first_answers(attempts)
     for item in forms[form]:
         given = first.get((form, item.id))
@@ -64,7 +64,7 @@ else:
         with st.container(border=True):
             quiz.review(item, given.answer, given.score)
 
-st.subheader(t("certificate"))
+st.subheader(_("Certificate of completion"))
 progress = steps.progress(me, ws, forms)
 decision = certificate_decision(steps.settings(ws), progress, post_score=course.overall(attempts, "post"))
 if decision.earned:
@@ -74,18 +74,18 @@ if decision.earned:
         dates=f"{ws.start_date.isoformat()} – {ws.end_date.isoformat()}" if ws else None,
         pre=course.overall(attempts, "pre"), post=course.overall(attempts, "post"),
         issued=dt.date.today(), rule=decision.rule_text, lang=lang())
-    st.download_button(t("download_certificate"), page.encode("utf-8"), file_name="certificate.html",
+    st.download_button(_("Download the certificate (open it and print it from the browser)"), page.encode("utf-8"), file_name="certificate.html",
                        mime="text/html", type="primary", icon=":material/workspace_premium:")
 else:
-    st.info(t("certificate_missing", missing=", ".join(decision.missing)) + " " + decision.rule_text)
+    st.info(_("Not yet: {missing}.", missing=", ".join(decision.missing)) + " " + decision.rule_text)
 
 # every course the officer answered in, also those recorded on a provincial laptop and synced here
-st.subheader(t("history_title"))
-st.caption(t("history_intro"))
+st.subheader(_("Your training history"))
+st.caption(_("Every answer recorded under your name, here or on a provincial laptop."))
 history = sharing.history_rows(record, me.id, labels={k: t(f"col_{k}") for k in
                                                       ("course", "place", "answers", "correct", "last")}
-                               | {"self_study": t("self_study")})
+                               | {"self_study": _("Self-study")})
 if history:
     st.table(history)
 else:
-    st.info(t("history_none"))
+    st.info(_("No answers yet."))

@@ -7,21 +7,21 @@ import streamlit as st
 from docexam.assessment import SURVEY, validate_survey
 from docexam.errors import DocexamError
 from docexam.ui import session, state, steps
-from docexam.ui.i18n import pick, t
+from docexam.ui.i18n import _, pick
 
 me = session.require_trainee()
 ws = session.workshop()
 record = state.record()
 if ws is None:
-    st.title(t("survey_title"))
-    st.info(t("survey_needs_workshop"))
+    st.title(_("Survey"))
+    st.info(_("The survey belongs to a workshop: sign in with the workshop code."))
     st.stop()
 steps.require_open("survey")
-st.title(t("survey_title"))
+st.title(_("Survey"))
 if any(s.trainee_id in record.same_person(me.id) for s in record.surveys(ws.id)):
-    st.success(t("survey_done"))
+    st.success(_("You have answered the survey. Thank you."))
     st.stop()
-st.write(t("survey_intro"))
+st.write(_("Your answers help the trainers improve the workshop. They are reported without names."))
 # chosen once per tab: a form sent twice (a double tap, a dropped connection) is stored once
 form_uuid = st.session_state.setdefault("quiz-survey-uuid", str(uuid.uuid4()))
 answers = {}
@@ -34,7 +34,7 @@ with st.form("survey"):
                                      captions=[low, "", "", "", high], key=f"survey-{q.id}")
         else:
             answers[q.id] = st.text_area(question, max_chars=2000, key=f"survey-{q.id}")
-    sent = st.form_submit_button(t("survey_send"), type="primary", icon=":material/send:")
+    sent = st.form_submit_button(_("Send"), type="primary", icon=":material/send:")
 
 if sent:
     try:
@@ -44,5 +44,5 @@ if sent:
     except DocexamError as exc:
         session.show_error(exc)
     else:
-        st.success(t("survey_thanks"))
+        st.success(_("Thank you for your feedback."))
         st.rerun()

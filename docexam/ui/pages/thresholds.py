@@ -10,7 +10,7 @@ from docexam.drill.staircase import TRIALS
 from docexam.lessons.vocabulary import TECHNIQUE_LABELS
 from docexam.specimens.techniques import TECHNIQUES
 from docexam.ui import session, state, thresholds
-from docexam.ui.i18n import pick, t
+from docexam.ui.i18n import _, pick
 
 
 def technique_label(name: str) -> str:
@@ -19,17 +19,17 @@ def technique_label(name: str) -> str:
 
 me = session.require_trainee()
 ws = session.workshop()
-st.title(t("thr_title"))
-st.caption(t("thr_intro"))
+st.title(_("My detection thresholds"))
+st.caption(_("For each kind of forgery: the subtlest one you catch three times in four. Each trial shows four crops of the same part of four documents; one is forged. Tap its number. The forgeries get subtler while you are right and plainer when you are not; after 40 trials your threshold is measured (0: the subtlest; 1: only blatant ones). Lower is better."))
 record = state.record()
 mine = record.threshold_trials(trainee_id=me.id)
 
 run = st.session_state.get("threshold-run")
 if run is None:
     names = {name: technique_label(name) for name in TECHNIQUES}
-    technique = st.selectbox(t("thr_technique"), list(names), format_func=names.get, key="thr-technique")
+    technique = st.selectbox(_("Kind of forgery"), list(names), format_func=names.get, key="thr-technique")
     resumed = thresholds.open_run(me, technique)
-    label = t("thr_resume", n=len(resumed[1])) if resumed else t("thr_start", n=TRIALS)
+    label = _("Go on with the measurement ({n} trials done)", n=len(resumed[1])) if resumed else _("Measure it ({n} trials)", n=TRIALS)
     if st.button(label, type="primary", icon=":material/play_arrow:"):
         if resumed:
             st.session_state["threshold-run"] = {"technique": technique, "run": resumed[0]}
@@ -43,30 +43,30 @@ else:
     st.markdown(f"**{technique_label(run['technique'])}**")
     if len(trials) < TRIALS:
         thresholds.trial(run, trials)
-        if st.button(t("thr_pause"), icon=":material/pause:"):
+        if st.button(_("Pause (you can go on later)"), icon=":material/pause:"):
             st.session_state.pop("threshold-run", None)
             st.rerun()
     else:
         result = [r for r in runs(trials)][0].estimate
-        st.success(t("thr_done", threshold=f"{result.threshold:.2f}", low=f"{result.low:.2f}",
+        st.success(_("Measured: your threshold is {threshold} (between {low} and {high}, sure at 95%).", threshold=f"{result.threshold:.2f}", low=f"{result.low:.2f}",
                      high=f"{result.high:.2f}"), icon=":material/check_circle:")
-        if st.button(t("thr_again"), icon=":material/refresh:"):
+        if st.button(_("Another measurement"), icon=":material/refresh:"):
             st.session_state.pop("threshold-run", None)
             st.rerun()
 
 rows = profile(mine)
-st.markdown(f"#### {t('thr_profile')}")
+st.markdown(f"#### {_('Your profile')}")
 if not rows:
-    st.info(t("thr_none"))
+    st.info(_("No measurement finished yet."))
 else:
     st.dataframe(pd.DataFrame([{
-        t("thr_col_technique"): technique_label(r.technique),
-        t("thr_col_latest"): f"{r.latest:.2f} ± {r.latest_sd:.2f}",
-        t("thr_col_pre"): "–" if r.pre is None else f"{r.pre:.2f}",
-        t("thr_col_post"): "–" if r.post is None else f"{r.post:.2f}",
-        t("thr_col_gain"): "–" if r.gain is None else f"{r.gain:+.2f}",
-        t("thr_col_runs"): r.runs} for r in rows]), hide_index=True, width="stretch")
-    st.caption(t("thr_profile_help"))
+        _("Kind of forgery"): technique_label(r.technique),
+        _("Latest threshold"): f"{r.latest:.2f} ± {r.latest_sd:.2f}",
+        _("Before the training"): "–" if r.pre is None else f"{r.pre:.2f}",
+        _("After the training"): "–" if r.post is None else f"{r.post:.2f}",
+        _("Gain"): "–" if r.gain is None else f"{r.gain:+.2f}",
+        _("Measurements"): r.runs} for r in rows]), hide_index=True, width="stretch")
+    st.caption(_("A threshold is a severity from 0 (the subtlest forgery) to 1 (blatant). The gain is before minus after: a positive gain means you now catch subtler forgeries."))
     history = [{"when": r.started_at, "technique": technique_label(r.technique), "threshold": r.estimate.threshold}
                for r in runs(mine) if r.complete]
     if len(history) > 1:
