@@ -60,9 +60,31 @@ def make_lesson(home=None) -> None:
                text.replace(first, 'id = "demo-review"', 1))
 
 
+DRILL = """id = "night-shift"
+title = "Night shift at Poipet"
+title_km = "វេនយប់នៅប៉ោយប៉ែត"
+summary = "A few late buses; one traveller is not who the passport says."
+border = "land"
+queue = 10
+prevalence = 0.1
+time_budget_min = 20
+[documents]
+passport = 1
+[fraud]
+impostor = 1
+[[stories]]
+id = "visitor"
+who = "A visitor"
+purpose = "Visiting my sister."
+stay = "Two nights at her house."
+occupation = "Teacher."
+ticket = "I paid; my sister meets me."
+"""
+
+
 def make_drill(home=None) -> None:
-    write_text((home or docexam_home()) / "drills" / "night-shift.toml",
-               'id = "night-shift"\ntitle = "Night shift at Poipet"\nminutes = 20\n')
+    """A trainer's own drill scenario (a valid one: an import checks it as the drill page reads it)."""
+    write_text((home or docexam_home()) / "drills" / "night-shift.toml", DRILL)
 
 
 def make_all(home=None) -> None:

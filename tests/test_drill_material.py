@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from docexam.drill.material import (TRIAL_CROPS, TravellerJob, TrialRecipe, cached_document, cached_trial,
+from docexam.drill.material import (GENUINE_POOL, TRIAL_CROPS, TravellerJob, TrialRecipe, cached_document, cached_trial,
                                     document_kinds, photo_path, render_trial, technique_fits, traveller_ready)
 from docexam.drill.prefetch import Prefetcher
 from docexam.drill.travellers import Document, Traveller
@@ -102,26 +102,31 @@ def test_without_workers_nothing_runs_ahead_and_a_wait_runs_the_job(tmp_path):
 def test_document_kinds_follow_the_templates():
     kinds = document_kinds()
     assert kinds["passport"] == ("uto-td3",) and kinds["id-card"] == ("mrd-td1",)
-    assert technique_fits("photo-substitution", "uto-td3")
+    # the technique catalogue's substrates decide: paper attacks on the passport, card attacks on the card
+    assert technique_fits("photo-substitution", "uto-td3") and not technique_fits("photo-substitution", "mrd-td1")
+    assert technique_fits("re-engraving", "mrd-td1") and not technique_fits("re-engraving", "uto-td3")
+    assert technique_fits("mrz-inconsistency", "mrd-td1") and technique_fits("mrz-inconsistency", "uto-td3")
+    assert not technique_fits("no-such-technique", "uto-td3")
 
 
 @pytest.mark.slow
 def test_a_traveller_is_rendered_once_and_kept_by_recipe():
-    traveller = Traveller(0, 0.0, Document("id-card", "mrd-td1", 4242, "flat", "photo-substitution", 0.8), (),
-                          "visitor", "photo-substitution", 4242)
+    # a polycarbonate card: its photo is re-engraved, not glued in (synth refuses photo substitution on it)
+    traveller = Traveller(0, 0.0, Document("id-card", "mrd-td1", 4242, "flat", "re-engraving", 0.8), (),
+                          "visitor", "re-engraving", 4242)
     assert cached_document(traveller.document) is None and not traveller_ready(traveller)
     pictures = TravellerJob(traveller)()
     material = cached_document(traveller.document)
     assert traveller_ready(traveller) and photo_path(traveller) in pictures
     assert material.lights == ("visible", "uv", "ir") and material.template == "mrd-td1"
-    assert material.anomalies[0]["technique"] == "photo-substitution" and material.mask is not None
+    assert material.anomalies[0]["technique"] == "re-engraving" and material.mask is not None
     meta = json.loads((material.folder / "doc.json").read_text())
     assert meta["recipe"] == traveller.document.recipe()
     before = material.image("visible").stat().st_mtime_ns
     TravellerJob(traveller)()  # cached: nothing is written again
     assert material.image("visible").stat().st_mtime_ns == before
     # another severity is another recipe, another folder
-    other = Document("id-card", "mrd-td1", 4242, "flat", "photo-substitution", 0.3)
+    other = Document("id-card", "mrd-td1", 4242, "flat", "re-engraving", 0.3)
     assert cached_document(other) is None
 
 
@@ -141,3 +146,20 @@ def test_a_trial_is_four_crops_of_one_zone_with_the_forgery_where_it_says():
     rows = np.array_split(np.arange(mosaic.shape[0]), TRIAL_CROPS)
     assert len(rows) == TRIAL_CROPS and mosaic.shape[1] > mosaic.shape[0] / TRIAL_CROPS
     assert cached_trial(recipe) == trial
+
+
+def test_ahead_jobs_put_the_first_travellers_then_the_first_trials_first():
+    from docexam.drill.material import TrialJob, ahead_jobs
+    from docexam.specimens.techniques import TECHNIQUES
+
+    def queue(n, seed):
+        return [Traveller(i, 0.0, Document("passport", "uto-td3", seed + i), (), "s", None, seed + i) for i in range(n)]
+    a, b = queue(6, 100), queue(3, 200)
+    jobs = ahead_jobs([a, b], first=2)
+    travellers = [j.traveller.document.seed for j in jobs if isinstance(j, TravellerJob)]
+    assert travellers == [100, 200, 101, 201, 102, 202, 103, 104, 105]
+    kinds = ["t" if isinstance(j, TravellerJob) else "x" if isinstance(j, TrialJob) else "g" for j in jobs]
+    n_trials, n_pool = kinds.count("x"), kinds.count("g")
+    assert kinds == ["t"] * 4 + ["x"] * n_trials + ["g"] * n_pool + ["t"] * 5
+    assert n_trials == TRIAL_CROPS * len(TECHNIQUES) and n_pool == 2 * GENUINE_POOL
+    assert {j.recipe.severity for j in jobs if isinstance(j, TrialJob)} == {0.5}

@@ -14,7 +14,7 @@ from docexam.sharing.content import local_items
 from docexam.sharing.pack import export_pack, import_pack, plan_pack, undo_import, verify_pack
 from docexam.training import TrainingRecord, schema
 
-from sharing_fixtures import make_alert, make_all, tree
+from sharing_fixtures import DRILL, make_alert, make_all, tree
 
 
 @pytest.fixture
@@ -176,6 +176,10 @@ def _manifest(name="x", role=".toml", content=b'id = "x"\n', kind="drill"):
     ("claims more than the file", r"the file is \d+ bytes, the manifest accounts for"),
     ("shipped name", r"specimen '.*-genuine-flat-.*' would replace one that ships with docexam"),
     ("bad toml", r"drill x: .*nothing imported"),
+    ("broken scenario", r"drill night-shift: drills/night-shift.toml: line 6: queue: must be from 10 to 60; "
+                        r"nothing imported"),
+    ("scenario under another id", r"drill x: its id is 'night-shift'; nothing imported"),
+    ("shipped scenario", r"drill 'land-rush-hour' would replace one that ships with docexam"),
 ])
 def test_hostile_packs_signed_by_a_trusted_key_are_still_refused(homes, tmp_path, case, problem):
     from docexam.sharing.content import shipped_names
@@ -200,6 +204,13 @@ def test_hostile_packs_signed_by_a_trusted_key_are_still_refused(homes, tmp_path
                                                                   for f in manifest["items"][0]["files"]})
     elif case == "bad toml":
         manifest, blobs = _manifest(content=b"id = [unclosed\n")
+    elif case == "broken scenario":
+        manifest, blobs = _manifest(name="night-shift", content=DRILL.replace("queue = 10", "queue = 5").encode())
+    elif case == "scenario under another id":
+        manifest, blobs = _manifest(content=DRILL.encode())
+    elif case == "shipped scenario":
+        manifest, blobs = _manifest(name="land-rush-hour", content=DRILL.replace("night-shift", "land-rush-hour")
+                                    .encode())
     path = tmp_path / "hostile.dxpack"
     with pytest.MonkeyPatch.context() as mp:  # signed by A's key, which B trusts
         mp.setenv("DOCEXAM_HOME", str(homes["a"]))

@@ -134,7 +134,8 @@ def test_thresholds_page_records_a_trial(folder):
     assert at.title[0].value == "My detection thresholds" and not errors(at)
     at.selectbox(key="thr-technique").select("photo-substitution").run()
     press_label(at, "Measure it (40 trials)")
-    assert "Trial 1 of 40" in [p.text for p in at.get("progress")][0] if at.get("progress") else True
+    assert "One of these four is forged. Which one?" in " ".join(m.value for m in at.markdown)
+    assert [b.label for b in at.button if b.label in "1234"] == ["1", "2", "3", "4"]
     run = at.session_state["threshold-run"]
     press(at, next(b.key for b in at.button if b.label == "1"))
     with TrainingRecord.open() as record:
@@ -145,3 +146,37 @@ def test_thresholds_page_records_a_trial(folder):
     at2 = goto(sign_in(app()), "thresholds")
     at2.selectbox(key="thr-technique").select("photo-substitution").run()
     assert any(b.label == "Go on with the measurement (1 trials done)" for b in at2.button)
+
+
+def test_consulted_officer_advises_the_second_line_and_a_reload_finds_the_drill(folder):
+    first = drill_page("Sok Chea")
+    first.radio(key="drill-mode").set_value("team").run()
+    press_label(first, "Go")
+    code = state_code(first)
+    joined = {}
+    for name, role in (("Chan Srey", "second-line"), ("Keo Dara", "consulted")):
+        other = drill_page(name)
+        other.radio(key="drill-mode").set_value("join").run()
+        other.text_input(key="drill-code").input(code).run()
+        other.selectbox(key="drill-role").select(role).run()
+        press_label(other, "Go")
+        joined[role] = other
+    second, consulted = joined["second-line"], joined["consulted"]
+    first.run()
+    press_label(first, "Start the shift")
+    press_label(first, "Call the next traveller")
+    press_label(first, "Refer to second line")
+    second.run()
+    press_label(second, "Take this referral")
+    assert "Consult the Anti-trafficking police officer" in " ".join(m.value for m in second.markdown)
+    next(ti for ti in second.text_input if ti.key.startswith("consult-")).input("who paid the ticket?").run()
+    press_label(second, "Ask")
+    consulted.run()
+    assert "The second line asks: who paid the ticket?" in " ".join(m.value for m in consulted.markdown)
+    next(ta for ta in consulted.text_area if ta.key.startswith("advise-")).input("debt bondage: interview apart").run()
+    press_label(consulted, "Send the advice")
+    second.run()
+    assert any("Advice: debt bondage: interview apart" in s.value for s in second.success)
+    # a reload (a new session of the same officer) offers the drill going on
+    again = drill_page("Sok Chea")
+    assert any(b.label.startswith("Back to your drill: Land crossing at rush hour") for b in again.button)

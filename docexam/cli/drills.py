@@ -50,17 +50,17 @@ def cmd_check(args) -> int:
 def cmd_prepare(args) -> int:
     # the renderer loads OpenCV and the whole synth package: `list` and `check` do without
     from tqdm import tqdm
-    from ..drill.material import document_kinds, prepare_traveller, technique_fits
+    from ..drill.material import ahead_jobs, document_kinds, technique_fits
     from ..drill.travellers import plan_queue
 
     scenarios = load_scenarios(args.drills)
     chosen = [find_scenario(i, scenarios) for i in args.ids] if args.ids else scenarios
-    kinds = document_kinds()
-    travellers = [t for scenario in chosen
-                  for t in plan_queue(scenario, kinds=kinds, fits=technique_fits)[: args.first or None]]
-    for traveller in tqdm(travellers, desc="rendering drill documents", unit="traveller"):
-        prepare_traveller(traveller)
-    print(f"{len(travellers)} travellers ready")
+    queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in chosen]
+    jobs = [job for job in ahead_jobs(queues) if not job.ready()]
+    for job in tqdm(jobs, desc="rendering drill documents", unit="doc"):
+        job()
+    print(f"{len(jobs)} rendered; every traveller of {len(chosen)} scenario(s) and the first threshold trials "
+          "are ready")
     return 0
 
 
@@ -85,8 +85,8 @@ def register(subparsers) -> None:
     folder(p)
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("prepare", help="render the documents of scenarios ahead of a workshop (cached)")
+    p = sub.add_parser("prepare", help="render what drills will show ahead of a workshop: every traveller of the "
+                                       "scenarios and the first threshold trials (cached)")
     p.add_argument("ids", nargs="*", metavar="ID", help="scenario ids (default: all)")
-    p.add_argument("--first", type=int, default=0, metavar="N", help="only the first N travellers of each")
     folder(p)
     p.set_defaults(handler=cmd_prepare)

@@ -37,7 +37,8 @@ from ..paths import FONTS_DIR, PACKAGE_DIR, cache_dir, specimens_dir
 from ..specimens import find_template
 from ..specimens.techniques import TECHNIQUES
 from ..synth.designs import DESIGNS
-from ..synth.portrait import render_portrait
+from ..synth.person import holder_person, make_person
+from ..synth.traveller import traveller_photo
 from ..synth.render import render_specimen
 from .catalogue import FORMAT_KINDS, IMPOSTOR
 from .staircase import Staircase
@@ -47,7 +48,8 @@ from .travellers import Document, Traveller
 JPEG_QUALITY = 90
 #: the counter camera's picture of the traveller, (width, height)
 PHOTO_SIZE = (360, 450)
-#: the photo the forger glued in is of this person (synth's photo substitution draws seed + this)
+#: the photo the forger glued in is of the person of seed + this, as synth's photo substitution draws it
+#: (``PhotoSubstitution.prepare``); the sidecar does not name that person yet
 _SUBSTITUTE_OFFSET = 7919
 
 
@@ -176,37 +178,46 @@ def render_document(document: Document) -> Material:
 # the traveller at the counter
 
 def photo_path(traveller: Traveller) -> Path:
-    return material_root() / _key("photo", {"document": traveller.document.recipe(),
-                                            "person": traveller.person_seed, "fraud": traveller.fraud}) / "photo.jpg"
+    return material_root() / _key("photo", {"document": traveller.document.recipe(), "person": traveller.person_seed,
+                                            "fraud": traveller.fraud, "likeness": traveller.likeness}) / "photo.jpg"
 
 
-def render_photo(traveller: Traveller, *, sex: str | None = None) -> Path:
+def years_since_photo(traveller: Traveller) -> int:
+    """Years between the document's photo and the journey (0 to 8, from the document's seed)."""
+    return (traveller.document.seed // 7) % 9
+
+
+def render_photo(traveller: Traveller, holder: dict) -> Path:
     """The counter camera's picture of the person presenting the document (cached).
 
-    The holder, for a genuine traveller and most forgeries; the person whose
-    photo was glued in, for a photo substitution; someone else of the same
-    sex, for an impostor.
+    The holder, some years after the document's photo and on another day
+    (:func:`docexam.synth.traveller.traveller_photo`), for a genuine
+    traveller and most forgeries; the person whose photo was glued in, for
+    a photo substitution; a look-alike at the traveller's ``likeness``, for
+    an impostor.
     """
     path = photo_path(traveller)
     if path.is_file():
         return path
     seed = traveller.document.seed
-    if traveller.fraud == IMPOSTOR:
-        seed = traveller.person_seed
-    elif traveller.fraud == "photo-substitution":
-        seed = traveller.document.seed + _SUBSTITUTE_OFFSET
-    photo = render_portrait(seed, size=PHOTO_SIZE, sex=sex)
-    # another camera on another day: softer, warmer, a little darker than the printed photo
-    photo = cv2.GaussianBlur(photo, (0, 0), 1.1)
-    photo = np.clip(photo.astype(np.float32) * np.float32([1.02, 0.97, 0.9]) * 0.95, 0, 255).astype(np.uint8)
-    write_bytes(path, _jpeg(photo))
+    if traveller.fraud == "photo-substitution":
+        sex = holder.get("sex")
+        person = make_person(seed + _SUBSTITUTE_OFFSET, sex=sex if sex in ("F", "M", "X") else None)
+    else:
+        person = holder_person(holder, seed)
+    likeness = traveller.likeness if traveller.fraud == IMPOSTOR else None
+    if traveller.fraud == IMPOSTOR and likeness is None:
+        likeness = 0.7  # a drill stored before likeness was planned
+    photo = traveller_photo(person, seed=traveller.person_seed, years_later=years_since_photo(traveller),
+                            impostor_similarity=likeness, size=PHOTO_SIZE)
+    write_bytes(path, _jpeg(photo.image))
     return path
 
 
 def prepare_traveller(traveller: Traveller) -> Material:
     """Everything shown for one traveller, rendered if missing: the document, then the photo."""
     material = render_document(traveller.document)
-    render_photo(traveller, sex=material.holder.get("sex"))
+    render_photo(traveller, material.holder)
     return material
 
 
@@ -225,6 +236,11 @@ GENUINE_POOL = 8
 MAX_CROP = 0.45
 #: longest side of one crop in the mosaic (full resolution up to this: microprint needs the loupe)
 CELL = 1400
+
+
+def genuine_document(template: str, n: int) -> Document:
+    """Document ``n`` of the genuine pool of ``template`` (wraps round :data:`GENUINE_POOL`)."""
+    return Document("trial", template, 900_000 + n % GENUINE_POOL, "flat")
 
 
 @dataclass(frozen=True)
@@ -248,8 +264,7 @@ class TrialRecipe:
         index = list(TECHNIQUES).index(self.technique)
         forged = Document("trial", template, 700_000 + 1000 * index + self.variant, "flat", self.technique,
                           float(self.severity))
-        genuine = [Document("trial", template, 900_000 + (self.variant * 3 + j) % GENUINE_POOL, "flat")
-                   for j in range(TRIAL_CROPS - 1)]
+        genuine = [genuine_document(template, self.variant * 3 + j) for j in range(TRIAL_CROPS - 1)]
         return forged, genuine
 
     def folder(self) -> Path:
@@ -368,6 +383,24 @@ class TravellerJob:
 
 
 @dataclass(frozen=True)
+class DocumentJob:
+    """Render one document (the genuine crops every trial shares)."""
+
+    document: Document
+
+    @property
+    def key(self) -> str:
+        return str(document_folder(self.document))
+
+    def ready(self) -> bool:
+        return cached_document(self.document) is not None
+
+    def __call__(self) -> list[Path]:
+        render_document(self.document)
+        return []  # only crops of it are shown (in the trials' mosaics): no picture to encode
+
+
+@dataclass(frozen=True)
 class TrialJob:
     """Render one threshold trial."""
 
@@ -384,18 +417,20 @@ class TrialJob:
         return list(render_trial(self.recipe).images.values())
 
 
-def ahead_jobs(queues) -> list:
+def ahead_jobs(queues, *, first: int = 4) -> list:
     """Everything drills will show, in the order to render it before anyone asks.
 
-    The first travellers of every queue first (position by position, the
+    The ``first`` travellers of every queue (position by position, the
     queues in turn), then each technique's first threshold trial (the
-    staircase's first level, every position of the forged crop).
+    staircase's first level, every position of the forged crop), then the
+    genuine documents every trial's crops come from, then the rest of the
+    queues.
     """
-    jobs = []
-    for position in range(max((len(q) for q in queues), default=0)):
-        jobs += [TravellerJob(q[position]) for q in queues if position < len(q)]
-    first = Staircase().next_level()
-    for technique in TECHNIQUES:
-        if any(technique_fits(technique, t) for t in DESIGNS):
-            jobs += [TrialJob(TrialRecipe(technique, first, 0, position)) for position in range(TRIAL_CROPS)]
-    return jobs
+    longest = max((len(q) for q in queues), default=0)
+    travellers = [[TravellerJob(q[position]) for q in queues if position < len(q)] for position in range(longest)]
+    level = Staircase().next_level()
+    trials = [TrialJob(TrialRecipe(technique, level, 0, position)) for technique in TECHNIQUES
+              if any(technique_fits(technique, t) for t in DESIGNS) for position in range(TRIAL_CROPS)]
+    pool = [DocumentJob(genuine_document(template, n)) for n in range(GENUINE_POOL) for template in sorted(DESIGNS)]
+    return [job for row in travellers[:first] for job in row] + trials + pool + \
+        [job for row in travellers[first:] for job in row]

@@ -155,6 +155,8 @@ class Scenario(BaseModel):
     captures: tuple[one_of(CAPTURE_KINDS), ...] = Field(("flat",), description="how documents are seen")
     contradiction: Share = Field(0.5, description="chance a fraudulent traveller contradicts the document")
     confusion: Share = Field(0.05, description="chance a genuine traveller slips")
+    impostor_likeness: tuple[Share, Share] = Field(
+        (0.5, 0.85), description="how much an impostor looks like the holder: 0 a stranger, 1 a twin")
     team: Team = Team()
     stories: tuple[Story, ...]
 
@@ -179,7 +181,7 @@ class Scenario(BaseModel):
             raise ValueError("give at least one weight above 0")
         return value
 
-    @field_validator("severity")
+    @field_validator("severity", "impostor_likeness")
     @classmethod
     def _ordered(cls, value: tuple) -> tuple:
         if value[0] > value[1]:
@@ -227,8 +229,8 @@ class Scenario(BaseModel):
 
     @classmethod
     def from_dict(cls, data: dict) -> Scenario:
-        """A scenario stored as :meth:`as_dict`."""
-        return cls.model_validate(data)
+        """A scenario stored as :meth:`as_dict` (by this docexam or another: keys it does not know are left out)."""
+        return cls.model_validate({k: v for k, v in data.items() if k in cls.model_fields})
 
 
 # --------------------------------------------------------------------------

@@ -67,6 +67,8 @@ class Traveller:
     person_seed: int
     #: questions about the document this traveller answers wrongly
     contradicts: tuple[str, ...] = ()
+    #: an impostor's likeness to the holder (0 a stranger, 1 a twin); None for the holder
+    likeness: float | None = None
 
     @property
     def genuine(self) -> bool:
@@ -81,7 +83,7 @@ class Traveller:
         extras = tuple(Document(**e) for e in data.get("extras", ()))
         return cls(index=int(data["index"]), arrival_s=float(data["arrival_s"]), document=doc, extras=extras,
                    story=data["story"], fraud=data.get("fraud"), person_seed=int(data["person_seed"]),
-                   contradicts=tuple(data.get("contradicts", ())))
+                   contradicts=tuple(data.get("contradicts", ())), likeness=data.get("likeness"))
 
 
 def _rng(scenario: Scenario, seed: int, *parts: str) -> np.random.Generator:
@@ -198,6 +200,7 @@ def plan_queue(scenario: Scenario, *, kinds: dict, seed: int | None = None, fits
         elif fraud is None and r.random() < scenario.confusion:
             contradicts = ("date_of_birth",)  # an honest slip: tired, nervous, day and month swapped
         person = int(r.integers(0, 2**31)) if fraud == IMPOSTOR else doc_seed
+        likeness = round(float(r.uniform(*scenario.impostor_likeness)), 2) if fraud == IMPOSTOR else None
         out.append(Traveller(index=i, arrival_s=arrivals[i], document=document, extras=tuple(extras), story=story,
-                             fraud=fraud, person_seed=person, contradicts=contradicts))
+                             fraud=fraud, person_seed=person, contradicts=contradicts, likeness=likeness))
     return tuple(out)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..lessons.format import load_lessons
-from ..paths import docexam_home, lessons_dir, shipped_templates_dir
+from ..paths import docexam_home, drills_dir, lessons_dir, shipped_templates_dir
 from ..formats.lights import LIGHTS
 from .formats import KIND_DIRS, KINDS, _ROLE_RE, _NAME_RE, item_digest
 
@@ -137,4 +137,6 @@ def shipped_names(kind: str) -> frozenset[str]:
         return _shipped_specimen_names()
     if kind == "lesson":
         return frozenset(le.id for le in load_lessons(lessons_dir())) if lessons_dir().is_dir() else frozenset()
+    if kind == "drill":
+        return frozenset(p.stem for p in drills_dir().glob("*.toml"))
     return frozenset()

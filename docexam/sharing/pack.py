@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..drill.scenario import parse_scenario
 from ..errors import DocexamError, InputFileError
 from ..lessons.format import parse_lesson
 from ..signing import installation_key, sign_document
@@ -194,8 +195,13 @@ def _check_staged(pack: Path, plan: PackPlan, tree: Path) -> None:
                 lesson = parse_lesson(path.read_text(encoding="utf-8"), path)
                 if lesson.id != item.name:
                     raise ValueError(f"its id is {lesson.id!r}")
+            elif item.kind == "drill":
+                rel = destination("drill", item.name, ".toml")
+                scenario = parse_scenario((tree / rel).read_text(encoding="utf-8"), rel)
+                if scenario.id != item.name:
+                    raise ValueError(f"its id is {scenario.id!r}")
             else:
-                tomllib.loads((tree / destination(item.kind, item.name, ".toml")).read_text(encoding="utf-8"))
+                raise ValueError(f"kind {item.kind!r} has no check")
         except ValidationError as exc:
             err = exc.errors()[0]
             raise PackError(pack, f"{where}: {'.'.join(map(str, err['loc']))}: {err['msg']}; nothing imported") \

@@ -28,7 +28,7 @@ from . import docview, drills, media
 from .i18n import _, lang, pick, t
 
 #: how long a press may wait for a traveller's documents before the page says so
-WAIT_S = 60.0
+WAIT_S = 300.0
 
 
 def _label(table, key) -> str:

@@ -228,8 +228,7 @@ class _Preparer:
             if not self.alive():
                 return
             self.serve_wanted(by_name)
-            if job.ready():
-                continue
+            # a job rendered already (by `docexam drills prepare`) returns its pictures at once: encode them too
             _set_status(phase="drills", done=i, total=len(jobs))
             try:
                 media.warm(job())

@@ -18,6 +18,13 @@ playing = drills.current()
 
 if playing is None:
     st.caption(_("Travellers queue at your counter. Examine their documents with the tools your post has (each costs time), ask questions, and admit, refer or refuse each traveller before the shift ends. Play alone, or as a team on several phones."))
+    # a drill still going on (a reload, another phone): back to it first
+    for going in record.drill_sessions(trainee_id=me.id)[:3]:
+        if not record.drill_state(going.id).finished(drills.now()):
+            st.button(_("Back to your drill: {title} ({code})", title=pick(going.scenario.title, going.scenario.title_km), code=going.code),
+                      type="primary", icon=":material/replay:", key=f"drill-back-{going.id}", on_click=drills.play,
+                      args=(going.id, record.drill_roles(going.id).get(me.id, "first-line")))
+            break
     try:
         scenarios = {s.id: s for s in drills.scenarios()}
     except DocexamError as exc:
