@@ -124,3 +124,21 @@ def test_key_lines_skips_multiline_strings():
     assert lines["figures[0].kind"] == _line_of(GOOD, 'kind = "crop"')
     assert "sections[0].kind" not in lines
     assert lines["sections[0].figures"] == _line_of(GOOD, 'figures = ["pic"]')
+
+
+def test_every_shipped_lesson_is_in_khmer():
+    # each section, objective and caption: a Khmer trainee reads the lesson in Khmer, not English
+    for le in load_lessons(lessons_dir()):
+        assert le.missing_khmer() == [], f"{le.path}: {le.missing_khmer()}"
+        for sec in le.sections:  # not a stub: about as much Khmer as English (Khmer runs 0.6-1.3x the letters)
+            assert len(sec.text_km) > 0.6 * len(sec.text), f"{le.path}: section {sec.heading!r} looks half-translated"
+
+
+def test_lessons_check_warns_about_a_section_without_khmer(tmp_path, capsys):
+    from docexam.cli import main
+    path = tmp_path / "demo.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert main(["lessons", "check", str(path)]) == 0  # a warning, not a refusal
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{path}: ok (demo)", f"{path}: warning: no Khmer for section 1 'Look': heading_km, text_km",
+                   f"{path}: warning: no Khmer for figure 'pic': caption_km"]

@@ -58,6 +58,9 @@ def cmd_check(args) -> int:
     lessons = [load_lesson(p) for p in args.files] if args.files else _lessons(args)
     for le in lessons:
         print(f"{le.path}: ok ({le.id})")
+        # Khmer is taught from the same files: a part without it is shown in English to a Khmer reader
+        for part in le.missing_khmer():
+            print(f"{le.path}: warning: no Khmer for {part}")
     return 0
 
 

@@ -187,6 +187,26 @@ class Lesson:
                 return f
         raise UnknownNameError(f"figure of lesson {self.id}", figure_id, [f.id for f in self.figures])
 
+    def missing_khmer(self) -> list[str]:
+        """What of this lesson has no Khmer yet (``docexam lessons check`` warns about each).
+
+        >>> s = Section(heading="Erasure", text="Scraped ink.", heading_km="ការលុប")
+        >>> Lesson(id="x", title="X", title_km="", topic="t", objectives=("A",), objectives_km=(),
+        ...        item_types=(), specimens=SpecimenFilter(), sections=(s,)).missing_khmer()
+        ['title_km', 'objectives_km (1 of 1 objectives)', "section 1 'Erasure': text_km"]
+        """
+        missing = [] if self.title_km else ["title_km"]
+        if len([o for o in self.objectives_km if o]) < len(self.objectives):
+            missing.append(f"objectives_km ({len(self.objectives) - len(self.objectives_km)} of "
+                           f"{len(self.objectives)} objectives)")
+        for i, sec in enumerate(self.sections, 1):
+            lacking = [k for k, en, km in (("heading_km", sec.heading, sec.heading_km), ("text_km", sec.text, sec.text_km))
+                       if en and not km]
+            if lacking:
+                missing.append(f"section {i} {sec.heading!r}: {', '.join(lacking)}")
+        missing += [f"figure {f.id!r}: caption_km" for f in self.figures if f.caption and not f.caption_km]
+        return missing
+
     def as_dict(self) -> dict:
         return {
             "id": self.id, "title": self.title, "title_km": self.title_km, "topic": self.topic,
