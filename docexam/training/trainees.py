@@ -31,6 +31,10 @@ _TRAINER_LOCKED_KEY = "trainer_passphrase_locked_until"
 _TRAINER_KEYS = (_TRAINER_PASSPHRASE_KEY, _TRAINER_FAILED_KEY, _TRAINER_LOCKED_KEY)
 
 
+def _minutes(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
 class TraineeMethods(Store):
     """Registering trainees, their PINs and the trainer's passphrase."""
 
@@ -102,37 +106,51 @@ class TraineeMethods(Store):
 
         After :data:`MAX_FAILED_PINS` wrong PINs in a row the trainee is
         locked out for :data:`LOCKOUT`, so a neighbour cannot try every PIN.
-        The lockout check, the PIN check and the failure count are one
-        transaction holding the trainee's row (``SELECT ... FOR UPDATE`` on
-        PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite): guesses sent at the same
-        moment are evaluated one after the other, never side by side, so no
-        more than :data:`MAX_FAILED_PINS` of them are ever checked.
+        Each guess first reserves one of the :data:`MAX_FAILED_PINS` tries in
+        a short transaction holding the trainee's row (``SELECT ... FOR
+        UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), counted as a
+        failure until it proves right; the slow hash is then checked outside
+        any transaction (30 trainees signing in at once do not queue behind
+        one another's scrypt), and a second short transaction records the
+        outcome. Guesses sent at the same moment never get more tries than
+        are left, so no more than :data:`MAX_FAILED_PINS` of them are ever
+        checked.
 
         Raises
         ------
         UnknownTraineeError, WrongPinError, LockedOutError
         """
         t = s.trainees
-        with self.write() as conn:
+        with self.write() as conn:  # reserve a try
             row = conn.execute(sa.select(t).where(t.c.id == trainee_id).with_for_update()).one_or_none()
             if row is None:
                 raise UnknownTraineeError(trainee_id)
             now = utc_now()
-            if row.locked_until is not None and row.locked_until > now:
-                minutes = math.ceil((row.locked_until - now).total_seconds() / 60)
-                raise LockedOutError(f"too many wrong PINs for {row.name}; try again in {minutes} min "
-                                     "or ask the trainer to reset the PIN")
-            if row.pin_hash is None:
+            locked_until = row.locked_until if row.locked_until is not None and row.locked_until > now else None
+            if locked_until is None and row.failed_pins >= MAX_FAILED_PINS:
+                # every try is taken (by guesses being checked, or by ones whose process died): locked
+                locked_until = now + LOCKOUT
+                conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=locked_until))
+            if row.pin_hash is None and locked_until is None:
                 raise WrongPinError(f"{row.name} has no PIN on this computer; the trainer can set one")
-            # slow (scrypt) and inside the transaction on purpose: see above
-            if isinstance(pin, str) and verify_secret(pin, row.pin_hash):
-                if row.failed_pins or row.locked_until is not None:
-                    conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=None))
+            if locked_until is None:
+                conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=t.c.failed_pins + 1))
+        if locked_until is not None:  # raised after the commit, which keeps a lock just set
+            raise LockedOutError(f"too many wrong PINs for {row.name}; try again in {_minutes(locked_until, now)} "
+                                 "min or ask the trainer to reset the PIN")
+        right = isinstance(pin, str) and verify_secret(pin, row.pin_hash)  # slow (scrypt): no lock held
+        with self.write() as conn:  # the outcome
+            now_row = conn.execute(sa.select(t.c.failed_pins, t.c.pin_hash).where(t.c.id == trainee_id)
+                                   .with_for_update()).one_or_none()
+            failed = None if now_row is None else now_row.failed_pins
+            if right and now_row is not None and now_row.pin_hash == row.pin_hash:
+                # a right PIN among the tries left is accepted even if the other tries, counted as failures
+                # while it was checked, have just locked the account
+                conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=None))
                 return Trainee.from_row(row)
-            failed = row.failed_pins + 1
-            locked = now + LOCKOUT if failed >= MAX_FAILED_PINS else None
-            conn.execute(t.update().where(t.c.id == trainee_id)
-                         .values(failed_pins=0 if locked else failed, locked_until=locked))
+            if failed is not None and failed >= MAX_FAILED_PINS:
+                conn.execute(t.update().where(t.c.id == trainee_id)
+                             .values(failed_pins=0, locked_until=utc_now() + LOCKOUT))
         # the failure is committed before the error leaves: raising inside the block would roll it back
         raise WrongPinError(f"wrong PIN for {row.name}")
 
@@ -171,7 +189,7 @@ class TraineeMethods(Store):
             Too many wrong passphrases lately (even the right one waits).
         """
         st = s.settings
-        with self.write() as conn:
+        with self.write() as conn:  # reserve a try (see authenticate)
             rows = {r.key: r.value for r in conn.execute(
                 sa.select(st.c.key, st.c.value).where(st.c.key.in_(_TRAINER_KEYS)).with_for_update())}
             stored = rows.get(_TRAINER_PASSPHRASE_KEY)
@@ -179,21 +197,31 @@ class TraineeMethods(Store):
                 return False
             now = utc_now()
             locked_until = rows.get(_TRAINER_LOCKED_KEY)
-            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
-                minutes = math.ceil((dt.datetime.fromisoformat(locked_until) - now).total_seconds() / 60)
-                raise LockedOutError(f"too many wrong trainer passphrases; try again in {minutes} min")
+            locked_until = dt.datetime.fromisoformat(locked_until) if locked_until else None
+            if locked_until is not None and locked_until <= now:
+                locked_until = None
             failed = int(rows.get(_TRAINER_FAILED_KEY) or 0)
-            if isinstance(passphrase, str) and verify_secret(passphrase, stored):
-                if failed or locked_until:
-                    self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
-                    self._put_setting(conn, _TRAINER_LOCKED_KEY, "")
-                return True
-            failed += 1
-            if failed >= MAX_FAILED_PINS:
+            if locked_until is None and failed >= MAX_FAILED_PINS:
+                locked_until = now + LOCKOUT
                 self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
-                self._put_setting(conn, _TRAINER_LOCKED_KEY, (now + LOCKOUT).isoformat())
-            else:
-                self._put_setting(conn, _TRAINER_FAILED_KEY, str(failed))
+                self._put_setting(conn, _TRAINER_LOCKED_KEY, locked_until.isoformat())
+            elif locked_until is None:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, str(failed + 1))
+        if locked_until is not None:
+            raise LockedOutError(f"too many wrong trainer passphrases; try again in {_minutes(locked_until, now)} min")
+        right = isinstance(passphrase, str) and verify_secret(passphrase, stored)  # slow: no lock held
+        with self.write() as conn:  # the outcome
+            rows = {r.key: r.value for r in conn.execute(
+                sa.select(st.c.key, st.c.value).where(st.c.key.in_(_TRAINER_KEYS)).with_for_update())}
+            if rows.get(_TRAINER_PASSPHRASE_KEY) != stored:
+                return False  # the passphrase was changed meanwhile: this try proves nothing
+            if right:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+                self._put_setting(conn, _TRAINER_LOCKED_KEY, "")
+                return True
+            if int(rows.get(_TRAINER_FAILED_KEY) or 0) >= MAX_FAILED_PINS:
+                self._put_setting(conn, _TRAINER_FAILED_KEY, "0")
+                self._put_setting(conn, _TRAINER_LOCKED_KEY, (utc_now() + LOCKOUT).isoformat())
         return False
 
     def has_trainer_passphrase(self) -> bool:
