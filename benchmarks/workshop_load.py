@@ -88,13 +88,13 @@ class App:
     """``docexam app``'s server in a subprocess, with a fresh database and the given DOCEXAM_HOME."""
 
     def __init__(self, home: Path, *, warm: bool):
-        from docexam.cli.app import streamlit_command
+        from docexam.cli.app import server_environment, streamlit_command
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = Path(tempfile.mkdtemp(prefix="docexam-load-"))
         self.db = f"sqlite:///{self.workdir / 'record.sqlite3'}"
-        env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_DATABASE_URL=self.db)
+        env = server_environment(dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_DATABASE_URL=self.db))
         env.pop("DOCEXAM_SPECIMENS_DIR", None)
         if not warm:
             shutil.rmtree(home / "cache" / "media", ignore_errors=True)

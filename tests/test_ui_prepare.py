@@ -61,3 +61,26 @@ def test_without_a_preparation_process_the_app_examines_itself(docexam_home, mon
 
     url = state.heatmap_url(spec)
     assert url is not None and prepare.ready_heatmap(spec) == url
+
+
+def test_a_page_asks_for_a_picture_instead_of_decoding_it(docexam_home, monkeypatch):
+    lib = make_folder(docexam_home, monkeypatch)
+    path = load_specimen_folder(lib)[0].image_path("visible")
+    (docexam_home / "cache" / "prepare").mkdir(parents=True)
+    (docexam_home / "cache" / "prepare" / "pid").write_text(str(os.getpid()))  # a preparation process "runs"
+    crop = (10, 20, 210, 120)
+
+    url = prepare.picture_url(path)
+    cropped = prepare.picture_url(path, crop=crop)
+    # the addresses the page gets are those the files will have, but nothing was encoded in the request
+    assert url == media.image_address(path) and cropped == media.image_address(path, crop=crop)
+    assert media.encoded_image_url(path) is None and media.encoded_image_url(path, crop=crop) is None
+    assert len(list((prepare.prepare_dir() / "wanted-pictures").iterdir())) == 2
+
+    assert prepare.encode_wanted_pictures() == 2  # what the preparation process does next
+    assert media.encoded_image_url(path) == url and prepare.picture_url(path) == url
+    from PIL import Image
+
+    with Image.open(media.media_dir() / cropped.rsplit("/", 1)[1]) as im:
+        assert im.size == (200, 100)
+    assert not list((prepare.prepare_dir() / "wanted-pictures").iterdir())

@@ -39,6 +39,17 @@ FLAGS = {
 }
 
 
+#: the environment the server starts with (a value already set wins): glibc's malloc gives each thread
+#: an arena of its own by default, and a server whose request threads had each held a decoded picture kept
+#: hundreds of MB it never gave back
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
+def server_environment(base: dict | None = None) -> dict:
+    """``base`` (default: this process's environment) with :data:`SERVER_ENV` where it sets nothing."""
+    return {**SERVER_ENV, **(os.environ if base is None else base)}
+
+
 def app_script() -> Path:
     """The app's entry script (``app.py`` beside the package, in a checkout or editable install)."""
     script = REPO_DIR / "app.py"
@@ -99,7 +110,7 @@ def cmd_app(args) -> int:
     sys.stderr.flush()
     # the app's working folder is the checkout, so .streamlit/config.toml applies too
     os.chdir(app_script().parent)
-    os.execv(cmd[0], cmd)  # replaces this process: Ctrl+C stops the server directly
+    os.execve(cmd[0], cmd, server_environment())  # replaces this process: Ctrl+C stops the server directly
     return 0  # pragma: no cover
 
 

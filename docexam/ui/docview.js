@@ -68,6 +68,13 @@ export default function (component) {
   const scroller = el("div", { class: "dx-scroll" }, root)
   const stage = el("div", { class: "dx-stage" }, scroller)
   const img = el("img", { alt: text.alt || "", draggable: "false" }, stage)
+  // a picture the background preparation has not encoded yet: asked for again until its file is there
+  let tries = 0
+  img.onerror = () => {
+    const want = img.dataset.want
+    if (!want || ++tries > 240) return
+    setTimeout(() => { if (img.dataset.want === want) img.setAttribute("src", want + "?try=" + tries) }, 1000)
+  }
   const tints = el("div", { class: "dx-tints" }, stage)
   const svg = el("svg:svg", { class: "dx-marks", preserveAspectRatio: "none" }, stage)
 
@@ -124,7 +131,7 @@ export default function (component) {
       layer.style.top = (-100 * y0 / ch) + "%"
     }
     const src = me.zoom > 1 && light.zoom ? light.zoom : light.src
-    if (img.getAttribute("src") !== src) img.setAttribute("src", src)
+    if (img.dataset.want !== src) { img.dataset.want = src; tries = 0; img.setAttribute("src", src) }
     tints.innerHTML = ""
     for (const o of data.overlays || []) {
       if (o.tint) el("img", { src: o.tint, alt: "", draggable: "false" }, tints)

@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..formats.lights import LIGHTS
-from . import media
+from . import media, prepare
 from .i18n import _, t
 
 BLUE = "#1464ff"
@@ -170,12 +170,12 @@ def document_view(images: dict, *, key: str, size: tuple[int, int], template: st
         Whether zooming in shows the full resolution (the drill's loupe); without,
         it enlarges the screen copy (a closer look with the naked eye).
     """
-    # the full-resolution copy is encoded by the background preparation, never here: until it is made,
-    # zooming enlarges the screen copy
-    lights = [{"id": light, "label": light_label(light), "src": media.image_url(images[light]),
-               "zoom": media.encoded_image_url(images[light], width=media.ZOOM_WIDTH) if zoom
-               else media.image_url(images[light])}
-              for light in lights_of(images)]
+    # pictures are encoded by the background preparation, never here (:func:`prepare.picture_url`); until
+    # the full-resolution copy is made, zooming enlarges the screen copy
+    shown = {light: prepare.picture_url(images[light]) for light in lights_of(images)}
+    lights = [{"id": light, "label": light_label(light), "src": src,
+               "zoom": media.encoded_image_url(images[light], width=media.ZOOM_WIDTH) if zoom else src}
+              for light, src in shown.items()]
     data = {"item": key, "size": list(size), "lights": lights, "views": sides_of(template, size),
             "mode": "locate" if locate else "view", "answer": answer, "overlays": list(overlays),
             "text": _texts()}
@@ -186,8 +186,11 @@ def document_view(images: dict, *, key: str, size: tuple[int, int], template: st
 def crop_view(path, crop, *, key: str, overlays=(), caption: str | None = None) -> None:
     """A crop of an image file (``crop`` in its pixels) shown with marks, zoomable (lesson figures)."""
     x0, y0, x1, y1 = (int(v) for v in crop)
-    lights = [{"id": "visible", "label": "", "src": media.image_url(path, crop=crop),
-               "zoom": media.image_url(path, crop=crop, width=media.ZOOM_WIDTH)}]
+    zoomed = media.encoded_image_url(path, crop=crop, width=media.ZOOM_WIDTH)
+    if zoomed is None and prepare.running():
+        prepare.want_picture(path, crop=crop, width=media.ZOOM_WIDTH)  # offered from the next run on
+    lights = [{"id": "visible", "label": "", "src": prepare.picture_url(path, crop=crop),
+               "zoom": zoomed}]
     moved = []
     for o in overlays:  # marks in the crop's own pixels
         if "box" in o:

@@ -120,13 +120,21 @@ def image_url(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str:
     return _image_url(path, _mtime(path), int(width), None if crop is None else tuple(int(v) for v in crop))
 
 
-def encoded_image_url(path, *, width: int = DISPLAY_WIDTH) -> str | None:
+def _image_name(path: str, width: int, crop) -> str:
+    return _name("image", path, _mtime(path), int(width), None if crop is None else tuple(int(v) for v in crop))
+
+
+def image_address(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str:
+    """The address :func:`image_url` gives, whether or not the picture is encoded yet (nothing encoded here)."""
+    return f"{ROUTE}/{_image_name(str(path), width, crop)}.jpg"
+
+
+def encoded_image_url(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str | None:
     """The address of :func:`image_url`'s picture if it is encoded already, else None (nothing encoded here).
 
     For the zoom copy: a page offers it once the background preparation has made it.
     """
-    path = str(path)
-    name = _name("image", path, _mtime(path), int(width), None)
+    name = _image_name(str(path), width, crop)
     return f"{ROUTE}/{name}.jpg" if (media_dir() / f"{name}.jpg").is_file() else None
 
 
@@ -134,12 +142,20 @@ def encoded_image_url(path, *, width: int = DISPLAY_WIDTH) -> str | None:
 def _tint_url(mask: str, mtime: int, label: int, width: int, crop: tuple | None, colour: tuple) -> str | None:
     from PIL import Image
 
+    name = _name("tint", mask, mtime, label, width, crop, colour)
+    # made before (by any process, in any earlier run): the mask is not decoded again
+    if (media_dir() / f"{name}.png").is_file():
+        return f"{ROUTE}/{name}.png"
+    if (media_dir() / f"{name}.none").is_file():
+        return None
     with Image.open(mask) as im:
         labels = np.asarray(im)
     if labels.ndim == 3:
         labels = labels[..., 0]
     area = _crop(labels, crop) == label
     if not area.any():
+        ensure_dir(media_dir())
+        (media_dir() / f"{name}.none").touch()
         return None
 
     def encode() -> bytes:
@@ -150,7 +166,7 @@ def _tint_url(mask: str, mtime: int, label: int, width: int, crop: tuple | None,
         rgba[small] = (*colour, 115)  # 45 % over the document
         return _png(rgba)
 
-    return _write(_name("tint", mask, mtime, label, width, crop, colour), "png", encode)
+    return _write(name, "png", encode)
 
 
 def tint_url(mask, label: int, *, width: int = DISPLAY_WIDTH, crop=None, colour=(230, 30, 30)) -> str | None:

@@ -38,8 +38,8 @@ from ..atomic import ensure_dir, write_text
 from ..paths import cache_dir
 from . import media
 
-#: seconds between looks for trainers' new specimens once everything is prepared
-IDLE_POLL_S = 5.0
+#: seconds between looks for asked-for pictures and trainers' new specimens once everything is prepared
+IDLE_POLL_S = 1.0
 #: the preparation process's niceness (the server's requests come first)
 NICENESS = 15
 #: folder of a specimen list used instead of the shipped library (see :mod:`.state`)
@@ -111,6 +111,57 @@ def want(spec) -> None:
         (folder / media.array_name(spec.name)).write_text(spec.name, encoding="utf-8")
     except OSError:
         pass
+
+
+# ---------------------------------------------------------------------------
+# pictures: a request never decodes a full-size image while the preparation process can
+
+def picture_url(path, *, width: int = media.DISPLAY_WIDTH, crop=None) -> str:
+    """The address of ``path``'s picture at ``width`` (optionally cropped), encoded or on its way.
+
+    With a preparation process running, a picture not encoded yet is asked
+    for (:func:`want_picture`) and its address returned at once: the page
+    shows it when the file appears (the browser asks again until then). A
+    request then never decodes a full-size image (tens of MB and a fifth of
+    a second each, for every trainee meeting a new specimen at once).
+    Without a preparation process (AppTest, ``streamlit run app.py``) it is
+    encoded here.
+    """
+    done = media.encoded_image_url(path, width=width, crop=crop)
+    if done is not None:
+        return done
+    if not running():
+        return media.image_url(path, width=width, crop=crop)
+    want_picture(path, width=width, crop=crop)
+    return media.image_address(path, width=width, crop=crop)
+
+
+def want_picture(path, *, width: int = media.DISPLAY_WIDTH, crop=None) -> None:
+    """Ask the preparation process to encode this picture next."""
+    folder = ensure_dir(prepare_dir() / "wanted-pictures")
+    job = {"path": str(path), "width": int(width), "crop": None if crop is None else [int(v) for v in crop]}
+    try:
+        (folder / media.image_address(path, width=width, crop=crop).rsplit("/", 1)[1]).write_text(
+            json.dumps(job), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def encode_wanted_pictures() -> int:
+    """Encode the pictures pages asked for (oldest first); how many."""
+    folder = prepare_dir() / "wanted-pictures"
+    if not folder.is_dir():
+        return 0
+    done = 0
+    for path in sorted(folder.glob("*.jpg"), key=lambda p: p.stat().st_mtime if p.exists() else 0):
+        try:
+            job = json.loads(path.read_text(encoding="utf-8"))
+            path.unlink()
+            media.image_url(job["path"], width=job["width"], crop=job["crop"])
+            done += 1
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"docexam prepare: picture {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+    return done
 
 
 # ---------------------------------------------------------------------------
@@ -203,6 +254,7 @@ class _Preparer:
             if not self.alive():
                 return
             _set_status(phase="library", done=total - len(missing) + i, total=total)
+            encode_wanted_pictures()
             render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
         _set_status(phase="library", done=total, total=total)
 
@@ -257,8 +309,8 @@ class _Preparer:
         return out
 
     def serve_wanted(self, by_name: dict) -> int:
-        """Examine the specimens trainees wait for; how many."""
-        done = 0
+        """Encode the pictures and examine the specimens trainees wait for; how many."""
+        done = encode_wanted_pictures()
         for spec in self.wanted(by_name):
             if ready_heatmap(spec) is None:
                 self.heatmap(spec)
@@ -310,6 +362,7 @@ class _Preparer:
         while self.alive():
             now = specimens_signature()
             wanted = any((prepare_dir() / "wanted").glob("*")) if (prepare_dir() / "wanted").is_dir() else False
+            encode_wanted_pictures()  # a lesson's crop, a picture of a specimen just added
             if now != signature or wanted:
                 signature = now
                 self.run_once()
