@@ -55,23 +55,41 @@ def path(name: str) -> str:
     return str(PAGES_DIR / f"{name}.py")
 
 
-def _page(name: str, *, default: bool = False) -> st.Page:
+#: the address of the page shown at the app's root (Streamlit serves a default page at "/" only)
+ROOT = "start"
+
+
+def _page(name: str, *, default: bool = False, url_path: str | None = None, hidden: bool = False) -> st.Page:
     if name in TRAINER_PAGES:
         title, icon = TRAINER_PAGES[name]
     else:
         title, icon = PAGES[name]
-    return st.Page(path(name), title=_(title), icon=icon, default=default, url_path=name)
+    return st.Page(path(name), title=_(title), icon=icon, default=default, url_path=url_path or name,
+                   visibility="hidden" if hidden else "visible")
 
 
 def navigation() -> st.navigation:
-    """The pages this session may open, grouped in sections."""
+    """The pages this session may open, grouped in sections.
+
+    Every page's own address works when typed (``/home`` too, though home
+    is served at ``/``); a page this session may not open yet answers with
+    the sign-in it needs (a hidden page at that address), never "Page not
+    found".
+    """
     sections: dict[str, list] = {}
-    if session.trainee() is not None:
-        sections[_("Training")] = [_page(n, default=n == "home") for n in TRAINEE_PAGES]
+    trainee = session.trainee() is not None
+    if trainee:
+        # the default page's own address is "/": the same page, hidden, answers at /home
+        sections[_("Training")] = ([_page("home", default=True, url_path=ROOT)]
+                                   + [_page(n) for n in TRAINEE_PAGES if n != "home"]
+                                   + [_page("home", hidden=True)])
     else:
-        sections[_("Training")] = [_page("sign_in", default=True)]
+        sections[_("Training")] = ([_page("sign_in", default=True)]
+                                   + [_page("sign_in", url_path=n, hidden=True) for n in TRAINEE_PAGES])
     # the trainer sign-in page stays listed once unlocked: it is where the trainer locks again
     sections[_("Tools")] = [_page("desk"), _page("reference"), _page("trainer_sign_in")]
     if session.is_trainer():
         sections[_("Trainer")] = [_page(n) for n in TRAINER_PAGES]
+    else:
+        sections[_("Tools")] += [_page("trainer_sign_in", url_path=n, hidden=True) for n in TRAINER_PAGES]
     return st.navigation(sections, expanded=True)
