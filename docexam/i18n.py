@@ -119,13 +119,13 @@ class Translator:
         return _fill(_translations(self.lang).ngettext(singular, plural, n), values)
 
     def number(self, value: float, *, digits: int | None = None) -> str:
-        """``value`` written in this language (Khmer digits and separators in Khmer)."""
+        """``value`` written in this language (its separators; the digits CLDR's default for it)."""
         fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-        return _numbers.format_decimal(value, format=fmt, locale=self.locale, numbering_system="native")
+        return _numbers.format_decimal(value, format=fmt, locale=self.locale)
 
     def percent(self, value: float) -> str:
         """A share 0..1 as a whole percentage (``0.8`` -> ``80%``)."""
-        return _numbers.format_percent(value, locale=self.locale, numbering_system="native")
+        return _numbers.format_percent(value, locale=self.locale)
 
     def date(self, value: dt.date, *, format: str = "long") -> str:
         """A date written in this language (``format``: ``short``, ``medium``, ``long`` or a pattern)."""

@@ -27,9 +27,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..i18n import N_, translator
+
 STEPS = ("pre-test", "lessons", "post-test", "survey")
 #: certificate rules: every step of the course done; post-test at or above the pass mark; both
 CERTIFICATE_RULES = ("attendance", "pass-mark", "both")
+#: a step not done, as the certificate's "missing" list says it
+STEP_MISSING = {"pre-test": N_("the pre-test"), "lessons": N_("the lessons"), "post-test": N_("the post-test"),
+                "survey": N_("the survey")}
 DEFAULT_PASS_MARK = 0.7
 
 
@@ -144,31 +149,34 @@ class CertificateDecision:
     missing: tuple[str, ...] = ()
 
 
-def rule_text(settings: CourseSettings) -> str:
-    """The certificate rule in plain English (for the certificate and the trainer's page).
+def rule_text(settings: CourseSettings, lang: str = "en") -> str:
+    """The certificate rule in plain words, in ``lang`` (for the certificate and the trainer's page).
 
     >>> rule_text(CourseSettings(certificate="pass-mark", pass_mark=0.6))
     'Awarded for a post-test score of at least 60 %.'
     """
-    parts = []
-    if settings.certificate in ("attendance", "both"):
-        parts.append("taking part in every step of the course")
-    if settings.certificate in ("pass-mark", "both"):
-        parts.append(f"a post-test score of at least {settings.pass_mark * 100:.0f} %")
-    return "Awarded for " + " and ".join(parts) + "."
+    tr, mark = translator(lang), f"{settings.pass_mark * 100:.0f}"
+    if settings.certificate == "attendance":
+        return tr.gettext("Awarded for taking part in every step of the course.")
+    if settings.certificate == "pass-mark":
+        return tr.gettext("Awarded for a post-test score of at least {mark} %.", mark=mark)
+    return tr.gettext("Awarded for taking part in every step of the course and a post-test score of at least "
+                      "{mark} %.", mark=mark)
 
 
 def certificate_decision(settings: CourseSettings, progress: Progress, *,
-                         post_score: float | None) -> CertificateDecision:
-    """Whether the trainee has earned the certificate under the workshop's rule."""
+                         post_score: float | None, lang: str = "en") -> CertificateDecision:
+    """Whether the trainee has earned the certificate under the workshop's rule (its words in ``lang``)."""
+    tr = translator(lang)
     missing = []
     if settings.certificate in ("attendance", "both"):
-        missing += [f"the {step}" for step in settings.order if not step_done(step, progress, settings)]
+        missing += [tr.gettext(STEP_MISSING[step]) for step in settings.order
+                    if not step_done(step, progress, settings)]
     if settings.certificate in ("pass-mark", "both"):
         if post_score is None or not progress.post_done:
-            missing.append("the post-test")
+            missing.append(tr.gettext(STEP_MISSING["post-test"]))
         elif post_score < settings.pass_mark:
-            missing.append(f"a post-test score of {settings.pass_mark * 100:.0f} % "
-                           f"(this post-test: {post_score * 100:.0f} %)")
-    return CertificateDecision(earned=not missing, rule_text=rule_text(settings),
+            missing.append(tr.gettext("a post-test score of {mark} % (this post-test: {score} %)",
+                                      mark=f"{settings.pass_mark * 100:.0f}", score=f"{post_score * 100:.0f}"))
+    return CertificateDecision(earned=not missing, rule_text=rule_text(settings, lang),
                                missing=tuple(dict.fromkeys(missing)))

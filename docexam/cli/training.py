@@ -6,7 +6,7 @@
     docexam workshop import FILE [--unverified]
     docexam workshop forms CODE [--json]
     docexam report example [--seed N]
-    docexam report workshop CODE --format csv|html [--out FILE]
+    docexam report workshop CODE --format csv|html|pdf [--lang km] [--out FILE]
 
 Every command takes ``--database URL`` (default ``$DOCEXAM_DATABASE_URL``,
 else the SQLite file in ``$DOCEXAM_HOME``).
@@ -20,7 +20,9 @@ import json
 import sys
 import tempfile
 
-from ..atomic import write_text
+from ..atomic import write_bytes, write_text
+from ..errors import DocexamError
+from ..i18n import LANGUAGES
 
 
 def _date(text: str) -> dt.date:
@@ -147,6 +149,14 @@ def _report_workshop(args) -> int:
 
     with _open(args) as record:
         results = record.key_results(args.workshop)
+    if args.format == "pdf":
+        from ..training.report_pdf import to_pdf
+
+        if not args.out:
+            raise DocexamError("report workshop --format pdf: a PDF needs --out FILE")
+        write_bytes(args.out, to_pdf(results, lang=args.lang))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
     text = to_csv(results) if args.format == "csv" else to_html(results)
     if args.out:
         write_text(args.out, text)
@@ -202,10 +212,12 @@ def register(subparsers) -> None:
     rep = subparsers.add_parser("report", help="reports from the training record")
     rep_sub = rep.add_subparsers(dest="report_command", metavar="KIND")
     rep_sub.required = True
-    p = rep_sub.add_parser("workshop", help="a workshop's Key Results as CSV or a self-contained HTML page")
+    p = rep_sub.add_parser("workshop", help="a workshop's Key Results as CSV, a self-contained HTML page or a PDF")
     p.add_argument("workshop", metavar="ID", help="workshop code (or id)")
-    p.add_argument("--format", choices=("csv", "html"), default="html")
-    p.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    p.add_argument("--format", choices=("csv", "html", "pdf"), default="html")
+    p.add_argument("--lang", default="en", choices=sorted(LANGUAGES),
+                   help="the PDF's language (its catalogue, docexam/locale; default en)")
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output; a PDF needs it)")
     _database_option(p)
     p.set_defaults(handler=_report_workshop)
     p = rep_sub.add_parser("example", help="Key Results of a seeded cohort answering real forms (the README example)")

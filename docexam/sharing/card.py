@@ -18,18 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-from fpdf import FPDF
 from PIL import Image
 
 from ..atomic import write_bytes
 from ..errors import DocexamError
 from ..imaging import load_rgb
 from ..lessons.source import load_specimen_folder, user_specimens_dir
-from ..paths import REPO_DIR, font_path
+from ..pdf import new_pdf
 from .alerts import AlertFile, alert_specimen
 
-KHMER_FONT = REPO_DIR / "static" / "NotoSansKhmer-Regular.ttf"
-KHMER_BOLD = REPO_DIR / "static" / "NotoSansKhmer-Bold.ttf"
 #: size factors tried in turn until the card fits on one A4 page
 SCALES = (1.0, 0.85, 0.7, 0.6, 0.5, 0.42, 0.36)
 LIGHT_LABELS = {"visible": "Visible light", "uv": "UV light", "ir": "IR light", "transmitted": "Transmitted light"}
@@ -91,17 +88,10 @@ def _jpeg(rgb) -> io.BytesIO:
     return buf
 
 
-def _draw(content: CardContent, scale: float) -> FPDF:
-    pdf = FPDF(format="A4")
+def _draw(content: CardContent, scale: float):
+    pdf = new_pdf(title=content.title)  # registers "DejaVu" and "NotoKhmer", Khmer shaped
     pdf.set_auto_page_break(True, margin=12)
     pdf.set_margins(14, 12, 14)
-    pdf.add_font("DejaVu", fname=str(font_path("DejaVuSans.ttf")))
-    pdf.add_font("DejaVu", style="B", fname=str(font_path("DejaVuSans-Bold.ttf")))
-    pdf.add_font("NotoKhmer", fname=str(KHMER_FONT))
-    pdf.add_font("NotoKhmer", style="B", fname=str(KHMER_BOLD))
-    pdf.set_fallback_fonts(["NotoKhmer"], exact_match=False)
-    pdf.set_text_shaping(True)
-    pdf.set_title(content.title)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from docexam.assessment.course import CERTIFICATE_RULES, STEPS, CourseSettings, rule_text
 from docexam.ui import session, state, trainer
-from docexam.ui.i18n import _, t
+from docexam.ui.i18n import _, lang, t
 
 session.require_trainer()
 record = state.record()
@@ -47,7 +47,7 @@ except ValueError as exc:
     st.error(_("Not saved: {error}", error=str(exc)))
     chosen = None
 else:
-    st.caption(_("Printed on the certificate: {rule}", rule=rule_text(chosen)))
+    st.caption(_("Printed on the certificate: {rule}", rule=rule_text(chosen, lang())))
 if st.button(_("Save the course settings"), type="primary", icon=":material/save:", disabled=chosen is None, key=f"{k}-save"):
     record.set_course_settings(ws.id, chosen)
     st.success(_("Saved: trainees follow the new settings from their next click."))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from docexam.assessment import signal_detection
-from docexam.assessment.certificate import certificate_html
+from docexam.assessment.certificate import Certificate, certificates_pdf
 from docexam.assessment.course import certificate_decision
 from docexam.lessons.vocabulary import topic_label
 from docexam.ui import course, quiz, session, sharing, state, steps
@@ -66,16 +66,21 @@ else:
 
 st.subheader(_("Certificate of completion"))
 progress = steps.progress(me, ws, forms)
-decision = certificate_decision(steps.settings(ws), progress, post_score=course.overall(attempts, "post"))
+decision = certificate_decision(steps.settings(ws), progress, post_score=course.overall(attempts, "post"),
+                                lang=lang())
 if decision.earned:
-    page = certificate_html(
+    certificate = Certificate(
         name=me.name, department=me.department, province=me.province,
         workshop=ws.title if ws else None, place=ws.place if ws else None,
         dates=f"{ws.start_date.isoformat()} – {ws.end_date.isoformat()}" if ws else None,
         pre=course.overall(attempts, "pre"), post=course.overall(attempts, "post"),
-        issued=dt.date.today(), rule=decision.rule_text, lang=lang())
-    st.download_button(_("Download the certificate (open it and print it from the browser)"), page.encode("utf-8"), file_name="certificate.html",
-                       mime="text/html", type="primary", icon=":material/workspace_premium:")
+        issued=dt.date.today(), rule=decision.rule_text)
+    # made when clicked (a few tenths of a second), in this run's language
+    in_lang = lang()
+    st.download_button(_("Download the certificate (PDF, ready to print)"),
+                       lambda: certificates_pdf([certificate], lang=in_lang),
+                       file_name="certificate.pdf", mime="application/pdf", type="primary",
+                       icon=":material/workspace_premium:")
 else:
     st.info(_("Not yet: {missing}.", missing=", ".join(decision.missing)) + " " + decision.rule_text)
 

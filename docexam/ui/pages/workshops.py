@@ -12,7 +12,9 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.training.exchange import export_data
 from docexam.training.report import to_csv, to_html
+from docexam.training.report_pdf import to_pdf
 from docexam.ui import session, state
+from docexam.ui.i18n import _, lang
 from docexam.ui.widgets import join_address
 
 session.require_trainer()
@@ -155,6 +157,10 @@ with files:
                            file_name=f"key-results-{ws.code}.html", mime="text/html", icon=":material/download:")
         st.download_button("Key Results (CSV)", to_csv(kr).encode("utf-8"),
                            file_name=f"key-results-{ws.code}.csv", mime="text/csv", icon=":material/download:")
+        in_lang = lang()  # the PDF is made when clicked, in this run's language (Khmer shaped, fonts embedded)
+        st.download_button(_("Key Results (PDF, ready to print)"), lambda: to_pdf(kr, lang=in_lang),
+                           file_name=f"key-results-{ws.code}-{in_lang}.pdf", mime="application/pdf",
+                           icon=":material/print:")
     st.download_button("All records of this workshop (JSON, for headquarters)",
                        json.dumps(export_data(record, ws.id), ensure_ascii=False, indent=2).encode("utf-8"),
                        file_name=f"workshop-{ws.code}.json", mime="application/json", icon=":material/download:")
