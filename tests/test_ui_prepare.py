@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 
 from docexam.lessons.source import load_specimen_folder
 from docexam.ui import media, prepare
@@ -33,15 +36,14 @@ def test_prepare_once_makes_every_heatmap_and_picture(docexam_home, monkeypatch)
             assert media.encoded_image_url(spec.image_path(light), width=zoom) == media.image_url(
                 spec.image_path(light), width=zoom)
     assert prepare.status()["phase"] == "ready"
-    assert not prepare.running()  # the pid file is gone with the process
+    assert not prepare.running()  # the lock is let go with the process
 
 
 def test_a_waiting_trainee_asks_instead_of_examining(docexam_home, monkeypatch):
     lib = make_folder(docexam_home, monkeypatch)
     spec = load_specimen_folder(lib)[0]
-    # a preparation process is "running" (this test process holds the pid file): the request path must not examine
-    (docexam_home / "cache" / "prepare").mkdir(parents=True)
-    (docexam_home / "cache" / "prepare" / "pid").write_text(str(os.getpid()))
+    # a preparation process is "running" (this test process holds its lock): the request path must not examine
+    lock = prepare.claim()
     from docexam.ui import state
 
     assert state.heatmap_url(spec) is None
@@ -52,6 +54,7 @@ def test_a_waiting_trainee_asks_instead_of_examining(docexam_home, monkeypatch):
     preparer = prepare._Preparer(None)
     assert [s.name for s in preparer.wanted({spec.name: spec})] == [spec.name]
     assert not list((prepare.prepare_dir() / "wanted").iterdir())
+    lock.close()
 
 
 def test_without_a_preparation_process_the_app_examines_itself(docexam_home, monkeypatch):
@@ -66,8 +69,7 @@ def test_without_a_preparation_process_the_app_examines_itself(docexam_home, mon
 def test_a_page_asks_for_a_picture_instead_of_decoding_it(docexam_home, monkeypatch):
     lib = make_folder(docexam_home, monkeypatch)
     path = load_specimen_folder(lib)[0].image_path("visible")
-    (docexam_home / "cache" / "prepare").mkdir(parents=True)
-    (docexam_home / "cache" / "prepare" / "pid").write_text(str(os.getpid()))  # a preparation process "runs"
+    lock = prepare.claim()  # a preparation process "runs"
     crop = (10, 20, 210, 120)
 
     url = prepare.picture_url(path)
@@ -84,3 +86,28 @@ def test_a_page_asks_for_a_picture_instead_of_decoding_it(docexam_home, monkeypa
     with Image.open(media.media_dir() / cropped.rsplit("/", 1)[1]) as im:
         assert im.size == (200, 100)
     assert not list((prepare.prepare_dir() / "wanted-pictures").iterdir())
+    lock.close()
+
+
+def test_app_processes_sharing_a_home_run_one_preparation(docexam_home, monkeypatch):
+    """A headquarters server: three app processes on one DOCEXAM_HOME start three preparations at once."""
+    make_folder(docexam_home, monkeypatch)
+    starts = [subprocess.Popen([sys.executable, "-m", "docexam.ui.prepare", "--parent", str(os.getpid())],
+                               env=dict(os.environ), stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    try:
+        # two see the lock taken and stop at once, saying so; one works on
+        deadline = time.monotonic() + 60
+        while sum(c.poll() is not None for c in starts) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [c for c in starts if c.poll() is not None]
+        assert len(left) == 2 and all(c.returncode == 0 for c in left)
+        assert all("another preparation process" in c.stderr.read() for c in left)
+        worker = next(c for c in starts if c not in left)
+        assert worker.poll() is None and prepare.running()
+        assert prepare.claim() is None  # nor may a fourth
+    finally:
+        for child in starts:
+            child.kill()
+            child.wait()
+            child.stderr.close()
+    assert not prepare.running()  # the lock died with its process: the next app process starts another

@@ -2,7 +2,8 @@
 
 ``docexam app`` starts one preparation process beside the server
 (:func:`start`; low priority, one job at a time, one examination's memory
-at most). It
+at most); one for each ``DOCEXAM_HOME``, however many app processes share
+it (a headquarters server): it holds a lock (:func:`claim`). It
 
 1. renders whatever the shipped library lacks (first start), writing its
    progress to ``status.json`` for the sign-in page;
@@ -26,10 +27,12 @@ import Streamlit; run it as ``python -m docexam.ui.prepare``.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +45,10 @@ from . import media
 IDLE_POLL_S = 1.0
 #: the preparation process's niceness (the server's requests come first)
 NICENESS = 15
+#: tries (50 ms apart) a new preparation process makes to take the lock before it leaves the work to another
+CLAIM_TRIES = 20
+#: seconds between an app process's looks for the preparation process (one stopped with its app is restarted)
+WATCH_S = 30.0
 #: folder of a specimen list used instead of the shipped library (see :mod:`.state`)
 SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
 
@@ -167,18 +174,44 @@ def encode_wanted_pictures() -> int:
 # ---------------------------------------------------------------------------
 # the process and its status
 
-def _pid_file() -> Path:
-    return prepare_dir() / "pid"
+def _lock_path() -> Path:
+    return prepare_dir() / "lock"
+
+
+def claim():
+    """Become this ``DOCEXAM_HOME``'s one preparation process: the open lock file to keep, or None.
+
+    Several app processes may share one ``DOCEXAM_HOME`` (a headquarters
+    server), each starting a preparation process; the first to lock
+    ``lock`` works, the others stop at once. The kernel drops the lock
+    when its process ends, however it ends: no stale pid file. A
+    :func:`running` probe holds the lock for an instant, so a claim tries a
+    little while before it concludes another process holds it.
+    """
+    handle = open(ensure_dir(prepare_dir()) / "lock", "a+b")
+    for _ in range(CLAIM_TRIES):
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            time.sleep(0.05)
+    handle.close()
+    return None
 
 
 def running() -> bool:
-    """Whether a preparation process works for this ``DOCEXAM_HOME``."""
+    """Whether a preparation process works for this ``DOCEXAM_HOME`` (it holds the lock)."""
     try:
-        pid = int(_pid_file().read_text())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
+        handle = open(_lock_path(), "rb")
+    except OSError:
         return False
-    return True
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def status() -> dict:
@@ -212,6 +245,33 @@ def start(*, env: dict | None = None) -> subprocess.Popen | None:
                                 preexec_fn=lambda: os.nice(NICENESS), close_fds=True)
     finally:
         log.close()
+
+
+_WATCH: list = []
+
+
+def keep_running(*, every: float = WATCH_S) -> None:
+    """Start the preparation process, and again whenever none runs (a daemon thread of the app process).
+
+    Each app process of a headquarters server calls this: one of them
+    starts the preparation, and when that app stops (and its preparation
+    with it) another app starts it again within ``every`` seconds.
+    """
+    if _WATCH:
+        return
+
+    def watch() -> None:
+        children = []
+        while True:
+            children = [c for c in children if c.poll() is None]  # reaped once they end
+            child = start()
+            if child is not None:
+                children.append(child)
+            time.sleep(every)
+
+    thread = threading.Thread(target=watch, name="docexam-prepare-watch", daemon=True)
+    _WATCH.append(thread)
+    thread.start()
 
 
 # ---------------------------------------------------------------------------
@@ -376,11 +436,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent", type=int, help="stop when this process is gone")
     parser.add_argument("--once", action="store_true", help="prepare everything once and stop")
     args = parser.parse_args(argv)
-    ensure_dir(prepare_dir())
-    if running():
+    lock = claim()
+    if lock is None:
         print("docexam prepare: another preparation process works for this DOCEXAM_HOME", file=sys.stderr)
         return 0
-    write_text(_pid_file(), str(os.getpid()))
     preparer = _Preparer(args.parent)
     try:
         if args.once:
@@ -392,11 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        try:
-            if _pid_file().read_text() == str(os.getpid()):
-                _pid_file().unlink()
-        except OSError:
-            pass
+        lock.close()  # the next app process to look starts another
     return 0
 
 

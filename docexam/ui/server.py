@@ -10,7 +10,8 @@ pull signed packs there (a headquarters server, :mod:`docexam.sharing.hq`).
 
 Loading this module also starts the background preparation process
 (:mod:`docexam.ui.prepare`: library, pictures, heatmaps) unless
-``DOCEXAM_NO_PREPARE`` is set.
+``DOCEXAM_NO_PREPARE`` is set, and starts it again if it stops (several
+app processes sharing one ``DOCEXAM_HOME`` run one preparation).
 """
 
 from __future__ import annotations
@@ -28,4 +29,4 @@ from docexam.ui.media import ROUTE, media_app
 app = st.App(str(REPO_DIR / "app.py"), routes=[Mount(ROUTE, app=media_app()), Mount(hq.ROUTE, app=hq.sync_app())])
 
 if not os.environ.get("DOCEXAM_NO_PREPARE"):
-    prepare.start()
+    prepare.keep_running()
