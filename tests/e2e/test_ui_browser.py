@@ -370,3 +370,34 @@ def test_a_phone_answers_a_locate_item_by_touch(browser, server):
         raise
     finally:
         context.close()
+
+
+#: what a 360 px phone must show without sideways scrolling: the trainee's pages, once they have answers
+PHONE_PAGES = ("home", "lessons", "practice", "results", "refresher", "thresholds", "drill", "desk", "reference")
+
+
+def test_every_trainee_page_fits_a_360_px_phone(browser, server):
+    """At 360 x 740 nothing runs off the screen sideways: tables and MRZ lines fit or scroll in their own box."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        _sign_in(page, server, "Narrow Phone")
+        sit_pre_test(page, server)  # the results page then has a table
+        for name in PHONE_PAGES:
+            page.goto(f"{server}/{name}")
+            page.locator("h1").first.wait_for(timeout=FIRST_DRAW_S * 1000)
+            wait_idle(page)
+            assert not page.get_by_text("Page not found").count(), name
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{name}: the page is {width} px wide"
+            # an MRZ line is read whole, never cut off under a button: its box is as wide as its text
+            for cut in page.evaluate("[...document.querySelectorAll('pre.dx-mrz')]"
+                                     ".map(p => p.scrollWidth - p.clientWidth)"):
+                assert cut <= 0, f"{name}: an MRZ line is cut off by {cut} px"
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "e2e-narrow-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
