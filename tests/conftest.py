@@ -37,7 +37,7 @@ def shipped_library_folder(tmp_path_factory) -> Path:
     """The shipped library rendered once per test run (shared by xdist workers, under a lock)."""
     import fcntl
 
-    from docexam.synth.library import library_folder
+    from docexam.synth.library import library_folder, library_key
 
     # DOCEXAM_TEST_LIBRARY_HOME keeps the rendering between runs on a developer's machine;
     # the folder is keyed by a hash of the recipes and the rendering code, so it never goes stale
@@ -47,7 +47,8 @@ def shipped_library_folder(tmp_path_factory) -> Path:
     old = os.environ.get("DOCEXAM_HOME")
     os.environ["DOCEXAM_HOME"] = str(shared)
     try:
-        with open(shared / ".lock", "w") as lock:
+        # one lock per rendering (key): checkouts with other rendering code do not wait for each other
+        with open(shared / f".lock-{library_key()}", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             return library_folder(progress=False)
     finally:
