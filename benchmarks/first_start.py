@@ -2,6 +2,7 @@
 
     python benchmarks/first_start.py                 # a new, empty DOCEXAM_HOME
     python benchmarks/first_start.py --timeout 900
+    python benchmarks/first_start.py --library ~/.local/share/docexam/cache/library/KEY   # as installed offline
 
 Starts ``docexam app``'s server on a free port with an empty
 ``DOCEXAM_HOME`` (nothing rendered, nothing encoded) and, at once, one
@@ -10,12 +11,18 @@ sign-in page, signing in (self-study), the pre-test's first question.
 Prints the seconds from the server's start to each step, and what the
 background preparation was doing then. The issue's goal: the first
 question within 30 s. A figure, not a test; note the machine's load.
+
+With ``--library`` the fresh ``DOCEXAM_HOME`` starts with that rendered
+library folder in it, as the offline installer (``scripts/bundle``) puts
+it there before it starts the app: nothing else is prepared (pictures,
+heatmaps, the database are made after the start, inside the timing).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 import tempfile
@@ -53,16 +60,34 @@ async def first_quiz(url: str, t0: float, timeout_s: float, marks: dict) -> None
             await browser.close()
 
 
+def _link_or_copy(src, dst):
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     parser.add_argument("--keep", action="store_true", help="keep the DOCEXAM_HOME made for the run")
+    parser.add_argument("--library", type=Path,
+                        help="a rendered library folder (cache/library/KEY) put in the fresh home first, as the "
+                             "offline installer does")
     args = parser.parse_args()
     if not Path(CHROMIUM).is_file():
         print(f"Debian's chromium is not installed ({CHROMIUM}): apt-get install chromium", file=sys.stderr)
         return 2
     home = Path(tempfile.mkdtemp(prefix="docexam-first-start-"))
     print(f"fresh DOCEXAM_HOME={home}", flush=True)
+    if args.library:
+        if not (args.library / "library.json").is_file() and not list(args.library.glob("*.json")):
+            print(f"--library {args.library}: not a rendered library folder", file=sys.stderr)
+            return 2
+        # links where the file system allows (a 2 GB copy is the installer's time, not the start's)
+        shutil.copytree(args.library, home / "cache" / "library" / args.library.name, copy_function=_link_or_copy)
+        print(f"with the rendered library {args.library.name} (as installed by scripts/bundle's installer)",
+              flush=True)
     uptime_before = _uptime()
     t0 = time.monotonic()
     app = App(home, warm=False)
@@ -74,8 +99,6 @@ def main() -> int:
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     finally:
         from docexam.ui import prepare
-
-        import os
 
         os.environ["DOCEXAM_HOME"] = str(home)
         status = prepare.status()
@@ -90,7 +113,7 @@ def main() -> int:
     print(f"background preparation then: {status.get('phase', '-')} {status.get('done', '-')}/{status.get('total', '-')}")
     print(f"uptime before: {uptime_before}")
     print(f"uptime after:  {_uptime()}")
-    print("command: python benchmarks/first_start.py")
+    print("command: python benchmarks/first_start.py" + (f" --library {args.library}" if args.library else ""))
     return 1 if error or marks.get("first quiz question", 1e9) > 30 else 0
 
 

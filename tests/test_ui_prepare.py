@@ -111,3 +111,26 @@ def test_app_processes_sharing_a_home_run_one_preparation(docexam_home, monkeypa
             child.wait()
             child.stderr.close()
     assert not prepare.running()  # the lock died with its process: the next app process starts another
+
+
+
+def test_the_preparation_ends_with_its_app(docexam_home, monkeypatch):
+    """An app killed outright (kill -9) does not leave its preparation running on."""
+    make_folder(docexam_home, monkeypatch)
+    app = subprocess.Popen([sys.executable, "-c", "import time\nfrom docexam.ui import prepare\n"
+                            "print(prepare.start().pid, flush=True)\ntime.sleep(600)"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(app.stdout.readline())
+        deadline = time.monotonic() + 60
+        while not prepare.running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert prepare.running()
+    finally:
+        app.kill()
+        app.wait()
+        app.stdout.close()
+    deadline = time.monotonic() + 10
+    while prepare.running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not prepare.running(), f"preparation {child} outlived its app"

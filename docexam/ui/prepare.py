@@ -30,6 +30,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -45,6 +46,8 @@ from . import media
 IDLE_POLL_S = 1.0
 #: the preparation process's niceness (the server's requests come first)
 NICENESS = 15
+#: Linux's prctl option: the signal a process gets when the thread that started it ends
+PR_SET_PDEATHSIG = 1
 #: tries (50 ms apart) a new preparation process makes to take the lock before it leaves the work to another
 CLAIM_TRIES = 20
 #: seconds between an app process's looks for the preparation process (one stopped with its app is restarted)
@@ -226,10 +229,27 @@ def _set_status(**fields) -> None:
     write_text(prepare_dir() / "status.json", json.dumps({**fields, "time": time.time()}))
 
 
+def _in_child() -> None:
+    """In the new process before it runs: low priority, and ended by the kernel when its app process ends.
+
+    The preparation also looks for its app between jobs, but one render
+    takes a while on a busy machine; it must not outlive the app by minutes.
+    """
+    os.nice(NICENESS)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the look between jobs remains
+        pass
+
+
 def start(*, env: dict | None = None) -> subprocess.Popen | None:
     """Start the preparation process for this ``DOCEXAM_HOME`` unless one runs; the process or None.
 
-    It stops by itself when the process that started it (the server) is gone.
+    It stops when the thread that started it ends (call it from a thread
+    that lives as long as the app, as :func:`keep_running` does) or the
+    process that started it (the server) is gone.
     """
     if running():
         return None
@@ -242,7 +262,7 @@ def start(*, env: dict | None = None) -> subprocess.Popen | None:
     try:
         return subprocess.Popen([sys.executable, "-m", "docexam.ui.prepare", "--parent", str(os.getpid())],
                                 env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                preexec_fn=lambda: os.nice(NICENESS), close_fds=True)
+                                preexec_fn=_in_child, close_fds=True)
     finally:
         log.close()
 
