@@ -16,11 +16,23 @@ from typing import Any
 from .errors import InputFileError, OutputError
 
 
-def read_text(path: str | os.PathLike) -> str:
-    """Read a user's UTF-8 text file; a missing or unreadable one is an :class:`InputFileError`."""
+#: the largest text file :func:`read_text` reads (docexam's data files are far smaller)
+MAX_TEXT_FILE_BYTES = 16 * 2**20
+
+
+def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_TEXT_FILE_BYTES) -> str:
+    """Read a user's UTF-8 text file (a leading byte-order mark dropped), at most ``max_bytes``.
+
+    A missing, unreadable, non-UTF-8 or larger file is an :class:`InputFileError`;
+    ``/dev/zero`` is refused after ``max_bytes``, never read without bound.
+    """
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise InputFileError(path, f"larger than {max_bytes // 2**20} MB: not a docexam text file")
+        return raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputFileError(path, "file not found") from None
     except UnicodeDecodeError:

@@ -454,8 +454,8 @@ def test_import_refuses_a_code_used_by_another_workshop(record, tmp_path):
 
 
 @pytest.mark.parametrize("content, problem", [
-    (b"", "line 1: not valid JSON"),
-    (b'{"format": "docexam-workshop-records", "version": 1,', "not valid JSON"),
+    (b"", "line 1: JSON: Expecting value"),
+    (b'{"format": "docexam-workshop-records", "version": 1,', "JSON: Expecting property name"),
     (b"\xff\xfe\x00", "not UTF-8 text"),
     (b"[1, 2]", "not a docexam workshop export"),
     (b'{"format": "docexam-workshop-records", "version": 7}', "the file is not signed"),

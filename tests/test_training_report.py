@@ -199,7 +199,7 @@ def test_cli_workshop_and_report(cohort, tmp_path, capsys, monkeypatch):
 @pytest.mark.parametrize("argv, problem", [
     (["report", "workshop", "NOPE", "--format", "csv"], "unknown workshop 'NOPE'"),
     (["workshop", "import", "{missing}"], "missing.json: file not found"),
-    (["workshop", "import", "{garbage}"], "garbage.json: line 1: not valid JSON"),
+    (["workshop", "import", "{garbage}"], "garbage.json: line 1: JSON: "),
     (["workshop", "list", "--database", "nosuchdb://x"], "training database URL"),
 ])
 def test_cli_errors_are_one_line(tmp_path, capsys, argv, problem):

@@ -47,7 +47,6 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -57,6 +56,7 @@ from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..formats.fields import Id, Int, OptionalText, Text, one_of
 from ..formats.specimen import CAPTURE_KINDS
+from ..formats.reading import parse_toml
 from ..formats.validation import problems
 from ..lessons.format import key_lines, line_of
 from ..paths import drills_dir, user_drills_dir
@@ -239,7 +239,7 @@ class Scenario(BaseModel):
 def _placed(problem: InvalidFieldError, lines: dict) -> InvalidFieldError:
     """A check of a whole table names its key in the message (``roles: ...``): report it at that key."""
     text = str(problem).split(f"{problem.field}: ", 1)[-1]
-    named = re.match(r"^([a-z_]+): (.*)$", text)
+    named = re.match(r"^([a-z_]+): (.*)\Z", text)
     if named:
         key = named.group(1) if problem.field == "Scenario" else f"{problem.field}.{named.group(1)}"
         return InvalidFieldError(problem.path, key, named.group(2), line=line_of(lines, key))
@@ -252,12 +252,11 @@ def scenario_problems(text: str, path: str | os.PathLike = "<scenario>") -> list
     Each is an :class:`~docexam.errors.InvalidFieldError` naming ``path``, the
     line of the offending key and the key, in the order of the file.
     """
+    text = text.removeprefix("\ufeff")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return [InvalidFieldError(path, "TOML", msg, line=int(m.group(1)) if m else None)]
+        data = parse_toml(text, path)  # sizes, nesting, numbers, texts: docexam.formats.reading
+    except InvalidFieldError as exc:
+        return [exc]
     lines = key_lines(text)
     found = problems(Scenario, data, path, line_of=lambda key: line_of(lines, key))
     return sorted((_placed(p, lines) for p in found), key=lambda p: (p.line or 0, p.field))
@@ -274,7 +273,7 @@ def parse_scenario(text: str, path: str | os.PathLike = "<scenario>") -> Scenari
     problems = scenario_problems(text, path)
     if problems:
         raise problems[0]
-    return Scenario.model_validate(tomllib.loads(text))
+    return Scenario.model_validate(parse_toml(text, path))
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -295,7 +294,7 @@ def check_files(paths) -> list[InvalidFieldError | InputFileError]:
         found = scenario_problems(text, path)
         out.extend(found)
         if not found:
-            scenario = Scenario.model_validate(tomllib.loads(text))
+            scenario = Scenario.model_validate(parse_toml(text, path))
             if scenario.id in seen:
                 out.append(InvalidFieldError(path, "id", f"{scenario.id!r} is already used by {seen[scenario.id].name}",
                                              line=line_of(key_lines(text), "id")))

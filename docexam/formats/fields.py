@@ -27,42 +27,77 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import uuid
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StrictBool, StrictInt, WithJsonSchema
 
 __all__ = ["Box", "Size", "Id", "Int", "Text", "OptionalText", "NonEmptyList", "IsoDate", "Uuid", "Timestamp",
-           "Day", "Fraction", "Rating", "FileName", "Bool", "one_of", "box_inside", "pattern_id"]
+           "Day", "Fraction", "Rating", "FileName", "Bool", "one_of", "box_inside", "pattern_id", "MAX_TEXT",
+           "text_problem", "bounded_text"]
 
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: longest text any field may hold (a lesson section's text is the longest real one, a few thousand)
+MAX_TEXT = 100_000
+
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # whole text: fullmatch (a `$` would let "id\n" in)
 #: the smallest width or height of a reference image
 MIN_REFERENCE_SIDE = 16
 
 
-def _text(value: Any) -> Any:
+def text_problem(value: str, *, max_len: int = MAX_TEXT) -> str | None:
+    """What is wrong with text ``value`` for any docexam file or database column, or None.
+
+    Lone surrogates (not Unicode text: they cannot be written as UTF-8) and
+    NUL (PostgreSQL refuses it) are refused everywhere, as is a text longer
+    than ``max_len``.
+
+    >>> text_problem("Sok Chea"), text_problem("a\\x00b"), text_problem("\\ud800"), text_problem("abc", max_len=2)
+    (None, 'contains a NUL character', 'contains a lone surrogate (not Unicode text)', 'longer than 2 characters')
+    """
+    if len(value) > max_len:
+        return f"longer than {max_len} characters"
+    if "\x00" in value:
+        return "contains a NUL character"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "contains a lone surrogate (not Unicode text)"
+    return None
+
+
+def _clean(value: str, max_len: int) -> str:
+    problem = text_problem(value, max_len=max_len)
+    if problem:
+        raise ValueError(problem)
+    # one form for one text: Khmer typed with its marks in either order compares equal
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
+
+
+def _text(value: Any, max_len: int = MAX_TEXT) -> Any:
     if not isinstance(value, str):
         raise ValueError("expected a text")
-    return value
+    return _clean(value, max_len)
 
 
-def _non_empty_text(value: Any) -> Any:
+def _non_empty_text(value: Any, max_len: int = MAX_TEXT) -> Any:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected a non-empty text")
-    return value
+    return _clean(value, max_len)
 
 
 def _id(value: Any) -> Any:
     if not isinstance(value, str) or not value:
         raise ValueError("expected a non-empty text")
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         raise ValueError(f"{value!r} must be lower-case letters, digits and '-' (at most 63)")
     return value
 
 
 def pattern_id(value: str) -> bool:
     """True when ``value`` is a valid id (lower-case kebab-case, at most 63 characters)."""
-    return bool(_ID_RE.match(value))
+    return bool(_ID_RE.fullmatch(value))
 
 
 def _box(value: Any) -> tuple[int, int, int, int]:
@@ -99,26 +134,29 @@ def _iso_date(value: Any) -> Any:
 
 def _day(value: Any) -> dt.date:
     try:
-        return dt.date.fromisoformat(_non_empty_text(value))
+        return dt.date.fromisoformat(_non_empty_text(value, 64))
     except ValueError:
         raise ValueError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 def _uuid(value: Any) -> str:
     try:
-        return str(uuid.UUID(_non_empty_text(value)))
+        return str(uuid.UUID(_non_empty_text(value, 64)))
     except ValueError:
         raise ValueError(f"{value!r} is not a uuid") from None
 
 
 def _timestamp(value: Any) -> dt.datetime:
     try:
-        out = dt.datetime.fromisoformat(_non_empty_text(value))
+        out = dt.datetime.fromisoformat(_non_empty_text(value, 64))
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 time") from None
     if out.tzinfo is None:
         raise ValueError("must include a time zone")
-    return out.astimezone(dt.timezone.utc)
+    try:
+        return out.astimezone(dt.timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is in year 10000 in UTC
+        raise ValueError(f"{value!r} is out of range") from None
 
 
 def _fraction(value: Any) -> float:
@@ -134,7 +172,7 @@ def _rating(value: Any) -> int:
 
 
 def _file_name(value: Any) -> Any:
-    _non_empty_text(value)
+    value = _non_empty_text(value, 255)
     if value in (".", "..") or "/" in value or "\\" in value:
         raise ValueError("must be a file name in the same folder")
     return value
@@ -159,6 +197,15 @@ def one_of(values: tuple[str, ...] | list[str]):
     return Annotated[str, BeforeValidator(check), WithJsonSchema({"type": "string", "enum": list(choices)})]
 
 
+def bounded_text(max_len: int, *, required: bool = True):
+    """A text of at most ``max_len`` characters (a database column's length), empty allowed unless ``required``."""
+    def check(value: Any) -> Any:
+        return _non_empty_text(value, max_len) if required else _text(value, max_len)
+
+    schema = {"type": "string", "maxLength": max_len, **({"minLength": 1} if required else {})}
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
+
+
 def _non_empty_list(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         raise ValueError("expected a non-empty list")
@@ -171,7 +218,7 @@ Text = Annotated[str, BeforeValidator(_non_empty_text), WithJsonSchema({"type": 
 OptionalText = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
 #: lower-case kebab-case name: template ids, lesson ids, topics
 Id = Annotated[str, BeforeValidator(_id),
-               WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
+               WithJsonSchema({"type": "string", "pattern": f"^{_ID_RE.pattern}$"})]
 #: ``[x0, y0, x1, y1]``: integer pixels of the template's reference image, x1 and y1 exclusive
 Box = Annotated[tuple[int, int, int, int], BeforeValidator(_box),
                 WithJsonSchema({"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4,

@@ -100,6 +100,8 @@ class SpecimenFile(BaseModel):
     anomalies: list[Anomaly] = Field(description="empty for an authentic specimen")
     sides: list[SpecimenSide] | None = Field(
         None, description="two-sided documents: each side's picture and where the sheet lies in it")
+    mask: FileName | None = Field(None, description="the anomalies' mask image (NAME.mask.png), in the same folder "
+                                                    "(a path elsewhere is refused)")
 
     def check(self, *, techniques=None, template=None) -> None:
         """The specimen against the technique catalogue and its template.

@@ -17,9 +17,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, WithJsonSchema
 
-from .fields import Bool, Day, Fraction, OptionalText, Rating, Text, Timestamp, Uuid, one_of
+from .fields import Bool, Day, Fraction, Rating, Timestamp, Uuid, bounded_text, one_of
 from .validation import Problem
 
 FORMAT = "docexam-workshop-records"
@@ -27,7 +27,7 @@ VERSION = 1
 #: the forms an attempt is made in: practice, the pre- and post-tests, a refresher
 FORMS = ("practice", "pre", "post", "refresher")
 #: a workshop code as stored: what trainees type to join
-CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}\Z")
 
 
 def normalise_code(code: str) -> str:
@@ -50,22 +50,41 @@ def _code(value: Any) -> str:
     return code
 
 
+# The training record's own limits (its columns' lengths, docexam.training.schema): an import may
+# not store what the record refuses when typed (a test compares them with the schema).
+Name = bounded_text(200)
+Rank = bounded_text(100, required=False)
+Title = bounded_text(300)
+LessonRef = bounded_text(100, required=False)
+ItemId = bounded_text(200)
+ItemType = bounded_text(40)
+Topic = bounded_text(100)
+#: what a survey comment may hold (docexam.training.answers.MAX_COMMENT)
+Comment = bounded_text(2000, required=False)
+Note = bounded_text(500, required=False)
+
+
 def _names(value: Any) -> Any:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of names")
-    return value
+    if (not isinstance(value, list) or len(value) > 50
+            or not all(isinstance(v, str) and 0 < len(v) <= 200 for v in value)):
+        raise ValueError("must be a list of at most 50 names of at most 200 characters")
+    return [_NAME.validate_python(v) for v in value]
+
+
+_NAME = TypeAdapter(Name)
 
 
 #: a workshop code, any case in, upper case out
-WorkshopCode = Annotated[str, BeforeValidator(_code), WithJsonSchema({"type": "string", "pattern": CODE_RE.pattern})]
+WorkshopCode = Annotated[str, BeforeValidator(_code),
+                         WithJsonSchema({"type": "string", "pattern": CODE_RE.pattern.replace("\\Z", "$")})]
 
 
 class Workshop(BaseModel):
     uid: Uuid
     code: WorkshopCode
-    title: Text
-    place: Text
-    province: Text
+    title: Title
+    place: Name
+    province: Name
     start_date: Day
     end_date: Day
     trainers: Annotated[list[str], BeforeValidator(_names)]
@@ -74,10 +93,10 @@ class Workshop(BaseModel):
 
 class Trainee(BaseModel):
     uid: Uuid
-    name: Text
-    department: Text
-    province: Text
-    rank: OptionalText | None = ""
+    name: Name
+    department: Name
+    province: Name
+    rank: Rank | None = ""
     created_at: Timestamp
 
 
@@ -89,10 +108,10 @@ class Enrolment(BaseModel):
 class Attempt(BaseModel):
     uuid: Uuid = Field(description="chosen by the trainee's device: the same answer sent twice has one uuid")
     trainee: Uuid
-    lesson_id: OptionalText | None = None
-    item_id: Text
-    item_type: Text
-    topic: Text
+    lesson_id: LessonRef | None = None
+    item_id: ItemId
+    item_type: ItemType
+    topic: Topic
     form: one_of(FORMS)
     answer: Any = Field(None, description="what the trainee answered (click, box, choice), as JSON")
     score: Fraction
@@ -106,7 +125,7 @@ class Survey(BaseModel):
     trainee: Uuid
     relevance: Rating
     overall: Rating
-    comments: OptionalText | None = ""
+    comments: Comment | None = ""
     submitted_at: Timestamp
 
 
@@ -115,7 +134,7 @@ class Merge(BaseModel):
 
     alias: Uuid = Field(description="uid of one of the file's trainees")
     target: Uuid = Field(description="uid of one of the file's trainees")
-    note: OptionalText | None = ""
+    note: Note | None = ""
     merged_at: Timestamp
     undone_at: Timestamp | None = None
 

@@ -70,7 +70,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +77,7 @@ from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..formats import lesson as lesson_format
 from ..formats.lesson import FIGURE_KINDS, ITEM_TYPES
+from ..formats.reading import parse_toml
 from ..formats.validation import validate
 from ..paths import lessons_dir, user_lessons_dir
 from ..specimens.techniques import TECHNIQUES
@@ -221,7 +221,8 @@ class Lesson:
 # --------------------------------------------------------------------------
 # finding the line of a key in TOML text (tomllib does not keep positions)
 
-_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*(\]\]?)\s*(#.*)?$")
+# no two parts of a pattern may match the same spaces: a line "[" + a million spaces must stay linear
+_HEADER_RE = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_.\-\"' \t]+)(\]\]?)[ \t]*(#.*)?\Z")
 _KEY_RE = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*=")
 
 
@@ -285,22 +286,14 @@ def line_of(lines: dict[str, int], path: str) -> int:
 # --------------------------------------------------------------------------
 # validation: the model is docexam.formats.lesson.LessonFile (docs/formats.md)
 
-def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else None
-
-
 def parse_lesson(text: str, path: str | os.PathLike = "<lesson>") -> Lesson:
     """Validate the TOML ``text`` of a lesson; ``path`` is used in messages.
 
     Raises :class:`~docexam.errors.InvalidFieldError` naming the file, line
     and key of the first problem.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InvalidFieldError(path, "TOML", msg, line=_toml_error_line(exc)) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Notepad) is not part of the lesson
+    data = parse_toml(text, path)
     lines = key_lines(text)
     f = validate(lesson_format.LessonFile, data, path, line_of=lambda key: line_of(lines, key),
                  techniques=TECHNIQUES)

@@ -23,7 +23,6 @@ staging folder is given, and then only files named by their hash.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from typing import BinaryIO, Callable
 from pydantic import ValidationError
 
 from ..atomic import ensure_dir
-from ..errors import InputFileError, OutputError
+from ..errors import InputFileError, InvalidFieldError, OutputError
+from ..formats.reading import parse_json
 from ..signing import SignatureError, Signer, canonical_json, check_document, verify_document
 from .formats import MAX_MANIFEST_BYTES, PackManifest
 
@@ -139,9 +139,9 @@ def open_pack(path: str | os.PathLike, *, stage: Path | None = None, require_tru
         raw = _read_exact(fh, n, path, "manifest")
         whole.update(head + line + raw)
         try:
-            doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise PackError(path, f"the manifest is not valid JSON ({getattr(exc, 'msg', exc)})") from None
+            doc = parse_json(raw, "manifest")  # nesting, numbers, texts bounded: docexam.formats.reading
+        except InvalidFieldError as exc:
+            raise PackError(path, f"the manifest is not valid JSON ({exc.problem})") from None
         if not isinstance(doc, dict) or doc.get("format") != "docexam-pack":
             raise PackError(path, "not a docexam pack (the manifest's format is not docexam-pack)")
         if canonical_json(doc) != raw:

@@ -42,14 +42,14 @@ MAX_MANIFEST_BYTES = 32 * 2**20
 
 _ID = r"[a-z0-9][a-z0-9-]{0,62}"
 _SPECIMEN_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}"
-_NAME_RE = {"template": re.compile(f"^{_ID}$"), "specimen": re.compile(f"^{_SPECIMEN_NAME}$"),
-            "alert": re.compile(f"^{_ID}$"), "lesson": re.compile(f"^{_ID}$"), "drill": re.compile(f"^{_ID}$")}
+_NAME_RE = {"template": re.compile(rf"^{_ID}\Z"), "specimen": re.compile(rf"^{_SPECIMEN_NAME}\Z"),
+            "alert": re.compile(rf"^{_ID}\Z"), "lesson": re.compile(rf"^{_ID}\Z"), "drill": re.compile(rf"^{_ID}\Z")}
 _IMAGE_LIGHTS = "|".join(light for light in LIGHTS if light != "visible")
 #: a specimen's files: NAME.json, NAME.png, NAME.uv.png, NAME.back.ir.png, NAME.mask.png ...
-_SPECIMEN_ROLE = re.compile(rf"^(\.json|(\.back)?(\.({_IMAGE_LIGHTS}|mask))?\.png)$")
-_TEMPLATE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.(json|png|jpg)$")
-_ROLE_RE = {"template": _TEMPLATE_FILE, "specimen": _SPECIMEN_ROLE, "alert": re.compile(r"^\.json$"),
-            "lesson": re.compile(r"^\.toml$"), "drill": re.compile(r"^\.toml$")}
+_SPECIMEN_ROLE = re.compile(rf"^(\.json|(\.back)?(\.({_IMAGE_LIGHTS}|mask))?\.png)\Z")
+_TEMPLATE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}\.(json|png|jpg)\Z")
+_ROLE_RE = {"template": _TEMPLATE_FILE, "specimen": _SPECIMEN_ROLE, "alert": re.compile(r"^\.json\Z"),
+            "lesson": re.compile(r"^\.toml\Z"), "drill": re.compile(r"^\.toml\Z")}
 #: the files an item cannot be without
 REQUIRED_ROLES = {"template": {"template.json"}, "specimen": {".json", ".png"}, "alert": {".json"},
                   "lesson": {".toml"}, "drill": {".toml"}}
@@ -193,10 +193,10 @@ class AlertFile(BaseModel):
 
     format: Literal["docexam-alert"] = ALERT_FORMAT
     version: Literal[1] = 1
-    id: str = Field(pattern=f"^{_ID}$")
+    id: str = Field(pattern=rf"^{_ID}$")
     title: str = Field(min_length=1, max_length=200)
     title_km: str = Field(default="", max_length=200)
-    specimen: str = Field(pattern=f"^{_SPECIMEN_NAME}$")
+    specimen: str = Field(pattern=rf"^{_SPECIMEN_NAME}$")
     imitates: str = Field(min_length=1, max_length=300, description="the genuine document it imitates")
     seen_where: str = Field(default="", max_length=300)
     seen_when: str = Field(default="", max_length=100)

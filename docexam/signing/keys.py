@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..atomic import ensure_dir, read_text, write_json
 from ..errors import DocexamError, InputFileError, OutputError
+from ..formats.reading import parse_json
 from ..paths import docexam_home
 
 PREFIX = "ed25519:"
@@ -219,7 +220,7 @@ def _trusted_file() -> TrustedKeysFile:
     if not path.exists():
         return TrustedKeysFile()
     try:
-        return TrustedKeysFile.model_validate_json(read_text(path))
+        return TrustedKeysFile.model_validate(parse_json(read_text(path), path))
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "file"

@@ -49,7 +49,7 @@ MAX_TRUE_ERROR_PX = 3.0
 #: written by the software, not the scan's resolution
 _METADATA_DPI_PLAUSIBLE = (0.9, 1.6)
 _DPI_RANGE = (50, 4800)
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _ID_MAX = 63
 _STAGING_PREFIX = ".incoming-"
 

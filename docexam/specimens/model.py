@@ -28,6 +28,7 @@ from ..formats.lights import LIGHTS, image_name
 from ..formats.specimen import CAPTURE_KINDS, HOLDER_FIELDS, SEXES
 from ..formats.template import DOCUMENT_FORMATS as FORMATS
 from ..formats.template import ZONE_KINDS
+from ..formats.reading import read_json
 from ..formats.validation import validate
 from .techniques import TECHNIQUES
 
@@ -35,17 +36,13 @@ __all__ = ["Zone", "Template", "Holder", "Anomaly", "Specimen", "parse_zones", "
            "save_template", "parse_specimen", "save_specimen_sidecar", "check_specimen_name", "box_inside",
            "FORMATS", "ZONE_KINDS", "CAPTURE_KINDS", "SEXES", "HOLDER_FIELDS"]
 
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 
 Box = tuple[int, int, int, int]
 
 
 def _read_json(path: Path) -> Any:
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidFieldError(path, "JSON", exc.msg, line=exc.lineno) from None
+    return read_json(path)
 
 
 # --------------------------------------------------------------------------
@@ -299,6 +296,8 @@ def parse_specimen(data, path: Path, *, template: Template | None = None) -> Spe
     extra = dict(sp.model_extra or {})
     if sp.sides:
         extra["sides"] = [side.model_dump(exclude_none=True) for side in sp.sides]
+    if sp.mask is not None:  # a file name in the sidecar's folder (FileName refuses a path elsewhere)
+        extra["mask"] = sp.mask
     return Specimen(name, sp.template, sp.authentic, dict(data["capture"]), holder, tuple(sp.mrz), anomalies,
                     path.parent, extra)
 

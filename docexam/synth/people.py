@@ -44,8 +44,8 @@ ALTERABLE_FIELDS = ("surname", "given_names", "document_number", "date_of_birth"
                     "date_of_expiry", "date_of_issue", "sex", "personal_number",
                     "place_of_birth")
 
-_STATE_RE = re.compile(r"^[A-Z][A-Z<]{2}$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STATE_RE = re.compile(r"^[A-Z][A-Z<]{2}\Z")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 # Letters that look like digits (I, O) are left out of document numbers, as
 # most issuers do, so a misread is a forgery cue rather than a font accident.
 _DOC_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -24,7 +24,7 @@ __all__ = ["CODE_RE", "PIN_RE", "normalise_code", "utc_now", "clean_text", "iden
            "check_time", "check_rating", "check_score", "check_json"]
 
 #: a trainee's PIN
-PIN_RE = re.compile(r"^[0-9]{4,12}$")
+PIN_RE = re.compile(r"^[0-9]{4,12}\Z")
 
 
 def utc_now() -> dt.datetime:

@@ -62,3 +62,7 @@ class InvalidValueError(TrainingError):
 
 class SchemaTooNewError(TrainingError):
     """The database was written by a newer docexam than this one."""
+
+
+class DatabaseValueError(TrainingError):
+    """The database refused a value (too long for its column, out of range): nothing was written."""

@@ -46,9 +46,11 @@ from ..signing import SignatureError, Signer, canonical_json, check_document, in
 from . import imports as batches
 from . import schema as s
 from ..formats import workshop_export as export_format
+from ..formats.reading import parse_json, read_bytes
 from ..formats.validation import validate
 from ..formats.workshop_export import FORMAT, VERSION
 from .checks import identity_key
+from .errors import DatabaseValueError
 from .course import check_course, course_to_export, import_course
 from .merges import import_merges, merges_to_export
 from .model import Workshop
@@ -159,41 +161,23 @@ def export_workshop(record: Store, ref: int | str, path: str | os.PathLike) -> P
 
 # -------------------------------------------------------------- file checks
 
-def _no_duplicate_keys(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        out[key] = value
-    return out
+def read_document(path: Path, *, name: str | None = None) -> dict:
+    """The export file's JSON object (size-limited, no repeated keys); raises InputFileError.
 
-
-def read_document(path: Path) -> dict:
-    """The export file's JSON object (size-limited, no repeated keys); raises InputFileError."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_EXPORT_BYTES + 1)
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
-    return parse_document(raw, path)
+    ``name`` is how messages name the file (an upload's own name, not a temporary copy's).
+    """
+    return parse_document(read_bytes(path, max_bytes=MAX_EXPORT_BYTES, name=name), name or path)
 
 
 def parse_document(raw: bytes, path: str | Path) -> dict:
-    """An export's JSON object from its bytes; raises InputFileError naming ``path``."""
+    """An export's JSON object from its bytes (every limit of :mod:`docexam.formats.reading`)."""
     if len(raw) > MAX_EXPORT_BYTES:
         raise InputFileError(path, f"larger than {MAX_EXPORT_BYTES // 2**20} MB: not a workshop export")
     try:
-        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputFileError(path, "not UTF-8 text; is this a docexam workshop export?") from None
-    except json.JSONDecodeError as exc:
-        raise InputFileError(path, f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    except (ValueError, RecursionError) as exc:
-        raise InputFileError(path, f"not a valid export ({exc})") from None
+    data = parse_json(text, path)
     if not isinstance(data, dict):
         raise InputFileError(path, "not a docexam workshop export (not a JSON object)")
     return data
@@ -232,10 +216,17 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def import_workshop(record: Store, path: str | os.PathLike, *, allow_unverified: bool = False) -> ImportResult:
-    """Merge the export file ``path`` into ``record``, all or nothing; see :func:`import_document`."""
+def import_workshop(record: Store, path: str | os.PathLike, *, allow_unverified: bool = False,
+                    name: str | None = None) -> ImportResult:
+    """Merge the export file ``path`` into ``record``, all or nothing; see :func:`import_document`.
+
+    ``name`` is how messages and the import's record name the file (the
+    uploaded file's own name when ``path`` is a temporary copy).
+    """
     path = Path(path)
-    return import_document(record, read_document(path), source=str(path), allow_unverified=allow_unverified)
+    source = name or str(path)
+    return import_document(record, read_document(path, name=source), source=source,
+                           allow_unverified=allow_unverified)
 
 
 def check_signature(doc: dict, source: str | Path, *, allow_unverified: bool = False) -> tuple[Signer | None, bool]:
@@ -292,6 +283,14 @@ def import_document(record: Store, doc: dict, *, source: str, allow_unverified: 
     else:
         verified = True
     data = _parse(source, doc)
+    try:
+        return _store(record, doc, data, source=source, signer=signer, verified=verified)
+    except DatabaseValueError as exc:
+        raise InputFileError(source, str(exc)) from None
+
+
+def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer | None,
+           verified: bool) -> ImportResult:
     digest = hashlib.sha256(canonical_json(doc)).hexdigest()
     now = dt.datetime.now(dt.timezone.utc)
     t, w, e, a, sv = s.trainees, s.workshops, s.enrolments, s.attempts, s.surveys

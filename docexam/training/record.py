@@ -49,6 +49,10 @@ __all__ = ["TrainingRecord", "default_database_url", "Trainee", "Workshop", "Att
            "BrowserSession", "SESSION_LIFETIME"]
 
 
+#: the database engines the record runs on (and is tested on)
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+
+
 class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, DrillMethods, MergeMethods, CourseMethods,
                      SessionMethods):
     """The training database.
@@ -74,12 +78,20 @@ class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, DrillMethod
         """
         url = url or default_database_url()
         try:
-            engine = s.create_engine(url)
-        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError as exc:
             raise TrainingError(f"training database URL {url!r}: {exc}") from None
+        shown = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() not in SUPPORTED_DATABASES:
+            raise TrainingError(f"training database URL {shown!r}: docexam keeps its record in SQLite "
+                                "(sqlite:///FILE) or PostgreSQL (postgresql://USER@HOST/NAME)")
+        try:
+            engine = s.create_engine(parsed)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+            raise TrainingError(f"training database URL {shown!r}: {exc}") from None
         try:
             s.migrate(engine)
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DatabaseError as exc:  # unreachable, not a database, truncated, locked
             engine.dispose()
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise TrainingError(f"cannot open the training database "
@@ -98,9 +110,11 @@ class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, DrillMethod
         """Write a workshop's records to one JSON file; see :mod:`.exchange`."""
         return exchange.export_workshop(self, ref, path)
 
-    def import_workshop(self, path: str | os.PathLike, *, allow_unverified: bool = False) -> exchange.ImportResult:
-        """Merge a signed workshop export into this record; see :mod:`.exchange`."""
-        return exchange.import_workshop(self, path, allow_unverified=allow_unverified)
+    def import_workshop(self, path: str | os.PathLike, *, allow_unverified: bool = False,
+                        name: str | None = None) -> exchange.ImportResult:
+        """Merge a signed workshop export into this record (``name``: the file's name in messages); see
+        :mod:`.exchange`."""
+        return exchange.import_workshop(self, path, allow_unverified=allow_unverified, name=name)
 
     def imports(self) -> list[imports.ImportBatch]:
         """Every import (workshops and packs), newest first; see :mod:`.imports`."""

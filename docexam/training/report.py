@@ -34,6 +34,7 @@ import csv
 import datetime as dt
 import html
 import io
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -363,12 +364,33 @@ def csv_rows(kr: KeyResults) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+#: a cell beginning with one of these is a formula to a spreadsheet (OWASP "CSV injection")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet will show it, never run it.
+
+    A text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading ``'`` (OWASP's advice), so a name or title typed by
+    a trainee cannot become a formula when the trainer opens the CSV; a plain
+    number (``-0.35``) is left as it is.
+
+    >>> spreadsheet_safe("=SUM(A1:A9)"), spreadsheet_safe("-0.35"), spreadsheet_safe("Kampot")
+    ("'=SUM(A1:A9)", '-0.35', 'Kampot')
+    """
+    if cell.startswith(_FORMULA_STARTS) and not _NUMBER_RE.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def to_csv(kr: KeyResults) -> str:
-    """The Key Results as CSV text (header ``section,indicator,group,value,unit``)."""
+    """The Key Results as CSV text (header ``section,indicator,group,value,unit``), spreadsheet-safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("section", "indicator", "group", "value", "unit"))
-    writer.writerows(csv_rows(kr))
+    writer.writerows(tuple(spreadsheet_safe(str(cell)) for cell in row) for row in csv_rows(kr))
     return out.getvalue()
 
 

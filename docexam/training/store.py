@@ -16,8 +16,8 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from . import schema as s
-from .checks import normalise_code
-from .errors import NotEnrolledError, UnknownTraineeError, UnknownWorkshopError
+from .checks import CODE_RE, normalise_code
+from .errors import DatabaseValueError, NotEnrolledError, UnknownTraineeError, UnknownWorkshopError
 from .model import Trainee, Workshop
 
 
@@ -64,8 +64,12 @@ class Store:
         in it cannot be overtaken by another writer. Raising inside the
         block rolls everything back.
         """
-        with self._write_lock, s.write_connection(self._engine) as conn, conn.begin():
-            yield conn
+        try:
+            with self._write_lock, s.write_connection(self._engine) as conn, conn.begin():
+                yield conn
+        except sa.exc.DataError as exc:  # PostgreSQL: a value its column refuses
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "a value out of range"
+            raise DatabaseValueError(f"the database refused a value ({detail}); nothing was written") from None
 
     def read(self) -> sa.Connection:
         """A connection for reading (use it in a ``with`` block)."""
@@ -86,8 +90,15 @@ class Store:
 
 # ---------------------------------------------------------- row look-ups
 
+def _fits_id(value: int) -> bool:
+    """Whether ``value`` can be a row id (a 64-bit integer column: beyond, SQLite overflows)."""
+    return 0 < value < 2**63
+
+
 def get_trainee(conn: sa.Connection, trainee_id: int) -> Trainee:
     """The trainee with this id; :class:`UnknownTraineeError` if none."""
+    if isinstance(trainee_id, int) and not _fits_id(trainee_id):
+        raise UnknownTraineeError(trainee_id)
     row = conn.execute(sa.select(s.trainees).where(s.trainees.c.id == trainee_id)).one_or_none()
     if row is None:
         raise UnknownTraineeError(trainee_id)
@@ -108,12 +119,17 @@ def get_workshop(conn: sa.Connection, ref: int | str) -> Workshop:
     UnknownWorkshopError
     """
     w = s.workshops
+    row = None
     if isinstance(ref, int):
-        row = conn.execute(sa.select(w).where(w.c.id == ref)).one_or_none()
+        if _fits_id(ref):
+            row = conn.execute(sa.select(w).where(w.c.id == ref)).one_or_none()
     else:  # what a person typed: the code, or the id as digits
-        row = conn.execute(sa.select(w).where(w.c.code == normalise_code(ref))).one_or_none()
-        if row is None and str(ref).strip().isdigit():
-            row = conn.execute(sa.select(w).where(w.c.id == int(ref))).one_or_none()
+        code = normalise_code(ref)
+        if CODE_RE.match(code):  # no query for what cannot be a code (a surrogate breaks PostgreSQL's encoding)
+            row = conn.execute(sa.select(w).where(w.c.code == code)).one_or_none()
+        digits = str(ref).strip()
+        if row is None and digits.isascii() and digits.isdigit() and len(digits) <= 19 and _fits_id(int(digits)):
+            row = conn.execute(sa.select(w).where(w.c.id == int(digits))).one_or_none()
     if row is None:
         raise UnknownWorkshopError(ref)
     return Workshop.from_row(row)

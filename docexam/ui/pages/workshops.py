@@ -120,7 +120,7 @@ def key_results_on_screen(kr) -> None:
     if kr.comments:
         st.markdown("**Comments**")
         for comment in kr.comments:
-            st.markdown(f"> {comment}")
+            st.text(comment)  # as typed: a trainee's Markdown (images, links) is not rendered
 
 
 with results:
@@ -174,6 +174,6 @@ with files:
             path = Path(tmp) / "import.json"
             path.write_bytes(incoming.getvalue())
             try:
-                st.success(record.import_workshop(path, allow_unverified=unverified).summary())
+                st.success(record.import_workshop(path, allow_unverified=unverified, name=incoming.name).summary())
             except DocexamError as exc:
                 st.error(str(exc))
