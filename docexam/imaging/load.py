@@ -118,7 +118,8 @@ def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
         if size > MAX_FILE_BYTES:
             raise InputFileError(label, f"file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB allowed")
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:  # bounded: /dev/zero or a growing file says 0 bytes to stat
+                data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             raise InputFileError(label, f"cannot read ({exc.strerror or exc})") from None
     if not data:
