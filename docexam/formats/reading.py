@@ -46,13 +46,13 @@ from ..errors import InputFileError, InvalidFieldError
 from .fields import MAX_TEXT, text_problem
 from .validation import field_path
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NUMBER_CHARS", "MAX_INT", "read_bytes", "decode", "read_text",
+__all__ = ["MAX_DEPTH", "MAX_DATA_BYTES", "MAX_NUMBER_CHARS", "MAX_INT", "read_bytes", "decode", "read_text",
            "parse_json", "parse_toml", "check_nesting", "check_values", "read_json", "read_toml"]
 
 #: deepest nesting of lists and objects any docexam file needs (the deepest real one is under 10)
 MAX_DEPTH = 64
 #: default size limit of a data file (a workshop export has its own, larger one)
-MAX_FILE_BYTES = 16 * 2**20
+MAX_DATA_BYTES = 16 * 2**20
 #: longest number literal (a 64-bit integer has 20 characters; a float's repr at most 24)
 MAX_NUMBER_CHARS = 40
 #: integers must fit a signed 64-bit database column
@@ -68,7 +68,7 @@ class _NumberError(ValueError):
     pass
 
 
-def read_bytes(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES, name: str | None = None) -> bytes:
+def read_bytes(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name: str | None = None) -> bytes:
     """At most ``max_bytes`` of ``path`` (refused beyond: never reads without bound).
 
     ``name`` is how messages name the file (an upload's own name rather than
@@ -102,7 +102,7 @@ def decode(raw: bytes, path: str | os.PathLike) -> str:
         raise InvalidFieldError(path, "encoding", "not UTF-8 text", line=line) from None
 
 
-def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES, name: str | None = None) -> str:
+def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name: str | None = None) -> str:
     """:func:`read_bytes` then :func:`decode`."""
     return decode(read_bytes(path, max_bytes=max_bytes, name=name), name or path)
 
@@ -195,13 +195,13 @@ def parse_toml(text: str | bytes, path: str | os.PathLike, *, max_depth: int = M
     return data
 
 
-def read_json(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES, name: str | None = None) -> Any:
+def read_json(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name: str | None = None) -> Any:
     """Read and parse a JSON file with every limit; ``name`` names it in messages."""
     shown = name or str(path)
     return parse_json(read_bytes(path, max_bytes=max_bytes, name=shown), shown)
 
 
-def read_toml(path: str | os.PathLike, *, max_bytes: int = MAX_FILE_BYTES, name: str | None = None) -> dict:
+def read_toml(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name: str | None = None) -> dict:
     """Read and parse a TOML file with every limit; ``name`` names it in messages."""
     shown = name or str(path)
     return parse_toml(read_bytes(path, max_bytes=max_bytes, name=shown), shown)
