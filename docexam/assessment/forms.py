@@ -211,11 +211,21 @@ def fit_forms(pool: Iterable, blueprint: Mapping, *, seed: int, names: Sequence[
         The forms, and the blueprint they follow (cells dropped or reduced).
         Both forms are empty when nothing fits.
     """
+    pool = list(pool)
     try:
-        return _assemble(pool, blueprint, seed=seed, names=names, genuine_share=genuine_share,
-                         difficulty=difficulty, strict=False)
+        forms, kept = _assemble(pool, blueprint, seed=seed, names=names, genuine_share=genuine_share,
+                                difficulty=difficulty, strict=False)
     except ValueError:
         return {name: [] for name in names}, {}
+    if not kept:
+        return forms, kept
+    # Matched again on the kept blueprint alone: in the fitting program the items kept dominate
+    # the objective, so the solver's relative optimality gap would let the forms' difficulty drift.
+    try:
+        return _assemble(pool, kept, seed=seed, names=names, genuine_share=genuine_share,
+                         difficulty=difficulty, strict=True)
+    except ValueError:
+        return forms, kept
 
 
 #: when a blueprint cannot be filled, an item of these types is kept before others
