@@ -376,6 +376,11 @@ class TravellerJob:
     def ready(self) -> bool:
         return traveller_ready(self.traveller)
 
+    def pictures(self) -> list[Path]:
+        """The document's pictures the counter shows (none until it is rendered)."""
+        material = cached_document(self.traveller.document)
+        return list(material.images.values()) if material is not None else []
+
     def __call__(self) -> list[Path]:
         """The pictures made (for the ``then`` hook: the app encodes them for the browser)."""
         material = prepare_traveller(self.traveller)
@@ -412,6 +417,11 @@ class TrialJob:
 
     def ready(self) -> bool:
         return cached_trial(self.recipe) is not None
+
+    def pictures(self) -> list[Path]:
+        """The trial's mosaics (none until it is rendered)."""
+        trial = cached_trial(self.recipe)
+        return list(trial.images.values()) if trial is not None else []
 
     def __call__(self) -> list[Path]:
         return list(render_trial(self.recipe).images.values())

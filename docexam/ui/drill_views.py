@@ -16,6 +16,7 @@ import streamlit as st
 
 from ..drill.catalogue import CONSULTED, DECISIONS, FINAL_DECISIONS, ROLES, label
 from . import counter, drills, state
+from .drill_pictures import OnScreen
 from .i18n import _, lang, pick
 
 
@@ -134,7 +135,7 @@ def second_line(session, me) -> None:
     if case is None:
         referrals(session.id, me.id)
         return
-    drills.prefetcher().request(counter.TravellerJob(case.traveller), priority=0.0)
+    drills.prefetcher().request(OnScreen(counter.TravellerJob(case.traveller)), priority=0.0)
     counter.desk(case, session.scenario, officer=me.id, key=f"drill-{session.id}-2-{case.traveller.index}",
                  decisions=FINAL_DECISIONS, first_line_note=True)
     consulted = session.scenario.team.consulted

@@ -26,6 +26,7 @@ from ..drill.prefetch import Prefetcher
 from ..drill.scenario import available_files, load_scenarios
 from ..errors import DocexamError
 from . import media, session, state
+from .drill_pictures import OnScreen
 from .i18n import _
 
 #: the drill this tab plays: ``{"id": session id, "role": role}``
@@ -136,7 +137,7 @@ def prefetch_ahead(drill_state) -> None:
     n = 0
     for case in drill_state.cases:
         if case.decision is None:
-            p.request(TravellerJob(case.traveller), priority=float(n))
+            p.request(OnScreen(TravellerJob(case.traveller)), priority=float(n))
             n += 1
             if n > AHEAD:
                 break

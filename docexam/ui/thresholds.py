@@ -21,6 +21,7 @@ from ..drill.measure import choose_recipe, next_recipes, runs
 from ..drill.staircase import TRIALS, Staircase
 from ..errors import DocexamError
 from . import docview, drills, session, state, steps
+from .drill_pictures import OnScreen
 from .i18n import _
 
 #: longest a trial may wait for its pictures before the page says so (seconds)
@@ -80,7 +81,7 @@ def trial(run: dict, trials: list) -> None:
             p.wait(TrialJob(recipe), timeout=WAIT_S)
         shown = cached_trial(recipe)
     for following in next_recipes(staircase, recipe, run["technique"], run["run"], n):
-        p.request(TrialJob(following), priority=0.5)
+        p.request(OnScreen(TrialJob(following)), priority=0.5)
     if shown is None:
         st.error(_("The documents for this trial could not be prepared."))
         return
