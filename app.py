@@ -40,6 +40,10 @@ with st.sidebar:
     # a second click on the chosen option clears the control: keep the language then
     st.session_state["lang"] = choice or st.session_state.get("lang", "en")
     session.remember_language()
+if st.session_state["lang"] != "en":
+    # Khmer and Thai have no italic: Source Sans's italic face, which claims every code point, drew
+    # emphasised Khmer as boxes. Emphasis stays upright in these languages
+    st.html("<style>em, i { font-style: normal; }</style>")
 
 page = nav.navigation()
 

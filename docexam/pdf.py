@@ -22,7 +22,7 @@ from fpdf import FPDF
 
 from .paths import REPO_DIR, font_path
 
-__all__ = ["LATIN", "KHMER", "KHMER_FONTS", "new_pdf"]
+__all__ = ["LATIN", "KHMER", "KHMER_FONTS", "THAI", "THAI_FONTS", "new_pdf"]
 
 #: the family names the fonts are registered under
 LATIN = "DejaVu"
@@ -30,6 +30,9 @@ KHMER = "NotoKhmer"
 #: style -> Noto Sans Khmer file (the faces the browser is served too, static/NOTICE.md: SIL OFL 1.1)
 KHMER_FONTS = {"": REPO_DIR / "static" / "NotoSansKhmer-Regular.ttf",
                "B": REPO_DIR / "static" / "NotoSansKhmer-Bold.ttf"}
+#: Thai, the third language (a catalogue skeleton)
+THAI = "NotoThai"
+THAI_FONTS = {"": REPO_DIR / "static" / "NotoSansThai-Regular.ttf", "B": REPO_DIR / "static" / "NotoSansThai-Bold.ttf"}
 
 
 def new_pdf(*, title: str, orientation: str = "portrait") -> FPDF:
@@ -44,10 +47,11 @@ def new_pdf(*, title: str, orientation: str = "portrait") -> FPDF:
     pdf = FPDF(orientation=orientation, format="A4")
     pdf.add_font(LATIN, fname=str(font_path("DejaVuSans.ttf")))
     pdf.add_font(LATIN, style="B", fname=str(font_path("DejaVuSans-Bold.ttf")))
-    for style, path in KHMER_FONTS.items():
-        pdf.add_font(KHMER, style=style, fname=str(path))
-    # a Khmer run goes to Noto Sans Khmer whole, in the style asked for (bold stays bold)
-    pdf.set_fallback_fonts([KHMER], exact_match=False)
+    for family, faces in ((KHMER, KHMER_FONTS), (THAI, THAI_FONTS)):
+        for style, path in faces.items():
+            pdf.add_font(family, style=style, fname=str(path))
+    # a Khmer (Thai) run goes to Noto Sans Khmer (Thai) whole, in the style asked for (bold stays bold)
+    pdf.set_fallback_fonts([KHMER, THAI], exact_match=False)
     pdf.set_text_shaping(True)
     pdf.set_title(title)
     pdf.set_creator("docexam")

@@ -24,13 +24,16 @@ import streamlit as st
 from ..errors import DocexamError
 from ..training.sessions import SESSION_LIFETIME
 from . import state
-from .i18n import _, t
+from .i18n import LANGUAGES, _, t
 
 TRAINEE = "trainee"
 WORKSHOP = "workshop"
 TRAINER = "trainer"
 #: the cookie holding the session token, and where this tab keeps it
 COOKIE = "docexam_session"
+#: the cookie holding the language chosen before anyone signs in (a reload keeps it)
+LANG_COOKIE = "docexam_lang"
+_LANG_WRITTEN = "lang-cookie-written"
 TOKEN = "session-token"
 _CHECKED = "session-checked"
 _SAVED_LANG = "session-lang"
@@ -141,8 +144,11 @@ def restore() -> None:
         st.session_state[_CHECKED] = True  # a tab reads its cookie once: it cannot change under it
         try:
             token = st.context.cookies.get(COOKIE)
+            chosen = st.context.cookies.get(LANG_COOKIE)
         except Exception:  # noqa: BLE001 - no request context (AppTest): nothing to restore
             return
+        if chosen in LANGUAGES and "lang" not in st.session_state:
+            st.session_state["lang"] = st.session_state[_LANG_WRITTEN] = chosen
         live = rec.session(token)
         if live is None:
             return
@@ -191,7 +197,15 @@ _COOKIE_COMPONENT = st.components.v2.component("docexam_session_cookie", html="<
 
 
 def keep_cookie() -> None:
-    """Give the browser this tab's token (or clear it after a sign-out); nothing when nobody signed in here."""
+    """Give the browser this tab's token (or clear it after a sign-out); nothing when nobody signed in here.
+
+    The language chosen goes to a cookie of its own, written when it changes:
+    a reload before anyone signs in keeps it too.
+    """
+    if st.session_state.get(_LANG_WRITTEN, "en") != _lang():
+        _COOKIE_COMPONENT(key=f"docexam-lang-cookie-{_lang()}", data={
+            "name": LANG_COOKIE, "token": _lang(), "clear": False, "max_age": 365 * 24 * 3600})
+        st.session_state[_LANG_WRITTEN] = _lang()
     token = st.session_state.get(TOKEN)
     if token or st.session_state.get("session-ended"):
         _COOKIE_COMPONENT(key="docexam-session-cookie", data={
