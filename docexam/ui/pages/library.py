@@ -15,20 +15,21 @@ from docexam.ui.i18n import _
 THUMB_WIDTH = 160
 
 session.require_trainer()
-st.title("Library")
+st.title(_("Library"))
 try:
     specimens = state.specimens()
 except DocexamError as exc:
-    st.error(f"The library cannot be loaded: {exc}")
+    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
     st.stop()
 own = state.user_specimens_dir()
 
 f1, f2, f3, f4, f5 = st.columns(5)
-templates = f1.multiselect("Template", sorted({s.template for s in specimens}), key="lib-template")
-families = f2.multiselect("Family", FAMILIES, key="lib-family")
-techniques = f3.multiselect("Technique", list(TECHNIQUES), key="lib-technique")
-captures = f4.multiselect("Capture", CAPTURE_KINDS, key="lib-capture")
-verdict = f5.selectbox("Verdict", ["all", "genuine", "forged"], key="lib-verdict")
+templates = f1.multiselect(_("Template"), sorted({s.template for s in specimens}), key="lib-template")
+families = f2.multiselect(_("Family"), FAMILIES, key="lib-family")
+techniques = f3.multiselect(_("Technique"), list(TECHNIQUES), key="lib-technique")
+captures = f4.multiselect(_("Capture"), CAPTURE_KINDS, key="lib-capture")
+verdict = f5.selectbox(_("Verdict"), ["all", "genuine", "forged"], key="lib-verdict",
+                       format_func={"all": _("all"), "genuine": _("genuine"), "forged": _("forged")}.get)
 
 
 def keep(s) -> bool:
@@ -40,13 +41,13 @@ def keep(s) -> bool:
 
 
 shown = [s for s in specimens if keep(s)]
-st.caption(f"{len(shown)} of {len(specimens)} specimens")
+st.caption(_("{shown} of {total} specimens", shown=len(shown), total=len(specimens)))
 retired = state.retired()
 table = pd.DataFrame([{_("Picture"): media.image_url(s.image_path("visible"), width=THUMB_WIDTH),
-                       "name": s.name, "template": s.template, "capture": s.capture_kind,
-                       "verdict": "genuine" if s.authentic else "forged",
-                       "techniques": ", ".join(sorted(s.techniques)), "lights": ", ".join(s.lights),
-                       "source": "trainer" if s.folder.resolve() == own.resolve() else "library",
+                       _("Name"): s.name, _("Template"): s.template, _("Capture"): s.capture_kind,
+                       _("Verdict"): _("genuine") if s.authentic else _("forged"),
+                       _("Techniques"): ", ".join(sorted(s.techniques)), _("Lights"): ", ".join(s.lights),
+                       _("Source"): _("trainer") if s.folder.resolve() == own.resolve() else _("library"),
                        _("Status"): _("retired") if s.name in retired else _("in use")}
                       for s in shown])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
@@ -54,7 +55,7 @@ picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun"
                       column_config={_("Picture"): st.column_config.ImageColumn(width="small")})
 rows = picked.selection.rows if picked and picked.selection else []
 if not rows:
-    st.info("Select a row to open the specimen.")
+    st.info(_("Select a row to open the specimen."))
     st.stop()
 spec = shown[rows[0]]
 
@@ -64,19 +65,21 @@ with c1:
     images = {light: str(spec.image_path(light)) for light in spec.lights}
     size = state.image_size(images["visible"])
     overlays = []
-    if st.toggle("Show the annotations", value=True, key="lib-marks") and spec.capture_kind == "flat":
+    if st.toggle(_("Show the annotations"), value=True, key="lib-marks") and spec.capture_kind == "flat":
         overlays = docview.feedback_overlays([{"bbox": list(a.bbox), "mask": str(spec.mask_path) if spec.mask_path
                                                else None, "mask_label": a.mask_label} for a in spec.anomalies])
     docview.document_view(images, key="lib-view", size=size, template=spec.template, overlays=overlays)
     if spec.capture_kind != "flat" and spec.anomalies:
-        st.caption("Annotations are in template pixels; this capture is not flat, so they are not drawn.")
+        st.caption(_("Annotations are in template pixels; this capture is not flat, so they are not drawn."))
 with c2:
-    st.markdown(f"**{'Genuine' if spec.authentic else 'Forged'}**, template `{spec.template}`, "
-                f"capture {spec.capture_kind}")
+    st.markdown(_("**{verdict}**, template `{template}`, capture {capture}",
+                  verdict=_("Genuine") if spec.authentic else _("Forged"), template=spec.template,
+                  capture=spec.capture_kind))
     for i, a in enumerate(spec.anomalies, 1):
-        st.markdown(f"{i}. `{a.technique or a.family}` in **{a.zone}** {list(a.bbox)}  \n{a.note}")
-    st.markdown("**Holder**")
-    st.table(pd.DataFrame([{"field": k, "value": v} for k, v in spec.holder.as_dict().items()]))
+        st.markdown(_("{i}. `{what}` in **{zone}** {bbox}", i=i, what=a.technique or a.family, zone=a.zone,
+                      bbox=list(a.bbox)) + f"  \n{a.note}")
+    st.markdown(_("**Holder**"))
+    st.table(pd.DataFrame([{_("Field"): k, _("Value"): v} for k, v in spec.holder.as_dict().items()]))
     if spec.mrz:
         st.code("\n".join(spec.mrz), language=None)
 

@@ -14,24 +14,25 @@ from docexam.training.exchange import export_data
 from docexam.training.report import to_csv, to_html
 from docexam.training.report_pdf import to_pdf
 from docexam.ui import session, state
+from docexam.lessons.vocabulary import topic_label
 from docexam.ui.i18n import _, lang
 from docexam.ui.widgets import join_address
 
 session.require_trainer()
 record = state.record()
-st.title("Workshops")
+st.title(_("Workshops"))
 
-with st.expander("Create a workshop", expanded=not record.workshops(), icon=":material/add:"):
+with st.expander(_("Create a workshop"), expanded=not record.workshops(), icon=":material/add:"):
     with st.form("new-workshop"):
-        title = st.text_input("Title", "Document examination, level 1", max_chars=300)
+        title = st.text_input(_("Title"), "Document examination, level 1", max_chars=300)
         c1, c2 = st.columns(2)
-        place = c1.text_input("Place (town or venue)", max_chars=200)
-        province = c2.text_input("Province", max_chars=200)
-        start = c1.date_input("First day", dt.date.today())
-        end = c2.date_input("Last day", dt.date.today() + dt.timedelta(days=2))
-        trainers = st.text_input("Trainers (separated by commas)", max_chars=600)
-        code = st.text_input("Join code (empty: 6 random letters and digits)", max_chars=40)
-        created = st.form_submit_button("Create the workshop", type="primary")
+        place = c1.text_input(_("Place (town or venue)"), max_chars=200)
+        province = c2.text_input(_("Province"), max_chars=200)
+        start = c1.date_input(_("First day"), dt.date.today())
+        end = c2.date_input(_("Last day"), dt.date.today() + dt.timedelta(days=2))
+        trainers = st.text_input(_("Trainers (separated by commas)"), max_chars=600)
+        code = st.text_input(_("Join code (empty: 6 random letters and digits)"), max_chars=40)
+        created = st.form_submit_button(_("Create the workshop"), type="primary")
     if created:
         try:
             ws = record.create_workshop(title=title, place=place, province=province, start_date=start,
@@ -41,40 +42,41 @@ with st.expander("Create a workshop", expanded=not record.workshops(), icon=":ma
             st.error(str(exc))
         else:
             st.session_state["tpl-workshop"] = ws.id
-            st.success(f"Workshop created. Trainees join with the code **{ws.code}**.")
+            st.success(_("Workshop created. Trainees join with the code **{code}**.", code=ws.code))
 
 workshops = record.workshops()
 if not workshops:
-    st.info("No workshop yet: create one above.")
+    st.info(_("No workshop yet: create one above."))
     st.stop()
 by_id = {ws.id: ws for ws in workshops}
 current = st.session_state.get("tpl-workshop", workshops[0].id)
-wid = st.selectbox("Workshop", list(by_id), index=list(by_id).index(current) if current in by_id else 0,
+wid = st.selectbox(_("Workshop"), list(by_id), index=list(by_id).index(current) if current in by_id else 0,
                    format_func=lambda i: f"{by_id[i].code}: {by_id[i].title}, {by_id[i].place} "
                                          f"({by_id[i].start_date:%d %b} to {by_id[i].end_date:%d %b %Y})")
 st.session_state["tpl-workshop"] = wid
 ws = by_id[wid]
-st.markdown(f"Trainees sign in with the code <span style='font-size:2em;font-weight:bold;letter-spacing:3px'>"
-            f"{ws.code}</span>", unsafe_allow_html=True)
+st.markdown(_("Trainees sign in with the code {code}", code=f"<span style='font-size:2em;font-weight:bold;"
+                                                            f"letter-spacing:3px'>{ws.code}</span>"),
+            unsafe_allow_html=True)
 join_address()
 
-board, results, people, files = st.tabs(["Scoreboard", "Key Results", "Trainees", "Exports"])
+board, results, people, files = st.tabs([_("Scoreboard"), _("Key Results"), _("Trainees"), _("Exports")])
 
 
 @st.fragment(run_every=dt.timedelta(seconds=10))
 def scoreboard() -> None:
     """Refreshed every 10 s on its own, without redrawing the page."""
-    form = st.segmented_control("Answers counted", ["all", "pre", "post", "practice", "refresher"],
+    form = st.segmented_control(_("Answers counted"), ["all", "pre", "post", "practice", "refresher"],
                                 default="all", key="tpl-board-form")
     rows = record.scoreboard(ws.id, form=None if form in (None, "all") else form)
     if not rows:
-        st.info("Nobody has joined yet.")
+        st.info(_("Nobody has joined yet."))
         return
-    st.dataframe(pd.DataFrame([{"Trainee": r.name, "Department": r.department, "Answers": r.attempts,
-                                "Correct": r.correct, "Points": round(r.points, 1),
-                                "Mean score %": None if r.mean_score is None else round(100 * r.mean_score)}
+    st.dataframe(pd.DataFrame([{_("Trainee"): r.name, _("Department"): r.department, _("Answers"): r.attempts,
+                                _("Correct"): r.correct, _("Points"): round(r.points, 1),
+                                _("Mean score %"): None if r.mean_score is None else round(100 * r.mean_score)}
                                for r in rows]), hide_index=True, width="stretch")
-    st.caption(f"Updated {dt.datetime.now():%H:%M:%S}")
+    st.caption(_("Updated {time}", time=f"{dt.datetime.now():%H:%M:%S}"))
 
 
 with board:
@@ -89,36 +91,38 @@ def key_results_on_screen(kr) -> None:
     """Tiles, charts and tables of the Key Results (the HTML report has the same figures)."""
     pct = lambda v: "-" if v is None else f"{v:.0f}%"  # noqa: E731
     a, b, c, d = st.columns(4)
-    a.metric("Trained", kr.trained)
-    b.metric("Assessed (pre and post)", kr.assessed)
-    c.metric("Improved", pct(None if kr.share_improved is None else 100 * kr.share_improved))
-    d.metric("Average improvement", "-" if kr.mean_gain is None else f"{kr.mean_gain:+.0f} points")
+    a.metric(_("Trained"), kr.trained)
+    b.metric(_("Assessed (pre and post)"), kr.assessed)
+    c.metric(_("Improved"), pct(None if kr.share_improved is None else 100 * kr.share_improved))
+    d.metric(_("Average improvement"), "-" if kr.mean_gain is None else _("{gain} points", gain=f"{kr.mean_gain:+.0f}"))
     a, b, c, d = st.columns(4)
-    a.metric("Mean pre-test", pct(kr.mean_pre))
-    b.metric("Mean post-test", pct(kr.mean_post))
-    c.metric("Normalised gain (class)", "-" if kr.hake_class is None else f"{kr.hake_class:.2f}")
-    d.metric("Relevance 4 or 5", pct(None if kr.share_relevance_high is None else 100 * kr.share_relevance_high))
+    a.metric(_("Mean pre-test"), pct(kr.mean_pre))
+    b.metric(_("Mean post-test"), pct(kr.mean_post))
+    c.metric(_("Normalised gain (class)"), "-" if kr.hake_class is None else f"{kr.hake_class:.2f}")
+    d.metric(_("Relevance 4 or 5"), pct(None if kr.share_relevance_high is None else 100 * kr.share_relevance_high))
     if kr.topics:
-        st.markdown("**Score per topic (%)**")
-        st.bar_chart(pd.DataFrame({"pre-test": [tr.pre for tr in kr.topics], "post-test": [tr.post for tr in kr.topics]},
-                                  index=[tr.topic for tr in kr.topics]), stack=False, height=300)
+        st.markdown(_("**Score per topic (%)**"))
+        st.bar_chart(pd.DataFrame({_("Pre-test"): [tr.pre for tr in kr.topics],
+                                   _("Post-test"): [tr.post for tr in kr.topics]},
+                                  index=[topic_label(tr.topic, lang()) for tr in kr.topics]), stack=False, height=300)
     # only trainees with both tests are plotted: until the first post-test there is no point to draw
-    pairs = [{"pre-test %": g.pre, "post-test %": g.post} for g in kr.trainees
-             if g.pre is not None and g.post is not None]
+    pre_axis, post_axis = _("Pre-test %"), _("Post-test %")
+    pairs = [{pre_axis: g.pre, post_axis: g.post} for g in kr.trainees if g.pre is not None and g.post is not None]
     if pairs:
-        st.markdown("**Each trainee (anonymous): pre-test and post-test %**")
-        st.scatter_chart(pd.DataFrame(pairs), x="pre-test %", y="post-test %", height=300)
-    st.markdown("**Genuine or forged decisions**")
-    st.dataframe(pd.DataFrame([{"Test": det.form, "Forged shown": det.forged, "Genuine shown": det.genuine,
-                                "Hit rate %": pct(None if det.hit_rate is None else 100 * det.hit_rate),
-                                "False alarm %": pct(None if det.false_alarm_rate is None
+        st.markdown(_("**Each trainee (anonymous): pre-test and post-test %**"))
+        st.scatter_chart(pd.DataFrame(pairs), x=pre_axis, y=post_axis, height=300)
+    st.markdown(_("**Genuine or forged decisions**"))
+    st.dataframe(pd.DataFrame([{_("Test"): _("Pre-test") if det.form == "pre" else _("Post-test"),
+                                _("Forged shown"): det.forged, _("Genuine shown"): det.genuine,
+                                _("Hit rate %"): pct(None if det.hit_rate is None else 100 * det.hit_rate),
+                                _("False alarm %"): pct(None if det.false_alarm_rate is None
                                                      else 100 * det.false_alarm_rate),
                                 "d′": "-" if det.d_prime is None else f"{det.d_prime:.2f}"}
                                for det in kr.detection]), hide_index=True)
     if kr.weakest_topics:
-        st.markdown("**Weakest topics:** " + ", ".join(kr.weakest_topics))
+        st.markdown(_("**Weakest topics:** {topics}", topics=", ".join(topic_label(t, lang()) for t in kr.weakest_topics)))
     if kr.comments:
-        st.markdown("**Comments**")
+        st.markdown(_("**Comments**"))
         for comment in kr.comments:
             st.text(comment)  # as typed: a trainee's Markdown (images, links) is not rendered
 
@@ -132,44 +136,44 @@ with results:
 with people:
     trainees = record.trainees(ws.id)
     if not trainees:
-        st.info("Nobody has joined yet.")
+        st.info(_("Nobody has joined yet."))
     else:
-        st.dataframe(pd.DataFrame([{"Name": p.name, "Department": p.department, "Province": p.province}
+        st.dataframe(pd.DataFrame([{_("Name"): p.name, _("Department"): p.department, _("Province"): p.province}
                                    for p in trainees]), hide_index=True, width="stretch")
         with st.form("reset-pin"):
-            st.markdown("**Forgotten PIN**: give the trainee a new one.")
-            who = st.selectbox("Trainee", [p.id for p in trainees],
+            st.markdown(_("**Forgotten PIN**: give the trainee a new one."))
+            who = st.selectbox(_("Trainee"), [p.id for p in trainees],
                                format_func={p.id: f"{p.name} ({p.department}, {p.province})" for p in trainees}.get)
-            pin = st.text_input("New PIN (4 to 12 digits)", type="password", max_chars=12)
-            if st.form_submit_button("Set the new PIN"):
+            pin = st.text_input(_("New PIN (4 to 12 digits)"), type="password", max_chars=12)
+            if st.form_submit_button(_("Set the new PIN")):
                 try:
                     record.set_pin(who, pin)
                 except DocexamError as exc:
                     st.error(str(exc))
                 else:
-                    st.success("PIN changed.")
+                    st.success(_("PIN changed."))
 
 with files:
     if kr is None:
         st.error(kr_error)
     else:
-        st.download_button("Key Results (HTML, self-contained)", to_html(kr).encode("utf-8"),
+        st.download_button(_("Key Results (HTML, self-contained)"), to_html(kr).encode("utf-8"),
                            file_name=f"key-results-{ws.code}.html", mime="text/html", icon=":material/download:")
-        st.download_button("Key Results (CSV)", to_csv(kr).encode("utf-8"),
+        st.download_button(_("Key Results (CSV)"), to_csv(kr).encode("utf-8"),
                            file_name=f"key-results-{ws.code}.csv", mime="text/csv", icon=":material/download:")
         in_lang = lang()  # the PDF is made when clicked, in this run's language (Khmer shaped, fonts embedded)
         st.download_button(_("Key Results (PDF, ready to print)"), lambda: to_pdf(kr, lang=in_lang),
                            file_name=f"key-results-{ws.code}-{in_lang}.pdf", mime="application/pdf",
                            icon=":material/print:")
-    st.download_button("All records of this workshop (JSON, for headquarters)",
+    st.download_button(_("All records of this workshop (JSON, for headquarters)"),
                        json.dumps(export_data(record, ws.id), ensure_ascii=False, indent=2).encode("utf-8"),
                        file_name=f"workshop-{ws.code}.json", mime="application/json", icon=":material/download:")
     st.divider()
-    incoming = st.file_uploader("Merge records exported from another laptop (JSON)", type=["json"],
+    incoming = st.file_uploader(_("Merge records exported from another laptop (JSON)"), type=["json"],
                                 key="tpl-import")
-    unverified = st.checkbox("Merge it even if it is not signed by a key trusted here (kept apart in reports "
-                             "as unverified)", key="tpl-unverified")
-    if incoming is not None and st.button("Merge these records"):
+    unverified = st.checkbox(_("Merge it even if it is not signed by a key trusted here (kept apart in reports "
+                             "as unverified)"), key="tpl-unverified")
+    if incoming is not None and st.button(_("Merge these records")):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "import.json"
             path.write_bytes(incoming.getvalue())
