@@ -374,7 +374,8 @@ def test_parse_json_refuses(text, fragment):
     ("a = " + "[" * DEEP, "nested deeper"), ("a = " + "{x = " * DEEP, "nested deeper"),
     ("a = 9999-12-31T23:59:59-14:00", "a time out of range"), ("a = nan", "nan is not a number"),
     ("a = 9223372036854775808", "beyond 64 bits"), ('a = "x\\u0000"', "NUL"),
-    ("a." * 100 + "b = 1", "nested deeper"),
+    ("a." * 100 + "b = 1", "nested deeper"), ("a" + ".a" * 500_000 + " = 1", "a key nested deeper than 64"),
+    ('"a".' * 100 + "b = 1", "a key nested deeper"),
 ])
 def test_parse_toml_refuses(text, fragment):
     with pytest.raises(InvalidFieldError, match=re.escape(fragment)):
@@ -382,6 +383,7 @@ def test_parse_toml_refuses(text, fragment):
 
 
 def test_brackets_inside_strings_and_comments_do_not_count():
+    assert parse_toml("x = [" + ", ".join(["1.5"] * 200) + "]\nt = 1979-05-27T07:32:00.999Z\n", "f.toml")["x"][199] == 1.5
     assert parse_toml('a = "' + "[" * 500 + '"  # ' + "{" * 500 + "\nb = '''" + "[" * 500 + "'''", "f.toml")["b"]
     assert parse_json('{"a": "' + "[" * 500 + '\\"' + "{" * 500 + '"}', "f.json")["a"].endswith("{")
 

@@ -61,7 +61,7 @@ MAX_INT = 2**63 - 1
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 # TOML: strings and comments are skipped (each alternative always matches, so the scan is linear)
 _TOML_TOKENS = re.compile(r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*"?|\'[^\'\n]*\'?'
-                          r'|#[^\n]*|[\[\]{}]')
+                          r'|#[^\n]*|[\[\]{}.,=\n]')
 
 
 class _NumberError(ValueError):
@@ -109,12 +109,20 @@ def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name:
 
 def check_nesting(text: str, path: str | os.PathLike, *, syntax: str = "json", max_depth: int = MAX_DEPTH) -> None:
     """Refuse ``text`` whose brackets nest deeper than ``max_depth``, without parsing it (linear time)."""
-    if text.count("[") + text.count("{") <= max_depth:
+    if text.count("[") + text.count("{") <= max_depth and (syntax == "json" or text.count(".") <= max_depth):
         return
-    depth = 0
+    depth = dots = 0
     for token in (_JSON_TOKENS if syntax == "json" else _TOML_TOKENS).finditer(text):
         c = token.group()
-        if c in "[{":
+        if c == ".":  # a TOML dotted key a.b.c nests a table per dot (tomllib slows to a crawl on 100,000)
+            dots += 1
+            if dots > max_depth:
+                line = text.count("\n", 0, token.start()) + 1
+                raise InvalidFieldError(path, syntax.upper(), f"a key nested deeper than {max_depth} levels",
+                                        line=line)
+        elif c in ",=\n":
+            dots = 0
+        elif c in "[{":
             depth += 1
             if depth > max_depth:
                 line = text.count("\n", 0, token.start()) + 1
