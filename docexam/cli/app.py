@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from ..errors import DocexamError
+from ..leftovers import clean_home
 from ..network import JOIN_URL_ENV, certificate, join_url, lan_addresses
 from ..paths import REPO_DIR
 
@@ -84,6 +85,9 @@ def _port(text: str) -> int:
 
 
 def cmd_app(args) -> int:
+    said = clean_home()  # what a killed run left (temporary files, staging folders), older than this process
+    if said:
+        print(f"docexam: {said}", file=sys.stderr)
     cmd = streamlit_command(host=args.host, port=args.port)
     if args.host in ("0.0.0.0", "::"):
         addresses = lan_addresses()

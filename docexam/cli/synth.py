@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import DocexamError, OutputError
 from ..formats.specimen import CAPTURE_KINDS
-from ..paths import shipped_templates_dir
+from ..leftovers import clean_leftovers, leftovers_message
+from ..paths import cache_dir, shipped_templates_dir
 
 
 def _seed(text: str) -> int:
@@ -137,11 +138,19 @@ def _check_out(folder: Path) -> None:
         raise OutputError(folder, "exists and is not a folder")
 
 
+def _clean(*folders) -> None:
+    """Remove what a killed run left in ``folders`` (temporary files, staging folders), saying so."""
+    said = leftovers_message(clean_leftovers(folders))
+    if said:
+        print(f"docexam: {said}", file=sys.stderr)
+
+
 def cmd_render(args) -> int:
     # the synth room loads only when this command runs (`docexam --help` stays quick)
     from ..synth.render import default_name, render_specimen, write_specimen
 
     _check_out(args.out)
+    _clean(args.out)
     rendered = render_specimen(args.template, seed=args.seed, capture=args.capture, forge=args.forge,
                                severity=args.severity)
     name = args.name or default_name(args.template, args.seed, args.forge, args.capture)
@@ -157,6 +166,7 @@ def cmd_set(args) -> int:
     if not 0.0 <= args.genuine_share <= 1.0:
         raise DocexamError(f"--genuine-share {args.genuine_share} must be from 0 to 1")
     _check_out(args.out)
+    _clean(args.out)
     recipes = plan_set(args.count, seed=args.seed, genuine_share=args.genuine_share, templates=args.template)
     paths = render_recipes(recipes, args.out, progress=not args.quiet)
     print(f"{len(paths)} specimens in {args.out}")
@@ -180,8 +190,9 @@ def cmd_gallery(args) -> int:
 
 def cmd_library(args) -> int:
     # the synth room loads only when this command runs (`docexam --help` stays quick)
-    from ..synth.library import library_folder, write_catalogue, write_library_recipes
+    from ..synth.library import library_folder, library_key, write_catalogue, write_library_recipes
 
+    _clean(cache_dir() / "library" / library_key())
     if args.plan:
         print(write_library_recipes())
     folder = library_folder(progress=not args.quiet)

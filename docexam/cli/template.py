@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import DocexamError
+from ..leftovers import clean_leftovers, leftovers_message
 from ..paths import user_templates_dir
 
 
@@ -31,6 +32,9 @@ def cmd_add(args) -> int:
     # the specimens room loads only when this command runs (`docexam --help` stays quick)
     from ..specimens.authoring import add_template
 
+    said = leftovers_message(clean_leftovers([user_templates_dir()]))  # a killed `template add`'s staging
+    if said:
+        print(f"docexam: {said}", file=sys.stderr)
     added = add_template(template_id=args.id, name=args.name, fmt=args.format, visible=args.visible,
                          uv=args.uv, ir=args.ir, zones=args.zones, dpi=args.dpi, replace=args.replace)
     if args.json:
