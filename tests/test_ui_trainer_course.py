@@ -276,3 +276,29 @@ def test_an_answered_specimen_can_be_retired_but_not_deleted(workshop, docexam_h
     at = _panel(own=False)
     assert [b.key for b in at.button] == ["lib-retire-g1"]
     assert any(c.value.startswith("Only the trainers' own specimens") for c in at.caption)
+
+
+# ---------------------------------------------------------------------------
+# a workshop's certificates, in one file
+
+@pytest.mark.parametrize("lang, label", [("en", "Download the certificates (1, PDF, one page each)"),
+                                         ("km", "ទាញយកវិញ្ញាបនបត្រ (1 PDF មួយទំព័រសម្រាប់ម្នាក់)")])
+def test_the_workshops_certificates_in_one_file(workshop, lang, label):
+    with TrainingRecord.open() as record:
+        # the rule: the survey sent (the course's only step here)
+        record.set_course_settings(workshop.id, CourseSettings(order=("survey",), certificate="attendance"))
+        for name in ("Sok Chea", "Dara Kim"):
+            me = record.register_trainee(name=name, department="Immigration", province="Koh Kong", pin="4821")
+            record.join_workshop(me.id, workshop.code)
+            if name == "Sok Chea":
+                record.record_survey(trainee_id=me.id, workshop_id=workshop.id, relevance=5, overall=4)
+    at = goto(trainer(), "workshops")
+    if lang != "en":
+        at.session_state["lang-choice"] = lang
+        at.run()
+    prepare = [b for b in at.button if "(PDF)" in b.label]
+    assert len(prepare) == 1
+    prepare[0].click().run()
+    assert not at.exception, at.exception
+    # one of the two trainees has earned it: one certificate, in the trainer's language
+    assert label in [b.proto.label for b in at.get("download_button")]

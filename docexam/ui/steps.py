@@ -12,7 +12,8 @@ import datetime as dt
 
 import streamlit as st
 
-from ..assessment.course import CourseSettings, Progress, course_state
+from ..assessment.certificate import Certificate
+from ..assessment.course import CourseSettings, Progress, certificate_decision, course_state
 from . import course, session, state
 from .i18n import _, t
 
@@ -72,3 +73,22 @@ def require_open(page: str, forms: dict | None = None) -> None:
         st.title(t(f"nav_{page}"))
         st.info(when_text(now_state), icon=":material/schedule:")
         st.stop()
+
+
+def certificate(me, ws, forms: dict | None = None, *, lang: str = "en"):
+    """Whether ``me`` has earned the certificate of ``ws`` (self-study: None), and what it says if so.
+
+    Returns the :class:`~docexam.assessment.course.CertificateDecision` (its words in ``lang``) and the
+    :class:`~docexam.assessment.certificate.Certificate`, or None when not earned.
+    """
+    forms = forms if forms is not None else state.test_forms(ws.id if ws else 0)
+    attempts = course.attempts_in(state.record(), me.id, ws)
+    post = course.overall(attempts, "post")
+    decision = certificate_decision(settings(ws), progress(me, ws, forms), post_score=post, lang=lang)
+    if not decision.earned:
+        return decision, None
+    return decision, Certificate(
+        name=me.name, department=me.department, province=me.province, issued=dt.date.today(),
+        workshop=ws.title if ws else None, place=ws.place if ws else None,
+        dates=f"{ws.start_date.isoformat()} – {ws.end_date.isoformat()}" if ws else None,
+        pre=course.overall(attempts, "pre"), post=post, rule=decision.rule_text)

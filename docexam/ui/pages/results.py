@@ -1,14 +1,11 @@
 """My results: own pre- and post-test score per topic (chart), genuine-or-forged decisions, a review
 of my own answers once a test is finished, and the certificate when the workshop's rule is met."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from docexam.assessment import signal_detection
-from docexam.assessment.certificate import Certificate, certificates_pdf
-from docexam.assessment.course import certificate_decision
+from docexam.assessment.certificate import certificates_pdf
 from docexam.lessons.vocabulary import topic_label
 from docexam.ui import course, quiz, session, sharing, state, steps
 from docexam.ui.i18n import _, lang, t
@@ -65,16 +62,8 @@ else:
             quiz.review(item, given.answer, given.score)
 
 st.subheader(_("Certificate of completion"))
-progress = steps.progress(me, ws, forms)
-decision = certificate_decision(steps.settings(ws), progress, post_score=course.overall(attempts, "post"),
-                                lang=lang())
-if decision.earned:
-    certificate = Certificate(
-        name=me.name, department=me.department, province=me.province,
-        workshop=ws.title if ws else None, place=ws.place if ws else None,
-        dates=f"{ws.start_date.isoformat()} – {ws.end_date.isoformat()}" if ws else None,
-        pre=course.overall(attempts, "pre"), post=course.overall(attempts, "post"),
-        issued=dt.date.today(), rule=decision.rule_text)
+decision, certificate = steps.certificate(me, ws, forms, lang=lang())
+if certificate is not None:
     # made when clicked (a few tenths of a second), in this run's language
     in_lang = lang()
     st.download_button(_("Download the certificate (PDF, ready to print)"),

@@ -13,7 +13,8 @@ from docexam.errors import DocexamError
 from docexam.training.exchange import export_data
 from docexam.training.report import to_csv, to_html
 from docexam.training.report_pdf import to_pdf
-from docexam.ui import session, state
+from docexam.assessment.certificate import certificates_pdf
+from docexam.ui import session, state, steps
 from docexam.lessons.vocabulary import topic_label
 from docexam.ui.i18n import _, lang
 from docexam.ui.widgets import join_address
@@ -165,6 +166,15 @@ with files:
         st.download_button(_("Key Results (PDF, ready to print)"), lambda: to_pdf(kr, lang=in_lang),
                            file_name=f"key-results-{ws.code}-{in_lang}.pdf", mime="application/pdf",
                            icon=":material/print:")
+    # every certificate earned in the workshop, one page each, in one file to print
+    if st.button(_("Prepare the certificates of this workshop (PDF)"), icon=":material/workspace_premium:"):
+        earned = [c for c in (steps.certificate(p, ws, lang=lang())[1] for p in record.trainees(ws.id)) if c]
+        if earned:
+            st.download_button(_("Download the certificates ({n}, PDF, one page each)", n=len(earned)),
+                               certificates_pdf(earned, lang=lang()), file_name=f"certificates-{ws.code}.pdf",
+                               mime="application/pdf", type="primary", icon=":material/download:")
+        else:
+            st.info(_("Nobody has earned a certificate yet."))
     st.download_button(_("All records of this workshop (JSON, for headquarters)"),
                        json.dumps(export_data(record, ws.id), ensure_ascii=False, indent=2).encode("utf-8"),
                        file_name=f"workshop-{ws.code}.json", mime="application/json", icon=":material/download:")
