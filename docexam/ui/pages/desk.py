@@ -4,6 +4,7 @@ after a suspect result, the next steps in the lesson's words and a referral note
 
 import datetime as dt
 import hashlib
+import uuid
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +15,7 @@ from docexam.formats.lights import LIGHTS
 from docexam.lessons.reference import AFTER_SUSPECT, section
 from docexam.specimens import list_templates
 from docexam.specimens import studio
-from docexam.ui import course, officer, state, widgets
+from docexam.ui import limits, officer, state, widgets
 from docexam.ui.i18n import _, lang, pick
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
@@ -43,26 +44,38 @@ if st.button(_("Examine"), type="primary", icon=":material/search:"):
     if source is None:
         st.warning(_("Upload an image or take a photo first."))
         st.stop()
+    try:  # the desk needs no sign-in: its limits (docexam/ui/limits.py) bound what the network can ask
+        limits.upload_rate.check(st.session_state.setdefault("desk-session", uuid.uuid4().hex))
+    except limits.DeskLimitError as exc:
+        st.error(str(exc))
+        st.stop()
     try:
-        visible = course.read_upload(source.getvalue(), source.name)
-        uv = course.read_upload(uv_file.getvalue(), uv_file.name) if uv_file else None
-        ir = course.read_upload(ir_file.getvalue(), ir_file.name) if ir_file else None
+        visible = limits.read_desk_image(source.getvalue(), source.name)
+        uv = limits.read_desk_image(uv_file.getvalue(), uv_file.name) if uv_file else None
+        ir = limits.read_desk_image(ir_file.getvalue(), ir_file.name) if ir_file else None
     except DocexamError as exc:
         st.error(_("This file cannot be used: {error}", error=str(exc)))
         st.stop()
     digest = hashlib.sha256(b"".join(f.getvalue() for f in (source, uv_file, ir_file) if f)).hexdigest()
     template_id = choice
     if choice == SUGGEST:
-        with st.spinner(_("Trying each document type…")):
-            best, _tried = studio.suggest_template(visible, list(templates.values()))
+        try:
+            with st.spinner(_("Trying each document type…")), limits.examination_slots.turn():
+                best, _tried = studio.suggest_template(visible, list(templates.values()))
+        except DocexamError as exc:
+            st.error(str(exc))
+            st.stop()
         if best is None:
             st.warning(_("No document type matches this image well; choose one."))
             st.stop()
         template_id = best.id
         st.info(_("Suggested document type: {name}", name=f"{best.name} ({best.id})"))
     try:
-        with st.spinner(_("Examining the document…")):
+        with st.spinner(_("Examining the document…")), limits.examination_slots.turn():
             report = state.examine_upload(digest, template_id, visible, uv=uv, ir=ir, name=source.name)
+    except limits.DeskLimitError as exc:
+        st.error(str(exc))
+        st.stop()
     except DocexamError as exc:
         st.error(_("This file cannot be used: {error}", error=str(exc)))
         st.stop()
