@@ -150,6 +150,7 @@ def _report_workshop(args) -> int:
     with _open(args) as record:
         results = record.key_results(args.workshop)
     if args.format == "pdf":
+        # the PDF writer (fpdf2, fonts, HarfBuzz) loads only when a PDF is asked for
         from ..training.report_pdf import to_pdf
 
         if not args.out:
