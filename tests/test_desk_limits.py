@@ -104,3 +104,36 @@ def test_the_desk_page_says_it_is_busy(desk, monkeypatch):
     with busy.turn():  # another officer's examination holds the only slot
         (message,) = _examine(desk, "doc.png", png())
     assert message.startswith("the desk is busy (1 examination running")
+
+
+# ------------------------------------------------- the trainer's workshop page
+
+def test_workshop_page_shows_comments_as_text_and_names_a_bad_upload(docexam_home, monkeypatch):
+    """A trainee's comment in Markdown is shown as typed (no image fetched, no link); a hostile export
+    is one readable error naming the uploaded file, not the page's traceback."""
+    import datetime as dt
+    import json
+
+    from docexam.training import TrainingRecord, kdf
+    from docexam.training.exchange import export_data
+    from test_ui_app import unlock_trainer
+
+    monkeypatch.setattr(kdf, "SCRYPT_N", 2**8)
+    make_folder(docexam_home, monkeypatch)
+    comment = "![x](http://evil.example/pixel.png) [click](http://evil.example/) **bold**"
+    with TrainingRecord.open() as record:
+        ws = record.create_workshop(title="Level 1", place="Poipet", province="Banteay Meanchey",
+                                    start_date=dt.date(2025, 3, 3), end_date=dt.date(2025, 3, 5), code="KK-01")
+        me = record.register_trainee(name="Sok Chea", department="Immigration", province="Koh Kong", pin="1234")
+        record.join_workshop(me.id, ws.code)
+        record.record_survey(trainee_id=me.id, workshop_id=ws.id, relevance=5, overall=4, comments=comment)
+        hostile = export_data(record, ws.code)
+    hostile["trainees"][0]["name"] = "Sok \ud800Chea"
+    at = goto(unlock_trainer(app()), "workshops")
+    assert comment in [t.value for t in at.text]
+    assert not [m for m in at.markdown if "evil.example" in m.value]
+    at.get("file_uploader")[0].set_value(("kk-01.json", json.dumps(hostile).encode(), "application/json"))
+    at.run()
+    [b for b in at.button if b.label == "Merge these records"][0].click().run()
+    assert not at.exception, at.exception
+    assert errors(at) == ["kk-01.json: trainees[0].name: contains a lone surrogate (not Unicode text)"]

@@ -397,3 +397,11 @@ def test_reading_never_reads_without_bound():
 def test_not_utf8_names_the_line():
     with pytest.raises(InvalidFieldError, match="f.json: line 2: encoding: not UTF-8 text"):
         parse_json(b'{\n"a": "\xff"}', "f.json")
+
+
+def test_mrz_read_of_dev_zero_is_refused_not_read_without_bound(monkeypatch, capsys):
+    from docexam.imaging import load
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 2**20)  # 200 MB in the app; 1 MB keeps the test light
+    status, out, err = _cli(capsys, "mrz", "read", "/dev/zero")
+    assert status == 2 and "/dev/zero: file is 1 MB, more than the 1 MB allowed" in _one_line(err), err
