@@ -9,89 +9,90 @@ from docexam.errors import DocexamError
 from docexam.specimens import find_template
 from docexam.specimens.model import FORMATS, ZONE_KINDS
 from docexam.ui import course, session, widgets
+from docexam.ui.i18n import _
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 
 session.require_trainer()
-st.title("New template")
-st.caption("A template is the genuine document every capture is compared with. Give a real genuine specimen, "
+st.title(_("New template"))
+st.caption(_("A template is the genuine document every capture is compared with. Give a real genuine specimen, "
            "ideally a flat scan cropped to the page, then draw its zones (portrait, fields, MRZ, security "
-           "printing). docexam checks that a simulated phone photo of it aligns back before saving.")
+           "printing). docexam checks that a simulated phone photo of it aligns back before saving."))
 
 try:
     from docexam.specimens.authoring import add_template, check_alignment
 except ImportError:  # the authoring module ships with the template room; say so instead of failing
-    st.error("Template authoring is not installed in this version of docexam.")
+    st.error(_("Template authoring is not installed in this version of docexam."))
     st.stop()
 
 c1, c2, c3 = st.columns(3)
-visible_file = c1.file_uploader("Genuine specimen, visible light", type=IMAGE_TYPES, key="tpl-visible")
-uv_file = c2.file_uploader("Same page under UV (optional)", type=IMAGE_TYPES, key="tpl-uv")
-ir_file = c3.file_uploader("Same page under IR (optional)", type=IMAGE_TYPES, key="tpl-ir")
+visible_file = c1.file_uploader(_("Genuine specimen, visible light"), type=IMAGE_TYPES, key="tpl-visible")
+uv_file = c2.file_uploader(_("Same page under UV (optional)"), type=IMAGE_TYPES, key="tpl-uv")
+ir_file = c3.file_uploader(_("Same page under IR (optional)"), type=IMAGE_TYPES, key="tpl-ir")
 d1, d2, d3, d4 = st.columns([2, 3, 1, 1])
-template_id = d1.text_input("Id (lower case, digits, '-')", key="tpl-id", max_chars=63, placeholder="kh-p-2023")
-name = d2.text_input("Name", key="tpl-name", max_chars=200, placeholder="Kingdom of Cambodia passport, data page")
-fmt = d3.selectbox("Format", FORMATS, index=FORMATS.index("TD3"), key="tpl-format")
-dpi = d4.number_input("dpi (0: from the file)", 0, 2400, 0, key="tpl-dpi")
+template_id = d1.text_input(_("Id (lower case, digits, '-')"), key="tpl-id", max_chars=63, placeholder="kh-p-2023")
+name = d2.text_input(_("Name"), key="tpl-name", max_chars=200, placeholder=_("Kingdom of Cambodia passport, data page"))
+fmt = d3.selectbox(_("Format"), FORMATS, index=FORMATS.index("TD3"), key="tpl-format")
+dpi = d4.number_input(_("dpi (0: from the file)"), 0, 2400, 0, key="tpl-dpi")
 
 if visible_file is None:
-    st.info("Upload the genuine specimen to draw its zones.")
+    st.info(_("Upload the genuine specimen to draw its zones."))
     st.stop()
 try:
     rgb = course.read_upload(visible_file.getvalue(), visible_file.name)
 except DocexamError as exc:
-    st.error(f"This upload cannot be used: {exc}")
+    st.error(_("This upload cannot be used: {error}", error=str(exc)))
     st.stop()
 size = (rgb.shape[1], rgb.shape[0])
 
-st.subheader("Zones")
-kind = st.selectbox("Kind of the next zone", ZONE_KINDS, key="tpl-kind")
+st.subheader(_("Zones"))
+kind = st.selectbox(_("Kind of the next zone"), ZONE_KINDS, key="tpl-kind")
 key = "tpl-" + hashlib.sha256(visible_file.getvalue()).hexdigest()[:12]
 boxes = widgets.box_drawer(rgb, size, label=kind, key=key)
 zones = []
 for i, b in enumerate(boxes, 1):
     z1, z2 = st.columns([1, 3], vertical_alignment="bottom")
     z1.markdown(f"**#{i}** `{b['label']}` {b['bbox']}")
-    zname = z2.text_input("Zone name", value=f"{b['label']}-{i}", key=f"{key}-name-{i}", max_chars=60)
+    zname = z2.text_input(_("Zone name"), value=f"{b['label']}-{i}", key=f"{key}-name-{i}", max_chars=60)
     zones.append({"name": zname.strip(), "kind": b["label"], "bbox": b["bbox"]})
 if zones:
     widgets.image(widgets.draw_boxes(rgb, [z["bbox"] for z in zones], size, labels=[z["name"] for z in zones]))
 
-if st.button("Register the template", type="primary", icon=":material/save:", key="tpl-save"):
+if st.button(_("Register the template"), type="primary", icon=":material/save:", key="tpl-save"):
     if not zones:
-        st.error("Draw at least one zone.")
+        st.error(_("Draw at least one zone."))
     else:
         try:
-            with st.spinner("Checking that a simulated phone photo aligns with it…"):
+            with st.spinner(_("Checking that a simulated phone photo aligns with it…")):
                 added = add_template(template_id=template_id.strip(), name=name.strip(), fmt=fmt,
                                      visible=visible_file.getvalue(),
                                      uv=uv_file.getvalue() if uv_file else None,
                                      ir=ir_file.getvalue() if ir_file else None,
                                      zones=zones, dpi=int(dpi) or None)
         except DocexamError as exc:
-            st.error(f"Not registered: {exc}")
+            st.error(_("Not registered: {error}", error=str(exc)))
         else:
             check = added.self_check
-            st.success(f"Template {added.template.id} registered ({added.template.dpi} dpi, "
-                       f"{len(added.template.zones)} zones). A simulated phone photo aligned with an error of "
-                       f"{check.reprojection_error_px:.1f} px.")
+            st.success(_("Template {id} registered ({dpi} dpi, {zones} zones). A simulated phone photo aligned "
+                         "with an error of {error} px.", id=added.template.id, dpi=added.template.dpi,
+                         zones=len(added.template.zones), error=f"{check.reprojection_error_px:.1f}"))
             for note in added.notes:
                 st.info(note)
             st.session_state["tpl-registered"] = added.template.id
 
 registered = st.session_state.get("tpl-registered")
 if registered:
-    st.subheader("Check a second image")
-    st.caption(f"A phone photo or scan of another copy of {registered}: can docexam align it?")
-    second = st.file_uploader("Second image", type=IMAGE_TYPES, key="tpl-second")
-    if second is not None and st.button("Check the alignment", key="tpl-check"):
+    st.subheader(_("Check a second image"))
+    st.caption(_("A phone photo or scan of another copy of {template}: can docexam align it?", template=registered))
+    second = st.file_uploader(_("Second image"), type=IMAGE_TYPES, key="tpl-second")
+    if second is not None and st.button(_("Check the alignment"), key="tpl-check"):
         try:
-            with st.spinner("Aligning…"):
+            with st.spinner(_("Aligning…")):
                 result = check_alignment(find_template(registered), second.getvalue())
         except (DocexamError, ValueError) as exc:
-            st.error(f"This image cannot be used: {exc}")
+            st.error(_("This image cannot be used: {error}", error=str(exc)))
         else:
             if result.ok:
-                st.success(f"Aligned: estimated error {result.reprojection_error_px:.1f} template pixels.")
+                st.success(_("Aligned: estimated error {error} template pixels.", error=f"{result.reprojection_error_px:.1f}"))
             else:
-                st.warning(f"Not aligned: {result.reason}")
+                st.warning(_("Not aligned: {reason}", reason=result.reason))
