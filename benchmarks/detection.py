@@ -1,9 +1,17 @@
-"""Detection benchmark of the examination pipeline, against a naive baseline.
+"""Detection benchmark of the examination pipeline, against a naive baseline, on two forgery generators.
 
-Renders (once, cached) an evaluation set with :func:`docexam.synth.library.plan_set`
-from seeds disjoint from the shipped library (half genuine; every technique,
-severity, capture and template), examines every document with its UV and IR
-images, and prints:
+``--generator synth`` (default) renders (once, cached) an evaluation set with
+:func:`docexam.synth.library.plan_set` from seeds disjoint from the shipped
+library (half genuine; every technique, severity, capture and template) and
+examines every document with its UV and IR images.
+
+``--generator independent`` makes the set with the independent generator of
+``benchmarks/independent_forgeries.py`` (other code, other parameters, its
+own capture model; visible light only; a TD1 card scanned or photographed
+one side per picture), so the figures are not those of the pipeline on its
+own generator's forgeries.
+
+Both print:
 
 * AUROC of the document ``score`` (forged vs genuine; inconclusive = score 0),
 * true-positive rate at 5 % false positives,
@@ -18,7 +26,8 @@ personalization zones, its "finding" the box around the largest difference.
 
 Usage::
 
-    .venv/bin/python benchmarks/detection.py [--count 220] [--seed 31337] [--workers 2] [--out DIR]
+    .venv/bin/python benchmarks/detection.py [--generator synth|independent] [--count 220] [--seed 31337]
+                                             [--workers 2] [--out DIR] [--results FILE]
 """
 
 from __future__ import annotations
@@ -62,14 +71,13 @@ def _baseline(spec_path: str) -> dict:
     from docexam.examine.model import reference_model
     from docexam.examine.register import register
     from docexam.imaging import load_rgb
-    from docexam.specimens import load_specimen
     from docexam.specimens.registry import find_template
 
     t0 = time.perf_counter()
-    spec = load_specimen(spec_path)
-    tpl = find_template(spec.template)
+    path = Path(spec_path)
+    tpl = find_template(json.loads(path.read_text())["template"])
     model = reference_model(tpl)
-    img = load_rgb(spec.image_path("visible"))
+    img = load_rgb(path.with_name(path.name[:-5] + ".png"))
     reg = register(img, model.full["visible"])
     if not reg.ok:
         return {"score": 0.0, "box": None, "zone_kind": None, "ms": (time.perf_counter() - t0) * 1e3}
@@ -89,18 +97,21 @@ def _baseline(spec_path: str) -> dict:
 
 def _examine_one(spec_path: str) -> dict:
     from docexam.examine import examine
-    from docexam.specimens import load_specimen
 
-    spec = load_specimen(spec_path)
-    uv = spec.image_path("uv") if spec.image_path("uv").is_file() else None
-    ir = spec.image_path("ir") if spec.image_path("ir").is_file() else None
+    path = Path(spec_path)
+    car = json.loads(path.read_text())
+    name = path.name[:-5]
+    image = path.with_name(f"{name}.png")
+    uv, ir = path.with_name(f"{name}.uv.png"), path.with_name(f"{name}.ir.png")
     t0 = time.perf_counter()
-    rep = examine(spec.image_path("visible"), spec.template, uv=uv, ir=ir)
+    rep = examine(image, car["template"], uv=uv if uv.is_file() else None, ir=ir if ir.is_file() else None)
     ms = (time.perf_counter() - t0) * 1e3
     d = rep.as_dict()
+    truth = car["anomalies"]
     return {
-        "name": spec.name, "authentic": spec.authentic, "capture": spec.capture_kind,
-        "truth": [a.as_dict() for a in spec.anomalies],
+        "name": name, "authentic": car["authentic"], "capture": car["capture"]["kind"],
+        "truth": truth, "technique": car.get("generator_technique") or (truth[0]["technique"] if truth else None),
+        "severity": car.get("severity") or (car.get("recipe") or {}).get("severity"),
         "verdict": d["verdict"], "score": d["score"], "findings": d["findings"], "ms": ms,
         "reason": d.get("reason", ""), "baseline": _baseline(spec_path),
     }
@@ -129,8 +140,6 @@ FAMILY_OF_KIND = {"field": "personalization", "portrait": "personalization", "gh
 
 
 def summarise(results: list[dict]) -> None:
-    from docexam.specimens.techniques import TECHNIQUES
-
     forged = [r for r in results if not r["authentic"]]
     genuine = [r for r in results if r["authentic"]]
     print(f"\n{len(results)} documents: {len(genuine)} genuine, {len(forged)} forged "
@@ -178,13 +187,12 @@ def summarise(results: list[dict]) -> None:
     print("\n(baseline verdicts use its genuine 95th-percentile score as threshold; its family is the kind of the zone "
           "holding the largest difference)\n")
     print(f"{'technique':24} {'n':>3} {'detected':>9} {'right family':>13} {'right technique':>16} {'localised':>10}  baseline")
-    for tech in TECHNIQUES:
-        rs = [r for r in forged if r["truth"][0]["technique"] == tech]
-        if not rs:
-            continue
+    for tech in sorted({r["technique"] for r in forged}):
+        rs = [r for r in forged if r["technique"] == tech]
         det = [r for r in rs if r["verdict"] == "suspect"]
         fam = [r for r in det if any(f["family"] == r["truth"][0]["family"] for f in r["findings"])]
-        tec = [r for r in det if any(f["technique"] == tech for f in r["findings"])]
+        tec = [r for r in det if any(f["technique"] == r["truth"][0]["technique"] for f in r["findings"])
+               or r["truth"][0]["technique"] is None]
         loc = [r for r in det if any(overlaps(f["bbox"], r["truth"][0]["bbox"]) for f in r["findings"])]
         bd = [r for r in rs if r["baseline"]["score"] > bthr]
         print(f"{tech:24} {len(rs):3d} {len(det) / len(rs):9.2f} {len(fam) / len(rs):13.2f} "
@@ -197,9 +205,9 @@ def summarise(results: list[dict]) -> None:
     print("\nAUROC per capture: " + ", ".join(f"{k} {v:.3f}" for k, v in by_cap.items()))
     missed = [r for r in forged if r["verdict"] != "suspect"]
     if missed:
-        print("\nmissed forgeries (name, verdict, score, reason):")
+        print("\nmissed forgeries (name, severity, verdict, score, reason):")
         for r in sorted(missed, key=lambda r: r["name"])[:40]:
-            print(f"  {r['name']}  {r['verdict']}  {r['score']:.2f}  {r['reason'][:80]}")
+            print(f"  {r['name']}  {r['severity']}  {r['verdict']}  {r['score']:.2f}  {r['reason'][:80]}")
     if g_flag:
         print("\nflagged genuine documents:")
         for r in g_flag:
@@ -209,6 +217,8 @@ def summarise(results: list[dict]) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--generator", choices=("synth", "independent"), default="synth",
+                    help="who makes the forgeries: docexam's own generator or the independent one")
     ap.add_argument("--count", type=int, default=220, help="documents in the set (half genuine)")
     ap.add_argument("--seed", type=int, default=31337, help="seed of the set (plan_set)")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
@@ -222,11 +232,19 @@ def main(argv=None) -> int:
     from docexam.paths import cache_dir
     from docexam.synth.library import recipe_name, render_recipes
 
-    out = Path(args.out) if args.out else cache_dir() / "bench" / f"{args.seed}-{args.count}"
-    recipes = plan(args.count, args.seed)
-    print(f"evaluation set: {out}", file=sys.stderr)
-    render_recipes(recipes, out, workers=args.workers, skip_existing=True)
-    paths = [str(out / f"{recipe_name(r)}.json") for r in recipes]
+    if args.generator == "independent":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from independent_set import make_set
+
+        out = Path(args.out) if args.out else cache_dir() / "bench" / f"independent-{args.seed}-{args.count}"
+        print(f"evaluation set (independent generator): {out}", file=sys.stderr)
+        paths = [str(p) for p in make_set(args.count, args.seed, out, workers=args.workers)]
+    else:
+        out = Path(args.out) if args.out else cache_dir() / "bench" / f"{args.seed}-{args.count}"
+        recipes = plan(args.count, args.seed)
+        print(f"evaluation set: {out}", file=sys.stderr)
+        render_recipes(recipes, out, workers=args.workers, skip_existing=True)
+        paths = [str(out / f"{recipe_name(r)}.json") for r in recipes]
     results = []
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         for res in tqdm(pool.map(_examine_one, paths), total=len(paths), desc="examining", unit="doc",
@@ -234,6 +252,9 @@ def main(argv=None) -> int:
             results.append(res)
     if args.results:
         Path(args.results).write_text(json.dumps(results, indent=1))
+    print(f"\ngenerator: {args.generator}, seed {args.seed}, {args.count} documents "
+          f"(command: python benchmarks/detection.py --generator {args.generator} --count {args.count} "
+          f"--seed {args.seed}); load: {os.getloadavg()[0]:.1f}")
     summarise(results)
     return 0
 
