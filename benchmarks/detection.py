@@ -95,25 +95,46 @@ def _baseline(spec_path: str) -> dict:
     return {"score": score, "box": box, "zone_kind": kind, "ms": (time.perf_counter() - t0) * 1e3}
 
 
+def _pictures(path: Path, car: dict) -> list[dict]:
+    """Each distinct picture of the document, per light (a scanned or photographed card: one per side)."""
+    name = path.name[:-5]
+    sides = car.get("sides") or []
+    sets = [side.get("images") for side in sides if side.get("images")] or [{}]
+    out, seen = [], set()
+    for images in sets:
+        visible = images.get("visible", f"{name}.png")
+        if visible in seen:
+            continue
+        seen.add(visible)
+        stem = visible[:-4]
+        pics = {"visible": path.with_name(visible)}
+        for light in ("uv", "ir"):
+            p = path.with_name(images.get(light, f"{stem}.{light}.png"))
+            pics[light] = p if p.is_file() else None
+        out.append(pics)
+    return out
+
+
 def _examine_one(spec_path: str) -> dict:
     from docexam.examine import examine
 
     path = Path(spec_path)
     car = json.loads(path.read_text())
     name = path.name[:-5]
-    image = path.with_name(f"{name}.png")
-    uv, ir = path.with_name(f"{name}.uv.png"), path.with_name(f"{name}.ir.png")
     t0 = time.perf_counter()
-    rep = examine(image, car["template"], uv=uv if uv.is_file() else None, ir=ir if ir.is_file() else None)
+    # a card scanned or photographed is one picture per side: the document is what its pictures show
+    reports = [examine(p["visible"], car["template"], uv=p["uv"], ir=p["ir"]).as_dict() for p in _pictures(path, car)]
     ms = (time.perf_counter() - t0) * 1e3
-    d = rep.as_dict()
+    order = {"suspect": 2, "inconclusive": 1, "consistent": 0}
+    d = max(reports, key=lambda r: (order.get(r["verdict"], 0), r["score"]))
+    findings = sorted((f for r in reports for f in r["findings"]), key=lambda f: -f["score"])
     truth = car["anomalies"]
     return {
         "name": name, "authentic": car["authentic"], "capture": car["capture"]["kind"],
         "truth": truth, "technique": car.get("generator_technique") or (truth[0]["technique"] if truth else None),
         "severity": car.get("severity") or (car.get("recipe") or {}).get("severity"),
-        "verdict": d["verdict"], "score": d["score"], "findings": d["findings"], "ms": ms,
-        "reason": d.get("reason", ""), "baseline": _baseline(spec_path),
+        "verdict": d["verdict"], "score": max(r["score"] for r in reports), "findings": findings, "ms": ms,
+        "sides": len(reports), "reason": d.get("reason", ""), "baseline": _baseline(spec_path),
     }
 
 

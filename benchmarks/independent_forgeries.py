@@ -372,6 +372,16 @@ def retyped_field(doc: Document, technique: str, rng, s: float) -> Forged:
     return Forged(out, technique, s, [_anomaly(technique, z, z.bbox, f"The {z.name} was retyped in another font.")])
 
 
+def _valid_yymmdd(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
+        return True
+    except ValueError:
+        return False
+
+
 def mrz_digit_swap(doc: Document, technique: str, rng, s: float) -> Forged:
     z = doc.zones("mrz")[0]
     x0, y0, x1, y1 = z.bbox
@@ -408,7 +418,18 @@ def mrz_digit_swap(doc: Document, technique: str, rng, s: float) -> Forged:
     crop = np.clip(out[y0:y1, x0:x1] * 255, 0, 255).astype(np.uint8)
     out[y0:y1, x0:x1] = cv2.inpaint(crop, (hole * (cv2.dilate(ink, np.ones((5, 5))) > 0)).astype(np.uint8), 3,
                                     cv2.INPAINT_TELEA).astype(np.float32) / 255
-    new = str(rng.choice([d for d in "0123456789" if d != mrz[r][c]]))
+    # a careful forger keeps a date a date: the new digit must leave a valid YYMMDD
+    dates = {"TD3": [(1, 13), (1, 21)], "TD2": [(1, 13), (1, 21)], "TD1": [(1, 0), (1, 8)]}.get(
+        doc.template.format, [])
+    options = []
+    for d in "0123456789":
+        if d == mrz[r][c]:
+            continue
+        line = mrz[r][:c] + d + mrz[r][c + 1:]
+        if all(not (row == r and start <= c < start + 6) or _valid_yymmdd(line[start:start + 6])
+               for row, start in dates):
+            options.append(d)
+    new = str(rng.choice(options or [d for d in "0123456789" if d != mrz[r][c]]))
     name = MRZ_FONTS[0] if s < 0.6 else str(rng.choice(MRZ_FONTS[1:]))
     probe = font(name, 100)
     bb = probe.getbbox("8")
@@ -448,9 +469,11 @@ def photo_swap(doc: Document, technique: str, rng, s: float) -> Forged:
     H, W = doc.image.shape[:2]
     placed = cv2.warpAffine(photo, m, (W, H), flags=cv2.INTER_LINEAR)
     alpha = cv2.warpAffine(np.ones((ph, pw), np.float32), m, (W, H), flags=cv2.INTER_LINEAR)
-    # scissors: a slightly wavy cut
+    # scissors: a slightly wavy cut (the outline moves by a pixel or two along the edge)
     wob = cv2.resize(rng.normal(0, 1, (8, 8)).astype(np.float32), (W, H), interpolation=cv2.INTER_CUBIC)
-    alpha = np.clip(alpha + 0.15 * wob * (alpha < 1), 0, 1)
+    inside = (alpha > 0.5).astype(np.uint8)
+    band = (cv2.dilate(inside, np.ones((5, 5), np.uint8)) - cv2.erode(inside, np.ones((5, 5), np.uint8))) > 0
+    alpha = np.where(band, np.clip(alpha + 0.6 * wob, 0, 1), alpha)
     out = fp.paste(doc.image, placed, alpha)
     # the glued edge: a thin shadow to one side, a light cut edge
     edge = np.clip(cv2.dilate(alpha, np.ones((3, 3))) - alpha, 0, 1)

@@ -148,8 +148,7 @@ def test_bad_arguments_name_the_parameter():
 
 @pytest.mark.parametrize("template, capture, seed", [
     ("uto-td3", "flat", 21), ("mrd-td1", "flat", 22), ("uto-td3", "scan", 23),
-    # a phone photo of a card shows one side (TEAM decision); matching a side is examine's to add
-    pytest.param("mrd-td1", "phone", 24, marks=pytest.mark.xfail(strict=True, reason="one side of a card")),
+    ("mrd-td1", "phone", 24),  # a phone photo of a card shows one side: registered to it
     ("uto-td3", "phone", 25),
 ])
 def test_genuine_documents_are_consistent(template, capture, seed):

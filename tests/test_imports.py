@@ -18,8 +18,6 @@ BEING_HOISTED = {
     "docexam/cli/app.py": "workshop (issue 9)",
     "docexam/ui/": "workshop (issue 9)",
     "docexam/synth/": "synth and documents (issue 13)",
-    "docexam/examine/": "examine (issue 12)",
-    "docexam/specimens/authoring.py": "examine (issue 12): moves to docexam/authoring/",
 }
 
 

@@ -1,4 +1,4 @@
-"""`docexam template add|list|show` and docexam.specimens.authoring.
+"""`docexam template add|list|show` and docexam.authoring.
 
 Known answers: a real specimen (the ICAO Utopia passport from the external
 PassportEye test data, skipped where ../shared is absent) and a downscaled
@@ -18,7 +18,7 @@ import pytest
 from docexam.cli import main
 from docexam.imaging import load_rgb
 from docexam.paths import shipped_templates_dir
-from docexam.specimens.authoring import AuthoringError, add_template, check_alignment
+from docexam.authoring import AuthoringError, add_template, check_alignment
 from docexam.specimens.model import load_template
 from docexam.specimens.registry import find_template
 
@@ -231,8 +231,8 @@ def test_refusals(case, small_uto, docexam_home, tmp_path, capsys):
 
 
 def test_failure_while_writing_leaves_nothing_and_keeps_the_old_template(small_uto, docexam_home, monkeypatch):
+    from docexam.authoring import templates
     from docexam.errors import OutputError
-    from docexam.specimens import model
 
     first = add_template(template_id="uto-small", name="first", fmt="TD3", visible=small_uto["visible"],
                          zones=small_uto["zones"])
@@ -241,7 +241,7 @@ def test_failure_while_writing_leaves_nothing_and_keeps_the_old_template(small_u
         (template.folder / "template.json").write_text("{half", encoding="utf-8")
         raise OutputError(template.folder / "template.json", "cannot write (No space left on device)")
 
-    monkeypatch.setattr(model, "save_template", disk_full)
+    monkeypatch.setattr(templates, "save_template", disk_full)
     for template_id, replace in (("uto-other", False), ("uto-small", True)):
         with pytest.raises(OutputError, match="No space left"):
             add_template(template_id=template_id, name="second", fmt="TD3", visible=small_uto["visible"],

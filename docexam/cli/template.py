@@ -3,8 +3,11 @@
 ``docexam template add`` follows ``docs/formats.md``: it registers a trainer's
 genuine specimen image as a template under ``$DOCEXAM_HOME/templates/ID``
 after checking the images, the zones and that a simulated phone photo of
-the image registers back (its errors are printed). The work is done by
-:mod:`docexam.specimens.authoring`.
+the image registers back (its errors are printed). ``--visible`` may be
+given more than once, or name a folder: the first image is the reference,
+the others further genuine images whose variation is learned. It prints
+what the examination learned from the reference. The work is done by
+:mod:`docexam.authoring`.
 """
 
 from __future__ import annotations
@@ -29,13 +32,13 @@ def _px(value) -> str:
 
 
 def cmd_add(args) -> int:
-    # the specimens room loads only when this command runs (`docexam --help` stays quick)
-    from ..specimens.authoring import add_template
+    # the authoring room loads only when this command runs (`docexam --help` stays quick)
+    from ..authoring import add_template
 
     said = leftovers_message(clean_leftovers([user_templates_dir()]))  # a killed `template add`'s staging
     if said:
         print(f"docexam: {said}", file=sys.stderr)
-    added = add_template(template_id=args.id, name=args.name, fmt=args.format, visible=args.visible,
+    added = add_template(template_id=args.id, name=args.name, fmt=args.format, visible=list(args.visible),
                          uv=args.uv, ir=args.ir, zones=args.zones, dpi=args.dpi, replace=args.replace)
     if args.json:
         _print_json(added.as_dict())
@@ -46,6 +49,14 @@ def cmd_add(args) -> int:
           f"lights: {', '.join(t.lights)}, {len(t.zones)} zones")
     print(f"  self-check (simulated phone photo): reprojection error {_px(check.reprojection_error_px)}, "
           f"true error at the zone corners {_px(check.true_error_px)} max, {_px(check.true_error_rms_px)} RMS")
+    lrn = added.learned or {}
+    print(f"  learned: genuine variation from {lrn.get('simulated_captures', 0)} simulated captures"
+          + (f" and {added.genuine_images} further genuine image(s)" if added.genuine_images else "")
+          + f"; typography from {lrn.get('glyphs', 0)} glyphs of the reference's fields"
+          + ("; design crossing the portrait found" if lrn.get("portrait_crossing_px") else
+             "; no design crosses the portrait's edge")
+          + (f"; ghost image likeness {lrn['ghost_likeness']:.2f}" if lrn.get("ghost_likeness") is not None else "")
+          + f"; MRZ {lrn.get('mrz', 'not read')}")
     for note in added.notes:
         print(f"  note: {note}")
     return 0
@@ -129,8 +140,10 @@ def register(subparsers) -> None:
     add.add_argument("--id", required=True, help="new template id, lower-case kebab-case (e.g. xyz-td3-2019)")
     add.add_argument("--name", required=True, help="human-readable name")
     add.add_argument("--format", required=True, choices=("TD1", "TD2", "TD3"), help="ICAO 9303 format")
-    add.add_argument("--visible", required=True, type=Path, metavar="IMAGE",
-                     help="the specimen under visible light (ideally a flat scan cropped to the page)")
+    add.add_argument("--visible", required=True, type=Path, metavar="IMAGE", action="append",
+                     help="the specimen under visible light (ideally a flat scan cropped to the page); give it "
+                          "again for further genuine images of the document, or name a folder of them (the "
+                          "first is the reference the zones are drawn on)")
     add.add_argument("--uv", type=Path, metavar="IMAGE", help="the same page under UV light, same size")
     add.add_argument("--ir", type=Path, metavar="IMAGE", help="the same page under IR light, same size")
     add.add_argument("--zones", required=True, type=Path, metavar="ZONES.json",

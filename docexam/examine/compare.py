@@ -33,16 +33,30 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ..blas import single_thread_blas
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 from .pools import pool
 
 __all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "estimate_blur",
            "Maps", "conformity_maps"]
 
-#: window of the local statistics, in working pixels (about 2 mm at 300 dpi)
-WINDOW = 23
-#: lighting cells, working pixels: lighting varies more slowly than this
-LIGHT_CELL = 48
+#: window of the local statistics on the document, millimetres (23 working pixels at 300 dpi)
+WINDOW_MM = 1.95
+#: fewest working pixels across a window (low-resolution templates)
+MIN_WINDOW_PX = 11
+#: lighting cells on the document, millimetres: the light of a scan or phone
+#: photo varies more slowly than this, while a washed, bleached or
+#: reprinted patch of a few millimetres keeps its own brightness and colour
+LIGHT_CELL_MM = 8.0
+
+
+def window_px(model: ReferenceModel) -> int:
+    """The local statistics' window side in working pixels (odd)."""
+    return max(MIN_WINDOW_PX, int(round(model.mm(WINDOW_MM))) | 1)
+
+
+def light_cell_px(model: ReferenceModel) -> int:
+    return max(16, int(round(model.mm(LIGHT_CELL_MM))))
 
 
 def capture_scale(homography: np.ndarray, template_size: tuple[int, int]) -> float:
@@ -195,9 +209,26 @@ def _cells(shape, cell_px: int) -> tuple[int, int]:
     return max(2, w // cell_px), max(2, h // cell_px)
 
 
-def _lighting_cells(reference: np.ndarray, weight: np.ndarray, *, cell_px: int = LIGHT_CELL) -> np.ndarray:
-    """The reference's weighted block means, the denominator of the lighting ratio (once per template)."""
-    return _block_means(_weighted(reference, weight), _cells(reference.shape, cell_px))
+def _lighting_cells(reference: np.ndarray, weight: np.ndarray, *, cell_px: int) -> tuple[np.ndarray, np.ndarray]:
+    """The reference's weighted block means (the lighting ratio's denominator) and which blocks have design.
+
+    Computed once per template. A block with (almost) no design (inside a
+    portrait, off the document) has no lighting measurement of its own.
+    """
+    cells = _cells(reference.shape, cell_px)
+    share = _block_means(weight if weight.ndim == 2 else weight[..., 0], cells)
+    return _block_means(_weighted(reference, weight), cells), share > 0.05
+
+
+def _fill_missing(ratio: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Blocks without a measurement take the normalised-convolution mean of the ones around them."""
+    if valid.all() or not valid.any():
+        return ratio
+    v = valid.astype(np.float32)
+    w3 = cv2.merge([v] * ratio.shape[2]) if ratio.ndim == 3 else v
+    s = max(ratio.shape[:2]) / 6
+    filled = cv2.GaussianBlur(ratio * w3, (0, 0), s) / np.maximum(cv2.GaussianBlur(w3, (0, 0), s), 1e-4)
+    return np.where(w3 > 0, ratio, filled).astype(np.float32)
 
 
 def _weighted(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -234,24 +265,33 @@ def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[sli
     return model.cached(("tiles", n, side), build)
 
 
-def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS) -> tuple[float, float]:
+def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS, *,
+                  refine: bool = True) -> tuple[float, float]:
     """The Gaussian blur (working pixels) that makes the reference look like the capture.
 
     Measured on a fixed set of design tiles. Returns ``(sigma, correlation)``:
     the best blur and the correlation of the fine structure at that blur (a
-    measure of how well the page matches at all).
+    measure of how well the page matches at all). With ``refine`` the blur is
+    placed between the candidates ``sigmas`` (the vertex of a parabola
+    through the best and its neighbours), so fine line work is matched as
+    closely on every capture, whatever its blur.
     """
     tiles = _tiles(model)
     if not tiles:
         return 0.0, 0.0
     b = np.concatenate([highpass(image_lum[t]).ravel() for t in tiles])
     bb = float(b @ b)
-    best = (0.0, -1.0)
+    rs = []
     for s in sigmas:
         a = model.cached(("tile-hp", s), lambda s=s: np.concatenate([_tile_hp(model, s, t) for t in tiles]))
-        r = float(a @ b) / np.sqrt(max(float(a @ a) * bb, 1e-12))
-        if r > best[1]:
-            best = (s, r)
+        rs.append(float(a @ b) / np.sqrt(max(float(a @ a) * bb, 1e-12)))
+    k = int(np.argmax(rs))
+    best = (float(sigmas[k]), rs[k])
+    if refine and 0 < k < len(sigmas) - 1:
+        x = np.asarray(sigmas[k - 1:k + 2], float)
+        c2, c1, _ = np.polyfit(x, rs[k - 1:k + 2], 2)
+        if c2 < 0:
+            best = (float(np.clip(-c1 / (2 * c2), x[0], x[2])), rs[k])
     return best
 
 
@@ -277,6 +317,20 @@ def _reference_side(model: ReferenceModel, sigma: float) -> dict:
                 "a": a, "aa": a * a}
 
     return model.cached(("ref-side", sigma), build, large=True)
+
+
+def _reference_side_at(model: ReferenceModel, sigma: float) -> dict:
+    """Reference terms at any blur: the two cached candidates around it, blended (first order in the blur)."""
+    grid = np.asarray(BLUR_SIGMAS)
+    k = int(np.searchsorted(grid, sigma))
+    if k == 0 or k >= len(grid) or abs(grid[k] - sigma) < 1e-3 or abs(grid[k - 1] - sigma) < 1e-3:
+        return _reference_side(model, float(grid[int(np.argmin(np.abs(grid - sigma)))]))
+    lo, hi = _reference_side(model, float(grid[k - 1])), _reference_side(model, float(grid[k]))
+    t = float((sigma - grid[k - 1]) / (grid[k] - grid[k - 1]))
+    out = {key: cv2.addWeighted(lo[key], 1 - t, hi[key], t, 0.0)
+           for key in ("ref_b", "ref_b_quarter", "lum_smooth", "a")}
+    out["aa"] = cv2.multiply(out["a"], out["a"])
+    return out
 
 
 def _quarter(x: np.ndarray) -> np.ndarray:
@@ -312,6 +366,13 @@ class Maps:
         Capture blur (working pixels) applied to the reference.
     match : float
         Page-wide correlation of the fine structure at that blur.
+    strength : ndarray
+        The reference's structure energy in each window over the capture's
+        noise energy (both per pixel, the structure at the page's gain): the
+        standard error of ``gain`` from noise alone is about
+        ``1 / sqrt(n * strength)`` for ``n`` independent pixels in a window.
+    window : int
+        Side of the windows, working pixels.
     """
 
     gain: np.ndarray
@@ -326,6 +387,8 @@ class Maps:
     noise: float
     ref_blurred: np.ndarray
     image: np.ndarray
+    strength: np.ndarray | None = None
+    window: int = 23
 
     def colour(self, rows: slice, cols: slice, *, step: int = 1) -> np.ndarray:
         """The colour difference at working resolution in the window ``[rows, cols]`` (bilinear).
@@ -347,7 +410,7 @@ class Maps:
                               borderMode=cv2.BORDER_REPLICATE)
 
 
-def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = WINDOW) -> Maps:
+def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | None = None) -> Maps:
     """Compare the aligned visible image with the reference, window by window.
 
     Parameters
@@ -356,7 +419,8 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
         The capture in working geometry (:func:`warp_views`), not modified.
     model : ReferenceModel
     window : int, keyword-only
-        Side of the local windows, working pixels (odd).
+        Side of the local windows, working pixels (odd); default
+        :data:`WINDOW_MM` on the document (:func:`window_px`).
 
     Notes
     -----
@@ -371,9 +435,11 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     design_b = model.cached("design", lambda: model.document & ~model.personal)
     design = model.cached("design-f32", lambda: design_b.astype(np.float32))
     design3 = model.cached("design-f32x3", lambda: cv2.merge([design] * 3))
-    ref_cells = model.cached("lighting-cells", lambda: _lighting_cells(ref, design3))
-    cells = _cells(image.shape, LIGHT_CELL)
-    lighting = _block_means(_weighted(image, design3), cells) / np.maximum(ref_cells, 1e-4)
+    window = window_px(model) if window is None else int(window)
+    cell = light_cell_px(model)
+    ref_cells, measured = model.cached("lighting-cells", lambda: _lighting_cells(ref, design3, cell_px=cell))
+    cells = _cells(image.shape, cell)
+    lighting = _fill_missing(_block_means(_weighted(image, design3), cells) / np.maximum(ref_cells, 1e-4), measured)
 
     # pass 1: lighting divided out
     norm = np.empty_like(image)
@@ -386,9 +452,11 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
 
     _in_bands(normalise, h, margin=0)
     sigma, match = estimate_blur(lum, model)
-    side = _reference_side(model, sigma)
+    side = _reference_side_at(model, sigma)
     ref_b, a_ref, aa_ref, lum_smooth = side["ref_b"], side["a"], side["aa"], side["lum_smooth"]
-    outside = model.cached("outside", lambda: ~model.document)
+    # outside the document, and where the reference does not show its design
+    # (a real specimen's own holder's ink, portrait and ghost image)
+    outside = model.cached("outside", lambda: ~model.document | model.unknown)
 
     # pass 2: windowed sums of the structure products
     # The comparison runs on log luminance: ink printed over the design
@@ -437,15 +505,18 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     noise = max(float(np.median(resid_g[vsel])) if vsel.any() else 1e-4, 1e-6)
 
     # pass 3: the maps
-    gain, corr, excess = (np.empty((h, wd), np.float32) for _ in range(3))
+    gain, corr, excess, strength = (np.empty((h, wd), np.float32) for _ in range(4))
     structure = np.empty((h, wd), bool)
+    snr = np.float32(page_gain ** 2 / noise)
 
     def maps(y0, y1):
         band = slice(y0, y1)
         s_w, s_ab, s_aa, s_bb = sw[band], sab[band], saa[band], sbb[band]
         inv_sw = np.maximum(s_w, 1e-3)
         np.divide(1.0, inv_sw, out=inv_sw)
-        np.logical_and(s_w > 0.3, s_aa * inv_sw > threshold, out=structure[band])
+        np.multiply(s_aa, inv_sw, out=strength[band])
+        np.logical_and(s_w > 0.3, strength[band] > threshold, out=structure[band])
+        strength[band] *= snr
         beta = np.maximum(s_aa, 1e-7)
         np.divide(s_ab, beta, out=beta)
         np.multiply(beta, np.float32(1 / page_gain), out=gain[band])
@@ -464,7 +535,8 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int = W
     small = _quarter(norm)
     small -= side["ref_b_quarter"]
     colour = cv2.GaussianBlur(small, (0, 0), 1.0)
-    return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm)
+    return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm,
+                strength, window)
 
 
 def _in_bands(fn, height: int, *, margin: int) -> None:
@@ -483,8 +555,6 @@ def _in_bands(fn, height: int, *, margin: int) -> None:
 
 
 def _single_blas_call(fn, *args):
-    from ..blas import single_thread_blas
-
     with single_thread_blas():
         return fn(*args)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -20,8 +19,6 @@ import numpy as np
 from .geometry import Pyramid, apply, normalised, quad_problem, resize_to
 from .pools import pool
 
-if TYPE_CHECKING:  # annotations only: the index is built in register.py
-    from .register import ReferenceIndex
 
 __all__ = ["sift", "match", "Coarse", "coarse_pose", "IMAGE_FEATURES"]
 
@@ -114,9 +111,13 @@ _TOO_FEW = ("too few matching features: not this document type, too blurred, "
             "too small in the frame or badly lit")
 
 
-def coarse_pose(pyr: Pyramid, index: ReferenceIndex, side: int, *, ratio: float, min_inliers: int,
+def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: int,
             max_tilt_deg: float, timings: dict) -> Coarse:
-    """Feature matching and a robust homography at a working resolution of ``side`` px."""
+    """Feature matching and a robust homography at a working resolution of ``side`` px.
+
+    ``index`` is a :class:`~docexam.examine.register.ReferenceIndex` (not
+    imported here: register imports this module).
+    """
     ih, iw = pyr.levels[0].shape
     identity = np.eye(3)
 

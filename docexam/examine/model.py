@@ -14,13 +14,15 @@ Two kinds of template exist (``template.synthetic``):
   design under them is known exactly;
 * a trainer's own (``docexam template add``): the reference is a real
   genuine specimen *with* its holder's data; inside personalization zones the
-  reference shows another holder, so the analyzers compare those zones with
-  tolerance or skip them with a note (see :attr:`ReferenceModel.blank_personalization`).
+  reference shows another holder. The design there is compared where neither
+  image has personalization ink (:attr:`ReferenceModel.unknown` marks the
+  reference's ink, its portrait and ghost image: the design under them is
+  not known), see :attr:`ReferenceModel.blank_personalization`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -29,7 +31,7 @@ from ..imaging import load_rgb
 from ..specimens.model import Template
 from .lru import BoundedCache
 
-__all__ = ["ReferenceModel", "reference_model", "WORKING_DPI", "PERSONAL_KINDS"]
+__all__ = ["ReferenceModel", "reference_model", "template_sides", "WORKING_DPI", "PERSONAL_KINDS"]
 
 #: whole-page comparisons run at about this resolution
 WORKING_DPI = 300
@@ -82,6 +84,12 @@ class ReferenceModel:
         Working pixels on the document (inside the template's sides; everything when unknown).
     personal : ndarray of bool
         Working pixels inside personalization zones.
+    fibres : ndarray of bool
+        Working pixels of the reference's coloured security fibres.
+    unknown : ndarray of bool
+        Working pixels where the reference does not show the pre-printed
+        design: its own holder's personalization ink (dilated), portrait and
+        ghost image. Empty for a blank (synthetic) reference.
     """
 
     template: Template
@@ -93,10 +101,13 @@ class ReferenceModel:
     document: np.ndarray
     personal: np.ndarray
     fibres: np.ndarray
+    unknown: np.ndarray
     #: small values derived from the template (tiles, masks, per-zone references)
     cache: BoundedCache = field(default_factory=lambda: BoundedCache(1024), repr=False)
     #: whole-page values per capture blur (tens of MB each): only the most recent few
     blur_cache: BoundedCache = field(default_factory=lambda: BoundedCache(4), repr=False)
+    #: for one side of a card (:meth:`for_side`), the whole sheet's model
+    sheet: "ReferenceModel | None" = field(default=None, repr=False)
 
     def cached(self, key, build, *, large: bool = False):
         """The value of ``build()`` for ``key``, computed once per template.
@@ -113,9 +124,30 @@ class ReferenceModel:
         return scale_matrix(self.size[0] / self.template.width, self.size[1] / self.template.height)
 
     @property
+    def work_dpi(self) -> float:
+        """Working pixels per inch on the document."""
+        return float(self.template.dpi) * self.scale
+
+    def mm(self, millimetres: float) -> float:
+        """A length on the document in working pixels."""
+        return millimetres / 25.4 * self.work_dpi
+
+    @property
     def blank_personalization(self) -> bool:
         """True when personalization zones of the reference are blank (synthetic templates)."""
         return self.template.synthetic
+
+    def for_side(self, name: str | None) -> "ReferenceModel":
+        """The model restricted to one side of a card (``None``: the whole sheet).
+
+        Same reference images and geometry (template coordinates are those
+        of the whole sheet); ``document`` covers the side only and the
+        template keeps the zones lying on it, so every analyzer examines
+        what the picture shows and nothing else.
+        """
+        if name is None:
+            return self
+        return self.cached(("side", name), lambda: _side_model(self, name))
 
     def to_work(self, box) -> tuple[int, int, int, int]:
         """A template box in working pixels (clipped, never empty)."""
@@ -153,6 +185,38 @@ def _fibre_mask(rgb: np.ndarray, document: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool)
 
 
+def personalization_ink(lum: np.ndarray, box_mask: np.ndarray, *, px_per_mm: float, contrast: float = 0.15,
+                        spread_mm: float = 0.25) -> np.ndarray:
+    """Pixels of printed personalization in ``lum`` (0..1) inside ``box_mask``, dilated by ``spread_mm``.
+
+    Text and MRZ characters are much darker than the paper and design right
+    around them (a grey closing over about 1.5 mm removes them), so they are
+    found whatever the issuer's ink colour; the dilation covers their
+    anti-aliased and blurred edges.
+    """
+    k = max(3, int(round(1.5 * px_per_mm)) | 1)
+    background = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    ink = ((background - lum) > contrast) & box_mask
+    r = max(1, int(round(spread_mm * px_per_mm)))
+    return cv2.dilate(ink.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool)
+
+
+def _unknown_design(model: "ReferenceModel") -> np.ndarray:
+    """Where a personalised reference does not show its pre-printed design (see :attr:`ReferenceModel.unknown`)."""
+    h, w = model.lum.shape
+    unknown = np.zeros((h, w), bool)
+    if model.template.synthetic:
+        return unknown
+    text = np.zeros((h, w), bool)
+    for z in model.template.zones:
+        x0, y0, x1, y1 = model.to_work(z.bbox)
+        if z.kind in ("portrait", "ghost-portrait"):
+            unknown[y0:y1, x0:x1] = True  # another holder's face: nothing of the design can be told apart
+        elif z.kind in ("field", "mrz"):
+            text[y0:y1, x0:x1] = True
+    return unknown | personalization_ink(model.lum, text, px_per_mm=model.mm(1.0))
+
+
 def _build(template: Template) -> ReferenceModel:
     full = {}
     for light in template.lights:
@@ -171,7 +235,7 @@ def _build(template: Template) -> ReferenceModel:
     document = np.zeros((h, w), bool)
     sides = [box for _, box in template.sides]
     model = ReferenceModel(template, scale, size, full, work, lum, document, np.zeros((h, w), bool),
-                           np.zeros((h, w), bool))
+                           np.zeros((h, w), bool), np.zeros((h, w), bool))
     for box in sides:
         x0, y0, x1, y1 = model.to_work(box)
         document[y0:y1, x0:x1] = True
@@ -179,13 +243,39 @@ def _build(template: Template) -> ReferenceModel:
         if z.kind in PERSONAL_KINDS:
             x0, y0, x1, y1 = model.to_work(z.bbox)
             model.personal[y0:y1, x0:x1] = True
-    if template.synthetic:
-        model.fibres = _fibre_mask(work["visible"], document & ~model.personal)
-    else:
-        # a real specimen's reference holds another holder's data: take fibres
-        # only where nothing is personalised
-        model.fibres = _fibre_mask(work["visible"], document & ~model.personal)
+    # fibres only where nothing is personalised (a real specimen's reference holds its holder's data)
+    model.fibres = _fibre_mask(work["visible"], document & ~model.personal)
+    model.unknown = _unknown_design(model)
     return model
+
+
+def template_sides(template: Template) -> list[tuple[str, list[int]]]:
+    """``[(name, box), ...]`` of a card's sides laid out on one sheet (empty for a one-sided document).
+
+    From ``sides`` (``[{"name", "bbox"}]``) in ``template.json``, else from
+    ``sides_px`` (boxes only: named front, back, ...).
+    """
+    named = template.extra.get("sides")
+    if isinstance(named, list) and len(named) > 1:
+        return [(str(s["name"]), [int(v) for v in s["bbox"]]) for s in named]
+    boxes = template.extra.get("sides_px") or []
+    names = ("front", "back")
+    return [(names[i] if i < len(names) else f"side-{i + 1}", [int(v) for v in b])
+            for i, b in enumerate(boxes)] if len(boxes) > 1 else []
+
+
+def _side_model(model: ReferenceModel, name: str) -> ReferenceModel:
+    box = dict(template_sides(model.template))[name]
+    x0, y0, x1, y1 = model.to_work(box)
+    inside = np.zeros_like(model.document)
+    inside[y0:y1, x0:x1] = True
+    bx0, by0, bx1, by1 = box
+    zones = tuple(z for z in model.template.zones
+                  if bx0 <= (z.bbox[0] + z.bbox[2]) / 2 < bx1 and by0 <= (z.bbox[1] + z.bbox[3]) / 2 < by1)
+    template = replace(model.template, zones=zones)
+    return replace(model, template=template, document=model.document & inside, personal=model.personal & inside,
+                   fibres=model.fibres & inside, unknown=model.unknown & inside, cache=BoundedCache(1024),
+                   blur_cache=BoundedCache(4), sheet=model)
 
 
 _MODELS = BoundedCache(4)

@@ -25,6 +25,7 @@ import numpy as np
 from ..blas import single_thread_blas
 from ..memory import keep_freed_memory
 from ..specimens.model import Template
+from ..specimens.registry import find_template
 from .pools import pool
 from .report import Report
 from .steps import STEPS, Inconclusive
@@ -32,8 +33,8 @@ from .steps import STEPS, Inconclusive
 __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 
 #: in order; among steps ready at once the earlier starts first (the longest analyzer first)
-DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "substrate",
-                 "printing", "decide")
+DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "design",
+                 "substrate", "printing", "decide")
 
 class Pipeline:
     """Run named steps over a shared dict of data, each as soon as its inputs exist.
@@ -128,8 +129,6 @@ def _resolve_template(template) -> Template:
     if isinstance(template, Template):
         return template
     if isinstance(template, str):
-        from ..specimens.registry import find_template
-
         return find_template(template)
     raise ValueError(f"template: expected a template id or a Template, got {type(template).__name__}")
 
@@ -198,4 +197,7 @@ def _registration_dict(reg) -> dict:
     if reg is None:
         return {"ok": False, "reprojection_error_px": None}
     err = float(reg.reprojection_error_px)
-    return {"ok": bool(reg.ok), "reprojection_error_px": round(err, 3) if np.isfinite(err) else None}
+    out = {"ok": bool(reg.ok), "reprojection_error_px": round(err, 3) if np.isfinite(err) else None}
+    if getattr(reg, "side", None):
+        out["side"] = reg.side
+    return out

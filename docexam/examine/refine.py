@@ -10,15 +10,12 @@ pairs and a robust least-squares homography.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from .geometry import Pyramid, apply, normalised, quad_problem
 
-if TYPE_CHECKING:  # annotations only: the index is built in register.py
-    from .register import ReferenceIndex
 
 __all__ = ["PatchSet", "refine_pose"]
 
@@ -176,8 +173,12 @@ def split_half_error(src: np.ndarray, dst: np.ndarray, h: np.ndarray, tsize) -> 
     return float(np.sqrt(np.mean(d ** 2)) / 2.0) if np.all(np.isfinite(d)) else np.inf
 
 
-def refine_pose(pyr: Pyramid, index: ReferenceIndex, h: np.ndarray, tsize, isize, max_tilt_deg):
-    """Run the correlation passes from the coarse pose ``h``; (h, rms, inliers) or None."""
+def refine_pose(pyr: Pyramid, index, h: np.ndarray, tsize, isize, max_tilt_deg):
+    """Run the correlation passes from the coarse pose ``h``; (h, rms, inliers) or None.
+
+    ``index`` is a :class:`~docexam.examine.register.ReferenceIndex` (not
+    imported here: register imports this module).
+    """
     w, hh = tsize
     corners_t = np.array([[0, 0], [w, 0], [w, hh], [0, hh]], float)
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -120,6 +120,9 @@ class Registration:
         Feature matches supporting the coarse homography.
     refined : bool
         True when the correlation refinement succeeded.
+    side : str or None
+        For a template holding several sides of a card, the side the image
+        shows alone; None when it shows the whole sheet (or the template has one side).
     """
 
     homography: np.ndarray
@@ -132,6 +135,7 @@ class Registration:
     image_size: tuple[int, int]
     feature_inliers: int = 0
     refined: bool = False
+    side: str | None = None
 
     @property
     def inverse(self) -> np.ndarray:
@@ -146,6 +150,7 @@ class Registration:
             "reprojection_error_px": round(float(err), 3) if np.isfinite(err) else None,
             "inliers": int(self.inliers),
             "reason": self.reason,
+            "side": self.side,
             "homography": [[float(v) for v in row] for row in self.homography],
             "timings_ms": {k: round(float(v), 1) for k, v in self.timings_ms.items()},
         }
@@ -272,29 +277,38 @@ def reference_index(reference: np.ndarray) -> ReferenceIndex:
     return _INDEXES.get_or_build(_fingerprint(reference), lambda: ReferenceIndex(reference))
 
 
-def register(image: np.ndarray, reference, *, refine: bool = True, min_inliers: int = 15,
-             max_error_px: float = 3.0, max_tilt_deg: float = 45.0, ratio: float = 0.85) -> Registration:
+def register(image: np.ndarray, reference, *, sides=None, refine: bool = True, min_inliers: int = 15,
+             max_error_px: float = 3.0, max_tilt_deg: float = 45.0, ratio: float = 0.85,
+             min_side_coverage: float = 0.97) -> Registration:
     """Align a document image to its template's reference image.
 
     Parameters
     ----------
     image : ndarray
         The capture, uint8, gray (H, W) or RGB (H, W, 3), any size. Not modified.
-    reference : ndarray or ReferenceIndex
-        The template's reference image (uint8 RGB, template geometry), or a
-        :class:`ReferenceIndex` built from it. Arrays are indexed once and
-        cached (:func:`reference_index`).
-    refine : bool, optional
+    reference : ndarray
+        The template's reference image (uint8 RGB, template geometry); it is
+        indexed once and cached (:func:`reference_index`). A
+        :class:`ReferenceIndex` built from it is accepted too (without ``sides``).
+    sides : sequence of (str, box), keyword-only, optional
+        For a sheet holding several sides of a card (front and back side by
+        side), each side's name and ``[x0, y0, x1, y1]`` box in template
+        pixels. A capture of one side alone is then aligned to that side
+        (the homography still maps into the whole sheet's coordinates) and
+        :attr:`Registration.side` names it.
+    refine : bool, keyword-only
         Refine the feature-based homography by local correlation (default).
         Without it the error is a few template pixels.
-    min_inliers : int, optional
+    min_inliers : int, keyword-only
         Fewest feature matches that may support the coarse homography.
-    max_error_px : float, optional
+    max_error_px : float, keyword-only
         Largest acceptable refinement residual (RMS, template pixels).
-    max_tilt_deg : float, optional
+    max_tilt_deg : float, keyword-only
         Steeper views are refused (perspective too strong to examine).
-    ratio : float, optional
+    ratio : float, keyword-only
         Lowe's ratio for the feature matches, in (0, 1].
+    min_side_coverage : float, keyword-only
+        Share of a side that must lie inside the image for the side to count as shown.
 
     Returns
     -------
@@ -320,9 +334,15 @@ def register(image: np.ndarray, reference, *, refine: bool = True, min_inliers: 
     array([[1199.,  844.]])
     >>> register(np.full((600, 800), 128, np.uint8), ref).ok
     False
+
+    A card's two sides on one sheet, and a picture of the back alone:
+
+    >>> sheet = np.hstack([ref, cv2.flip(ref, 0)])
+    >>> back = register(sheet[:, 1200:], sheet, sides=[("front", [0, 0, 1200, 845]), ("back", [1200, 0, 2400, 845])])
+    >>> back.ok, back.side, np.round(map_points([[0, 0]], back), 0).tolist()
+    (True, 'back', [[1200.0, 0.0]])
     """
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
     gray = as_gray(image, name="image")
     if not isinstance(min_inliers, (int, np.integer)) or min_inliers < 4:
         raise ValueError(f"min_inliers must be an integer >= 4, got {min_inliers!r}")
@@ -332,7 +352,48 @@ def register(image: np.ndarray, reference, *, refine: bool = True, min_inliers: 
         raise ValueError(f"max_error_px must be positive, got {max_error_px!r}")
     if not (0.0 < float(max_tilt_deg) < 90.0):
         raise ValueError(f"max_tilt_deg must be between 0 and 90, got {max_tilt_deg!r}")
-    index = reference_index(reference)
+    options = dict(refine=refine, min_inliers=int(min_inliers), max_error_px=float(max_error_px),
+                   max_tilt_deg=float(max_tilt_deg), ratio=float(ratio))
+    pyr = Pyramid(gray) if min(gray.shape) >= 32 else None
+    whole = _register_to(gray, pyr, reference_index(reference), t0=t0, **options)
+    sides = [(str(n), [int(v) for v in b]) for n, b in (sides or [])]
+    if len(sides) < 2 or isinstance(reference, ReferenceIndex):
+        return whole
+    shown = [n for n, b in sides if whole.ok and _coverage(whole.homography, b, whole.image_size) >= min_side_coverage]
+    if whole.ok and len(shown) == len(sides):
+        return whole
+    if whole.ok and len(shown) == 1:
+        return replace(whole, side=shown[0])
+    # one side alone (the whole sheet's pose rests on half the patches, and
+    # its error estimate extrapolates over the side that is not there)
+    best = None
+    for name, (x0, y0, x1, y1) in sides:
+        part = _register_to(gray, pyr, reference_index(np.ascontiguousarray(reference[y0:y1, x0:x1])), t0=t0,
+                            **options)
+        if part.ok and (best is None or part.reprojection_error_px < best.reprojection_error_px):
+            shift = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1.0]])
+            best = replace(part, homography=normalised(shift @ part.homography), template_size=whole.template_size,
+                           side=name)
+    if best is None:
+        return whole
+    return replace(best, timings_ms={**best.timings_ms, "total": round((time.perf_counter() - t0) * 1e3, 2)})
+
+
+def _coverage(h: np.ndarray, box, image_size, *, samples: int = 9) -> float:
+    """Share of the template box ``box`` that falls inside the image under pose ``h`` (image -> template)."""
+    x0, y0, x1, y1 = box
+    gx, gy = np.meshgrid(np.linspace(x0, x1 - 1, samples), np.linspace(y0, y1 - 1, samples))
+    q = apply(np.linalg.inv(h), np.c_[gx.ravel(), gy.ravel()])
+    w, hh = image_size
+    # pixel edges, with a pixel of slack for the pose's own error
+    inside = (q[:, 0] >= -1.5) & (q[:, 0] <= w + 0.5) & (q[:, 1] >= -1.5) & (q[:, 1] <= hh + 0.5)
+    return float(inside.mean())
+
+
+def _register_to(gray: np.ndarray, pyr, index: ReferenceIndex, *, t0: float, refine: bool, min_inliers: int,
+                 max_error_px: float, max_tilt_deg: float, ratio: float) -> Registration:
+    """Align ``gray`` (its pyramid ``pyr``) to one reference index."""
+    timings: dict[str, float] = {}
     ih, iw = gray.shape
     tsize, isize = index.size, (int(iw), int(ih))
 
@@ -343,18 +404,14 @@ def register(image: np.ndarray, reference, *, refine: bool = True, min_inliers: 
                             int(feat), bool(refined))
 
     identity = np.eye(3)
-    if min(ih, iw) < 32:
+    if pyr is None:
         return result(identity, False, np.inf, 0, "the image is too small to show a document")
-
-    tick = time.perf_counter()
-    pyr = Pyramid(gray)
-    timings["prepare"] = (time.perf_counter() - tick) * 1e3
     # the capture's working size follows the reference's (a page of the same
     # shape spanning most of the frame then appears at a similar size in both)
     side = round(IMAGE_WORK_SIDE * index.work_side / REFERENCE_WORK_SIDE)
-    sides = [side] + ([side * 2] if max(ih, iw) > side * 1.3 else [])
+    work_sides = [side] + ([side * 2] if max(ih, iw) > side * 1.3 else [])
     failure = None
-    for attempt, work_side in enumerate(sides):
+    for work_side in work_sides:
         coarse = coarse_pose(pyr, index, work_side, ratio=float(ratio), min_inliers=min_inliers,
                          max_tilt_deg=max_tilt_deg, timings=timings)
         if not coarse.ok:

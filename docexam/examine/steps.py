@@ -20,6 +20,16 @@ from dataclasses import dataclass
 
 from ..errors import DocexamError
 from ..imaging import as_rgb, load_rgb
+from .analyzers import design as design_analyzer
+from .analyzers import personalization as personalization_analyzer
+from .analyzers import printing as printing_analyzer
+from .analyzers import substrate as substrate_analyzer
+from .analyzers.common import Context
+from .analyzers.personalization import read_mrz_at_layout
+from .compare import conformity_maps, warp_views
+from .heatmap import anomaly_map
+from .model import reference_model, template_sides
+from .register import register
 from .report import Evidence, Note
 
 __all__ = ["Step", "step", "Inconclusive", "STEPS", "SUSPECT_THRESHOLD"]
@@ -29,6 +39,17 @@ SUSPECT_THRESHOLD = 0.5
 #: the pre-printed design must correlate at least this much with the reference
 #: (below it the image is not this document type, or far too blurred)
 MIN_MATCH = 0.12
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _covered(a, b, share: float = 0.5) -> bool:
+    """At least ``share`` of box ``a`` lies inside box ``b`` (a design finding another check explains, any zone)."""
+    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    area = max((a[2] - a[0]) * (a[3] - a[1]), 1)
+    return w > 0 and h > 0 and w * h >= share * area
 
 
 class Inconclusive(Exception):
@@ -79,46 +100,45 @@ def load(sources: dict):
     return {"images": images, "names": names}
 
 
-@step("prepare", takes=("template",), provides=("model",))
+@step("prepare", takes=("template",), provides=("sheet",))
 def prepare(template):
-    """The template's cached reference model."""
-    from .model import reference_model
-
-    return {"model": reference_model(template)}
+    """The template's cached reference model (the whole sheet of a card's sides)."""
+    return {"sheet": reference_model(template)}
 
 
-@step("register", takes=("images", "model"), provides=("registration",))
-def register_step(images: dict, model):
-    """Align the visible image to the reference; refuse what cannot be aligned."""
-    from .register import register
+@step("register", takes=("images", "sheet"), provides=("registration", "model"))
+def register_step(images: dict, sheet):
+    """Align the visible image to the reference (a card's side alone, or the sheet); refuse what cannot be aligned.
 
+    ``model`` is the reference model of what the image shows: the side of a
+    card photographed alone, or the whole sheet.
+    """
     img = images["visible"]
     h, w = img.shape[:2]
-    tw, th = model.template.size_px
+    sides = template_sides(sheet.template)
+    tw, th = sheet.template.size_px
+    if sides:  # the smallest thing a picture may show is one side
+        tw, th = min(b[2] - b[0] for _, b in sides), min(b[3] - b[1] for _, b in sides)
     # a capture must show the document with at least ~100 dpi worth of pixels
-    if max(h, w) < 0.25 * max(tw, th) * (model.template.dpi / 600) or min(h, w) < 200:
+    if max(h, w) < 0.25 * max(tw, th) * (sheet.template.dpi / 600) or min(h, w) < 200:
         raise Inconclusive(f"the image is too small ({w}x{h} pixels) to examine the document in detail")
-    reg = register(img, model.full["visible"])
+    reg = register(img, sheet.full["visible"], sides=sides)
     if not reg.ok:
-        exc = Inconclusive(f"the image could not be aligned with the {model.template.name}: {reg.reason}")
+        exc = Inconclusive(f"the image could not be aligned with the {sheet.template.name}: {reg.reason}")
         exc.registration = reg
         raise exc
-    return {"registration": reg}
+    return {"registration": reg, "model": sheet.for_side(reg.side)}
 
 
 @step("warp", takes=("images", "registration", "model"), provides=("views",))
 def warp(images: dict, registration, model):
     """Every light resampled into the template's working geometry."""
-    from .compare import warp_views
-
     return {"views": warp_views(images, registration.homography, model)}
 
 
 @step("compare", takes=("views", "model"), provides=("maps",))
 def compare(views, model):
     """Conformity maps of the visible image with the reference; refuse foreign or unusable images."""
-    from .compare import conformity_maps
-
     if views.covered[model.document].mean() < 0.9:
         raise Inconclusive("part of the document is outside the image: photograph the whole page")
     maps = conformity_maps(views.work["visible"], model)
@@ -133,65 +153,67 @@ def compare(views, model):
 @step("mrz", takes=("images", "registration", "model"), provides=("mrz_reading",))
 def mrz(images: dict, registration, model):
     """Read the MRZ at the template's MRZ zone of the original capture (needs only the alignment)."""
-    from .analyzers.personalization import read_mrz_at_layout
-
     return {"mrz_reading": read_mrz_at_layout(images["visible"], registration.homography, model.template)}
 
 
 @step("context", takes=("model", "images", "views", "maps"), provides=("context",))
 def context(model, images, views, maps):
     """The measurements the analyzers share (read-only)."""
-    from .analyzers.common import Context
-
     return {"context": Context(model, images, views, maps)}
 
 
 @step("substrate", takes=("context",), provides=("substrate",))
 def substrate(context):
     """Paper: UV glow, fibres, disturbance under the fields."""
-    from .analyzers import substrate as analyzer
-
-    return {"substrate": analyzer.analyze(context)}
+    return {"substrate": substrate_analyzer.analyze(context)}
 
 
 @step("printing", takes=("context",), provides=("printing",))
 def printing(context):
     """Security printing: line work, screens, reproduction."""
-    from .analyzers import printing as analyzer
-
-    return {"printing": analyzer.analyze(context)}
+    return {"printing": printing_analyzer.analyze(context)}
 
 
 @step("personalization", takes=("context", "mrz_reading"), provides=("personalization",))
 def personalization(context, mrz_reading):
     """Portrait, ghost image, fields and the MRZ."""
-    from .analyzers import personalization as analyzer
-
-    return {"personalization": analyzer.analyze(context, mrz_reading=mrz_reading)}
+    return {"personalization": personalization_analyzer.analyze(context, mrz_reading=mrz_reading)}
 
 
-@step("decide", takes=("substrate", "printing", "personalization", "model", "maps"),
+@step("design", takes=("context",), provides=("design",))
+def design(context):
+    """The pre-printed design everywhere: regions departing from its genuine variation."""
+    return {"design": design_analyzer.analyze(context)}
+
+
+@step("decide", takes=("substrate", "printing", "personalization", "design", "model", "maps"),
       provides=("findings", "score", "evidence", "notes", "heatmap"))
-def decide(substrate, printing, personalization, model, maps):
+def decide(substrate, printing, personalization, design, model, maps):
     """Fuse the analyzers' evidence: explain overlaps, keep findings, score the document, draw the heatmap."""
     evidence: list[Evidence] = []
     notes: list[Note] = []
-    for ev, nt in (substrate, printing, personalization):
+    for ev, nt in (substrate, printing, personalization, design):
         evidence += ev
         notes += nt
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]
     # a whole-page reproduction explains local print differences everywhere
-    if any(e.check == "reproduction" for e in hits):
-        hits = [e for e in hits if e.check in ("reproduction", "uv-paper", "mrz-check-digits")
-                or e.family == "personalization" and e.check not in ("field-geometry", "portrait-overprint", "ghost")]
+    if any(e.check in ("reproduction", "design-page") for e in hits):
+        hits = [e for e in hits if e.check in ("reproduction", "design-page", "uv-paper", "mrz-check-digits")
+                or e.family == "personalization" and e.check not in ("field-geometry", "typography", "portrait-overprint",
+                                                                     "ghost", "ghost-portrait")]
     # an altered value explains the disturbed background under it
-    altered = {e.zone for e in hits if e.check == "field-geometry"}
+    altered = {e.zone for e in hits if e.check in ("field-geometry", "typography")}
     hits = [e for e in hits if not (e.check == "field-background" and e.zone in altered)
             and not (e.check.startswith("mrz-vs-fields:") and e.check.split(":", 1)[1] in altered)]
     # a pasted photo also breaks the likeness with the ghost image
     if any(e.check == "portrait-overprint" for e in hits):
-        hits = [e for e in hits if e.check != "ghost"]
-    # wrong paper: fibres missing everywhere explain weak local background checks
+        hits = [e for e in hits if e.check not in ("ghost", "ghost-portrait")]
+    # a place the design check found may be what a dedicated check found too: keep the dedicated one
+    named = [e for e in hits if e.check != "design"]
+    # an altered value also disturbs the design around its text
+    hits = [e for e in hits if not (e.check == "design" and e.zone in altered)]
+    hits = [e for e in hits if e.check != "design" or not any(
+        (o.zone == e.zone and _overlap(o.bbox, e.bbox)) or _covered(e.bbox, o.bbox) for o in named)]
     hits.sort(key=lambda e: -e.score)
     # a finding's box lies inside its zone (docs/formats.md: template coordinates)
     for e in hits:
@@ -204,7 +226,5 @@ def decide(substrate, printing, personalization, model, maps):
         e.bbox = box if box[2] > box[0] and box[3] > box[1] else list(zb)
     findings = [e.finding() for e in hits]
     score = max((e.score for e in evidence), default=0.0)
-    from .heatmap import anomaly_map
-
     heat = anomaly_map(maps, model, hits)
     return {"findings": findings, "score": score, "evidence": evidence, "notes": notes, "heatmap": heat}

@@ -99,6 +99,10 @@ class MRZReading:
         field alphabets allow): the reading relies on the check digits there.
     timings_ms : dict
         Milliseconds per step (``locate``, ``read``, ``total``).
+    raw_lines : list of str
+        The best character at every position, whatever its field allows (what
+        is printed, as far as the glyphs tell): where it differs from ``lines``
+        the field alphabets or check digits decided.
     """
 
     found: bool
@@ -110,6 +114,7 @@ class MRZReading:
     quality: float = 0.0
     corrected: int = 0
     timings_ms: dict = field(default_factory=dict)
+    raw_lines: list = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -326,6 +331,7 @@ class _Attempt:
     corrected: int
     geoms: list
     flip: bool
+    raw: list = field(default_factory=list)
 
     @property
     def key(self):
@@ -371,7 +377,8 @@ def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: b
         if adapt and quality >= MIN_QUALITY:
             mats = adapt_scores(line_scores, lines, list(layout(fmt)[0]))
             lines, changed = _decode(mats, fmt, correct)
-        attempts.append(_Attempt(fmt, lines, parse(lines, fmt=fmt), quality, changed, ordered, flip))
+        raw = ["".join(ALPHABET[k] for k in m.argmax(axis=1)) for m in mats]
+        attempts.append(_Attempt(fmt, lines, parse(lines, fmt=fmt), quality, changed, ordered, flip, raw))
         if attempts[-1].key[0]:
             break
     return attempts
@@ -483,4 +490,4 @@ def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, r
     quad = _quad(best.geoms, len(best.lines[0]))
     timings["total"] = (time.perf_counter() - t_start) * 1000
     return MRZReading(True, best.fmt, list(best.lines), best.parsed, quad, _orientation(quad), best.quality,
-                      best.corrected, timings)
+                      best.corrected, timings, list(best.raw))

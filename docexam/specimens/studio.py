@@ -18,15 +18,13 @@ import cv2
 from PIL import Image
 
 from ..atomic import read_text, write_json, write_png
-from ..errors import DocexamError, InputFileError
+from ..errors import InputFileError
 from ..formats.lights import LIGHTS, OTHER_LIGHTS, image_name
-from ..mrz.reader import read_mrz
-from .authoring import check_alignment
 from .model import check_specimen_name, parse_specimen
 from .techniques import TECHNIQUES
 
-__all__ = ["box_in_zone", "delete_user_specimen", "edit_user_specimen", "fit_to_template", "mrz_prefill",
-           "save_user_specimen", "specimen_names_taken", "suggest_template", "templates_fitting", "zone_for_box"]
+__all__ = ["box_in_zone", "delete_user_specimen", "edit_user_specimen", "fit_to_template",
+           "save_user_specimen", "specimen_names_taken", "templates_fitting", "zone_for_box"]
 
 
 def zone_for_box(template, box: Sequence[int]) -> str | None:
@@ -220,54 +218,3 @@ def delete_user_specimen(folder: Path, name: str) -> list[Path]:
             removed.append(file)
     return removed
 
-
-def mrz_prefill(rgb) -> dict:
-    """Holder fields and MRZ lines read from an image's MRZ, to prefill the studio's form.
-
-    Returns ``{}`` when no valid MRZ is found; never raises for a bad image.
-    """
-    try:
-        reading = read_mrz(rgb)
-    except (DocexamError, ValueError):  # a prefill is a convenience, never a failure
-        return {}
-    if not reading.found or reading.parsed is None:
-        return {}
-    f = reading.parsed.fields
-
-    def iso(yymmdd: str, future: bool) -> str:
-        try:
-            yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
-        except (ValueError, TypeError):
-            return ""
-        this = dt.date.today().year % 100
-        century = 2000 if (yy <= this + (20 if future else 0)) else 1900
-        try:
-            return dt.date(century + yy, mm, dd).isoformat()
-        except ValueError:
-            return ""
-
-    return {"surname": f.get("surname", ""), "given_names": f.get("given_names", ""),
-            "document_number": f.get("document_number", "").replace("<", ""),
-            "nationality": f.get("nationality", ""), "sex": f.get("sex", ""),
-            "date_of_birth": iso(f.get("date_of_birth", ""), False),
-            "date_of_expiry": iso(f.get("date_of_expiry", ""), True),
-            "mrz": list(reading.lines)}
-
-
-def suggest_template(rgb, templates) -> tuple[object | None, list[tuple[str, bool, float]]]:
-    """The template an image aligns with best (registration only, no analysis).
-
-    Belongs in :mod:`docexam.examine` one day (a ``--template auto``); it is
-    here until then. Returns ``(template or None, [(id, ok, error_px), ...])``.
-    """
-    tried, best = [], None
-    for tpl in templates:
-        try:
-            check = check_alignment(tpl, rgb)
-        except (DocexamError, ValueError):
-            tried.append((tpl.id, False, float("inf")))
-            continue
-        tried.append((tpl.id, check.ok, check.reprojection_error_px))
-        if check.ok and (best is None or check.reprojection_error_px < best[1]):
-            best = (tpl, check.reprojection_error_px)
-    return (best[0] if best else None), tried

@@ -5,9 +5,9 @@ the shared measurements of :class:`~docexam.examine.analyzers.common.Context`
 (aligned images, conformity maps, reference model); it never modifies them.
 """
 
-from . import personalization, printing, substrate
+from . import design, personalization, printing, substrate
 
-__all__ = ["substrate", "printing", "personalization", "ANALYZERS"]
+__all__ = ["substrate", "printing", "personalization", "design", "ANALYZERS"]
 
 ANALYZERS = {"substrate": substrate.analyze, "printing": printing.analyze,
-             "personalization": personalization.analyze}
+             "personalization": personalization.analyze, "design": design.analyze}

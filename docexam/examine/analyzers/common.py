@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..compare import Maps, Views
+from ..compare import Maps, Views, warp_crop
 from ..model import ReferenceModel
 
 
@@ -41,8 +41,6 @@ class Context:
 
     def crop(self, box, *, light: str = "visible", scale: float = 1.0) -> np.ndarray:
         """A full-resolution crop of a template box from the original capture."""
-        from ..compare import warp_crop
-
         return warp_crop(self.images[light], self.homography, box, scale=scale)
 
     def zone_slice(self, name: str):

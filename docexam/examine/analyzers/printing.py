@@ -30,9 +30,14 @@ import numpy as np
 
 from ..model import luminance
 from ..report import Evidence, Note
+from ..variation import variation_for
 from .common import Context
 
 FAMILY = "printing"
+#: a whole-page reproduction lowers the page's fine-print correlation by at least this much below genuine,
+#: and by this many spreads of genuine captures
+MIN_REPRO_DROP = 0.05
+REPRO_SPREADS = 5.0
 #: spectrum peak / median above which the residual is a halftone screen, and
 #: below which it is stochastic (inkjet) dither (see analyze)
 SCREEN_PEAK_RATIO = 25.0
@@ -128,8 +133,11 @@ def analyze(ctx: Context):
     t, m, model = ctx.template, ctx.maps, ctx.model
     c = ctx.views.capture_scale
 
-    # --- whole-page reproduction
-    repro = 1.0 - m.match
+    # --- whole-page reproduction: the page-wide correlation of the fine print far below what genuine
+    # captures of this template at this blur show (learned from simulated genuine captures)
+    expected, spread = variation_for(model).expected_match(m.sigma)
+    repro = expected - m.match
+    repro_threshold = max(MIN_REPRO_DROP, REPRO_SPREADS * spread)
     band = _named(t, "security-print", "guilloche-band")
     bands = _bands(t)
     band = next((z for z in bands if z.name == "guilloche-band"), bands[0] if bands else band)
@@ -144,7 +152,8 @@ def analyze(ctx: Context):
         halftone = period is not None and period > SCREEN_PEAK_RATIO and resolvable
         if halftone:
             zone = band
-            ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, 0.09, 0.02,
+            ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, repro_threshold,
+                          repro_threshold / 4,
                           f"The fine lines of the {zone.name.replace('-', ' ')} are not continuous: they are made "
                           "of regular rows of coloured dots (the screen of a colour copier or laser printer), "
                           "and the whole page has lost the sharpness of the genuine print.", check="reproduction")
@@ -153,11 +162,13 @@ def analyze(ctx: Context):
             # between the two ratios the dots could be either: say so rather than guess
             dither = period is not None and period <= DITHER_PEAK_RATIO
             technique = "inkjet-reproduction" if resolvable and dither else None
-            ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, 0.09, 0.02,
+            ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, repro_threshold, repro_threshold / 4,
                           f"The fine line work of the {zone.name.replace('-', ' ')} is broken up into scattered "
                           "dots and the finest lines are lost all over the page: the document was reproduced "
                           "on a printer" + (" (inkjet dither)." if technique else "."), check="reproduction")
-            if not resolvable:
+            if ev.score < 0.5:
+                pass  # no reproduction: nothing to type
+            elif not resolvable:
                 notes.append(Note("halftone-screen", "inconclusive",
                                   f"The capture's resolution (about {c * t.dpi:.0f} dpi) is too low to resolve a "
                                   "copier's halftone screen; a reproduction could only be detected, not typed."))
@@ -172,10 +183,11 @@ def analyze(ctx: Context):
         ys, xs = ctx.zone_slice(z.name)
         corr = m.corr[ys, xs]
         st = m.structure[ys, xs]
-        cols = np.where(st.sum(axis=0) >= max(3, st.shape[0] // 4),
-                        np.nanmedian(np.where(st, corr, np.nan), axis=0), np.nan)
-        if np.isnan(cols).all():
+        enough = st.sum(axis=0) >= max(3, st.shape[0] // 4)
+        if not enough.any():
             continue
+        cols = np.full(st.shape[1], np.nan)
+        cols[enough] = np.nanmedian(np.where(st[:, enough], corr[:, enough], np.nan), axis=0)
         typical = float(np.nanmedian(cols))
         cols = np.nan_to_num(cols, nan=typical)
         drop = typical - cv2.blur(cols.reshape(1, -1).astype(np.float32), (9, 1)).ravel()

@@ -173,9 +173,9 @@ def analyze(ctx: Context):
         # a trainer's reference shows another holder's entries in the fields:
         # the background under them cannot be compared pixel for pixel
         if t.zones_of("field"):
-            notes.append(Note("field-background", "skipped",
-                              "This template's reference shows another holder's data, so the background under "
-                              "the fields was not compared."))
+            notes.append(Note("field-background", "info",
+                              "This template's reference shows another holder's data: the background of the "
+                              "fields is compared only around both holders' characters."))
         return evidence, notes
     for z in t.zones_of("field"):
         d = field_disturbance(ctx, z.name)

@@ -9,12 +9,12 @@ import uuid
 import pandas as pd
 import streamlit as st
 
+from docexam.authoring import suggest_template
 from docexam.errors import DocexamError
 from docexam.examine import render_heatmap
 from docexam.formats.lights import LIGHTS
 from docexam.lessons.reference import AFTER_SUSPECT, section
 from docexam.specimens import list_templates
-from docexam.specimens import studio
 from docexam.ui import limits, officer, state, widgets
 from docexam.ui.i18n import _, lang, pick
 
@@ -61,7 +61,7 @@ if st.button(_("Examine"), type="primary", icon=":material/search:"):
     if choice == SUGGEST:
         try:
             with st.spinner(_("Trying each document type…")), limits.examination_slots.turn():
-                best, _tried = studio.suggest_template(visible, list(templates.values()))
+                best, _tried = suggest_template(visible, list(templates.values()))
         except DocexamError as exc:
             st.error(str(exc))
             st.stop()

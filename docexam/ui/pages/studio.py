@@ -12,6 +12,7 @@ from docexam.errors import DocexamError
 from docexam.lessons import generate_items
 from docexam.specimens import TECHNIQUES, list_templates
 from docexam.specimens.model import SEXES
+from docexam.authoring import mrz_prefill
 from docexam.specimens import studio
 from docexam.ui import course, nav, session, state, widgets
 from docexam.ui.i18n import _
@@ -139,7 +140,7 @@ with right:
 
 def _prefill() -> None:
     """Fill the holder fields from the MRZ (a callback: runs before the widgets are drawn)."""
-    found = studio.mrz_prefill(images["visible"])
+    found = mrz_prefill(images["visible"])
     if not found:
         st.session_state["studio-mrz-msg"] = "No readable MRZ was found; type the data in."
         return

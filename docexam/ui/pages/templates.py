@@ -20,7 +20,7 @@ st.caption(_("A template is the genuine document every capture is compared with.
            "printing). docexam checks that a simulated phone photo of it aligns back before saving."))
 
 try:
-    from docexam.specimens.authoring import add_template, check_alignment
+    from docexam.authoring import add_template, check_alignment
 except ImportError:  # the authoring module ships with the template room; say so instead of failing
     st.error(_("Template authoring is not installed in this version of docexam."))
     st.stop()

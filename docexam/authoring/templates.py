@@ -1,4 +1,4 @@
-"""Trainers' own templates: turn a genuine specimen image into a template.
+"""Trainers' own templates: turn genuine specimen images into a template.
 
 ``docexam template add`` (``docs/formats.md``) calls :func:`add_template`: a
 trainer gives a real specimen image (ideally a flat scan, personalization
@@ -8,9 +8,17 @@ the images are decoded, the zones are checked against the image, and a
 simulated phone photo of the image must register back to it (a template
 that cannot be aligned to would make every examination ``inconclusive``).
 
-:func:`check_alignment` is the same question for a second, real image: can
-this capture be aligned to the template? The UI asks it when a trainer
-registers a template from a genuine specimen.
+Several genuine images may be given (``--visible`` more than once, or a
+folder): the first is the reference (the zones are in its pixels); the
+others, other genuine copies or captures of the document, are aligned to
+it and their differences from it become part of the genuine variation the
+examination allows (:func:`docexam.examine.variation.from_images`).
+
+When the template is written, what the examination learns from its
+reference is prepared and reported (:func:`docexam.examine.learned.learned`):
+the genuine variation of the design, the issuer's typography from the
+reference's own fields, the design that crosses the portrait, the likeness
+of the portrait and its ghost image, and whether the MRZ will be read.
 
 Such templates differ from the shipped, synthetic ones: ``"synthetic":
 false`` in ``template.json``, and the reference image shows *a* holder's
@@ -28,22 +36,23 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import ensure_dir, write_png
 from ..errors import DocexamError, InputFileError, OutputError
+from ..examine.learned import learned
+from ..examine.model import reference_model
+from ..examine.variation import VARIATION_FILE, from_images, save_npz
 from ..formats.lights import OTHER_LIGHTS
 from ..paths import docexam_home, shipped_templates_dir
-from .model import FORMATS, Template, Zone, _read_json, load_template, parse_zones
+from ..specimens.model import FORMATS, Template, Zone, _read_json, load_template, parse_zones, save_template
+from .alignment import SELF_CHECK_SEED, AlignmentCheck, load_source, self_check
+from .mrz_layout import measure_mrz
 
-__all__ = ["AddedTemplate", "AlignmentCheck", "AuthoringError", "FORMAT_SIZE_MM",
-           "SELF_CHECK_SEED", "add_template", "check_alignment"]
+__all__ = ["AddedTemplate", "AuthoringError", "FORMAT_SIZE_MM", "add_template", "IMAGE_SUFFIXES"]
 
 #: nominal page size (width, height) in mm of each ICAO 9303 format
 FORMAT_SIZE_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0)}
-#: seed of the simulated phone capture of the self-check (fixed: same image, same verdict)
-SELF_CHECK_SEED = 0
-#: largest acceptable true alignment error of the self-check at the zone corners
-#: (template pixels); a registration that reports success but misses by more
-#: found the wrong pose (a repetitive design) and must not be trusted
-MAX_TRUE_ERROR_PX = 3.0
+#: files of a folder given as ``visible`` that are taken as images
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 #: a file's dpi is believed only when it puts the page width within this
 #: factor range of the format's width: 72 and 96 dpi are often just a default
 #: written by the software, not the scan's resolution
@@ -62,50 +71,6 @@ class AuthoringError(DocexamError, ValueError):
     """
 
 
-# --------------------------------------------------------------------------
-# results
-
-
-@dataclass(frozen=True)
-class AlignmentCheck:
-    """Whether a capture could be aligned to a template, and how well.
-
-    Attributes
-    ----------
-    ok : bool
-        The registration passed its sanity checks (and, for the self-check,
-        its true error is within :data:`MAX_TRUE_ERROR_PX`).
-    reprojection_error_px : float
-        The registration's own error estimate, template pixels (``inf`` when
-        nothing could be estimated).
-    true_error_px : float or None
-        Self-check only (the capture's homography is known): the largest
-        distance, in template pixels, between the zone corners and where the
-        registration puts them. ``None`` for a real capture.
-    true_error_rms_px : float or None
-        Root mean square of the same distances.
-    reason : str
-        Empty when ``ok``; otherwise why, in plain words.
-    registration : docexam.examine.register.Registration
-        The full result (homography image -> template, inliers, timings).
-    """
-
-    ok: bool
-    reprojection_error_px: float
-    true_error_px: float | None
-    true_error_rms_px: float | None
-    reason: str
-    registration: object
-
-    def as_dict(self) -> dict:
-        def num(v):
-            return round(float(v), 3) if v is not None and np.isfinite(v) else None
-
-        return {"ok": self.ok, "reprojection_error_px": num(self.reprojection_error_px),
-                "true_error_px": num(self.true_error_px), "true_error_rms_px": num(self.true_error_rms_px),
-                "reason": self.reason}
-
-
 @dataclass(frozen=True)
 class AddedTemplate:
     """What :func:`add_template` wrote.
@@ -122,6 +87,10 @@ class AddedTemplate:
         An existing user template of that id was replaced.
     notes : tuple of str
         Things the trainer should know (an ignored dpi, an odd aspect ratio).
+    learned : dict
+        What the examination learned from the reference (:func:`docexam.examine.learned.learned`).
+    genuine_images : int
+        Further genuine images whose variation was measured.
     """
 
     template: Template
@@ -129,6 +98,8 @@ class AddedTemplate:
     self_check: AlignmentCheck
     replaced: bool
     notes: tuple[str, ...] = ()
+    learned: dict = None
+    genuine_images: int = 0
 
     @property
     def folder(self) -> Path:
@@ -140,6 +111,7 @@ class AddedTemplate:
                 "dpi_source": self.dpi_source, "size_px": list(t.size_px), "lights": list(t.lights),
                 "zones": len(t.zones), "replaced": self.replaced,
                 "self_check": self.self_check.as_dict() | {"seed": SELF_CHECK_SEED, "capture": "phone"},
+                "genuine_images": self.genuine_images, "learned": dict(self.learned or {}),
                 "notes": list(self.notes)}
 
 
@@ -198,12 +170,22 @@ def _resolve_dpi(dpi: int | None, metadata: float | None, width_px: int, fmt: st
     return min(estimate, _DPI_RANGE[1]), "estimated", notes
 
 
-def _load(source, label: str):
-    from ..imaging import load_image
 
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return load_image(source, name=label)
-    return load_image(source)
+def _visible_sources(visible) -> list:
+    """The genuine images given as ``visible``: one, a list, or a folder (its images, sorted by name)."""
+    if isinstance(visible, (list, tuple)):
+        if not visible:
+            raise AuthoringError("visible: give at least one image")
+        out = []
+        for v in visible:
+            out += _visible_sources(v)
+        return out
+    if isinstance(visible, (str, os.PathLike)) and Path(visible).is_dir():
+        files = sorted(p for p in Path(visible).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        if not files:
+            raise InputFileError(visible, "is a folder without images (" + ", ".join(IMAGE_SUFFIXES) + ")")
+        return files
+    return [visible]
 
 
 def _read_zones(zones, size: tuple[int, int]) -> tuple[Zone, ...]:
@@ -215,146 +197,6 @@ def _read_zones(zones, size: tuple[int, int]) -> tuple[Zone, ...]:
         return parse_zones(_read_json(path), path, size=size)
     return parse_zones(zones, "zones", size=size)
 
-
-# --------------------------------------------------------------------------
-# alignment
-
-
-def _zone_corners(zones) -> np.ndarray:
-    pts = []
-    for z in zones:
-        x0, y0, x1, y1 = z.bbox
-        # centres of the zone's corner pixels (x1, y1 are exclusive)
-        pts += [(x0, y0), (x1 - 1, y0), (x1 - 1, y1 - 1), (x0, y1 - 1)]
-    return np.array(pts, np.float64).reshape(-1, 2)
-
-
-def _project(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    q = np.c_[pts, np.ones(len(pts))] @ np.asarray(h, np.float64).T
-    return q[:, :2] / q[:, 2:3]
-
-
-def _self_check(rgb: np.ndarray, zones, dpi: int) -> AlignmentCheck:
-    """Register a simulated phone photo of ``rgb`` back to it; measure the true error."""
-    from ..examine.register import register
-    from ..synth.capture import simulate_capture
-
-    capture = simulate_capture({"visible": rgb}, kind="phone", seed=SELF_CHECK_SEED, dpi=dpi)
-    reg = register(capture.images["visible"], rgb)
-    corners = _zone_corners(zones)
-    back = _project(reg.homography, _project(capture.homography, corners))
-    dist = np.linalg.norm(back - corners, axis=1)
-    true_max, true_rms = float(dist.max()), float(np.sqrt(np.mean(dist ** 2)))
-    if not np.isfinite(true_max):
-        true_max = true_rms = float("inf")
-    ok, reason = bool(reg.ok), reg.reason
-    if ok and true_max > MAX_TRUE_ERROR_PX:
-        ok, reason = False, (f"the alignment found a wrong pose (zone corners off by up to {true_max:.1f} px): "
-                             "the design may repeat itself")
-    return AlignmentCheck(ok, float(reg.reprojection_error_px), true_max, true_rms, reason, reg)
-
-
-def check_alignment(template: Template, image) -> AlignmentCheck:
-    """Can this capture of the document be aligned to the template?
-
-    Parameters
-    ----------
-    template : Template
-        The template (shipped or a trainer's own), e.g. from
-        :func:`~docexam.specimens.registry.find_template`.
-    image : path, bytes or ndarray
-        A second image of the document (scan or phone photo): a file, an
-        upload's bytes, or a uint8 RGB array.
-
-    Returns
-    -------
-    AlignmentCheck
-        ``ok``, the registration's ``reprojection_error_px`` and ``reason``
-        (``true_error_px`` is ``None``: the true pose of a real capture is unknown).
-
-    Raises
-    ------
-    InputFileError
-        The image (or the template's reference image) cannot be decoded.
-    ValueError
-        ``template`` is not a Template or ``image`` is not an image.
-    """
-    from ..examine.register import register
-
-    if not isinstance(template, Template):
-        raise ValueError(f"template: expected a Template, got {type(template).__name__}")
-    if isinstance(image, np.ndarray):
-        if image.dtype != np.uint8 or image.ndim not in (2, 3):
-            raise ValueError(f"image: expected a uint8 gray or RGB array, got {image.dtype} {image.shape}")
-        rgb = image
-    else:
-        rgb = _load(image, "image").rgb
-    reference = _load(template.image_path("visible"), "reference").rgb
-    reg = register(rgb, reference)
-    return AlignmentCheck(bool(reg.ok), float(reg.reprojection_error_px), None, None, reg.reason, reg)
-
-
-def _measure_mrz(rgb: np.ndarray, zones, fmt: str) -> tuple[dict | None, list[str], str]:
-    """Find the MRZ inside the ``mrz`` zone: (``mrz_layout`` for template.json, lines, note).
-
-    The examination reads a template's MRZ where ``mrz_layout`` says the
-    characters are (origin: left edge of the first character cell on the
-    first line's baseline; pitch; line pitch). The shipped templates know it
-    from their design; for a real specimen it is measured here by reading
-    the MRZ, and kept only when reading again at that layout gives the same
-    valid lines (so a wrong layout is never stored).
-    """
-    mrz_zones = [z for z in zones if z.kind == "mrz"]
-    if not mrz_zones:
-        return None, [], "no zone of kind mrz: examine will not read the MRZ"
-    try:
-        from ..mrz.correct import decode
-        from ..mrz.glyphs import INK_MARGIN_PER_PITCH
-        from ..mrz.reader import read_line, read_mrz
-        from ..mrz.segment import LineGeometry
-        from ..mrz.text import SHAPES, parse
-    except ImportError:  # pragma: no cover - the MRZ reader ships with the examination
-        return None, [], "the MRZ reader is not available: the MRZ layout was not measured"
-    rows, cols = SHAPES[fmt]
-    x0, y0, x1, y1 = mrz_zones[0].bbox
-    h, w = rgb.shape[:2]
-    # read a crop around the zone: faster than the page, and the MRZ must be in the zone
-    m = max(8, (y1 - y0) // 4)
-    cx0, cy0, cx1, cy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
-    gray = rgb[cy0:cy1, cx0:cx1].min(axis=2)
-    if min(gray.shape) < 16:
-        return None, [], f"zone {mrz_zones[0].name!r} is too small to hold an MRZ: examine will not read the MRZ"
-    failed = (f"the MRZ could not be read in zone {mrz_zones[0].name!r}: "
-              "the MRZ layout is not stored and examine will not read the MRZ")
-    reading = read_mrz(gray, formats=(fmt,), rotations=(0,))
-    if not reading.found or reading.parsed is None or not reading.parsed.valid or reading.quad is None:
-        return None, [], failed
-    q = np.asarray(reading.quad, np.float64) + [cx0, cy0]
-    # the reader's outline spans exactly `cols` pitches across and, top to
-    # bottom, (rows - 1) line pitches plus 1.5 capital heights; an OCR-B
-    # capital is 0.98 pitch high
-    pitch = float(np.linalg.norm(q[1] - q[0])) / cols
-    cap = 0.98 * pitch
-    top, bottom = (q[0, 1] + q[1, 1]) / 2, (q[2, 1] + q[3, 1]) / 2
-    line_pitch = (bottom - top - 1.5 * cap) / max(1, rows - 1)
-    ox, oy = float(q[0, 0]), float(top + 1.25 * cap)
-    if not (x0 - pitch <= q[:, 0].min() and q[:, 0].max() <= x1 + pitch
-            and y0 - pitch <= q[:, 1].min() and q[:, 1].max() <= y1 + pitch):
-        return None, [], f"the MRZ found lies outside zone {mrz_zones[0].name!r}: the MRZ layout is not stored"
-    page = rgb.min(axis=2)
-    scores = []
-    for r in range(rows):
-        y = oy + r * line_pitch - cap / 2
-        geom = LineGeometry((ox + INK_MARGIN_PER_PITCH * pitch, y), (ox + (cols - INK_MARGIN_PER_PITCH) * pitch, y),
-                            cap, cap, pitch)
-        line = read_line(page, geom, n_chars=cols)
-        scores.append((line[0] if isinstance(line, tuple) else line).scores)
-    again = decode(scores, fmt, max_cost=0.0).lines
-    if list(again) != list(reading.lines) or not parse(again, fmt=fmt).valid:
-        return None, list(reading.lines), failed
-    layout = {"origin": [round(ox, 1), round(oy, 1)], "pitch_px": round(pitch, 3),
-              "line_pitch_px": round(float(line_pitch), 2)}
-    return layout, list(reading.lines), "MRZ read (every check digit valid); its layout is stored for examine"
 
 
 # --------------------------------------------------------------------------
@@ -374,10 +216,13 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
         Human-readable name, one line.
     fmt : {"TD1", "TD2", "TD3"}
         The document's ICAO 9303 format.
-    visible : path or bytes
+    visible : path, bytes or uint8 array, or a list of them, or a folder
         The specimen under visible light: ideally a flat scan cropped to
         the page, personalization present. Any format :func:`~docexam.imaging.load_image`
-        reads; it is stored as PNG (EXIF orientation applied).
+        reads; it is stored as PNG (EXIF orientation applied). With several
+        images (a list, or a folder: its images in name order) the first is
+        the reference and the others are further genuine images of the
+        document, whose differences from it are learned as genuine variation.
     uv, ir : path or bytes, optional
         The same page under UV and IR light, in the same geometry (same size).
     zones : path or list of dict
@@ -413,9 +258,6 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
     Nothing is written unless every check passes; the folder appears in
     one step (built under a staging folder, then renamed into place).
     """
-    from ..atomic import ensure_dir, write_png
-    from .model import save_template
-
     root = Path(home).expanduser() / "templates" if home is not None else docexam_home() / "templates"
     replacing = _check_id(template_id, replace=replace, root=root)
     if not isinstance(name, str) or not name.strip() or "\n" in name or len(name) > 200:
@@ -424,10 +266,12 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
         raise AuthoringError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     dpi = _check_dpi(dpi)
 
-    loaded = {"visible": _load(visible, "visible image")}
+    sources = _visible_sources(visible)
+    loaded = {"visible": load_source(sources[0], "visible image")}
+    others = [load_source(src, f"genuine image {i + 2}") for i, src in enumerate(sources[1:])]
     for light, source in (("uv", uv), ("ir", ir)):
         if source is not None:
-            loaded[light] = _load(source, f"{light} image")
+            loaded[light] = load_source(source, f"{light} image")
     w, h = loaded["visible"].size
     for light in OTHER_LIGHTS:
         if light in loaded and loaded[light].size != (w, h):
@@ -444,13 +288,13 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
     if loaded["visible"].exif_transposed:
         notes.append("the image was rotated as its EXIF orientation says; zones are in the rotated image")
 
-    check = _self_check(loaded["visible"].rgb, zone_list, dpi)
+    check = self_check(loaded["visible"].rgb, zone_list, dpi)
     if not check.ok:
         raise AuthoringError(f"{loaded['visible'].source}: a simulated phone photo of this image does not align "
                              f"back to it ({check.reason}); a template needs a sharp image of the printed "
                              "design with detail all over the page")
 
-    layout, mrz_lines, mrz_note = _measure_mrz(loaded["visible"].rgb, zone_list, fmt)
+    layout, mrz_lines, mrz_note = measure_mrz(loaded["visible"].rgb, zone_list, fmt)
     notes.append(mrz_note)
     extra = {
         "synthetic": False,
@@ -480,13 +324,20 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
             write_png(build / images[light], img.rgb)
         tpl = Template(template_id, name.strip(), fmt, dpi, (w, h), images, zone_list, build, extra)
         save_template(tpl)
-        load_template(build)  # what examine will read must validate
+        staged = load_template(build)  # what examine will read must validate
+        model = reference_model(staged)
+        measured, unused = from_images(model, [img.rgb for img in others])
+        notes += unused
+        if measured is not None:
+            save_npz(build / VARIATION_FILE, variance=measured.astype(np.float16))
+        profile = learned(staged)  # prepared now (and cached), so the first examination is quick
         _move_into_place(build, final, staging, replacing=replacing)
     except OSError as exc:
         raise OutputError(final, f"cannot create the template folder ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return AddedTemplate(load_template(final), dpi_source, check, replacing, tuple(notes))
+    return AddedTemplate(load_template(final), dpi_source, check, replacing, tuple(notes), profile,
+                         len(others) - len(unused))
 
 
 def _move_into_place(build: Path, final: Path, staging: Path, *, replacing: bool) -> None:

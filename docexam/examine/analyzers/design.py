@@ -1,0 +1,98 @@
+"""The pre-printed design, everywhere: every place where it departs from the genuine design, and how.
+
+:mod:`docexam.examine.deviation` finds connected regions where the design's
+fine print, texture or colour leaves the genuine variation learned for the
+template (:mod:`docexam.examine.variation`). Each region becomes evidence,
+placed in the zone it lies in (or the background between zones), with what
+its profile says happened:
+
+* the print is *lighter* and its fine lines faded: ink was lifted (washed
+  or scraped off): ``substrate`` / ``erasure``;
+* otherwise the design was *reprinted* there (its lines rebuilt from the
+  dots of another printing process, blurred from a low-resolution copy, or
+  in other colours): ``printing``; the technique is named when the dots
+  are resolved (:func:`~docexam.examine.analyzers.printing.screen_periodicity`):
+  a copier's regular screen, or inkjet dither; else it is left open.
+
+When such regions cover much of the page the whole document was reproduced.
+"""
+
+from __future__ import annotations
+
+from ..deviation import OWN_CHECKS, deviations, find_regions
+from ..report import Evidence, Note
+from ..variation import variation_for
+from .common import Context, clip_box
+from .printing import DITHER_PEAK_RATIO, SCREEN_PEAK_RATIO, screen_periodicity
+
+#: a region's evidence: mass (mm^2 x z above the cell threshold) at which the score is 0.5, and the spread
+MASS_THRESHOLD = 8.0
+MASS_WIDTH = 2.5
+#: a region whose print is this much lighter (mean z) while its fine lines fade was washed or scraped
+LIGHTER_Z = 2.0
+#: share of the comparable design in deviating regions above which the whole page was reproduced
+PAGE_SHARE = 0.3
+#: capture pixels per template pixel needed to resolve a screen's dots
+RESOLVES_DOTS = 0.62
+
+
+def _zone_of(ctx: Context, box):
+    """The zone a region belongs to: the smallest zone (not one with checks of its own) holding its centre."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    zones = [z for z in ctx.template.zones if z.kind not in OWN_CHECKS
+             and z.bbox[0] <= cx < z.bbox[2] and z.bbox[1] <= cy < z.bbox[3]]
+    if not zones:
+        zones = [z for z in ctx.template.zones if z.kind == "background"] or list(ctx.template.zones)
+    return min(zones, key=lambda z: (z.bbox[2] - z.bbox[0]) * (z.bbox[3] - z.bbox[1]))
+
+
+def _printing_technique(ctx: Context, box) -> tuple[str | None, str]:
+    if ctx.views.capture_scale < RESOLVES_DOTS:
+        return None, "reprinted"
+    period = screen_periodicity(ctx, box)
+    if period is not None and period > SCREEN_PEAK_RATIO:
+        return "halftone-reproduction", "reprinted with the regular dot screen of a colour copier or laser printer"
+    if period is not None and period <= DITHER_PEAK_RATIO:
+        return "inkjet-reproduction", "reprinted with the scattered dots of an inkjet printer"
+    return None, "reprinted (the fine lines are rebuilt from dots or blurred from a copy)"
+
+
+def analyze(ctx: Context):
+    evidence, notes = [], []
+    model = ctx.model
+    dev = deviations(ctx.maps, model, variation_for(model))
+    regions = find_regions(dev, model)
+    if not regions:
+        return evidence, notes
+    comparable = float((dev.weights[0] > 0.3).sum()) or 1.0
+    share = sum(r.cells for r in regions) / comparable
+    if share > PAGE_SHARE:
+        zone = next(iter(ctx.template.zones_of("background")), None)
+        box = list(zone.bbox) if zone else [0, 0, ctx.template.width, ctx.template.height]
+        technique, how = _printing_technique(ctx, model.to_template(regions[0].box_work))
+        evidence.append(Evidence(
+            "printing", technique, zone.name if zone else "document", box, sum(r.mass for r in regions),
+            MASS_THRESHOLD, MASS_WIDTH,
+            f"The fine print differs from the genuine design over much of the page ({share:.0%}): the whole "
+            f"document was {how}.", check="design-page"))
+        return evidence, notes
+    for r in regions[:6]:
+        box = model.to_template(r.box_work)
+        zone = _zone_of(ctx, box)
+        box = clip_box(box, zone.bbox)
+        label = (zone.extra.get("label") or zone.name.replace("-", " ")).lower()
+        p = r.profile
+        if p["brightness"] > LIGHTER_Z and p["structure"] < 0:
+            family, technique = "substrate", "erasure"
+            msg = (f"Here the printed design of the {label} is lighter and its fine lines are faded or broken: "
+                   "ink was lifted from the paper (washed with a solvent or scraped off).")
+        else:
+            family = "printing"
+            technique, how = _printing_technique(ctx, box)
+            msg = (f"This part of the {label} does not match the genuine design: it was {how}, while the print "
+                   "around it is genuine.")
+        evidence.append(Evidence(family, technique, zone.name, box, r.mass, MASS_THRESHOLD, MASS_WIDTH, msg,
+                                 check="design"))
+    if len(regions) > 6:
+        notes.append(Note("design", "info", f"{len(regions) - 6} more small places differ from the design."))
+    return evidence, notes

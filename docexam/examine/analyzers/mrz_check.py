@@ -1,0 +1,223 @@
+"""The machine-readable zone: read where the template says it is, check digits, agreement with the fields.
+
+The MRZ is read at the template's MRZ zone of the original capture with
+the OCR-B glyph models of :mod:`docexam.mrz` (at about 10 pixels per
+millimetre, from the capture's own resolution where it has more); every
+check digit must verify. What ``docexam template add`` found about a
+trainer's template's MRZ is what the examination does: a template whose
+MRZ could not be read when it was added has no ``mrz_layout`` and its MRZ
+is not read (a note says so).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ...mrz.reader import read_mrz
+from ..compare import capture_scale, warp_crop
+from ..report import Evidence, Note
+from .common import Context, clip_box
+
+__all__ = ["read_mrz_at_layout", "reading_aligned", "names_readable", "mrz_box", "mrz_expected", "analyze_mrz"]
+
+FAMILY = "personalization"
+#: MRZ characters are read at this many pixels per character pitch (2.54 mm)
+READ_PITCH_PX = 30.0
+
+
+def mrz_expected(template) -> bool:
+    """Whether the examination reads this template's MRZ (a trainer's template: when its MRZ was read when added)."""
+    return bool(template.zones_of("mrz")) and (template.synthetic or bool(template.extra.get("mrz_layout")))
+
+
+def crop_scale(template, homography) -> float:
+    """Scale of the MRZ crop (per template pixel): about :data:`READ_PITCH_PX` per character, never finer than the capture."""
+    pitch = template.dpi / 10.0  # OCR-B at ten characters per inch
+    want = READ_PITCH_PX / max(pitch, 1e-6)
+    have = capture_scale(homography, template.size_px)
+    return float(np.clip(want, 0.25, max(1.0, have)))
+
+
+def read_mrz_at_layout(image: np.ndarray, homography: np.ndarray, template):
+    """Read the MRZ in the template's MRZ zone of a capture. Returns (parsed, quality, raw lines), or None.
+
+    ``image`` is the original capture and ``homography`` maps it to the
+    template. Uses :func:`docexam.mrz.reader.read_mrz` on the zone's crop at
+    about 300 dpi (its locating, grid fitting and OCR-B models are maintained
+    there); its check-digit correction is conservative, so a genuinely
+    changed character stays visible as a failing check. ``(None, 0.0, [])`` means
+    the MRZ could not be read; None that the template has no MRZ of a known
+    format, or that ``docexam template add`` could not read the MRZ of the
+    template's reference (and said so): then the examination does not read it either.
+    """
+    zones = template.zones_of("mrz")
+    if not zones or template.format not in ("TD1", "TD2", "TD3") or not mrz_expected(template):
+        return None
+    scale = crop_scale(template, homography)
+    crop = warp_crop(image, homography, zones[0].bbox, scale=scale)
+    reading = read_mrz(crop, formats=(template.format,), rotations=(0,))
+    if not reading.found or reading.parsed is None:
+        return None, 0.0, []
+    return reading.parsed, float(reading.quality), list(reading.raw_lines)
+
+
+#: row holding the names, per format
+_NAME_ROW = {"TD1": 2, "TD2": 0, "TD3": 0}
+
+
+def reading_aligned(parsed, template) -> bool:
+    """False when a reading cannot sit on the template's MRZ grid (a character dropped or added at the start).
+
+    The issuing state is printed at the same place on every document of a
+    template; a forger changes the data, not this. A reading with the state
+    out of place slid along its line and says nothing about the document.
+    """
+    lines = list(getattr(parsed, "lines", None) or [])
+    if not lines:
+        return False
+    state = template.extra.get("issuing_state")
+    return not state or lines[0][2:5] == str(state)[:3].ljust(3, "<")
+
+
+def names_readable(parsed, template) -> bool:
+    """False when the names field holds letters after a run of fillers (misread fillers or a slid line).
+
+    Names end in fillers only; the names have no check digit, so such a
+    reading cannot be compared with the printed surname (the check digits of
+    the other fields still count).
+    """
+    lines = list(getattr(parsed, "lines", None) or [])
+    row = _NAME_ROW.get(template.format)
+    if row is None or row >= len(lines):
+        return True
+    names = lines[row][5:] if row == 0 else lines[row]
+    return re.search(r"<<<+[A-Z0-9]", names) is None
+
+
+def _span_confident(parsed, template, field: str) -> bool:
+    """True when the MRZ reading of ``field`` can be trusted for a comparison (its check digit verifies)."""
+    key = {"surname": None}.get(field, field)
+    return key is None or bool(parsed.checks.get(key, False))
+
+
+#: MRZ character spans (row, first col, last col exclusive) of each check, per format
+_CHECK_SPANS = {
+    "TD3": {"document_number": [(1, 0, 10)], "date_of_birth": [(1, 13, 20)], "date_of_expiry": [(1, 21, 28)],
+            "optional": [(1, 28, 43)], "composite": [(1, 0, 44)], "surname": [(0, 5, 44)]},
+    "TD1": {"document_number": [(0, 5, 15)], "date_of_birth": [(1, 0, 7)], "date_of_expiry": [(1, 8, 15)],
+            "composite": [(0, 5, 30), (1, 0, 30)], "surname": [(2, 0, 30)]},
+    "TD2": {"document_number": [(1, 0, 10)], "date_of_birth": [(1, 13, 20)], "date_of_expiry": [(1, 21, 28)],
+            "composite": [(1, 0, 36)], "surname": [(0, 5, 36)]},
+}
+
+
+def mrz_box(template, names: list[str]) -> list[int]:
+    """Template box of the MRZ characters of the named checks (the whole zone when the layout is unknown)."""
+    lay = template.extra.get("mrz_layout")
+    if not lay:
+        return list(template.zones_of("mrz")[0].bbox)
+    ox, oy = lay["origin"]
+    pitch, lp = float(lay["pitch_px"]), float(lay["line_pitch_px"])
+    spans = []
+    for n in names:
+        spans += _CHECK_SPANS.get(template.format, {}).get(n, [])
+    zb = template.zones_of("mrz")[0].bbox
+    if not spans:
+        return list(zb)
+    x0 = min(ox + c0 * pitch for _, c0, _ in spans)
+    x1 = max(ox + c1 * pitch for _, _, c1 in spans)
+    y0 = min(oy + r * lp - 0.9 * pitch for r, _, _ in spans)
+    y1 = max(oy + r * lp + 0.15 * pitch for r, _, _ in spans)
+    return clip_box([int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))], zb)
+
+
+#: date fields and their first characters (row, column) per format
+_DATES = {"TD3": {"date_of_birth": (1, 13), "date_of_expiry": (1, 21)},
+          "TD2": {"date_of_birth": (1, 13), "date_of_expiry": (1, 21)},
+          "TD1": {"date_of_birth": (1, 0), "date_of_expiry": (1, 8)}}
+
+
+def impossible_dates(lines, raw, fmt: str) -> list[str]:
+    """Date fields whose printed month or day tens digit cannot be (read as another digit only by the field rules).
+
+    The reader's field alphabets read a month's first digit as 0 or 1 and a
+    day's as 0 to 3; a clearly printed digit outside them (what ``raw``, the
+    best glyph at each position, says) is a changed date that the rules
+    would otherwise quietly repair.
+    """
+    out = []
+    for name, (row, col) in _DATES.get(fmt, {}).items():
+        if row >= len(raw) or row >= len(lines) or col + 6 > len(raw[row]):
+            continue
+        for offset, allowed in ((2, "01"), (4, "0123")):
+            printed, read = raw[row][col + offset], lines[row][col + offset]
+            if printed.isdigit() and printed not in allowed and printed != read:
+                out.append(name)
+                break
+    return out
+
+
+def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreement):
+    """Evidence and notes about the MRZ, from ``read`` (:func:`read_mrz_at_layout`'s result).
+
+    ``viz_texts`` and ``viz_agreement`` compare the printed fields with the
+    MRZ's values when the template's field font is known (``field_font``).
+    """
+    evidence, notes = [], []
+    t = ctx.template
+    if read is None:
+        if t.zones_of("mrz") and not mrz_expected(t):
+            notes.append(Note("mrz", "skipped", "The MRZ of this template's reference could not be read when the "
+                              "template was added, so the MRZ was not read."))
+        elif t.zones_of("mrz"):
+            notes.append(Note("mrz", "skipped", "This template has no MRZ zone of a known format: the MRZ was not read."))
+        return evidence, notes
+    fixed, quality, raw = read
+    if fixed is None or not reading_aligned(fixed, t):
+        notes.append(Note("mrz", "inconclusive", "The MRZ could not be read reliably in this capture."))
+        return evidence, notes
+    failing = [k for k, ok in fixed.checks.items() if not ok]
+    impossible = impossible_dates(fixed.lines, raw, t.format)
+    if impossible and not failing:
+        evidence.append(Evidence(
+            FAMILY, "mrz-inconsistency", t.zones_of("mrz")[0].name, mrz_box(t, impossible), 0.75, 0.5, 0.05,
+            "A date of the machine-readable zone is printed with an impossible month or day ("
+            + ", ".join(k.replace("_", " ") for k in impossible) + "): a digit of the MRZ was changed.",
+            check="mrz-check-digits"))
+        return evidence, notes
+    if failing:
+        named = [k for k in failing if k != "composite"] or failing
+        evidence.append(Evidence(
+            FAMILY, "mrz-inconsistency", t.zones_of("mrz")[0].name, mrz_box(t, named),
+            0.6 + 0.1 * len(failing), 0.5, 0.05,
+            "A check digit of the machine-readable zone does not match its data ("
+            + ", ".join(k.replace("_", " ") for k in failing) + "): characters of the MRZ were changed.",
+            check="mrz-check-digits"))
+        return evidence, notes
+    if not field_font:
+        notes.append(Note("mrz-vs-fields", "skipped", "The field font of this template is unknown: "
+                          "the MRZ was not compared with the printed fields."))
+        return evidence, notes
+    # the protected data must agree with the printed fields
+    worst = None
+    names_ok = names_readable(fixed, t)
+    for name, texts in viz_texts(fixed, t).items():
+        hf = t.zone(name).extra.get("holder_field", "")
+        if not _span_confident(fixed, t, hf) or (hf == "surname" and not names_ok):
+            continue  # an unsure MRZ reading proves nothing about the field
+        r = viz_agreement(ctx, t.zone(name), texts)
+        if r is not None and (worst is None or r < worst[1]):
+            worst = (name, r)
+    if worst is not None:
+        name, r = worst
+        hf = t.zone(name).extra.get("holder_field", name)
+        label = (t.zone(name).extra.get("label") or name).lower()
+        evidence.append(Evidence(
+            FAMILY, "mrz-inconsistency", t.zones_of("mrz")[0].name, mrz_box(t, [hf]),
+            1.0 - r, 0.25, 0.05,
+            f"The {label} in the machine-readable zone does not match the printed {label}, although "
+            "its check digits are correct: the MRZ was re-made with other data.",
+            check=f"mrz-vs-fields:{name}"))
+    return evidence, notes

@@ -1,0 +1,230 @@
+"""What the printed text of a field looks like, without knowing its font.
+
+An issuer personalises every document on one printer, in one typeface, at
+one size and in one ink, on a fixed baseline grid. A field washed and
+retyped by a forger (another typeface, size, ink or printer) differs from
+the other fields of the *same* document in some of these, whatever the
+fonts are. :func:`measure` describes the text of one field by quantities
+that do not depend on what the text says:
+
+* ``cap``: median height of the character-sized glyphs (px), and
+  ``baseline``: their median bottom (px);
+* ``stroke``: the stroke width (twice the ink area over its outline) over ``cap``;
+* ``contrast``: the thickness of horizontal strokes over vertical ones (a
+  serif typeface has thin horizontals: well below 1; a sans-serif about 1);
+* ``width``: median glyph width over ``cap``, and ``spread``: the spread of
+  glyph widths over their median (a monospaced typeface has almost none);
+* ``gap``: median space between neighbouring glyphs over ``cap``;
+* ``colour``: the ink's colour where it is solid (RGB, 0..1).
+
+:func:`deviations` compares each field with the others of the same
+document (median and spread over fields), and :func:`compare_with` with a
+reference profile (the genuine fields of the template's reference).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["Typography", "measure", "ink_coverage", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
+           "MIN_GLYPHS"]
+
+#: fewest glyphs for a field's typography to be measured
+MIN_GLYPHS = 3
+#: genuine spread that is always allowed between two fields, per feature (relative for sizes)
+FEATURE_FLOORS = {"glyph": 0.02, "stroke": 0.14, "colour": 0.05}
+#: normalised glyph images: height and width (pixels)
+GLYPH_SIZE = (20, 24)
+
+
+def _glyph_image(dark: np.ndarray, box) -> np.ndarray:
+    """One glyph (a component's box of ink coverage) scaled to the normalised height, centred, unit norm."""
+    x, y, w, h = box
+    g = dark[y:y + h, x:x + w].astype(np.float32)
+    gw, gh = GLYPH_SIZE
+    scale = gh / max(h, 1)
+    nw = max(1, min(gw, int(round(w * scale))))
+    g = cv2.resize(g, (nw, gh), interpolation=cv2.INTER_AREA)
+    out = np.zeros((gh, gw), np.float32)
+    x0 = (gw - nw) // 2
+    out[:, x0:x0 + nw] = g
+    out = cv2.GaussianBlur(out, (0, 0), 0.8)  # the capture's and the print's blur alike
+    out -= out.mean()
+    return out / (np.linalg.norm(out) + 1e-6)
+
+
+def glyphs_of(dark: np.ndarray, *, min_peak: float = 0.2) -> np.ndarray:
+    """Normalised images (n, h*w) of the character-sized glyphs of a field's ink coverage."""
+    flat = dark.ravel()
+    k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
+    peak = float(np.partition(flat, k)[k])
+    if peak < min_peak:
+        return np.zeros((0, GLYPH_SIZE[0] * GLYPH_SIZE[1]), np.float32)
+    n, _, st, _ = cv2.connectedComponentsWithStats((dark > 0.5 * peak).astype(np.uint8), connectivity=8)
+    st = st[1:]
+    if not len(st):
+        return np.zeros((0, GLYPH_SIZE[0] * GLYPH_SIZE[1]), np.float32)
+    hmax = float(np.percentile(st[:, cv2.CC_STAT_HEIGHT], 95))
+    keep = st[(st[:, cv2.CC_STAT_HEIGHT] >= 0.6 * hmax) & (st[:, cv2.CC_STAT_AREA] >= 12)]
+    if not len(keep):
+        return np.zeros((0, GLYPH_SIZE[0] * GLYPH_SIZE[1]), np.float32)
+    return np.stack([_glyph_image(dark, b[:4]) for b in keep]).reshape(len(keep), -1)
+
+
+class GlyphBank:
+    """The issuer's glyphs (normalised images), to tell whether a field's glyphs are of the same typeface.
+
+    Built from the reference's own fields (a trainer's template: whatever
+    characters its holder's data contain) or from the issuer's font
+    typeset (a shipped template). :meth:`likeness` is, over a field's
+    glyphs, the median of each glyph's best correlation with a glyph of
+    the bank at small shifts: about 0.9 for the issuer's typeface, lower for another.
+    """
+
+    SHIFTS = (-1, 0, 1)
+
+    def __init__(self, glyphs: np.ndarray):
+        gh, gw = GLYPH_SIZE[1], GLYPH_SIZE[0]
+        imgs = glyphs.reshape(-1, gh, gw) if glyphs.size else np.zeros((0, gh, gw), np.float32)
+        self.count = len(imgs)
+        shifted = [np.roll(np.roll(imgs, dy, axis=1), dx, axis=2) for dy in self.SHIFTS for dx in self.SHIFTS]
+        self.bank = np.concatenate(shifted).reshape(-1, gh * gw) if len(imgs) else np.zeros((0, gh * gw), np.float32)
+
+    def __len__(self) -> int:
+        return len(self.bank)
+
+    def likeness(self, glyphs: np.ndarray) -> float | None:
+        if len(glyphs) < MIN_GLYPHS or not len(self.bank):
+            return None
+        return float(np.median((glyphs @ self.bank.T).max(axis=1)))
+
+
+@dataclass(frozen=True)
+class Typography:
+    glyphs: int
+    cap: float
+    baseline: float
+    stroke: float
+    contrast: float
+    width: float
+    spread: float
+    gap: float
+    colour: tuple
+    glyph: float = 1.0  # likeness to the issuer's glyphs (:class:`GlyphBank`), 1 when unknown
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else round(float(v), 4)) for k, v in asdict(self).items()}
+
+
+def ink_coverage(lum: np.ndarray, *, cap_px: float) -> np.ndarray:
+    """Ink coverage (0 paper .. 1 solid ink) of text in a grey crop, against its own local background.
+
+    The background is a grey closing wider than a stroke (about half a
+    capital height), so any design around the text is treated like paper
+    as long as it is much lighter than the ink.
+    """
+    k = max(5, int(round(0.5 * cap_px)) | 1)
+    background = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return np.clip(1.0 - lum / np.maximum(background, 0.05), 0, 1)
+
+
+def _runs(binary: np.ndarray) -> np.ndarray:
+    """Lengths of the runs of True along each row."""
+    b = np.pad(binary.astype(np.int8), ((0, 0), (1, 1)))
+    d = np.diff(b, axis=1)
+    starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)
+    return (ends[1] - starts[1]).astype(np.float32)
+
+
+def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBank | None = None,
+            min_peak: float = 0.2) -> Typography | None:
+    """The typography of the text in one field (``dark``: ink coverage, 0..1, in template pixels).
+
+    ``colour`` is the same crop in (lighting-normalised) RGB, 0..1, for the
+    ink colour. None when there is no text of at least :data:`MIN_GLYPHS` glyphs.
+    """
+    flat = dark.ravel()
+    k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
+    peak = float(np.partition(flat, k)[k])
+    if peak < min_peak:
+        return None
+    ink = dark > 0.5 * peak
+    n, lab, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    st = st[1:]
+    if len(st) < MIN_GLYPHS:
+        return None
+    hmax = float(np.percentile(st[:, cv2.CC_STAT_HEIGHT], 95))
+    sel = (st[:, cv2.CC_STAT_HEIGHT] >= 0.6 * hmax) & (st[:, cv2.CC_STAT_AREA] >= 12)
+    big = st[sel]
+    if len(big) < MIN_GLYPHS:
+        return None
+    heights = big[:, cv2.CC_STAT_HEIGHT].astype(np.float32)
+    cap = float(np.median(heights))
+    bottoms = (big[:, cv2.CC_STAT_TOP] + big[:, cv2.CC_STAT_HEIGHT]).astype(np.float32)
+    glyphs = np.isin(lab, np.nonzero(np.r_[False, sel])[0])
+    area = float(glyphs.sum())
+    outline = float((glyphs & ~cv2.erode(glyphs.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)).sum())
+    stroke = 2.0 * area / max(outline, 1.0)
+    across = _runs(glyphs)  # horizontal runs: the thickness of vertical strokes
+    down = _runs(glyphs.T)  # vertical runs: the thickness of horizontal strokes
+    # runs longer than a few strokes go along a stroke, not across it
+    across = across[across <= 3 * stroke]
+    down = down[down <= 3 * stroke]
+    contrast = float(np.median(down) / max(np.median(across), 1e-3)) if len(across) and len(down) else 1.0
+    widths = big[:, cv2.CC_STAT_WIDTH].astype(np.float32)
+    order = np.argsort(big[:, cv2.CC_STAT_LEFT])
+    left = big[order, cv2.CC_STAT_LEFT].astype(np.float32)
+    right = left + widths[order]
+    gaps = left[1:] - right[:-1]
+    gaps = gaps[gaps < 1.5 * cap]  # spaces between words are not letter spacing
+    med_w = float(np.median(widths))
+    spread = float((np.percentile(widths, 75) - np.percentile(widths, 25)) / max(med_w, 1e-3))
+    rgb = (0.0, 0.0, 0.0)
+    if colour is not None:
+        solid = colour[dark > 0.8 * peak]
+        if len(solid):
+            rgb = tuple(float(v) for v in np.median(solid.reshape(-1, 3), axis=0))
+    like = bank.likeness(np.stack([_glyph_image(dark, b[:4]) for b in big]).reshape(len(big), -1)) \
+        if bank is not None else None
+    return Typography(int(len(big)), cap, float(np.median(bottoms)), stroke / cap, contrast, med_w / cap, spread,
+                      float(np.median(gaps)) / cap if len(gaps) else 0.1, rgb, 1.0 if like is None else like)
+
+
+def _values(t: Typography) -> dict:
+    return {"cap": np.log(t.cap), "stroke": np.log(t.stroke), "contrast": np.log(t.contrast),
+            "width": np.log(t.width), "spread": t.spread, "gap": t.gap, "colour": np.asarray(t.colour),
+            "glyph": t.glyph}
+
+
+def deviations(fields: dict, *, floors=None) -> dict:
+    """Per field, per feature, how far it is from the other fields of the document (robust z).
+
+    ``fields`` maps a field name to its :class:`Typography`. The centre of
+    each feature is the median over the *other* fields; the spread is their
+    median absolute deviation, at least the feature's floor
+    (:data:`FEATURE_FLOORS`). Needs three fields or more.
+    """
+    floors = {**FEATURE_FLOORS, **(floors or {})}
+    names = [n for n, t in fields.items() if t is not None]
+    if len(names) < 3:
+        return {}
+    vals = {n: _values(fields[n]) for n in names}
+    out = {}
+    for n in names:
+        others = [vals[o] for o in names if o != n]
+        z = {}
+        for key, floor in floors.items():
+            if key not in vals[n]:
+                continue
+            mine = vals[n][key]
+            theirs = np.array([o[key] for o in others])
+            centre = np.median(theirs, axis=0)
+            spread = np.maximum(1.4826 * np.median(np.abs(theirs - centre), axis=0), floor)
+            d = (mine - centre) / spread
+            z[key] = float(np.linalg.norm(d) / np.sqrt(d.size)) * (1 if np.ndim(d) else np.sign(d))
+        out[n] = z
+    return out
