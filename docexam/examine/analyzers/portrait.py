@@ -158,8 +158,10 @@ def crossing_mask(model, zone):
             if (comp & inside).sum() >= 8 and (comp & outside).sum() >= 8:
                 cross_in |= comp & inside
                 cross_out |= comp & outside
+        if cross_out.sum() < CROSSING_MIN_PX:
+            return None
         cross_in &= _in_ink_of(model.work["visible"][b:d, a:c], cross_out)
-        if cross_in.sum() < CROSSING_MIN_PX or cross_out.sum() < CROSSING_MIN_PX:
+        if cross_in.sum() < CROSSING_MIN_PX:
             return None
         return (slice(b, d), slice(a, c)), cross_in, cross_out
 
