@@ -2,7 +2,7 @@
 
 docexam writes every file through a temporary ``.NAME.XXXX.tmp`` beside it
 (:mod:`docexam.atomic`) and builds a new template in a hidden
-``.incoming-XXXX`` folder (:mod:`docexam.specimens.authoring`); a run killed
+``.incoming-XXXX`` folder (:mod:`docexam.authoring`); a run killed
 with ``kill -9`` or a power cut leaves them. A later run removes those
 older than itself: last changed more than :data:`GRACE_S` seconds before
 this process started, so a file another docexam process is writing right
