@@ -1,20 +1,25 @@
-"""How long the renderer takes per specimen: median CPU and wall seconds per capture kind.
+"""How long the renderer takes per specimen, and what it writes: median CPU and wall
+seconds and megabytes on disk per capture kind (the techniques of the template's
+substrate taking turns).
 
     python benchmarks/render.py [--count 6] [--template uto-td3]
 
-Rendering and writing are timed apart (writing is PNG encoding of four
-600 dpi images). Figures, not a test: the shipped library (48 specimens) and
-the evaluation sets are rendered with this code.
+Rendering and writing are timed apart (writing is PNG encoding of the images
+in every light). Figures, not a test: the shipped library and the evaluation
+sets are rendered with this code. Note the machine's load beside the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 from docexam.specimens.techniques import TECHNIQUES
+from docexam.synth.designs import design
 from docexam.synth.render import render_specimen, write_specimen
 
 
@@ -24,8 +29,11 @@ def main() -> None:
     parser.add_argument("--template", default="uto-td3")
     args = parser.parse_args()
     render_specimen(args.template, seed=0)  # warm the reference caches
-    techniques = [None] + list(TECHNIQUES)
-    print(f"{'capture':8} {'render cpu s':>13} {'render wall s':>14} {'write cpu s':>12} {'write wall s':>13}")
+    d = design(args.template)
+    techniques = [None] + [t for t in TECHNIQUES if TECHNIQUES[t].applies_to(d.substrate, d.has)]
+    print(f"template {args.template}, load average {os.getloadavg()[0]:.1f}")
+    print(f"{'capture':8} {'render cpu s':>13} {'render wall s':>14} {'write cpu s':>12} {'write wall s':>13} "
+          f"{'MB on disk':>11}")
     with tempfile.TemporaryDirectory() as out:
         for capture in ("flat", "scan", "phone"):
             rows = []
@@ -35,9 +43,10 @@ def main() -> None:
                 rendered = render_specimen(args.template, seed=500 + i, capture=capture, forge=forge)
                 c1, w1 = time.process_time(), time.perf_counter()
                 write_specimen(rendered, out, f"{capture}-{i}")
-                rows.append((c1 - c0, w1 - w0, time.process_time() - c1, time.perf_counter() - w1))
+                written = sum(p.stat().st_size for p in Path(out).glob(f"{capture}-{i}.*"))
+                rows.append((c1 - c0, w1 - w0, time.process_time() - c1, time.perf_counter() - w1, written / 1e6))
             med = [statistics.median(col) for col in zip(*rows)]
-            print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} {med[2]:12.2f} {med[3]:13.2f}")
+            print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} {med[2]:12.2f} {med[3]:13.2f} {med[4]:11.1f}")
 
 
 if __name__ == "__main__":

@@ -89,12 +89,9 @@ def write_json(path: str | os.PathLike, obj: Any) -> Path:
     return write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
-def encode_png(image, *, compression: int = 1) -> bytes:
-    """PNG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic.
-
-    ``compression`` is zlib's level: 1 is four times faster than 6 on a
-    noisy 600 dpi page for files about 6 % larger.
-    """
+def _encode(image, suffix: str, option: str, value: int) -> bytes:
+    """``suffix`` (``.png``, ``.jpg``, ``.webp``) bytes of a uint8 gray/RGB ndarray (RGB order),
+    with OpenCV's write ``option`` (``IMWRITE_...``) set to ``value``."""
     # NumPy and OpenCV only for images: every command writes files through this module
     import cv2
     import numpy as np
@@ -104,11 +101,42 @@ def encode_png(image, *, compression: int = 1) -> bytes:
         raise ValueError("image: expected uint8")
     if arr.ndim == 3:
         arr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(".png", arr, [cv2.IMWRITE_PNG_COMPRESSION, int(compression)])
+    ok, buf = cv2.imencode(suffix, arr, [getattr(cv2, option), int(value)])
     if not ok:  # pragma: no cover - cv2 only fails on unsupported shapes
-        raise ValueError("image: cannot encode as PNG")
+        raise ValueError(f"image: cannot encode as {suffix[1:].upper()}")
     return buf.tobytes()
+
+
+def encode_png(image, *, compression: int = 1) -> bytes:
+    """PNG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic.
+
+    ``compression`` is zlib's level: 1 is four times faster than 6 on a
+    noisy 600 dpi page for files about 6 % larger.
+    """
+    return _encode(image, ".png", "IMWRITE_PNG_COMPRESSION", compression)
 
 
 def write_png(path: str | os.PathLike, image, *, compression: int = 1) -> Path:
     return write_bytes(path, encode_png(image, compression=compression))
+
+
+def encode_jpeg(image, *, quality: int = 90) -> bytes:
+    """JPEG bytes of a uint8 gray/RGB ndarray (RGB order): for pictures only people look at."""
+    return _encode(image, ".jpg", "IMWRITE_JPEG_QUALITY", quality)
+
+
+def write_jpeg(path: str | os.PathLike, image, *, quality: int = 90) -> Path:
+    return write_bytes(path, encode_jpeg(image, quality=quality))
+
+
+def encode_webp_lossless(image) -> bytes:
+    """Lossless WebP bytes of a uint8 gray/RGB ndarray: the same pixels as PNG in about two thirds
+    of the bytes (used for committed reference images)."""
+    return _encode(image, ".webp", "IMWRITE_WEBP_QUALITY", 101)  # above 100: lossless
+
+
+def write_image(path: str | os.PathLike, image) -> Path:
+    """Write ``image`` losslessly in the format its suffix names (``.png`` or ``.webp``)."""
+    if str(path).lower().endswith(".webp"):
+        return write_bytes(path, encode_webp_lossless(image))
+    return write_bytes(path, encode_png(image, compression=9))

@@ -54,7 +54,8 @@ def write_template(home: Path) -> Path:
 
 
 def write_specimen(folder: Path, name: str, *, holder: str = "ann", anomalies=(), capture: str = "flat",
-                   mrz: list[str] | None = None, mask_regions=None, uv: bool = True) -> None:
+                   mrz: list[str] | None = None, mask_regions=None, uv: bool = True,
+                   traveller: dict | None = None) -> None:
     """One specimen: PNG(s), optional mask (label n drawn in box n), sidecar."""
     grey = np.full((SIZE[1], SIZE[0], 3), 190, np.uint8)
     write_png(folder / f"{name}.png", grey)
@@ -69,6 +70,9 @@ def write_specimen(folder: Path, name: str, *, holder: str = "ann", anomalies=()
             mask[y0:y1, x0:x1] = label
         write_png(folder / f"{name}.mask.png", mask)
         data["mask"] = f"{name}.mask.png"
+    if traveller is not None:
+        write_png(folder / f"{name}.traveller.png", grey)
+        data["traveller"] = {"image": f"{name}.traveller.png", **traveller}
     write_json(folder / f"{name}.json", data)
 
 
@@ -112,6 +116,11 @@ def build_library(home: Path, folder: Path) -> Path:
     write_specimen(folder, "f-phone", holder="chan", capture="phone", uv=False, anomalies=[
         {"family": "substrate", "technique": "wrong-substrate", "zone": "background",
          "bbox": [0, 0, 300, 200], "note": "Office paper glows under UV."}])
+    write_specimen(folder, "f-impostor", holder="ann", anomalies=[
+        {"family": "personalization", "technique": "impostor", "zone": "portrait",
+         "bbox": [20, 40, 90, 140], "note": "Another person presents it."}],
+        traveller={"same_person": False, "similarity": 0.6, "changes": ["glasses", "light"],
+                   "differences": ["ears"]})
     return folder
 
 
@@ -119,6 +128,6 @@ def test_library_loads(tmp_path, docexam_home):
     from docexam.lessons.source import load_specimen_folder
 
     specimens = load_specimen_folder(build_library(docexam_home, tmp_path / "lib"))
-    assert [s.name for s in specimens] == ["f-halftone", "f-mrz", "f-multi", "f-phone", "f-photo",
+    assert [s.name for s in specimens] == ["f-halftone", "f-impostor", "f-mrz", "f-multi", "f-phone", "f-photo",
                                            "g1", "g2", "g3-phone"]
     assert json.loads((tmp_path / "lib" / "f-photo.json").read_text())["mask"] == "f-photo.mask.png"

@@ -48,7 +48,8 @@ def test_the_plan_picks_up_new_techniques_and_templates_by_itself():
 
     small = plan_library(techniques=["erasure", "re-engraving"])
     assert {r["forge"] for r in small} == {None, "erasure", "re-engraving"}
-    assert {r["template"] for r in small if r["forge"] == "re-engraving"} == {"mrd-td1"}
+    # the polycarbonate documents: the TD1 and TD2 cards and Meridia's passport data page
+    assert {r["template"] for r in small if r["forge"] == "re-engraving"} == {"mrd-td1", "uto-td2", "mrd-td3"}
     assert len(plan_library(templates=["uto-td3"])) >= 120
 
 

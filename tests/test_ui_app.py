@@ -1,7 +1,7 @@
 """The Streamlit app under ``streamlit.testing.v1.AppTest``: every page, and the main flows.
 
 The app reads the small specimen folder of ``test_lessons_support`` (grey
-images, 8 specimens, ``DOCEXAM_SPECIMENS_DIR``), never the shipped library.
+images, 9 specimens, ``DOCEXAM_SPECIMENS_DIR``), never the shipped library.
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ def test_trainer_creates_a_workshop_and_uploads_a_specimen(folder, docexam_home)
 
     # the library (and so the quizzes) has it at once
     goto(at, "library")
-    assert any("9 specimens" in c.value for c in at.caption)
+    assert any("10 specimens" in c.value for c in at.caption)
 
 
 def test_studio_refuses_a_corrupt_upload(folder):

@@ -23,7 +23,7 @@ FORGED = ("f-photo", "f-halftone", "f-multi", "f-mrz", "f-phone")
 
 
 def make_folder(home: Path, monkeypatch) -> Path:
-    """The test template in ``home`` and 8 specimens in ``home/lib``, used instead of the library."""
+    """The test template in ``home`` and 9 specimens in ``home/lib``, used instead of the library."""
     lib = build_library(home, home / "lib")
     monkeypatch.setenv("DOCEXAM_SPECIMENS_DIR", str(lib))
     return lib
@@ -124,5 +124,5 @@ def element_text(at) -> str:
 
 def test_folder_is_small(tmp_path, monkeypatch):
     lib = make_folder(tmp_path, monkeypatch)
-    assert len(list(lib.glob("*.json"))) == 8
+    assert len(list(lib.glob("*.json"))) == 9
     assert TEMPLATE_ID == "demo-td3"

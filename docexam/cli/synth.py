@@ -90,6 +90,8 @@ def register(subparsers) -> None:
     render.add_argument("--severity", type=_severity, metavar="S",
                         help="subtle, moderate, blatant or 0..1 (default: drawn from the seed)")
     render.add_argument("--name", type=_name, help="file name stem (default: TEMPLATE-TECHNIQUE-CAPTURE-SEED)")
+    render.add_argument("--traveller", action="store_true",
+                        help="also photograph the holder at the counter (NAME.traveller.jpg)")
     render.set_defaults(handler=cmd_render)
 
     batch = sub.add_parser("set", help="render a mixed set of specimens with a progress bar")
@@ -152,7 +154,7 @@ def cmd_render(args) -> int:
     _check_out(args.out)
     _clean(args.out)
     rendered = render_specimen(args.template, seed=args.seed, capture=args.capture, forge=args.forge,
-                               severity=args.severity)
+                               severity=args.severity, traveller=args.traveller)
     name = args.name or default_name(args.template, args.seed, args.forge, args.capture)
     path = write_specimen(rendered, args.out, name)
     print(path.with_suffix(".png"))

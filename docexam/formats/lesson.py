@@ -16,7 +16,7 @@ from .specimen import CAPTURE_KINDS, FAMILIES
 from .validation import Problem
 
 #: the quiz item types, in teaching order
-ITEM_TYPES = ("verdict", "locate", "family", "technique", "light", "compare", "mrz")
+ITEM_TYPES = ("verdict", "locate", "family", "technique", "light", "compare", "mrz", "same-person")
 #: how a figure shows its specimen: a crop of it, or genuine and forged side by side
 FIGURE_KINDS = ("crop", "side-by-side")
 

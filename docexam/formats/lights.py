@@ -8,20 +8,24 @@ is missing.
 
 Examples
 --------
->>> LIGHTS[0], "uv" in OTHER_LIGHTS
-('visible', True)
+>>> LIGHTS[0], "uv" in OTHER_LIGHTS, "transmitted" in REFLECTED
+('visible', True, False)
 >>> image_name("s7", "visible"), image_name("s7", "uv")
 ('s7.png', 's7.uv.png')
 """
 
 from __future__ import annotations
 
-#: every light, in the order they are shown; ``visible`` (white light) first
-LIGHTS: tuple[str, ...] = ("visible", "uv", "ir")
+#: every light, in the order they are shown; ``visible`` (white light) first;
+#: ``transmitted`` is a lamp behind the page (watermark, thread, perforation)
+LIGHTS: tuple[str, ...] = ("visible", "uv", "ir", "transmitted")
 #: the light every document has an image in
 VISIBLE = LIGHTS[0]
 #: the lights whose images are optional extras beside the visible one
 OTHER_LIGHTS = LIGHTS[1:]
+#: the lights the page reflects back to the eye (inks answer each of them);
+#: transmitted light is what gets through the whole sheet
+REFLECTED = ("visible", "uv", "ir")
 
 
 #: the side whose pictures carry the plain names (a card's front, or the one page)

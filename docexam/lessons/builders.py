@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..formats.lights import LIGHTS
 from ..specimens.techniques import FAMILIES, TECHNIQUES
 from .quiz_item import (Item, choice_key, difficulty_of, images_of, item_rng, option, overlay_of, shuffled,
-                        what_of)
+                        views_of, what_of)
 from .vocabulary import (CONFUSED_WITH, FAMILY_LABELS, LIGHT_LABELS, PROMPTS, SIDE_LABELS, TECHNIQUE_LABELS,
                          VERDICT_LABELS, WHY_GENUINE, zone_label)
 
@@ -34,7 +34,7 @@ def verdict(spec) -> Item:
     return Item(
         id=iid, type="verdict", specimens=(spec.name,), template=spec.template,
         prompt=PROMPTS["verdict"][0], prompt_km=PROMPTS["verdict"][1],
-        shown={"images": images_of(spec),
+        shown={"images": images_of(spec), **views_of(spec),
                "options": [option(v, VERDICT_LABELS) for v in ("genuine", "forged")]},
         key=choice_key(answer),
         feedback={"what": what, "why": why, "answer_label": VERDICT_LABELS[answer][0],
@@ -52,7 +52,7 @@ def locate(spec, *, tolerance_px: int) -> Item:
     return Item(
         id=f"{spec.name}:locate", type="locate", specimens=(spec.name,), template=spec.template,
         prompt=PROMPTS["locate"][0], prompt_km=PROMPTS["locate"][1],
-        shown={"images": images_of(spec), "answer_kinds": ["point", "box"]},
+        shown={"images": images_of(spec), **views_of(spec), "answer_kinds": ["point", "box"]},
         key={"kind": "locate", "targets": targets, "mask": str(mask) if mask else None,
              "tolerance_px": tolerance_px, "full_credit_iou": FULL_CREDIT_IOU},
         feedback={"what": " ".join(what_of(a) for a in spec.anomalies),
@@ -95,7 +95,7 @@ def anomaly_item(spec, index: int, kind: str) -> Item | None:
     return Item(
         id=iid, type=kind, specimens=(spec.name,), template=spec.template,
         prompt=PROMPTS[kind][0], prompt_km=PROMPTS[kind][1],
-        shown={"images": images_of(spec), "highlight": list(a.bbox), "options": options},
+        shown={"images": images_of(spec), **views_of(spec), "highlight": list(a.bbox), "options": options},
         key=choice_key(answer, partial),
         feedback={"what": what_of(a), "why": a.note, "answer_label": labels[0], "answer_label_km": labels[1],
                   "overlays": [overlay_of(spec, index)]},
@@ -112,7 +112,8 @@ def compare(forged, genuine) -> Item:
     return Item(
         id=iid, type="compare", specimens=(forged.name, genuine.name), template=forged.template,
         prompt=PROMPTS["compare"][0], prompt_km=PROMPTS["compare"][1],
-        shown={"pair": {side: {"specimen": s.name, "images": images_of(s)} for side, s in sides.items()},
+        shown={"pair": {side: {"specimen": s.name, "images": images_of(s), **views_of(s)}
+                        for side, s in sides.items()},
                "options": [option(side, SIDE_LABELS) for side in ("left", "right")]},
         key=choice_key(answer),
         feedback={"what": f"The {answer} document is genuine; the other has: "

@@ -17,7 +17,12 @@ type           question                                        one item per
 ``mrz``        which check digit is wrong / which field        specimen with a valid MRZ
                disagrees with the printed data                 (two items), or one whose
                                                                MRZ is itself inconsistent
+``same-        is the traveller at the counter the holder,     specimen with a traveller
+person``       and why (:mod:`.faces`)                         photo
 =============  ==============================================  ========================
+
+A specimen whose only anomaly is in who presents it (an ``impostor``: the
+document itself is genuine) yields only its ``same-person`` item.
 
 Items that point at a region of the image (``locate``, ``family``,
 ``technique``, ``light``) are made only from ``flat`` captures, whose image
@@ -54,12 +59,15 @@ False
 """
 
 from __future__ import annotations
-from __future__ import annotations
 
 from dataclasses import replace
 from typing import Iterable, Sequence
 
+from ..errors import DocexamError
+from ..specimens.registry import find_template
+from ..specimens.techniques import TECHNIQUES
 from .builders import anomaly_item, compare, locate, verdict
+from .faces import same_person
 from .format import ITEM_TYPES, Lesson, SpecimenFilter
 from .mrz_items import mrz_items
 from .quiz import draw_quiz, find_item, reveal_last
@@ -113,6 +121,12 @@ def generate_items(specimens: Iterable, *, types: Sequence[str] = ITEM_TYPES,
     items: list[Item] = []
     for spec in chosen:
         flat = spec.capture_kind == "flat"
+        if "same-person" in types and spec.extra.get("traveller"):
+            item = same_person(spec, portrait_box=_portrait_box(spec.template))
+            if item is not None:
+                items.append(item)
+        if _presented_only(spec):
+            continue  # the document itself is genuine: only the person presenting it is not
         if "verdict" in types:
             items.append(verdict(spec))
         if "mrz" in types:
@@ -136,6 +150,20 @@ def generate_items(specimens: Iterable, *, types: Sequence[str] = ITEM_TYPES,
             items.append(compare(spec, item_rng(f"{spec.name}:compare").choice(same)))
     items.sort(key=lambda item: item.id)
     return items
+
+
+def _portrait_box(template_id: str):
+    try:
+        zones = find_template(template_id).zones_of("portrait")
+    except DocexamError:  # a template not installed here: show the whole document
+        return None
+    return zones[0].bbox if zones else None
+
+
+def _presented_only(spec) -> bool:
+    """True when every anomaly is in who presents the document, none in the document itself."""
+    return bool(spec.anomalies) and all(a.technique in TECHNIQUES and "traveller" in TECHNIQUES[a.technique].views
+                                        for a in spec.anomalies)
 
 
 def lesson_items(lesson: Lesson, specimens: Iterable, *, tolerance_px: int = TOLERANCE_PX) -> list[Item]:

@@ -115,6 +115,17 @@ def images_of(spec) -> dict:
     return {light: str(spec.image_path(light)) for light in lights}
 
 
+def views_of(spec) -> dict:
+    """The specimen's other views (``tilt``: the devices turned in the light, ``raking``: light grazing
+    the surface), with image paths: ``{"views": {...}}``, or ``{}`` when it has none."""
+    views = spec.extra.get("views")
+    if not isinstance(views, dict) or not views:
+        return {}
+    out = {kind: [{**v, "image": str(spec.folder / v["image"])} for v in items if isinstance(v, dict)]
+           for kind, items in views.items() if isinstance(items, list)}
+    return {"views": out} if out else {}
+
+
 def overlay_of(spec, index: int) -> dict:
     a = spec.anomalies[index]
     mask = spec.mask_path

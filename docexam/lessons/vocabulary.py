@@ -41,12 +41,27 @@ TECHNIQUE_LABELS = {
     "counterfeit-card": ("Counterfeit card (PVC or Teslin)", "កាតក្លែងក្លាយ (PVC ឬ Teslin)"),
     "re-engraving": ("Data sanded off and engraved again", "ទិន្នន័យត្រូវបានកោសចេញ ហើយឆ្លាក់ឡើងវិញ"),
     "delamination": ("Card layers opened and laminated again", "ស្រទាប់កាតត្រូវបានបើក ហើយបិទឡើងវិញ"),
+    "impostor": ("Impostor (a look-alike with someone else's document)",
+                 "អ្នកក្លែងខ្លួន (មនុស្សស្រដៀងគ្នាកាន់ឯកសាររបស់អ្នកផ្សេង)"),
+    "flat-foil": ("Flat foil instead of a kinegram or colour-shifting ink",
+                  "ផ្ទាំងលោហៈរាបស្មើជំនួសគីណេក្រាម ឬទឹកខ្មៅប្តូរពណ៌"),
+    "printed-ovd": ("Printed imitation of a kinegram or colour-shifting ink",
+                    "ការបោះពុម្ពក្លែងគីណេក្រាម ឬទឹកខ្មៅប្តូរពណ៌"),
+    "printed-watermark": ("Printed watermark", "វ៉ាទើម៉ាកបោះពុម្ព"),
+    "stolen-blank": ("Stolen blank personalised by the wrong printer",
+                     "ឯកសារទទេលួច បោះពុម្ពទិន្នន័យដោយម៉ាស៊ីនខុស"),
+    "counterfeit-stamp": ("Counterfeit border stamp", "ត្រាព្រំដែនក្លែងក្លាយ"),
+    "stamp-date-contradiction": ("Stamp dates that contradict each other or the visa",
+                                 "កាលបរិច្ឆេទត្រាដែលផ្ទុយគ្នា ឬផ្ទុយនឹងទិដ្ឋាការ"),
+    "page-substitution": ("Page taken from another booklet", "ទំព័រយកពីសៀវភៅផ្សេង"),
+    "counterfeit-visa": ("Counterfeit visa sticker", "ស្ទីគ័រទិដ្ឋាការក្លែងក្លាយ"),
 }
 
 LIGHT_LABELS = {
     "visible": ("Normal white light (with a magnifier)", "ពន្លឺធម្មតា (ជាមួយកែវពង្រីក)"),
     "uv": ("Ultraviolet (UV) light", "ពន្លឺអ៊ុលត្រាវីយូឡេ (UV)"),
     "ir": ("Infrared (IR) light", "ពន្លឺអ៊ីនហ្វ្រារ៉េដ (IR)"),
+    "transmitted": ("Transmitted light (held up to a lamp)", "ពន្លឺឆ្លងកាត់ (លើកទៅរកចង្កៀង)"),
 }
 
 VERDICT_LABELS = {"genuine": ("Genuine", "ពិត"), "forged": ("Forged", "ក្លែងក្លាយ")}
@@ -83,7 +98,34 @@ PROMPTS = {
                         "លេខផ្ទៀងផ្ទាត់មួយនៅក្នុង MRZ នេះខុស។ តើមួយណា?"),
     "mrz-field": ("The MRZ disagrees with the printed data in one field. Which field?",
                   "MRZ មិនត្រូវគ្នានឹងទិន្នន័យដែលបានបោះពុម្ពនៅវាលមួយ។ តើវាលមួយណា?"),
+    "same-person": ("Is the traveller photographed at the counter the holder of this document? Why?",
+                    "តើអ្នកដំណើរដែលថតរូបនៅបញ្ជរ ជាម្ចាស់ឯកសារនេះឬទេ? ហេតុអ្វី?"),
 }
+
+#: what tells two people apart (``same-person`` items): features that do not change with time or style
+FACE_FEATURE_LABELS = {
+    "face-shape": ("the shape of the face and jaw", "រាងមុខ និងថ្គាម"),
+    "eyes": ("the eyes (size, spacing, slant)", "ភ្នែក (ទំហំ គម្លាត ទម្រេត)"),
+    "brows": ("the eyebrows", "ចិញ្ចើម"),
+    "nose": ("the nose", "ច្រមុះ"),
+    "mouth": ("the mouth and lips", "មាត់ និងបបូរមាត់"),
+    "ears": ("the ears", "ត្រចៀក"),
+    "moles": ("the moles and marks on the skin", "ប្រជ្រុយ និងស្នាមលើស្បែក"),
+    "hairline": ("the hair line on the forehead", "ព្រំសក់លើថ្ងាស"),
+    "skin": ("the skin tone", "សម្បុរស្បែក"),
+}
+#: what may differ between two photos of one person
+FACE_CHANGE_LABELS = {
+    "age": ("age (the photo is years old)", "អាយុ (រូបថតមានអាយុច្រើនឆ្នាំ)"),
+    "glasses": ("glasses", "វ៉ែនតា"),
+    "hair": ("hair cut or hair colour", "ម៉ូដសក់ ឬពណ៌សក់"),
+    "beard": ("beard or moustache", "ពុកចង្ការ ឬពុកមាត់"),
+    "light": ("light and camera", "ពន្លឺ និងកាមេរ៉ា"),
+}
+WHY_FACES = ("Compare what a person cannot change: the shape of the face, the eyes, nose, ears, brows and "
+             "moles. Age, glasses, hair, a beard and the light change; they do not make another person.")
+WHY_FACES_KM = ("ប្រៀបធៀបអ្វីដែលមនុស្សម្នាក់មិនអាចផ្លាស់ប្តូរបាន៖ រាងមុខ ភ្នែក ច្រមុះ ត្រចៀក ចិញ្ចើម និងប្រជ្រុយ។ "
+                "អាយុ វ៉ែនតា សក់ ពុកចង្ការ និងពន្លឺអាចប្រែប្រួល ប៉ុន្តែមិនធ្វើឱ្យក្លាយជាមនុស្សផ្សេងទេ។")
 
 #: techniques an officer commonly mistakes for each technique, most confusable first;
 #: the distractors of a ``technique`` item come from here, then from the same family
@@ -102,6 +144,15 @@ CONFUSED_WITH = {
     "counterfeit-card": ("delamination", "re-engraving", "missing-microprint"),
     "re-engraving": ("delamination", "mrz-inconsistency", "counterfeit-card"),
     "delamination": ("counterfeit-card", "re-engraving", "ghost-image-mismatch"),
+    "impostor": ("photo-substitution", "ghost-image-mismatch", "data-alteration"),
+    "flat-foil": ("printed-ovd", "halftone-reproduction", "broken-guilloche"),
+    "printed-ovd": ("flat-foil", "halftone-reproduction", "inkjet-reproduction"),
+    "printed-watermark": ("wrong-substrate", "halftone-reproduction", "substrate-patch"),
+    "stolen-blank": ("counterfeit-card", "re-engraving", "photo-substitution"),
+    "counterfeit-stamp": ("stamp-date-contradiction", "data-alteration", "counterfeit-visa"),
+    "stamp-date-contradiction": ("counterfeit-stamp", "data-alteration", "page-substitution"),
+    "page-substitution": ("substrate-patch", "counterfeit-stamp", "wrong-substrate"),
+    "counterfeit-visa": ("halftone-reproduction", "inkjet-reproduction", "counterfeit-stamp"),
 }
 
 WHY_GENUINE = ("Nothing on this document was altered. Refusing a genuine traveller is an error too: "
@@ -120,6 +171,11 @@ TOPIC_LABELS = {
     "mrz": ("The MRZ and its check digits", "MRZ និងលេខផ្ទៀងផ្ទាត់"),
     "uv-ir": ("UV and IR examination", "ការពិនិត្យដោយពន្លឺ UV និង IR"),
     "review": ("Mixed review", "ការរំលឹកឡើងវិញ"),
+    "impostors": ("Impostors and face comparison", "អ្នកក្លែងខ្លួន និងការប្រៀបធៀបមុខ"),
+    "booklet": ("The passport booklet: visas and stamps", "សៀវភៅលិខិតឆ្លងដែន៖ ទិដ្ឋាការ និងត្រា"),
+    "ovd": ("Optically variable features", "លក្ខណៈប្រែប្រួលតាមមុំមើល"),
+    "transmitted": ("Transmitted light: watermark and thread", "ពន្លឺឆ្លងកាត់៖ វ៉ាទើម៉ាក និងខ្សែសុវត្ថិភាព"),
+    "stolen-blanks": ("Stolen blanks", "ឯកសារទទេដែលត្រូវបានលួច"),
 }
 
 #: zones by name (shipped templates) ...
@@ -136,6 +192,13 @@ ZONE_LABELS = {
     "portrait": ("Portrait", "រូបថត"),
     "ghost-portrait": ("Ghost image", "រូបស្រមោល"),
     "rosette": ("Guilloche rosette", "ផ្កាហ្គីយ៉ូស"),
+    "kinegram": ("Kinegram (tilt it)", "គីណេក្រាម (ផ្អៀងវា)"),
+    "colour-shift": ("Colour-shifting emblem (tilt it)", "និមិត្តសញ្ញាប្តូរពណ៌ (ផ្អៀងវា)"),
+    "watermark": ("Watermark (against a lamp)", "វ៉ាទើម៉ាក (ទល់នឹងចង្កៀង)"),
+    "stamps": ("Border stamps", "ត្រាព្រំដែន"),
+    "visa-sticker": ("Visa sticker", "ស្ទីគ័រទិដ្ឋាការ"),
+    "page-left": ("Left page", "ទំព័រខាងឆ្វេង"),
+    "page-right": ("Right page", "ទំព័រខាងស្តាំ"),
     "emblem": ("Emblem", "និមិត្តសញ្ញា"),
     "uv-emblem": ("UV emblem (seen under UV light)", "និមិត្តសញ្ញា UV (មើលឃើញក្រោមពន្លឺ UV)"),
     "mrz": ("Machine-readable zone (MRZ)", "តំបន់អានដោយម៉ាស៊ីន (MRZ)"),

@@ -41,6 +41,8 @@ CHECK_WEIGHTS = (7, 3, 1)
 
 #: (lines, characters per line) of each format
 SHAPES = {"TD1": (3, 30), "TD2": (2, 36), "TD3": (2, 44), "MRV-A": (2, 44), "MRV-B": (2, 36)}
+#: characters of each format's (first) optional data field
+OPTIONAL_WIDTH = {"TD1": 15, "TD2": 7, "TD3": 14, "MRV-A": 16, "MRV-B": 8}
 
 
 def check_digit(data: str) -> int:

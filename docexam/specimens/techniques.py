@@ -33,13 +33,38 @@ class Technique:
     #: genuine substrates the technique can be used on (a polycarbonate card
     #: cannot be washed or patched with paper; paper cannot be delaminated)
     substrates: tuple[str, ...] = ANY
+    #: what besides one image per light it takes to see the evidence: ``traveller`` (the
+    #: person presenting the document), ``tilt`` (the document turned in the light),
+    #: ``raking`` (light grazing the surface); empty when one image shows it
+    views: tuple[str, ...] = ()
+    #: what the document must have for the technique to be possible: zone kinds
+    #: (``ghost-portrait``) or security features (``kinegram``, ``watermark``, ``stamps``)
+    requires: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {"technique": self.name, "family": self.family, "description": self.description,
-                "substrates": list(self.substrates)}
+                "substrates": list(self.substrates), "views": list(self.views),
+                "requires": list(self.requires)}
 
-    def applies_to(self, substrate: str) -> bool:
-        return substrate in self.substrates
+    def applies_to(self, substrate: str, has=None) -> bool:
+        """True when the technique can happen on a document of ``substrate`` that has ``has``
+        (zone kinds and features; None: not checked).
+
+        >>> TECHNIQUES["erasure"].applies_to("polycarbonate")
+        False
+        >>> TECHNIQUES["flat-foil"].applies_to("paper", {"portrait", "mrz"})
+        False
+        """
+        if substrate not in self.substrates:
+            return False
+        if has is None or not self.requires:
+            return True
+        return any(r in has for r in self.requires)
+
+    @property
+    def single_image(self) -> bool:
+        """True when one image of the document (per light) can show the evidence."""
+        return not self.views
 
 
 TECHNIQUES: dict[str, Technique] = {
@@ -109,7 +134,7 @@ TECHNIQUES: dict[str, Technique] = {
         Technique(
             "ghost-image-mismatch", "personalization",
             "The small ghost portrait does not show the same person as the main portrait, or is missing.",
-            ("visible",), ("ghost-portrait",), ANY,
+            ("visible",), ("ghost-portrait",), ANY, requires=("ghost-portrait",),
         ),
         Technique(
             "counterfeit-card", "substrate",
@@ -133,6 +158,65 @@ TECHNIQUES: dict[str, Technique] = {
             "top film: an edge lifts, air bubbles and glue show, and the top film's printing no longer lines "
             "up with the printing underneath.",
             ("visible", "uv"), ("portrait", "background", "security-print"), CARD,
+        ),
+        Technique(
+            "impostor", "personalization",
+            "A genuine document presented by someone else who looks like its holder: the document "
+            "is flawless, but the face at the counter differs from the portrait in what does not "
+            "change with time or style (the shape of the face, eyes, nose, ears, brows, moles).",
+            ("visible",), ("portrait",), views=("traveller",),
+        ),
+        Technique(
+            "flat-foil", "printing",
+            "A kinegram or colour-shifting ink was imitated with plain shiny foil: silver at every "
+            "angle, without the moving colours and switching elements of a diffractive device. "
+            "Only tilting the document shows it.",
+            ("visible",), ("security-print", "emblem"), ANY, views=("tilt",),
+            requires=("kinegram", "colour-shift"),
+        ),
+        Technique(
+            "printed-ovd", "printing",
+            "A kinegram or colour-shifting ink was imitated in ordinary printing ink: the straight-on "
+            "colours, no shine, no change when tilted, ink dots under a loupe.",
+            ("visible", "uv"), ("security-print", "emblem"), ANY, views=("tilt",),
+            requires=("kinegram", "colour-shift"),
+        ),
+        Technique(
+            "printed-watermark", "substrate",
+            "A watermark printed on the surface of paper that has none: it shows in reflected light, "
+            "and against a lamp it is only darker, never lighter; the security thread is missing.",
+            ("transmitted", "visible"), ("background",), PAPER, requires=("watermark",),
+        ),
+        Technique(
+            "stolen-blank", "personalization",
+            "A genuine blank card, stolen before issue, personalised with an inkjet or thermal card "
+            "printer where the issuer laser-engraves: the dye photo fades in IR, dots under a loupe, "
+            "a flat or raised ribbon print instead of engraved relief in raking light.",
+            ("ir", "visible"), ("portrait",), CARD, views=("raking",),
+        ),
+        Technique(
+            "counterfeit-stamp", "personalization",
+            "An entry or exit stamp made by a forger: its typeface, size, date format or ink differ "
+            "from the border post's genuine stamp.",
+            ("visible", "uv"), ("background",), PAPER, requires=("stamps",),
+        ),
+        Technique(
+            "stamp-date-contradiction", "personalization",
+            "Stamp dates that cannot all be true: an exit before the entry, a stay longer than the "
+            "visa allows, an entry before the visa was valid, or days missing at one land border.",
+            ("visible",), ("background",), PAPER, requires=("stamps",),
+        ),
+        Technique(
+            "page-substitution", "substrate",
+            "A page taken from another booklet: wrong page number, another (or no) perforated passport "
+            "number, background print that does not continue across the fold, no matching watermark.",
+            ("transmitted", "visible", "uv"), ("background",), PAPER, requires=("page",),
+        ),
+        Technique(
+            "counterfeit-visa", "printing",
+            "A visa sticker printed on an office printer: dots under a loupe, the whole sticker "
+            "glows under UV and its UV emblem is missing.",
+            ("uv", "visible"), ("background",), PAPER, requires=("visa-sticker",),
         ),
     )
 }

@@ -35,11 +35,15 @@ _SCAN_LIGHT = {
     "visible": {"gain": (0.97, 1.03), "noise": (1.2, 2.5), "bed": (238, 238, 234)},
     "uv": {"gain": (0.55, 0.75), "noise": (3.0, 5.0), "bed": (28, 20, 48)},
     "ir": {"gain": (0.8, 0.95), "noise": (2.0, 3.5), "bed": (205, 205, 205)},
+    # a scanner's transparency unit: the lamp above the page, dark around it
+    "transmitted": {"gain": (0.9, 1.0), "noise": (1.5, 3.0), "bed": (250, 250, 250)},
 }
 _PHONE_LIGHT = {
     "visible": {"gain": (0.8, 1.05), "noise": (2.0, 4.5), "highlight": (15, 45)},
     "uv": {"gain": (0.4, 0.6), "noise": (5.0, 9.0), "highlight": (3, 10)},
     "ir": {"gain": (0.65, 0.85), "noise": (3.0, 6.0), "highlight": (8, 25)},
+    # the page held against a lamp: bright, little glare off the surface
+    "transmitted": {"gain": (0.85, 1.0), "noise": (2.5, 5.0), "highlight": (0, 4)},
 }
 
 

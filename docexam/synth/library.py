@@ -47,7 +47,7 @@ def compatible_templates(technique: str | None, templates=None) -> list[str]:
     tpls = sorted(templates or DESIGNS)
     if technique is None:
         return tpls
-    return [t for t in tpls if TECHNIQUES[technique].applies_to(DESIGNS[t].substrate)]
+    return [t for t in tpls if TECHNIQUES[technique].applies_to(DESIGNS[t].substrate, DESIGNS[t].has)]
 
 
 def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=None,
@@ -90,7 +90,8 @@ def _render_one(args: tuple[dict, str]) -> str:
 
     recipe, out = args
     rendered = render_specimen(recipe["template"], seed=recipe["seed"], capture=recipe["capture"],
-                               forge=recipe.get("forge"), severity=recipe.get("severity"))
+                               forge=recipe.get("forge"), severity=recipe.get("severity"),
+                               traveller=bool(recipe.get("traveller", False)))
     return str(write_specimen(rendered, out, recipe_name(recipe)))
 
 
@@ -141,6 +142,10 @@ LIBRARY_GENUINE_SHARE = 0.3
 LIBRARY_SEVERITIES = (0.2, 0.5, 0.85)
 
 
+#: one genuine document in this many also has its holder photographed at the counter
+GENUINE_TRAVELLER_EVERY = 4
+
+
 def plan_library(*, templates=None, techniques=None) -> list[dict]:
     """The shipped library's recipes, from the catalogue and the designs as they are.
 
@@ -166,6 +171,9 @@ def plan_library(*, templates=None, techniques=None) -> list[dict]:
     for g in range(n_genuine):
         recipes.append({"template": tpls[g % len(tpls)], "seed": 100 + g,
                         "capture": CAPTURES[(g // len(tpls)) % 3], "forge": None, "severity": None})
+        if g % GENUINE_TRAVELLER_EVERY == 1:
+            # the holder photographed at the counter: "same person" answers beside the impostors
+            recipes[-1]["traveller"] = True
     for r in recipes:
         r["name"] = recipe_name(r)
     return recipes
@@ -182,7 +190,7 @@ def write_library_recipes(path: Path | None = None) -> Path:
 def _code_hash() -> str:
     """Hash of everything that decides a rendered pixel: synth code, fonts, template images."""
     h = hashlib.sha256()
-    files = sorted((PACKAGE_DIR / "synth").glob("*.py")) + sorted(FONTS_DIR.glob("*.[ot]tf"))
+    files = sorted((PACKAGE_DIR / "synth").rglob("*.py")) + sorted(FONTS_DIR.glob("*.[ot]tf"))
     files += sorted((specimens_dir() / "templates").glob("*/*"))
     files += [PACKAGE_DIR / "mrz" / "text.py"]
     for f in files:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ..mrz.text import compose
+from ..mrz.text import OPTIONAL_WIDTH, SHAPES, compose
 from .designs import Design, FieldSpec
 from .inks import CARBON_BLACK, DYE_BLACK, LASER_ENGRAVING, Ink, Layer
 from .portrait import ghost_image
@@ -63,6 +63,9 @@ class Overrides:
     portrait_process: str = "issuer"
     #: ink of every personalization print (None: the document's own)
     ink: Ink | None = None
+    #: what a forger changes in the newer features (stamps, devices, paper, pages); see
+    #: :mod:`docexam.synth.booklet` and :mod:`docexam.synth.forge.documents`
+    features: dict = field(default_factory=dict)
 
 
 def display_value(design: Design, spec: FieldSpec, holder: dict) -> str:
@@ -82,13 +85,13 @@ def display_value(design: Design, spec: FieldSpec, holder: dict) -> str:
 
 def mrz_lines_for(design: Design, holder: dict) -> list[str]:
     """The MRZ a correct issuer prints for ``holder`` (check digits per ICAO 9303)."""
-    code = "P<" if design.document_code == "P" else "ID"
+    code = {"P": "P<", "V": "V<"}.get(design.document_code, design.document_code[:2])
     return compose(
-        design.format, document_code=code, issuing_state=design.state_code,
+        design.mrz, document_code=code, issuing_state=design.state_code,
         surname=holder["surname"], given_names=holder["given_names"],
         document_number=holder["document_number"], nationality=holder["nationality"],
         date_of_birth=holder["date_of_birth"], sex=holder["sex"], date_of_expiry=holder["date_of_expiry"],
-        optional=holder.get("personal_number", ""),
+        optional=holder.get("personal_number", "")[:OPTIONAL_WIDTH[design.mrz]],
     )
 
 
@@ -123,8 +126,7 @@ def field_layer(design: Design, spec: FieldSpec, text: str, *, style: FieldStyle
 def mrz_layout(design: Design) -> dict:
     """Origin, pitches and font size of the MRZ print (shared with masks of altered characters)."""
     x0, y0, x1, y1 = design.zone_px("mrz")
-    rows = 2 if design.format == "TD3" else 3
-    cols = 44 if design.format == "TD3" else 30
+    rows, cols = SHAPES[design.mrz]
     pitch = MRZ_PITCH_MM * design.dpi / 25.4
     line_pitch = design.px(4.5)
     font_px = int(round(pitch * 1.33))  # OCR-B cap height ~2.4 mm at 10 cpi
@@ -192,7 +194,7 @@ def personalization_layers(design: Design, holder: dict, portrait: np.ndarray,
     """Every personalization layer of a document, forger's overrides applied."""
     ov = overrides or Overrides()
     layers = list(portrait_layers(design, portrait, design.zone_px("portrait"), process=ov.portrait_process))
-    if not ov.omit_ghost:
+    if not ov.omit_ghost and "ghost-portrait" in design.zones_mm:
         layers.append(ghost_layer(design, ov.ghost_portrait if ov.ghost_portrait is not None else portrait))
     for spec in design.fields:
         if spec.zone in ov.residue:

@@ -24,10 +24,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..formats.lights import LIGHTS
+from ..formats.lights import REFLECTED
 from . import security, substrate
 from .designs import Design, design as get_design
 from .emblem import emblem
+from .features import against_lamp, cover_bases, covering, feature_layers, page_features
 from .inks import Ink, Layer, compose, crop_layer
 from .microprint import microprint
 from .text import HEADER_FONT, LABEL_FONT, text_coverage
@@ -140,13 +141,15 @@ def _design_layers(design: Design) -> list[Layer]:
         underprint = np.maximum(underprint, security.line_field(
             shape, box=box, spacing=design.px(0.55), line_width=1.6, angle=28.0 + 50 * i,
             warp=design.px(1.6), seed=11 + i))
-    # a pale ink: under UV it absorbs too little to show on the dull paper
+    # a pale ink: under UV it absorbs too little to show on the dull paper;
+    # what lies on top of the page (a visa sticker, a foil) hides the page's own print there
+    underprint *= 1 - covering(design)
     add(Ink("underprint", pal.underprint, None, ir=0.0, uv_absorb=0.0), underprint)
 
     # nested guilloche bands: a braid of rainbow lines (split duct) interlaced with a finer
     # braid in the rosette ink at another wavelength (vanish in IR but for the rosette ink)
     for name, (kind, box_mm) in design.zones_mm.items():
-        if kind != "security-print" or name in design.rosettes:
+        if kind != "security-print" or name in design.rosettes or name in design.features:
             continue
         box = design.box_px(box_mm)
         band = security.wave_band(shape, box=box, n_lines=14, amplitude=(box[3] - box[1]) * 0.22,
@@ -177,7 +180,7 @@ def _design_layers(design: Design) -> list[Layer]:
 
     # emblem (visible) and the UV emblem in an ink invisible in daylight
     for name, (kind, box_mm) in design.zones_mm.items():
-        if kind != "emblem":
+        if kind != "emblem" or name in design.features:
             continue
         x0, y0, x1, y1 = design.box_px(box_mm)
         centre, radius = ((x0 + x1) // 2, (y0 + y1) // 2), min(x1 - x0, y1 - y0) // 2 - 2
@@ -192,7 +195,7 @@ def _design_layers(design: Design) -> list[Layer]:
     # shifted half a word (IR-absorbing: a quick IR check shows them dark)
     micro = np.zeros(shape, np.float32)
     for name, (kind, box_mm) in design.zones_mm.items():
-        if kind == "microprint":
+        if kind == "microprint" and name not in design.features:
             x0, y0, x1, y1 = design.box_px(box_mm)
             mid = (y0 + y1) // 2
             cap = MICROPRINT_CAP_MM * design.dpi / 25.4
@@ -210,7 +213,7 @@ def _design_layers(design: Design) -> list[Layer]:
         band_h = design.px(7.5 if design.format == "TD3" else 5.5)
         header[y0:y0 + band_h, x0:x1] = np.maximum(
             header[y0:y0 + band_h, x0:x1],
-            text_coverage(title, size=(x1 - x0, band_h), font_name=HEADER_FONT, font_px=fs,
+            text_coverage(title, size=(x1 - x0, band_h), font_name=design.header_font or HEADER_FONT, font_px=fs,
                           baseline=band_h - design.px(1.6), x=design.px(5)))
     label_px = design.px(1.25 if design.format == "TD3" else 1.05)
     for f in design.fields:
@@ -246,8 +249,12 @@ def overprint_layer(design: Design) -> Layer:
 def _render_cached(template_id: str, kind: str) -> Reference:
     d = get_design(template_id)
     bases, fibre_layers = _bases(d, kind, seed=1000 + sum(map(ord, template_id)))
+    cover_bases(d, bases)
     layers = fibre_layers + _design_layers(d)
-    images = {light: compose(bases[light], layers, light) for light in LIGHTS}
+    layers += feature_layers(d)
+    images = {light: compose(bases[light], layers, light) for light in REFLECTED}
+    if page_features(d) is not None:
+        images["transmitted"] = against_lamp(d, images["visible"])
     for img in images.values():
         img.flags.writeable = False
     return Reference(d, kind, bases, layers, images)

@@ -15,15 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import ensure_dir, write_json, write_png
+from ..atomic import ensure_dir, write_jpeg, write_json, write_png
 from ..errors import ImpossibleForgeryError, UnknownNameError
-from ..formats.lights import LIGHTS, OTHER_LIGHTS, image_name
+from ..formats.lights import LIGHTS, OTHER_LIGHTS, REFLECTED, image_name
 from ..imaging import load_rgb
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
 from ..specimens.registry import find_template
 from ..specimens.techniques import TECHNIQUES
 from .capture import simulate_capture
 from .designs import DESIGNS, design as get_design
+from .extras import feature_layers_of, holder_for, personalised_zones, transmitted_of, traveller_of, views_of
 from .forge import FORGERS, Draft
 from .inks import apply_layer, to_float, to_uint8
 from .people import make_holder
@@ -49,6 +50,8 @@ class RenderedSpecimen:
     mask: np.ndarray | None
     sidecar: dict
     side_images: dict = field(default_factory=dict)
+    #: other pictures: file suffix (after ``NAME.``) -> uint8 RGB (tilt and raking views, the traveller)
+    extras: dict = field(default_factory=dict)
 
 
 def parse_severity(value) -> float:
@@ -73,7 +76,7 @@ def _shipped_reference(template_id: str) -> dict:
     """The committed reference images, decoded once (specimens are printed on exactly these)."""
     tpl = find_template(template_id)
     out = {}
-    for light in LIGHTS:
+    for light in REFLECTED:
         arr = to_float(load_rgb(tpl.image_path(light)))
         arr.flags.writeable = False
         out[light] = arr
@@ -94,7 +97,7 @@ def blank_images(template_id: str, substrate_kind: str, *, seed: int) -> dict:
 
 
 def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge: str | None = None,
-                    severity: float | str | None = None) -> RenderedSpecimen:
+                    severity: float | str | None = None, traveller: bool = False) -> RenderedSpecimen:
     """Render a specimen of a shipped synthetic template.
 
     Parameters
@@ -108,6 +111,9 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         A technique name (``docexam techniques``); None renders a genuine document.
     severity : float or {"subtle", "moderate", "blatant"}, optional
         How careful the forger was (0 subtle .. 1 blatant); by default drawn from the seed.
+    traveller : bool, keyword-only
+        Also photograph the person presenting the document at the counter (the
+        holder; an ``impostor`` specimen always has the impostor's photo).
     """
     if template_id not in DESIGNS:
         raise UnknownNameError("synthetic template", template_id, tuple(DESIGNS))
@@ -119,17 +125,18 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
     if forge is not None and forge not in TECHNIQUES:
         raise UnknownNameError("technique", forge, tuple(TECHNIQUES))
     d = get_design(template_id)
-    if forge is not None and not TECHNIQUES[forge].applies_to(d.substrate):
+    if forge is not None and not TECHNIQUES[forge].applies_to(d.substrate, d.has):
         raise ImpossibleForgeryError(forge, template_id, d.substrate, TECHNIQUES[forge].substrates)
     rng = _rng(seed, template_id, forge or "genuine")
     sev = parse_severity(severity) if severity is not None else round(float(rng.uniform(0.1, 1.0)), 2)
-    holder = make_holder(seed, nationality=d.state_code, issuing_state=d.state_code)
+    holder = make_holder(seed, nationality=d.holder_state or d.state_code, issuing_state=d.state_code)
     holder["authority"] = d.authority
     if d.places and "place_of_birth" in holder:
         holder["place_of_birth"] = d.places[seed % len(d.places)]
     x0, y0, x1, y1 = d.zone_px("portrait")
     # the portrait shows the holder as they were when the document was issued
     portrait = render_person(holder_person(holder, seed), size=(x1 - x0, y1 - y0))
+    holder = holder_for(d, holder, seed=seed)
 
     forger = FORGERS[forge]() if forge else None
     substrate_kind = forger.substrate_for(d, rng, sev) if forger else "security"
@@ -138,12 +145,22 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
     if forger:
         forger.prepare(draft)
         forger.before_personalization(draft)
-    for layer in personalization_layers(d, draft.holder, draft.portrait, draft.overrides):
-        for light in LIGHTS:
+    before = personalised_zones(d, draft.images)
+    layers = personalization_layers(d, draft.holder, draft.portrait, draft.overrides)
+    layers += feature_layers_of(d, draft.holder, draft.overrides, seed=seed)
+    for layer in layers:
+        for light in REFLECTED:
             apply_layer(draft.images[light], layer, light)
     if forger:
         forger.after_personalization(draft)
-    images = {light: to_uint8(draft.images[light]) for light in LIGHTS}
+    transmitted = transmitted_of(d, draft.images["visible"], draft.overrides)
+    if transmitted is not None:
+        draft.images["transmitted"] = transmitted
+    views = views_of(d, draft.images["visible"], draft.overrides, before)
+    images = {light: to_uint8(draft.images[light]) for light in LIGHTS if light in draft.images}
+    met = None
+    if forge == "impostor" or traveller:
+        met = traveller_of(d, draft.holder, seed=seed, impostor=forge == "impostor", severity=sev)
 
     shots = capture_sides(d, images, capture=capture, seed=seed)
     capture_info = shots[0]["capture"]
@@ -169,7 +186,20 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
             sidecar["capture"]["sides"] = {s["name"]: {k: v for k, v in s["capture"].items() if k != "homography"}
                                            for s in shots[1:]}
     side_images = {s["name"]: s["images"] for s in shots} if len(shots) > 1 and capture != "flat" else {}
-    return RenderedSpecimen(images, draft.mask if forger else None, sidecar, side_images)
+    if traveller:
+        sidecar["recipe"]["traveller"] = True
+    extras = {}
+    for kind, items in views.items():
+        for v in items:
+            suffix = f"{kind}.{v['zone']}" + (f".{int(v['angle']):+d}" if "angle" in v else "")
+            extras[f"{suffix}.jpg"] = to_uint8(v.pop("image"))
+            v["image"] = suffix + ".jpg"
+    if views:
+        sidecar["views"] = views
+    if met is not None:
+        extras["traveller.jpg"] = met.image
+        sidecar["traveller"] = met.record("traveller.jpg")
+    return RenderedSpecimen(images, draft.mask if forger else None, sidecar, side_images, extras)
 
 
 def _side_seed(seed: int, index: int) -> int:
@@ -217,15 +247,32 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -
     for side, images in pictures.items():
         for light in LIGHTS:
             if light in images:
-                write_png(out / image_name(name, light, side), images[light])
+                image = images[light]
+                if light == "transmitted" and image.ndim == 3:  # grey by nature: one channel
+                    image = image[..., 0]
+                write_png(out / image_name(name, light, side), image)
     sidecar = dict(rendered.sidecar)
     if "sides" in sidecar:  # each side's pictures by name: its own, or the flat sheet for every side
         sidecar["sides"] = [{**s, "images": {light: image_name(name, light, s["name"] if rendered.side_images else None)
                                              for light in rendered.images}} for s in sidecar["sides"]]
+    for suffix, picture in rendered.extras.items():
+        write_jpeg(out / f"{name}.{suffix}", picture)
+    sidecar = _named(sidecar, name)
     if rendered.mask is not None:
         write_png(out / f"{name}.mask.png", rendered.mask)
         sidecar["mask"] = f"{name}.mask.png"
     return write_json(out / f"{name}.json", sidecar)
+
+
+def _named(sidecar: dict, name: str) -> dict:
+    """The sidecar with its extra pictures' file names (``NAME.<suffix>``)."""
+    out = dict(sidecar)
+    if "views" in out:
+        out["views"] = {kind: [{**v, "image": f"{name}.{v['image']}"} for v in items]
+                        for kind, items in out["views"].items()}
+    if "traveller" in out:
+        out["traveller"] = {**out["traveller"], "image": f"{name}.{out['traveller']['image']}"}
+    return out
 
 
 def default_name(template_id: str, seed: int, forge: str | None, capture: str) -> str:

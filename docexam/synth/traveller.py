@@ -31,7 +31,8 @@ import numpy as np
 from .face_render import render_person
 from .person import HAIR_COLOURS, HAIR_STYLES, IDENTITY_GROUPS, Person, Photo, _Draw, make_person, substream
 
-__all__ = ["Traveller", "traveller_photo", "counter_photo", "lookalike", "COUNTER_SIZE"]
+__all__ = ["Traveller", "traveller_photo", "counter_photo", "lookalike", "identity_differences", "COUNTER_SIZE",
+           "CHANGES", "FEATURES"]
 
 #: (width, height) of the counter camera's crop around the traveller's head
 COUNTER_SIZE = (480, 600)
@@ -43,6 +44,21 @@ _WALLS = [(0.80, 0.78, 0.70), (0.62, 0.66, 0.70), (0.86, 0.84, 0.80), (0.55, 0.6
 _CASTS = [(1.0, 1.0, 1.0), (0.96, 1.02, 0.94), (1.05, 1.0, 0.90), (0.95, 0.98, 1.06), (1.03, 1.01, 0.95)]
 
 
+#: what may differ between two photos of one person (codes of :data:`CHANGES` in the lessons' words)
+CHANGES = ("age", "glasses", "hair", "beard", "light")
+#: what tells two people apart, each a group of the person's identity
+FEATURES = {
+    "face-shape": ("head", ("width", "jaw", "taper", "chin_width", "cheek")),
+    "eyes": ("eyes", ("width", "spacing", "opening", "tilt", "y")),
+    "brows": ("brows", ("thickness", "arch", "arch_at", "slant", "gap", "length")),
+    "nose": ("nose", ("width", "y", "bridge", "tip", "nostrils")),
+    "mouth": ("mouth", ("width", "upper", "lower", "gap", "corners")),
+    "ears": ("ears", ("size", "protrusion", "height", "lobe_free")),
+    "hairline": ("hair", ("line", "line_curve", "peak")),
+    "skin": ("skin", ("tone",)),
+}
+
+
 @dataclass(frozen=True)
 class Traveller:
     """A photo at the counter and what it shows."""
@@ -51,7 +67,52 @@ class Traveller:
     person: Person             #: who is in it
     same_person: bool          #: the document's holder (True) or an impostor
     similarity: float | None   #: an impostor's likeness to the holder (0..1), None for the holder
-    changes: tuple[str, ...]   #: what differs from the document photo, in plain words
+    changes: tuple[str, ...]   #: what differs from the document photo but not who it is (:data:`CHANGES`)
+    differences: tuple[str, ...]  #: features that tell an impostor apart, most telling first (:data:`FEATURES`)
+    years_later: int
+
+    def record(self, image_name: str) -> dict:
+        """The specimen sidecar's ``traveller`` entry for this photo, saved as ``image_name``."""
+        return {"image": image_name, "same_person": self.same_person, "similarity": self.similarity,
+                "changes": list(self.changes), "differences": list(self.differences),
+                "years_since_photo": self.years_later}
+
+
+_SPREAD = None
+
+
+def _spread() -> dict:
+    """How much each identity value varies between people (standard deviation over 64 of them)."""
+    global _SPREAD
+    if _SPREAD is None:
+        people = [make_person(seed) for seed in range(7_700_000, 7_700_064)]
+        _SPREAD = {(g, f): float(np.std([float(getattr(getattr(p, g), f)) for p in people])) + 1e-9
+                   for g, names in FEATURES.values() for f in names}
+    return _SPREAD
+
+
+def identity_differences(a: Person, b: Person, *, threshold: float = 0.6) -> tuple[str, ...]:
+    """The features (:data:`FEATURES` codes, and ``moles``) in which ``b`` is not ``a``, most different first.
+
+    A feature differs when its values lie, on average, more than ``threshold``
+    of their spread between people apart; moles differ when one face has a
+    mole the other lacks.
+
+    >>> p = make_person(3)
+    >>> identity_differences(p, p)
+    ()
+    """
+    spread = _spread()
+    scores = {}
+    for code, (group, names) in FEATURES.items():
+        ga, gb = getattr(a, group), getattr(b, group)
+        d = np.mean([abs(float(getattr(ga, f)) - float(getattr(gb, f))) / spread[(group, f)] for f in names])
+        if d > threshold:
+            scores[code] = float(d)
+    key = lambda m: (round(m.x, 2), round(m.y, 2))  # noqa: E731
+    if {key(m) for m in a.moles} != {key(m) for m in b.moles}:
+        scores["moles"] = 1.5 * max(len(a.moles), len(b.moles))
+    return tuple(sorted(scores, key=lambda c: -scores[c]))
 
 
 def counter_photo(seed: int) -> Photo:
@@ -131,21 +192,21 @@ def _restyle(person: Person, g: _Draw, changes: list) -> Person:
     p = person
     if g.u() < 0.4:
         p = replace(p, glasses=replace(p.glasses, worn=not p.glasses.worn))
-        changes.append("now wears glasses" if p.glasses.worn else "no glasses now")
+        changes.append("glasses")
     if g.u() < 0.5:
         pool = ("short", "side-part", "fringe", "buzz") if p.male else ("bob", "long", "tied", "bun", "fringe")
         style = g.choice([s for s in pool if s != p.hair.style])
         if style in HAIR_STYLES:
             p = replace(p, hair=replace(p.hair, style=style, length=g.u(), part=g.u(-1, 1)))
-            changes.append("another hair cut")
+            changes.append("hair")
     if g.u() < 0.12 and not p.male:
         name = g.choice(list(HAIR_COLOURS))
         p = replace(p, hair=replace(p.hair, colour=HAIR_COLOURS[name][0], colour_name=name))
-        changes.append("dyed hair")
+        changes.append("hair")
     if p.male and g.u() < 0.4:
         style = "none" if p.beard.style != "none" else g.choice(("stubble", "moustache", "goatee", "full"))
         p = replace(p, beard=replace(p.beard, style=style))
-        changes.append("shaved" if style == "none" else "has grown a beard")
+        changes.append("beard")
     return p
 
 
@@ -186,13 +247,27 @@ def traveller_photo(holder: Person, *, seed: int, years_later: int = 0,
     age = min(100, holder.age + int(years_later))
     changes: list[str] = []
     if years_later >= 2:
-        changes.append(f"{years_later} years older")
+        changes.append("age")
     if impostor_similarity is None:
         person = replace(holder, age=age)
     else:
         other_age = int(np.clip(age + round(g.u(-6, 6)), 18, 100))
         stranger = make_person(int(g.rng.integers(1 << 40)), sex=holder.sex, age=other_age)
         person = lookalike(holder, stranger, impostor_similarity)
+        if not identity_differences(holder, person):
+            # a look-alike nobody could tell apart is no exercise: the feature in which the
+            # stranger differs most stays the stranger's
+            code = (identity_differences(holder, stranger, threshold=0.0) or ("nose",))[0]
+            if code == "moles":
+                person = replace(person, moles=stranger.moles or (replace(holder.moles[0], x=-holder.moles[0].x),))
+            else:
+                group = FEATURES[code][0]
+                if group == "hair":
+                    h = stranger.hair
+                    person = replace(person, hair=replace(person.hair, line=h.line, line_curve=h.line_curve,
+                                                          peak=h.peak))
+                else:
+                    person = replace(person, **{group: getattr(stranger, group)})
         # an impostor is picked for the look: similar hair, and glasses only if the photo has them
         person = replace(person, hair=replace(person.hair, colour=holder.hair.colour,
                                               colour_name=holder.hair.colour_name, style=holder.hair.style),
@@ -201,7 +276,9 @@ def traveller_photo(holder: Person, *, seed: int, years_later: int = 0,
     person = _restyle(person, g, changes)
     person = replace(person, clothes=replace(person.clothes, colour=tuple(float(v) for v in g.rng.uniform(0.1, 0.8, 3))),
                      photo=counter_photo(int(g.rng.integers(1 << 40))))
-    changes.append("other light and camera")
+    changes.append("light")
     image = render_person(person, size=size)
     sim = None if impostor_similarity is None else round(float(impostor_similarity), 3)
-    return Traveller(image, person, impostor_similarity is None, sim, tuple(changes))
+    differences = () if impostor_similarity is None else identity_differences(holder, person)
+    return Traveller(image, person, impostor_similarity is None, sim, tuple(dict.fromkeys(changes)),
+                     differences, int(years_later))

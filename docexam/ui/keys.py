@@ -68,6 +68,7 @@ KEYS: dict[str, str] = {
     'light_visible': N_('White light'),
     'light_uv': N_('UV'),
     'light_ir': N_('IR'),
+    'light_transmitted': N_('Against a lamp'),
     'loupe': N_('Loupe (zoom)'),
     'zoom_in': N_('Zoom in'),
     'zoom_out': N_('Zoom out'),

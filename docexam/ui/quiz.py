@@ -28,7 +28,7 @@ from .course import opaque_key
 from .i18n import _, lang, option_label, pick, t
 
 #: item types answered by choosing an option
-CHOICE_TYPES = ("verdict", "family", "technique", "light", "compare", "mrz")
+CHOICE_TYPES = ("verdict", "family", "technique", "light", "compare", "mrz", "same-person")
 
 
 def quiz_state(key: str) -> dict:
@@ -54,6 +54,26 @@ def _show_document(public: dict, wkey: str) -> None:
     overlays = [{"box": public["highlight"], "colour": docview.AMBER}] if public.get("highlight") else []
     docview.document_view(images, key=f"{wkey}-doc", size=state.image_size(images["visible"]),
                           template=public.get("template"), overlays=overlays)
+    show_views(public.get("views"), wkey)
+
+
+def show_views(views: dict | None, wkey: str) -> None:
+    """A document's other views: its devices at each tilt (a slider), its surface in raking light."""
+    if not views:
+        return
+    tilts = views.get("tilt") or []
+    if tilts:
+        angles = sorted({v["angle"] for v in tilts})
+        st.caption(_("Tilt the document: move the slider to turn it in the light."))
+        angle = st.select_slider(_("Tilt (degrees)"), options=angles, value=0 if 0 in angles else angles[0],
+                                 key=f"{wkey}-tilt", format_func=lambda a: f"{a:+.0f}°")
+        shown = [v for v in tilts if v["angle"] == angle]
+        for col, v in zip(st.columns(len(shown)), shown):
+            with col:
+                docview.crop_view(v["image"], (0, 0, *state.image_size(v["image"])), key=f"{wkey}-tilt-{v['zone']}")
+    for v in views.get("raking") or []:
+        docview.crop_view(v["image"], (0, 0, *state.image_size(v["image"])), key=f"{wkey}-raking-{v['zone']}",
+                          caption=_("Raking light: a torch held low, grazing the surface"))
 
 
 def _show_pair(public: dict, wkey: str) -> None:
@@ -65,6 +85,7 @@ def _show_pair(public: dict, wkey: str) -> None:
             st.markdown(f"**{t(side)}**")
             docview.document_view(images, key=f"{wkey}-{side}", size=state.image_size(images["visible"]),
                                   template=public.get("template"))
+            show_views(pair[side].get("views"), f"{wkey}-{side}")
 
 
 def _show_mrz(public: dict) -> None:
@@ -79,9 +100,22 @@ def _show_mrz(public: dict) -> None:
             st.markdown(f"{pick(*FIELD_LABELS[k]) if k in FIELD_LABELS else k}: **{html.escape(str(v))}**")
 
 
+def _show_faces(faces: dict, wkey: str) -> None:
+    """The document's portrait beside the photo taken at the counter."""
+    captions = {"document": _("The document's portrait"),
+                "traveller": _("The traveller, photographed at the counter")}
+    for col, (side, caption) in zip(st.columns(2), captions.items()):
+        face = faces[side]
+        with col:
+            crop = face.get("crop") or (0, 0, *state.image_size(face["image"]))
+            docview.crop_view(face["image"], crop, key=f"{wkey}-{side}", caption=caption)
+
+
 def _show_choice_item(public: dict, wkey: str) -> None:
     if public["type"] == "compare":
         _show_pair(public, wkey)
+    elif public["type"] == "same-person":
+        _show_faces(public["faces"], wkey)
     elif public["type"] == "mrz":
         _show_mrz(public)
     else:
@@ -107,6 +141,7 @@ def _locate(public: dict, wkey: str, label: str, on_answer: dict):
     images = _images_of(public)
     answer = docview.document_view(images, key=f"{wkey}-mark", size=state.image_size(images["visible"]),
                                    template=public.get("template"), locate=True)
+    show_views(public.get("views"), wkey)
     st.button(label, type="primary", key=f"{wkey}-go", icon=":material/done:", **on_answer)
     return clean_mark(answer)
 
@@ -243,9 +278,12 @@ def feedback(item, answer, score: float, wkey: str, *, heatmap: bool = True) -> 
     st.markdown(said + " "
                 + f"**{_('Answer: {label}', label=pick(fb.get('answer_label', ''), fb.get('answer_label_km')))}**")
     if fb.get("what"):
-        st.markdown(f"**{_('What was there')}:** {fb['what']}")
+        st.markdown(f"**{_('What was there')}:** {pick(fb['what'], fb.get('what_km'))}")
     if fb.get("why"):
-        st.markdown(f"**{_('Why it matters')}:** {fb['why']}")
+        st.markdown(f"**{_('Why it matters')}:** {pick(fb['why'], fb.get('why_km'))}")
+    if item.type == "same-person":
+        _show_faces(item.shown["faces"], f"{wkey}-fb")
+        return
     if item.type == "mrz":
         marks = [o for o in fb.get("overlays", []) if "mrz_position" in o]
         text = html.escape(_mrz_marked(item.shown.get("mrz", []), marks[0] if marks else {}))

@@ -53,18 +53,18 @@ def read_mrz_at_layout(image: np.ndarray, homography: np.ndarray, template):
     template's reference (and said so): then the examination does not read it either.
     """
     zones = template.zones_of("mrz")
-    if not zones or template.format not in ("TD1", "TD2", "TD3") or not mrz_expected(template):
+    if not zones or mrz_format(template) not in _CHECK_SPANS or not mrz_expected(template):
         return None
     scale = crop_scale(template, homography)
     crop = warp_crop(image, homography, zones[0].bbox, scale=scale)
-    reading = read_mrz(crop, formats=(template.format,), rotations=(0,))
+    reading = read_mrz(crop, formats=(mrz_format(template),), rotations=(0,))
     if not reading.found or reading.parsed is None:
         return None, 0.0, []
     return reading.parsed, float(reading.quality), list(reading.raw_lines)
 
 
 #: row holding the names, per format
-_NAME_ROW = {"TD1": 2, "TD2": 0, "TD3": 0}
+_NAME_ROW = {"TD1": 2, "TD2": 0, "TD3": 0, "MRV-A": 0, "MRV-B": 0}
 
 
 def reading_aligned(parsed, template) -> bool:
@@ -89,7 +89,7 @@ def names_readable(parsed, template) -> bool:
     the other fields still count).
     """
     lines = list(getattr(parsed, "lines", None) or [])
-    row = _NAME_ROW.get(template.format)
+    row = _NAME_ROW.get(mrz_format(template))
     if row is None or row >= len(lines):
         return True
     names = lines[row][5:] if row == 0 else lines[row]
@@ -110,7 +110,14 @@ _CHECK_SPANS = {
             "composite": [(0, 5, 30), (1, 0, 30)], "surname": [(2, 0, 30)]},
     "TD2": {"document_number": [(1, 0, 10)], "date_of_birth": [(1, 13, 20)], "date_of_expiry": [(1, 21, 28)],
             "composite": [(1, 0, 36)], "surname": [(0, 5, 36)]},
+    "MRV-A": {"document_number": [(1, 0, 10)], "date_of_birth": [(1, 13, 20)], "date_of_expiry": [(1, 21, 28)],
+              "surname": [(0, 5, 44)]},
 }
+
+
+def mrz_format(template) -> str:
+    """The format of the template's MRZ: its own when given (a visa sticker's MRV-A on a TD3-size page)."""
+    return str(template.extra.get("mrz_format") or template.format)
 
 
 def mrz_box(template, names: list[str]) -> list[int]:
@@ -122,7 +129,7 @@ def mrz_box(template, names: list[str]) -> list[int]:
     pitch, lp = float(lay["pitch_px"]), float(lay["line_pitch_px"])
     spans = []
     for n in names:
-        spans += _CHECK_SPANS.get(template.format, {}).get(n, [])
+        spans += _CHECK_SPANS.get(mrz_format(template), {}).get(n, [])
     zb = template.zones_of("mrz")[0].bbox
     if not spans:
         return list(zb)

@@ -12,7 +12,7 @@ geometry), its box and a note telling a trainee what to look for.
 """
 
 from ...specimens.techniques import TECHNIQUES
-from . import card, paper, personalization, printing  # noqa: F401  (each registers its forgers)
+from . import card, documents, paper, people, personalization, printing  # noqa: F401  (each registers its forgers)
 from .base import FORGERS, Draft, Forger
 
 __all__ = ["FORGERS", "Draft", "Forger"]

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ...formats.lights import LIGHTS
 from ...specimens.techniques import TECHNIQUES
 from ..designs import Design
 from ..face_render import render_person
@@ -69,7 +68,8 @@ class Draft:
 
     def side_zones(self) -> list[str]:
         """The background zone of each side (a page, or a card's front and back)."""
-        return self.zones_of("background")
+        sides = {self.design.box_px((x, y, x + w, y + h)) for x, y, w, h in self.design.sides_mm}
+        return [z for z in self.zones_of("background") if self.zone(z) in sides]
 
     def mark(self, technique: str, zone: str, region: np.ndarray, note: str, **extra) -> dict:
         """Annotate ``region`` (bool HxW) of ``zone`` as an anomaly of ``technique``.
@@ -78,7 +78,7 @@ class Draft:
         a whole-page reproduction (any point on it is the forgery),
         ``mrz_changed`` for a field change, ``evidence`` hints.
         """
-        if not TECHNIQUES[technique].applies_to(self.substrate):
+        if not TECHNIQUES[technique].applies_to(self.substrate, self.design.has):
             raise RuntimeError(f"{technique} cannot happen on {self.substrate}")
         x0, y0, x1, y1 = self.zone(zone)
         clipped = np.zeros_like(region, dtype=bool)

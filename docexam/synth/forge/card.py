@@ -25,7 +25,7 @@ from ..personalize import FieldStyle, Reprint
 from ..reference import overprint_layer, render_reference
 from ..screens import cmyk_to_rgb, fm_dither, rgb_to_cmyk
 from ..shapes import abraded_blotch, scratches
-from ...formats.lights import LIGHTS
+from ...formats.lights import REFLECTED
 from .base import ALTERABLE, Draft, Forger, alter_field, another_face, annotate_mrz, mrz_cells_region, soften
 
 #: a card printer's black resin panel (carbon: dark in IR)
@@ -197,7 +197,7 @@ class Delamination(Forger):
         shift = (int(round((1 + 5 * s) * (1 if d.rng.random() < 0.5 else -1))), int(round(1 + 4 * s)))
         seal = overprint_layer(d.design)
         moved = _shifted(seal, shift)
-        for light in LIGHTS:
+        for light in REFLECTED:
             _unprint(d.images[light], seal, light)
             apply_layer(d.images[light], moved, light)
         seal_region = np.zeros(d.mask.shape, bool)

@@ -119,7 +119,8 @@ class MrzInconsistency(Forger):
         else:
             # one character changed without recomputing its check digit
             printed = [list(line) for line in correct]
-            row = 1 if d.design.format == "TD3" else (0 if d.rng.random() < 0.5 else 1)
+            # the name line carries no digits; a TD1's data are on its first two lines
+            row = (0 if d.rng.random() < 0.5 else 1) if d.design.mrz == "TD1" else 1
             digits = [i for i, ch in enumerate(correct[row]) if ch.isdigit()]
             col = digits[int(d.rng.integers(len(digits)))]
             printed[row][col] = str((int(correct[row][col]) + int(d.rng.integers(1, 9))) % 10)

@@ -14,7 +14,7 @@ import numpy as np
 from ..screens import SCREEN_ANGLES, am_screen, cmyk_to_rgb, fm_dither, rgb_to_cmyk
 from ..shapes import abraded_blotch
 from ..substrate import fibre_grain
-from ...formats.lights import LIGHTS
+from ...formats.lights import REFLECTED
 from .base import Draft, Forger
 
 #: office paper under the copy (white, a little blue) and how it looks under UV without brighteners
@@ -135,7 +135,7 @@ class BrokenGuilloche(Forger):
         a = area[y0:y1, sx0:sx0 + width, None]
         shift = int(round(3 + 9 * s)) * (1 if d.rng.random() < 0.5 else -1)
         paper = d.paper_colour()
-        for light in LIGHTS:
+        for light in REFLECTED:
             img = d.images[light]
             strip = img[y0:y1, sx0:sx0 + width]
             redrawn = np.roll(strip, shift, axis=0)

@@ -8,8 +8,10 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.specimens import FAMILIES, TECHNIQUES
 from docexam.specimens.model import CAPTURE_KINDS
+from docexam.lessons.quiz_item import views_of
 from docexam.ui import docview, media, session, specimen_admin, state
 from docexam.ui.i18n import _
+from docexam.ui.quiz import show_views
 
 #: width of the pictures in the table (encoded once per specimen version, served as files)
 THUMB_WIDTH = 160
@@ -71,6 +73,13 @@ with c1:
     docview.document_view(images, key="lib-view", size=size, template=spec.template, overlays=overlays)
     if spec.capture_kind != "flat" and spec.anomalies:
         st.caption(_("Annotations are in template pixels; this capture is not flat, so they are not drawn."))
+    show_views(views_of(spec).get("views"), "lib-views")
+    traveller = spec.extra.get("traveller")
+    if isinstance(traveller, dict) and traveller.get("image"):
+        photo = str(spec.folder / traveller["image"])
+        docview.crop_view(photo, (0, 0, *state.image_size(photo)), key="lib-traveller",
+                          caption=_("The holder, photographed at the counter") if traveller.get("same_person")
+                          else _("An impostor, photographed at the counter"))
 with c2:
     st.markdown(_("**{verdict}**, template `{template}`, capture {capture}",
                   verdict=_("Genuine") if spec.authentic else _("Forged"), template=spec.template,
