@@ -21,7 +21,6 @@ from pathlib import Path
 
 from ..errors import DocexamError
 from ..leftovers import clean_home
-from ..network import JOIN_URL_ENV, certificate, join_url, lan_addresses
 from ..paths import REPO_DIR
 
 #: the Streamlit flags docexam always runs with
@@ -85,6 +84,9 @@ def _port(text: str) -> int:
 
 
 def cmd_app(args) -> int:
+    # cryptography (the certificate) loads only when the app starts (`docexam` stays quick)
+    from ..network import JOIN_URL_ENV, certificate, join_url, lan_addresses
+
     said = clean_home()  # what a killed run left (temporary files, staging folders), older than this process
     if said:
         print(f"docexam: {said}", file=sys.stderr)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ..drill.scenario import check_files, find_scenario, load_scenarios, scenario_files
-
 
 def _print_json(obj) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
@@ -22,6 +20,9 @@ def _print_json(obj) -> None:
 
 
 def cmd_list(args) -> int:
+    # the drill room (lessons, scipy) loads only when a drills command runs (`docexam` stays quick)
+    from ..drill.scenario import load_scenarios
+
     scenarios = load_scenarios(args.drills)
     rows = [{"id": s.id, "title": s.title, "title_km": s.title_km, "border": s.border, "queue": s.queue,
              "prevalence": s.prevalence, "fraudulent": s.fraudulent, "time_budget_min": s.time_budget_min,
@@ -36,6 +37,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
+    # the drill room (lessons, scipy) loads only when a drills command runs (`docexam` stays quick)
+    from ..drill.scenario import check_files, scenario_files
+
     files = args.files or scenario_files(args.drills)
     problems = check_files(files)
     for problem in problems:
@@ -48,6 +52,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_prepare(args) -> int:
+    # the drill room (lessons, scipy) loads only when a drills command runs (`docexam` stays quick)
+    from ..drill.scenario import find_scenario, load_scenarios
+
     # the renderer loads OpenCV and the whole synth package: `list` and `check` do without
     from tqdm import tqdm
     from ..drill.material import ahead_jobs, document_kinds, technique_fits

@@ -16,7 +16,6 @@ import sys
 import time
 
 from ..errors import DocexamError, InputFileError
-from ..imaging import load_image
 
 
 def register(subparsers) -> None:
@@ -35,7 +34,9 @@ def register(subparsers) -> None:
 
 def _result(path: str) -> dict:
     """Read one image; raises InputFileError for an unusable file."""
-    from ..mrz.reader import read_mrz  # imported here so `docexam --help` stays quick
+    # OpenCV and the reader load only when an image is read (`docexam --help` stays quick)
+    from ..imaging import load_image
+    from ..mrz.reader import read_mrz
 
     t0 = time.perf_counter()
     image = load_image(path)
