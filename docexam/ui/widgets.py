@@ -22,7 +22,7 @@ from ..errors import DocexamError
 from ..network import JOIN_URL_ENV
 from ..formats.lights import LIGHTS
 from . import docview, state
-from .i18n import _, pick, t
+from .i18n import _, ngettext, pick, t
 
 RED = (230, 30, 30)
 BLUE = (20, 90, 255)
@@ -169,8 +169,8 @@ def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, 
                             (b["top"] + b["height"]) * scale], size)
             if box and b.get("label"):
                 drawn.append({"bbox": box, "label": b["label"]})
-        st.caption("Drag on the image to draw a box; it takes the label chosen above. The canvas toolbar "
-                   "undoes, moves or deletes boxes.")
+        st.caption(_("Drag on the image to draw a box; it takes the label chosen above. The canvas toolbar "
+                     "undoes, moves or deletes boxes."))
     except Exception:  # noqa: BLE001 - no canvas here: two clicks give the corners instead
         from streamlit_image_coordinates import streamlit_image_coordinates
 
@@ -178,7 +178,7 @@ def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, 
         shown = draw_boxes(display, [m["bbox"] for m in manual], size)
         if corner:
             shown = draw_point(shown, corner, size)
-        st.caption("Click the top-left corner of a box, then its bottom-right corner.")
+        st.caption(_("Click the top-left corner of a box, then its bottom-right corner."))
         click = streamlit_image_coordinates(shown, key=f"{key}-clicks", use_column_width="always")
         if click and click.get("unix_time") != st.session_state.get(f"{key}-last-click"):
             st.session_state[f"{key}-last-click"] = click.get("unix_time")
@@ -191,22 +191,23 @@ def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, 
                 if box:
                     manual.append({"bbox": box, "label": label})
             st.rerun()
-    with st.expander("Add a box by its pixel coordinates (template pixels)"):
+    with st.expander(_("Add a box by its pixel coordinates (template pixels)")):
         b1, b2, b3, b4 = st.columns(4)
         x0 = b1.number_input("x0", 0, w - 1, 0, key=f"{key}-x0")
         y0 = b2.number_input("y0", 0, h - 1, 0, key=f"{key}-y0")
         x1 = b3.number_input("x1", 1, w, min(w, 100), key=f"{key}-x1")
         y1 = b4.number_input("y1", 1, h, min(h, 100), key=f"{key}-y1")
-        if st.button("Add this box", key=f"{key}-add"):
+        if st.button(_("Add this box"), key=f"{key}-add"):
             box = clip_box([x0, y0, x1, y1], size)
             if box is None or x1 <= x0 or y1 <= y0:
-                st.error("The box is empty: x1 must be above x0 and y1 above y0.")
+                st.error(_("The box is empty: x1 must be above x0 and y1 above y0."))
             else:
                 manual.append({"bbox": box, "label": label})
                 st.rerun()
     if manual:
-        st.caption(f"{len(manual)} box(es) added by clicks or coordinates.")
-        if st.button("Remove the boxes added by clicks or coordinates", key=f"{key}-clear"):
+        st.caption(ngettext("{n} box added by clicks or coordinates.", "{n} boxes added by clicks or coordinates.",
+                             len(manual), n=len(manual)))
+        if st.button(_("Remove the boxes added by clicks or coordinates"), key=f"{key}-clear"):
             manual.clear()
             st.rerun()
     return drawn + list(manual)
@@ -240,11 +241,12 @@ def join_address() -> None:
     """
     url = os.environ.get(JOIN_URL_ENV)
     if not url:
-        st.caption("Only this laptop can open the app now. To let trainees' phones join over the room's "
-                   "network, start it with `docexam app --host 0.0.0.0`.")
+        st.caption(_("Only this laptop can open the app now. To let trainees' phones join over the room's "
+                     "network, start it with `docexam app --host 0.0.0.0`."))
         return
     c1, c2 = st.columns([1, 2], vertical_alignment="center")
     c1.image(_qr_png(url), width=200)
-    c2.markdown(f"Trainees scan the code or open <span style='font-size:1.4em;font-weight:bold'>{html.escape(url)}"
-                "</span> on the room's network. The first time, the phone warns that the certificate is not "
-                "trusted: it is this laptop's own; choose *Advanced*, then *proceed*.", unsafe_allow_html=True)
+    address = f"<span style='font-size:1.4em;font-weight:bold'>{html.escape(url)}</span>"
+    c2.markdown(_("Trainees scan the code or open {address} on the room's network. The first time, the phone "
+                  "warns that the certificate is not trusted: it is this laptop's own; choose *Advanced*, then "
+                  "*proceed*.", address=address), unsafe_allow_html=True)
