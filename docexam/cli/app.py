@@ -14,6 +14,7 @@ any working folder.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import socket
 import sys
@@ -121,13 +122,11 @@ def cmd_app(args) -> int:
 
 
 def cmd_passphrase(args) -> int:
-    from ..training import TrainingRecord
+    from ..training import TrainingRecord  # the training room loads only when this command runs
 
     if args.stdin:
         phrase = sys.stdin.readline().rstrip("\n")
     else:
-        import getpass
-
         phrase = getpass.getpass("New trainer passphrase (8 characters or more): ")
         if getpass.getpass("Repeat it: ") != phrase:
             raise DocexamError("the two passphrases differ; nothing changed")

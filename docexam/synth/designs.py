@@ -13,6 +13,7 @@ back side by side, as a two-sided document scanner does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ..errors import UnknownNameError
 
 
 MM_PER_INCH = 25.4
@@ -460,8 +461,6 @@ DESIGNS: dict[str, Design] = {
 
 
 def design(template_id: str) -> Design:
-    from ..errors import UnknownNameError
-
     try:
         return DESIGNS[template_id]
     except KeyError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -74,8 +75,6 @@ def contact_sheet(specimens: list[Specimen], *, columns: int = 6, tile_width: in
 
 def write_gallery(folder: str | Path, out: str | Path, *, columns: int = 6, tile_width: int = 420) -> Path:
     """Write the contact sheet of every specimen in ``folder`` (PNG, or JPEG for .jpg)."""
-    import io
-
     sheet = contact_sheet(folder_specimens(folder), columns=columns, tile_width=tile_width)
     buf = io.BytesIO()
     out = Path(out)

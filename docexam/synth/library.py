@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from ..atomic import ensure_dir, write_text
 from ..errors import InputFileError, InvalidFieldError
@@ -27,7 +28,7 @@ from ..formats.specimen import CAPTURE_KINDS
 from ..formats.validation import validate
 from ..paths import FONTS_DIR, PACKAGE_DIR, cache_dir, specimens_dir
 from ..specimens.model import Specimen
-from ..specimens.registry import load_specimen
+from ..specimens.registry import find_template, load_specimen
 from ..specimens.techniques import TECHNIQUES
 from .designs import DESIGNS
 
@@ -86,7 +87,7 @@ def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=Non
 
 
 def _render_one(args: tuple[dict, str]) -> str:
-    from .render import render_specimen, write_specimen
+    from .render import render_specimen, write_specimen  # the renderer (all of synth) loads only in the processes that render
 
     recipe, out = args
     rendered = render_specimen(recipe["template"], seed=recipe["seed"], capture=recipe["capture"],
@@ -98,8 +99,6 @@ def _render_one(args: tuple[dict, str]) -> str:
 def render_recipes(recipes: list[dict], out: str | Path, *, progress: bool = True,
                    workers: int | None = None, skip_existing: bool = False) -> list[Path]:
     """Render ``recipes`` into ``out`` (in parallel processes, with a progress bar)."""
-    from tqdm import tqdm
-
     out = ensure_dir(out)
     todo = [r for r in recipes if not (skip_existing and (out / f"{recipe_name(r)}.json").is_file())]
     workers = workers or min(len(todo), os.cpu_count() or 1, 4) or 1
@@ -247,7 +246,6 @@ def write_catalogue(path: str | Path, *, specimens: list[Specimen] | None = None
         "| id | document | master resolution | lights |",
         "|---|---|---|---|",
     ]
-    from ..specimens.registry import find_template
 
     for tid in sorted(DESIGNS):
         t = find_template(tid)

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from ..errors import DocexamError
+from ..assessment.forms import blueprint_from_lessons, fit_forms
+from ..assessment.metrics import topic_scores
+from ..imaging import load_image
+from ..lessons.items import lesson_items
 
 #: the forms a trainee sits, in order
 TEST_FORMS = ("pre", "post")
@@ -62,8 +66,6 @@ def test_forms(pool: Sequence, lessons: Sequence, *, seed: int, difficulty: Mapp
         ``{"pre": [Item, ...], "post": [Item, ...]}``, both empty when the
         pool is too small for any test.
     """
-    from ..assessment.forms import blueprint_from_lessons, fit_forms
-
     if not lessons:
         return {name: [] for name in TEST_FORMS}
     forms, _kept = fit_forms(list(pool), blueprint_from_lessons(lessons), seed=seed, names=TEST_FORMS,
@@ -73,8 +75,6 @@ def test_forms(pool: Sequence, lessons: Sequence, *, seed: int, difficulty: Mapp
 
 def lesson_pool(lessons: Sequence, specimens: Sequence) -> list:
     """Every lesson's items (tagged with the lesson's topic), one list."""
-    from ..lessons.items import lesson_items
-
     out = []
     for lesson in lessons:
         out += lesson_items(lesson, specimens)
@@ -109,8 +109,6 @@ def form_complete(attempts: Iterable, form: str, form_items: Sequence) -> bool:
 
 def form_scores(attempts: Iterable, form: str) -> dict[str, float]:
     """Per topic, the mean score (0..1) of the first answer to each item of ``form``."""
-    from ..assessment.metrics import topic_scores
-
     rows = [{"topic": a.topic, "score": a.score} for (f, _), a in first_answers(attempts).items() if f == form]
     return topic_scores(rows) if rows else {}
 
@@ -232,8 +230,6 @@ def clip_box(box: Sequence[float], size: tuple[int, int]) -> list[int] | None:
 
 def read_upload(data: bytes, name: str):
     """An uploaded image decoded safely (:func:`docexam.imaging.load_image`), as RGB."""
-    from ..imaging import load_image
-
     return load_image(data, name=name).rgb
 
 

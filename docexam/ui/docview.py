@@ -19,7 +19,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..errors import DocexamError
 from ..formats.lights import LIGHTS
+from ..specimens import find_template
 from . import media, prepare
 from .i18n import _, t
 
@@ -126,8 +128,6 @@ def sides_of(template_id: str | None, size: tuple[int, int]) -> list[dict]:
     """
     if not template_id:
         return []
-    from ..errors import DocexamError
-    from ..specimens import find_template
 
     try:
         tpl = find_template(template_id)

@@ -23,8 +23,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
+from starlette.staticfiles import StaticFiles
 
 from ..atomic import ensure_dir
+from ..imaging import load_rgb
 from ..paths import cache_dir
 
 #: where the app serves the files (a route of its own, beside Streamlit's)
@@ -102,8 +105,6 @@ def _crop(array: np.ndarray, crop) -> np.ndarray:
 @functools.lru_cache(maxsize=8192)
 def _image_url(path: str, mtime: int, width: int, crop: tuple | None) -> str:
     def encode() -> bytes:
-        from ..imaging import load_rgb
-
         return _jpeg(_shrink(_crop(load_rgb(path), crop), width))
 
     return _write(_name("image", path, mtime, width, crop), "jpg", encode)
@@ -140,8 +141,6 @@ def encoded_image_url(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str | N
 
 @functools.lru_cache(maxsize=4096)
 def _tint_url(mask: str, mtime: int, label: int, width: int, crop: tuple | None, colour: tuple) -> str | None:
-    from PIL import Image
-
     name = _name("tint", mask, mtime, label, width, crop, colour)
     # made before (by any process, in any earlier run): the mask is not decoded again
     if (media_dir() / f"{name}.png").is_file():
@@ -222,8 +221,6 @@ def cached_url(*, key: str) -> str | None:
 
 def media_app():
     """The ASGI app serving :func:`media_dir` (mounted at :data:`ROUTE` by :mod:`.server`)."""
-    from starlette.staticfiles import StaticFiles
-
     class ImmutableFiles(StaticFiles):
         # names are content hashes: a file never changes, so browsers keep it for the whole workshop
         def file_response(self, *args, **kwargs):

@@ -27,6 +27,8 @@ import Streamlit; run it as ``python -m docexam.ui.prepare``.
 
 from __future__ import annotations
 
+import argparse
+import ctypes
 import fcntl
 import json
 import os
@@ -102,6 +104,7 @@ def make_heatmap(spec):
     done = ready_heatmap(spec)
     if done is not None:
         return done
+    # loaded in the preparation process only (the app process imports this module too)
     from ..examine import examine, render_heatmap
 
     key = heatmap_key(spec)
@@ -237,8 +240,6 @@ def _in_child() -> None:
     """
     os.nice(NICENESS)
     try:
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):  # not Linux: the look between jobs remains
         pass
@@ -299,6 +300,7 @@ def keep_running(*, every: float = WATCH_S) -> None:
 
 def specimens_signature() -> tuple:
     """Names and modification times of the trainers' sidecars: a new specimen changes it."""
+    # loaded in the preparation process only (the app process imports this module too)
     from ..lessons.source import user_specimens_dir
 
     folder = user_specimens_dir()
@@ -324,6 +326,7 @@ class _Preparer:
     def render_library(self) -> None:
         if os.environ.get(SPECIMENS_ENV):
             return
+        # loaded in the preparation process only (the app process imports this module too)
         from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
 
         folder = cache_dir() / "library" / library_key()
@@ -368,6 +371,7 @@ class _Preparer:
                 print(f"docexam prepare: drill {job.key}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
 
     def specimens(self) -> list:
+        # loaded in the preparation process only (the app process imports this module too)
         from ..lessons.source import default_specimens, load_specimen_folder
 
         folder = os.environ.get(SPECIMENS_ENV)
@@ -450,8 +454,6 @@ class _Preparer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m docexam.ui.prepare", description=__doc__.splitlines()[0])
     parser.add_argument("--parent", type=int, help="stop when this process is gone")
     parser.add_argument("--once", action="store_true", help="prepare everything once and stop")

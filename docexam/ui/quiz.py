@@ -20,10 +20,11 @@ import uuid as uuidlib
 
 import streamlit as st
 
+from ..assessment import is_correct, new_card, record_review, score_item
 from ..errors import DocexamError
 from ..lessons.feedback import answer_words
 from ..lessons.vocabulary import FIELD_LABELS
-from . import docview, media, prepare, session, state
+from . import course, docview, media, prepare, session, state, steps
 from .course import opaque_key
 from .i18n import _, lang, option_label, pick, t
 
@@ -190,8 +191,6 @@ def submit(item, answer, *, form: str, lesson_id: str | None, uuid: str) -> floa
     DocexamError
         An answer that does not fit the item, or a record error.
     """
-    from ..assessment import is_correct, new_card, record_review, score_item
-
     me, ws = session.trainee(), session.workshop()
     score = float(score_item(item, answer))
     correct = is_correct(score)
@@ -434,9 +433,6 @@ def _advance(key: str, items: list, skip: frozenset) -> None:
 
 def run_test(form: str) -> None:
     """The pre- or post-test page: the workshop's form, resumed where the trainee left it."""
-    from . import course
-
-    from . import steps
 
     me = session.require_trainee()
     ws = session.workshop()

@@ -24,12 +24,24 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..paths import docexam_home
+import cv2
+from PIL import Image
+
+from ..errors import UnknownNameError
+from ..examine import examine
+from ..imaging import load_rgb
+from ..lessons.format import load_all_lessons
+from ..lessons.source import default_specimens, load_specimen_folder
+from ..paths import cache_dir, docexam_home, lessons_dir, user_lessons_dir
+from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
+from ..training import TrainingRecord, default_database_url
+from ..training.course import workshop_forms
+from . import prepare
+from .course import lesson_pool
+from .media import DISPLAY_WIDTH
 
 #: a folder of specimens to use instead of the shipped library
 SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
-from . import prepare
-from .media import DISPLAY_WIDTH
 
 _render_lock = threading.Lock()
 
@@ -39,15 +51,11 @@ _render_lock = threading.Lock()
 
 @st.cache_resource(show_spinner=False)
 def _record(url: str):
-    from ..training import TrainingRecord
-
     return TrainingRecord.open(url)
 
 
 def record():
     """The training record (one per database URL, shared by every session)."""
-    from ..training import default_database_url
-
     return _record(default_database_url())
 
 
@@ -56,15 +64,11 @@ def record():
 
 @st.cache_resource(show_spinner=False)
 def _lessons(folder: str, own: tuple) -> tuple:
-    from ..lessons.format import load_all_lessons
-
     return tuple(load_all_lessons())
 
 
 def lessons() -> tuple:
     """The shipped lessons and this installation's own (``$DOCEXAM_HOME/lessons``: a pack's arrive at once)."""
-    from ..paths import lessons_dir, user_lessons_dir
-
     own = user_lessons_dir()
     signature = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in own.glob("*.toml"))) if own.is_dir() else ()
     return _lessons(str(lessons_dir()), signature)
@@ -74,7 +78,6 @@ def lesson(lesson_id: str):
     for le in lessons():
         if le.id == lesson_id:
             return le
-    from ..errors import UnknownNameError
 
     raise UnknownNameError("lesson", lesson_id, [le.id for le in lessons()])
 
@@ -83,7 +86,7 @@ def lesson(lesson_id: str):
 # specimens
 
 def user_specimens_dir() -> Path:
-    from ..lessons.source import user_specimens_dir as folder
+    from ..lessons.source import user_specimens_dir as folder  # here: this module has its own user_specimens_dir
 
     return folder()
 
@@ -106,8 +109,6 @@ def ensure_library() -> None:
     """
     if _library_source():
         return
-    from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
-    from ..paths import cache_dir
 
     folder = cache_dir() / "library" / library_key()
     recipes = load_library_recipes()
@@ -143,10 +144,9 @@ def ensure_library() -> None:
 @st.cache_resource(show_spinner=False)
 def _library(source: str, home: str) -> tuple:
     if source:
-        from ..lessons.source import load_specimen_folder
 
         return tuple(load_specimen_folder(source))
-    from ..synth.library import library_specimens
+    from ..synth.library import library_specimens  # here: this module has its own library_specimens
 
     return tuple(library_specimens())
 
@@ -159,8 +159,6 @@ def library_specimens() -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _specimens(source: str, home: str, signature: tuple) -> tuple:
-    from ..lessons.source import default_specimens
-
     return tuple(default_specimens(library=lambda: list(_library(source, home))))
 
 
@@ -179,7 +177,7 @@ def specimen_index() -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _lesson_items(lesson_id: str, source: str, home: str, signature: tuple) -> tuple:
-    from ..lessons.items import lesson_items
+    from ..lessons.items import lesson_items  # here: this module has its own lesson_items
 
     return tuple(lesson_items(lesson(lesson_id), _specimens(source, home, signature)))
 
@@ -220,14 +218,12 @@ def _live(items, retired_names) -> list:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pool(source: str, home: str, retired_names: frozenset) -> tuple:
-    from .course import lesson_pool
-
     return tuple(_live(lesson_pool(lessons(), _library(source, home)), retired_names))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _self_study_forms(source: str, home: str, retired_names: frozenset) -> dict:
-    from .course import test_forms as draw
+    from .course import test_forms as draw  # here: this module has its own test_forms
 
     return draw(_pool(source, home, retired_names), lessons(), seed=0)
 
@@ -235,8 +231,6 @@ def _self_study_forms(source: str, home: str, retired_names: frozenset) -> dict:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _stored_forms(workshop_id: int, stored: tuple, source: str, home: str) -> dict:
     """The items of a workshop's frozen forms (an item gone from the library is left out)."""
-    from .course import lesson_pool
-
     by_key = {(item.id, item.topic): item for item in lesson_pool(lessons(), _library(source, home))}
     return {name: [by_key[key] for key in keys if key in by_key] for name, keys in stored}
 
@@ -257,7 +251,6 @@ def test_forms(workshop_id: int) -> dict:
     rec = record()
     stored = rec.frozen_forms(workshop_id)
     if not stored:
-        from ..training.course import workshop_forms
 
         workshop_forms(rec, workshop_id, lessons(), _pool(source, home, frozenset()))
         stored = rec.frozen_forms(workshop_id)
@@ -277,9 +270,6 @@ def _mtime(path: str) -> int:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _display(path: str, mtime: int, width: int):
-    import cv2
-
-    from ..imaging import load_rgb
 
     rgb = load_rgb(path)
     h, w = rgb.shape[:2]
@@ -300,8 +290,6 @@ def display_image(path, width: int = DISPLAY_WIDTH):
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _full(path: str, mtime: int):
-    from ..imaging import load_rgb
-
     rgb = load_rgb(path)
     rgb.flags.writeable = False
     return rgb
@@ -314,8 +302,6 @@ def full_image(path):
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _size(path: str, mtime: int) -> tuple[int, int]:
-    from PIL import Image
-
     with Image.open(path) as im:
         return im.size
 
@@ -358,8 +344,6 @@ def heatmap_url(spec, *, wait: bool | None = None):
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _examine_upload(digest: str, template: str, _visible, _uv, _ir, name: str):
-    from ..examine import examine
-
     return examine(_visible, template, uv=_uv, ir=_ir, name=name)
 
 

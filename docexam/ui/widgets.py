@@ -15,13 +15,16 @@ import os
 
 import cv2
 import numpy as np
+from PIL import Image
 import segno
 import streamlit as st
 
 from ..errors import DocexamError
 from ..network import JOIN_URL_ENV
 from ..formats.lights import LIGHTS
+from ..specimens import find_template
 from . import docview, state
+from .course import clip_box, to_template_point
 from .i18n import _, ngettext, pick, t
 
 RED = (230, 30, 30)
@@ -72,8 +75,6 @@ def image(rgb: np.ndarray, caption: str | None = None) -> None:
 
 def reference_image(template_id: str, light: str):
     """The template's blank reference in ``light`` (or visible), downscaled; None if unknown."""
-    from ..specimens import find_template
-
     try:
         tpl = find_template(template_id)
     except DocexamError:  # a specimen of a template not installed here
@@ -112,8 +113,6 @@ def show_figure(fig: dict, *, key: str) -> None:
                 docview.crop_view(genuine["images"][light], genuine["crop"], key=f"{key}-genuine",
                                   caption=_("Genuine"))
             else:
-                from ..specimens import find_template
-
                 try:
                     tpl = find_template(_template_of(forged))
                     ref = tpl.image_path(light if light in tpl.images else "visible")
@@ -148,9 +147,6 @@ def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, 
     instead. Boxes may also be typed in (exact pixels, and what the tests
     drive); typed and clicked boxes are kept in the session under ``key``.
     """
-    from PIL import Image
-
-    from .course import clip_box, to_template_point
 
     w, h = size
     display = cv2.resize(np.ascontiguousarray(rgb), (width, round(width * h / w)), interpolation=cv2.INTER_AREA)
@@ -172,7 +168,7 @@ def box_drawer(rgb: np.ndarray, size: tuple[int, int], *, label: str, key: str, 
         st.caption(_("Drag on the image to draw a box; it takes the label chosen above. The canvas toolbar "
                      "undoes, moves or deletes boxes."))
     except Exception:  # noqa: BLE001 - no canvas here: two clicks give the corners instead
-        from streamlit_image_coordinates import streamlit_image_coordinates
+        from streamlit_image_coordinates import streamlit_image_coordinates  # the click component: only where the canvas cannot load
 
         corner = st.session_state.get(f"{key}-corner")
         shown = draw_boxes(display, [m["bbox"] for m in manual], size)
