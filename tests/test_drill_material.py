@@ -18,6 +18,7 @@ from docexam.drill.material import (GENUINE_POOL, TRIAL_CROPS, TravellerJob, Tri
                                     document_kinds, photo_path, render_trial, technique_fits, traveller_ready)
 from docexam.drill.prefetch import Prefetcher
 from docexam.drill.travellers import Document, Traveller
+from docexam.synth.designs import DESIGNS
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ def test_without_workers_nothing_runs_ahead_and_a_wait_runs_the_job(tmp_path):
 
 def test_document_kinds_follow_the_templates():
     kinds = document_kinds()
-    assert kinds["passport"] == ("uto-td3",) and kinds["id-card"] == ("mrd-td1",)
+    # every synthetic design renders for the drill, by its format (TD3 and visa pages: passport; TD1/TD2: id-card)
+    assert "uto-td3" in kinds["passport"] and "mrd-td1" in kinds["id-card"] and "uto-td2" in kinds["id-card"]
+    assert sorted(t for ts in kinds.values() for t in ts) == sorted(DESIGNS)
     # the technique catalogue's substrates decide: paper attacks on the passport, card attacks on the card
     assert technique_fits("photo-substitution", "uto-td3") and not technique_fits("photo-substitution", "mrd-td1")
     assert technique_fits("re-engraving", "mrd-td1") and not technique_fits("re-engraving", "uto-td3")
@@ -161,5 +164,6 @@ def test_ahead_jobs_put_the_first_travellers_then_the_first_trials_first():
     kinds = ["t" if isinstance(j, TravellerJob) else "x" if isinstance(j, TrialJob) else "g" for j in jobs]
     n_trials, n_pool = kinds.count("x"), kinds.count("g")
     assert kinds == ["t"] * 4 + ["x"] * n_trials + ["g"] * n_pool + ["t"] * 5
-    assert n_trials == TRIAL_CROPS * len(TECHNIQUES) and n_pool == 2 * GENUINE_POOL
+    templates = {t for ts in document_kinds().values() for t in ts}
+    assert n_trials == TRIAL_CROPS * len(TECHNIQUES) and n_pool == len(templates) * GENUINE_POOL
     assert {j.recipe.severity for j in jobs if isinstance(j, TrialJob)} == {0.5}

@@ -72,8 +72,25 @@ def server(tmp_path_factory):
         log.close()
 
 
-def wrong_fonts(page) -> list[str]:
-    """Each visible piece of Khmer text drawn (partly) with a font the app does not serve, with that font."""
+def wrong_fonts(page, attempts: int = 3) -> list[str]:
+    """Each visible piece of Khmer text drawn (partly) with a font the app does not serve, with that font.
+
+    A rerun that redraws part of the page between the DOM snapshot and the font query removes the
+    nodes asked about; the page is then looked at again once it has settled.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        try:
+            return _wrong_fonts_once(page)
+        except PlaywrightError as exc:
+            if "Could not find node" not in str(exc) or attempt == attempts - 1:
+                raise
+            _settle(page)
+    return []
+
+
+def _wrong_fonts_once(page) -> list[str]:
     cdp = page.context.new_cdp_session(page)
     try:
         cdp.send("DOM.enable")
