@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_lessons_support import build_library  # noqa: E402
-from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, _wait_healthy, browser,  # noqa: E402,F401
+from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, stop_app, _wait_healthy, browser,  # noqa: E402,F401
                              wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,12 +52,7 @@ def server(tmp_path_factory):
         _wait_healthy(url, proc, 60)
         yield url, home
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc, log)
 
 
 def _open(browser, url, *, width, height):

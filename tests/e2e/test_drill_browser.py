@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder
 
 from test_drill_support import fake_material  # noqa: E402
 from test_lessons_support import build_library  # noqa: E402
-from test_ui_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, FIRST_DRAW_S, REPO, _free_port,  # noqa: E402
+from test_ui_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, FIRST_DRAW_S, REPO, _free_port, stop_app,  # noqa: E402
                              _wait_healthy, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -72,12 +72,7 @@ def server(tmp_path_factory):
         _wait_healthy(url, proc, 180)  # a shared, busy machine may take minutes to start Python
         yield url, home
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc, log)
 
 
 def _page(browser, viewport=None):

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from test_lessons_support import build_library  # noqa: E402
 from test_ui_browser import (  # noqa: E402,F401  (browser: a fixture)
-    ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, _wait_healthy, browser, wait_idle)
+    ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, stop_app, _wait_healthy, browser, wait_idle)
 
 from docexam.i18n import translator  # noqa: E402
 from docexam.ui.nav import PAGES, TRAINER_PAGES  # noqa: E402
@@ -64,12 +64,7 @@ def server(tmp_path_factory):
         _wait_healthy(url, proc, 60)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc, log)
 
 
 def wrong_fonts(page, attempts: int = 3) -> list[str]:

@@ -72,6 +72,16 @@ def _wait_healthy(url: str, proc, timeout: float) -> None:
     raise AssertionError(f"the app did not answer on {url}/_stcore/health within {timeout:.0f} s")
 
 
+def stop_app(proc: subprocess.Popen, log) -> None:
+    """Stop an app started by a test (killed if it does not end within 10 s) and close its log."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
 @pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
@@ -102,12 +112,7 @@ def server(tmp_path_factory):
         _wait_healthy(url, proc, 60)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc, log)
 
 
 @pytest.fixture
