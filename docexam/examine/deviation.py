@@ -98,9 +98,11 @@ def _design_pixels(maps: Maps, model: ReferenceModel) -> np.ndarray:
     dark = (luminance(maps.ref_blurred) - luminance(maps.image)) > TEXT_CONTRAST
     dark = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).view(bool) | maps.ink
     ink = (to_cells(dark.astype(np.float32), CELL) > INK_CELL_SHARE).astype(np.uint8)
-    ink = cv2.resize(cv2.dilate(ink, np.ones((3, 3), np.uint8)), maps.ink.shape[::-1],
-                     interpolation=cv2.INTER_NEAREST).astype(bool)
-    ink = cv2.dilate(ink.view(np.uint8), kernel).view(bool)
+    # the window's reach is dilated on the cell grid (rounded up to whole cells): the same cells stay out,
+    # without a whole-page dilation by a large kernel
+    r = 1 + -(-reach // CELL)
+    ink = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    ink = cv2.resize(ink, maps.ink.shape[::-1], interpolation=cv2.INTER_NEAREST).view(bool)
     return base & ~ink
 
 

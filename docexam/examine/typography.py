@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 import cv2
 import numpy as np
 
-__all__ = ["Typography", "measure", "ink_coverage", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
+__all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
            "MIN_GLYPHS"]
 
 #: fewest glyphs for a field's typography to be measured
@@ -56,11 +56,20 @@ def _glyph_image(dark: np.ndarray, box) -> np.ndarray:
     return out / (np.linalg.norm(out) + 1e-6)
 
 
+def ink_peak(dark: np.ndarray) -> float:
+    """The solid ink's coverage in a field: the 99.7th percentile, by selection on every other pixel.
+
+    (np.percentile would sort a copy of the whole crop; a quarter of the
+    pixels holds as many strokes' cores, a stroke being several pixels wide.)
+    """
+    flat = np.ascontiguousarray(dark[::2, ::2]).ravel()
+    k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
+    return float(np.partition(flat, k)[k])
+
+
 def glyphs_of(dark: np.ndarray, *, min_peak: float = 0.2) -> np.ndarray:
     """Normalised images (n, h*w) of the character-sized glyphs of a field's ink coverage."""
-    flat = dark.ravel()
-    k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
-    peak = float(np.partition(flat, k)[k])
+    peak = ink_peak(dark)
     if peak < min_peak:
         return np.zeros((0, GLYPH_SIZE[0] * GLYPH_SIZE[1]), np.float32)
     n, _, st, _ = cv2.connectedComponentsWithStats((dark > 0.5 * peak).astype(np.uint8), connectivity=8)
@@ -133,11 +142,10 @@ def ink_coverage(lum: np.ndarray, *, cap_px: float) -> np.ndarray:
 
 def _runs(binary: np.ndarray) -> np.ndarray:
     """Lengths of the runs of True along each row."""
-    b = np.pad(binary.astype(np.int8), ((0, 0), (1, 1)))
-    d = np.diff(b, axis=1)
-    starts = np.nonzero(d == 1)
-    ends = np.nonzero(d == -1)
-    return (ends[1] - starts[1]).astype(np.float32)
+    # each row padded with a False on either side, so no run continues from one row into the next
+    d = np.diff(np.pad(binary.view(np.uint8) if binary.dtype == bool else binary.astype(np.uint8),
+                       ((0, 0), (1, 1))).astype(np.int8).ravel())
+    return (np.flatnonzero(d == -1) - np.flatnonzero(d == 1)).astype(np.float32)
 
 
 def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBank | None = None,
@@ -147,9 +155,7 @@ def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBa
     ``colour`` is the same crop in (lighting-normalised) RGB, 0..1, for the
     ink colour. None when there is no text of at least :data:`MIN_GLYPHS` glyphs.
     """
-    flat = dark.ravel()
-    k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
-    peak = float(np.partition(flat, k)[k])
+    peak = ink_peak(dark)
     if peak < min_peak:
         return None
     ink = dark > 0.5 * peak
@@ -165,7 +171,7 @@ def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBa
     heights = big[:, cv2.CC_STAT_HEIGHT].astype(np.float32)
     cap = float(np.median(heights))
     bottoms = (big[:, cv2.CC_STAT_TOP] + big[:, cv2.CC_STAT_HEIGHT]).astype(np.float32)
-    glyphs = np.isin(lab, np.nonzero(np.r_[False, sel])[0])
+    glyphs = np.r_[False, sel][lab]  # the labels of the kept components, by lookup
     area = float(glyphs.sum())
     outline = float((glyphs & ~cv2.erode(glyphs.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)).sum())
     stroke = 2.0 * area / max(outline, 1.0)

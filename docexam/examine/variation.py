@@ -29,7 +29,8 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -52,6 +53,8 @@ VARIATION_FILE = "variation.npz"
 STORE_STEP = 2
 #: how close (working px of measured blur) a simulated capture must be to count fully for a capture
 BLUR_KERNEL = 0.35
+#: variance maps kept per template (one per capture size and blur step, a few MB each)
+VARIANCE_MAPS = 8
 #: bump when the simulation or the measurements change (invalidates the disk cache)
 _VERSION = 11
 #: the alignment's residue added to the true pose of a simulated capture, template pixels
@@ -73,9 +76,25 @@ class Variation:
     blur: np.ndarray
     measured: np.ndarray | None = None
     match: np.ndarray | None = None  # (captures,): the page-wide correlation of the fine print (Maps.match)
+    _maps: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def variance(self, shape, blur: float) -> np.ndarray:
         """Variance maps (F, h, w) for a capture of measured ``blur``: simulated captures of about that blur."""
+        # captures of about the same blur share one map (a twentieth of the kernel apart is no difference)
+        key = (tuple(shape), round(float(blur) / (BLUR_KERNEL / 20)))
+        with self._lock:
+            hit = self._maps.get(key)
+        if hit is None:
+            hit = self._variance(shape, key[1] * BLUR_KERNEL / 20)
+            hit.flags.writeable = False
+            with self._lock:
+                self._maps[key] = hit
+                while len(self._maps) > VARIANCE_MAPS:
+                    self._maps.pop(next(iter(self._maps)))
+        return hit
+
+    def _variance(self, shape, blur: float) -> np.ndarray:
         h, w = shape
         wts = np.exp(-0.5 * ((self.blur - blur) / BLUR_KERNEL) ** 2) + 1e-3
         var = np.tensordot(wts / wts.sum(), self.sq.astype(np.float32), axes=1)
