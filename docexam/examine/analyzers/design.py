@@ -34,6 +34,11 @@ LIGHTER_Z = 2.0
 PAGE_SHARE = 0.3
 #: capture pixels per template pixel needed to resolve a screen's dots
 RESOLVES_DOTS = 0.62
+#: a region is only lit differently (glare, a lamp's fall-off towards a card's edge), not reprinted, when its
+#: print is lighter while its fine lines are intact (structure z >= 0), no dots were added (texture z at most
+#: this) and its colour did not move (chroma z at most this)
+INTACT_TEXTURE_Z = 1.0
+INTACT_CHROMA_Z = 2.0
 
 
 def _zone_of(ctx: Context, box):
@@ -57,11 +62,29 @@ def _printing_technique(ctx: Context, box) -> tuple[str | None, str]:
     return None, "reprinted (the fine lines are rebuilt from dots or blurred from a copy)"
 
 
+def lit_differently(profile: dict) -> bool:
+    """Whether a region's profile (mean z per measurement) is the genuine print under other light.
+
+    Every way of forging the design loses its fine lines (washing,
+    abrasion, a copy), adds dots (a printer) or moves its colour (another
+    ink or gamut); lighter print whose fine lines are as sharp as the
+    rest of the page and which did none of that is the same print under
+    more light.
+
+    >>> lit_differently({"structure": 2.9, "texture": -0.8, "brightness": 4.8, "chroma-a": -0.5, "chroma-b": -0.5})
+    True
+    >>> lit_differently({"structure": -2.0, "texture": 3.0, "brightness": 4.8, "chroma-a": 0.0, "chroma-b": 0.0})
+    False
+    """
+    return (profile["brightness"] >= 0 and profile["structure"] >= 0 and profile["texture"] <= INTACT_TEXTURE_Z
+            and max(abs(profile["chroma-a"]), abs(profile["chroma-b"])) <= INTACT_CHROMA_Z)
+
+
 def analyze(ctx: Context):
     evidence, notes = [], []
     model = ctx.model
     dev = deviations(ctx.maps, model, variation_for(model))
-    regions = find_regions(dev, model)
+    regions = [r for r in find_regions(dev, model) if not lit_differently(r.profile)]
     if not regions:
         return evidence, notes
     comparable = float((dev.weights[0] > 0.3).sum()) or 1.0

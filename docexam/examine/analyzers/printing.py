@@ -128,6 +128,18 @@ def _zone_fine_gain(ctx: Context, name: str) -> float | None:
     return _fine_gain(di[ys, xs], dr[ys, xs], ~ctx.maps.ink[ys, xs])
 
 
+def _inner_document(model, window: int) -> np.ndarray:
+    """Working pixels whose comparison window lies on the document (the page's or the card side's edge kept out)."""
+    def build():
+        reach = window // 2 + 1
+        inside = model.document.view(np.uint8).copy()
+        inside[0, :] = inside[-1, :] = 0  # the warp repeats the outermost pixels beyond the image
+        inside[:, 0] = inside[:, -1] = 0
+        return cv2.erode(inside, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)).view(bool)
+
+    return model.cached(("inner-document", window), build)
+
+
 def analyze(ctx: Context):
     evidence, notes = [], []
     t, m, model = ctx.template, ctx.maps, ctx.model
@@ -179,10 +191,12 @@ def analyze(ctx: Context):
         evidence.append(ev)
 
     # --- guilloche continuity, column by column
+    inner = _inner_document(model, m.window)
     for z in bands:
         ys, xs = ctx.zone_slice(z.name)
         corr = m.corr[ys, xs]
-        st = m.structure[ys, xs]
+        # a window reaching past the document's edge sees the background or the card's bevel, not the band
+        st = m.structure[ys, xs] & inner[ys, xs]
         enough = st.sum(axis=0) >= max(3, st.shape[0] // 4)
         if not enough.any():
             continue
