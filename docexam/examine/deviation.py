@@ -39,7 +39,7 @@ import numpy as np
 from .compare import Maps
 from .model import ReferenceModel, luminance
 
-__all__ = ["CELL", "Deviations", "Region", "cell_features", "detrend", "deviations", "find_regions", "FEATURES"]
+__all__ = ["CELL", "Deviations", "is_design", "Region", "cell_features", "detrend", "deviations", "find_regions", "FEATURES"]
 
 #: working pixels per cell (the colour map's grid)
 CELL = 4
@@ -49,6 +49,9 @@ TREND_MM = 14.0
 FEATURES = ("structure", "texture", "brightness", "chroma-a", "chroma-b")
 #: zone kinds with checks of their own, left out of the design comparison
 OWN_CHECKS = ("portrait", "ghost-portrait", "mrz")
+#: zone features that are not printed design: a perforation is punched through the page for each document
+#: (its number) and its holes show whatever lies behind the page
+NOT_DESIGN_FEATURES = ("perforation",)
 #: a cell counts for the colour only when this share of it is design (no ink)
 COLOUR_CLEAN_SHARE = 0.9
 #: a cell is personalization ink when this share of its pixels is solid dark ink
@@ -66,6 +69,11 @@ def to_cells(x: np.ndarray, step: int = CELL) -> np.ndarray:
                       interpolation=cv2.INTER_AREA)
 
 
+def is_design(zone) -> bool:
+    """Whether a zone holds pre-printed design the comparison judges (not one with checks of its own, not holes)."""
+    return zone.kind not in OWN_CHECKS and zone.extra.get("feature") not in NOT_DESIGN_FEATURES
+
+
 def _design_pixels(maps: Maps, model: ReferenceModel) -> np.ndarray:
     """Working pixels whose window sees the design alone: on the document, no ink of either image in reach.
 
@@ -79,7 +87,7 @@ def _design_pixels(maps: Maps, model: ReferenceModel) -> np.ndarray:
     def build():
         own = np.zeros_like(model.document)
         for z in model.template.zones:
-            if z.kind in OWN_CHECKS:
+            if not is_design(z):
                 x0, y0, x1, y1 = model.to_work(z.bbox)
                 own[y0:y1, x0:x1] = True
         blind = ~model.document | model.unknown | own

@@ -19,7 +19,7 @@ When such regions cover much of the page the whole document was reproduced.
 
 from __future__ import annotations
 
-from ..deviation import OWN_CHECKS, deviations, find_regions
+from ..deviation import deviations, find_regions, is_design
 from ..report import Evidence, Note
 from ..variation import variation_for
 from .common import Context, clip_box
@@ -44,7 +44,7 @@ INTACT_CHROMA_Z = 2.0
 def _zone_of(ctx: Context, box):
     """The zone a region belongs to: the smallest zone (not one with checks of its own) holding its centre."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    zones = [z for z in ctx.template.zones if z.kind not in OWN_CHECKS
+    zones = [z for z in ctx.template.zones if is_design(z)
              and z.bbox[0] <= cx < z.bbox[2] and z.bbox[1] <= cy < z.bbox[3]]
     if not zones:
         zones = [z for z in ctx.template.zones if z.kind == "background"] or list(ctx.template.zones)
