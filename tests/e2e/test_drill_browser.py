@@ -20,25 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder
 
 from test_drill_support import fake_material  # noqa: E402
 from test_lessons_support import build_library  # noqa: E402
-from test_ui_browser import (ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, FIRST_DRAW_S, REPO, _free_port, stop_app,  # noqa: E402
-                             _wait_healthy, wait_idle)
+from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, _wait_healthy,  # noqa: E402,F401
+                             browser, stop_app, wait_idle)  # browser: a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 #: a phone's viewport (the second-line officer checks referrals on a phone)
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
-                                     "(pip install -e '.[test]')")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM}); scripts/test installs it with apt")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
