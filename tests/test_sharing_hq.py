@@ -79,3 +79,60 @@ def test_an_offline_laptop_is_told_in_one_line_and_keeps_everything(tmp_path):
     with pytest.raises(SyncError, match="expected an address"):
         sync(laptop, "hq.example")
     assert installation_key().public_text.startswith("ed25519:")
+
+
+def test_self_study_records_and_refresher_schedules_reach_headquarters(tmp_path, monkeypatch):
+    from docexam.assessment.refresher import new_card, record_review
+    from docexam.training import self_study
+
+    t0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.timezone.utc)
+    laptop_key = InstallationKey.generate()
+    with TrainingRecord.open(f"sqlite:///{tmp_path / 'laptop.sqlite3'}") as laptop:
+        # an officer who studies alone: no workshop
+        me = laptop.register_trainee(name="Chan Dara", department="Border police", province="Banteay Meanchey",
+                                     pin="7305")
+        for i, score in enumerate((1.0, 0.0, 1.0)):
+            laptop.record_attempt(uuid=f"00000000-0000-4000-8000-00000000000{i}", trainee_id=me.id,
+                                  item_id=f"stamp:{i}", item_type="verdict", topic="stamps", form="refresher",
+                                  score=score, correct=score >= 0.5, answer={"choice": "genuine"},
+                                  answered_at=t0 + dt.timedelta(minutes=i))
+        card = record_review(new_card("stamp:1", now=t0), correct=False, now=t0)
+        laptop.record_review(me.id, "stamp:1", card=card, topic="stamps")
+        assert self_study.export_data(laptop)["attempts"][0]["form"] == "refresher"
+        doc = sign_document(self_study.export_data(laptop, with_pins=True), laptop_key)
+
+    monkeypatch.setenv("DOCEXAM_DATABASE_URL", f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    status, answer = hq.receive_records(json.dumps(doc).encode(), source="push")
+    assert status == 403 and "not trusted here" in answer["error"]
+    trust_key(laptop_key.public_text, "Banteay Meanchey laptop")
+    status, answer = hq.receive_records(json.dumps(doc).encode(), source="push")
+    assert status == 200, answer
+    assert answer["added"] == {"trainees": 1, "attempts": 3, "reviews": 1}
+    assert answer["summary"].startswith("self-study records, signed by")
+
+    with TrainingRecord.open(f"sqlite:///{tmp_path / 'hq.sqlite3'}") as hq_record:
+        there = hq_record.find_trainee(name="Chan Dara", department="Border police", province="Banteay Meanchey")
+        assert hq_record.authenticate(there.id, "7305").id == there.id  # the PIN chosen on the laptop
+        history = hq_record.attempts_for(trainee_id=there.id)
+        assert [(a.item_id, a.workshop_id, a.correct) for a in history] == [
+            ("stamp:0", None, True), ("stamp:1", None, False), ("stamp:2", None, True)]
+        assert [r.item_id for r in hq_record.due_items(there.id, now=t0 + dt.timedelta(days=1))] == ["stamp:1"]
+        # the officer reviews the item at headquarters: that newer card is kept when the old one comes again
+        newer = record_review(card, correct=True, now=t0 + dt.timedelta(days=1))
+        hq_record.record_review(there.id, "stamp:1", card=newer, topic="stamps")
+
+    status, answer = hq.receive_records(json.dumps(doc).encode(), source="push again")
+    assert status == 200 and answer["import_id"] is None
+    assert answer["added"] == {"trainees": 0, "attempts": 0, "reviews": 0}
+    with TrainingRecord.open(f"sqlite:///{tmp_path / 'hq.sqlite3'}") as hq_record:
+        [state] = hq_record.review_states(there.id)
+        assert state.card == newer
+        first = [b for b in hq_record.imports() if b.kind == "self-study"]
+        assert len(first) == 1
+        hq_record.undo_import(first[0].id, note="pushed by mistake")
+        assert hq_record.attempts_for(trainee_id=there.id) == []
+
+    tampered = json.loads(json.dumps(doc))
+    tampered["attempts"][0]["score"] = 0.0
+    status, answer = hq.receive_records(json.dumps(tampered).encode(), source="push")
+    assert status == 403 and "changed after" in answer["error"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import lesson, library, specimen, template, workshop_export
+from . import lesson, library, self_study_export, specimen, template, workshop_export
 from .fields import NonEmptyList
 from .lights import LIGHTS
 
@@ -44,6 +44,9 @@ FORMATS = (
     Format("Lesson", lesson.LessonFile, "lesson", "`lessons/NAME.toml` (TOML, UTF-8)", lesson),
     Format("Workshop export", workshop_export.WorkshopExport, "workshop-export",
            "the file `docexam workshop export` writes and `docexam workshop import` reads", workshop_export),
+    Format("Self-study records", self_study_export.SelfStudyExport, "self-study-export",
+           "the document `docexam sync` pushes to headquarters besides the workshops' records",
+           self_study_export),
     Format("Library recipes", library.LibraryFile, "library", "`specimens/library/library.json`", library),
 )
 

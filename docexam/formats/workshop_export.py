@@ -174,11 +174,11 @@ class WorkshopExport(BaseModel):
                     raise Problem(("merges", i, key), "not in the file's trainees")
             if m.alias == m.target:
                 raise Problem(("merges", i), "a record merged with itself")
-        if not all(uid in known and _pin_hash(h) for uid, h in self.pins.items()):
+        if not all(uid in known and pin_hash_acceptable(h) for uid, h in self.pins.items()):
             raise Problem(("pins",), "expected the PIN hashes of the file's trainees")
 
 
-def _pin_hash(value: str) -> bool:
+def pin_hash_acceptable(value: str) -> bool:
     """A scrypt hash made by docexam's parameters or cheaper (never a cost that stalls sign-in)."""
     parts = value.split("$")
     return (len(parts) == 6 and parts[0] == "scrypt" and all(p.isdigit() for p in parts[1:4])

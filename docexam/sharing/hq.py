@@ -17,7 +17,8 @@ Beside Streamlit's pages every app process serves :data:`ROUTE` (mounted by
 :mod:`docexam.ui.server`):
 
 * ``POST /sync/records`` - a laptop's signed workshop export
-  (:func:`docexam.training.exchange.signed_export`); imported only when it
+  (:func:`docexam.training.exchange.signed_export`) or self-study records
+  (:func:`docexam.training.self_study.signed_export`); imported only when it
   is signed by a key trusted here; answers ``{"summary", "import_id"}`` or
   ``{"error"}`` with status 400 (malformed), 403 (not trusted) or 413;
 * ``GET /sync/pack`` - this server's content as a signed pack, with an
@@ -46,7 +47,7 @@ from ..atomic import ensure_dir, write_text
 from ..errors import DocexamError
 from ..paths import docexam_home
 from ..signing import SignatureError, canonical_json, installation_key
-from ..training import TrainingRecord, default_database_url
+from ..training import TrainingRecord, default_database_url, self_study
 from ..training.exchange import MAX_EXPORT_BYTES, import_document, parse_document
 from . import journal
 from .content import local_items
@@ -73,7 +74,8 @@ def receive_records(body: bytes, *, source: str) -> tuple[int, dict]:
         return 413, {"error": f"larger than {MAX_EXPORT_BYTES // 2**20} MB"}
     try:
         doc = parse_document(body, source)
-        result = import_document(_record(), doc, source=source)
+        importer = self_study.import_document if self_study.is_self_study(doc) else import_document
+        result = importer(_record(), doc, source=source)
     except DocexamError as exc:
         untrusted = "not trusted here" in str(exc) or "not signed" in str(exc) or "changed after" in str(exc)
         return (403 if untrusted else 400), {"error": str(exc)}

@@ -3,8 +3,10 @@
 Offline is the normal case: a laptop runs workshops without a network and
 syncs when it has one. Each sync pushes every workshop's records, signed
 (with the trainees' PIN hashes, so an officer signs in at headquarters with
-the PIN chosen on the laptop), skipping a workshop whose records have not
-changed since the last successful push to that server; headquarters skips
+the PIN chosen on the laptop), and the self-study records (attempts made
+outside a workshop, every officer's refresher schedule:
+:mod:`docexam.training.self_study`), skipping what has not changed since
+the last successful push to that server; headquarters skips
 what it already holds, so a push cut half-way is simply sent again. Then
 it pulls headquarters' pack (unless unchanged: the server's ``ETag``) and
 imports it like any pack: only when signed by a key trusted here.
@@ -28,11 +30,16 @@ from pathlib import Path
 from ..atomic import write_json
 from ..errors import DocexamError
 from ..signing import canonical_json
+from ..training import self_study
 from ..training.exchange import signed_export
 from ..training.store import Store
 from . import journal
 from .hq import ROUTE, describe
 from .pack import import_pack
+
+
+#: the key under which the last pushed self-study records are remembered (workshops: their uid)
+SELF_STUDY = "self-study"
 
 
 class SyncError(DocexamError):
@@ -72,24 +79,29 @@ def _request(req: urllib.request.Request, base: str, timeout: float):
 
 
 def push(record: Store, base: str, *, timeout: float = 60) -> list[str]:
-    """Push every workshop's signed records to ``base``; lines saying what happened."""
+    """Push every workshop's signed records, then the self-study records, to ``base``; lines saying what happened."""
     state = _load_state()
     pushed = state.setdefault("pushed", {}).setdefault(base, {})
+    documents = [(ws.uid, f"workshop {ws.code}", lambda ws=ws: signed_export(record, ws.id, with_pins=True))
+                 for ws in record.workshops()]
+    documents.append((SELF_STUDY, "self-study records", lambda: self_study.signed_export(record, with_pins=True)))
     lines = []
-    for ws in record.workshops():
-        doc = signed_export(record, ws.id, with_pins=True)
+    for key, name, make in documents:
+        doc = make()
+        if doc is None:
+            continue
         content = {k: v for k, v in doc.items() if k not in ("exported_at", "signature")}
         digest = hashlib.sha256(canonical_json(content)).hexdigest()
-        if pushed.get(ws.uid) == digest:
-            lines.append(f"workshop {ws.code}: unchanged since the last push")
+        if pushed.get(key) == digest:
+            lines.append(f"{name}: unchanged since the last push")
             continue
         req = urllib.request.Request(f"{base}{ROUTE}/records", data=canonical_json(doc), method="POST",
                                      headers={"Content-Type": "application/json"})
         with _request(req, base, timeout) as answer:
             result = json.loads(answer.read().decode("utf-8"))
-        lines.append(f"workshop {ws.code}: {result.get('summary', 'sent')}")
-        pushed[ws.uid] = digest
-        write_json(_state_path(), state)  # each workshop remembered as soon as it is through
+        lines.append(f"{name}: {result.get('summary', 'sent')}")
+        pushed[key] = digest
+        write_json(_state_path(), state)  # each document remembered as soon as it is through
     return lines
 
 

@@ -73,7 +73,7 @@ class ImportResult:
     when it was taken unverified.
     """
 
-    workshop: Workshop
+    workshop: Workshop | None  # None: self-study records (:mod:`.self_study`)
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("workshops", *_KINDS), 0))
     duplicates: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("workshops", *_KINDS), 0))
     import_id: int | None = None
@@ -88,7 +88,8 @@ class ImportResult:
         how = "" if self.verified else " UNVERIFIED (kept apart in reports)"
         undo = f" (import {self.import_id}: `docexam import undo {self.import_id}` undoes it)" \
             if self.import_id is not None else ""
-        return f"workshop {self.workshop.code}, {who}{how}: added {added}; duplicates skipped: {dup}{undo}"
+        what = f"workshop {self.workshop.code}" if self.workshop is not None else "self-study records"
+        return f"{what}, {who}{how}: added {added}; duplicates skipped: {dup}{undo}"
 
 
 def _iso(value: dt.datetime | dt.date) -> str:
@@ -293,7 +294,7 @@ def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer 
            verified: bool) -> ImportResult:
     digest = hashlib.sha256(canonical_json(doc)).hexdigest()
     now = dt.datetime.now(dt.timezone.utc)
-    t, w, e, a, sv = s.trainees, s.workshops, s.enrolments, s.attempts, s.surveys
+    w, e, sv = s.workshops, s.enrolments, s.surveys
     with record.write() as conn:
         wd = data["workshop"]
         row = conn.execute(sa.select(w).where(w.c.uid == wd["uid"])).one_or_none()
@@ -317,22 +318,7 @@ def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer 
         if added:
             linked["workshop"].append(workshop.id)
 
-        # trainees: the file's uid -> this database's id
-        local: dict[str, int] = {}
-        for td in data["trainees"]:
-            key = identity_key(" ".join(td["name"].split()), " ".join(td["department"].split()),
-                                " ".join(td["province"].split()))
-            found = conn.scalar(sa.select(t.c.id).where(sa.or_(t.c.uid == td["uid"], t.c.identity_key == key))
-                                .order_by((t.c.uid == td["uid"]).desc()).limit(1))
-            if found is None:
-                found = insert_trainee(conn, dict(
-                    td, name=" ".join(td["name"].split()), department=" ".join(td["department"].split()),
-                    province=" ".join(td["province"].split()), identity_key=key, pin_hash=None)).id
-                result.added["trainees"] += 1
-                linked["trainee"].append(found)
-            else:
-                result.duplicates["trainees"] += 1
-            local[td["uid"]] = found
+        local = match_trainees(conn, data["trainees"], result, linked)
         if verified and data["pins"]:
             batches.set_missing_pins(conn, {local[uid]: pin for uid, pin in data["pins"].items()})
 
@@ -350,40 +336,8 @@ def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer 
             linked["enrolment"] += [r["trainee_id"] for r in new_enrolments]
         result.added["enrolments"] = len(new_enrolments)
 
-        stored: dict[str, Any] = {}
-        uuids = [ad["uuid"] for ad in data["attempts"]]
-        for chunk in _chunks(uuids):
-            for r in conn.execute(sa.select(a).where(a.c.uuid.in_(chunk))):
-                stored[r.uuid] = r
-        # stored, but only by imports since undone: this import brings them back
-        live = batches.live_row_ids(conn, a, "attempt", [r.id for r in stored.values()])
-        new_attempts, seen = [], {}
-        for ad in data["attempts"]:
-            values = {k: v for k, v in ad.items() if k not in ("trainee", "where")}
-            values.update(trainee_id=local[ad["trainee"]], workshop_id=workshop.id)
-            prior = stored.get(ad["uuid"]) or seen.get(ad["uuid"])
-            if prior is not None:
-                if not _same_answer(prior, values):
-                    raise InputFileError(source, f"{ad['where']}: attempt {ad['uuid']} is already stored with a "
-                                                 "different answer; nothing imported")
-                if isinstance(prior, dict) or prior.id in live:
-                    result.duplicates["attempts"] += 1
-                else:
-                    live.add(prior.id)
-                    linked["attempt"].append(prior.id)
-                    result.added["attempts"] += 1
-                continue
-            if values["trainee_id"] not in enrolled:
-                raise InputFileError(source, f"{ad['where']}: trainee {ad['trainee']} is not enrolled in the "
-                                             "workshop; nothing imported")
-            values["recorded_at"] = now
-            seen[ad["uuid"]] = values
-            new_attempts.append(values)
-        for chunk in _chunks(new_attempts):
-            conn.execute(a.insert(), chunk)
-        for chunk in _chunks([v["uuid"] for v in new_attempts]):
-            linked["attempt"] += conn.scalars(sa.select(a.c.id).where(a.c.uuid.in_(chunk))).all()
-        result.added["attempts"] += len(new_attempts)
+        store_attempts(conn, data["attempts"], local, workshop_id=workshop.id, enrolled=enrolled, now=now,
+                       source=source, result=result, linked=linked)
 
         answered = {r.trainee_id: r for r in conn.execute(
             sa.select(sv.c.id, sv.c.trainee_id, sv.c.uuid).where(sv.c.workshop_id == workshop.id))}
@@ -434,6 +388,78 @@ def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer 
                                                 "duplicates": result.duplicates})
         result.import_id = import_id
     return result
+
+
+
+def match_trainees(conn: sa.Connection, trainees: list[dict], result: ImportResult,
+                   linked: dict[str, list[int]]) -> dict[str, int]:
+    """The file's trainee uids -> this database's ids, adding the officers not known here.
+
+    An officer is known by uid, or by the same name, department and province.
+    """
+    t = s.trainees
+    local: dict[str, int] = {}
+    for td in trainees:
+        key = identity_key(" ".join(td["name"].split()), " ".join(td["department"].split()),
+                            " ".join(td["province"].split()))
+        found = conn.scalar(sa.select(t.c.id).where(sa.or_(t.c.uid == td["uid"], t.c.identity_key == key))
+                            .order_by((t.c.uid == td["uid"]).desc()).limit(1))
+        if found is None:
+            found = insert_trainee(conn, dict(
+                td, name=" ".join(td["name"].split()), department=" ".join(td["department"].split()),
+                province=" ".join(td["province"].split()), identity_key=key, pin_hash=None)).id
+            result.added["trainees"] += 1
+            linked["trainee"].append(found)
+        else:
+            result.duplicates["trainees"] += 1
+        local[td["uid"]] = found
+    return local
+
+
+def store_attempts(conn: sa.Connection, attempts: list[dict], local: dict[str, int], *, workshop_id: int | None,
+                   enrolled: set[int] | None, now: dt.datetime, source: str, result: ImportResult,
+                   linked: dict[str, list[int]]) -> None:
+    """Add the file's attempts not stored here (made in ``workshop_id``, None: self-study).
+
+    An attempt stored before is a duplicate (or counts again when only an
+    undone import had brought it); the same uuid with another answer
+    refuses the whole import. ``enrolled``: the trainees who may have
+    answered in the workshop (None: anyone, for self-study).
+    """
+    a = s.attempts
+    stored: dict[str, Any] = {}
+    for chunk in _chunks([ad["uuid"] for ad in attempts]):
+        for r in conn.execute(sa.select(a).where(a.c.uuid.in_(chunk))):
+            stored[r.uuid] = r
+    # stored, but only by imports since undone: this import brings them back
+    live = batches.live_row_ids(conn, a, "attempt", [r.id for r in stored.values()])
+    new_attempts, seen = [], {}
+    for ad in attempts:
+        values = {k: v for k, v in ad.items() if k not in ("trainee", "where")}
+        values.update(trainee_id=local[ad["trainee"]], workshop_id=workshop_id)
+        prior = stored.get(ad["uuid"]) or seen.get(ad["uuid"])
+        if prior is not None:
+            if not _same_answer(prior, values):
+                raise InputFileError(source, f"{ad['where']}: attempt {ad['uuid']} is already stored with a "
+                                             "different answer; nothing imported")
+            if isinstance(prior, dict) or prior.id in live:
+                result.duplicates["attempts"] += 1
+            else:
+                live.add(prior.id)
+                linked["attempt"].append(prior.id)
+                result.added["attempts"] += 1
+            continue
+        if enrolled is not None and values["trainee_id"] not in enrolled:
+            raise InputFileError(source, f"{ad['where']}: trainee {ad['trainee']} is not enrolled in the "
+                                         "workshop; nothing imported")
+        values["recorded_at"] = now
+        seen[ad["uuid"]] = values
+        new_attempts.append(values)
+    for chunk in _chunks(new_attempts):
+        conn.execute(a.insert(), chunk)
+    for chunk in _chunks([v["uuid"] for v in new_attempts]):
+        linked["attempt"] += conn.scalars(sa.select(a.c.id).where(a.c.uuid.in_(chunk))).all()
+    result.added["attempts"] += len(new_attempts)
 
 
 def _same_answer(prior, values: dict) -> bool:

@@ -182,7 +182,7 @@ imports = sa.Table(
     sa.Column("imported_at", UTCDateTime, nullable=False),
     sa.Column("undone_at", UTCDateTime, nullable=True),
     sa.Column("undo_note", sa.Text, nullable=False, server_default=""),
-    sa.CheckConstraint("kind IN ('workshop', 'pack')", name="ck_imports_kind"),
+    sa.CheckConstraint("kind IN ('workshop', 'pack', 'self-study')", name="ck_imports_kind"),
 )
 
 import_rows = sa.Table(

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from docexam.assessment.refresher import new_card, record_review
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder: shared helpers
 
 from conftest import PG_ENV  # noqa: E402
@@ -125,6 +127,13 @@ def _laptop(tmp_path):
         record.record_attempt(uuid=str(uuid.uuid4()), trainee_id=me.id, workshop_id=ws.id, item_id=f"f-photo:{i}",
                               item_type="verdict", topic="personalization", form="pre", score=score,
                               correct=score >= 0.5, answer={"choice": "forged"}, specimen_genuine=False)
+    # a refresher answered alone on the laptop after the course (no workshop), with its schedule
+    record.record_attempt(uuid=str(uuid.uuid4()), trainee_id=me.id, item_id="f-photo:9", item_type="verdict",
+                          topic="personalization", form="refresher", score=1.0, correct=True,
+                          answer={"choice": "forged"}, specimen_genuine=False)
+    now = dt.datetime.now(dt.timezone.utc)
+    record.record_review(me.id, "f-photo:9", card=record_review(new_card("f-photo:9", now=now), correct=True, now=now),
+                         topic="personalization")
     return record
 
 
@@ -155,16 +164,20 @@ def test_a_laptops_records_reach_the_trainee_at_headquarters(headquarters, tmp_p
     with _laptop(tmp_path) as laptop:
         lines = sync(laptop, headquarters["url"])
         assert "workshop KK-07" in lines[0] and "added 1 workshops, 1 trainees, 1 enrolments, 4 attempts" in lines[0]
-        assert "headquarters' pack: added 4" in lines[1]  # 2 templates, a specimen, the alert
+        assert lines[1].startswith("self-study records: ") and "added 0 trainees, 1 attempts, 1 reviews" in lines[1]
+        assert "headquarters' pack: added 4" in lines[2]  # 2 templates, a specimen, the alert
         assert [a.id for a in list_alerts()] == ["hq-photo-swap-alert"]  # pulled, verified, imported
         again = sync(laptop, headquarters["url"])
         assert again == ["workshop KK-07: unchanged since the last push",
+                         "self-study records: unchanged since the last push",
                          "headquarters' pack: unchanged since the last sync"]
 
     engine = sa.create_engine(headquarters["db"], poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM attempts a JOIN trainees t ON t.id = a.trainee_id "
-                                   "WHERE t.name = 'Sok Chea'")) == 4
+                                   "WHERE t.name = 'Sok Chea'")) == 5
+        assert conn.scalar(sa.text("SELECT count(*) FROM reviews r JOIN trainees t ON t.id = r.trainee_id "
+                                   "WHERE t.name = 'Sok Chea'")) == 1
     engine.dispose()
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -191,6 +204,8 @@ def test_a_laptops_records_reach_the_trainee_at_headquarters(headquarters, tmp_p
             cells = [c.strip() for c in row.inner_text().split("\t")]
             # course, place, answers, correct: the laptop's four answers, two of them right
             assert cells[:4] == ["KK-07: Document examination, level 1", "Koh Kong, Koh Kong", "4", "2"]
+            alone = [c.strip() for c in page.get_by_role("row").filter(has_text="Self-study").inner_text().split("\t")]
+            assert alone[0] == "Self-study" and alone[2:4] == ["1", "1"]  # the refresher answered on the laptop
             page.screenshot(path=str(ARTIFACTS / "hq-history.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "hq-failure.png"), full_page=True)
