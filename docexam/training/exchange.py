@@ -279,13 +279,21 @@ def import_document(record: Store, doc: dict, *, source: str, allow_unverified: 
         is stored (same workshop code for another workshop, same attempt
         uuid with another answer). Nothing is stored.
     """
+    return run_import(record, doc, source=source, allow_unverified=allow_unverified, signer=signer,
+                      parse=_parse, store=_store)
+
+
+def run_import(record: Store, doc: dict, *, source: str, allow_unverified: bool, signer: Signer | None,
+               parse, store) -> ImportResult:
+    """The steps of every records import: the signature (unless ``signer`` vouches for it already),
+    ``parse(source, doc)`` into checked data, then ``store(record, doc, data, ...)`` in one transaction."""
     if signer is None:
         signer, verified = check_signature(doc, source, allow_unverified=allow_unverified)
     else:
         verified = True
-    data = _parse(source, doc)
+    data = parse(source, doc)
     try:
-        return _store(record, doc, data, source=source, signer=signer, verified=verified)
+        return store(record, doc, data, source=source, signer=signer, verified=verified)
     except DatabaseValueError as exc:
         raise InputFileError(source, str(exc)) from None
 

@@ -30,8 +30,7 @@ from ..formats.validation import validate
 from ..signing import Signer, canonical_json, installation_key, sign_document
 from . import imports as batches
 from . import schema as s
-from .errors import DatabaseValueError
-from .exchange import ImportResult, check_signature, match_trainees, store_attempts
+from .exchange import ImportResult, match_trainees, run_import, store_attempts
 from .store import Store
 
 #: what a self-study import counts
@@ -114,12 +113,8 @@ def import_document(record: Store, doc: dict, *, source: str, allow_unverified: 
         names the field) or an attempt's uuid is stored with another
         answer. Nothing is stored.
     """
-    signer, verified = check_signature(doc, source, allow_unverified=allow_unverified)
-    data = _parse(source, doc)
-    try:
-        return _store(record, doc, data, source=source, signer=signer, verified=verified)
-    except DatabaseValueError as exc:
-        raise InputFileError(source, str(exc)) from None
+    return run_import(record, doc, source=source, allow_unverified=allow_unverified, signer=None,
+                      parse=_parse, store=_store)
 
 
 def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer | None,
