@@ -281,9 +281,11 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
             penal[allowed] = 0.0
             lp[t] += penal
             allowed = [_INDEX[c] for c in wider]
-        order = sorted(allowed, key=lambda k: -lp[t, k])
-        best = lp[t, order[0]]
-        cands.append([k for k in order[:top_k] if best - lp[t, k] <= max_change])
+        # a stable sort, as sorted() would do it, of the allowed classes by decreasing probability
+        allowed = np.asarray(allowed)
+        row = lp[t, allowed]
+        top = np.argsort(-row, kind="stable")[:top_k]
+        cands.append([int(allowed[j]) for j in top if row[top[0]] - row[j] <= max_change])
     free = [c[0] for c in cands]
     free_score = float(sum(lp[t, k] for t, k in enumerate(free)))
 

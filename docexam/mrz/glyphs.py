@@ -100,14 +100,13 @@ class GlyphBank:
         ndarray, float32, shape (..., len(alphabet))
             Normalised correlation in [-1, 1] of the best variant of each character.
         """
-        flat = normalise_patches(patches)
-        scores = flat @ self.templates.T
+        scores = rows_product(normalise_patches(patches), self.templates.T)
         scores = scores.reshape(*scores.shape[:-1], len(self.alphabet), self.n_variants)
         return scores.max(axis=-1)
 
     def align_scores(self, patches: np.ndarray) -> np.ndarray:
         """Like :meth:`class_scores` with one template per character (fast, for alignment)."""
-        return normalise_patches(patches) @ self.align_templates.T
+        return rows_product(normalise_patches(patches), self.align_templates.T)
 
     def small_scores(self, patches: np.ndarray) -> np.ndarray:
         """Correlation with the half-resolution templates (patches (..., CELL_H // 2, CELL_W // 2))."""
@@ -115,11 +114,26 @@ class GlyphBank:
         arr = arr.reshape(*arr.shape[:-2], -1)
         arr = arr - arr.mean(axis=-1, keepdims=True)
         arr /= np.maximum(np.linalg.norm(arr, axis=-1, keepdims=True), 1e-6)
-        return arr @ self.small_templates.T
+        return rows_product(arr, self.small_templates.T)
 
     def best(self, patch: np.ndarray) -> str:
         """The character whose templates best match one cell."""
         return self.alphabet[int(np.argmax(self.class_scores(patch)))]
+
+
+def rows_product(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``rows @ matrix`` for rows stacked in any leading shape, as one 2-D matrix product.
+
+    NumPy multiplies a stacked (3-D or more) operand one 2-D slice at a
+    time; flattening the stack first makes it one BLAS call, about three
+    times faster for the MRZ's cells (same values).
+
+    Examples
+    --------
+    >>> rows_product(np.ones((2, 3, 4), np.float32), np.eye(4, 2, dtype=np.float32)).shape
+    (2, 3, 2)
+    """
+    return (rows.reshape(-1, rows.shape[-1]) @ matrix).reshape(*rows.shape[:-1], matrix.shape[-1])
 
 
 def normalise_patches(patches: np.ndarray) -> np.ndarray:
