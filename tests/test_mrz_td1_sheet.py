@@ -126,3 +126,16 @@ def test_the_front_alone_has_no_mrz_and_the_cli_says_so(sides, tmp_path, capsys)
     assert out["found"] is False and out["lines"] == []
     assert main(["mrz", "read", str(path)]) == 0
     assert "no MRZ found" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("layout", ["stacked", "side-by-side"])
+def test_docexam_mrz_read_on_a_photo_of_both_sides_reads_the_back_exactly(sides, layout, tmp_path, capsys):
+    """The command a trainer runs, on a JPEG file of the card's two sides photographed together."""
+    path = tmp_path / f"card-{layout}.jpg"
+    cv2.imwrite(str(path), cv2.cvtColor(_photo(_sheet(sides, layout), seed=11, scale=0.7), cv2.COLOR_RGB2BGR),
+                [cv2.IMWRITE_JPEG_QUALITY, 90])
+    assert main(["mrz", "read", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["found"] is True and out["format"] == "TD1" and out["valid"] is True
+    assert out["lines"] == ICAO_TD1
+    assert out["fields"]["document_number"] == "D23145890" and out["fields"]["surname"] == "ERIKSSON"
