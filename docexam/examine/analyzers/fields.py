@@ -214,7 +214,8 @@ def viz_texts(parsed, template) -> dict:
         elif hf == "date_of_expiry":
             out[z.name] = date(f.get("date_of_expiry", ""), True)
         elif hf == "surname" and f.get("surname"):
-            out[z.name] = [f["surname"]]
+            # ICAO 9303 writes a name's hyphen as a filler, read back as a space: ROSSI<PARK is ROSSI-PARK
+            out[z.name] = list(dict.fromkeys([f["surname"], f["surname"].replace(" ", "-")]))
     return {k: v for k, v in out.items() if v}
 
 
