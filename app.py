@@ -9,8 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from docexam.errors import DocexamError
-from docexam.ui import nav, session
+from docexam.ui import nav, preparing, session
 from docexam.ui.i18n import LANGUAGES, _
+from docexam.ui.starter import LibraryNotReady
 
 # a local icon: a ":material/...:" page icon is fetched from the internet as the favicon
 st.set_page_config(page_title="docexam", page_icon=str(Path(__file__).parent / "static" / "icon.png"), layout="wide",
@@ -57,9 +58,14 @@ with st.sidebar:
 
 with st.sidebar:
     session.keep_cookie()
+    if session.is_trainer():
+        preparing.progress_bar()  # a first start: the library renders in the background
 
 try:
     page.run()
+except LibraryNotReady:
+    # a first start: this page needs the whole library; its progress (and a warm-up round) instead of a wait
+    preparing.library_notice()
 except DocexamError as exc:
     # an input or data problem the page did not expect: a readable line, never a traceback
     st.error(_("{error}", error=str(exc)))

@@ -5,8 +5,10 @@
 at most); one for each ``DOCEXAM_HOME``, however many app processes share
 it (a headquarters server): it holds a lock (:func:`claim`). It
 
-1. renders whatever the shipped library lacks (first start), writing its
-   progress to ``status.json`` for the sign-in page;
+1. renders whatever the shipped library lacks (first start), the two
+   starter documents first (:mod:`.starter`: a warm-up round needs only
+   them), in :data:`RENDER_WORKERS` processes, writing its progress to
+   ``status.json`` and encoding the pictures trainees ask for meanwhile;
 2. encodes every specimen's pictures for the browser (:mod:`.media`);
 3. examines every specimen once and keeps its heatmap on disk, taking the
    specimens a trainee is waiting for first (:func:`want`);
@@ -37,12 +39,13 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import ensure_dir, write_text
 from ..paths import cache_dir
-from . import media
+from . import media, starter
 
 #: seconds between looks for asked-for pictures and trainers' new specimens once everything is prepared
 IDLE_POLL_S = 1.0
@@ -54,6 +57,10 @@ PR_SET_PDEATHSIG = 1
 CLAIM_TRIES = 20
 #: seconds between an app process's looks for the preparation process (one stopped with its app is restarted)
 WATCH_S = 30.0
+#: processes rendering the library on a first start (``$DOCEXAM_RENDER_WORKERS`` overrides; at least one)
+RENDER_WORKERS = 2
+#: seconds between looks for asked-for pictures while the library renders
+RENDER_POLL_S = 0.3
 #: folder of a specimen list used instead of the shipped library (see :mod:`.state`)
 SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
 
@@ -268,6 +275,21 @@ def start(*, env: dict | None = None) -> subprocess.Popen | None:
         log.close()
 
 
+def _render_workers() -> int:
+    try:
+        return max(1, int(os.environ.get("DOCEXAM_RENDER_WORKERS", RENDER_WORKERS)))
+    except ValueError:
+        return RENDER_WORKERS
+
+
+def _in_worker() -> None:
+    """In a render worker: ended by the kernel with the preparation process (it is niced already)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 _WATCH: list = []
 
 
@@ -324,22 +346,80 @@ class _Preparer:
         return os.getppid() == self.parent
 
     def render_library(self) -> None:
+        """Render what the shipped library lacks: the starter documents first, then the rest in order.
+
+        While the worker processes render, this process encodes the
+        pictures pages ask for and examines the documents trainees wait
+        for (the warm-up's feedback), so nobody waits for a render to end.
+        """
         if os.environ.get(SPECIMENS_ENV):
             return
         # loaded in the preparation process only (the app process imports this module too)
-        from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
+        from ..synth.library import load_library_recipes, recipe_name, render_recipes
 
-        folder = cache_dir() / "library" / library_key()
+        folder = starter.library_folder()
         recipes = load_library_recipes()
-        missing = [r for r in recipes if not (folder / f"{recipe_name(r)}.json").is_file()]
+        first = starter.starter_recipes(recipes)
+        order = first + [r for r in recipes if r not in first]
+        queue = [r for r in order if not (folder / f"{recipe_name(r)}.json").is_file()]
         total = len(recipes)
-        for i, recipe in enumerate(missing):
-            if not self.alive():
-                return
-            _set_status(phase="library", done=total - len(missing) + i, total=total)
-            encode_wanted_pictures()
-            render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
-        _set_status(phase="library", done=total, total=total)
+        starter_left = {recipe_name(r) for r in first} & {recipe_name(r) for r in queue}
+        if not queue:
+            _set_status(phase="library", done=total, total=total, starter=True)
+            return
+        workers = max(1, min(len(queue), _render_workers()))
+        pending: dict = {}
+        with ProcessPoolExecutor(max_workers=workers, initializer=_in_worker) as pool:
+            while queue or pending:
+                while queue and len(pending) < workers:
+                    recipe = queue.pop(0)
+                    pending[pool.submit(render_recipes, [recipe], str(folder), progress=False, workers=1,
+                                        skip_existing=True)] = recipe
+                finished, _ = wait(pending, timeout=RENDER_POLL_S, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name = recipe_name(pending.pop(future))
+                    try:
+                        future.result()
+                    except Exception as exc:  # noqa: BLE001 - one bad recipe must not stop the library
+                        print(f"docexam prepare: render {name}: {type(exc).__name__}: {exc}", file=sys.stderr,
+                              flush=True)
+                    if name in starter_left:
+                        starter_left.discard(name)
+                        if not starter_left:  # the warm-up's pictures at once, not after the library
+                            self.starter_pictures(folder, [recipe_name(r) for r in first])
+                if not self.alive():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    return
+                _set_status(phase="library", done=total - len(queue) - len(pending), total=total,
+                            starter=not starter_left)
+                self.serve_rendered(folder)
+        _set_status(phase="library", done=total, total=total, starter=True)
+
+    def starter_pictures(self, folder: Path, names: list) -> None:
+        """The screen copies of the starter documents (every light): the warm-up shows them first."""
+        from ..specimens.registry import load_specimen
+
+        for name in names:
+            try:
+                self.pictures(load_specimen(folder / f"{name}.json"), media.DISPLAY_WIDTH)
+            except Exception as exc:  # noqa: BLE001 - the page encodes it itself then
+                print(f"docexam prepare: starter {name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
+    def serve_rendered(self, folder: Path) -> None:
+        """Between renders: the pictures and heatmaps pages asked for, of the documents rendered so far."""
+        encode_wanted_pictures()
+        wanted = prepare_dir() / "wanted"
+        if not (wanted.is_dir() and any(wanted.iterdir())):
+            return
+        from ..specimens.registry import load_specimen
+
+        by_name = {}
+        for name in starter.rendered_names():
+            try:
+                by_name[name] = load_specimen(folder / f"{name}.json")
+            except Exception:  # noqa: BLE001 - being written, or broken: asked for again later
+                continue
+        self.serve_wanted(by_name)
 
     def drills(self) -> None:
         """What the checkpoint drills will show, rendered before anyone asks (the drill's own worker

@@ -27,6 +27,7 @@ from ..lessons.vocabulary import FIELD_LABELS
 from . import course, docview, media, prepare, session, state, steps
 from .course import opaque_key
 from .i18n import _, lang, option_label, pick, t
+from .starter import LibraryNotReady
 
 #: item types answered by choosing an option
 CHOICE_TYPES = ("verdict", "family", "technique", "light", "compare", "mrz", "same-person")
@@ -325,6 +326,15 @@ def score_so_far(qs: dict) -> tuple[float, int]:
     return sum(scores), len(scores)
 
 
+def points_text(points: float, answered: int) -> str:
+    """A score as a trainee reads it: whole points without a decimal, partial credit with one.
+
+    >>> points_text(3.0, 4), points_text(2.5, 4), points_text(0.0, 0)
+    ('3 / 4', '2.5 / 4', '0 / 0')
+    """
+    return f"{round(points, 1):g} / {answered}"
+
+
 def run_quiz(key: str, items, *, form: str, lesson_id: str | None = None, show_feedback: bool = True,
              skip=(), intro: str | None = None) -> None:
     """Ask ``items`` one after the other, in a fragment: an answer reruns the question only.
@@ -362,7 +372,7 @@ def _quiz(key: str, items: list, form: str, lesson_id, show_feedback: bool, skip
     pos = qs["pos"]
     if pos >= len(items):
         if show_feedback:
-            st.success(_("Finished: {score} on {n} questions.", score=f"{points:.1f} / {answered}", n=answered))
+            st.success(_("Finished: {score} on {n} questions.", score=points_text(points, answered), n=answered))
         return
     item = items[pos]
     wkey = opaque_key(key, item.id)
@@ -376,7 +386,7 @@ def _quiz(key: str, items: list, form: str, lesson_id, show_feedback: bool, skip
     c1, c2 = st.columns([3, 1])
     c1.progress(pos / len(items), text=_("Question {n} of {total}", n=pos + 1, total=len(items)))
     if show_feedback:
-        c2.metric(_("Score so far"), f"{points:.1f} / {answered}")
+        c2.metric(_("Score so far"), points_text(points, answered))
     if item.id not in qs["scores"]:
         on_answer = dict(on_click=_answered, args=(key, item, wkey, form, lesson_id, show_feedback, items, skip))
         ask(item.public(), wkey, _("Check my answer") if show_feedback else _("Submit answer"), on_answer)
@@ -438,6 +448,9 @@ def run_test(form: str) -> None:
     ws = session.workshop()
     try:
         forms = state.test_forms(ws.id if ws else 0)
+    except LibraryNotReady:
+        st.title(t(f"{form}_title"))
+        raise  # the app shows the library's progress and the warm-up instead
     except DocexamError as exc:
         st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
         return

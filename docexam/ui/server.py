@@ -12,11 +12,19 @@ Loading this module also starts the background preparation process
 (:mod:`docexam.ui.prepare`: library, pictures, heatmaps) unless
 ``DOCEXAM_NO_PREPARE`` is set, and starts it again if it stops (several
 app processes sharing one ``DOCEXAM_HOME`` run one preparation).
+
+With ``DOCEXAM_TRACEMALLOC=DIR`` (a load benchmark's memory study) the
+process traces its allocations and writes the largest holders, by line,
+to ``DIR/memory-N.txt`` every :data:`TRACE_EVERY_S` seconds.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
+import tracemalloc
+from pathlib import Path
 
 import streamlit as st
 from starlette.routing import Mount
@@ -27,6 +35,34 @@ from docexam.ui import prepare
 from docexam.ui.media import ROUTE, media_app
 
 app = st.App(str(REPO_DIR / "app.py"), routes=[Mount(ROUTE, app=media_app()), Mount(hq.ROUTE, app=hq.sync_app())])
+
+#: seconds between two memory reports under ``DOCEXAM_TRACEMALLOC``
+TRACE_EVERY_S = 20.0
+
+
+def _trace_memory(folder: Path, *, every: float = TRACE_EVERY_S, top: int = 40) -> None:
+    """Write the ``top`` allocation sites (by line, 6 frames deep) to ``folder`` every ``every`` seconds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tracemalloc.start(6)
+
+    def report() -> None:
+        n = 0
+        while True:
+            time.sleep(every)
+            snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+            current, peak = tracemalloc.get_traced_memory()
+            lines = [f"traced now {current / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB"]
+            for stat in snapshot.statistics("traceback")[:top]:
+                lines.append(f"{stat.size / 2**20:8.1f} MB in {stat.count} blocks")
+                lines += [f"    {frame.filename}:{frame.lineno}" for frame in stat.traceback]
+            (folder / f"memory-{n:03d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            n += 1
+
+    threading.Thread(target=report, name="docexam-tracemalloc", daemon=True).start()
+
+
+if os.environ.get("DOCEXAM_TRACEMALLOC"):
+    _trace_memory(Path(os.environ["DOCEXAM_TRACEMALLOC"]))
 
 if not os.environ.get("DOCEXAM_NO_PREPARE"):
     prepare.keep_running()

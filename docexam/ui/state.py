@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -32,12 +32,14 @@ from ..examine import examine
 from ..imaging import load_rgb
 from ..lessons.format import load_all_lessons
 from ..lessons.source import default_specimens, load_specimen_folder
-from ..paths import cache_dir, docexam_home, lessons_dir, user_lessons_dir
-from ..synth.library import library_key, load_library_recipes, recipe_name, render_recipes
+from ..specimens.registry import load_specimen
+from ..paths import docexam_home, lessons_dir, user_lessons_dir
 from ..training import TrainingRecord, default_database_url
 from ..training.course import workshop_forms
-from . import prepare
+from . import prepare, starter
 from .course import lesson_pool
+from .i18n import _
+from .starter import LibraryNotReady
 from .media import DISPLAY_WIDTH
 
 #: a folder of specimens to use instead of the shipped library
@@ -101,35 +103,31 @@ def _library_source() -> str:
     return str(Path(folder).expanduser().resolve()) if folder else ""
 
 
-def ensure_library() -> None:
-    """Render whatever the shipped library lacks, showing a progress bar (first start only).
-
-    Done outside the cached loader so the progress bar is drawn live; a
-    lock makes a second session wait instead of rendering the same files.
-    """
+def library_complete() -> bool:
+    """Whether every document of the library is rendered (always, when a folder replaces it)."""
     if _library_source():
-        return
+        return True
+    done, total = starter.library_progress()
+    return done == total
 
-    folder = cache_dir() / "library" / library_key()
-    recipes = load_library_recipes()
-    if all((folder / f"{recipe_name(r)}.json").is_file() for r in recipes):
+
+def ensure_library() -> None:
+    """Render whatever the shipped library lacks, showing a progress bar, unless the preparation process does.
+
+    With the preparation process running (``docexam app``) nothing waits:
+    pages get the documents rendered so far, and what needs all of them
+    raises :class:`~.starter.LibraryNotReady`. Without it (AppTest,
+    ``streamlit run app.py``) the library is rendered here, a lock making
+    a second session wait instead of rendering the same files.
+    """
+    if library_complete() or prepare.running():
         return
-    title = ("Preparing the specimen library (first start only) / "
-             "កំពុងរៀបចំបណ្ណាល័យឯកសារគំរូ (តែលើកដំបូងប៉ុណ្ណោះ)")
-    if prepare.running():
-        # the preparation process renders it (docexam app started it): show its progress, render nothing here
-        bar = st.progress(0.0, text=title)
-        while prepare.running():
-            missing = sum(not (folder / f"{recipe_name(r)}.json").is_file() for r in recipes)
-            if not missing:
-                bar.empty()
-                return
-            done = len(recipes) - missing
-            bar.progress(done / len(recipes), text=f"{title}: {done} / {len(recipes)}")
-            time.sleep(1.0)
-        bar.empty()
+    from ..synth.library import load_library_recipes, recipe_name, render_recipes
+
+    folder = starter.library_folder()
+    title = _("Preparing the specimen library (first start only)")
     with _render_lock:
-        missing = [r for r in recipes if not (folder / f"{recipe_name(r)}.json").is_file()]
+        missing = [r for r in load_library_recipes() if not (folder / f"{recipe_name(r)}.json").is_file()]
         if not missing:
             return
         bar = st.progress(0.0, text=title)
@@ -137,35 +135,59 @@ def ensure_library() -> None:
         # `docexam synth library` renders it faster (several processes) before a workshop
         for done, recipe in enumerate(missing, 1):
             render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
-            bar.progress(done / len(missing), text=f"{done} / {len(missing)}")
+            bar.progress(done / len(missing), text=f"{title}: {done} / {len(missing)}")
         bar.empty()
 
 
-@st.cache_resource(show_spinner=False)
-def _library(source: str, home: str) -> tuple:
-    if source:
-
-        return tuple(load_specimen_folder(source))
-    from ..synth.library import library_specimens  # here: this module has its own library_specimens
-
-    return tuple(library_specimens())
-
-
-def library_specimens() -> tuple:
-    """The shipped library (or ``$DOCEXAM_SPECIMENS_DIR``), without the trainers' specimens."""
-    ensure_library()
-    return _library(_library_source(), str(docexam_home()))
+def _rendered() -> tuple | None:
+    """None when the library is complete (or a folder replaces it), else the names rendered so far."""
+    return None if library_complete() else starter.rendered_names()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _specimens(source: str, home: str, signature: tuple) -> tuple:
-    return tuple(default_specimens(library=lambda: list(_library(source, home))))
+def _library(source: str, home: str, rendered: tuple | None = None) -> tuple:
+    if source:
+        return tuple(load_specimen_folder(source))
+    # the whole library once rendered (ensure_library saw to it), or on a first start the documents rendered so far
+    names = starter.rendered_names() if rendered is None else rendered
+    return tuple(load_specimen(starter.library_folder() / f"{name}.json") for name in names)
+
+
+def library_specimens() -> tuple:
+    """The shipped library (or ``$DOCEXAM_SPECIMENS_DIR``), without the trainers' specimens.
+
+    On a first start, while the preparation process renders it: the documents rendered so far.
+    """
+    ensure_library()
+    return _library(_library_source(), str(docexam_home()), _rendered())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _specimens(source: str, home: str, signature: tuple, rendered: tuple | None = None) -> tuple:
+    return tuple(default_specimens(library=lambda: list(_library(source, home, rendered))))
 
 
 def specimens() -> tuple:
-    """Library plus trainers' specimens, as quizzes see them now."""
+    """Library plus trainers' specimens, as quizzes see them now (on a first start, those rendered so far)."""
     ensure_library()
-    return _specimens(_library_source(), str(docexam_home()), user_signature())
+    return _specimens(_library_source(), str(docexam_home()), user_signature(), _rendered())
+
+
+def starter_items() -> tuple:
+    """The warm-up's questions on the starter documents (:mod:`.starter`); empty until both are rendered."""
+    names = starter.starter_names()
+    if not names or not names <= set(starter.rendered_names()):
+        return ()
+    return _starter_items(tuple(sorted(names)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _starter_items(names: tuple) -> tuple:
+    from ..lessons.items import generate_items  # here: this module has its own lesson_items
+
+    folder = starter.library_folder()
+    return tuple(replace(item, topic="review")
+                 for item in generate_items([load_specimen(folder / f"{name}.json") for name in names]))
 
 
 def specimen_index() -> dict:
@@ -176,16 +198,16 @@ def specimen_index() -> dict:
 # quiz items
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _lesson_items(lesson_id: str, source: str, home: str, signature: tuple) -> tuple:
+def _lesson_items(lesson_id: str, source: str, home: str, signature: tuple, rendered: tuple | None = None) -> tuple:
     from ..lessons.items import lesson_items  # here: this module has its own lesson_items
 
-    return tuple(lesson_items(lesson(lesson_id), _specimens(source, home, signature)))
+    return tuple(lesson_items(lesson(lesson_id), _specimens(source, home, signature, rendered)))
 
 
 def lesson_items(lesson_id: str, *, include_retired: bool = False) -> tuple:
     """Items of one lesson (library and trainers' specimens, less the retired ones unless asked for)."""
     specimens()
-    items = _lesson_items(lesson_id, _library_source(), str(docexam_home()), user_signature())
+    items = _lesson_items(lesson_id, _library_source(), str(docexam_home()), user_signature(), _rendered())
     gone = frozenset() if include_retired else retired()
     return tuple(_live(items, gone)) if gone else items
 
@@ -218,7 +240,10 @@ def _live(items, retired_names) -> list:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pool(source: str, home: str, retired_names: frozenset) -> tuple:
-    return tuple(_live(lesson_pool(lessons(), _library(source, home)), retired_names))
+    # the warm-up's documents are left out of the tests: a warm-up must not teach what the pre-test measures
+    kept = _library(source, home) if source else [s for s in _library(source, home)
+                                                    if s.name not in starter.starter_names()]
+    return tuple(_live(lesson_pool(lessons(), kept), retired_names))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -239,11 +264,13 @@ def test_forms(workshop_id: int) -> dict:
     """The pre- and post-test of a workshop (0: self-study).
 
     A workshop's forms are drawn once, from the library only (not the
-    trainers' specimens, nor retired ones), with item difficulties
+    trainers' specimens, nor retired ones, nor the warm-up's), with item difficulties
     calibrated on every answer recorded so far, and frozen in the record:
     every trainee of the workshop sits the same forms, whatever is added or
     answered later.
     """
+    if not library_complete():
+        raise LibraryNotReady(*starter.library_progress())
     library_specimens()
     source, home = _library_source(), str(docexam_home())
     if not workshop_id:

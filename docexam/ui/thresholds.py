@@ -23,6 +23,7 @@ from ..errors import DocexamError
 from . import docview, drills, session, state, steps
 from .drill_pictures import OnScreen
 from .i18n import _
+from .starter import LibraryNotReady
 
 #: longest a trial may wait for its pictures before the page says so (seconds)
 WAIT_S = 300.0
@@ -32,6 +33,8 @@ def form_now(me, ws) -> str:
     """``pre`` until the pre-test is done, ``post`` once the post-test is open, else ``practice``."""
     try:
         now = steps.states(me, ws)
+    except LibraryNotReady:  # a first start: nobody has sat the pre-test yet
+        return "pre"
     except DocexamError:
         return "practice"
     if not now["pre-test"].done:

@@ -33,6 +33,19 @@ AMBER = (255, 170, 0)
 GREEN = (0, 160, 70)
 
 
+#: what a table cell shows where there is no figure yet (a trainee without a post-test)
+NO_FIGURE = "—"
+
+
+def figure_cells(values) -> list[str]:
+    """Table cells of whole-number figures: ``NO_FIGURE`` where a value is missing, never "None".
+
+    >>> figure_cells([80, None, 0])
+    ['80', '—', '0']
+    """
+    return [NO_FIGURE if v is None else f"{v:g}" for v in values]
+
+
 def light_label(light: str) -> str:
     return t(f"light_{light}")
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from docexam.assessment import readiness
 from docexam.errors import DocexamError
+from docexam.ui.starter import LibraryNotReady
 from docexam.ui import course, nav, session, sharing, state, steps
 from docexam.ui.i18n import _, pick, t
 
@@ -30,6 +31,8 @@ for alert in sharing.new_alerts(record, me.id):
 try:
     forms = state.test_forms(ws.id if ws else 0)
     topic_items = state.topic_items()
+except LibraryNotReady:
+    raise  # the app shows the library's progress and the warm-up instead
 except DocexamError as exc:
     st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
     st.stop()

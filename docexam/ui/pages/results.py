@@ -7,7 +7,7 @@ import streamlit as st
 from docexam.assessment import signal_detection
 from docexam.assessment.certificate import certificates_pdf
 from docexam.lessons.vocabulary import topic_label
-from docexam.ui import course, quiz, session, sharing, state, steps
+from docexam.ui import course, quiz, session, sharing, state, steps, widgets
 from docexam.ui.i18n import _, lang, t
 
 me = session.require_trainee()
@@ -24,15 +24,17 @@ forms = state.test_forms(ws.id if ws else 0)
 if not gains:
     st.info(_("Take the pre-test and the post-test to see your gain per topic."))
 else:
-    table = pd.DataFrame({
-        _("Topic"): [topic_label(g.topic, lang()) for g in gains],
+    columns = {
         _("Pre-test %"): [None if g.pre is None else round(100 * g.pre) for g in gains],
         _("Post-test %"): [None if g.post is None else round(100 * g.post) for g in gains],
         _("Gain (points)"): [None if g.gain is None else round(100 * g.gain) for g in gains],
-    })
-    st.bar_chart(table.set_index(_("Topic"))[[_("Pre-test %"), _("Post-test %")]], stack=False,
-                 y_label="%", height=320)
-    st.dataframe(table, hide_index=True, width="stretch")
+    }
+    topics = [topic_label(g.topic, lang()) for g in gains]
+    st.bar_chart(pd.DataFrame({k: columns[k] for k in (_("Pre-test %"), _("Post-test %"))}, index=topics),
+                 stack=False, y_label="%", height=320)
+    # "—" where there is no figure yet (no post-test), never "None"
+    st.dataframe(pd.DataFrame({_("Topic"): topics, **{k: widgets.figure_cells(v) for k, v in columns.items()}}),
+                 hide_index=True, width="stretch")
     pre, post = course.overall(attempts, "pre"), course.overall(attempts, "post")
     fmt = lambda v: "-" if v is None else f"{v * 100:.0f}%"  # noqa: E731
     st.write(_("Pre-test {pre}, post-test {post}.", pre=fmt(pre), post=fmt(post)))

@@ -17,7 +17,7 @@ from docexam.assessment.certificate import certificates_pdf
 from docexam.ui import session, state, steps
 from docexam.lessons.vocabulary import topic_label
 from docexam.ui.i18n import _, lang
-from docexam.ui.widgets import join_address
+from docexam.ui.widgets import figure_cells, join_address
 
 session.require_trainer()
 record = state.record()
@@ -75,7 +75,8 @@ def scoreboard() -> None:
         return
     st.dataframe(pd.DataFrame([{_("Trainee"): r.name, _("Department"): r.department, _("Answers"): r.attempts,
                                 _("Correct"): r.correct, _("Points"): round(r.points, 1),
-                                _("Mean score %"): None if r.mean_score is None else round(100 * r.mean_score)}
+                                _("Mean score %"): figure_cells([None if r.mean_score is None
+                                                                  else round(100 * r.mean_score)])[0]}
                                for r in rows]), hide_index=True, width="stretch")
     st.caption(_("Updated {time}", time=f"{dt.datetime.now():%H:%M:%S}"))
 
