@@ -45,6 +45,7 @@ from pathlib import Path
 
 from ..atomic import ensure_dir, write_text
 from ..paths import cache_dir
+from ..specimens.registry import load_specimen
 from . import media, starter
 
 #: seconds between looks for asked-for pictures and trainers' new specimens once everything is prepared
@@ -397,8 +398,6 @@ class _Preparer:
 
     def starter_pictures(self, folder: Path, names: list) -> None:
         """The screen copies of the starter documents (every light): the warm-up shows them first."""
-        from ..specimens.registry import load_specimen
-
         for name in names:
             try:
                 self.pictures(load_specimen(folder / f"{name}.json"), media.DISPLAY_WIDTH)
@@ -411,8 +410,6 @@ class _Preparer:
         wanted = prepare_dir() / "wanted"
         if not (wanted.is_dir() and any(wanted.iterdir())):
             return
-        from ..specimens.registry import load_specimen
-
         by_name = {}
         for name in starter.rendered_names():
             try:

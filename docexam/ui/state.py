@@ -33,6 +33,7 @@ from ..imaging import load_rgb
 from ..lessons.format import load_all_lessons
 from ..lessons.source import default_specimens, load_specimen_folder
 from ..specimens.registry import load_specimen
+from ..synth.library import load_library_recipes, recipe_name, render_recipes
 from ..paths import docexam_home, lessons_dir, user_lessons_dir
 from ..training import TrainingRecord, default_database_url
 from ..training.course import workshop_forms
@@ -122,8 +123,6 @@ def ensure_library() -> None:
     """
     if library_complete() or prepare.running():
         return
-    from ..synth.library import load_library_recipes, recipe_name, render_recipes
-
     folder = starter.library_folder()
     title = _("Preparing the specimen library (first start only)")
     with _render_lock:
