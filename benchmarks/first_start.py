@@ -64,9 +64,14 @@ async def first_quiz(url: str, t0: float, timeout_s: float, marks: dict) -> None
             marks["first quiz"] = "the warm-up round (library still rendering)" if warm_up else "the pre-test"
             # the document's picture, served once the preparation has encoded it (the page asks again until then)
             try:
+                # the document view draws in a shadow root: look inside every one
                 await page.wait_for_function(
-                    """() => [...document.images].some(i => i.src.includes('/docexam-media/') && i.complete
-                                                        && i.naturalWidth > 0)""", timeout=60_000)
+                    """() => { const found = [];
+                               const walk = (root) => { root.querySelectorAll('img').forEach(i => found.push(i));
+                                 root.querySelectorAll('*').forEach(e => e.shadowRoot && walk(e.shadowRoot)); };
+                               walk(document);
+                               return found.some(i => i.src.includes('/docexam-media/') && i.complete
+                                                      && i.naturalWidth > 0); }""", timeout=60_000)
                 marks["its picture shown"] = time.monotonic() - t0
             except Exception:  # noqa: BLE001 - a question without a picture (a machine-readable zone)
                 marks["its picture shown"] = "not within 60 s after the question"

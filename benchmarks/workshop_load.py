@@ -52,6 +52,9 @@ CODE = "LOAD-1"
 LESSON = "Review: forgeries and counterfeits"
 STEP_TIMEOUT_MS = int(os.environ.get("DOCEXAM_LOAD_STEP_TIMEOUT_S", "240")) * 1000  # the 4 minutes
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+#: the issue's goals for the app process at 30 trainees
+CPU_GOAL_MS = 80
+MEMORY_GOAL_MB = 1024
 
 
 # ---------------------------------------------------------------- the app process
@@ -530,9 +533,16 @@ async def run(args) -> int:
         print(f"    {e}")
     print(f"{'lost answers':20} {sum(lost.values())} (trainees: {len(lost)}); ticks lost before sending: "
           f"{stats.lost_ticks}")
-    print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = "
-          f"{1000 * cpu / max(stats.interactions, 1):.0f} ms per interaction")
-    print(f"{'app peak memory':20} {peak_rss:.0f} MB (resident)")
+    per = 1000 * cpu / max(stats.interactions, 1)
+    print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = {per:.0f} ms per interaction "
+          f"(goal <= {CPU_GOAL_MS} ms: {'met' if per <= CPU_GOAL_MS else 'NOT met'})")
+    print(f"{'app peak memory':20} {peak_rss:.0f} MB resident, the app process alone (goal <= {MEMORY_GOAL_MB} MB: "
+          f"{'met' if peak_rss <= MEMORY_GOAL_MB else 'NOT met'})")
+    if args.trace_memory:
+        reports = sorted(Path(args.trace_memory).glob("memory-*.txt"))
+        if reports:
+            print(f"largest Python allocation sites at the end ({reports[-1]}):")
+            print("\n".join("    " + line for line in reports[-1].read_text().splitlines()[:40]))
     print(f"{'background prep':20} {prep_cpu:.1f} s CPU at low priority (library, pictures, heatmaps), peak "
           f"{app.child_peak_rss:.0f} MB")
     print(f"uptime before: {uptime_before}")
@@ -564,10 +574,15 @@ def main() -> int:
                              "(docexam hq config)")
     parser.add_argument("--database", help="PostgreSQL URL for --hq (default: $DOCEXAM_TEST_POSTGRES_URL)")
     parser.add_argument("--screenshots", help="folder for a screenshot of each trainee that failed")
+    parser.add_argument("--trace-memory", metavar="DIR",
+                        help="the app traces its Python allocations (tracemalloc: slower) and writes the largest "
+                             "sites to DIR every 20 s; the last report is printed at the end")
     args = parser.parse_args()
     if args.quick:
         args.pause, args.practice, args.stagger = (0.3, 1.0), min(args.practice, 4), min(args.stagger, 5.0)
     args.browsers = args.browsers or max(1, -(-args.trainees // 15))
+    if args.trace_memory:
+        os.environ["DOCEXAM_TRACEMALLOC"] = str(Path(args.trace_memory).resolve())
     if not Path(CHROMIUM).is_file():
         print(f"Debian's chromium is not installed ({CHROMIUM}): apt-get install chromium", file=sys.stderr)
         return 2

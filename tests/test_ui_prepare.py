@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from docexam.lessons.source import load_specimen_folder
 from docexam.ui import media, prepare
 from test_ui_support import make_folder
@@ -37,6 +39,15 @@ def test_prepare_once_makes_every_heatmap_and_picture(docexam_home, monkeypatch)
                 spec.image_path(light), width=zoom)
     assert prepare.status()["phase"] == "ready"
     assert not prepare.running()  # the lock is let go with the process
+    # the tinted forged areas of the feedback are made too: a request finds them without decoding a mask
+    media._tint_url.cache_clear()
+    monkeypatch.setattr(media.Image, "open", lambda *a, **k: pytest.fail("a request decoded a mask"))
+    tinted = [(s.mask_path, a.mask_label) for s in specimens for a in s.anomalies
+              if s.mask_path is not None and a.mask_label is not None]
+    assert tinted
+    for mask, label in tinted:
+        url = media.tint_url(mask, label)
+        assert url is None or (media.media_dir() / url.rsplit("/", 1)[1]).is_file()
 
 
 def test_a_waiting_trainee_asks_instead_of_examining(docexam_home, monkeypatch):

@@ -59,7 +59,11 @@ def _number(v) -> bool:
     return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
 
 
-@lru_cache(maxsize=32)
+#: full-resolution masks kept decoded (about 6 MB each at 600 dpi; a workshop's server holds this many at most)
+MASKS_KEPT = 8
+
+
+@lru_cache(maxsize=MASKS_KEPT)
 def _load_mask(path: str, mtime_ns: int) -> np.ndarray:
     import cv2  # OpenCV only to read a specimen's mask image; scoring a choice or a box never loads it
 

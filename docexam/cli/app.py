@@ -42,8 +42,10 @@ FLAGS = {
 
 #: the environment the server starts with (a value already set wins): glibc's malloc gives each thread
 #: an arena of its own by default, and a server whose request threads had each held a decoded picture kept
-#: hundreds of MB it never gave back
-SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+#: hundreds of MB it never gave back. A block of 1 MB or more (a decoded mask or picture, a table) is mapped
+#: on its own and returned to the system when freed: by default glibc raises that threshold after the first
+#: large free, and later large blocks then stay in the arenas, fragmented, for the life of the server
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 
 
 def server_environment(base: dict | None = None) -> dict:

@@ -489,6 +489,16 @@ class _Preparer:
     def pictures(self, spec, width: int) -> None:
         for light in spec.lights:
             media.image_url(spec.image_path(light), width=width)
+        if width == media.DISPLAY_WIDTH:
+            self.tints(spec)
+
+    def tints(self, spec) -> None:
+        """The tinted forged areas a feedback lays over the document: made here, so no request decodes a
+        full-resolution mask (30 trainees' feedback at once held hundreds of MB in the server)."""
+        mask = spec.mask_path
+        for anomaly in spec.anomalies if mask is not None else ():
+            if anomaly.mask_label is not None:
+                media.tint_url(mask, anomaly.mask_label)
 
     def run_once(self) -> int:
         """Prepare everything not prepared yet; how many jobs were done."""

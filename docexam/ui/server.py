@@ -66,3 +66,16 @@ if os.environ.get("DOCEXAM_TRACEMALLOC"):
 
 if not os.environ.get("DOCEXAM_NO_PREPARE"):
     prepare.keep_running()
+
+
+def _warm() -> None:
+    # the pages' modules (and their caches) load beside the server's start, not in the first trainee's request
+    from docexam.ui import state  # noqa: PLC0415 - loaded in this thread, not before the server answers
+
+    try:
+        state.warm()
+    except Exception as exc:  # noqa: BLE001 - the first request does the same work and shows any problem
+        print(f"docexam: warming the caches: {type(exc).__name__}: {exc}", flush=True)
+
+
+threading.Thread(target=_warm, name="docexam-warm", daemon=True).start()

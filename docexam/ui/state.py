@@ -378,6 +378,22 @@ def examine_upload(digest: str, template: str, visible, *, uv=None, ir=None, nam
     return _examine_upload(digest, template, visible, uv, ir, name)
 
 
+def warm() -> None:
+    """Fill the shared caches a trainee's first pages need (lessons, items, the self-study forms), ahead of them.
+
+    Run once in a thread as the server starts (:mod:`.server`): the first
+    trainee to sign in then finds the forms drawn (a few seconds of work on
+    a laptop) instead of waiting for them. Nothing happens while the
+    library is still rendering (the forms wait for it anyway).
+    """
+    if not library_complete():
+        return
+    lessons()
+    specimens()
+    topic_items()
+    test_forms(0)
+
+
 def forget_specimens() -> None:
     """Drop cached specimen lists (after a trainer saves or deletes a specimen)."""
     _specimens.clear()
