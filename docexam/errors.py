@@ -4,11 +4,18 @@ Every error a user can cause is a :class:`DocexamError`. Its message is one
 line that names the file (or parameter) and the problem; the CLI prints it
 and exits with status 2, the UI shows it in a box. Anything else reaching the
 top is a bug in docexam.
+
+The message is a :class:`docexam.i18n.Message`: English as a ``str``, shown
+in the reader's language by ``translator(lang).error(exc)``. A ``problem``
+given as a ``Message`` is translated with it; one given as a plain ``str``
+(a library's own text, e.g. Pillow's) stays as it is.
 """
 
 from __future__ import annotations
 
 from os import PathLike
+
+from .i18n import Message
 
 
 class DocexamError(Exception):
@@ -31,7 +38,7 @@ class InputFileError(DocexamError):
     def __init__(self, path: str | PathLike, problem: str):
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(Message("{path}: {problem}", path=self.path, problem=problem))
 
 
 class InvalidFieldError(InputFileError):
@@ -44,8 +51,8 @@ class InvalidFieldError(InputFileError):
     def __init__(self, path: str | PathLike, field: str, problem: str, *, line: int | None = None):
         self.field = field
         self.line = line
-        where = f"line {line}: " if line is not None else ""
-        super().__init__(path, f"{where}{field}: {problem}")
+        super().__init__(path, Message("{field}: {problem}", field=field, problem=problem) if line is None else
+                         Message("line {line}: {field}: {problem}", line=line, field=field, problem=problem))
 
 
 class UnknownNameError(DocexamError):
@@ -54,8 +61,11 @@ class UnknownNameError(DocexamError):
     def __init__(self, kind: str, name: str, known: list[str] | tuple[str, ...] = ()):
         self.kind = kind
         self.name = name
-        hint = f" (known: {', '.join(sorted(known))})" if known else ""
-        super().__init__(f"unknown {kind} {name!r}{hint}")
+        if known:
+            super().__init__(Message("unknown {kind} {name!r} (known: {known})", kind=kind, name=name,
+                                     known=", ".join(sorted(known))))
+        else:
+            super().__init__(Message("unknown {kind} {name!r}", kind=kind, name=name))
 
 
 class OutputError(DocexamError):
@@ -63,7 +73,7 @@ class OutputError(DocexamError):
 
     def __init__(self, path: str | PathLike, problem: str):
         self.path = str(path)
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(Message("{path}: {problem}", path=self.path, problem=problem))
 
 
 class ImpossibleForgeryError(DocexamError, ValueError):
@@ -71,6 +81,7 @@ class ImpossibleForgeryError(DocexamError, ValueError):
 
     def __init__(self, technique: str, template: str, substrate: str, substrates):
         self.technique, self.template = technique, template
-        super().__init__(f"technique {technique!r} cannot be done on {template} (a {substrate} document): "
-                         f"it applies to {', '.join(substrates)}")
+        super().__init__(Message("technique {technique!r} cannot be done on {template} (a {substrate} document): "
+                                 "it applies to {substrates}", technique=technique, template=template,
+                                 substrate=substrate, substrates=", ".join(substrates)))
 

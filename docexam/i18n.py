@@ -12,7 +12,15 @@ serves trainees in several languages at once. :func:`translator` gives an
 object bound to one language with ``gettext``/``ngettext`` and Babel's
 number, percent and date formats for that language.
 
-This module sits below everything else (the CLI, reports, PDFs, the UI use it).
+Text made below the UI (the examination desk's findings and notes, the
+messages of typed errors) is a :class:`Message`: a ``str`` holding the
+English, which also remembers its message id and values, so the page, the
+command line or the report shows it in its reader's language with
+:meth:`Translator.message`. Code that only knows ``str`` (JSON, logs, old
+callers) keeps seeing the English.
+
+This module sits below everything else (the CLI, reports, PDFs, the UI, the
+typed errors use it).
 
 >>> translator("km").gettext("Correct.")
 'ត្រឹមត្រូវ។'
@@ -43,12 +51,54 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANGUAGE = "en"
 
 __all__ = ["DOMAIN", "LOCALE_DIR", "LANGUAGES", "Translator", "translator", "gettext", "ngettext", "N_",
-           "catalogue_path", "languages", "extract_python"]
+           "Message", "plural_message", "catalogue_path", "languages", "extract_python"]
 
 
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (translated where it is shown)."""
     return message
+
+
+class Message(str):
+    """Text for a person, English now, in the reader's language where it is shown.
+
+    The ``str`` value is ``msgid`` filled with ``values`` (``str.format``
+    fields), so JSON, logs and code comparing text see the English. A value
+    may itself be a :class:`Message` (a phrase inside a sentence): it is
+    translated too. Mark the English with ``Message("...")`` (the catalogue
+    extractor finds it); show it with :meth:`Translator.message`.
+
+    >>> m = Message("Findings: {n}.", n=3)
+    >>> m, m.msgid, m.values
+    ('Findings: 3.', 'Findings: {n}.', {'n': 3})
+    >>> translator("km").message(Message("Correct."))
+    'ត្រឹមត្រូវ។'
+    >>> import pickle; pickle.loads(pickle.dumps(m)).values
+    {'n': 3}
+    """
+
+    def __new__(cls, msgid: str, /, **values):
+        self = super().__new__(cls, _fill(msgid, values))
+        self.msgid, self.plural, self.n, self.values = msgid, None, None, values
+        return self
+
+    def __reduce__(self):
+        return _rebuild, (self.msgid, self.plural, self.n, self.values)
+
+
+def _rebuild(msgid, plural, n, values):
+    return plural_message(msgid, plural, n, **values) if plural is not None else Message(msgid, **values)
+
+
+def plural_message(singular: str, plural: str, n: int, /, **values) -> Message:
+    """A :class:`Message` whose wording depends on the count ``n`` (``ngettext``'s forms).
+
+    >>> plural_message("{n} more place", "{n} more places", 2, n=2)
+    '2 more places'
+    """
+    self = Message(singular if n == 1 else plural, **values)
+    self.msgid, self.plural, self.n = singular, plural, n
+    return self
 
 
 def catalogue_path(lang: str) -> Path:
@@ -118,6 +168,27 @@ class Translator:
         """The form of ``singular``/``plural`` for count ``n``, translated and filled with ``values``."""
         return _fill(_translations(self.lang).ngettext(singular, plural, n), values)
 
+    def message(self, text, /, **names) -> str:
+        """``text`` in this language when it is a :class:`Message` (its values too), else unchanged.
+
+        ``names`` replace values of the message that the caller can say better
+        in this language (a zone's name, from the vocabulary of a higher room).
+
+        >>> translator("en").message(Message("Findings: {n}.", n=2)), translator("km").message("as is")
+        ('Findings: 2.', 'as is')
+        """
+        if not isinstance(text, Message):
+            return str(text)
+        values = {k: names[k] if k in names else self.message(v) if isinstance(v, Message) else v
+                  for k, v in text.values.items()}
+        if text.plural is None:
+            return self.gettext(text.msgid, **values)
+        return self.ngettext(text.msgid, text.plural, text.n, **values)
+
+    def error(self, exc: BaseException, /) -> str:
+        """The one-line message of an exception (a typed error's :class:`Message`) in this language."""
+        return self.message(exc.args[0]) if len(exc.args) == 1 else str(exc)
+
     def number(self, value: float, *, digits: int | None = None) -> str:
         """``value`` written in this language (its separators; the digits CLDR's default for it)."""
         fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
@@ -148,7 +219,7 @@ def ngettext(singular: str, plural: str, n: int, lang: str = SOURCE_LANGUAGE, /,
 
 
 #: the functions whose string arguments are messages, and how many leading arguments are
-MESSAGE_FUNCTIONS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2}
+MESSAGE_FUNCTIONS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2, "Message": 1, "plural_message": 2}
 
 
 def extract_python(fileobj, keywords, comment_tags, options):
@@ -177,5 +248,7 @@ def extract_python(fileobj, keywords, comment_tags, options):
         if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
             continue
         messages = args[0].value if count == 1 else tuple(a.value for a in args)
-        found.append((node.lineno, name, messages, []))
+        # Babel looks the name up among its keywords: report the gettext function it stands for
+        found.append((node.lineno, name if name in ("_", "N_", "gettext", "ngettext") else
+                      "gettext" if count == 1 else "ngettext", messages, []))
     yield from sorted(found, key=lambda m: m[0])

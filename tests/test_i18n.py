@@ -218,3 +218,46 @@ def test_catalogues_pass_babels_checks():
     for lang in (code for code in LANGUAGES if code != "en"):
         errors = [f"{m.id!r}: {e}" for m, errs in _catalogue(lang).check() for e in errs]
         assert not errors, f"{lang}: " + "; ".join(errors[:5])
+
+
+# --- text made below the UI: findings, notes, typed errors, the command line
+
+def test_a_finding_says_what_it_saw_in_the_readers_language():
+    from docexam.examine.report import Evidence
+    from docexam.i18n import Message
+    from docexam.lessons.vocabulary import finding_text
+    how = Message("reprinted with the scattered dots of an inkjet printer")
+    ev = Evidence("printing", "inkjet-reproduction", "surname", (0, 0, 10, 10), 2.0, 1.0, 0.1,
+                  Message("This part of the {label} does not match the genuine design: it was {how}, while the "
+                          "print around it is genuine.", label="surname", how=how))
+    finding = ev.finding()
+    assert finding.message.startswith("This part of the surname does not match")  # str: English, as before
+    assert finding.as_dict()["message"] == str(finding.message)
+    km = finding_text(finding, "km")
+    # the sentence, the phrase inside it and the zone's name are all Khmer
+    assert km.startswith("ផ្នែកនេះនៃ នាមត្រកូល") and "អ៊ីងជិត" in km and "reprinted" not in km, km
+
+
+def test_a_typed_error_is_shown_in_the_readers_language():
+    from docexam.errors import InvalidFieldError, UnknownNameError
+    from docexam.i18n import Message
+    err = InvalidFieldError("t.json", "zones[2].bbox", Message("unknown technique"), line=4)
+    assert str(err) == "t.json: line 4: zones[2].bbox: unknown technique"
+    assert translator("km").error(err) == "t.json: បន្ទាត់ 4៖ zones[2].bbox៖ បច្ចេកទេសមិនស្គាល់"
+    assert translator("km").error(UnknownNameError("template", "x", ["a"])) == "មិនស្គាល់ template 'x' (ដែលស្គាល់៖ a)"
+    assert translator("km").error(ValueError("plain")) == "plain"
+
+
+def test_the_command_line_follows_the_locale_and_stays_english_by_default(capsys, monkeypatch):
+    from docexam.cli import main
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["template", "show", "no-such"]) == 2
+    assert capsys.readouterr().err.startswith("docexam: unknown template 'no-such'")
+    assert main(["--lang", "km", "template", "show", "no-such"]) == 2
+    assert capsys.readouterr().err.startswith("docexam: មិនស្គាល់ template 'no-such'")
+    monkeypatch.setenv("LANG", "km_KH.UTF-8")
+    assert main(["template", "show", "no-such"]) == 2
+    assert "មិនស្គាល់" in capsys.readouterr().err
+    assert main(["--lang", "en", "template", "show", "no-such"]) == 2
+    assert "unknown template" in capsys.readouterr().err

@@ -14,6 +14,9 @@ import sys
 
 from .. import __version__
 from ..errors import DocexamError
+from ..i18n import LANGUAGES
+from . import lang
+from .lang import _, said
 
 #: modules under docexam.cli that add sub-commands, in help order
 COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "drills", "training", "sharing", "app")
@@ -29,6 +32,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="docexam", description="Train officers to spot fraudulent travel documents.")
     parser.add_argument("--version", action="version", version=f"docexam {__version__}")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
+                        help="language of messages (default: the locale's, LANGUAGE or LANG, else English)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMAND_MODULES:
@@ -39,13 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    lang.use(args.lang)
     try:
         status = args.handler(args)
     except DocexamError as exc:
-        print(f"docexam: {exc}", file=sys.stderr)
+        print(f"docexam: {said(exc)}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
-        print("docexam: interrupted", file=sys.stderr)
+        print("docexam: " + _("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ..atomic import ensure_dir, write_png
 from ..errors import DocexamError, InputFileError, OutputError
+from ..i18n import N_
+from .lang import _, said
 
 
 def register(subparsers) -> None:
@@ -31,18 +33,28 @@ def register(subparsers) -> None:
     p.set_defaults(handler=run)
 
 
+#: the verdicts as the human-readable output names them (``--json`` keeps the codes)
+VERDICT_WORDS = {"consistent": N_("CONSISTENT"), "suspect": N_("SUSPECT"), "inconclusive": N_("INCONCLUSIVE")}
+#: the notes' statuses, likewise
+STATUS_WORDS = {"inconclusive": N_("inconclusive"), "skipped": N_("skipped"), "info": N_("info")}
+
+
 def _human(report) -> str:
+    """The report for a person, in the command's language (codes such as families and zones stay as they are)."""
     d = report.as_dict()
-    lines = [f"{d['image']}: {d['verdict'].upper()} (score {d['score']:.2f}, template {d['template']}, "
-             f"{d['timings_ms'].get('total', 0):.0f} ms)"]
+    lines = [d["image"] + ": " + _("{verdict} (score {score:.2f}, template {template}, {ms:.0f} ms)",
+                                   verdict=_(VERDICT_WORDS[d["verdict"]]), score=d["score"], template=d["template"],
+                                   ms=d["timings_ms"].get("total", 0))]
     if d.get("reason"):
-        lines.append(f"  reason: {d['reason']}")
-    for i, f in enumerate(d["findings"], 1):
-        tech = f["technique"] or "unknown technique"
-        lines.append(f"  {i}. [{f['family']}: {tech}] {f['zone']} {f['bbox']} score {f['score']:.2f}")
-        lines.append(f"     {f['message']}")
-    for n in d.get("notes", []):
-        lines.append(f"  note ({n['status']}): {n['message']}")
+        lines.append("  " + _("reason: {reason}", reason=said(report.reason)))
+    for i, (f, finding) in enumerate(zip(d["findings"], report.findings), 1):
+        tech = f["technique"] or _("unknown technique")
+        lines.append(f"  {i}. [{f['family']}: {tech}] {f['zone']} {f['bbox']} " + _("score {score:.2f}",
+                                                                                 score=f["score"]))
+        lines.append("     " + said(finding.message))
+    for n in report.notes:
+        lines.append("  " + _("note ({status}): {message}", status=_(STATUS_WORDS.get(n.status, n.status)),
+                              message=said(n.message)))
     return "\n".join(lines)
 
 
@@ -77,13 +89,13 @@ def run(args) -> int:
             if not batch:
                 raise
             # batch mode keeps going: the failure is reported in place and in the exit status
-            print(f"docexam: {exc}", file=sys.stderr)
+            print(f"docexam: {said(exc)}", file=sys.stderr)
             status = 2
             if args.json:
                 print(json.dumps({"image": image, "template": template.id, "verdict": "error", "error": str(exc)}),
                       flush=True)
             else:
-                print(f"{image}: ERROR {exc}", flush=True)
+                print(f"{image}: " + _("ERROR {error}", error=said(exc)), flush=True)
             continue
         if args.heatmap:
             _write_heatmap(report, Path(args.heatmap), image)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..i18n import Message
 from .geometry import Pyramid, apply, normalised, quad_problem, resize_to
 from .pools import pool
 
@@ -107,8 +108,8 @@ class Coarse:
     dst: np.ndarray | None = None
 
 
-_TOO_FEW = ("too few matching features: not this document type, too blurred, "
-            "too small in the frame or badly lit")
+_TOO_FEW = Message("too few matching features: not this document type, too blurred, too small in the frame or "
+                   "badly lit")
 
 
 def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: int,
@@ -133,7 +134,7 @@ def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: in
     tick = time.perf_counter()
     if float(work.std()) < 2.0:
         add("features", tick)
-        return Coarse(False, identity, 0, "the image is blank: no document features to match")
+        return Coarse(False, identity, 0, Message("the image is blank: no document features to match"))
     pts, desc = sift(work, IMAGE_FEATURES)
     pts = apply(np.linalg.inv(to_work), pts)
     add("features", tick)
@@ -159,8 +160,8 @@ def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: in
             return Coarse(False, h, n, _TOO_FEW, retry=True)
         # chance matches on a foreign image rarely agree; genuine ones agree a lot
         if n < 0.15 * len(qi) and n < 3 * min_inliers:
-            return Coarse(False, h, n, "the matching features do not agree on one position: "
-                           "not this document type", retry=True)
+            return Coarse(False, h, n, Message("the matching features do not agree on one position: not this "
+                                               "document type"), retry=True)
         problem = quad_problem(h, index.size, (iw, ih), max_tilt_deg)
         if problem:
             return Coarse(False, h, n, problem, retry=n < 3 * min_inliers)

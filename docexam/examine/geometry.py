@@ -12,6 +12,8 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from ..i18n import Message
+
 __all__ = ["normalised", "apply", "scale_matrix", "resize_to", "Pyramid", "quad_problem",
            "homography_of", "warp_to_template", "map_points", "map_box"]
 
@@ -83,34 +85,34 @@ def quad_problem(h_img_to_tpl: np.ndarray, tsize: tuple[int, int], isize: tuple[
     try:
         inv = np.linalg.inv(h_img_to_tpl)
     except np.linalg.LinAlgError:
-        return "the alignment is degenerate"
+        return Message("the alignment is degenerate")
     if not np.all(np.isfinite(inv)):
-        return "the alignment is degenerate"
+        return Message("the alignment is degenerate")
     w, h = tsize
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
     q = inv @ np.c_[corners, np.ones(4)].T
     if np.any(q[2] <= 0):  # part of the page would be behind the camera
-        return "the matching features do not form a plausible view of the document"
+        return Message("the matching features do not form a plausible view of the document")
     quad = (q[:2] / q[2]).T
     # convex and consistently oriented: all cross products of consecutive edges share a sign
     edges = np.roll(quad, -1, axis=0) - quad
     cross = edges[:, 0] * np.roll(edges[:, 1], -1) - edges[:, 1] * np.roll(edges[:, 0], -1)
     if not (np.all(cross > 0) or np.all(cross < 0)):
-        return "the matching features do not form a plausible view of the document (the outline folds over)"
+        return Message("the matching features do not form a plausible view of the document (the outline folds over)")
     if np.all(cross < 0):
-        return "the image appears mirrored (a document seen from behind, or a flipped image)"
+        return Message("the image appears mirrored (a document seen from behind, or a flipped image)")
     area = 0.5 * abs(np.sum(quad[:, 0] * np.roll(quad[:, 1], -1) - quad[:, 1] * np.roll(quad[:, 0], -1)))
     if area < 0.01 * isize[0] * isize[1] or np.sqrt(area) < 100:
-        return "the document is too small in the image to be examined"
+        return Message("the document is too small in the image to be examined")
     # perspective: opposite sides' lengths; a 45 degree tilt already shortens one side a lot
     side = np.linalg.norm(edges, axis=1)
     limit = 1.0 + 1.2 * np.tan(np.radians(max_tilt_deg))
     if side[0] / side[2] > limit or side[2] / side[0] > limit or side[1] / side[3] > limit or side[3] / side[1] > limit:
-        return "the document is seen at too steep an angle"
+        return Message("the document is seen at too steep an angle")
     aspect = (side[0] + side[2]) / (side[1] + side[3])
     expected = w / h
     if not (expected / 2.0 < aspect < expected * 2.0):
-        return "the matched outline has the wrong shape for this document type"
+        return Message("the matched outline has the wrong shape for this document type")
     return ""
 
 

@@ -179,7 +179,7 @@ def examine(images, template, *, uv=None, ir=None, name: str | None = None) -> R
         timings["total"] = (time.perf_counter() - t0) * 1e3
         reg = getattr(exc, "registration", None) or data.get("registration")
         return Report(label, tpl.id, "inconclusive", 0.0, [],
-                      _registration_dict(reg), timings, reason=str(exc))
+                      _registration_dict(reg), timings, reason=exc.args[0] if exc.args else "")
     model, views = data["model"], data["views"]
     timings["total"] = (time.perf_counter() - t0) * 1e3
     findings = data["findings"]

@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from ..i18n import Message
 from ..imaging import as_gray
 from .features import coarse_pose, sift
 from .geometry import (Pyramid, apply, map_box, map_points, normalised, resize_to,
@@ -405,7 +406,7 @@ def _register_to(gray: np.ndarray, pyr, index: ReferenceIndex, *, t0: float, ref
 
     identity = np.eye(3)
     if pyr is None:
-        return result(identity, False, np.inf, 0, "the image is too small to show a document")
+        return result(identity, False, np.inf, 0, Message("the image is too small to show a document"))
     # the capture's working size follows the reference's (a page of the same
     # shape spanning most of the frame then appears at a similar size in both)
     side = round(IMAGE_WORK_SIDE * index.work_side / REFERENCE_WORK_SIDE)
@@ -423,14 +424,14 @@ def _register_to(gray: np.ndarray, pyr, index: ReferenceIndex, *, t0: float, ref
             h, n_feat = coarse.h, coarse.inliers
             err = float(np.sqrt(np.mean(np.sum((apply(h, coarse.src) - coarse.dst) ** 2, axis=1))))
             ok = err <= max(max_error_px, coarse.threshold)
-            return result(h, ok, err, n_feat, "" if ok else "the feature matches disagree too much", n_feat)
+            return result(h, ok, err, n_feat, "" if ok else Message("the feature matches disagree too much"), n_feat)
         tick = time.perf_counter()
         fine = refine_pose(pyr, index, coarse.h, tsize, isize, max_tilt_deg)
         timings["refine"] = timings.get("refine", 0.0) + (time.perf_counter() - tick) * 1e3
         if fine is None:
             failure = result(coarse.h, False, np.inf, coarse.inliers,
-                             "the fine alignment failed: the image is too blurred, too small or the "
-                             "design does not match this template closely enough", coarse.inliers)
+                             Message("the fine alignment failed: the image is too blurred, too small or the "
+                                     "design does not match this template closely enough"), coarse.inliers)
             # a feature pose resting on few matches may be wrong: look again, finer
             if coarse.inliers < 4 * min_inliers:
                 continue
@@ -438,8 +439,8 @@ def _register_to(gray: np.ndarray, pyr, index: ReferenceIndex, *, t0: float, ref
         h, err, n_ref = fine
         if err > max_error_px:
             return result(h, False, err, n_ref,
-                          f"the alignment is not precise enough (residual {err:.1f} px): "
-                          "the page may be bent or folded, or the image distorted", coarse.inliers, True)
+                          Message("the alignment is not precise enough (residual {err:.1f} px): the page may be "
+                                  "bent or folded, or the image distorted", err=err), coarse.inliers, True)
         return result(h, True, err, n_ref, "", coarse.inliers, True)
     return failure
 

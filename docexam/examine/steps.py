@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 
 from ..errors import DocexamError
+from ..i18n import Message
 from ..imaging import as_rgb, load_rgb
 from .analyzers import design as design_analyzer
 from .analyzers import personalization as personalization_analyzer
@@ -53,7 +54,7 @@ def _covered(a, b, share: float = 0.5) -> bool:
 
 
 class Inconclusive(Exception):
-    """The document cannot be examined reliably; ``str(exc)`` says why in plain words."""
+    """The document cannot be examined reliably; ``str(exc)`` says why in plain words (a :class:`Message`)."""
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,12 @@ def register_step(images: dict, sheet):
         tw, th = min(b[2] - b[0] for _, b in sides), min(b[3] - b[1] for _, b in sides)
     # a capture must show the document with at least ~100 dpi worth of pixels
     if max(h, w) < 0.25 * max(tw, th) * (sheet.template.dpi / 600) or min(h, w) < 200:
-        raise Inconclusive(f"the image is too small ({w}x{h} pixels) to examine the document in detail")
+        raise Inconclusive(Message("the image is too small ({w}x{h} pixels) to examine the document in detail",
+                                   w=w, h=h))
     reg = register(img, sheet.full["visible"], sides=sides)
     if not reg.ok:
-        exc = Inconclusive(f"the image could not be aligned with the {sheet.template.name}: {reg.reason}")
+        exc = Inconclusive(Message("the image could not be aligned with the {template}: {reason}",
+                                   template=sheet.template.name, reason=reg.reason))
         exc.registration = reg
         raise exc
     return {"registration": reg, "model": sheet.for_side(reg.side)}
@@ -140,13 +143,13 @@ def warp(images: dict, registration, model):
 def compare(views, model):
     """Conformity maps of the visible image with the reference; refuse foreign or unusable images."""
     if views.covered[model.document].mean() < 0.9:
-        raise Inconclusive("part of the document is outside the image: photograph the whole page")
+        raise Inconclusive(Message("part of the document is outside the image: photograph the whole page"))
     maps = conformity_maps(views.work["visible"], model)
     if maps.match < MIN_MATCH:
-        raise Inconclusive("the image does not show the printed design of this document type "
-                           "(or is far too blurred to examine)")
+        raise Inconclusive(Message("the image does not show the printed design of this document type (or is far "
+                                   "too blurred to examine)"))
     if maps.sigma >= 3.2:
-        raise Inconclusive("the image is too blurred to examine the fine print")
+        raise Inconclusive(Message("the image is too blurred to examine the fine print"))
     return {"maps": maps}
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..i18n import Message
 from ..paths import cache_dir
 from .compare import conformity_maps, warp_views
 from .deviation import CELL, TREND_MM, cell_features, detrend, to_cells
@@ -166,7 +167,8 @@ def from_images(model: ReferenceModel, images) -> tuple[np.ndarray | None, list[
     for i, img in enumerate(images):
         reg = register(img, model.full["visible"])
         if not reg.ok:
-            notes.append(f"genuine image {i + 2} could not be aligned ({reg.reason}); it was not used")
+            notes.append(Message("genuine image {n} could not be aligned ({reason}); it was not used", n=i + 2,
+                                 reason=reg.reason))
             continue
         views = warp_views({"visible": img}, reg.homography, model)
         sq = _spread(_raw(conformity_maps(views.work["visible"], model), model) ** 2).astype(np.float32)

@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from ..i18n import SOURCE_LANGUAGE, translator
+
 
 FAMILY_LABELS = {
     "substrate": ("Substrate (the paper or card itself)", "សម្ភារៈឯកសារ (ក្រដាស ឬកាត)"),
@@ -240,6 +242,22 @@ def zone_label(zone: str, lang: str = "en", *, kind: str | None = None) -> str:
         if code in table:
             return label(table, code, lang)
     return _prettified(zone)
+
+
+def finding_text(finding, lang: str = "en") -> str:
+    """What the examination machine says in a finding (or note) in ``lang``, its zone named in that language.
+
+    >>> from docexam.i18n import Message
+    >>> from types import SimpleNamespace as F
+    >>> f = F(zone="surname", message=Message("The {label} is printed differently.", label="surname"))
+    >>> finding_text(f), finding_text(f, "xx")
+    ('The surname is printed differently.', 'The Surname is printed differently.')
+    """
+    if lang == SOURCE_LANGUAGE:
+        return str(finding.message)
+    zone = getattr(finding, "zone", None)
+    names = {"label": zone_label(zone, lang)} if zone else {}
+    return translator(lang).message(finding.message, **names)
 
 
 def topic_label(topic: str, lang: str = "en") -> str:

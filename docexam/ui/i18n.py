@@ -16,7 +16,7 @@ from docexam.i18n import LANGUAGES, N_, translator
 
 from .keys import KEYS
 
-__all__ = ["LANGUAGES", "N_", "_", "ngettext", "lang", "pick", "option_label", "t", "text"]
+__all__ = ["LANGUAGES", "N_", "_", "ngettext", "said", "lang", "pick", "option_label", "t", "text"]
 
 
 def lang() -> str:
@@ -33,6 +33,15 @@ def _(message: str, /, **values) -> str:
 def ngettext(singular: str, plural: str, n: int, /, **values) -> str:
     """The form for count ``n`` in the session's language, filled with ``values``."""
     return translator(lang()).ngettext(singular, plural, n, **values)
+
+
+def said(what, /) -> str:
+    """A typed error's message, or a :class:`~docexam.i18n.Message` made below the UI, in the session's language.
+
+    (The examination's reasons, the errors of files; a plain ``str`` is shown as it is.)
+    """
+    tr = translator(lang())
+    return tr.error(what) if isinstance(what, BaseException) else tr.message(what)
 
 
 def text(key: str, lang: str = "en", **values) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Sequence
 
 from ..i18n import translator
-from ..lessons.vocabulary import technique_label, zone_label
+from ..lessons.vocabulary import finding_text, technique_label, zone_label
 
 #: colours of the reference's marks: every feature, and the one being read about
 FEATURE_COLOUR = "#ffaa00"
@@ -38,7 +38,7 @@ def referral_note(report, *, template_name: str, lang: str, now: dt.datetime) ->
              _("Machine result: suspect, score {score}. Findings:", score=f"{report.score:.2f}")]
     for i, f in enumerate(report.findings, 1):
         what = technique_label(f.technique, f.family, lang)
-        lines.append(f"{i}. {zone_label(f.zone, lang)}: {what} ({f.score:.2f}): {f.message}")
+        lines.append(f"{i}. {zone_label(f.zone, lang)}: {what} ({f.score:.2f}): {finding_text(f, lang)}")
     if not report.findings:
         lines.append(_("No findings."))
     blank = "_" * 40

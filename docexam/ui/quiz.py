@@ -26,7 +26,7 @@ from ..lessons.feedback import answer_words
 from ..lessons.vocabulary import FIELD_LABELS
 from . import course, docview, media, prepare, session, state, steps
 from .course import opaque_key
-from .i18n import _, lang, option_label, pick, t
+from .i18n import _, lang, option_label, pick, said, t
 from .starter import LibraryNotReady
 
 #: item types answered by choosing an option
@@ -243,7 +243,7 @@ def show_heatmap(spec_name: str) -> None:
     try:
         url = state.heatmap_url(spec)
     except DocexamError as exc:
-        st.info(_("The examination machine could not examine this image: {reason}", reason=str(exc)))
+        st.info(_("The examination machine could not examine this image: {reason}", reason=said(exc)))
         return
     if url is None:  # the preparation process makes it now; the browser shows it when it is there
         docview.later_picture(prepare.heatmap_address(spec), key=f"heatmap-{media.array_name(spec.name)}",
@@ -251,7 +251,7 @@ def show_heatmap(spec_name: str) -> None:
                               none=_("The examination machine could not examine this image: {reason}", reason="{reason}"))
         return
     if isinstance(url, state.NoHeatmap):
-        st.info(_("The examination machine could not examine this image: {reason}", reason=url.reason))
+        st.info(_("The examination machine could not examine this image: {reason}", reason=said(url.reason)))
         return
     st.markdown(f"<img class='dx-picture' src='{url}' alt=''>", unsafe_allow_html=True)
     st.caption(_("What the examination machine sees: warm colours where the document departs from the genuine template; numbered boxes are its findings."))
@@ -452,7 +452,7 @@ def run_test(form: str) -> None:
         st.title(t(f"{form}_title"))
         raise  # the app shows the library's progress and the warm-up instead
     except DocexamError as exc:
-        st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+        st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
         return
     steps.require_open(f"{form}_test", forms)
     st.title(t(f"{form}_title"))

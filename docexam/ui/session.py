@@ -24,7 +24,7 @@ import streamlit as st
 from ..errors import DocexamError
 from ..training.sessions import SESSION_LIFETIME
 from . import state
-from .i18n import LANGUAGES, _, t
+from .i18n import LANGUAGES, _, said, t
 
 TRAINEE = "trainee"
 WORKSHOP = "workshop"
@@ -246,7 +246,7 @@ def _forget() -> None:
 
 def show_error(exc: Exception, key: str = "error") -> None:
     """A typed error as a readable box (never a traceback)."""
-    st.error(t(key, error=str(exc)))
+    st.error(t(key, error=said(exc)))
 
 
 __all__ = ["DocexamError", "is_trainer", "require_trainee", "require_trainer", "sign_in_trainee",

@@ -11,7 +11,7 @@ from ..lessons.vocabulary import TECHNIQUE_LABELS, label, zone_label
 from ..specimens import TECHNIQUES, find_template, studio
 from ..specimens.model import HOLDER_FIELDS
 from . import state
-from .i18n import _, lang
+from .i18n import _, lang, said
 
 #: the session key whose change gives the library table a fresh selection (after a deletion)
 GENERATION = "lib-generation"
@@ -50,7 +50,7 @@ def _edit(spec) -> None:
     try:
         template = find_template(spec.template)
     except DocexamError as exc:
-        st.error(_("Not done: {error}", error=str(exc)))
+        st.error(_("Not done: {error}", error=said(exc)))
         return
     zones = [z.name for z in template.zones]
     with st.form(f"lib-edit-{spec.name}"):
@@ -78,7 +78,7 @@ def _edit(spec) -> None:
             studio.edit_user_specimen(state.user_specimens_dir(), spec.name, template=template, holder=holder,
                                       mrz=mrz.splitlines(), anomalies=changes)
         except DocexamError as exc:
-            st.error(_("Not done: {error}", error=str(exc)))
+            st.error(_("Not done: {error}", error=said(exc)))
         else:
             state.forget_specimens()
             st.success(_("Saved: quizzes use the new text from now on."))
@@ -94,7 +94,7 @@ def _delete(record, spec) -> None:
         try:
             studio.delete_user_specimen(state.user_specimens_dir(), spec.name)
         except DocexamError as exc:
-            st.error(_("Not done: {error}", error=str(exc)))
+            st.error(_("Not done: {error}", error=said(exc)))
             return
         state.forget_specimens()
         st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1  # a fresh table selection

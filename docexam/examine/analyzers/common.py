@@ -48,6 +48,15 @@ class Context:
         return slice(y0, y1), slice(x0, x1)
 
 
+def zone_label(zone) -> str:
+    """The name of ``zone`` inside a finding's sentence (its ``label``, else its name), lower case.
+
+    A finding's message calls it ``{label}``: a page showing the finding in
+    another language puts the zone's name in that language there.
+    """
+    return (zone.extra.get("label") or zone.name.replace("-", " ")).lower()
+
+
 def clip_box(box, zone_box):
     """``box`` clipped to ``zone_box`` (both template pixels); the zone itself if nothing is left."""
     x0, y0, x1, y1 = box

@@ -20,9 +20,10 @@ When such regions cover much of the page the whole document was reproduced.
 from __future__ import annotations
 
 from ..deviation import deviations, find_regions, is_design
+from ...i18n import Message, plural_message
 from ..report import Evidence, Note
 from ..variation import variation_for
-from .common import Context, clip_box
+from .common import Context, clip_box, zone_label as _label
 from .printing import DITHER_PEAK_RATIO, SCREEN_PEAK_RATIO, screen_periodicity
 
 #: a region's evidence: mass (mm^2 x z above the cell threshold) at which the score is 0.5, and the spread
@@ -53,13 +54,14 @@ def _zone_of(ctx: Context, box):
 
 def _printing_technique(ctx: Context, box) -> tuple[str | None, str]:
     if ctx.views.capture_scale < RESOLVES_DOTS:
-        return None, "reprinted"
+        return None, Message("reprinted")
     period = screen_periodicity(ctx, box)
     if period is not None and period > SCREEN_PEAK_RATIO:
-        return "halftone-reproduction", "reprinted with the regular dot screen of a colour copier or laser printer"
+        return "halftone-reproduction", Message("reprinted with the regular dot screen of a colour copier or laser "
+                                                "printer")
     if period is not None and period <= DITHER_PEAK_RATIO:
-        return "inkjet-reproduction", "reprinted with the scattered dots of an inkjet printer"
-    return None, "reprinted (the fine lines are rebuilt from dots or blurred from a copy)"
+        return "inkjet-reproduction", Message("reprinted with the scattered dots of an inkjet printer")
+    return None, Message("reprinted (the fine lines are rebuilt from dots or blurred from a copy)")
 
 
 def lit_differently(profile: dict) -> bool:
@@ -96,26 +98,28 @@ def analyze(ctx: Context):
         evidence.append(Evidence(
             "printing", technique, zone.name if zone else "document", box, sum(r.mass for r in regions),
             MASS_THRESHOLD, MASS_WIDTH,
-            f"The fine print differs from the genuine design over much of the page ({share:.0%}): the whole "
-            f"document was {how}.", check="design-page"))
+            Message("The fine print differs from the genuine design over much of the page ({share:.0%}): the "
+                    "whole document was {how}.", share=share, how=how), check="design-page"))
         return evidence, notes
     for r in regions[:6]:
         box = model.to_template(r.box_work)
         zone = _zone_of(ctx, box)
         box = clip_box(box, zone.bbox)
-        label = (zone.extra.get("label") or zone.name.replace("-", " ")).lower()
+        label = _label(zone)
         p = r.profile
         if p["brightness"] > LIGHTER_Z and p["structure"] < 0:
             family, technique = "substrate", "erasure"
-            msg = (f"Here the printed design of the {label} is lighter and its fine lines are faded or broken: "
-                   "ink was lifted from the paper (washed with a solvent or scraped off).")
+            msg = Message("Here the printed design of the {label} is lighter and its fine lines are faded or "
+                          "broken: ink was lifted from the paper (washed with a solvent or scraped off).", label=label)
         else:
             family = "printing"
             technique, how = _printing_technique(ctx, box)
-            msg = (f"This part of the {label} does not match the genuine design: it was {how}, while the print "
-                   "around it is genuine.")
+            msg = Message("This part of the {label} does not match the genuine design: it was {how}, while the "
+                          "print around it is genuine.", label=label, how=how)
         evidence.append(Evidence(family, technique, zone.name, box, r.mass, MASS_THRESHOLD, MASS_WIDTH, msg,
                                  check="design"))
     if len(regions) > 6:
-        notes.append(Note("design", "info", f"{len(regions) - 6} more small places differ from the design."))
+        notes.append(Note("design", "info", plural_message("{n} more small place differs from the design.",
+                                                           "{n} more small places differ from the design.",
+                                                           len(regions) - 6, n=len(regions) - 6)))
     return evidence, notes

@@ -30,10 +30,11 @@ from PIL import Image, ImageDraw, ImageFont
 from ...paths import font_path
 from ..compare import warp_crop
 from ..model import luminance, to_float
+from ...i18n import Message
 from ..report import Evidence, Note
 from ..simulate import genuine_capture
 from ..typography import FEATURE_FLOORS, GlyphBank, deviations, glyphs_of, ink_coverage, ink_peak, measure
-from .common import Context
+from .common import Context, zone_label as _label
 
 __all__ = ["render_field", "field_geometry", "viz_texts", "viz_agreement", "field_typography", "analyze_fields",
            "has_field_font", "glyph_bank"]
@@ -399,27 +400,27 @@ def analyze_fields(ctx: Context):
             fits_width = g["right"] > 0.9 * (g["width"] - 8)
             smaller = 0.0 if fits_width else max(g["cap_expected"] - cap, 0.0)
             value = max(off / 2.5, taller / 3.0, smaller / 3.5)
-            label = (z.extra.get("label") or n.replace("-", " ")).lower()
             evidence.append(Evidence(
                 FAMILY, "data-alteration", n, list(z.bbox), value, 1.0, 0.2,
-                f"The {label} does not sit on the baseline of the other fields or has another character size "
-                f"(baseline off by {off:.0f} px, height {cap:.0f} px instead of {g['cap_expected']:.0f} px): "
-                "it was changed after the document was issued.", check="field-geometry"))
+                Message("The {label} does not sit on the baseline of the other fields or has another character "
+                        "size (baseline off by {off:.0f} px, height {cap:.0f} px instead of {expected:.0f} px): "
+                        "it was changed after the document was issued.", label=_label(z), off=off, cap=cap,
+                        expected=g["cap_expected"]), check="field-geometry"))
 
     # typography: each field against the document's other fields
     typo = field_typography(ctx)
     devs = deviations(typo, floors=_reference_floors(ctx))
     if not devs and len(t.zones_of("field")) >= 3:
         notes.append(Note("field-typography", "inconclusive",
-                          "Too few fields with legible text to compare their typography."))
+                          Message("Too few fields with legible text to compare their typography.")))
     for name, z in devs.items():
         key, value = max(z.items(), key=lambda kv: abs(kv[1]))
         zone = t.zone(name)
-        label = (zone.extra.get("label") or name.replace("-", " ")).lower()
-        what = {"glyph": "the shapes of its characters (typeface)", "stroke": "stroke weight",
-                "colour": "ink colour"}[key]
+        what = {"glyph": Message("the shapes of its characters (typeface)"), "stroke": Message("stroke weight"),
+                "colour": Message("ink colour")}[key]
         evidence.append(Evidence(
             FAMILY, "data-alteration", name, list(zone.bbox), abs(value), TYPOGRAPHY_Z, TYPOGRAPHY_WIDTH,
-            f"The {label} is printed differently from the other fields of this document ({what}): it was "
-            "retyped in another typeface, size or ink after the document was issued.", check="typography"))
+            Message("The {label} is printed differently from the other fields of this document ({what}): it was "
+                    "retyped in another typeface, size or ink after the document was issued.", label=_label(zone),
+                    what=what), check="typography"))
     return evidence, notes

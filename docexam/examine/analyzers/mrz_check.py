@@ -17,6 +17,7 @@ import numpy as np
 
 from ...mrz.reader import read_mrz
 from ..compare import capture_scale, warp_crop
+from ...i18n import Message
 from ..report import Evidence, Note
 from .common import Context, clip_box
 
@@ -176,22 +177,23 @@ def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreemen
     t = ctx.template
     if read is None:
         if t.zones_of("mrz") and not mrz_expected(t):
-            notes.append(Note("mrz", "skipped", "The MRZ of this template's reference could not be read when the "
-                              "template was added, so the MRZ was not read."))
+            notes.append(Note("mrz", "skipped", Message("The MRZ of this template's reference could not be read "
+                                                        "when the template was added, so the MRZ was not read.")))
         elif t.zones_of("mrz"):
-            notes.append(Note("mrz", "skipped", "This template has no MRZ zone of a known format: the MRZ was not read."))
+            notes.append(Note("mrz", "skipped",
+                              Message("This template has no MRZ zone of a known format: the MRZ was not read.")))
         return evidence, notes
     fixed, quality, raw = read
     if fixed is None or not reading_aligned(fixed, t):
-        notes.append(Note("mrz", "inconclusive", "The MRZ could not be read reliably in this capture."))
+        notes.append(Note("mrz", "inconclusive", Message("The MRZ could not be read reliably in this capture.")))
         return evidence, notes
     failing = [k for k, ok in fixed.checks.items() if not ok]
     impossible = impossible_dates(fixed.lines, raw, t.format)
     if impossible and not failing:
         evidence.append(Evidence(
             FAMILY, "mrz-inconsistency", t.zones_of("mrz")[0].name, mrz_box(t, impossible), 0.75, 0.5, 0.05,
-            "A date of the machine-readable zone is printed with an impossible month or day ("
-            + ", ".join(k.replace("_", " ") for k in impossible) + "): a digit of the MRZ was changed.",
+            Message("A date of the machine-readable zone is printed with an impossible month or day ({fields}): "
+                    "a digit of the MRZ was changed.", fields=", ".join(k.replace("_", " ") for k in impossible)),
             check="mrz-check-digits"))
         return evidence, notes
     if failing:
@@ -199,13 +201,13 @@ def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreemen
         evidence.append(Evidence(
             FAMILY, "mrz-inconsistency", t.zones_of("mrz")[0].name, mrz_box(t, named),
             0.6 + 0.1 * len(failing), 0.5, 0.05,
-            "A check digit of the machine-readable zone does not match its data ("
-            + ", ".join(k.replace("_", " ") for k in failing) + "): characters of the MRZ were changed.",
+            Message("A check digit of the machine-readable zone does not match its data ({fields}): characters "
+                    "of the MRZ were changed.", fields=", ".join(k.replace("_", " ") for k in failing)),
             check="mrz-check-digits"))
         return evidence, notes
     if not field_font:
-        notes.append(Note("mrz-vs-fields", "skipped", "The field font of this template is unknown: "
-                          "the MRZ was not compared with the printed fields."))
+        notes.append(Note("mrz-vs-fields", "skipped", Message("The field font of this template is unknown: the "
+                                                              "MRZ was not compared with the printed fields.")))
         return evidence, notes
     # the protected data must agree with the printed fields
     worst = None
@@ -224,7 +226,7 @@ def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreemen
         evidence.append(Evidence(
             FAMILY, "mrz-inconsistency", t.zones_of("mrz")[0].name, mrz_box(t, [hf]),
             1.0 - r, 0.25, 0.05,
-            f"The {label} in the machine-readable zone does not match the printed {label}, although "
-            "its check digits are correct: the MRZ was re-made with other data.",
+            Message("The {field} in the machine-readable zone does not match the printed {field}, although its "
+                    "check digits are correct: the MRZ was re-made with other data.", field=label),
             check=f"mrz-vs-fields:{name}"))
     return evidence, notes

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..faces import likeness as face_likeness
 from ..model import highpass, luminance
+from ...i18n import Message
 from ..report import Evidence, Note
 from .common import Context, clip_box
 
@@ -201,21 +202,21 @@ def analyze_portrait(ctx: Context):
             z, share, box = pc
             evidence.append(Evidence(
                 FAMILY, "photo-substitution", z.name, box, share, 0.35, 0.07,
-                "The security background that is printed through a genuine portrait stops at the edge of this "
-                "photo: a different photograph was pasted over the original (look for its cut edge).",
+                Message("The security background that is printed through a genuine portrait stops at the edge of "
+                        "this photo: a different photograph was pasted over the original (look for its cut edge)."),
                 check="portrait-overprint"))
     elif portraits:
         cross = crossing_design(ctx, portraits[0])
         if cross is None:
             notes.append(Note("portrait-overprint", "skipped",
-                              "No printed design crosses the edge of this template's portrait, so the portrait can "
-                              "only be checked against the ghost image."))
+                              Message("No printed design crosses the edge of this template's portrait, so the "
+                                      "portrait can only be checked against the ghost image.")))
         else:
             ratio, box = cross
             evidence.append(Evidence(
                 FAMILY, "photo-substitution", portraits[0].name, box, 1.0 - ratio, 0.55, 0.08,
-                "The printed design that runs across the edge of the portrait on a genuine document stops at the "
-                "edge of this photo: a different photograph was glued over the original.",
+                Message("The printed design that runs across the edge of the portrait on a genuine document stops "
+                        "at the edge of this photo: a different photograph was glued over the original."),
                 check="portrait-overprint"))
 
     gc = ghost_check(ctx)
@@ -223,17 +224,19 @@ def analyze_portrait(ctx: Context):
         gz, like, ink, threshold = gc
         if ink < 0.02:
             evidence.append(Evidence(FAMILY, "ghost-image-mismatch", gz.name, list(gz.bbox), 1.0 - ink / 0.02 + 0.6,
-                                     0.5, 0.1, "The ghost portrait is missing: a genuine document repeats the "
-                                     "holder's photo here as a faint secondary image.", check="ghost"))
+                                     0.5, 0.1, Message("The ghost portrait is missing: a genuine document repeats "
+                                                       "the holder's photo here as a faint secondary image."),
+                                     check="ghost"))
         else:
             value = threshold - like + 0.5  # 0.5 at the genuine limit
             evidence.append(Evidence(FAMILY, "ghost-image-mismatch", gz.name, list(gz.bbox), value, 0.5,
-                                     GHOST_WIDTH, "The ghost portrait does not show the same face as the main "
-                                     "portrait: one of the two images was replaced.", check="ghost"))
+                                     GHOST_WIDTH, Message("The ghost portrait does not show the same face as the "
+                                                          "main portrait: one of the two images was replaced."),
+                                     check="ghost"))
             if portraits:
                 evidence.append(Evidence(FAMILY, "photo-substitution", portraits[0].name, list(portraits[0].bbox),
                                          value - 0.02, 0.5, GHOST_WIDTH,
-                                         "The main portrait does not show the same face as the ghost portrait: "
-                                         "one of the two images was replaced (look for a cut edge around the "
-                                         "photo).", check="ghost-portrait"))
+                                         Message("The main portrait does not show the same face as the ghost "
+                                                 "portrait: one of the two images was replaced (look for a cut "
+                                                 "edge around the photo)."), check="ghost-portrait"))
     return evidence, notes

@@ -29,9 +29,10 @@ import cv2
 import numpy as np
 
 from ..model import luminance
+from ...i18n import Message
 from ..report import Evidence, Note
 from ..variation import variation_for
-from .common import Context
+from .common import Context, zone_label as _label
 
 FAMILY = "printing"
 #: a whole-page reproduction lowers the page's fine-print correlation by at least this much below genuine,
@@ -166,28 +167,34 @@ def analyze(ctx: Context):
             zone = band
             ev = Evidence(FAMILY, "halftone-reproduction", zone.name, list(zone.bbox), repro, repro_threshold,
                           repro_threshold / 4,
-                          f"The fine lines of the {zone.name.replace('-', ' ')} are not continuous: they are made "
-                          "of regular rows of coloured dots (the screen of a colour copier or laser printer), "
-                          "and the whole page has lost the sharpness of the genuine print.", check="reproduction")
+                          Message("The fine lines of the {label} are not continuous: they are made of regular rows "
+                                  "of coloured dots (the screen of a colour copier or laser printer), and the whole "
+                                  "page has lost the sharpness of the genuine print.", label=_label(zone)),
+                          check="reproduction")
         else:
             zone = rosette if rosette is not None else band
             # between the two ratios the dots could be either: say so rather than guess
             dither = period is not None and period <= DITHER_PEAK_RATIO
             technique = "inkjet-reproduction" if resolvable and dither else None
             ev = Evidence(FAMILY, technique, zone.name, list(zone.bbox), repro, repro_threshold, repro_threshold / 4,
-                          f"The fine line work of the {zone.name.replace('-', ' ')} is broken up into scattered "
-                          "dots and the finest lines are lost all over the page: the document was reproduced "
-                          "on a printer" + (" (inkjet dither)." if technique else "."), check="reproduction")
+                          Message("The fine line work of the {label} is broken up into scattered dots and the "
+                                  "finest lines are lost all over the page: the document was reproduced on a "
+                                  "printer (inkjet dither)." if technique else
+                                  "The fine line work of the {label} is broken up into scattered dots and the "
+                                  "finest lines are lost all over the page: the document was reproduced on a "
+                                  "printer.", label=_label(zone)), check="reproduction")
             if ev.score < 0.5:
                 pass  # no reproduction: nothing to type
             elif not resolvable:
                 notes.append(Note("halftone-screen", "inconclusive",
-                                  f"The capture's resolution (about {c * t.dpi:.0f} dpi) is too low to resolve a "
-                                  "copier's halftone screen; a reproduction could only be detected, not typed."))
+                                  Message("The capture's resolution (about {dpi:.0f} dpi) is too low to resolve a "
+                                          "copier's halftone screen; a reproduction could only be detected, not "
+                                          "typed.", dpi=c * t.dpi)))
             elif not dither:
                 notes.append(Note("halftone-screen", "inconclusive",
-                                  "The dots of this reproduction are neither clearly a copier's regular screen nor "
-                                  "clearly inkjet dither at this capture's sharpness; look at them under a loupe."))
+                                  Message("The dots of this reproduction are neither clearly a copier's regular "
+                                          "screen nor clearly inkjet dither at this capture's sharpness; look at "
+                                          "them under a loupe.")))
         evidence.append(ev)
 
     # --- guilloche continuity, column by column
@@ -218,15 +225,15 @@ def analyze(ctx: Context):
         box = model.to_template([xs.start + a, ys.start, xs.start + b + 1, ys.stop])
         evidence.append(Evidence(
             FAMILY, "broken-guilloche", z.name, box, depth, 0.45, 0.06,
-            f"In this section of the {z.name.replace('-', ' ')} the fine guilloche lines jump out of line or "
-            "change to a flat colour: the band was interrupted and reprinted here.", check="guilloche"))
+            Message("In this section of the {label} the fine guilloche lines jump out of line or change to a flat "
+                    "colour: the band was interrupted and reprinted here.", label=_label(z)), check="guilloche"))
 
     # --- microprint
     micro = t.zones_of("microprint")
     if micro:
         if m.sigma > 2.2 or c < 0.45:
             notes.append(Note("microprint", "inconclusive",
-                              "The capture is too blurred or too coarse to check the microprint."))
+                              Message("The capture is too blurred or too coarse to check the microprint.")))
         else:
             page = _page_fine_gain(ctx)
             for z in micro:
@@ -239,7 +246,8 @@ def analyze(ctx: Context):
                 value = 1.0 - zg / page
                 evidence.append(Evidence(
                     FAMILY, "missing-microprint", z.name, list(z.bbox), value, 0.6, 0.08,
-                    "Under a loupe this line should read as tiny repeated text; here it does not match the "
-                    "genuine microprint (blurred or a solid line): the forger could not print text that small.",
+                    Message("Under a loupe this line should read as tiny repeated text; here it does not match the "
+                            "genuine microprint (blurred or a solid line): the forger could not print text that "
+                            "small."),
                     check="microprint"))
     return evidence, notes

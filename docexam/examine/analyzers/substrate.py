@@ -22,8 +22,9 @@ import cv2
 import numpy as np
 
 from ..model import luminance
+from ...i18n import Message
 from ..report import Evidence, Note
-from .common import Context, clip_box
+from .common import Context, clip_box, zone_label as _label
 
 FAMILY = "substrate"
 
@@ -164,36 +165,40 @@ def analyze(ctx: Context):
     if glow is not None:
         evidence.append(Evidence(
             FAMILY, "wrong-substrate", page_name, page_box, glow, 1.4, 0.1,
-            "Under UV light the paper glows much brighter than genuine security paper, which stays dull: "
-            "the document is printed on ordinary paper with optical brighteners.", check="uv-paper"))
+            Message("Under UV light the paper glows much brighter than genuine security paper, which stays dull: "
+                    "the document is printed on ordinary paper with optical brighteners."), check="uv-paper"))
     elif t.synthetic:
-        notes.append(Note("uv-paper", "skipped", "No UV image given: the paper's UV fluorescence was not checked."))
+        notes.append(Note("uv-paper", "skipped",
+                          Message("No UV image given: the paper's UV fluorescence was not checked.")))
 
     if not ctx.model.blank_personalization:
         # a trainer's reference shows another holder's entries in the fields:
         # the background under them cannot be compared pixel for pixel
         if t.zones_of("field"):
             notes.append(Note("field-background", "info",
-                              "This template's reference shows another holder's data: the background of the "
-                              "fields is compared only around both holders' characters."))
+                              Message("This template's reference shows another holder's data: the background "
+                                      "of the fields is compared only around both holders' characters.")))
         return evidence, notes
     for z in t.zones_of("field"):
         d = field_disturbance(ctx, z.name)
         if d["n"] < 30:
             continue
         box = clip_box(d["box"], z.bbox) if d["box"] else list(z.bbox)
-        label = (z.extra.get("label") or z.name.replace("-", " ")).lower()
+        label = _label(z)
         # erasure: the background is faded towards bare paper, roughened, glows in UV
         uv = max(d["uv"] - 1.2, 0.0)
         fade = d["fade"]
         value = fade + 0.8 * uv + 8.0 * d["tint"]
         technique = "substrate-patch" if d["brighter"] < -0.004 else "erasure"
         if technique == "erasure":
-            msg = (f"The fine background print under the {label} is faded or missing and the paper there is "
-                   "lighter" + (" and glows under UV" if uv > 0.3 else "") +
-                   ": the entry was probably erased and written again.")
+            msg = Message("The fine background print under the {label} is faded or missing and the paper there "
+                          "is lighter and glows under UV: the entry was probably erased and written again."
+                          if uv > 0.3 else
+                          "The fine background print under the {label} is faded or missing and the paper there "
+                          "is lighter: the entry was probably erased and written again.", label=label)
         else:
-            msg = (f"The background print under the {label} is blurred or interrupted and its tint differs from "
-                   "the surrounding page: a piece of foreign paper may have been glued over the entry.")
+            msg = Message("The background print under the {label} is blurred or interrupted and its tint differs "
+                          "from the surrounding page: a piece of foreign paper may have been glued over the entry.",
+                          label=label)
         evidence.append(Evidence(FAMILY, technique, z.name, box, value, 0.75, 0.08, msg, check="field-background"))
     return evidence, notes

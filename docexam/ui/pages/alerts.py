@@ -4,7 +4,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import docview, quiz, session, sharing, state
-from docexam.ui.i18n import _, lang, pick
+from docexam.ui.i18n import _, lang, pick, said
 
 me = session.require_trainee()
 record = state.record()
@@ -15,7 +15,7 @@ try:
     alerts = sharing.alerts()
     specimens = {s.name: s for s in state.specimens()}
 except DocexamError as exc:
-    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+    st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
     st.stop()
 if not alerts:
     st.info(_("No alerts yet."))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from docexam.assessment.course import CERTIFICATE_RULES, STEPS, CourseSettings, rule_text
 from docexam.ui import session, state, trainer
-from docexam.ui.i18n import _, lang, t
+from docexam.ui.i18n import _, lang, said, t
 
 session.require_trainer()
 record = state.record()
@@ -44,7 +44,7 @@ try:
     chosen = CourseSettings(order=tuple(order), opens_at=opens, pass_mark=pass_mark / 100, certificate=rule,
                             practice_per_lesson=int(practice))
 except ValueError as exc:
-    st.error(_("Not saved: {error}", error=str(exc)))
+    st.error(_("Not saved: {error}", error=said(exc)))
     chosen = None
 else:
     st.caption(_("Printed on the certificate: {rule}", rule=rule_text(chosen, lang())))

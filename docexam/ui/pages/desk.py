@@ -14,9 +14,10 @@ from docexam.errors import DocexamError
 from docexam.examine import render_heatmap
 from docexam.formats.lights import LIGHTS
 from docexam.lessons.reference import AFTER_SUSPECT, section
+from docexam.lessons.vocabulary import FAMILY_LABELS, finding_text, label, technique_label, zone_label
 from docexam.specimens import list_templates
 from docexam.ui import limits, officer, state, widgets
-from docexam.ui.i18n import _, lang, pick
+from docexam.ui.i18n import _, lang, pick, said
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 SUGGEST = "__suggest__"
@@ -47,14 +48,14 @@ if st.button(_("Examine"), type="primary", icon=":material/search:"):
     try:  # the desk needs no sign-in: its limits (docexam/ui/limits.py) bound what the network can ask
         limits.upload_rate.check(st.session_state.setdefault("desk-session", uuid.uuid4().hex))
     except limits.DeskLimitError as exc:
-        st.error(str(exc))
+        st.error(said(exc))
         st.stop()
     try:
         visible = limits.read_desk_image(source.getvalue(), source.name)
         uv = limits.read_desk_image(uv_file.getvalue(), uv_file.name) if uv_file else None
         ir = limits.read_desk_image(ir_file.getvalue(), ir_file.name) if ir_file else None
     except DocexamError as exc:
-        st.error(_("This file cannot be used: {error}", error=str(exc)))
+        st.error(_("This file cannot be used: {error}", error=said(exc)))
         st.stop()
     digest = hashlib.sha256(b"".join(f.getvalue() for f in (source, uv_file, ir_file) if f)).hexdigest()
     template_id = choice
@@ -63,7 +64,7 @@ if st.button(_("Examine"), type="primary", icon=":material/search:"):
             with st.spinner(_("Trying each document type…")), limits.examination_slots.turn():
                 best, _tried = suggest_template(visible, list(templates.values()))
         except DocexamError as exc:
-            st.error(str(exc))
+            st.error(said(exc))
             st.stop()
         if best is None:
             st.warning(_("No document type matches this image well; choose one."))
@@ -74,10 +75,10 @@ if st.button(_("Examine"), type="primary", icon=":material/search:"):
         with st.spinner(_("Examining the document…")), limits.examination_slots.turn():
             report = state.examine_upload(digest, template_id, visible, uv=uv, ir=ir, name=source.name)
     except limits.DeskLimitError as exc:
-        st.error(str(exc))
+        st.error(said(exc))
         st.stop()
     except DocexamError as exc:
-        st.error(_("This file cannot be used: {error}", error=str(exc)))
+        st.error(_("This file cannot be used: {error}", error=said(exc)))
         st.stop()
     st.session_state["desk-report"] = report
     st.session_state.pop("desk-note", None)
@@ -106,7 +107,7 @@ if report is not None:
             st.download_button(_("Download the note"), note.encode("utf-8"), file_name="referral-note.txt",
                                mime="text/plain", icon=":material/download:")
     else:
-        st.warning(_("Inconclusive: {reason}", reason=report.reason), icon=":material/help:")
+        st.warning(_("Inconclusive: {reason}", reason=said(report.reason)), icon=":material/help:")
     m1, m2, m3 = st.columns(3)
     m1.metric(_("Suspicion score (0 to 1)"), f"{report.score:.2f}")
     err = report.registration.get("reprojection_error_px")
@@ -115,8 +116,9 @@ if report is not None:
     st.subheader(_("Findings"))
     if report.findings:
         st.dataframe(pd.DataFrame([{
-            "#": i, _("Zone"): f.zone, _("Family"): f.family, _("Technique"): f.technique or "",
-            _("Score"): round(f.score, 2), _("What the machine saw"): f.message}
+            "#": i, _("Zone"): zone_label(f.zone, lang()), _("Family"): label(FAMILY_LABELS, f.family, lang()),
+            _("Technique"): technique_label(f.technique, f.family, lang()) if f.technique else "",
+            _("Score"): round(f.score, 2), _("What the machine saw"): finding_text(f, lang())}
             for i, f in enumerate(report.findings, 1)]), hide_index=True, width="stretch")
     else:
         st.write(_("No findings."))

@@ -9,7 +9,7 @@ from docexam.drill.material import technique_fits
 from docexam.drill.travellers import plan_queue
 from docexam.errors import DocexamError
 from docexam.ui import debrief, drill_views, drills, session, state
-from docexam.ui.i18n import _, lang, pick, t
+from docexam.ui.i18n import _, lang, pick, said, t
 
 me = session.require_trainee()
 st.title(_("Checkpoint drill"))
@@ -28,7 +28,7 @@ if playing is None:
     try:
         scenarios = {s.id: s for s in drills.scenarios()}
     except DocexamError as exc:
-        st.error(_("{error}", error=str(exc)))
+        st.error(_("{error}", error=said(exc)))
         st.stop()
     # labels made now, in this run's language (a format function is called again later)
     titles = {i: pick(s.title, s.title_km) for i, s in scenarios.items()}
@@ -64,7 +64,7 @@ if playing is None:
                 if mode == "solo":
                     drills.send("start")
         except DocexamError as exc:
-            st.error(_("{error}", error=str(exc)))
+            st.error(_("{error}", error=said(exc)))
             st.stop()
         st.rerun()
     past = record.drill_sessions(trainee_id=me.id)

@@ -8,7 +8,7 @@ from docexam.assessment import readiness
 from docexam.errors import DocexamError
 from docexam.ui.starter import LibraryNotReady
 from docexam.ui import course, nav, session, sharing, state, steps
-from docexam.ui.i18n import _, pick, t
+from docexam.ui.i18n import _, pick, said, t
 
 me = session.require_trainee()
 ws = session.workshop()
@@ -34,7 +34,7 @@ try:
 except LibraryNotReady:
     raise  # the app shows the library's progress and the warm-up instead
 except DocexamError as exc:
-    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+    st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
     st.stop()
 attempts = course.attempts_in(record, me.id, ws)
 due = len(record.due_items(me.id))

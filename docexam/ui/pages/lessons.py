@@ -5,7 +5,7 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.lessons import resolve_figures
 from docexam.ui import course, nav, session, state, steps, widgets
-from docexam.ui.i18n import _, pick
+from docexam.ui.i18n import _, pick, said
 
 session.require_trainee()
 steps.require_open("lessons")
@@ -20,7 +20,7 @@ for objective in (lesson.objectives_km if st.session_state.get("lang") == "km" e
 try:
     figures = {f["id"]: f for f in resolve_figures(lesson, state.specimens())}
 except DocexamError as exc:
-    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+    st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
     figures = {}
 
 for n, section in enumerate(lesson.sections):

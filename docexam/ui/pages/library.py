@@ -10,7 +10,7 @@ from docexam.specimens import FAMILIES, TECHNIQUES
 from docexam.specimens.model import CAPTURE_KINDS
 from docexam.lessons.quiz_item import views_of
 from docexam.ui import docview, media, session, specimen_admin, state
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 from docexam.ui.quiz import show_views
 
 #: width of the pictures in the table (encoded once per specimen version, served as files)
@@ -21,7 +21,7 @@ st.title(_("Library"))
 try:
     specimens = state.specimens()
 except DocexamError as exc:
-    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+    st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
     st.stop()
 own = state.user_specimens_dir()
 

@@ -6,7 +6,7 @@ import streamlit as st
 from docexam.errors import DocexamError
 from docexam.lessons import draw_quiz
 from docexam.ui import quiz, session, state, steps, widgets
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 
 #: questions per practice round
 COUNT = 10
@@ -22,7 +22,7 @@ round_no = rounds.get(chosen, 0)
 try:
     items = draw_quiz(state.lesson_items(chosen), seed=me.id * 1000 + round_no, count=COUNT)
 except DocexamError as exc:
-    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+    st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
     st.stop()
 
 if 0 < len(items) < COUNT:

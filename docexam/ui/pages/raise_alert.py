@@ -8,7 +8,7 @@ from docexam.errors import DocexamError
 from docexam.sharing.alerts import create_alert
 from docexam.sharing.card import card_pdf
 from docexam.ui import nav, session, sharing, state
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 
 session.require_trainer()
 st.title(_("Alerts"))
@@ -46,7 +46,7 @@ else:
                                  what_to_check=checks.splitlines(), what_to_check_km=checks_km.splitlines(),
                                  department=department)
         except DocexamError as exc:
-            st.error(_("Not raised: {error}", error=str(exc)))
+            st.error(_("Not raised: {error}", error=said(exc)))
         else:
             sharing.forget_alerts()
             st.success(_("Alert {id} raised: every trainee sees it on their home page now.", id=alert.id))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import quiz, session, sharing, state, steps
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 
 #: questions per refresher round
 COUNT = 10
@@ -22,7 +22,7 @@ try:
     fresh = sharing.alert_items(sharing.new_alerts(state.record(), me.id))
     index = {**state.all_items(), **{item.id: item for item in sharing.alert_items()}}
 except DocexamError as exc:
-    st.error(_("The specimen library cannot be loaded: {error}", error=str(exc)))
+    st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
     st.stop()
 if "quiz-refresher" not in st.session_state:
     firsts = [(item.id, item.topic) for item in fresh[:COUNT]]

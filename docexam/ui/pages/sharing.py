@@ -11,7 +11,7 @@ from docexam.sharing.pack import export_pack, import_pack, plan_pack, undo_impor
 from docexam.sharing.sync import sync
 from docexam.signing import installation_key, trust_key, trusted_keys
 from docexam.ui import session, sharing, state
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 
 session.require_trainer()
 record = state.record()
@@ -37,7 +37,7 @@ with st.form("trust-form", clear_on_submit=True):
         try:
             entry = trust_key(new_key, new_name)
         except DocexamError as exc:
-            st.error(str(exc))
+            st.error(said(exc))
         else:
             st.success(_("Trusted {name} ({fingerprint}).", name=entry.name, fingerprint=entry.fingerprint))
 
@@ -47,7 +47,7 @@ if st.button(_("Make a pack of everything made here"), icon=":material/inventory
     try:
         made = export_pack(out)
     except DocexamError as exc:
-        st.error(str(exc))
+        st.error(said(exc))
     else:
         st.session_state["sharing-pack"] = (made.summary(), out.read_bytes())
 if "sharing-pack" in st.session_state:
@@ -66,7 +66,7 @@ if upload is not None:
     try:
         plan = plan_pack(path)
     except DocexamError as exc:
-        st.error(_("Refused: {error}", error=str(exc)))
+        st.error(_("Refused: {error}", error=said(exc)))
     else:
         st.code("\n".join(plan.lines()), language=None)
         if plan.empty:
@@ -75,7 +75,7 @@ if upload is not None:
             try:
                 result = import_pack(record, path)
             except DocexamError as exc:
-                st.error(_("Not imported: {error}", error=str(exc)))
+                st.error(_("Not imported: {error}", error=said(exc)))
             else:
                 state.forget_specimens()
                 sharing.forget_alerts()
@@ -91,7 +91,7 @@ with st.form("sync-form"):
             with st.spinner(_("Syncing…")):
                 lines = sync(record, server)
         except DocexamError as exc:
-            st.error(str(exc))
+            st.error(said(exc))
         else:
             state.forget_specimens()
             sharing.forget_alerts()
@@ -112,7 +112,7 @@ for b in batches:
             try:
                 undo_import(record, b.id, note="undone on the Sharing page")
             except DocexamError as exc:
-                st.error(str(exc))
+                st.error(said(exc))
             else:
                 state.forget_specimens()
                 sharing.forget_alerts()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import browser, session, state
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 
 st.title(_("Sign in"))
 st.write(_("Type your details as you gave them to the trainer. The first time, choose a PIN of 4 to 12 digits and remember it: it keeps anyone else from answering in your name."))
@@ -26,7 +26,7 @@ if sent:
             me, ws, new = session.sign_in_trainee(state.record(), name=name, department=department,
                                                   province=province, pin=pin, code=code)
         except DocexamError as exc:
-            st.error(_("Could not sign in: {error}", error=str(exc)))
+            st.error(_("Could not sign in: {error}", error=said(exc)))
         else:
             session.set_trainee(me, ws)
             if new:

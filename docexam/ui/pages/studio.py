@@ -10,12 +10,13 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.lessons import generate_items
+from docexam.lessons.vocabulary import finding_text
 from docexam.specimens import TECHNIQUES, list_templates
 from docexam.specimens.model import SEXES
 from docexam.authoring import mrz_prefill
 from docexam.specimens import studio
 from docexam.ui import course, nav, session, state, widgets
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, lang, said
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 #: width of the drawing canvas in the browser, to fit its column on a 1366-pixel laptop screen
@@ -59,7 +60,7 @@ if cache is None or cache[0] != digest:
         images = {light: studio.fit_to_template(course.read_upload(f.getvalue(), f.name), tpl)
                   for light, f in files.items() if f is not None}
     except DocexamError as exc:
-        st.error(_("This upload cannot be used: {error}", error=str(exc)))
+        st.error(_("This upload cannot be used: {error}", error=said(exc)))
         st.stop()
     st.session_state["studio-images"] = cache = (digest, images)
 images = cache[1]
@@ -109,17 +110,17 @@ with right:
                 report = state.examine_upload(digest, tid, images["visible"], uv=images.get("uv"),
                                               ir=images.get("ir"), name=visible_file.name)
         except DocexamError as exc:
-            st.error(str(exc))
+            st.error(said(exc))
         else:
             st.session_state["studio-report"] = (digest, report)
     held = st.session_state.get("studio-report")
     if held and held[0] == digest:
         report = held[1]
         st.markdown(_("Verdict: **{verdict}**, score {score}", verdict=report.verdict, score=f"{report.score:.2f}")
-                    + (f" ({report.reason})" if report.reason else ""))
+                    + (f" ({said(report.reason)})" if report.reason else ""))
         for j, f in enumerate(report.findings, 1):
             st.markdown(_("{j}. `{what}` in {zone} ({score}): {message}", j=j, what=f.technique or f.family,
-                              zone=f.zone, score=f"{f.score:.2f}", message=f.message))
+                              zone=f.zone, score=f"{f.score:.2f}", message=finding_text(f, lang())))
         if report.aligned:
             from docexam.examine import render_heatmap
 
@@ -207,7 +208,7 @@ if st.button(_("Save the specimen"), type="primary", icon=":material/save:", key
                                              images=images, sidecar=sidecar,
                                              taken=[s.name for s in state.specimens()])
         except DocexamError as exc:
-            st.error(_("Not saved: {error}", error=str(exc)))
+            st.error(_("Not saved: {error}", error=said(exc)))
         else:
             state.forget_specimens()
             spec = state.specimen_index().get(name.strip())

@@ -9,7 +9,7 @@ from docexam.errors import DocexamError
 from docexam.specimens import find_template
 from docexam.specimens.model import FORMATS, ZONE_KINDS
 from docexam.ui import course, session, widgets
-from docexam.ui.i18n import _
+from docexam.ui.i18n import _, said
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 
@@ -41,7 +41,7 @@ if visible_file is None:
 try:
     rgb = course.read_upload(visible_file.getvalue(), visible_file.name)
 except DocexamError as exc:
-    st.error(_("This upload cannot be used: {error}", error=str(exc)))
+    st.error(_("This upload cannot be used: {error}", error=said(exc)))
     st.stop()
 size = (rgb.shape[1], rgb.shape[0])
 
@@ -70,7 +70,7 @@ if st.button(_("Register the template"), type="primary", icon=":material/save:",
                                      ir=ir_file.getvalue() if ir_file else None,
                                      zones=zones, dpi=int(dpi) or None)
         except DocexamError as exc:
-            st.error(_("Not registered: {error}", error=str(exc)))
+            st.error(_("Not registered: {error}", error=said(exc)))
         else:
             check = added.self_check
             st.success(_("Template {id} registered ({dpi} dpi, {zones} zones). A simulated phone photo aligned "
@@ -90,9 +90,9 @@ if registered:
             with st.spinner(_("Aligning…")):
                 result = check_alignment(find_template(registered), second.getvalue())
         except (DocexamError, ValueError) as exc:
-            st.error(_("This image cannot be used: {error}", error=str(exc)))
+            st.error(_("This image cannot be used: {error}", error=said(exc)))
         else:
             if result.ok:
                 st.success(_("Aligned: estimated error {error} template pixels.", error=f"{result.reprojection_error_px:.1f}"))
             else:
-                st.warning(_("Not aligned: {reason}", reason=result.reason))
+                st.warning(_("Not aligned: {reason}", reason=said(result.reason)))

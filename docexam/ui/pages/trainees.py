@@ -6,7 +6,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import course, quiz, session, state, trainer
-from docexam.ui.i18n import _, t
+from docexam.ui.i18n import _, said, t
 
 FORMS = ("pre", "post", "practice", "refresher")
 FORM_TITLES = {"pre": "pre_title", "post": "post_title", "practice": "nav_practice", "refresher": "nav_refresher"}
@@ -88,7 +88,7 @@ with merge:
             try:
                 record.merge_trainees(alias, keep, note=note)
             except DocexamError as exc:
-                st.error(_("Not merged: {error}", error=str(exc)))
+                st.error(_("Not merged: {error}", error=said(exc)))
             else:
                 st.session_state["tr-flash"] = _("Merged: {alias} now counts as {target}. Every answer is kept; the merge can be undone below.", alias=trainer.trainee_label(by_id[alias]),
                                                  target=trainer.trainee_label(by_id[keep]))

@@ -16,7 +16,7 @@ from docexam.training.report_pdf import to_pdf
 from docexam.assessment.certificate import certificates_pdf
 from docexam.ui import session, state, steps
 from docexam.lessons.vocabulary import topic_label
-from docexam.ui.i18n import _, lang
+from docexam.ui.i18n import _, lang, said
 from docexam.ui.widgets import figure_cells, join_address
 
 session.require_trainer()
@@ -40,7 +40,7 @@ with st.expander(_("Create a workshop"), expanded=not record.workshops(), icon="
                                         end_date=end, code=code.strip() or None,
                                         trainers=[n.strip() for n in trainers.split(",") if n.strip()])
         except DocexamError as exc:
-            st.error(str(exc))
+            st.error(said(exc))
         else:
             st.session_state["tpl-workshop"] = ws.id
             st.success(_("Workshop created. Trainees join with the code **{code}**.", code=ws.code))
@@ -151,7 +151,7 @@ with people:
                 try:
                     record.set_pin(who, pin)
                 except DocexamError as exc:
-                    st.error(str(exc))
+                    st.error(said(exc))
                 else:
                     st.success(_("PIN changed."))
 
@@ -191,4 +191,4 @@ with files:
             try:
                 st.success(record.import_workshop(path, allow_unverified=unverified, name=incoming.name).summary())
             except DocexamError as exc:
-                st.error(str(exc))
+                st.error(said(exc))
