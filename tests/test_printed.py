@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, features
 
 from docexam.assessment.certificate import Certificate, certificates_pdf
+from docexam.i18n import translator
 from docexam.pdf import KHMER_FONTS, LATIN, new_pdf
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdftoppm", "pdffonts")),
@@ -169,3 +170,74 @@ def test_cli_writes_the_khmer_key_results_pdf(tmp_path, capsys, monkeypatch):
         assert "ពិន្ទុមធ្យមតេស្តមុន" in _pdf_text(out.read_bytes(), tmp_path)
         assert main(["report", "workshop", "BMC-25-01", "--format", "pdf"]) == 2
         assert capsys.readouterr().err.strip().endswith("a PDF needs --out FILE")
+
+
+# --- quick check cards: one page per document type
+
+def _card(template_id: str, lang: str) -> bytes:
+    from docexam.lessons.cards import quick_check_card
+    from docexam.specimens import find_template
+    return quick_check_card(find_template(template_id), lang=lang, today=dt.date(2026, 11, 30))
+
+
+@pytest.fixture(scope="module")
+def khmer_card() -> bytes:
+    return _card("uto-td3", "km")
+
+
+def test_the_khmer_quick_check_card_is_one_page_of_extractable_shaped_khmer(khmer_card, tmp_path):
+    text = _pdf_text(khmer_card, tmp_path)
+    assert text.count("\f") == 1  # one page
+    # words with subscript consonants (ន្ល, ត្រ, ក្រ, ត្ថ), as typed in the catalogue
+    assert "កាតពិនិត្យរហ័ស" in text  # the title
+    assert "ពន្លឺUV" in text and "វ៉ាទើម៉ាក" in text and "ខ្សែសុវត្ថិភាព" in text
+    assert "ក្រដាសនៅតែស្រអាប់ក្រោមពន្លឺUV" in text
+    assert "uto-td3" in text and "Quickcheckcard" not in text
+    fonts = _fonts(khmer_card, tmp_path)
+    khmer = [line for line in fonts.splitlines() if "NotoSansKhmer" in line]
+    assert khmer and all(" yes yes yes " in line for line in khmer)  # embedded, subset, with a ToUnicode map
+
+
+@pytest.mark.skipif(not features.check("raqm"), reason="Pillow without libraqm cannot shape the reference")
+def test_the_khmer_quick_check_card_draws_its_title_not_boxes(khmer_card, tmp_path):
+    page = _page_gray(khmer_card, tmp_path)
+    # the title (15 pt bold, dark blue: dark enough for the grey page) as an independent shaper draws it
+    ref = _reference("កាតពិនិត្យរហ័ស", 15, bold=True)
+    found = cv2.matchTemplate(page, ref, cv2.TM_CCOEFF_NORMED).max()
+    assert found > 0.8
+    # tofu or a fallback font would not match: the same word in the regular face already scores lower
+    wrong = _reference("កាតពិនិត្យរហ័ស", 15, bold=False)
+    assert cv2.matchTemplate(page, wrong, cv2.TM_CCOEFF_NORMED).max() < found - 0.1
+
+
+def test_every_shipped_template_has_a_card_in_english_and_khmer(tmp_path):
+    from docexam.lessons.checks import feature_checks
+    from docexam.specimens import list_templates
+    ids = {t.id for t in list_templates()}
+    assert ids >= {"uto-td3", "mrd-td1", "mrd-td3", "uto-td2", "uto-visa"}
+    for template in list_templates():
+        checks = feature_checks(template)
+        assert len(checks) >= 6, template.id  # the document's main features, each with its check
+        for lang in ("en", "km"):
+            text = _pdf_text(_card(template.id, lang), tmp_path)
+            assert text.count("\f") == 1, (template.id, lang)  # one page, however many checks
+            assert template.id in text
+            # every check is on the page, its heading in the card's language
+            for check in checks:
+                heading = "".join(translator(lang).gettext(check.name).split())
+                assert heading in text, (template.id, lang, check.name)
+            assert ("អក្សរតូច" in text) == (lang == "km")
+
+
+def test_cli_prints_a_card_and_refuses_an_unknown_template(tmp_path, capsys):
+    from docexam.cli import main
+    out = tmp_path / "card.pdf"
+    assert main(["cards", "mrd-td1", "--lang", "km", "--out", str(out)]) == 0
+    assert "កាតពិនិត្យរហ័ស" in _pdf_text(out.read_bytes(), tmp_path)
+    assert main(["cards", "no-such-document", "--out", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("docexam: unknown template 'no-such-document'")
+    assert not (tmp_path / "x.pdf").exists()
+    assert main(["cards", "uto-td3", "uto-visa", "--out", str(tmp_path / "cards")]) == 0
+    assert sorted(p.name for p in (tmp_path / "cards").iterdir()) == ["quick-check-uto-td3-en.pdf",
+                                                                       "quick-check-uto-visa-en.pdf"]

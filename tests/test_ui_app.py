@@ -72,6 +72,18 @@ def test_every_trainer_page(folder):
         assert not errors(at), (page, errors(at))
 
 
+def test_a_trainer_downloads_a_quick_check_card_in_khmer(folder):
+    at = unlock_trainer(app())
+    at.session_state["lang-choice"] = "km"
+    at.run()
+    goto(at, "templates")
+    assert not errors(at), errors(at)
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "ទាញយកកាតពិនិត្យរហ័ស (PDF)"]
+    assert at.selectbox(key="tpl-card-lang").value == "km"  # the session's language, by default
+    # the test folder's own template (grey, made in code): a trainer's template gets its card too
+    assert at.selectbox(key="tpl-card-template").value == "demo-td3"
+
+
 def test_khmer_pages(folder):
     at = app()
     at.session_state["lang-choice"] = "km"  # the sidebar language control

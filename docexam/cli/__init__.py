@@ -19,7 +19,8 @@ from . import lang
 from .lang import _, said
 
 #: modules under docexam.cli that add sub-commands, in help order
-COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "drills", "training", "sharing", "app")
+COMMAND_MODULES = ("synth", "examine", "mrz", "template", "lessons", "cards", "drills", "training", "sharing",
+                   "app")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="docexam", description="Train officers to spot fraudulent travel documents.")
     parser.add_argument("--version", action="version", version=f"docexam {__version__}")
-    parser.add_argument("--lang", choices=sorted(LANGUAGES), default=None,
+    parser.add_argument("--lang", dest="cli_lang", choices=sorted(LANGUAGES), default=None,
                         help="language of messages (default: the locale's, LANGUAGE or LANG, else English)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    lang.use(args.lang)
+    lang.use(args.cli_lang)
     try:
         status = args.handler(args)
     except DocexamError as exc:

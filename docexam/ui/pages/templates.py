@@ -6,10 +6,11 @@ import hashlib
 import streamlit as st
 
 from docexam.errors import DocexamError
-from docexam.specimens import find_template
+from docexam.lessons.cards import card_file_name
+from docexam.specimens import find_template, list_templates
 from docexam.specimens.model import FORMATS, ZONE_KINDS
-from docexam.ui import course, session, widgets
-from docexam.ui.i18n import _, said
+from docexam.ui import cards, course, session, widgets
+from docexam.ui.i18n import LANGUAGES, _, lang, said
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
 
@@ -18,6 +19,19 @@ st.title(_("New template"))
 st.caption(_("A template is the genuine document every capture is compared with. Give a real genuine specimen, "
            "ideally a flat scan cropped to the page, then draw its zones (portrait, fields, MRZ, security "
            "printing). docexam checks that a simulated phone photo of it aligns back before saving."))
+
+with st.expander(_("Quick check cards to print"), icon=":material/print:"):
+    st.caption(_("One page per document type: the genuine document with its security features numbered, and for "
+                 "each the light to use and what to look for. For a room with no projector, or the officers' desk."))
+    k1, k2 = st.columns([3, 1])
+    card_template = k1.selectbox(_("Document type"), [t.id for t in list_templates()], key="tpl-card-template",
+                                 format_func=lambda tid: f"{find_template(tid).name} ({tid})")
+    card_lang = k2.selectbox(_("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang()),
+                             format_func=LANGUAGES.get, key="tpl-card-lang")
+    if card_template:
+        st.download_button(_("Download the quick check card (PDF)"), cards.quick_check_pdf(card_template, card_lang),
+                           file_name=card_file_name(card_template, card_lang), mime="application/pdf",
+                           icon=":material/download:", key="tpl-card-download")
 
 try:
     from docexam.authoring import add_template, check_alignment
@@ -77,7 +91,7 @@ if st.button(_("Register the template"), type="primary", icon=":material/save:",
                          "with an error of {error} px.", id=added.template.id, dpi=added.template.dpi,
                          zones=len(added.template.zones), error=f"{check.reprojection_error_px:.1f}"))
             for note in added.notes:
-                st.info(note)
+                st.info(said(note))
             st.session_state["tpl-registered"] = added.template.id
 
 registered = st.session_state.get("tpl-registered")
