@@ -13,7 +13,7 @@ Examples
 >>> from docexam.specimens import find_template
 >>> checks = feature_checks(find_template("uto-td3"))
 >>> [c.key for c in checks][:4]
-['paper', 'security-print', 'microprint', 'portrait']
+['paper', 'security-print', 'microprint', 'emblem']
 >>> checks[2].light, checks[2].text[:44]
 ('visible', 'Under a magnifier the line reads as tiny rep')
 """
