@@ -75,3 +75,19 @@ def test_once_the_library_is_complete_the_pre_test_opens_without_the_warm_up_doc
     pool = state._pool("", str(lib.parent), frozenset())
     used = {name for item in pool for name in item.specimens}
     assert used and not used & {"f-photo", "g1"}
+
+
+def test_self_study_forms_are_drawn_once_and_read_back_at_the_next_start(docexam_home, monkeypatch, tmp_path):
+    from docexam.lessons.format import load_all_lessons
+    from docexam.ui import course
+
+    lib = make_folder(docexam_home, monkeypatch)
+    lessons = load_all_lessons()
+    pool = course.lesson_pool(lessons, load_specimen_folder(lib))
+    drawn = course.cached_test_forms(pool, lessons, seed=0, folder=tmp_path)
+    assert drawn == course.test_forms(pool, lessons, seed=0) and drawn["pre"]
+    # the next start reads the draw back: the integer programme is not solved again
+    monkeypatch.setattr(course, "test_forms", lambda *a, **k: pytest.fail("the forms were drawn again"))
+    assert course.cached_test_forms(pool, lessons, seed=0, folder=tmp_path) == drawn
+    # another pool (a specimen retired) is another draw
+    assert course.forms_key(pool[1:], lessons, seed=0) != course.forms_key(pool, lessons, seed=0)

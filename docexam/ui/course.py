@@ -18,9 +18,12 @@ Saving a trainer's annotated specimen and fitting boxes to zones live in
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from ..atomic import write_text
 from ..errors import DocexamError
 from ..assessment.forms import blueprint_from_lessons, fit_forms
 from ..assessment.metrics import topic_scores
@@ -70,6 +73,45 @@ def test_forms(pool: Sequence, lessons: Sequence, *, seed: int, difficulty: Mapp
         return {name: [] for name in TEST_FORMS}
     forms, _kept = fit_forms(list(pool), blueprint_from_lessons(lessons), seed=seed, names=TEST_FORMS,
                              difficulty=difficulty)
+    return forms
+
+
+#: the code whose change must draw the forms again (a cached draw is keyed by it too)
+_FORMS_CODE = (Path(__file__), Path(fit_forms.__code__.co_filename))
+
+
+def forms_key(pool: Sequence, lessons: Sequence, *, seed: int) -> str:
+    """A digest of everything :func:`test_forms` draws from: the pool's items, the lessons, the seed, the code.
+
+    >>> forms_key([], [], seed=0) == forms_key([], [], seed=0) != forms_key([], [], seed=1)
+    True
+    """
+    h = hashlib.sha256(f"forms|{seed}".encode())
+    for path in _FORMS_CODE:
+        h.update(path.read_bytes())
+    for lesson in lessons:
+        h.update(repr((lesson.id, lesson.topic, tuple(lesson.item_types))).encode())
+    for item in pool:
+        h.update(repr(item).encode())
+    return h.hexdigest()[:24]
+
+
+def cached_test_forms(pool: Sequence, lessons: Sequence, *, seed: int, folder: Path) -> dict[str, list]:
+    """:func:`test_forms` kept on disk in ``folder`` by :func:`forms_key`: drawn once, read back at every start.
+
+    Drawing the forms solves an integer programme (seconds on a laptop, many
+    more under load): a restart, or the first trainee after it, reads the
+    draw made before instead.
+    """
+    path = Path(folder) / f"forms-{forms_key(pool, lessons, seed=seed)}.json"
+    by_key = {(item.id, item.topic): item for item in pool}
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return {name: [by_key[(item_id, topic)] for item_id, topic in keys] for name, keys in stored.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    forms = test_forms(pool, lessons, seed=seed)
+    write_text(path, json.dumps({name: [[item.id, item.topic] for item in items] for name, items in forms.items()}))
     return forms
 
 

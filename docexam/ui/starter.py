@@ -17,6 +17,7 @@ pre-test measures. This module does not import Streamlit.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DocexamError
@@ -68,9 +69,22 @@ def starter_recipes(recipes: list[dict]) -> list[dict]:
 
 def _library():
     # the library's recipes and cache key (synth's library module; NumPy and the designs load with it)
-    from ..synth.library import library_key, load_library_recipes, recipe_name
+    from ..synth.library import library_key, library_recipes_path, recipe_name
 
-    return cache_dir() / "library" / library_key(), load_library_recipes(), recipe_name
+    path = library_recipes_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return cache_dir() / "library" / library_key(), _recipes(str(path), mtime), recipe_name
+
+
+@lru_cache(maxsize=2)
+def _recipes(path: str, mtime: int) -> list[dict]:
+    """The library's recipes, read and checked once per version of the file (pages ask many times a run)."""
+    from ..synth.library import load_library_recipes  # with _library's synth import above
+
+    return load_library_recipes(Path(path))
 
 
 def starter_names() -> frozenset[str]:

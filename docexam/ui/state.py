@@ -38,7 +38,7 @@ from ..paths import docexam_home, lessons_dir, user_lessons_dir
 from ..training import TrainingRecord, default_database_url
 from ..training.course import workshop_forms
 from . import prepare, starter
-from .course import lesson_pool
+from .course import cached_test_forms, lesson_pool
 from .i18n import _
 from .starter import LibraryNotReady
 from .media import DISPLAY_WIDTH
@@ -247,9 +247,8 @@ def _pool(source: str, home: str, retired_names: frozenset) -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _self_study_forms(source: str, home: str, retired_names: frozenset) -> dict:
-    from .course import test_forms as draw  # here: this module has its own test_forms
-
-    return draw(_pool(source, home, retired_names), lessons(), seed=0)
+    # drawn once and kept on disk (cache/prepare): a restart reads the same draw back instead of solving again
+    return cached_test_forms(_pool(source, home, retired_names), lessons(), seed=0, folder=prepare.prepare_dir())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
