@@ -96,7 +96,11 @@ def compose(base: np.ndarray, layers: list[Layer], light: str) -> np.ndarray:
 
 
 def to_uint8(canvas: np.ndarray) -> np.ndarray:
-    return (np.clip(canvas, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    """Float image in [0, 1] to uint8, rounding half up (one temporary, not three: pages are large)."""
+    tmp = np.clip(canvas, 0.0, 1.0)
+    tmp *= np.float32(255.0)
+    tmp += np.float32(0.5)
+    return tmp.astype(np.uint8)
 
 
 def to_float(image: np.ndarray) -> np.ndarray:

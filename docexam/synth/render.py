@@ -19,6 +19,7 @@ from ..atomic import ensure_dir, write_jpeg, write_json, write_png
 from ..errors import ImpossibleForgeryError, UnknownNameError
 from ..formats.lights import LIGHTS, OTHER_LIGHTS, REFLECTED, image_name
 from ..imaging import load_rgb
+from ..memory import keep_freed_memory
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
 from ..specimens.registry import find_template
 from ..specimens.techniques import TECHNIQUES
@@ -124,6 +125,7 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         raise ValueError(f"capture: {capture!r} is not one of {', '.join(CAPTURE_KINDS)}")
     if forge is not None and forge not in TECHNIQUES:
         raise UnknownNameError("technique", forge, tuple(TECHNIQUES))
+    keep_freed_memory()  # a specimen is a few dozen page-sized arrays: reuse their memory
     d = get_design(template_id)
     if forge is not None and not TECHNIQUES[forge].applies_to(d.substrate, d.has):
         raise ImpossibleForgeryError(forge, template_id, d.substrate, TECHNIQUES[forge].substrates)

@@ -26,10 +26,10 @@ Examples
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import cv2
 import numpy as np
-from scipy.special import ndtr
 
 from .strokes import positive
 
@@ -51,20 +51,33 @@ def rgb_to_cmyk(rgb: np.ndarray, *, black_generation: float = 1.0) -> tuple[np.n
     >>> round(float(k[0, 0]), 2), round(float(c[0, 0]), 2)
     (0.8, 0.0)
     """
-    grey = 1 - rgb.max(axis=2)
-    k = grey * np.float32(black_generation)
-    denom = np.maximum(1 - k, 1e-4)
-    c = np.clip((1 - rgb[..., 0] - k) / denom, 0, 1)
-    m = np.clip((1 - rgb[..., 1] - k) / denom, 0, 1)
-    y = np.clip((1 - rgb[..., 2] - k) / denom, 0, 1)
-    return c, m, y, k
+    r, g, b = cv2.split(np.asarray(rgb, np.float32))
+    k = cv2.max(cv2.max(r, g), b)
+    np.subtract(np.float32(1), k, out=k)
+    k *= np.float32(black_generation)
+    scale = np.float32(1) - k
+    np.maximum(scale, np.float32(1e-4), out=scale)
+    np.divide(np.float32(1), scale, out=scale)
+    out = []
+    for ch in (r, g, b):
+        np.subtract(np.float32(1), ch, out=ch)
+        ch -= k
+        ch *= scale
+        np.clip(ch, 0.0, 1.0, out=ch)
+        out.append(ch)
+    return out[0], out[1], out[2], k
 
 
 def cmyk_to_rgb(c, m, y, k, paper) -> np.ndarray:
     """Inks on ``paper`` (RGB): each ink absorbs its complementary primary; layers multiply."""
-    one = np.float32(1)
-    rgb = np.stack([(one - c) * (one - k), (one - m) * (one - k), (one - y) * (one - k)], axis=2)
-    return rgb * np.asarray(paper, np.float32)
+    white = np.float32(1) - k
+    planes = []
+    for ink, tint in zip((c, m, y), np.asarray(paper, np.float32)):
+        plane = np.float32(1) - ink
+        plane *= white
+        plane *= tint
+        planes.append(plane)
+    return cv2.merge(planes)
 
 
 def am_screen(value: np.ndarray, *, lpi: float, angle_deg: float, dpi: float = 600, offset=(0.0, 0.0),
@@ -108,30 +121,56 @@ def am_screen(value: np.ndarray, *, lpi: float, angle_deg: float, dpi: float = 6
     lpi = positive("lpi", lpi)
     dpi = positive("dpi", dpi)
     h, w = value.shape
-    period = dpi / lpi
+    k = 2 * math.pi * lpi / dpi  # radians per pixel across the grid
+    # the spot function changes by about k / 4 per pixel: an edge ramp one pixel wide
+    sharp = max(1.0, 4.0 / k)
     a = math.radians(angle_deg)
-    k = 2 * math.pi / period
+    ca, sa = math.cos(a), math.sin(a)
     xs = (np.arange(w, dtype=np.float64) - offset[0]) * k
     ys = (np.arange(h, dtype=np.float64) - offset[1]) * k
-    # cos(ax + by) = cos(ax) cos(by) - sin(ax) sin(by): separable, two outer products per term
-    ca, sa = math.cos(a), math.sin(a)
-
-    def wave(fx: float, fy: float) -> np.ndarray:
+    # sharp * spot = sharp/4 (cos u + cos v) + sharp/2 over the turned grid (u, v); each cosine of
+    # a sum is separable, cos(p + q) = cos p cos q - sin p sin q: four outer products in all
+    amp = 0.25 * sharp
+    out = np.empty((h, w), np.float32)
+    tmp = np.empty((h, w), np.float32)
+    first = True
+    for fx, fy in ((ca, sa), (-sa, ca)):
         px, py = xs * fx, ys * fy
-        return (np.outer(np.cos(py), np.cos(px)) - np.outer(np.sin(py), np.sin(px))).astype(np.float32)
+        for sign, (row, col) in ((1, (np.cos(py), np.cos(px))), (-1, (np.sin(py), np.sin(px)))):
+            target = out if first else tmp
+            np.multiply.outer((amp * sign * row).astype(np.float32), col.astype(np.float32), out=target)
+            if not first:
+                out += tmp
+            first = False
+    # the tone, 10-bit, looks up the spot level that inks its share of each cell (a linearised
+    # screen, as a RIP's), pushed past the cell's extremes at no and full tone
+    np.clip(value, 0.0, 1.0, out=tmp)
+    tmp *= np.float32(_TONE_STEPS - 1)
+    tmp += np.float32(0.5)
+    out -= _level_table(sharp, dot_gain)[tmp.astype(np.uint16)]
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
 
-    spot = (wave(ca, sa) + wave(-sa, ca)) * np.float32(0.25) + np.float32(0.5)
-    tone = np.clip(value.astype(np.float32, copy=False), 0, 1)
+
+#: tone steps of the screen's look-up table (10 bits)
+_TONE_STEPS = 1024
+
+
+@lru_cache(maxsize=32)
+def _level_table(sharp: float, dot_gain: float) -> np.ndarray:
+    """What is taken off ``sharp * spot - sharp / 2`` per tone step before clipping to coverage.
+
+    Coverage is ``clip((spot - level) * sharp + 1/2)``; ``out`` holds
+    ``sharp / 4 (cos u + cos v) = sharp * spot - sharp / 2``, so this is
+    ``sharp * level - sharp / 2 - 1/2``.
+    """
+    tone = np.linspace(0.0, 1.0, _TONE_STEPS)
     if dot_gain > 0:
-        tone = tone + np.float32(dot_gain) * 4 * tone * (1 - tone)
-    # the spot level that leaves the wanted share of each cell inked (a linearised screen, as a RIP's)
-    level = np.interp(1 - tone, _SPOT_LEVELS, _SPOT_QUANTILES).astype(np.float32)
-    # the spot function changes by about k / 4 per pixel: an edge ramp one pixel wide, pushed
-    # past the cell's extremes at no and full tone so they stay bare and solid
-    sharp = np.float32(max(1.0, 4.0 / k))
+        tone = tone + dot_gain * 4 * tone * (1 - tone)
+    level = np.interp(1 - tone, _SPOT_LEVELS, _SPOT_QUANTILES)
     ends = np.clip(1 - tone * 10, 0, 1) - np.clip(1 - (1 - tone) * 10, 0, 1)  # 1 at no tone, -1 at full
-    level += ends * np.float32(0.5 / sharp)
-    return np.clip((spot - level) * sharp + np.float32(0.5), 0, 1)
+    level = level + ends * 0.5 / sharp
+    return (sharp * level - sharp / 2 - 0.5).astype(np.float32)
 
 
 def _spot_quantiles(n: int = 257) -> tuple[np.ndarray, np.ndarray]:
@@ -148,9 +187,9 @@ _SPOT_LEVELS, _SPOT_QUANTILES = _spot_quantiles()
 def fm_dither(value: np.ndarray, *, seed, drop_px: int = 1, spread_px: float = 0.6) -> np.ndarray:
     """Frequency-modulated (stochastic) screen of one separation: scattered droplets that spread.
 
-    Thresholds the tone against high-passed noise (a cheap stand-in for error
-    diffusion's blue noise), with droplets of ``drop_px`` pixels that bleed
-    ``spread_px`` into the paper.
+    Thresholds the tone against a blue-noise mask (a printer's dither
+    matrix: random, but without clumps), laid at a random offset per call, with
+    droplets of ``drop_px`` pixels that bleed ``spread_px`` into the paper.
 
     Examples
     --------
@@ -161,10 +200,29 @@ def fm_dither(value: np.ndarray, *, seed, drop_px: int = 1, spread_px: float = 0
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     h, w = value.shape
     sh, sw = (h + drop_px - 1) // drop_px, (w + drop_px - 1) // drop_px
-    noise = rng.standard_normal((sh, sw)).astype(np.float32)
-    noise -= cv2.GaussianBlur(noise, (0, 0), 2.0)
-    thresh = ndtr(noise / (noise.std() + 1e-6)).astype(np.float32)
-    small = cv2.resize(value.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    mask = _blue_noise()
+    n = mask.shape[0]
+    oy, ox = (int(v) for v in rng.integers(0, n, 2))
+    reps = (-(-(sh + oy) // n), -(-(sw + ox) // n))
+    thresh = np.tile(mask, reps)[oy:oy + sh, ox:ox + sw]
+    tone = np.asarray(value, np.float32)
+    small = tone if drop_px == 1 else cv2.resize(tone, (sw, sh), interpolation=cv2.INTER_AREA)
     drops = (small > thresh).astype(np.float32)
-    big = cv2.resize(drops, (w, h), interpolation=cv2.INTER_NEAREST)
-    return np.clip(cv2.GaussianBlur(big, (0, 0), spread_px) * 1.1, 0, 1)
+    big = drops if drop_px == 1 else cv2.resize(drops, (w, h), interpolation=cv2.INTER_NEAREST)
+    out = cv2.GaussianBlur(big, (0, 0), spread_px)
+    out *= np.float32(1.1)
+    np.minimum(out, np.float32(1), out=out)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _blue_noise(size: int = 256) -> np.ndarray:
+    """A blue-noise dither mask: thresholds in (0, 1), evenly spread, no low frequencies."""
+    noise = np.random.default_rng(0xB1E).standard_normal((size, size))
+    # take the low frequencies out, in the Fourier domain (it wraps: the mask tiles without seams)
+    f = np.fft.fftfreq(size)
+    radius2 = f[:, None] ** 2 + f[None, :] ** 2
+    noise = np.fft.ifft2(np.fft.fft2(noise) * (1 - np.exp(-radius2 / (2 * 0.12 ** 2)))).real
+    ranks = np.empty(size * size)
+    ranks[np.argsort(noise, axis=None)] = (np.arange(size * size) + 0.5) / (size * size)
+    return ranks.reshape(size, size).astype(np.float32)

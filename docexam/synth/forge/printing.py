@@ -32,9 +32,13 @@ def _scanned(d: Draft, blur: float) -> np.ndarray:
 
 def _toner_uv_ir(d: Draft, out: np.ndarray, black: np.ndarray, ir_black: float) -> None:
     """UV and IR of a print on office paper without brighteners: no UV features, only black absorbs IR."""
-    shade = out.mean(axis=2, keepdims=True)
-    d.images["uv"] = np.ascontiguousarray(_UV_DULL * (1 - 0.35 * (1 - shade)), np.float32)
-    d.images["ir"] = np.repeat((0.9 * (1 - ir_black * black))[..., None], 3, axis=2)
+    shade = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)  # how much the toner darkens the page
+    shade *= np.float32(0.35)
+    shade += np.float32(0.65)
+    d.images["uv"] = cv2.merge([shade * c for c in _UV_DULL])
+    ir = black * np.float32(-0.9 * ir_black)
+    ir += np.float32(0.9)
+    d.images["ir"] = cv2.merge([ir, ir, ir])
 
 
 class HalftoneReproduction(Forger):
@@ -45,10 +49,12 @@ class HalftoneReproduction(Forger):
         # a careful forger copies onto paper of the document's tint; a cheap copy is on white paper,
         # and the copier lifts the paper tone toward white
         paper = d.paper_colour() + (_COPY_PAPER - d.paper_colour()) * np.float32(s)
-        vis = cv2.GaussianBlur(d.images["visible"], (0, 0), 0.45 + 0.5 * s)
-        rgb = np.clip(vis / paper, 0, 1)
-        rgb = rgb * (1 + np.float32(d.rng.uniform(-1, 1, 3)) * (0.005 + 0.05 * s))  # colour correction is never exact
-        rgb = np.clip(rgb + (rgb - 0.9).clip(0) * np.float32(s), 0, 1)
+        rgb = cv2.GaussianBlur(d.images["visible"], (0, 0), 0.45 + 0.5 * s)
+        # relative to the paper, with the colour correction's error (it is never exact)
+        gain = (1 + d.rng.uniform(-1, 1, 3) * (0.005 + 0.05 * s)) / paper
+        rgb = cv2.multiply(rgb, tuple(float(v) for v in gain) + (0.0,))
+        rgb += np.clip(rgb - np.float32(0.9), 0, None) * np.float32(s)  # the paper tone lifted toward white
+        np.clip(rgb, 0.0, 1.0, out=rgb)
         lpi = HALFTONE_LPI[0] + (HALFTONE_LPI[1] - HALFTONE_LPI[0]) * s
         misregister = 0.3 + 1.5 * s
         screens = []
@@ -57,7 +63,9 @@ class HalftoneReproduction(Forger):
             screens.append(am_screen(channel, lpi=lpi, angle_deg=SCREEN_ANGLES[name], dpi=d.design.dpi,
                                      offset=offset, dot_gain=0.03 + 0.07 * s))
         grain = fibre_grain(screens[0].shape, strength=0.015, seed=d.rng, dpi=d.design.dpi)
-        out = cmyk_to_rgb(*screens, paper) * (1 + grain)[..., None]
+        grain += np.float32(1)
+        out = cmyk_to_rgb(*screens, paper)
+        out *= grain[..., None]
         d.images["visible"] = cv2.GaussianBlur(out, (0, 0), 0.35)  # toner edges are soft
         _toner_uv_ir(d, out, screens[3], 0.85)
         self.lpi = lpi
@@ -76,7 +84,9 @@ class InkjetReproduction(Forger):
         drop = 1 if s < 0.6 else 2  # a cheap printer's drops are bigger
         channels = [fm_dither(ch, seed=d.rng, drop_px=drop, spread_px=0.5 + 0.6 * s) for ch in rgb_to_cmyk(rgb)]
         grain = fibre_grain(channels[0].shape, strength=0.018, seed=d.rng, dpi=d.design.dpi)
-        out = cmyk_to_rgb(*channels, _COPY_PAPER) * (1 + grain)[..., None]
+        grain += np.float32(1)
+        out = cmyk_to_rgb(*channels, _COPY_PAPER)
+        out *= grain[..., None]
         d.images["visible"] = out
         # dye inks are transparent in IR: the page is almost blank
         _toner_uv_ir(d, out, channels[3], 0.25)
