@@ -3,16 +3,22 @@ seconds and megabytes on disk per capture kind (the techniques of the template's
 substrate taking turns).
 
     python benchmarks/render.py [--count 6] [--template uto-td3]
+    python benchmarks/render.py --library
 
 Rendering and writing are timed apart (writing is PNG encoding of the images
 in every light). Figures, not a test: the shipped library and the evaluation
 sets are rendered with this code. Note the machine's load beside the figures.
+
+``--library`` prints instead what the shipped library takes on disk, per
+specimen and per kind of file, in the cache folder ``docexam synth library``
+uses (rendering it first if this code has not rendered it yet: minutes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -20,6 +26,7 @@ from pathlib import Path
 
 from docexam.specimens.techniques import TECHNIQUES
 from docexam.synth.designs import design
+from docexam.synth.library import library_folder
 from docexam.synth.render import render_specimen, write_specimen
 
 
@@ -27,7 +34,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=6, help="specimens per capture kind")
     parser.add_argument("--template", default="uto-td3")
+    parser.add_argument("--library", action="store_true", help="MB per specimen of the rendered shipped library")
     args = parser.parse_args()
+    if args.library:
+        library_size()
+        return
     render_specimen(args.template, seed=0)  # warm the reference caches
     d = design(args.template)
     techniques = [None] + [t for t in TECHNIQUES if TECHNIQUES[t].applies_to(d.substrate, d.has)]
@@ -47,6 +58,23 @@ def main() -> None:
                 rows.append((c1 - c0, w1 - w0, time.process_time() - c1, time.perf_counter() - w1, written / 1e6))
             med = [statistics.median(col) for col in zip(*rows)]
             print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} {med[2]:12.2f} {med[3]:13.2f} {med[4]:11.1f}")
+
+
+def library_size() -> None:
+    """Megabytes per specimen of the cached shipped library, in all and per kind of file."""
+    folder = library_folder(progress=True)
+    count = len(list(folder.glob("*.json")))
+    kinds: dict[str, int] = {}
+    for f in folder.iterdir():
+        # NAME.png, NAME.uv.png, NAME.back.ir.png, NAME.tilt.kinegram.+15.jpg, ... -> kind of file
+        kind = re.sub(r"^[^.]+\.", "", f.name)
+        kind = re.sub(r"^(tilt\.[^.]+)\.[-+]\d+", r"\1.*", kind)
+        kinds[kind] = kinds.get(kind, 0) + f.stat().st_size
+    total = sum(kinds.values())
+    print(f"shipped library {folder}: {count} specimens, {total / 1e6:.0f} MB, "
+          f"{total / 1e6 / count:.1f} MB per specimen")
+    for kind, size in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        print(f"  {kind:28} {size / 1e6 / count:6.2f} MB per specimen")
 
 
 if __name__ == "__main__":

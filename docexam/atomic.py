@@ -89,9 +89,9 @@ def write_json(path: str | os.PathLike, obj: Any) -> Path:
     return write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
-def _encode(image, suffix: str, option: str, value: int) -> bytes:
+def _encode(image, suffix: str, option: str, value: int, **more: int) -> bytes:
     """``suffix`` (``.png``, ``.jpg``, ``.webp``) bytes of a uint8 gray/RGB ndarray (RGB order),
-    with OpenCV's write ``option`` (``IMWRITE_...``) set to ``value``."""
+    with OpenCV's write ``option`` (``IMWRITE_...``) set to ``value`` (and ``more`` options so)."""
     # NumPy and OpenCV only for images: every command writes files through this module
     import cv2
     import numpy as np
@@ -101,23 +101,29 @@ def _encode(image, suffix: str, option: str, value: int) -> bytes:
         raise ValueError("image: expected uint8")
     if arr.ndim == 3:
         arr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(suffix, arr, [getattr(cv2, option), int(value)])
+    params = [getattr(cv2, option), int(value)]
+    for name, v in more.items():
+        params += [getattr(cv2, name), int(v)]
+    ok, buf = cv2.imencode(suffix, arr, params)
     if not ok:  # pragma: no cover - cv2 only fails on unsupported shapes
         raise ValueError(f"image: cannot encode as {suffix[1:].upper()}")
     return buf.tobytes()
 
 
-def encode_png(image, *, compression: int = 1) -> bytes:
+def encode_png(image, *, compression: int = 1, rle: bool = False) -> bytes:
     """PNG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic.
 
     ``compression`` is zlib's level: 1 is four times faster than 6 on a
-    noisy 600 dpi page for files about 6 % larger.
+    noisy 600 dpi page for files about 6 % larger. ``rle`` has zlib look
+    only for runs (``Z_RLE``): on noisy scans and photos that is both
+    faster and about 5 % smaller than its usual matching.
     """
-    return _encode(image, ".png", "IMWRITE_PNG_COMPRESSION", compression)
+    more = {"IMWRITE_PNG_STRATEGY": 3} if rle else {}  # 3: IMWRITE_PNG_STRATEGY_RLE
+    return _encode(image, ".png", "IMWRITE_PNG_COMPRESSION", compression, **more)
 
 
-def write_png(path: str | os.PathLike, image, *, compression: int = 1) -> Path:
-    return write_bytes(path, encode_png(image, compression=compression))
+def write_png(path: str | os.PathLike, image, *, compression: int = 1, rle: bool = False) -> Path:
+    return write_bytes(path, encode_png(image, compression=compression, rle=rle))
 
 
 def encode_jpeg(image, *, quality: int = 90) -> bytes:

@@ -26,6 +26,9 @@ OTHER_LIGHTS = LIGHTS[1:]
 #: the lights the page reflects back to the eye (inks answer each of them);
 #: transmitted light is what gets through the whole sheet
 REFLECTED = ("visible", "uv", "ir")
+#: the lights seen in one band, without colour: their images are one channel
+#: (an infrared camera and a lamp behind the page give grey pictures)
+MONOCHROME = ("ir", "transmitted")
 
 
 #: the side whose pictures carry the plain names (a card's front, or the one page)

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from ..atomic import ensure_dir, write_jpeg, write_json, write_png
 from ..errors import ImpossibleForgeryError, UnknownNameError
-from ..formats.lights import LIGHTS, OTHER_LIGHTS, REFLECTED, image_name
+from ..formats.lights import LIGHTS, MONOCHROME, OTHER_LIGHTS, REFLECTED, image_name
 from ..imaging import load_rgb
 from ..memory import keep_freed_memory
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
@@ -249,10 +250,7 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -
     for side, images in pictures.items():
         for light in LIGHTS:
             if light in images:
-                image = images[light]
-                if light == "transmitted" and image.ndim == 3:  # grey by nature: one channel
-                    image = image[..., 0]
-                write_png(out / image_name(name, light, side), image)
+                write_png(out / image_name(name, light, side), stored_pixels(images[light], light), rle=True)
     sidecar = dict(rendered.sidecar)
     if "sides" in sidecar:  # each side's pictures by name: its own, or the flat sheet for every side
         sidecar["sides"] = [{**s, "images": {light: image_name(name, light, s["name"] if rendered.side_images else None)
@@ -264,6 +262,18 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -
         write_png(out / f"{name}.mask.png", rendered.mask)
         sidecar["mask"] = f"{name}.mask.png"
     return write_json(out / f"{name}.json", sidecar)
+
+
+def stored_pixels(image: np.ndarray, light: str) -> np.ndarray:
+    """The pixels written for ``light``: one channel for a monochrome light (its grey), else as they are.
+
+    An IR camera sees no colour: a flat IR page is grey already, and the
+    colour a scanner's or phone's noise leaves in it is not information
+    (one channel also takes a third of the bytes).
+    """
+    if light in MONOCHROME and image.ndim == 3:
+        return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    return image
 
 
 def _named(sidecar: dict, name: str) -> dict:
