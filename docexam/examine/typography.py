@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 import cv2
 import numpy as np
 
-__all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
+__all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "ink_components", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
            "MIN_GLYPHS"]
 
 #: fewest glyphs for a field's typography to be measured
@@ -65,6 +65,20 @@ def ink_peak(dark: np.ndarray) -> float:
     flat = np.ascontiguousarray(dark[::2, ::2]).ravel()
     k = min(int(0.997 * (flat.size - 1) + 0.5), flat.size - 1)
     return float(np.partition(flat, k)[k])
+
+
+def ink_components(dark: np.ndarray, *, min_peak: float = 0.2):
+    """``(peak, labels, stats)`` of the ink's blobs (8-connected, above half the solid ink's coverage), or None.
+
+    None when the field has no solid ink (:func:`ink_peak` below ``min_peak``).
+    The same blobs serve :func:`measure` and the fields' baseline check, so
+    a caller measuring both computes them once and passes them on.
+    """
+    peak = ink_peak(dark)
+    if peak < min_peak:
+        return None
+    _, lab, st, _ = cv2.connectedComponentsWithStats((dark > 0.5 * peak).astype(np.uint8), connectivity=8)
+    return peak, lab, st
 
 
 def glyphs_of(dark: np.ndarray, *, min_peak: float = 0.2) -> np.ndarray:
@@ -149,17 +163,18 @@ def _runs(binary: np.ndarray) -> np.ndarray:
 
 
 def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBank | None = None,
-            min_peak: float = 0.2) -> Typography | None:
+            min_peak: float = 0.2, components=None) -> Typography | None:
     """The typography of the text in one field (``dark``: ink coverage, 0..1, in template pixels).
 
     ``colour`` is the same crop in (lighting-normalised) RGB, 0..1, for the
-    ink colour. None when there is no text of at least :data:`MIN_GLYPHS` glyphs.
+    ink colour. ``components`` is :func:`ink_components` of ``dark`` when the
+    caller has it already. None when there is no text of at least :data:`MIN_GLYPHS` glyphs.
     """
-    peak = ink_peak(dark)
-    if peak < min_peak:
+    if components is None:
+        components = ink_components(dark, min_peak=min_peak)
+    if components is None:
         return None
-    ink = dark > 0.5 * peak
-    n, lab, st, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    peak, lab, st = components
     st = st[1:]
     if len(st) < MIN_GLYPHS:
         return None

@@ -33,7 +33,8 @@ from ..model import luminance, to_float
 from ...i18n import Message
 from ..report import Evidence, Note
 from ..simulate import genuine_capture
-from ..typography import FEATURE_FLOORS, GlyphBank, deviations, glyphs_of, ink_coverage, ink_peak, measure
+from ..typography import (FEATURE_FLOORS, GlyphBank, deviations, glyphs_of, ink_components, ink_coverage,
+                          measure)
 from .common import Context, zone_label as _label
 
 __all__ = ["render_field", "field_geometry", "viz_texts", "viz_agreement", "field_typography", "analyze_fields",
@@ -141,21 +142,28 @@ def _inverse_reference(ctx: Context, zone) -> np.ndarray:
     return ctx.model.cached(("inv-ref", zone.name, round(s, 3)), build)
 
 
-def _glyph_lines(dark: np.ndarray) -> tuple[float, float, float, float] | None:
+def _components(ctx: Context, zone):
+    """:func:`~docexam.examine.typography.ink_components` of a zone's ink (once per document and zone)."""
+    key = ("components", zone.name)
+    if key not in ctx.cache:
+        ctx.cache[key] = ink_components(_ink_darkness(ctx, zone))
+    return ctx.cache[key]
+
+
+def _glyph_lines(dark: np.ndarray, components=None) -> tuple[float, float, float, float] | None:
     """(baseline, cap top, left, right) of printed text from its characters' outlines.
 
     Each character is a connected blob of ink; the baseline is the *median*
     bottom of the character-sized blobs, so a descender (J, Q) or a speck does
-    not move it, and the cap top is their median top.
+    not move it, and the cap top is their median top. ``components`` is
+    :func:`~docexam.examine.typography.ink_components` of ``dark`` when known.
     """
-    peak = ink_peak(dark)
-    if peak < 0.2:
+    comps = ink_components(dark) if components is None else components
+    if comps is None:
         return None
-    ink = (dark > 0.5 * peak).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n <= 1:
+    st = comps[2][1:]
+    if not len(st):
         return None
-    st = stats[1:]
     hmax = float(st[:, cv2.CC_STAT_HEIGHT].max())
     keep = st[(st[:, cv2.CC_STAT_HEIGHT] >= 0.6 * hmax) & (st[:, cv2.CC_STAT_AREA] >= 12)]
     if len(keep) == 0:
@@ -172,7 +180,7 @@ def field_geometry(ctx: Context, zone) -> dict | None:
     spec = _field_font(ctx.template)
     dark = _ink_darkness(ctx, zone)
     h, w = dark.shape
-    g = _glyph_lines(dark)
+    g = _glyph_lines(dark, _components(ctx, zone))
     if g is None:
         return None
     bottom, top, left, right = g
@@ -316,7 +324,8 @@ def field_typography(ctx: Context) -> dict:
     """Field name -> :class:`~docexam.examine.typography.Typography` of the capture (None when too little text)."""
     if "typography" not in ctx.cache:
         bank = glyph_bank(ctx.model)
-        ctx.cache["typography"] = {z.name: measure(_ink_darkness(ctx, z), _paper_normalised(ctx, z), bank=bank)
+        ctx.cache["typography"] = {z.name: measure(_ink_darkness(ctx, z), _paper_normalised(ctx, z), bank=bank,
+                                                   components=_components(ctx, z))
                                    for z in ctx.template.zones_of("field")}
     return ctx.cache["typography"]
 
