@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .i18n import Message
 from .errors import InputFileError, OutputError
 
 
@@ -31,16 +32,16 @@ def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_TEXT_FILE_BYTES) 
         with open(path, "rb") as fh:
             raw = fh.read(max_bytes + 1)
         if len(raw) > max_bytes:
-            raise InputFileError(path, f"larger than {max_bytes // 2**20} MB: not a docexam text file")
+            raise InputFileError(path, Message("larger than {n} MB: not a docexam text file", n=max_bytes // 2**20))
         return raw.decode("utf-8-sig")
     except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
+        raise InputFileError(path, Message("file not found")) from None
     except UnicodeDecodeError:
-        raise InputFileError(path, "not a UTF-8 text file") from None
+        raise InputFileError(path, Message("not a UTF-8 text file")) from None
     except IsADirectoryError:
-        raise InputFileError(path, "is a folder, not a file") from None
+        raise InputFileError(path, Message("is a folder, not a file")) from None
     except OSError as exc:
-        raise InputFileError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise InputFileError(path, Message("cannot read ({problem})", problem=exc.strerror or exc)) from None
 
 
 def ensure_dir(folder: str | os.PathLike) -> Path:
@@ -49,9 +50,9 @@ def ensure_dir(folder: str | os.PathLike) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(folder, f"cannot create folder ({exc.strerror or exc})") from None
+        raise OutputError(folder, Message("cannot create folder ({problem})", problem=exc.strerror or exc)) from None
     if not os.access(folder, os.W_OK):
-        raise OutputError(folder, "folder is not writable")
+        raise OutputError(folder, Message("folder is not writable"))
     return folder
 
 
@@ -62,7 +63,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(path, f"cannot write ({exc.strerror or exc})") from None
+        raise OutputError(path, Message("cannot write ({problem})", problem=exc.strerror or exc)) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -74,7 +75,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(path, f"cannot write ({exc.strerror or exc})") from None
+        raise OutputError(path, Message("cannot write ({problem})", problem=exc.strerror or exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

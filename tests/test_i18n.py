@@ -193,14 +193,132 @@ def _is_streamlit_container(tree, name: str) -> bool:
     return False
 
 
-#: trainer pages whose strings move to the catalogue next (issue 14); this list only shrinks
-NOT_YET: set[str] = set()
+#: every Python file of docexam, and the app's entry script
+PYTHON_FILES = sorted((REPO / "docexam").rglob("*.py")) + [REPO / "app.py"]
 
 
 def test_no_streamlit_text_bypasses_the_catalogue():
-    files = sorted(p for p in (REPO / "docexam" / "ui").rglob("*.py") if p.name not in NOT_YET) + [REPO / "app.py"]
-    found = [line for path in files for line in _untranslated(path)]
+    found = [line for path in PYTHON_FILES for line in _untranslated(path)]
     assert not found, f"{len(found)} literal strings shown without _():\n" + "\n".join(found)
+
+
+# Text made below the UI. The rule: a string literal (or an f-string, or a sum of them) with words in it
+# (WORDS, the program's name "docexam" aside; not an identifier or file name) must not be
+#   1. a message argument of a typed error (a DocexamError subclass, found in the code): what the CLI and the
+#      UI show when input is bad; for the errors that also name a file, field or parameter, only the
+#      problem is text (ERROR_TEXT_ARGUMENTS);
+#   2. the message of the examination's findings and notes (Evidence, Note, Finding) or the reason of an
+#      Inconclusive examination: what the desk shows an officer;
+#   3. a line the command line prints (print, sys.stdout/sys.stderr.write in docexam/cli);
+#   4. text drawn on a PDF (cell, multi_cell, write of an fpdf document);
+# it is written Message("..."), _("...") or N_("..."), so the catalogues have it. ALLOWED lists the exceptions.
+
+#: typed errors whose first arguments name something (a file, a field, a parameter) and are not words
+ERROR_TEXT_ARGUMENTS = {"InputFileError": (1,), "InvalidFieldError": (2,), "OutputError": (1,), "PackError": (1,),
+                        "InvalidValueError": (1,), "UnknownNameError": (0,)}
+#: (file, start of the literal) -> why it stays English; this list only shrinks
+#: (argparse's --help texts and usage errors are not in this rule: argparse writes its own words around them in
+#: English, so the command line's help stays English, docexam/cli/lang.py)
+ALLOWED: dict[tuple[str, str], str] = {}
+
+
+def _error_classes() -> set[str]:
+    bases: dict[str, list[str]] = {}
+    for path in PYTHON_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases[node.name] = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases]
+    errors, grown = {"DocexamError"}, True
+    while grown:
+        grown = False
+        for name, parents in bases.items():
+            if name not in errors and errors.intersection(parents):
+                errors.add(name)
+                grown = True
+    return errors
+
+
+def _has_words(node) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.replace("docexam", " ").strip()
+        return bool(WORDS.search(text)) and not IDENTIFIER.fullmatch(text)
+    if isinstance(node, ast.JoinedStr):
+        return any(_has_words(part) for part in node.values if isinstance(part, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _has_words(node.left) or _has_words(node.right)
+    if isinstance(node, ast.IfExp):
+        return _has_words(node.body) or _has_words(node.orelse)
+    return False
+
+
+def _texts_below_the_ui(path: Path, errors: set[str]):
+    """(line, literal) of every argument of ``path`` that the rule above says must go through the catalogue."""
+    rel = path.relative_to(REPO).as_posix()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if name in errors or (name == "__init__" and isinstance(func.value, ast.Call)
+                              and ast.unparse(func.value) == "super()" and _in_error_class(tree, node, errors)):
+            where = ERROR_TEXT_ARGUMENTS.get(name)
+            args = [a for i, a in enumerate(node.args) if where is None or i in where]
+            args += [k.value for k in node.keywords if k.arg in ("problem", "message", "kind")]
+        elif name in ("Evidence", "Finding"):
+            args = node.args[7:8] if name == "Evidence" else node.args[5:6]
+            args += [k.value for k in node.keywords if k.arg == "message"]
+        elif name == "Note":
+            args = node.args[2:3] + [k.value for k in node.keywords if k.arg == "message"]
+        elif name == "Inconclusive":
+            args = node.args[:1]
+        elif rel.startswith("docexam/cli/") and (name == "print" or (
+                name == "write" and ast.unparse(func).startswith(("sys.stdout", "sys.stderr")))):
+            args = node.args[:1]
+        elif name in ("cell", "multi_cell", "write") and "pdf" in ast.unparse(func):
+            args = node.args[:3] + [k.value for k in node.keywords if k.arg == "text"]
+        else:
+            continue
+        for arg in args:
+            if _has_words(arg):
+                literal = ast.get_source_segment(path.read_text(encoding="utf-8"), arg) or ""
+                yield node.lineno, literal
+
+
+def _in_error_class(tree, call, errors: set[str]) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name in errors:
+            if any(n is call for n in ast.walk(node)):
+                return True
+    return False
+
+
+def _allowed(rel: str, literal: str) -> bool:
+    text = literal.lstrip("f").strip("'\"")
+    return any(rel == file and text.startswith(start) for file, start in ALLOWED)
+
+
+def test_no_text_below_the_ui_bypasses_the_catalogue():
+    errors = _error_classes()
+    assert {"InputFileError", "UnknownWorkshopError", "PackError", "AuthoringError"} <= errors
+    found = [f"{path.relative_to(REPO)}:{line}: {literal[:80]}" for path in PYTHON_FILES
+             for line, literal in _texts_below_the_ui(path, errors)
+             if not _allowed(path.relative_to(REPO).as_posix(), literal)]
+    assert not found, (f"{len(found)} messages a person reads are not in the catalogue (write them "
+                       f"Message(...) or _(...), tests/test_i18n.py says which):\n" + "\n".join(found))
+
+
+def test_the_rule_finds_text_below_the_ui(tmp_path):
+    src = REPO / "docexam" / "cli" / "_probe_rule.py"
+    try:
+        src.write_text('raise InputFileError(path, f"cannot read {path}")\nraise InputFileError(p, Message("ok"))\n'
+                       'print(f"wrote {path}")\nprint(json.dumps(x))\nNote("mrz", "skipped", "The MRZ was not read.")\n'
+                       'raise InvalidFieldError(path, "zones", _("too many"))\nprint(f"docexam: {said(exc)}")\n')
+        found = [literal for _, literal in _texts_below_the_ui(src, {"DocexamError", "InputFileError",
+                                                                      "InvalidFieldError"})]
+        assert found == ['f"cannot read {path}"', 'f"wrote {path}"', '"The MRZ was not read."']
+    finally:
+        src.unlink()
 
 
 def test_the_check_finds_a_literal():
@@ -255,7 +373,7 @@ def test_the_command_line_follows_the_locale_and_stays_english_by_default(capsys
     assert main(["template", "show", "no-such"]) == 2
     assert capsys.readouterr().err.startswith("docexam: unknown template 'no-such'")
     assert main(["--lang", "km", "template", "show", "no-such"]) == 2
-    assert capsys.readouterr().err.startswith("docexam: មិនស្គាល់ template 'no-such'")
+    assert capsys.readouterr().err.startswith("docexam: មិនស្គាល់ គំរូឯកសារ 'no-such'")  # the kind of name too
     monkeypatch.setenv("LANG", "km_KH.UTF-8")
     assert main(["template", "show", "no-such"]) == 2
     assert "មិនស្គាល់" in capsys.readouterr().err

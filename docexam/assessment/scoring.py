@@ -48,6 +48,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..i18n import Message
 from ..errors import DocexamError
 
 
@@ -69,7 +70,7 @@ def _load_mask(path: str, mtime_ns: int) -> np.ndarray:
 
     mask = cv2.imread(path, cv2.IMREAD_UNCHANGED)
     if mask is None:
-        raise InvalidAnswerError(f"{path}: the mask image cannot be read")
+        raise InvalidAnswerError(Message("{path}: the mask image cannot be read", path=path))
     if mask.ndim == 3:  # a mask saved as RGB: every channel holds the label
         mask = mask[:, :, 0]
     return mask
@@ -150,13 +151,13 @@ def box_iou(box: Sequence[float], target: dict, *, mask: np.ndarray | None = Non
 
 def _check_locate_answer(answer) -> tuple[str, list]:
     if not isinstance(answer, dict) or len(answer) != 1 or not ({"point", "box"} & set(answer)):
-        raise InvalidAnswerError('answer: a locate answer is {"point": [x, y]} or {"box": [x0, y0, x1, y1]}')
+        raise InvalidAnswerError(Message("answer: a locate answer is {\"point\": [x, y]} or {\"box\": [x0, y0, x1, y1]}"))
     kind, value = next(iter(answer.items()))
     size = 2 if kind == "point" else 4
     if not isinstance(value, (list, tuple)) or len(value) != size or not all(_number(v) for v in value):
-        raise InvalidAnswerError(f"answer: {kind} must be {size} numbers, got {value!r}")
+        raise InvalidAnswerError(Message("answer: {kind} must be {size} numbers, got {value!r}", kind=kind, size=size, value=value))
     if kind == "box" and (value[2] <= value[0] or value[3] <= value[1]):
-        raise InvalidAnswerError(f"answer: box {list(value)} is empty (x1 <= x0 or y1 <= y0)")
+        raise InvalidAnswerError(Message("answer: box {value} is empty (x1 <= x0 or y1 <= y0)", value=list(value)))
     return kind, list(value)
 
 
@@ -189,9 +190,9 @@ def score_answer(key: dict, answer: Any, *, options: Sequence[str] | None = None
         if isinstance(answer, dict) and set(answer) == {"choice"}:
             answer = answer["choice"]
         if not isinstance(answer, str):
-            raise InvalidAnswerError(f"answer: expected an option id, got {answer!r}")
+            raise InvalidAnswerError(Message("answer: expected an option id, got {answer!r}", answer=answer))
         if options is not None and answer not in options:
-            raise InvalidAnswerError(f"answer: {answer!r} is not one of {', '.join(options)}")
+            raise InvalidAnswerError(Message("answer: {answer!r} is not one of {value}", answer=answer, value=', '.join(options)))
         if answer == key["answer"]:
             return 1.0
         return float(key.get("partial", {}).get(answer, 0.0))
@@ -231,5 +232,5 @@ def verdict_decision(key: dict, answer: Any) -> tuple[bool, bool]:
     if key.get("answer") not in ("genuine", "forged"):
         raise ValueError("key: not the key of a verdict item")
     if answer not in ("genuine", "forged"):
-        raise InvalidAnswerError(f"answer: {answer!r} is not one of genuine, forged")
+        raise InvalidAnswerError(Message("answer: {answer!r} is not one of genuine, forged", answer=answer))
     return key["answer"] == "forged", answer == "forged"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Iterable, Mapping
 
+from ..i18n import Message
 from .scoring import InvalidAnswerError
 
 #: longest comment kept (characters)
@@ -84,27 +85,27 @@ def validate_survey(answers: Mapping) -> dict:
         question, a comment that is not text or too long.
     """
     if not isinstance(answers, Mapping):
-        raise InvalidAnswerError("answers: expected a mapping of question id to answer")
+        raise InvalidAnswerError(Message("answers: expected a mapping of question id to answer"))
     known = {q.id for q in SURVEY}
     for k in answers:
         if k not in known:
-            raise InvalidAnswerError(f"{k}: not a survey question (known: {', '.join(sorted(known))})")
+            raise InvalidAnswerError(Message("{k}: not a survey question (known: {value})", k=k, value=', '.join(sorted(known))))
     out: dict = {}
     for q in SURVEY:
         value = answers.get(q.id)
         if q.kind == "rating":
             if value is None:
-                raise InvalidAnswerError(f"{q.id}: missing (a whole number from 1 to 5)")
+                raise InvalidAnswerError(Message("{id}: missing (a whole number from 1 to 5)", id=q.id))
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                raise InvalidAnswerError(f"{q.id}: expected a whole number from 1 to 5, got {value!r}")
+                raise InvalidAnswerError(Message("{id}: expected a whole number from 1 to 5, got {value!r}", id=q.id, value=value))
             out[q.id] = value
         else:
             value = "" if value is None else value
             if not isinstance(value, str):
-                raise InvalidAnswerError(f"{q.id}: expected text, got {value!r}")
+                raise InvalidAnswerError(Message("{id}: expected text, got {value!r}", id=q.id, value=value))
             value = value.strip()
             if len(value) > MAX_COMMENT:
-                raise InvalidAnswerError(f"{q.id}: {len(value)} characters, at most {MAX_COMMENT}")
+                raise InvalidAnswerError(Message("{id}: {n} characters, at most {max_comment}", id=q.id, n=len(value), max_comment=MAX_COMMENT))
             out[q.id] = value
     return out
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import Message
 from ..atomic import ensure_dir, write_png
 from ..errors import DocexamError, InputFileError, OutputError
 from ..examine.learned import learned
@@ -122,20 +123,20 @@ class AddedTemplate:
 def _check_id(template_id, *, replace: bool, root: Path) -> bool:
     """Validate the id; return True when it names an existing user template to replace."""
     if not isinstance(template_id, str) or not _ID_RE.match(template_id) or len(template_id) > _ID_MAX:
-        raise AuthoringError(f"id {template_id!r}: use lower-case letters, digits and single hyphens "
-                             f"(kebab-case, at most {_ID_MAX} characters), e.g. 'xyz-td3-2019'")
+        raise AuthoringError(Message("id {template_id!r}: use lower-case letters, digits and single hyphens "
+                                     "(kebab-case, at most {id_max} characters), e.g. 'xyz-td3-2019'", template_id=template_id, id_max=_ID_MAX))
     shipped = shipped_templates_dir() / template_id
     if shipped.exists():
         # a user template of that id would hide the shipped one everywhere
-        raise AuthoringError(f"id {template_id!r} is already used by a shipped template ({shipped}); "
-                             "choose another id")
+        raise AuthoringError(Message("id {template_id!r} is already used by a shipped template ({shipped}); choose "
+                                     "another id", template_id=template_id, shipped=shipped))
     mine = root / template_id
     if mine.exists() or mine.is_symlink():
         if not replace:
-            raise AuthoringError(f"id {template_id!r} is already used by a user template ({mine}); "
-                                 "choose another id or add --replace")
+            raise AuthoringError(Message("id {template_id!r} is already used by a user template ({mine}); choose "
+                                         "another id or add --replace", template_id=template_id, mine=mine))
         if not mine.is_dir() or mine.is_symlink():
-            raise AuthoringError(f"{mine}: exists and is not a template folder; remove it by hand")
+            raise AuthoringError(Message("{mine}: exists and is not a template folder; remove it by hand", mine=mine))
         return True
     return False
 
@@ -144,7 +145,7 @@ def _check_dpi(dpi) -> int | None:
     if dpi is None:
         return None
     if isinstance(dpi, bool) or not isinstance(dpi, (int, np.integer)) or not _DPI_RANGE[0] <= dpi <= _DPI_RANGE[1]:
-        raise AuthoringError(f"dpi {dpi!r}: expected an integer from {_DPI_RANGE[0]} to {_DPI_RANGE[1]}")
+        raise AuthoringError(Message("dpi {dpi!r}: expected an integer from {value} to {value2}", dpi=dpi, value=_DPI_RANGE[0], value2=_DPI_RANGE[1]))
     return int(dpi)
 
 
@@ -163,8 +164,8 @@ def _resolve_dpi(dpi: int | None, metadata: float | None, width_px: int, fmt: st
                      f"{width_px / metadata * 25.4:.0f} mm wide, a {fmt} page is {FORMAT_SIZE_MM[fmt][0]:g} mm")
     estimate = int(round(width_px / width_in))
     if estimate < _DPI_RANGE[0]:
-        raise AuthoringError(f"the image is only {width_px} px wide: about {estimate} dpi for a {fmt} page, "
-                             f"below the {_DPI_RANGE[0]} dpi a template needs")
+        raise AuthoringError(Message("the image is only {width_px} px wide: about {estimate} dpi for a {fmt} page, "
+                                     "below the {value} dpi a template needs", width_px=width_px, estimate=estimate, fmt=fmt, value=_DPI_RANGE[0]))
     notes.append(f"dpi estimated as {estimate} from the image width and the {fmt} page width "
                  f"({FORMAT_SIZE_MM[fmt][0]:g} mm); give --dpi if the image is not cropped to the page")
     return min(estimate, _DPI_RANGE[1]), "estimated", notes
@@ -175,7 +176,7 @@ def _visible_sources(visible) -> list:
     """The genuine images given as ``visible``: one, a list, or a folder (its images, sorted by name)."""
     if isinstance(visible, (list, tuple)):
         if not visible:
-            raise AuthoringError("visible: give at least one image")
+            raise AuthoringError(Message("visible: give at least one image"))
         out = []
         for v in visible:
             out += _visible_sources(v)
@@ -183,7 +184,7 @@ def _visible_sources(visible) -> list:
     if isinstance(visible, (str, os.PathLike)) and Path(visible).is_dir():
         files = sorted(p for p in Path(visible).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
         if not files:
-            raise InputFileError(visible, "is a folder without images (" + ", ".join(IMAGE_SUFFIXES) + ")")
+            raise InputFileError(visible, Message("is a folder without images ({suffixes})", suffixes=", ".join(IMAGE_SUFFIXES)))
         return files
     return [visible]
 
@@ -192,7 +193,7 @@ def _read_zones(zones, size: tuple[int, int]) -> tuple[Zone, ...]:
     if isinstance(zones, (str, os.PathLike)):
         path = Path(zones)
         if path.is_dir():
-            raise InputFileError(path, "is a folder, not a ZONES.json file")
+            raise InputFileError(path, Message("is a folder, not a ZONES.json file"))
         # a syntax error is reported with its line by _read_json
         return parse_zones(_read_json(path), path, size=size)
     return parse_zones(zones, "zones", size=size)
@@ -261,9 +262,9 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
     root = Path(home).expanduser() / "templates" if home is not None else docexam_home() / "templates"
     replacing = _check_id(template_id, replace=replace, root=root)
     if not isinstance(name, str) or not name.strip() or "\n" in name or len(name) > 200:
-        raise AuthoringError(f"name {name!r}: expected one line of text (at most 200 characters)")
+        raise AuthoringError(Message("name {name!r}: expected one line of text (at most 200 characters)", name=name))
     if fmt not in FORMATS:
-        raise AuthoringError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        raise AuthoringError(Message("format {fmt!r}: expected one of {value}", fmt=fmt, value=', '.join(FORMATS)))
     dpi = _check_dpi(dpi)
 
     sources = _visible_sources(visible)
@@ -276,9 +277,8 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
     for light in OTHER_LIGHTS:
         if light in loaded and loaded[light].size != (w, h):
             lw, lh = loaded[light].size
-            raise AuthoringError(f"{loaded[light].source}: the {light.upper()} image is {lw}x{lh} px, "
-                                 f"the visible image {w}x{h} px: give the {light.upper()} image "
-                                 "in the same geometry (same crop, same size)")
+            raise AuthoringError(Message("{source}: the {upper} image is {lw}x{lh} px, the visible image {w}x{h} px: "
+                                         "give the {upper} image in the same geometry (same crop, same size)", source=loaded[light].source, upper=light.upper(), lw=lw, lh=lh, w=w, h=h))
     zone_list = _read_zones(zones, (w, h))
     dpi, dpi_source, notes = _resolve_dpi(dpi, loaded["visible"].dpi, w, fmt)
     aspect, nominal = w / h, FORMAT_SIZE_MM[fmt][0] / FORMAT_SIZE_MM[fmt][1]
@@ -290,9 +290,9 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
 
     check = self_check(loaded["visible"].rgb, zone_list, dpi)
     if not check.ok:
-        raise AuthoringError(f"{loaded['visible'].source}: a simulated phone photo of this image does not align "
-                             f"back to it ({check.reason}); a template needs a sharp image of the printed "
-                             "design with detail all over the page")
+        raise AuthoringError(Message("{source}: a simulated phone photo of this image does not align back to it "
+                                     "({reason}); a template needs a sharp image of the printed design with detail "
+                                     "all over the page", source=loaded['visible'].source, reason=check.reason))
 
     layout, mrz_lines, mrz_note = measure_mrz(loaded["visible"].rgb, zone_list, fmt)
     notes.append(mrz_note)
@@ -315,7 +315,7 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
     try:
         staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=root))
     except OSError as exc:
-        raise OutputError(root, f"cannot write ({exc.strerror or exc})") from None
+        raise OutputError(root, Message("cannot write ({problem})", problem=exc.strerror or exc)) from None
     try:
         build = staging / template_id
         build.mkdir()
@@ -333,7 +333,7 @@ def add_template(*, template_id: str, name: str, fmt: str, visible, uv=None, ir=
         profile = learned(staged)  # prepared now (and cached), so the first examination is quick
         _move_into_place(build, final, staging, replacing=replacing)
     except OSError as exc:
-        raise OutputError(final, f"cannot create the template folder ({exc.strerror or exc})") from None
+        raise OutputError(final, Message("cannot create the template folder ({problem})", problem=exc.strerror or exc)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return AddedTemplate(load_template(final), dpi_source, check, replacing, tuple(notes), profile,
@@ -353,5 +353,5 @@ def _move_into_place(build: Path, final: Path, staging: Path, *, replacing: bool
         if replacing:
             os.rename(old, final)
         elif final.exists():  # another process added this id meanwhile
-            raise AuthoringError(f"id {final.name!r} was added by someone else meanwhile ({final})") from None
+            raise AuthoringError(Message("id {name!r} was added by someone else meanwhile ({final})", name=final.name, final=final)) from None
         raise

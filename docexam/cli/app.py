@@ -20,6 +20,8 @@ import socket
 import sys
 from pathlib import Path
 
+from .lang import _
+from ..i18n import Message
 from ..errors import DocexamError
 from ..leftovers import clean_home
 from ..paths import REPO_DIR
@@ -57,8 +59,8 @@ def app_script() -> Path:
     """The app's entry script (``app.py`` beside the package, in a checkout or editable install)."""
     script = REPO_DIR / "app.py"
     if not script.is_file():
-        raise DocexamError(f"{script}: the app's entry script is missing; install docexam from its "
-                           "repository (pip install -e .) to run the app")
+        raise DocexamError(Message("{script}: the app's entry script is missing; install docexam from its repository "
+                                   "(pip install -e .) to run the app", script=script))
     return script
 
 
@@ -108,13 +110,13 @@ def cmd_app(args) -> int:
         urls = [join_url(a, args.port, https=https) for a in addresses] or [
             join_url("<this laptop's address>", args.port, https=https)]
         os.environ[JOIN_URL_ENV] = urls[0]  # the trainer's Workshops page shows it, with a QR code
-        print("docexam: trainees open " + " or ".join(urls) + " on the training room's network", file=sys.stderr)
+        print(_("docexam: trainees open {urls} on the training room's network", urls=" or ".join(urls)),
+              file=sys.stderr)
         if https:
-            print("docexam: the certificate is this laptop's own: each phone warns once; choose Advanced, then "
-                  "proceed (see README)", file=sys.stderr)
+            print(_("docexam: the certificate is this laptop's own: each phone warns once; choose Advanced, then "
+                    "proceed (see README)"), file=sys.stderr)
     else:
-        print(f"docexam: open http://{'localhost' if args.host in ('127.0.0.1', 'localhost') else args.host}:"
-              f"{args.port}", file=sys.stderr)
+        print(_("docexam: open http://{value}:{port}", value='localhost' if args.host in ('127.0.0.1', 'localhost') else args.host, port=args.port), file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
     # the app's working folder is the checkout, so .streamlit/config.toml applies too
@@ -131,10 +133,10 @@ def cmd_passphrase(args) -> int:
     else:
         phrase = getpass.getpass("New trainer passphrase (8 characters or more): ")
         if getpass.getpass("Repeat it: ") != phrase:
-            raise DocexamError("the two passphrases differ; nothing changed")
+            raise DocexamError(Message("the two passphrases differ; nothing changed"))
     with TrainingRecord.open(args.database) as record:
         record.set_trainer_passphrase(phrase)
-    print("docexam: trainer passphrase set", file=sys.stderr)
+    print(_("docexam: trainer passphrase set"), file=sys.stderr)
     return 0
 
 

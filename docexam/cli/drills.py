@@ -10,6 +10,8 @@ prepare`` renders a scenario's documents ahead of a workshop.
 
 from __future__ import annotations
 
+from .lang import _
+
 import json
 import sys
 
@@ -31,8 +33,9 @@ def cmd_list(args) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['id']:<24} {r['queue']:>3} travellers  {100 * r['prevalence']:>4.0f} % fraud  "
-                  f"{r['time_budget_min']:>4g} min  {r['title']}")
+            print(_("{id:<24} {queue:>3} travellers  {share:>5} fraud  {time_budget_min:>4g} min  {title}", id=r["id"],
+                    queue=r["queue"], share=f"{100 * r['prevalence']:.0f} %", time_budget_min=r["time_budget_min"],
+                    title=r["title"]))
     return 0
 
 
@@ -47,7 +50,7 @@ def cmd_check(args) -> int:
     if problems:
         return 2
     for path in files:
-        print(f"{path}: ok")
+        print(_("{path}: ok", path=path))
     return 0
 
 
@@ -66,8 +69,7 @@ def cmd_prepare(args) -> int:
     jobs = [job for job in ahead_jobs(queues) if not job.ready()]
     for job in tqdm(jobs, desc="rendering drill documents", unit="doc"):
         job()
-    print(f"{len(jobs)} rendered; every traveller of {len(chosen)} scenario(s) and the first threshold trials "
-          "are ready")
+    print(_("{n} rendered; every traveller of {n2} scenario(s) and the first threshold trials are ready", n=len(jobs), n2=len(chosen)))
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..atomic import ensure_dir, write_png
 from ..errors import DocexamError, InputFileError, OutputError
-from ..i18n import N_
+from ..i18n import N_, Message
 from .lang import _, said
 
 
@@ -65,11 +65,11 @@ def _write_heatmap(report, folder: Path, image: str) -> None:
     try:
         out = ensure_dir(folder)
     except OSError as exc:
-        raise OutputError(folder, f"cannot create folder ({exc.strerror or exc})") from None
+        raise OutputError(folder, Message("cannot create folder ({problem})", problem=exc.strerror or exc)) from None
     try:
         write_png(out / f"{Path(image).stem}.heatmap.png", render_heatmap(report))
     except OSError as exc:
-        raise OutputError(out, f"cannot write heatmap ({exc.strerror or exc})") from None
+        raise OutputError(out, Message("cannot write heatmap ({problem})", problem=exc.strerror or exc)) from None
 
 
 def run(args) -> int:
@@ -80,7 +80,7 @@ def run(args) -> int:
     template = find_template(args.template)  # unknown template: one line, exit 2 (handled centrally)
     batch = len(args.images) > 1
     if batch and (args.uv or args.ir):
-        raise InputFileError(args.uv or args.ir, "--uv and --ir go with a single IMAGE, not a batch")
+        raise InputFileError(args.uv or args.ir, Message("--uv and --ir go with a single IMAGE, not a batch"))
     status = 0
     for image in args.images:
         try:

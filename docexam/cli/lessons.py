@@ -8,6 +8,8 @@ available specimens (the shipped library, or ``--specimens DIR``).
 
 from __future__ import annotations
 
+from .lang import _
+
 import argparse
 import json
 import sys
@@ -47,7 +49,7 @@ def cmd_list(args) -> int:
         _print_json(rows)
     else:
         for row in rows:
-            print(f"{row['id']:<28} {row['topic']:<18} {row['items']:>5} items  {row['title']}")
+            print(_("{id:<28} {topic:<18} {items:>5} items  {title}", id=row['id'], topic=row['topic'], items=row['items'], title=row['title']))
     return 0
 
 
@@ -57,10 +59,10 @@ def cmd_check(args) -> int:
 
     lessons = [load_lesson(p) for p in args.files] if args.files else _lessons(args)
     for le in lessons:
-        print(f"{le.path}: ok ({le.id})")
+        print(_("{path}: ok ({id})", path=le.path, id=le.id))
         # Khmer is taught from the same files: a part without it is shown in English to a Khmer reader
         for part in le.missing_khmer():
-            print(f"{le.path}: warning: no Khmer for {part}")
+            print(_("{path}: warning: no Khmer for {part}", path=le.path, part=part))
     return 0
 
 
@@ -95,7 +97,7 @@ def cmd_show(args) -> int:
             fig = by_id[ref]
             caption = (fig["caption_km"] or fig["caption"]) if km else fig["caption"]
             panels = ", ".join(f"{p['role']}: {p['specimen']}" for p in fig["panels"]) or fig["missing"]
-            print(f"  [figure {ref}] {caption} ({panels})")
+            print(_("  [figure {ref}] {caption} ({panels})", ref=ref, caption=caption, panels=panels))
     return 0
 
 

@@ -19,6 +19,7 @@ import argparse
 import json
 import sys
 
+from .lang import _
 from .training import _database_option, _open
 
 
@@ -28,7 +29,7 @@ def _keys_show(args) -> int:
 
     key = installation_key()
     print(key.public_text)
-    print(f"fingerprint {key.fingerprint} (private key: {keys_dir() / 'installation.pem'})", file=sys.stderr)
+    print(_("fingerprint {fingerprint} (private key: {n})", fingerprint=key.fingerprint, n=keys_dir() / 'installation.pem'), file=sys.stderr)
     return 0
 
 
@@ -37,7 +38,7 @@ def _keys_trust(args) -> int:
     from ..signing import trust_key
 
     entry = trust_key(args.key, args.name)
-    print(f"trusted {entry.name} ({entry.fingerprint})")
+    print(_("trusted {name} ({fingerprint})", name=entry.name, fingerprint=entry.fingerprint))
     return 0
 
 
@@ -63,8 +64,7 @@ def _pack_verify(args) -> int:
     from ..sharing.pack import verify_pack
 
     opened = verify_pack(args.file)
-    print(f"{opened.path}: valid, signed by {opened.signer.describe()}, {len(opened.manifest.items)} items "
-          f"from {opened.manifest.origin}")
+    print(_("{path}: valid, signed by {describe}, {n} items from {origin}", path=opened.path, describe=opened.signer.describe(), n=len(opened.manifest.items), origin=opened.manifest.origin))
     return 0
 
 
@@ -75,7 +75,7 @@ def _pack_import(args) -> int:
     with _open(args) as record:
         result = import_pack(record, args.file, dry_run=args.dry_run)
     print("\n".join(result.plan.lines()))
-    print("dry run: nothing changed" if args.dry_run else result.summary())
+    print(_("dry run: nothing changed") if args.dry_run else result.summary())
     return 0
 
 
@@ -100,7 +100,7 @@ def _import_undo(args) -> int:
 
     with _open(args) as record:
         batch = undo_import(record, args.id, note=args.note or "")
-    print(f"import {batch.id} ({batch.kind}, {batch.source}) undone; the undo is recorded")
+    print(_("import {id} ({kind}, {source}) undone; the undo is recorded", id=batch.id, kind=batch.kind, source=batch.source))
     return 0
 
 
@@ -110,7 +110,7 @@ def _alert_card(args) -> int:
     from ..sharing.card import write_card
 
     path = write_card(find_alert(args.id), args.out)
-    print(f"wrote {path}")
+    print(_("wrote {path}", path=path))
     return 0
 
 
@@ -122,7 +122,7 @@ def _alert_list(args) -> int:
     for a in list_alerts(errors=errors):
         print(f"{a.id}\t{a.raised_at:%Y-%m-%d}\t{a.department}\t{a.title}")
     for line in errors:
-        print(f"docexam: skipped {line}", file=sys.stderr)
+        print(_("docexam: skipped {line}", line=line), file=sys.stderr)
     return 0
 
 
@@ -143,7 +143,7 @@ def _hq_config(args) -> int:
     for path in write_config(args.out, instances=args.instances, first_port=args.first_port,
                              listen=args.listen, database_url=args.database_url, home=args.home,
                              server_name=args.server_name):
-        print(f"wrote {path}")
+        print(_("wrote {path}", path=path))
     return 0
 
 

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from .lang import _
+from ..i18n import Message
 from ..errors import DocexamError, OutputError
 from ..formats.specimen import CAPTURE_KINDS
 from ..leftovers import clean_leftovers, leftovers_message
@@ -137,7 +139,7 @@ def cmd_techniques(args) -> int:
 
 def _check_out(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
-        raise OutputError(folder, "exists and is not a folder")
+        raise OutputError(folder, Message("exists and is not a folder"))
 
 
 def _clean(*folders) -> None:
@@ -166,12 +168,12 @@ def cmd_set(args) -> int:
     from ..synth.library import plan_set, render_recipes
 
     if not 0.0 <= args.genuine_share <= 1.0:
-        raise DocexamError(f"--genuine-share {args.genuine_share} must be from 0 to 1")
+        raise DocexamError(Message("--genuine-share {genuine_share} must be from 0 to 1", genuine_share=args.genuine_share))
     _check_out(args.out)
     _clean(args.out)
     recipes = plan_set(args.count, seed=args.seed, genuine_share=args.genuine_share, templates=args.template)
     paths = render_recipes(recipes, args.out, progress=not args.quiet)
-    print(f"{len(paths)} specimens in {args.out}")
+    print(_("{n} specimens in {out}", n=len(paths), out=args.out))
     return 0
 
 
@@ -182,9 +184,9 @@ def cmd_gallery(args) -> int:
 
     folder = args.folder or library_folder(progress=True)
     if not folder.is_dir():
-        raise DocexamError(f"{folder}: not a folder")
+        raise DocexamError(Message("{folder}: not a folder", folder=folder))
     if args.columns < 1 or args.tile < 64:
-        raise DocexamError("--columns must be at least 1 and --tile at least 64")
+        raise DocexamError(Message("--columns must be at least 1 and --tile at least 64"))
     path = write_gallery(folder, args.out, columns=args.columns, tile_width=args.tile)
     print(path)
     return 0

@@ -17,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+from .lang import _, said
 from ..errors import DocexamError
 from ..leftovers import clean_leftovers, leftovers_message
 from ..paths import user_templates_dir
@@ -44,21 +45,26 @@ def cmd_add(args) -> int:
         _print_json(added.as_dict())
         return 0
     t, check = added.template, added.self_check
-    print(f"{'replaced' if added.replaced else 'added'} template {t.id}: {t.folder}")
-    print(f"  {t.format}, {t.width}x{t.height} px, {t.dpi} dpi ({added.dpi_source}), "
-          f"lights: {', '.join(t.lights)}, {len(t.zones)} zones")
-    print(f"  self-check (simulated phone photo): reprojection error {_px(check.reprojection_error_px)}, "
-          f"true error at the zone corners {_px(check.true_error_px)} max, {_px(check.true_error_rms_px)} RMS")
+    print(_("replaced template {id}: {folder}", id=t.id, folder=t.folder) if added.replaced else
+          _("added template {id}: {folder}", id=t.id, folder=t.folder))
+    print(_("  {format}, {width}x{height} px, {dpi} dpi ({dpi_source}), lights: {lights}, {n} zones", format=t.format,
+            width=t.width, height=t.height, dpi=t.dpi, dpi_source=added.dpi_source, lights=", ".join(t.lights),
+            n=len(t.zones)))
+    print(_("  self-check (simulated phone photo): reprojection error {px}, true error at the zone corners {px2} "
+            "max, {px3} RMS", px=_px(check.reprojection_error_px), px2=_px(check.true_error_px),
+            px3=_px(check.true_error_rms_px)))
     lrn = added.learned or {}
-    print(f"  learned: genuine variation from {lrn.get('simulated_captures', 0)} simulated captures"
-          + (f" and {added.genuine_images} further genuine image(s)" if added.genuine_images else "")
-          + f"; typography from {lrn.get('glyphs', 0)} glyphs of the reference's fields"
-          + ("; design crossing the portrait found" if lrn.get("portrait_crossing_px") else
-             "; no design crosses the portrait's edge")
-          + (f"; ghost image likeness {lrn['ghost_likeness']:.2f}" if lrn.get("ghost_likeness") is not None else "")
-          + f"; MRZ {lrn.get('mrz', 'not read')}")
+    learned = [_("genuine variation from {n} simulated captures", n=lrn.get("simulated_captures", 0))
+               + (_(" and {n} further genuine image(s)", n=added.genuine_images) if added.genuine_images else ""),
+               _("typography from {n} glyphs of the reference's fields", n=lrn.get("glyphs", 0)),
+               _("design crossing the portrait found") if lrn.get("portrait_crossing_px") else
+               _("no design crosses the portrait's edge")]
+    if lrn.get("ghost_likeness") is not None:
+        learned.append(_("ghost image likeness {likeness:.2f}", likeness=lrn["ghost_likeness"]))
+    learned.append(_("MRZ {mrz}", mrz=lrn.get("mrz") or _("not read")))
+    print(_("  learned: {what}", what="; ".join(learned)))
     for note in added.notes:
-        print(f"  note: {note}")
+        print(_("  note: {note}", note=said(note)))
     return 0
 
 
@@ -93,8 +99,9 @@ def cmd_list(args) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['id']:<24} {r['source']:<8} {r['format']}  {r['size_px'][0]}x{r['size_px'][1]} px "
-                  f"{r['dpi']:>4} dpi  {'+'.join(r['lights']):<14} {r['name']}")
+            print(_("{id:<24} {source:<8} {format}  {width}x{height} px {dpi:>4} dpi  {lights:<14} {name}", id=r["id"],
+                    source=r["source"], format=r["format"], width=r["size_px"][0], height=r["size_px"][1],
+                    dpi=r["dpi"], lights="+".join(r["lights"]), name=r["name"]))
     return status
 
 
@@ -107,14 +114,16 @@ def cmd_show(args) -> int:
         _print_json(t.as_dict() | {"source": _source(t), "folder": str(t.folder)})
         return 0
     print(f"{t.id}: {t.name}")
-    print(f"  source: {_source(t)} ({t.folder})")
-    print(f"  {t.format}, {t.width}x{t.height} px, {t.dpi} dpi, lights: {', '.join(t.lights)}, "
-          f"{'synthetic (blank personalization)' if t.synthetic else 'real specimen (personalization present)'}")
+    print(_("  source: {source} ({folder})", source=_source(t), folder=t.folder))
+    print(_("  {format}, {width}x{height} px, {dpi} dpi, lights: {lights}, {kind}", format=t.format, width=t.width,
+            height=t.height, dpi=t.dpi, lights=", ".join(t.lights),
+            kind=_("synthetic (blank personalization)") if t.synthetic else
+            _("real specimen (personalization present)")))
     check = t.extra.get("self_check")
     if isinstance(check, dict):
-        print(f"  self-check when added: reprojection error {_px(check.get('reprojection_error_px'))}, "
-              f"true error {_px(check.get('true_error_px'))}")
-    print(f"  zones ({len(t.zones)}):")
+        print(_("  self-check when added: reprojection error {px}, true error {px2}",
+                px=_px(check.get("reprojection_error_px")), px2=_px(check.get("true_error_px"))))
+    print(_("  zones ({n}):", n=len(t.zones)))
     for z in t.zones:
         print(f"    {z.name:<24} {z.kind:<15} {list(z.bbox)}")
     return 0

@@ -20,9 +20,10 @@ import json
 import sys
 import tempfile
 
+from .lang import _
 from ..atomic import write_bytes, write_text
 from ..errors import DocexamError
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, Message
 
 
 def _date(text: str) -> dt.date:
@@ -64,15 +65,14 @@ def _workshop_list(args) -> int:
                            "trainees": n} for ws, n in rows], ensure_ascii=False, indent=2))
     else:
         for ws, n in rows:
-            print(f"{ws.code}\t{ws.start_date}..{ws.end_date}\t{ws.place}, {ws.province}\t"
-                  f"{n} trainees\t{ws.title}")
+            print(_("{code}\t{start_date}..{end_date}\t{place}, {province}\t{n} trainees\t{title}", code=ws.code, start_date=ws.start_date, end_date=ws.end_date, place=ws.place, province=ws.province, n=n, title=ws.title))
     return 0
 
 
 def _workshop_export(args) -> int:
     with _open(args) as record:
         path = record.export_workshop(args.workshop, args.out)
-    print(f"wrote {path}")
+    print(_("wrote {path}", path=path))
     return 0
 
 
@@ -119,8 +119,7 @@ def _workshop_forms(args) -> int:
     else:
         for name, items in rows.items():
             verdicts = [r for r in items if r["type"] == "verdict"]
-            print(f"{name}-test: {len(items)} items, {sum(r['genuine'] for r in verdicts)} of {len(verdicts)} "
-                  "genuine-or-forged items show a genuine document")
+            print(_("{name}-test: {n} items, {sum} of {n2} genuine-or-forged items show a genuine document", name=name, n=len(items), sum=sum(r['genuine'] for r in verdicts), n2=len(verdicts)))
             for r in items:
                 print(f"  {r['id']}\t{r['type']}\t{r['topic']}\t{'genuine' if r['genuine'] else 'forged' if r['genuine'] is False else '-'}")
     return 0
@@ -154,14 +153,14 @@ def _report_workshop(args) -> int:
         from ..training.report_pdf import to_pdf
 
         if not args.out:
-            raise DocexamError("report workshop --format pdf: a PDF needs --out FILE")
+            raise DocexamError(Message("report workshop --format pdf: a PDF needs --out FILE"))
         write_bytes(args.out, to_pdf(results, lang=args.lang))
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(_("wrote {out}", out=args.out), file=sys.stderr)
         return 0
     text = to_csv(results) if args.format == "csv" else to_html(results)
     if args.out:
         write_text(args.out, text)
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(_("wrote {out}", out=args.out), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

@@ -31,6 +31,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..i18n import Message
 from ..atomic import ensure_dir, write_bytes, write_json
 from ..errors import InputFileError
 from ..paths import FONTS_DIR, PACKAGE_DIR, cache_dir, specimens_dir
@@ -155,7 +156,7 @@ def render_document(document: Document) -> Material:
     if found is not None:
         return found
     if document.template not in DESIGNS:
-        raise InputFileError(document.template, "not a synthetic template: the drill cannot render it")
+        raise InputFileError(document.template, Message("not a synthetic template: the drill cannot render it"))
     rendered = render_specimen(document.template, seed=document.seed, capture=document.capture,
                                forge=document.forge, severity=document.severity)
     ensure_dir(folder)
@@ -255,7 +256,7 @@ class TrialRecipe:
     def template(self) -> str:
         fitting = [t for t in sorted(DESIGNS) if technique_fits(self.technique, t)]
         if not fitting:
-            raise InputFileError(self.technique, "no synthetic template this technique can be made on")
+            raise InputFileError(self.technique, Message("no synthetic template this technique can be made on"))
         return fitting[self.variant % len(fitting)]
 
     def documents(self) -> tuple[Document, list[Document]]:
@@ -300,7 +301,7 @@ def _crop_box(anomaly_bbox, size) -> tuple[int, int, int, int]:
 def _read(path: Path) -> np.ndarray:
     bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if bgr is None:
-        raise InputFileError(path, "cannot read the rendered picture")
+        raise InputFileError(path, Message("cannot read the rendered picture"))
     return bgr[..., ::-1]
 
 

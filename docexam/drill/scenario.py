@@ -52,6 +52,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
+from ..i18n import Message
 from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..formats.fields import Id, Int, OptionalText, Text, one_of
@@ -296,7 +297,7 @@ def check_files(paths) -> list[InvalidFieldError | InputFileError]:
         if not found:
             scenario = Scenario.model_validate(parse_toml(text, path))
             if scenario.id in seen:
-                out.append(InvalidFieldError(path, "id", f"{scenario.id!r} is already used by {seen[scenario.id].name}",
+                out.append(InvalidFieldError(path, "id", Message("{id!r} is already used by {name}", id=scenario.id, name=seen[scenario.id].name),
                                              line=line_of(key_lines(text), "id")))
             seen.setdefault(scenario.id, path)
     return out
@@ -306,7 +307,7 @@ def scenario_files(folder: str | os.PathLike | None = None) -> list[Path]:
     """The ``*.toml`` files of ``folder`` (default: the shipped ``drills/``), sorted by name."""
     folder = Path(folder) if folder is not None else drills_dir()
     if not folder.is_dir():
-        raise InputFileError(folder, "scenario folder not found")
+        raise InputFileError(folder, Message("scenario folder not found"))
     return sorted(folder.glob("*.toml"))
 
 
@@ -333,4 +334,4 @@ def find_scenario(scenario_id: str, scenarios) -> Scenario:
     for s in scenarios:
         if s.id == scenario_id:
             return s
-    raise UnknownNameError("drill scenario", scenario_id, [s.id for s in scenarios])
+    raise UnknownNameError(Message("drill scenario"), scenario_id, [s.id for s in scenarios])

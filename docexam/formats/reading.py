@@ -42,6 +42,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Message
 from ..errors import InputFileError, InvalidFieldError
 from .fields import MAX_TEXT, text_problem
 from .validation import field_path
@@ -79,13 +80,13 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name
         with open(path, "rb") as fh:
             raw = fh.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputFileError(shown, "file not found") from None
+        raise InputFileError(shown, Message("file not found")) from None
     except IsADirectoryError:
-        raise InputFileError(shown, "is a folder, not a file") from None
+        raise InputFileError(shown, Message("is a folder, not a file")) from None
     except OSError as exc:
-        raise InputFileError(shown, f"cannot read ({exc.strerror or exc})") from None
+        raise InputFileError(shown, Message("cannot read ({problem})", problem=exc.strerror or exc)) from None
     if len(raw) > max_bytes:
-        raise InputFileError(shown, f"larger than {_size(max_bytes)}: not a docexam file")
+        raise InputFileError(shown, Message("larger than {size}: not a docexam file", size=_size(max_bytes)))
     return raw
 
 
@@ -99,7 +100,7 @@ def decode(raw: bytes, path: str | os.PathLike) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise InvalidFieldError(path, "encoding", "not UTF-8 text", line=line) from None
+        raise InvalidFieldError(path, "encoding", Message("not UTF-8 text"), line=line) from None
 
 
 def read_text(path: str | os.PathLike, *, max_bytes: int = MAX_DATA_BYTES, name: str | None = None) -> str:
@@ -118,7 +119,7 @@ def check_nesting(text: str, path: str | os.PathLike, *, syntax: str = "json", m
             dots += 1
             if dots > max_depth:
                 line = text.count("\n", 0, token.start()) + 1
-                raise InvalidFieldError(path, syntax.upper(), f"a key nested deeper than {max_depth} levels",
+                raise InvalidFieldError(path, syntax.upper(), Message("a key nested deeper than {max_depth} levels", max_depth=max_depth),
                                         line=line)
         elif c in ",=\n":
             dots = 0
@@ -126,7 +127,7 @@ def check_nesting(text: str, path: str | os.PathLike, *, syntax: str = "json", m
             depth += 1
             if depth > max_depth:
                 line = text.count("\n", 0, token.start()) + 1
-                raise InvalidFieldError(path, syntax.upper(), f"nested deeper than {max_depth} levels", line=line)
+                raise InvalidFieldError(path, syntax.upper(), Message("nested deeper than {max_depth} levels", max_depth=max_depth), line=line)
         elif c in "]}":
             depth = max(depth - 1, 0)
 
@@ -198,7 +199,7 @@ def parse_toml(text: str | bytes, path: str | os.PathLike, *, max_depth: int = M
         raise InvalidFieldError(path, "TOML", str(exc)) from None
     except (ValueError, RecursionError, OverflowError):
         # an integer beyond Python's digit limit, a date beyond year 9999: not a file docexam wrote
-        raise InvalidFieldError(path, "TOML", "a value out of range (number or date)") from None
+        raise InvalidFieldError(path, "TOML", Message("a value out of range (number or date)")) from None
     check_values(data, path)
     return data
 
@@ -225,7 +226,7 @@ def check_values(data: Any, path: str | os.PathLike, *, max_depth: int = MAX_DEP
     while stack:
         value, loc, depth = stack.pop()
         if depth > max_depth:
-            raise InvalidFieldError(path, field_path(loc) or "value", f"nested deeper than {max_depth} levels")
+            raise InvalidFieldError(path, field_path(loc) or "value", Message("nested deeper than {max_depth} levels", max_depth=max_depth))
         if isinstance(value, str):
             problem = text_problem(value, max_len=MAX_TEXT)
             if problem:
@@ -234,17 +235,17 @@ def check_values(data: Any, path: str | os.PathLike, *, max_depth: int = MAX_DEP
             continue
         elif isinstance(value, int):
             if not -MAX_INT - 1 <= value <= MAX_INT:
-                raise InvalidFieldError(path, field_path(loc) or "value", "a whole number beyond 64 bits")
+                raise InvalidFieldError(path, field_path(loc) or "value", Message("a whole number beyond 64 bits"))
         elif isinstance(value, float):
             if not math.isfinite(value):
-                raise InvalidFieldError(path, field_path(loc) or "value", "not a finite number")
+                raise InvalidFieldError(path, field_path(loc) or "value", Message("not a finite number"))
         elif isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    raise InvalidFieldError(path, field_path(loc) or "value", "keys must be texts")
+                    raise InvalidFieldError(path, field_path(loc) or "value", Message("keys must be texts"))
                 problem = text_problem(key, max_len=200)
                 if problem:
-                    raise InvalidFieldError(path, field_path(loc) or "value", f"a key: {problem}")
+                    raise InvalidFieldError(path, field_path(loc) or "value", Message("a key: {problem}", problem=problem))
                 stack.append((item, loc + (key,), depth + 1))
         elif isinstance(value, (list, tuple)):
             stack.extend((item, loc + (i,), depth + 1) for i, item in enumerate(value))
@@ -252,6 +253,6 @@ def check_values(data: Any, path: str | os.PathLike, *, max_depth: int = MAX_DEP
             try:
                 value.astimezone(dt.timezone.utc)
             except OverflowError:
-                raise InvalidFieldError(path, field_path(loc), "a time out of range") from None
+                raise InvalidFieldError(path, field_path(loc), Message("a time out of range")) from None
         elif isinstance(value, (dt.date, dt.time, Path)):
             continue

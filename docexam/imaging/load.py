@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..i18n import Message
 from ..errors import InputFileError
 
 #: refuse images with more pixels than this (a 600 dpi A4 scan is 35 Mpx)
@@ -110,43 +111,43 @@ def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
         try:
             size = path.stat().st_size
         except FileNotFoundError:
-            raise InputFileError(label, "file not found") from None
+            raise InputFileError(label, Message("file not found")) from None
         except OSError as exc:
-            raise InputFileError(label, f"cannot read ({exc.strerror or exc})") from None
+            raise InputFileError(label, Message("cannot read ({problem})", problem=exc.strerror or exc)) from None
         if path.is_dir():
-            raise InputFileError(label, "is a folder, not an image file")
+            raise InputFileError(label, Message("is a folder, not an image file"))
         if size > MAX_FILE_BYTES:
-            raise InputFileError(label, f"file is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB allowed")
+            raise InputFileError(label, Message("file is {n:.0f} MB, more than the {n2} MB allowed", n=size / 1e6, n2=MAX_FILE_BYTES // 2**20))
         try:
             with open(path, "rb") as fh:  # bounded: /dev/zero or a growing file says 0 bytes to stat
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise InputFileError(label, f"cannot read ({exc.strerror or exc})") from None
+            raise InputFileError(label, Message("cannot read ({problem})", problem=exc.strerror or exc)) from None
     if not data:
-        raise InputFileError(label, "file is empty")
+        raise InputFileError(label, Message("file is empty"))
     if len(data) > MAX_FILE_BYTES:
-        raise InputFileError(label, f"file is {len(data) / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB allowed")
+        raise InputFileError(label, Message("file is {n:.0f} MB, more than the {n2} MB allowed", n=len(data) / 1e6, n2=MAX_FILE_BYTES // 2**20))
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             im = Image.open(io.BytesIO(data))
         except UnidentifiedImageError:
-            raise InputFileError(label, "not an image file (format not recognised)") from None
+            raise InputFileError(label, Message("not an image file (format not recognised)")) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InputFileError(label, "image is too large (decompression bomb protection)") from None
+            raise InputFileError(label, Message("image is too large (decompression bomb protection)")) from None
         except (OSError, ValueError, SyntaxError) as exc:
-            raise InputFileError(label, f"cannot decode image ({exc})") from None
+            raise InputFileError(label, Message("cannot decode image ({exc})", exc=exc)) from None
         fmt = im.format or "unknown"
         if fmt not in FORMATS:
-            raise InputFileError(label, f"{fmt} images are not supported (use PNG, JPEG or TIFF)")
+            raise InputFileError(label, Message("{fmt} images are not supported (use PNG, JPEG or TIFF)", fmt=fmt))
         w, h = im.size
         if w * h > max_pixels:
-            raise InputFileError(label, f"image is {w}x{h} pixels, more than the {max_pixels / 1e6:.0f} megapixels allowed")
+            raise InputFileError(label, Message("image is {w}x{h} pixels, more than the {n:.0f} megapixels allowed", w=w, h=h, n=max_pixels / 1e6))
         if min(w, h) < min_side:
-            raise InputFileError(label, f"image is {w}x{h} pixels, too small to be a document image")
+            raise InputFileError(label, Message("image is {w}x{h} pixels, too small to be a document image", w=w, h=h))
         if getattr(im, "n_frames", 1) > 1 and fmt in ("GIF", "WEBP", "PNG"):
-            raise InputFileError(label, f"animated image ({im.n_frames} frames): give a single still image")
+            raise InputFileError(label, Message("animated image ({n_frames} frames): give a single still image", n_frames=im.n_frames))
         try:
             im.load()
             mode = im.mode
@@ -154,9 +155,9 @@ def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
             im = ImageOps.exif_transpose(im)
             rgb = _to_rgb(im)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InputFileError(label, "image is too large (decompression bomb protection)") from None
+            raise InputFileError(label, Message("image is too large (decompression bomb protection)")) from None
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise InputFileError(label, f"image data is truncated or corrupt ({exc})") from None
+            raise InputFileError(label, Message("image data is truncated or corrupt ({exc})", exc=exc)) from None
     dpi = im.info.get("dpi")
     dpi_value = float(dpi[0]) if isinstance(dpi, tuple) and dpi and dpi[0] else None
     return LoadedImage(np.ascontiguousarray(rgb), label, fmt, mode, dpi_value, bool(exif_done))

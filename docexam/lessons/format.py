@@ -73,6 +73,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import Message
 from ..atomic import read_text
 from ..errors import InputFileError, InvalidFieldError, UnknownNameError
 from ..formats import lesson as lesson_format
@@ -185,7 +186,7 @@ class Lesson:
         for f in self.figures:
             if f.id == figure_id:
                 return f
-        raise UnknownNameError(f"figure of lesson {self.id}", figure_id, [f.id for f in self.figures])
+        raise UnknownNameError(Message("figure of lesson {id}", id=self.id), figure_id, [f.id for f in self.figures])
 
     def missing_khmer(self) -> list[str]:
         """What of this lesson has no Khmer yet (``docexam lessons check`` warns about each).
@@ -327,14 +328,14 @@ def load_lessons(folder: str | os.PathLike | None = None) -> list[Lesson]:
     """
     folder = Path(folder) if folder is not None else lessons_dir()
     if not folder.is_dir():
-        raise InputFileError(folder, "lesson folder not found")
+        raise InputFileError(folder, Message("lesson folder not found"))
     lessons: list[Lesson] = []
     seen: dict[str, Path] = {}
     for path in sorted(folder.glob("*.toml")):
         lesson = load_lesson(path)
         if lesson.id in seen:
             text = path.read_text(encoding="utf-8")
-            raise InvalidFieldError(path, "id", f"{lesson.id!r} is already used by {seen[lesson.id].name}",
+            raise InvalidFieldError(path, "id", Message("{id!r} is already used by {name}", id=lesson.id, name=seen[lesson.id].name),
                                     line=line_of(key_lines(text), "id"))
         seen[lesson.id] = path
         lessons.append(lesson)
@@ -352,7 +353,7 @@ def load_all_lessons() -> list[Lesson]:
         taken = {le.id: le.path for le in lessons}
         for lesson in load_lessons(own):
             if lesson.id in taken:
-                raise InvalidFieldError(lesson.path, "id", f"{lesson.id!r} is a shipped lesson's id; rename it")
+                raise InvalidFieldError(lesson.path, "id", Message("{id!r} is a shipped lesson's id; rename it", id=lesson.id))
             lessons.append(lesson)
     return lessons
 
@@ -362,4 +363,4 @@ def find_lesson(lesson_id: str, lessons: list[Lesson]) -> Lesson:
     for lesson in lessons:
         if lesson.id == lesson_id:
             return lesson
-    raise UnknownNameError("lesson", lesson_id, [le.id for le in lessons])
+    raise UnknownNameError(Message("lesson"), lesson_id, [le.id for le in lessons])

@@ -9,6 +9,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_array
 
+from ..i18n import Message
 from ..errors import UnknownNameError
 from .quiz_item import Item
 
@@ -176,4 +177,4 @@ def find_item(items: Iterable[Item], item_id: str) -> Item:
     for item in items:
         if item.id == item_id:
             return item
-    raise UnknownNameError("quiz item", item_id)
+    raise UnknownNameError(Message("quiz item"), item_id)

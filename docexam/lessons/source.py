@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from ..i18n import Message
 from ..errors import DocexamError, InputFileError
 from ..paths import docexam_home
 from ..specimens.model import Specimen
@@ -53,7 +54,7 @@ def load_specimen_folder(folder: str | os.PathLike, *, check_template: bool = Tr
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputFileError(folder, "specimen folder not found")
+        raise InputFileError(folder, Message("specimen folder not found"))
     specimens = []
     for path in sorted(folder.glob("*.json")):
         if path.name.startswith("."):
@@ -61,7 +62,7 @@ def load_specimen_folder(folder: str | os.PathLike, *, check_template: bool = Tr
         specimens.append(load_specimen(path, check_template=check_template))
     names = [s.name for s in specimens]
     if len(set(names)) != len(names):  # pragma: no cover - one folder cannot hold a name twice
-        raise InputFileError(folder, "two specimens share a name")
+        raise InputFileError(folder, Message("two specimens share a name"))
     return specimens
 
 
@@ -76,9 +77,8 @@ def _library() -> list[Specimen]:
         from ..synth.library import library_specimens
     except ImportError as exc:
         raise SpecimenSourceError(
-            "the shipped specimen library is not available "
-            f"(docexam.synth.library.library_specimens cannot be imported: {exc}); "
-            "pass a folder of specimens with --specimens DIR") from None
+            Message("the shipped specimen library is not available (docexam.synth.library.library_specimens cannot "
+                    "be imported: {exc}); pass a folder of specimens with --specimens DIR", exc=exc)) from None
     return list(library_specimens())
 
 
@@ -105,6 +105,6 @@ def default_specimens(*, library: Callable[[], list[Specimen]] | None = None) ->
             # item ids are built from specimen names, so a name must not mean two documents
             if spec.name in taken:
                 raise InputFileError(own / f"{spec.name}.json",
-                                     "a library specimen already has this name; rename the file")
+                                     Message("a library specimen already has this name; rename the file"))
             specimens.append(spec)
     return specimens

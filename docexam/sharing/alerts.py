@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..i18n import Message
 from ..atomic import read_text, write_json
 from ..errors import DocexamError, InputFileError, UnknownNameError
 from ..lessons.items import generate_items
@@ -79,14 +80,14 @@ def create_alert(*, specimen, title: str, imitates: str, what_to_check: Sequence
         A genuine or shipped specimen, a field out of bounds (named), an id taken.
     """
     if specimen.authentic:
-        raise DocexamError(f"{specimen.name}: an alert is about a forgery; this specimen is marked genuine")
+        raise DocexamError(Message("{name}: an alert is about a forgery; this specimen is marked genuine", name=specimen.name))
     own = docexam_home() / "specimens"
     if Path(specimen.folder).resolve() != own.resolve():
-        raise DocexamError(f"{specimen.name}: an alert needs a specimen of this installation's trainers "
-                           "(add it in the specimen studio first)")
+        raise DocexamError(Message("{name}: an alert needs a specimen of this installation's trainers (add it in the "
+                                   "specimen studio first)", name=specimen.name))
     taken = {p.stem for p in alerts_dir().glob("*.json")} if alerts_dir().is_dir() else set()
     if alert_id is not None and alert_id in taken:
-        raise DocexamError(f"alert {alert_id!r} exists already; choose another id")
+        raise DocexamError(Message("alert {alert_id!r} exists already; choose another id", alert_id=alert_id))
     base = alert_id or alert_id_for(title)
     alert_id, n = base, 2
     while alert_id in taken:  # a title used twice: the second is title-2
@@ -98,7 +99,7 @@ def create_alert(*, specimen, title: str, imitates: str, what_to_check: Sequence
                           what_to_check_km=[w for w in what_to_check_km if str(w).strip()],
                           department=department, raised_at=raised_at or dt.datetime.now(dt.timezone.utc))
     except ValidationError as exc:
-        raise DocexamError(f"alert: {_problem(exc)}") from None
+        raise DocexamError(Message("alert: {problem}", problem=_problem(exc))) from None
     write_json(alerts_dir() / f"{alert.id}.json", alert.model_dump(mode="json"))
     return alert
 
@@ -111,7 +112,7 @@ def load_alert(path: str | Path) -> AlertFile:
     except ValidationError as exc:
         raise InputFileError(path, _problem(exc)) from None
     if f"{alert.id}.json" != path.name:
-        raise InputFileError(path, f"id: {alert.id!r} is not the file's name")
+        raise InputFileError(path, Message("id: {id!r} is not the file's name", id=alert.id))
     return alert
 
 
@@ -134,7 +135,7 @@ def find_alert(alert_id: str) -> AlertFile:
     for alert in list_alerts():
         if alert.id == alert_id:
             return alert
-    raise UnknownNameError("alert", alert_id, [a.id for a in list_alerts()])
+    raise UnknownNameError(Message("alert"), alert_id, [a.id for a in list_alerts()])
 
 
 def alert_specimen(alert: AlertFile, specimens: Iterable):

@@ -31,6 +31,7 @@ from typing import BinaryIO, Callable
 
 from pydantic import ValidationError
 
+from ..i18n import Message
 from ..atomic import ensure_dir
 from ..errors import InputFileError, InvalidFieldError, OutputError
 from ..formats.reading import parse_json
@@ -72,13 +73,13 @@ def write_pack(path: str | os.PathLike, manifest_doc: dict, blob_source: Callabl
                         digest.update(chunk)
                         out.write(chunk)
                 if digest.hexdigest() != blob["sha256"]:
-                    raise OutputError(path, "a file changed while the pack was written; export again")
+                    raise OutputError(path, Message("a file changed while the pack was written; export again"))
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(path, f"cannot write ({exc.strerror or exc})") from None
+        raise OutputError(path, Message("cannot write ({problem})", problem=exc.strerror or exc)) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
@@ -87,7 +88,7 @@ def write_pack(path: str | os.PathLike, manifest_doc: dict, blob_source: Callabl
 def _read_exact(fh: BinaryIO, n: int, path: Path, what: str) -> bytes:
     data = fh.read(n)
     if len(data) != n:
-        raise PackError(path, f"the file ends inside the {what}: cut short or not a docexam pack")
+        raise PackError(path, Message("the file ends inside the {what}: cut short or not a docexam pack", what=what))
     return data
 
 
@@ -118,46 +119,46 @@ def open_pack(path: str | os.PathLike, *, stage: Path | None = None, require_tru
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
-        raise PackError(path, "file not found") from None
+        raise PackError(path, Message("file not found")) from None
     except IsADirectoryError:
-        raise PackError(path, "is a folder, not a pack") from None
+        raise PackError(path, Message("is a folder, not a pack")) from None
     except OSError as exc:
-        raise PackError(path, f"cannot read ({exc.strerror or exc})") from None
+        raise PackError(path, Message("cannot read ({problem})", problem=exc.strerror or exc)) from None
     whole = hashlib.sha256()
     with fh:
         size = os.fstat(fh.fileno()).st_size
         head = fh.read(len(MAGIC))
         if head != MAGIC:
             kind = "a zip file" if head.startswith(b"PK") else "something else"
-            raise PackError(path, f"not a docexam pack (it is {kind}; a pack starts with DOCEXAM-PACK)")
+            raise PackError(path, Message("not a docexam pack (it is {kind}; a pack starts with DOCEXAM-PACK)", kind=kind))
         line = fh.readline(12)
         if not line.endswith(b"\n") or not line[:-1].isdigit() or line[:1] == b"0" and len(line) > 2:
-            raise PackError(path, "the manifest length is malformed")
+            raise PackError(path, Message("the manifest length is malformed"))
         n = int(line[:-1])
         if n > MAX_MANIFEST_BYTES or len(MAGIC) + len(line) + n > size:
-            raise PackError(path, f"the manifest claims {n} bytes, more than the file or the limit holds")
+            raise PackError(path, Message("the manifest claims {n} bytes, more than the file or the limit holds", n=n))
         raw = _read_exact(fh, n, path, "manifest")
         whole.update(head + line + raw)
         try:
             doc = parse_json(raw, "manifest")  # nesting, numbers, texts bounded: docexam.formats.reading
         except InvalidFieldError as exc:
-            raise PackError(path, f"the manifest is not valid JSON ({exc.problem})") from None
+            raise PackError(path, Message("the manifest is not valid JSON ({problem})", problem=exc.problem)) from None
         if not isinstance(doc, dict) or doc.get("format") != "docexam-pack":
-            raise PackError(path, "not a docexam pack (the manifest's format is not docexam-pack)")
+            raise PackError(path, Message("not a docexam pack (the manifest's format is not docexam-pack)"))
         if canonical_json(doc) != raw:
-            raise PackError(path, "the manifest was changed after it was signed (not in its signed form)")
+            raise PackError(path, Message("the manifest was changed after it was signed (not in its signed form)"))
         try:
             signer = verify_document(doc) if require_trust else check_document(doc)
         except SignatureError as exc:
-            raise PackError(path, f"{exc}; nothing imported") from None
+            raise PackError(path, Message("{exc}; nothing imported", exc=exc)) from None
         try:
             manifest = PackManifest.model_validate(doc)
         except ValidationError as exc:
-            raise PackError(path, f"manifest: {_first_error(exc)}") from None
+            raise PackError(path, Message("manifest: {first_error}", first_error=_first_error(exc))) from None
         body = sum(b.size for b in manifest.blobs)
         if fh.tell() + body != size:
-            raise PackError(path, f"the file is {size} bytes, the manifest accounts for {fh.tell() + body}: "
-                                  "cut short, or something was added")
+            raise PackError(path, Message("the file is {size} bytes, the manifest accounts for {n}: cut short, or "
+                                          "something was added", size=size, n=fh.tell() + body))
         if stage is not None:
             ensure_dir(stage)
         for blob in manifest.blobs:
@@ -176,8 +177,8 @@ def open_pack(path: str | os.PathLike, *, stage: Path | None = None, require_tru
                 if out is not None:
                     out.close()
             if digest.hexdigest() != blob.sha256:
-                raise PackError(path, f"content {blob.sha256[:12]}... does not match its hash: the pack was "
-                                      "changed or damaged; nothing imported")
+                raise PackError(path, Message("content {value}... does not match its hash: the pack was changed or "
+                                              "damaged; nothing imported", value=blob.sha256[:12]))
         if fh.read(1):
-            raise PackError(path, "bytes after the last content: something was added to the pack")
+            raise PackError(path, Message("bytes after the last content: something was added to the pack"))
     return OpenedPack(path=path, manifest=manifest, signer=signer, sha256=whole.hexdigest(), size=size)

@@ -43,6 +43,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ..i18n import Message
 from ..atomic import ensure_dir, write_text
 from ..errors import DocexamError
 from ..paths import docexam_home
@@ -230,8 +231,8 @@ def write_config(out: str | os.PathLike, *, instances: int = 3, first_port: int 
     ports instead of ``instances`` from ``first_port``.
     """
     if not str(database_url).startswith("postgresql"):
-        raise DocexamError(f"--database-url: headquarters needs PostgreSQL (several processes write at once), "
-                           f"not {str(database_url).split(':', 1)[0]}")
+        raise DocexamError(Message("--database-url: headquarters needs PostgreSQL (several processes write at once), "
+                                   "not {value}", value=str(database_url).split(':', 1)[0]))
     out = ensure_dir(Path(out).resolve())
     for sub in ("logs", "tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
         ensure_dir(out / sub)

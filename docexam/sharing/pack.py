@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..i18n import Message
 from ..drill.scenario import parse_scenario
 from ..errors import DocexamError, InputFileError
 from ..lessons.format import parse_lesson
@@ -129,8 +130,8 @@ def _plan(pack: OpenedPack, here: dict[tuple[str, str], LocalItem]) -> PackPlan:
     by_digest = {(item.kind, item.digest): item.name for item in here.values()}
     for item in pack.manifest.items:
         if item.name in shipped_names(item.kind):
-            raise PackError(pack.path, f"{item.kind} {item.name!r} would replace one that ships with docexam; "
-                                       "nothing imported")
+            raise PackError(pack.path, Message("{kind} {name!r} would replace one that ships with docexam; nothing "
+                                               "imported", kind=item.kind, name=item.name))
         mine = here.get(item.key)
         if mine is not None:
             (plan.same if mine.digest == item.digest else plan.change).append(item)
@@ -204,10 +205,10 @@ def _check_staged(pack: Path, plan: PackPlan, tree: Path) -> None:
                 raise ValueError(f"kind {item.kind!r} has no check")
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise PackError(pack, f"{where}: {'.'.join(map(str, err['loc']))}: {err['msg']}; nothing imported") \
+            raise PackError(pack, Message("{where}: {value}: {msg}; nothing imported", where=where, value='.'.join(map(str, err['loc'])), msg=err['msg'])) \
                 from None
         except (DocexamError, ValueError, UnicodeDecodeError, tomllib.TOMLDecodeError, OSError) as exc:
-            raise PackError(pack, f"{where}: {exc}; nothing imported") from None
+            raise PackError(pack, Message("{where}: {exc}; nothing imported", where=where, exc=exc)) from None
 
 
 def _stage(opened_dir: Path, plan: PackPlan, tree: Path) -> None:
@@ -249,8 +250,8 @@ def import_pack(record: Store, path: str | os.PathLike, *, dry_run: bool = False
         except OSError:
             need = 0  # open_pack names the problem
         if need and shutil.disk_usage(journal.sharing_dir()).free < need:
-            raise PackError(path, f"not enough free disk space in {home} to import it "
-                                  f"({need // 2**20} MB needed); nothing imported")
+            raise PackError(path, Message("not enough free disk space in {home} to import it ({n} MB needed); "
+                                          "nothing imported", home=home, n=need // 2**20))
         staging = journal.sharing_dir() / f"staging-{uuid.uuid4().hex[:12]}"
         try:
             opened = open_pack(path, stage=staging / "blobs")
@@ -308,8 +309,8 @@ def _undo_pack(record: Store, import_id: int, note: str):
     changed_since = [f["rel"] for f in batch.summary.get("files", [])
                      if not (home / f["rel"]).is_file() or file_sha256(home / f["rel"]) != f["sha256"]]
     if changed_since and not batch.undone:
-        raise DocexamError(f"import {import_id}: {changed_since[0]} was changed after the import "
-                           f"({len(changed_since)} files in all); undo refused, nothing changed")
+        raise DocexamError(Message("import {import_id}: {value} was changed after the import ({n} files in all); "
+                                   "undo refused, nothing changed", import_id=import_id, value=changed_since[0], n=len(changed_since)))
     tx = journal.FileTransaction(home, staging / "undone", {"op": "undo", "import_id": import_id})
 
     def restore(_batch) -> None:
@@ -323,8 +324,8 @@ def _undo_pack(record: Store, import_id: int, note: str):
                 shutil.copyfile(kept, copy)  # the backup stays until the undo is committed
                 tx.put(op["rel"], copy)
             else:
-                raise DocexamError(f"import {import_id}: the copy of {op['rel']} kept for undo is missing; "
-                                   "undo refused, nothing changed")
+                raise DocexamError(Message("import {import_id}: the copy of {rel} kept for undo is missing; undo "
+                                           "refused, nothing changed", import_id=import_id, rel=op['rel']))
 
     try:
         result = undo_record_import(record, import_id, note=note, before_commit=restore)

@@ -27,6 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from ..i18n import Message
 from ..atomic import write_json
 from ..errors import DocexamError
 from ..signing import canonical_json
@@ -49,7 +50,7 @@ class SyncError(DocexamError):
 def _base(url: str) -> str:
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SyncError(f"--server {url!r}: expected an address such as https://hq.example or http://10.0.0.5")
+        raise SyncError(Message("--server {url!r}: expected an address such as https://hq.example or http://10.0.0.5", url=url))
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
@@ -71,11 +72,11 @@ def _request(req: urllib.request.Request, base: str, timeout: float):
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return None
-        raise SyncError(f"{base} refused it ({exc.code}): {describe(exc.read())}") from None
+        raise SyncError(Message("{base} refused it ({code}): {describe}", base=base, code=exc.code, describe=describe(exc.read()))) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise SyncError(f"cannot reach {base} ({reason}); nothing was changed here: this laptop keeps working, "
-                        "run docexam sync again when it is online") from None
+        raise SyncError(Message("cannot reach {base} ({reason}); nothing was changed here: this laptop keeps "
+                                "working, run docexam sync again when it is online", base=base, reason=reason)) from None
 
 
 def push(record: Store, base: str, *, timeout: float = 60) -> list[str]:

@@ -33,6 +33,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import Message
 from ..errors import DocexamError
 from .keys import OWN_NAME, InstallationKey, fingerprint, parse_public_key, trusted_keys, verify_raw
 
@@ -87,7 +88,7 @@ def canonical_json(obj: Any) -> bytes:
         return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as exc:
-        raise DocexamError(f"cannot sign this document: {exc}") from None
+        raise DocexamError(Message("cannot sign this document: {exc}", exc=exc)) from None
 
 
 def _message(doc: dict) -> bytes:
@@ -113,16 +114,17 @@ def check_document(doc: dict) -> Signer:
     """
     sig = doc.get(SIGNATURE_FIELD) if isinstance(doc, dict) else None
     if sig is None:
-        raise UnsignedError("the file is not signed: it cannot be told who made it or whether it was changed")
+        raise UnsignedError(Message("the file is not signed: it cannot be told who made it or whether it was changed"))
     if not isinstance(sig, dict) or sig.get("algorithm") != ALGORITHM or set(sig) != {"algorithm", "key", "value"}:
-        raise TamperedError("the signature is malformed (expected algorithm, key and value, ed25519)")
+        raise TamperedError(Message("the signature is malformed (expected algorithm, key and value, ed25519)"))
     try:
         key = parse_public_key(sig["key"])
         value = base64.b64decode(sig["value"], validate=True)
     except (DocexamError, binascii.Error, ValueError, TypeError):
-        raise TamperedError("the signature is malformed (key or value is not base64)") from None
+        raise TamperedError(Message("the signature is malformed (key or value is not base64)")) from None
     if len(value) != 64 or not verify_raw(key, value, _message(doc)):
-        raise TamperedError("the signature does not match the content: the file was changed after it was signed")
+        raise TamperedError(Message("the signature does not match the content: the file was changed after it was "
+                                    "signed"))
     names = {k.key: k.name for k in trusted_keys()}
     return Signer(key=key, name=names.get(key))
 
@@ -136,8 +138,8 @@ def verify_document(doc: dict) -> Signer:
     """
     signer = check_document(doc)
     if not signer.trusted:
-        raise UntrustedKeyError(f"signed by a key not trusted here ({signer.fingerprint}); if you know whose it "
-                                f"is, trust it with `docexam keys trust {signer.key} --name NAME`")
+        raise UntrustedKeyError(Message("signed by a key not trusted here ({fingerprint}); if you know whose it is, "
+                                        "trust it with `docexam keys trust {key} --name NAME`", fingerprint=signer.fingerprint, key=signer.key))
     return signer
 
 

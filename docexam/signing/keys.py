@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..i18n import Message
 from ..atomic import ensure_dir, read_text, write_json
 from ..errors import DocexamError, InputFileError, OutputError
 from ..formats.reading import parse_json
@@ -63,17 +64,17 @@ def parse_public_key(text: str) -> str:
     Accepts surrounding spaces and a key without its ``ed25519:`` prefix.
     """
     if not isinstance(text, str):
-        raise DocexamError("key: expected text such as ed25519:BASE64")
+        raise DocexamError(Message("key: expected text such as ed25519:BASE64"))
     body = text.strip()
     if body.startswith(PREFIX):
         body = body[len(PREFIX):]
     try:
         raw = base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):
-        raise DocexamError(f"key {text.strip()[:60]!r}: not base64 (expected ed25519:BASE64, "
-                           "as `docexam keys show` prints it)") from None
+        raise DocexamError(Message("key {value!r}: not base64 (expected ed25519:BASE64, as `docexam keys show` "
+                                   "prints it)", value=text.strip()[:60])) from None
     if len(raw) != 32:
-        raise DocexamError(f"key {text.strip()[:60]!r}: an Ed25519 key is 32 bytes, this is {len(raw)}")
+        raise DocexamError(Message("key {value!r}: an Ed25519 key is 32 bytes, this is {n}", value=text.strip()[:60], n=len(raw)))
     return PREFIX + base64.b64encode(raw).decode("ascii")
 
 
@@ -131,14 +132,14 @@ def _read_private(path: Path) -> InstallationKey:
             os.chmod(path, 0o600)  # made by hand or copied with wider rights: narrow it
         data = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(path, f"cannot read this installation's key ({exc.strerror or exc})") from None
+        raise InputFileError(path, Message("cannot read this installation's key ({problem})", problem=exc.strerror or exc)) from None
     try:
         private = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
-        raise InputFileError(path, "not a PEM private key; move it away and a new key is made "
-                                   "(trainers who trusted the old one must trust the new one)") from None
+        raise InputFileError(path, Message("not a PEM private key; move it away and a new key is made (trainers who "
+                                           "trusted the old one must trust the new one)")) from None
     if not isinstance(private, Ed25519PrivateKey):
-        raise InputFileError(path, "not an Ed25519 key")
+        raise InputFileError(path, Message("not an Ed25519 key"))
     return InstallationKey(private)
 
 
@@ -160,7 +161,7 @@ def installation_key(*, create: bool = True) -> InstallationKey:
     if path.exists():
         return _read_private(path)
     if not create:
-        raise DocexamError(f"{path}: this installation has no key yet (`docexam keys show` makes one)")
+        raise DocexamError(Message("{path}: this installation has no key yet (`docexam keys show` makes one)", path=path))
     folder = ensure_dir(keys_dir())
     os.chmod(folder, 0o700)
     key = InstallationKey.generate()
@@ -175,7 +176,7 @@ def installation_key(*, create: bool = True) -> InstallationKey:
         except FileExistsError:
             return _read_private(path)
         except OSError as exc:
-            raise OutputError(path, f"cannot write this installation's key ({exc.strerror or exc})") from None
+            raise OutputError(path, Message("cannot write this installation's key ({problem})", problem=exc.strerror or exc)) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return key
@@ -248,9 +249,9 @@ def trust_key(key: str, name: str) -> TrustedKey:
     key = parse_public_key(key)
     name = " ".join(str(name or "").split())
     if not name:
-        raise DocexamError("--name: give the key a name trainers recognise (e.g. 'Poipet laptop')")
+        raise DocexamError(Message("--name: give the key a name trainers recognise (e.g. 'Poipet laptop')"))
     if len(name) > 200:
-        raise DocexamError("--name: at most 200 characters")
+        raise DocexamError(Message("--name: at most 200 characters"))
     data = _trusted_file()
     entry = TrustedKey(name=name, key=key, added_at=dt.datetime.now(dt.timezone.utc))
     data.keys = [k for k in data.keys if k.key != key] + [entry]

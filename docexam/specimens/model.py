@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Message
 from ..atomic import read_text, write_json
 from ..errors import InvalidFieldError, UnknownNameError
 from ..formats import specimen as specimen_format
@@ -68,7 +69,7 @@ def parse_zones(items, path, *, size: tuple[int, int] | None) -> tuple[Zone, ...
     if isinstance(items, list):
         parsed = validate(template_format.ZonesFile, {"zones": items}, path, size=size)
         return tuple(_zone(z) for z in parsed.zones)
-    raise InvalidFieldError(path, "zones", "expected a non-empty list of zones")
+    raise InvalidFieldError(path, "zones", Message("expected a non-empty list of zones"))
 
 
 def _zone(z: template_format.Zone) -> Zone:
@@ -111,7 +112,7 @@ class Template:
         for z in self.zones:
             if z.name == name:
                 return z
-        raise UnknownNameError(f"zone of template {self.id}", name, [z.name for z in self.zones])
+        raise UnknownNameError(Message("zone of template {id}", id=self.id), name, [z.name for z in self.zones])
 
     def zones_of(self, kind: str) -> list[Zone]:
         return [z for z in self.zones if z.kind == kind]
@@ -163,7 +164,7 @@ def load_template(path: str | os.PathLike) -> Template:
     tpl = parse_template(_read_json(path), path)
     for light, fname in tpl.images.items():
         if not (tpl.folder / fname).is_file():
-            raise InvalidFieldError(path, f"images.{light}", f"file {fname} not found beside template.json")
+            raise InvalidFieldError(path, f"images.{light}", Message("file {fname} not found beside template.json", fname=fname))
     return tpl
 
 

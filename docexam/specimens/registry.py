@@ -10,6 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from ..i18n import Message
 from ..errors import InputFileError, UnknownNameError
 from ..paths import shipped_templates_dir, user_templates_dir
 from .model import Specimen, Template, _read_json, load_template, parse_specimen
@@ -44,7 +45,7 @@ def find_template(template_id: str) -> Template:
     candidates = _candidates()
     folder = candidates.get(template_id)
     if folder is None:
-        raise UnknownNameError("template", template_id, list(candidates))
+        raise UnknownNameError(Message("template"), template_id, list(candidates))
     path = folder / "template.json"
     return _load_cached(str(folder), path.stat().st_mtime_ns)
 
@@ -68,5 +69,5 @@ def load_specimen(path: str | os.PathLike, *, template: Template | None = None,
         template = find_template(data["template"])
     spec = parse_specimen(data, path, template=template)
     if not spec.image_path("visible").is_file():
-        raise InputFileError(path, f"image {spec.name}.png not found beside the sidecar")
+        raise InputFileError(path, Message("image {name}.png not found beside the sidecar", name=spec.name))
     return spec

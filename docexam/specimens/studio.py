@@ -17,6 +17,7 @@ from typing import Iterable, Mapping, Sequence
 import cv2
 from PIL import Image
 
+from ..i18n import Message
 from ..atomic import read_text, write_json, write_png
 from ..errors import InputFileError
 from ..formats.lights import LIGHTS, OTHER_LIGHTS, image_name
@@ -45,7 +46,7 @@ def box_in_zone(template, zone: str, box: Sequence[int]) -> list[int]:
     z = template.zone(zone).bbox
     out = [max(box[0], z[0]), max(box[1], z[1]), min(box[2], z[2]), min(box[3], z[3])]
     if out[2] <= out[0] or out[3] <= out[1]:
-        raise InputFileError(zone, f"the box {list(box)} does not overlap zone {zone}")
+        raise InputFileError(zone, Message("the box {value} does not overlap zone {zone}", value=list(box), zone=zone))
     return out
 
 
@@ -62,8 +63,8 @@ def fit_to_template(rgb, template):
     if (w, h) == (tw, th):
         return rgb
     if abs((w / h) / (tw / th) - 1.0) > 0.03:
-        raise InputFileError(f"{w}x{h} image", f"not in the proportions of {template.id} ({tw}x{th}): "
-                                               "choose its template, or crop it to the edges of the document")
+        raise InputFileError(f"{w}x{h} image", Message("not in the proportions of {id} ({tw}x{th}): choose its "
+                                                       "template, or crop it to the edges of the document", id=template.id, tw=tw, th=th))
     interp = cv2.INTER_AREA if w > tw else cv2.INTER_CUBIC
     return cv2.resize(rgb, (tw, th), interpolation=interp)
 
@@ -112,14 +113,14 @@ def save_user_specimen(folder: Path, name: str, *, template, images: Mapping, si
     except ValueError as exc:
         raise InputFileError(name, str(exc)) from None
     if name in set(taken) or (Path(folder) / f"{name}.json").exists():
-        raise InputFileError(name, "a specimen with this name exists already; choose another name")
+        raise InputFileError(name, Message("a specimen with this name exists already; choose another name"))
     if "visible" not in images:
-        raise InputFileError(name, "the visible-light image is required")
+        raise InputFileError(name, Message("the visible-light image is required"))
     sidecar_path = Path(folder) / f"{name}.json"
     parse_specimen(sidecar, sidecar_path, template=template)  # raises InvalidFieldError naming the field
     for light, rgb in images.items():
         if rgb.shape[1::-1] != tuple(template.size_px):
-            raise InputFileError(f"{name} ({light})", "image is not in template geometry")
+            raise InputFileError(f"{name} ({light})", Message("image is not in template geometry"))
     written = []
     try:
         for light in OTHER_LIGHTS:
@@ -141,11 +142,11 @@ def _own_sidecar(folder: Path, name: str) -> tuple[Path, dict]:
         raise InputFileError(name, str(exc)) from None
     path = Path(folder) / f"{name}.json"
     if not path.is_file():
-        raise InputFileError(path, "no such trainer's specimen")
+        raise InputFileError(path, Message("no such trainer's specimen"))
     try:
         return path, json.loads(read_text(path))
     except ValueError as exc:
-        raise InputFileError(path, f"not valid JSON ({exc})") from None
+        raise InputFileError(path, Message("not valid JSON ({exc})", exc=exc)) from None
 
 
 def edit_user_specimen(folder: Path, name: str, *, template, holder: Mapping | None = None,
@@ -182,12 +183,12 @@ def edit_user_specimen(folder: Path, name: str, *, template, holder: Mapping | N
     if anomalies is not None:
         old = list(data.get("anomalies", []))
         if len(anomalies) != len(old):
-            raise InputFileError(path, f"{len(anomalies)} anomalies given for {len(old)}")
+            raise InputFileError(path, Message("{n} anomalies given for {n2}", n=len(anomalies), n2=len(old)))
         new = []
         for i, (before, change) in enumerate(zip(old, anomalies)):
             technique = change.get("technique", before.get("technique"))
             if technique not in TECHNIQUES:
-                raise InputFileError(path, f"anomaly {i + 1}: {technique!r} is not a technique")
+                raise InputFileError(path, Message("anomaly {n}: {technique!r} is not a technique", n=i + 1, technique=technique))
             zone = change.get("zone", before["zone"])
             new.append({**before, "technique": technique, "family": TECHNIQUES[technique].family, "zone": zone,
                         "bbox": box_in_zone(template, zone, before["bbox"]),

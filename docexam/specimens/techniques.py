@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import Message
 from ..errors import UnknownNameError
 from ..formats.specimen import FAMILIES
 
@@ -227,6 +228,6 @@ def technique(name: str) -> Technique:
     try:
         return TECHNIQUES[name]
     except KeyError:
-        raise UnknownNameError("technique", name, tuple(TECHNIQUES)) from None
+        raise UnknownNameError(Message("technique"), name, tuple(TECHNIQUES)) from None
 
 

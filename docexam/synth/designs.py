@@ -13,6 +13,7 @@ back side by side, as a two-sided document scanner does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ..i18n import Message
 from ..errors import UnknownNameError
 
 
@@ -464,6 +465,6 @@ def design(template_id: str) -> Design:
     try:
         return DESIGNS[template_id]
     except KeyError:
-        raise UnknownNameError("synthetic template", template_id, tuple(DESIGNS)) from None
+        raise UnknownNameError(Message("synthetic template"), template_id, tuple(DESIGNS)) from None
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from ..i18n import Message
 from ..atomic import ensure_dir, write_text
 from ..errors import InputFileError, InvalidFieldError
 from ..formats import library as library_format
@@ -126,7 +127,7 @@ def load_library_recipes(path: Path | None = None) -> list[dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputFileError(path, "library recipes not found") from None
+        raise InputFileError(path, Message("library recipes not found")) from None
     except json.JSONDecodeError as exc:
         raise InvalidFieldError(path, "JSON", exc.msg, line=exc.lineno) from None
     validate(library_format.LibraryFile, data, path, templates=DESIGNS, techniques=TECHNIQUES)

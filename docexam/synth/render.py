@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..i18n import Message
 from ..atomic import ensure_dir, write_jpeg, write_json, write_png
 from ..errors import ImpossibleForgeryError, UnknownNameError
 from ..formats.lights import LIGHTS, MONOCHROME, OTHER_LIGHTS, REFLECTED, image_name
@@ -118,14 +119,14 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
         holder; an ``impostor`` specimen always has the impostor's photo).
     """
     if template_id not in DESIGNS:
-        raise UnknownNameError("synthetic template", template_id, tuple(DESIGNS))
+        raise UnknownNameError(Message("synthetic template"), template_id, tuple(DESIGNS))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed: {seed!r} must be an integer from 0 to 4294967295")
     seed = int(seed)
     if capture not in CAPTURE_KINDS:
         raise ValueError(f"capture: {capture!r} is not one of {', '.join(CAPTURE_KINDS)}")
     if forge is not None and forge not in TECHNIQUES:
-        raise UnknownNameError("technique", forge, tuple(TECHNIQUES))
+        raise UnknownNameError(Message("technique"), forge, tuple(TECHNIQUES))
     keep_freed_memory()  # a specimen is a few dozen page-sized arrays: reuse their memory
     d = get_design(template_id)
     if forge is not None and not TECHNIQUES[forge].applies_to(d.substrate, d.has):

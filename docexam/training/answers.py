@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import check_json, check_rating, check_score, check_time, check_uuid, clean_text, utc_now
 from .errors import DuplicateError, InvalidValueError
@@ -75,12 +76,13 @@ class AnswerMethods(Store):
             score=score, correct=correct, specimen_genuine=specimen_genuine,
             answered_at=check_time("answered_at", answered_at))
         if form not in s.FORMS:
-            raise InvalidValueError("form", f"must be one of {', '.join(s.FORMS)}, got {form!r}")
+            raise InvalidValueError("form", Message("must be one of {value}, got {form!r}", value=', '.join(s.FORMS), form=form))
         values["score"] = check_score("score", score)
         if not isinstance(correct, bool):
-            raise InvalidValueError("correct", f"must be true or false, got {correct!r}")
+            raise InvalidValueError("correct", Message("must be true or false, got {correct!r}", correct=correct))
         if specimen_genuine is not None and not isinstance(specimen_genuine, bool):
-            raise InvalidValueError("specimen_genuine", f"must be true, false or None, got {specimen_genuine!r}")
+            raise InvalidValueError("specimen_genuine", Message("must be true, false or None, got "
+                                                                "{specimen_genuine!r}", specimen_genuine=specimen_genuine))
         try:
             with self.write() as conn:
                 existing = self._attempt_by_uuid(conn, values["uuid"])
@@ -197,15 +199,15 @@ class AnswerMethods(Store):
         item_id = clean_text("item_id", item_id, max_len=200)
         topic = clean_text("topic", topic, max_len=100, required=False) or None
         if not isinstance(card, dict):
-            raise InvalidValueError("card", "must be a dict")
+            raise InvalidValueError("card", Message("must be a dict"))
         card = check_json("card", card)
         if due is None:
             try:
                 due = dt.datetime.fromisoformat(str(card.get("due")))
             except ValueError:
-                raise InvalidValueError("due", "not given and the card has no ISO 8601 'due'") from None
+                raise InvalidValueError("due", Message("not given and the card has no ISO 8601 'due'")) from None
         if not isinstance(due, dt.datetime) or due.tzinfo is None:
-            raise InvalidValueError("due", "must be a timezone-aware datetime")
+            raise InvalidValueError("due", Message("must be a timezone-aware datetime"))
         r = s.reviews
         where = sa.and_(r.c.trainee_id == trainee_id, r.c.item_id == item_id)
         values = dict(topic=topic, card=card, due=due, updated_at=utc_now())
@@ -267,10 +269,10 @@ class AnswerMethods(Store):
         if comments is None:
             comments = ""
         if not isinstance(comments, str):
-            raise InvalidValueError("comments", "must be text")
+            raise InvalidValueError("comments", Message("must be text"))
         comments = comments.strip()
         if len(comments) > MAX_COMMENT:
-            raise InvalidValueError("comments", f"must be at most {MAX_COMMENT} characters")
+            raise InvalidValueError("comments", Message("must be at most {max_comment} characters", max_comment=MAX_COMMENT))
         uuid = check_uuid("uuid", uuid) if uuid is not None else str(uuidlib.uuid4())
         sv = s.surveys
         with self.write() as conn:
@@ -281,7 +283,7 @@ class AnswerMethods(Store):
                 return SurveyAnswer.from_row(row)
             if row is not None or conn.scalar(sa.select(sv.c.id).where(
                     sv.c.trainee_id == trainee_id, sv.c.workshop_id == workshop_id)) is not None:
-                raise DuplicateError("this trainee has already answered the survey for this workshop")
+                raise DuplicateError(Message("this trainee has already answered the survey for this workshop"))
             new_id = conn.execute(sv.insert().values(
                 uuid=uuid, trainee_id=trainee_id, workshop_id=workshop_id, relevance=relevance,
                 overall=overall, comments=comments, submitted_at=utc_now())).inserted_primary_key[0]
@@ -299,6 +301,6 @@ class AnswerMethods(Store):
 def _same_attempt(existing: Attempt, values: dict) -> Attempt:
     """``existing`` marked as re-submitted, or DuplicateError if it differs."""
     if any(getattr(existing, name) != values[name] for name in _IDENTITY_FIELDS):
-        raise DuplicateError(f"attempt {existing.uuid} is already recorded with a different answer; "
-                             "a new answer needs a new uuid")
+        raise DuplicateError(Message("attempt {uuid} is already recorded with a different answer; a new answer needs "
+                                     "a new uuid", uuid=existing.uuid))
     return dataclasses.replace(existing, resubmitted=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..i18n import Message
 from ..formats.fields import Fraction, Rating, Uuid
 from ..formats.workshop_export import CODE_RE, normalise_code
 from .errors import InvalidValueError
@@ -47,12 +48,12 @@ def clean_text(name: str, value: Any, *, max_len: int, required: bool = True) ->
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidValueError(name, f"must be text, got {type(value).__name__}")
+        raise InvalidValueError(name, Message("must be text, got {name}", name=type(value).__name__))
     value = " ".join(value.split())
     if required and not value:
-        raise InvalidValueError(name, "must not be empty")
+        raise InvalidValueError(name, Message("must not be empty"))
     if len(value) > max_len:
-        raise InvalidValueError(name, f"must be at most {max_len} characters")
+        raise InvalidValueError(name, Message("must be at most {max_len} characters", max_len=max_len))
     return value
 
 
@@ -84,7 +85,7 @@ def identity_key(name: str, department: str, province: str) -> str:
 def check_pin(pin: Any) -> str:
     """A PIN of 4 to 12 digits."""
     if not isinstance(pin, str) or not PIN_RE.match(pin):
-        raise InvalidValueError("pin", "must be 4 to 12 digits")
+        raise InvalidValueError("pin", Message("must be 4 to 12 digits"))
     return pin
 
 
@@ -108,7 +109,7 @@ def check_time(name: str, value: Any) -> dt.datetime:
     if value is None:
         return utc_now()
     if not isinstance(value, dt.datetime) or value.tzinfo is None:
-        raise InvalidValueError(name, "must be a timezone-aware datetime")
+        raise InvalidValueError(name, Message("must be a timezone-aware datetime"))
     return value.astimezone(dt.timezone.utc)
 
 
@@ -127,4 +128,4 @@ def check_json(name: str, value: Any) -> Any:
     try:
         return json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise InvalidValueError(name, f"must be JSON data ({exc})") from None
+        raise InvalidValueError(name, Message("must be JSON data ({exc})", exc=exc)) from None

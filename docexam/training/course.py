@@ -12,6 +12,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from ..assessment.course import CourseSettings
 from . import schema as s
 from .checks import clean_text, utc_now
@@ -123,7 +124,7 @@ class CourseMethods(Store):
         Key Results (and, as there, answers of undone or unverified imports do not).
         """
         if not forms or not set(forms) <= set(s.FORMS):
-            raise InvalidValueError("forms", f"expected some of {', '.join(s.FORMS)}")
+            raise InvalidValueError("forms", Message("expected some of {value}", value=', '.join(s.FORMS)))
         a = s.attempts
         query = (sa.select(a.c.trainee_id, a.c.workshop_id, a.c.form, a.c.item_id, a.c.correct, a.c.answer)
                  .where(a.c.form.in_(list(forms)), counted(a, "attempt", verified_only=True))

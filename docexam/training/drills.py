@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from ..drill.engine import Drill, Event, State, replay
 from ..drill.scenario import Scenario
 from ..drill.travellers import Traveller
@@ -153,7 +154,7 @@ class DrillMethods(MergeMethods):
             column = ds.c.id if key[0] == "id" else ds.c.code
             row = conn.execute(sa.select(ds).where(column == key[1])).one_or_none()
         if row is None:
-            raise InvalidValueError("code", f"no drill with the code {ref!r}")
+            raise InvalidValueError("code", Message("no drill with the code {ref!r}", ref=ref))
         session = _session_from_row(row)
         with _sessions_lock:
             _sessions[(self.url, "id", session.id)] = session
@@ -190,11 +191,11 @@ class DrillMethods(MergeMethods):
                 return roles
             session = self.drill_session(session_id)
             if not session.team:
-                raise InvalidValueError("code", "this drill is not a team drill")
+                raise InvalidValueError("code", Message("this drill is not a team drill"))
             if role not in session.scenario.team.roles:
-                raise InvalidValueError("role", f"this scenario has no {role} officer")
+                raise InvalidValueError("role", Message("this scenario has no {role} officer", role=role))
             if role != "first-line" and role in roles.values():
-                raise InvalidValueError("role", f"this drill has a {role} officer already")
+                raise InvalidValueError("role", Message("this drill has a {role} officer already", role=role))
             conn.execute(dm.insert().values(session_id=session_id, trainee_id=trainee_id, role=role,
                                             joined_at=utc_now()))
             return _roles(conn, session_id)
@@ -249,7 +250,7 @@ class DrillMethods(MergeMethods):
         uuid = check_uuid("uuid", uuid)
         detail = check_json("detail", detail or {})
         if not isinstance(detail, dict):
-            raise InvalidValueError("detail", "must be a JSON object")
+            raise InvalidValueError("detail", Message("must be a JSON object"))
         at = check_time("at", at)
         de = s.drill_events
         session = self.drill_session(session_id)
@@ -262,7 +263,7 @@ class DrillMethods(MergeMethods):
             if existing is not None:
                 row = _event_row(existing)
                 if (row.trainee_id, row.kind, row.traveller, row.detail) != (trainee_id, kind, traveller, detail):
-                    raise DuplicateError(f"drill event {uuid} is stored already with other values")
+                    raise DuplicateError(Message("drill event {uuid} is stored already with other values", uuid=uuid))
                 return row
             roles = _roles(conn, session_id)
             rows = conn.execute(sa.select(de).where(de.c.session_id == session_id).order_by(de.c.id)).all()
@@ -283,11 +284,11 @@ class DrillMethods(MergeMethods):
                                answered_at: dt.datetime | None = None) -> ThresholdTrial:
         """Store one answer of a threshold measurement, exactly once (by ``uuid``)."""
         if form not in THRESHOLD_FORMS:
-            raise InvalidValueError("form", f"must be one of {', '.join(THRESHOLD_FORMS)}, got {form!r}")
+            raise InvalidValueError("form", Message("must be one of {value}, got {form!r}", value=', '.join(THRESHOLD_FORMS), form=form))
         if isinstance(severity, bool) or not isinstance(severity, (int, float)) or not 0 <= severity <= 1:
-            raise InvalidValueError("severity", f"must be a number from 0 to 1, got {severity!r}")
+            raise InvalidValueError("severity", Message("must be a number from 0 to 1, got {severity!r}", severity=severity))
         if not isinstance(correct, bool):
-            raise InvalidValueError("correct", f"must be true or false, got {correct!r}")
+            raise InvalidValueError("correct", Message("must be true or false, got {correct!r}", correct=correct))
         values = dict(uuid=check_uuid("uuid", uuid), run_uid=check_uuid("run_uid", run_uid), trainee_id=trainee_id,
                       workshop_id=workshop_id, form=form, technique=str(technique)[:40], severity=float(severity),
                       correct=correct, detail=check_json("detail", detail),
@@ -303,7 +304,7 @@ class DrillMethods(MergeMethods):
                 row = conn.execute(sa.select(tt).where(tt.c.id == new_id)).one()
             elif (row.run_uid, row.technique, row.severity, row.correct) != \
                     (values["run_uid"], values["technique"], values["severity"], correct):
-                raise DuplicateError(f"threshold trial {values['uuid']} is stored already with other values")
+                raise DuplicateError(Message("threshold trial {uuid} is stored already with other values", uuid=values['uuid']))
         return _trial(row)
 
     def threshold_trials(self, *, trainee_id: int | None = None, workshop_id: int | None = None,
@@ -341,4 +342,4 @@ def _roles(conn: sa.Connection, session_id: int) -> dict:
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise InvalidValueError("role", f"must be one of {', '.join(ROLES)}, got {role!r}")
+        raise InvalidValueError("role", Message("must be one of {value}, got {role!r}", value=', '.join(ROLES), role=role))

@@ -7,6 +7,7 @@ them as one line (exit status 2) and the UI shows them in a box.
 from __future__ import annotations
 
 from ..errors import DocexamError, UnknownNameError
+from ..i18n import Message
 
 
 class TrainingError(DocexamError):
@@ -17,14 +18,14 @@ class UnknownWorkshopError(UnknownNameError, TrainingError):
     """No workshop has this code (or id)."""
 
     def __init__(self, ref: str | int):
-        super().__init__("workshop", str(ref))
+        super().__init__(Message("workshop"), str(ref))
 
 
 class UnknownTraineeError(UnknownNameError, TrainingError):
     """No trainee has this id."""
 
     def __init__(self, ref: str | int):
-        super().__init__("trainee", str(ref))
+        super().__init__(Message("trainee"), str(ref))
 
 
 class WrongPinError(TrainingError):
@@ -57,7 +58,7 @@ class InvalidValueError(TrainingError):
     def __init__(self, field: str, problem: str):
         self.field = field
         self.problem = problem
-        super().__init__(f"{field}: {problem}")
+        super().__init__(Message("{field}: {problem}", field=field, problem=problem))
 
 
 class SchemaTooNewError(TrainingError):

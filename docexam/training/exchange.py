@@ -40,6 +40,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from ..atomic import write_json
 from ..errors import InputFileError
 from ..signing import SignatureError, Signer, canonical_json, check_document, installation_key, sign_document, verify_document
@@ -173,14 +174,14 @@ def read_document(path: Path, *, name: str | None = None) -> dict:
 def parse_document(raw: bytes, path: str | Path) -> dict:
     """An export's JSON object from its bytes (every limit of :mod:`docexam.formats.reading`)."""
     if len(raw) > MAX_EXPORT_BYTES:
-        raise InputFileError(path, f"larger than {MAX_EXPORT_BYTES // 2**20} MB: not a workshop export")
+        raise InputFileError(path, Message("larger than {n} MB: not a workshop export", n=MAX_EXPORT_BYTES // 2**20))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError(path, "not UTF-8 text; is this a docexam workshop export?") from None
+        raise InputFileError(path, Message("not UTF-8 text; is this a docexam workshop export?")) from None
     data = parse_json(text, path)
     if not isinstance(data, dict):
-        raise InputFileError(path, "not a docexam workshop export (not a JSON object)")
+        raise InputFileError(path, Message("not a docexam workshop export (not a JSON object)"))
     return data
 
 
@@ -188,10 +189,10 @@ def _parse(path: str | Path, data: dict) -> dict:
     """The document's content, checked (model :class:`~docexam.formats.workshop_export.WorkshopExport`,
     ``docs/formats.md``) and converted for the import; raises InputFileError."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputFileError(path, "not a docexam workshop export (no \"format\": \"" + FORMAT + "\")")
+        raise InputFileError(path, Message("not a docexam workshop export (no \"format\": \"{format}\")", format=FORMAT))
     if data.get("version") != VERSION:
-        raise InputFileError(path, f"export version {data.get('version')!r} is not supported "
-                                   f"(this docexam reads version {VERSION})")
+        raise InputFileError(path, Message("export version {get!r} is not supported (this docexam reads version "
+                                           "{version})", get=data.get('version'), version=VERSION))
     f = validate(export_format.WorkshopExport, data, path)
     rows = {key: [row.model_dump() for row in getattr(f, key)]
             for key in ("trainees", "enrolments", "attempts", "surveys", "merges")}
@@ -206,7 +207,7 @@ def _parse(path: str | Path, data: dict) -> dict:
     try:
         course = check_course(data["course"]) if data.get("course") is not None else None
     except (TypeError, ValueError) as exc:
-        raise InputFileError(path, f"course: {exc}") from None
+        raise InputFileError(path, Message("course: {exc}", exc=exc)) from None
     return {"workshop": f.workshop.model_dump(), **rows, "course": course, "pins": dict(f.pins)}
 
 
@@ -243,7 +244,7 @@ def check_signature(doc: dict, source: str | Path, *, allow_unverified: bool = F
         return verify_document(doc), True
     except SignatureError as exc:
         if not allow_unverified:
-            raise InputFileError(source, f"{exc}; nothing imported") from None
+            raise InputFileError(source, Message("{exc}; nothing imported", exc=exc)) from None
     try:
         return check_document(doc), False
     except SignatureError:
@@ -308,8 +309,8 @@ def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer 
         row = conn.execute(sa.select(w).where(w.c.uid == wd["uid"])).one_or_none()
         if row is None:
             if conn.scalar(sa.select(w.c.id).where(w.c.code == wd["code"])) is not None:
-                raise InputFileError(source, f"workshop code {wd['code']!r} is already used here by another "
-                                             "workshop; nothing imported")
+                raise InputFileError(source, Message("workshop code {code!r} is already used here by another "
+                                                     "workshop; nothing imported", code=wd['code']))
             workshop = insert_workshop(conn, wd)
             added = True
         else:
@@ -365,8 +366,8 @@ def _store(record: Store, doc: dict, data: dict, *, source: str, signer: Signer 
                     result.added["surveys"] += 1
                 continue
             if tid not in enrolled:
-                raise InputFileError(source, f"{sd['where']}: trainee {sd['trainee']} is not enrolled in the "
-                                             "workshop; nothing imported")
+                raise InputFileError(source, Message("{where}: trainee {trainee} is not enrolled in the workshop; "
+                                                     "nothing imported", where=sd['where'], trainee=sd['trainee']))
             new_id = conn.execute(sv.insert().values(
                 uuid=sd["uuid"], trainee_id=tid, workshop_id=workshop.id, relevance=sd["relevance"],
                 overall=sd["overall"], comments=sd["comments"].strip(),
@@ -448,8 +449,8 @@ def store_attempts(conn: sa.Connection, attempts: list[dict], local: dict[str, i
         prior = stored.get(ad["uuid"]) or seen.get(ad["uuid"])
         if prior is not None:
             if not _same_answer(prior, values):
-                raise InputFileError(source, f"{ad['where']}: attempt {ad['uuid']} is already stored with a "
-                                             "different answer; nothing imported")
+                raise InputFileError(source, Message("{where}: attempt {uuid} is already stored with a different "
+                                                     "answer; nothing imported", where=ad['where'], uuid=ad['uuid']))
             if isinstance(prior, dict) or prior.id in live:
                 result.duplicates["attempts"] += 1
             else:
@@ -458,8 +459,8 @@ def store_attempts(conn: sa.Connection, attempts: list[dict], local: dict[str, i
                 result.added["attempts"] += 1
             continue
         if enrolled is not None and values["trainee_id"] not in enrolled:
-            raise InputFileError(source, f"{ad['where']}: trainee {ad['trainee']} is not enrolled in the "
-                                         "workshop; nothing imported")
+            raise InputFileError(source, Message("{where}: trainee {trainee} is not enrolled in the workshop; "
+                                                 "nothing imported", where=ad['where'], trainee=ad['trainee']))
         values["recorded_at"] = now
         seen[ad["uuid"]] = values
         new_attempts.append(values)

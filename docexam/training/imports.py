@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import utc_now
 from .errors import TrainingError, UnknownTraineeError
@@ -132,7 +133,7 @@ def live_row_ids(conn: sa.Connection, table: sa.Table, kind: str, ids) -> set[in
 def get_import(conn: sa.Connection, import_id: int) -> ImportBatch:
     row = conn.execute(sa.select(s.imports).where(s.imports.c.id == import_id)).one_or_none()
     if row is None:
-        raise UnknownImportError(f"no import has id {import_id} (`docexam import list` shows them)")
+        raise UnknownImportError(Message("no import has id {import_id} (`docexam import list` shows them)", import_id=import_id))
     return ImportBatch.from_row(row)
 
 
@@ -166,8 +167,8 @@ def undo_import(record: Store, import_id: int, *, note: str = "", before_commit=
     with record.write() as conn:
         batch = get_import(conn, import_id)
         if batch.undone:
-            raise AlreadyUndoneError(f"import {import_id} was undone already, on "
-                                     f"{batch.undone_at:%Y-%m-%d %H:%M} UTC")
+            raise AlreadyUndoneError(Message("import {import_id} was undone already, on {undone_at:%Y-%m-%d %H:%M} "
+                                             "UTC", import_id=import_id, undone_at=batch.undone_at))
         now = utc_now()
         conn.execute(i.update().where(i.c.id == import_id).values(undone_at=now, undo_note=note))
         if batch.workshop_id is not None:

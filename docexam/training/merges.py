@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import clean_text, identity_key, utc_now
 from .errors import InvalidValueError, TrainingError
@@ -101,7 +102,7 @@ class MergeMethods(Store):
             get_trainee(conn, target_id)
             aliases = _alias_map(conn)
             if resolve(aliases, alias_id) == resolve(aliases, target_id):
-                raise InvalidValueError("alias_id", "these two records are already one officer")
+                raise InvalidValueError("alias_id", Message("these two records are already one officer"))
             # merge the whole of the alias's officer into the target's
             alias_root, target_root = resolve(aliases, alias_id), resolve(aliases, target_id)
             new_id = conn.execute(m.insert().values(alias_id=alias_root, target_id=target_root, note=note,
@@ -114,7 +115,7 @@ class MergeMethods(Store):
         with self.write() as conn:
             row = conn.execute(sa.select(m).where(m.c.id == merge_id)).one_or_none()
             if row is None:
-                raise TrainingError(f"no merge {merge_id}")
+                raise TrainingError(Message("no merge {merge_id}", merge_id=merge_id))
             if row.undone_at is None:
                 conn.execute(m.update().where(m.c.id == merge_id).values(undone_at=utc_now()))
             return Merge.from_row(conn.execute(sa.select(m).where(m.c.id == merge_id)).one())

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import exchange, imports, report
 from . import schema as s
 from .answers import MAX_COMMENT, AnswerMethods
@@ -80,22 +81,21 @@ class TrainingRecord(TraineeMethods, WorkshopMethods, AnswerMethods, DrillMethod
         try:
             parsed = sa.make_url(url)
         except sa.exc.ArgumentError as exc:
-            raise TrainingError(f"training database URL {url!r}: {exc}") from None
+            raise TrainingError(Message("training database URL {url!r}: {exc}", url=url, exc=exc)) from None
         shown = parsed.render_as_string(hide_password=True)
         if parsed.get_backend_name() not in SUPPORTED_DATABASES:
-            raise TrainingError(f"training database URL {shown!r}: docexam keeps its record in SQLite "
-                                "(sqlite:///FILE) or PostgreSQL (postgresql://USER@HOST/NAME)")
+            raise TrainingError(Message("training database URL {shown!r}: docexam keeps its record in SQLite "
+                                        "(sqlite:///FILE) or PostgreSQL (postgresql://USER@HOST/NAME)", shown=shown))
         try:
             engine = s.create_engine(parsed)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
-            raise TrainingError(f"training database URL {shown!r}: {exc}") from None
+            raise TrainingError(Message("training database URL {shown!r}: {exc}", shown=shown, exc=exc)) from None
         try:
             s.migrate(engine)
         except sa.exc.DatabaseError as exc:  # unreachable, not a database, truncated, locked
             engine.dispose()
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise TrainingError(f"cannot open the training database "
-                                f"{engine.url.render_as_string(hide_password=True)}: {detail}") from None
+            raise TrainingError(Message("cannot open the training database {render_as_string}: {detail}", render_as_string=engine.url.render_as_string(hide_password=True), detail=detail)) from None
         except BaseException:
             engine.dispose()
             raise

@@ -29,6 +29,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError as AlembicError
 from sqlalchemy import event
 
+from ..i18n import Message
 from ..atomic import ensure_dir
 from ..formats.workshop_export import FORMS  # noqa: F401 - the record's forms, as s.FORMS
 from ..paths import docexam_home
@@ -356,8 +357,8 @@ def current_revision(conn: sa.Connection) -> str | None:
         return None
     version = int(conn.scalar(sa.select(sa.func.max(schema_version.c.version))) or 0)
     if version and version not in LEGACY_REVISIONS:
-        raise SchemaTooNewError(f"the training database is at schema version {version}, which this "
-                                "docexam does not know; update docexam")
+        raise SchemaTooNewError(Message("the training database is at schema version {version}, which this docexam "
+                                        "does not know; update docexam", version=version))
     return LEGACY_REVISIONS.get(version)
 
 
@@ -424,9 +425,8 @@ def migrate(engine: sa.Engine, *, target: str = "head") -> str | None:
             try:
                 scripts.get_revision(current)
             except AlembicError:
-                raise SchemaTooNewError(f"the training database is at revision {current!r}, which this "
-                                        f"docexam does not know (its newest is {head()!r}); "
-                                        "update docexam") from None
+                raise SchemaTooNewError(Message("the training database is at revision {current!r}, which this "
+                                                "docexam does not know (its newest is {head!r}); update docexam", current=current, head=head())) from None
         return current
 
     with engine.connect() as conn:

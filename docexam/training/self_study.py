@@ -23,6 +23,7 @@ import hashlib
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from ..errors import InputFileError
 from ..formats import self_study_export as export_format
 from ..formats.self_study_export import FORMAT, VERSION
@@ -86,8 +87,8 @@ def is_self_study(doc: object) -> bool:
 
 def _parse(source: str, doc: dict) -> dict:
     if doc.get("version") != VERSION:
-        raise InputFileError(source, f"self-study records version {doc.get('version')!r} is not supported "
-                                     f"(this docexam reads version {VERSION})")
+        raise InputFileError(source, Message("self-study records version {get!r} is not supported (this docexam "
+                                             "reads version {version})", get=doc.get('version'), version=VERSION))
     f = validate(export_format.SelfStudyExport, doc, source)
     attempts = [dict(row.model_dump(), lesson_id=row.lesson_id or None, score=float(row.score),
                      where=f"attempts[{i}]") for i, row in enumerate(f.attempts)]

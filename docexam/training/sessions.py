@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import utc_now
 from .errors import InvalidValueError
@@ -53,7 +54,7 @@ def token_hash(token: str) -> str:
 
 def _clean(lang: str, page: str) -> tuple[str, str]:
     if lang not in SESSION_LANGUAGES:
-        raise InvalidValueError("language", f"{lang!r} is not one of {', '.join(SESSION_LANGUAGES)}")
+        raise InvalidValueError("language", Message("{lang!r} is not one of {value}", lang=lang, value=', '.join(SESSION_LANGUAGES)))
     return lang, str(page)[:100]
 
 
@@ -89,7 +90,7 @@ class SessionMethods(Store):
         allowed = {"trainee_id", "workshop_id", "trainer", "lang", "page"}
         unknown = set(changes) - allowed
         if unknown:
-            raise InvalidValueError("session", f"has no {', '.join(sorted(unknown))}")
+            raise InvalidValueError("session", Message("has no {value}", value=', '.join(sorted(unknown))))
         if "lang" in changes and changes["lang"] not in SESSION_LANGUAGES:
             _clean(changes["lang"], "")  # raises
         if "page" in changes:

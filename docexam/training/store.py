@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import CODE_RE, normalise_code
 from .errors import DatabaseValueError, NotEnrolledError, UnknownTraineeError, UnknownWorkshopError
@@ -69,7 +70,7 @@ class Store:
                 yield conn
         except sa.exc.DataError as exc:  # PostgreSQL: a value its column refuses
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "a value out of range"
-            raise DatabaseValueError(f"the database refused a value ({detail}); nothing was written") from None
+            raise DatabaseValueError(Message("the database refused a value ({detail}); nothing was written", detail=detail)) from None
 
     def read(self) -> sa.Connection:
         """A connection for reading (use it in a ``with`` block)."""
@@ -152,4 +153,4 @@ def check_enrolled(conn: sa.Connection, trainee_id: int, workshop_id: int) -> No
             e.c.workshop_id == workshop_id, e.c.trainee_id == trainee_id)):
         trainee = get_trainee(conn, trainee_id)
         workshop = get_workshop(conn, workshop_id)
-        raise NotEnrolledError(f"{trainee.name} has not joined workshop {workshop.code}")
+        raise NotEnrolledError(Message("{name} has not joined workshop {code}", name=trainee.name, code=workshop.code))

@@ -13,6 +13,7 @@ import uuid as uuidlib
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import check_pin, clean_text, identity_key, utc_now
 from .errors import DuplicateError, InvalidValueError, LockedOutError, UnknownTraineeError, WrongPinError
@@ -52,8 +53,7 @@ class TraineeMethods(Store):
                       rank=clean_text("rank", rank, max_len=100, required=False))
         pin_hash = hash_secret(check_pin(pin))  # slow: outside the transaction
         key = identity_key(values["name"], values["department"], values["province"])
-        duplicate = DuplicateError(f"{values['name']} ({values['department']}, {values['province']}) "
-                                   "is already registered")
+        duplicate = DuplicateError(Message("{name} ({department}, {province}) is already registered", name=values['name'], department=values['department'], province=values['province']))
         try:
             with self.write() as conn:
                 if conn.scalar(sa.select(s.trainees.c.id).where(s.trainees.c.identity_key == key)) is not None:
@@ -132,12 +132,12 @@ class TraineeMethods(Store):
                 locked_until = now + LOCKOUT
                 conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=0, locked_until=locked_until))
             if row.pin_hash is None and locked_until is None:
-                raise WrongPinError(f"{row.name} has no PIN on this computer; the trainer can set one")
+                raise WrongPinError(Message("{name} has no PIN on this computer; the trainer can set one", name=row.name))
             if locked_until is None:
                 conn.execute(t.update().where(t.c.id == trainee_id).values(failed_pins=t.c.failed_pins + 1))
         if locked_until is not None:  # raised after the commit, which keeps a lock just set
-            raise LockedOutError(f"too many wrong PINs for {row.name}; try again in {_minutes(locked_until, now)} "
-                                 "min or ask the trainer to reset the PIN")
+            raise LockedOutError(Message("too many wrong PINs for {name}; try again in {minutes} min or ask the "
+                                         "trainer to reset the PIN", name=row.name, minutes=_minutes(locked_until, now)))
         right = isinstance(pin, str) and verify_secret(pin, row.pin_hash)  # slow (scrypt): no lock held
         with self.write() as conn:  # the outcome
             now_row = conn.execute(sa.select(t.c.failed_pins, t.c.pin_hash).where(t.c.id == trainee_id)
@@ -152,7 +152,7 @@ class TraineeMethods(Store):
                 conn.execute(t.update().where(t.c.id == trainee_id)
                              .values(failed_pins=0, locked_until=utc_now() + LOCKOUT))
         # the failure is committed before the error leaves: raising inside the block would roll it back
-        raise WrongPinError(f"wrong PIN for {row.name}")
+        raise WrongPinError(Message("wrong PIN for {name}", name=row.name))
 
     def set_pin(self, trainee_id: int, pin: str) -> None:
         """Give a trainee a new PIN (the trainer resets a forgotten one)."""
@@ -169,7 +169,7 @@ class TraineeMethods(Store):
     def set_trainer_passphrase(self, passphrase: str) -> None:
         """Store (a slow hash of) the passphrase that unlocks trainer screens."""
         if not isinstance(passphrase, str) or len(passphrase.strip()) < 8:
-            raise InvalidValueError("passphrase", "must be at least 8 characters")
+            raise InvalidValueError("passphrase", Message("must be at least 8 characters"))
         stored = hash_secret(passphrase)
         with self.write() as conn:  # a new passphrase also lifts a lockout
             self._put_setting(conn, _TRAINER_PASSPHRASE_KEY, stored)
@@ -208,7 +208,7 @@ class TraineeMethods(Store):
             elif locked_until is None:
                 self._put_setting(conn, _TRAINER_FAILED_KEY, str(failed + 1))
         if locked_until is not None:
-            raise LockedOutError(f"too many wrong trainer passphrases; try again in {_minutes(locked_until, now)} min")
+            raise LockedOutError(Message("too many wrong trainer passphrases; try again in {minutes} min", minutes=_minutes(locked_until, now)))
         right = isinstance(passphrase, str) and verify_secret(passphrase, stored)  # slow: no lock held
         with self.write() as conn:  # the outcome
             rows = {r.key: r.value for r in conn.execute(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from ..i18n import Message
 from . import schema as s
 from .checks import CODE_RE, clean_text, normalise_code, utc_now
 from .errors import DuplicateError, InvalidValueError
@@ -28,28 +29,28 @@ class WorkshopMethods(Store):
                       province=clean_text("province", province, max_len=200))
         for name, day in (("start_date", start_date), ("end_date", end_date)):
             if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-                raise InvalidValueError(name, "must be a date")
+                raise InvalidValueError(name, Message("must be a date"))
         if end_date < start_date:
-            raise InvalidValueError("end_date", "is before start_date")
+            raise InvalidValueError("end_date", Message("is before start_date"))
         if isinstance(trainers, str):
             trainers = [trainers]
         names = [clean_text("trainers", n, max_len=200) for n in trainers]
         if code is not None:
             code = normalise_code(code)
             if not CODE_RE.match(code):
-                raise InvalidValueError("code", "must be 3 to 40 letters, digits or '-'")
+                raise InvalidValueError("code", Message("must be 3 to 40 letters, digits or '-'"))
         try:
             with self.write() as conn:
                 if code is None:
                     code = self._free_code(conn)
                 elif conn.scalar(sa.select(s.workshops.c.id).where(s.workshops.c.code == code)) is not None:
-                    raise DuplicateError(f"workshop code {code!r} is already used")
+                    raise DuplicateError(Message("workshop code {code!r} is already used", code=code))
                 values.update(uid=str(uuidlib.uuid4()), code=code, start_date=start_date, end_date=end_date,
                               trainers=names, created_at=utc_now())
                 return insert_workshop(conn, values)
         except sa.exc.IntegrityError:
             # the same code taken at the same moment by another trainer (PostgreSQL)
-            raise DuplicateError(f"workshop code {code!r} is already used") from None
+            raise DuplicateError(Message("workshop code {code!r} is already used", code=code)) from None
 
     @staticmethod
     def _free_code(conn: sa.Connection) -> str:

@@ -22,6 +22,7 @@ import time
 from collections import defaultdict, deque
 from contextlib import contextmanager
 
+from docexam.i18n import Message, plural_message
 from ..errors import DocexamError, InputFileError
 from ..imaging import load_image
 
@@ -60,9 +61,9 @@ def read_desk_image(data: bytes, name: str, *, max_pixels: int = DESK_MAX_PIXELS
         return load_image(data, name=name, max_pixels=max_pixels).rgb
     except InputFileError as exc:
         if "megapixels allowed" in str(exc):
-            raise InputFileError(name, f"{exc.problem}; the desk decodes at most {max_pixels / 1e6:.0f} megapixels "
-                                       f"(about {max_pixels * DECODED_BYTES_PER_PIXEL / 1e6:.0f} MB in memory): "
-                                       "take the photo at a lower resolution or scan at 600 dpi") from None
+            raise InputFileError(name, Message("{problem}; the desk decodes at most {n:.0f} megapixels (about "
+                                               "{n2:.0f} MB in memory): take the photo at a lower resolution or scan "
+                                               "at 600 dpi", problem=exc.problem, n=max_pixels / 1e6, n2=max_pixels * DECODED_BYTES_PER_PIXEL / 1e6)) from None
         raise
 
 
@@ -93,8 +94,10 @@ class UploadRate:
     def check(self, session: str) -> None:
         """:meth:`allow`, raising :class:`DeskLimitError` when over the limit."""
         if not self.allow(session):
-            raise DeskLimitError(f"more than {self.per_minute} picture{'s' if self.per_minute != 1 else ''} in a minute from this browser: "
-                                 "wait a minute, then examine again")
+            raise DeskLimitError(plural_message("more than {n} picture in a minute from this browser: wait a minute, then "
+                                                "examine again", "more than {n} pictures in a minute from this "
+                                                "browser: wait a minute, then examine again", self.per_minute,
+                                                n=self.per_minute))
 
 
 class ExaminationSlots:
@@ -109,8 +112,9 @@ class ExaminationSlots:
     def turn(self):
         """Hold one slot for the ``with`` block; :class:`DeskLimitError` when none frees in ``wait_s``."""
         if not self._semaphore.acquire(timeout=self.wait_s):
-            raise DeskLimitError(f"the desk is busy ({self.slots} examination{'s' if self.slots != 1 else ''} running for other officers): "
-                                 "try again in a moment")
+            raise DeskLimitError(plural_message("the desk is busy ({n} examination running for other officers): try again "
+                                                "in a moment", "the desk is busy ({n} examinations running for "
+                                                "other officers): try again in a moment", self.slots, n=self.slots))
         try:
             yield
         finally:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DocexamError
+from ..i18n import Message
 from ..paths import cache_dir
 
 #: the forgery of the warm-up's forged document: a pasted photo, the classic an officer meets first
@@ -38,7 +39,8 @@ class LibraryNotReady(DocexamError):
 
     def __init__(self, done: int, total: int):
         self.done, self.total = done, total
-        super().__init__(f"the specimen library is being prepared: {done} of {total} documents")
+        super().__init__(Message("the specimen library is being prepared: {done} of {total} documents", done=done,
+                                 total=total))
 
 
 def starter_recipes(recipes: list[dict]) -> list[dict]:

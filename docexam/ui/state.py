@@ -27,6 +27,7 @@ import streamlit as st
 import cv2
 from PIL import Image
 
+from docexam.i18n import Message
 from ..errors import UnknownNameError
 from ..examine import examine
 from ..imaging import load_rgb
@@ -82,7 +83,7 @@ def lesson(lesson_id: str):
         if le.id == lesson_id:
             return le
 
-    raise UnknownNameError("lesson", lesson_id, [le.id for le in lessons()])
+    raise UnknownNameError(Message("lesson"), lesson_id, [le.id for le in lessons()])
 
 
 # ---------------------------------------------------------------------------
