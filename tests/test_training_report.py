@@ -208,3 +208,16 @@ def test_cli_errors_are_one_line(tmp_path, capsys, argv, problem):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and problem in err and "Traceback" not in err
+
+
+def test_html_report_in_khmer(cohort):
+    record, ws = cohort
+    kr = key_results(record, ws.code)
+    page = to_html(kr, lang="km")
+    assert '<html lang="km">' in page
+    for words in ("ការកើនឡើងនៃចំណេះដឹង", "មន្ត្រីដែលបានបណ្តុះបណ្តាល", "ប្រធានបទខ្សោយបំផុត", "តាមខេត្ត"):
+        assert words in page
+    for english in ("Knowledge gain", "Officers trained", "Weakest topics", "By province", "officers trained"):
+        assert english not in page  # every heading and label through the catalogue
+    assert "60.0 %" in page and "4.0 / 5" in page  # the same figures as in English
+    assert "Knowledge gain" in to_html(kr)  # English stays the default

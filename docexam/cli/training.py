@@ -157,7 +157,7 @@ def _report_workshop(args) -> int:
         write_bytes(args.out, to_pdf(results, lang=args.lang))
         print(_("wrote {out}", out=args.out), file=sys.stderr)
         return 0
-    text = to_csv(results) if args.format == "csv" else to_html(results)
+    text = to_csv(results) if args.format == "csv" else to_html(results, lang=args.lang)
     if args.out:
         write_text(args.out, text)
         print(_("wrote {out}", out=args.out), file=sys.stderr)

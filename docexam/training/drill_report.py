@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..drill.measure import GroupThreshold, group_thresholds
 from ..drill.scoring import Score, score_cases
+from ..i18n import translator
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,10 @@ def csv_rows(dr: DrillResults) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
 def _table(header, rows) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
@@ -103,31 +108,33 @@ def _or_dash(text: str, unit: str = "") -> str:
     return f"{text}{unit}" if text else "–"
 
 
-def html_section(dr: DrillResults) -> str:
-    """The drills and thresholds as a section of the Key Results page."""
+def html_section(dr: DrillResults, *, lang: str = "en") -> str:
+    """The drills and thresholds as a section of the Key Results page, in language ``lang``."""
     if not dr.drills and not dr.thresholds:
         return ""
-    parts = ["<section><h2>Checkpoint drills</h2>"]
+    _ = translator(lang).gettext
+    parts = [f"<section><h2>{_e(_('Checkpoint drills'))}</h2>"]
     if dr.score is not None:
         rows = [(s.title, s.drills, s.score.decided, _or_dash(_pct(s.score.hit_rate), " %"),
                  _or_dash(_pct(s.score.false_referral_rate), " %"), _or_dash(_num(s.score.d_prime)),
                  _or_dash(_num(s.score.mean_time_s, 0), " s")) for s in dr.scenarios]
         score = dr.score
-        rows.append(("All drills", dr.drills, score.decided, _or_dash(_pct(score.hit_rate), " %"),
+        rows.append((_("All drills"), dr.drills, score.decided, _or_dash(_pct(score.hit_rate), " %"),
                      _or_dash(_pct(score.false_referral_rate), " %"), _or_dash(_num(score.d_prime)),
                      _or_dash(_num(score.mean_time_s, 0), " s")))
-        parts.append(_table(("Scenario", "Drills", "Travellers decided", "Frauds stopped", "Genuine stopped",
-                             "d′", "Time per traveller"), rows))
-        parts.append('<p class="note">First-line decisions at simulated counters, pooled over officers: a referral '
-                     "or a refusal of a fraudulent traveller stops the fraud; of a genuine one, it stops a genuine "
-                     "traveller. Frauds are rare in the queue, as at a real border.</p>")
+        parts.append(_table((_("Scenario"), _("Drills"), _("Travellers decided"), _("Frauds stopped"),
+                             _("Genuine stopped"), "d′", _("Time per traveller")), rows))
+        parts.append('<p class="note">' + _e(_(
+            "First-line decisions at simulated counters, pooled over officers: a referral or a refusal of a "
+            "fraudulent traveller stops the fraud; of a genuine one, it stops a genuine traveller. Frauds are rare "
+            "in the queue, as at a real border.")) + "</p>")
     if dr.thresholds:
-        parts.append("<h3>Detection thresholds</h3>")
-        parts.append(_table(("Technique", "Officers", "Before", "After", "Gain (measured twice)"), [
+        parts.append(f"<h3>{_e(_('Detection thresholds'))}</h3>")
+        parts.append(_table((_("Technique"), _("Officers"), _("Before"), _("After"), _("Gain (measured twice)")), [
             (t.technique, t.officers, _or_dash(_num(t.mean_pre)), _or_dash(_num(t.mean_post)),
              _or_dash(_num(t.mean_gain)) + (f" (n = {t.paired})" if t.paired else "")) for t in dr.thresholds]))
-        parts.append('<p class="note">The severity (0 subtle, 1 blatant) of the subtlest forgery an officer picks '
-                     "out three times in four; lower is better, and a positive gain means subtler forgeries are "
-                     "caught after the training.</p>")
+        parts.append('<p class="note">' + _e(_(
+            "The severity (0 subtle, 1 blatant) of the subtlest forgery an officer picks out three times in four; "
+            "lower is better, and a positive gain means subtler forgeries are caught after the training.")) + "</p>")
     parts.append("</section>")
     return "".join(parts)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..i18n import translator
 from . import drill_report
 from . import schema as s
 from .imports import counted, unverified_count
@@ -421,7 +422,7 @@ def _e(value) -> str:
 
 
 def _bars(rows: list[tuple[str, list[float | None]]], series: list[tuple[str, str]], *, max_value: float,
-          unit: str = "", digits: int = 0, title: str) -> str:
+          unit: str = "", digits: int = 0, title: str, no_data: str = "no data") -> str:
     """A horizontal (grouped) bar chart as inline SVG."""
     label_w, bar_w, bar_h, gap = 210, 430, 16, 10
     legend_h = 24 if len(series) > 1 else 0
@@ -444,7 +445,7 @@ def _bars(rows: list[tuple[str, list[float | None]]], series: list[tuple[str, st
             y = y0 + k * bar_h
             if value is None:
                 parts.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" font-size="11" fill="#4a5866">'
-                             'no data</text>')
+                             f'{_e(no_data)}</text>')
                 continue
             w = 0 if max_value <= 0 else bar_w * max(0.0, min(value, max_value)) / max_value
             parts.append(f'<rect x="{label_w}" y="{y + 1}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}"/>'
@@ -469,92 +470,100 @@ def _or_dash(text: str, unit: str = "") -> str:
     return f"{text}{unit}" if text else "–"
 
 
-def to_html(kr: KeyResults) -> str:
-    """The Key Results as one self-contained HTML page with SVG charts."""
+def to_html(kr: KeyResults, *, lang: str = "en") -> str:
+    """The Key Results as one self-contained HTML page with SVG charts, in language ``lang``."""
+    tr = translator(lang)
+    _ = tr.gettext
     w = kr.workshop
     gain = "" if kr.mean_gain is None else f"{kr.mean_gain:+.1f}"
     tiles = "".join((
-        _tile(str(kr.trained), "officers trained"),
-        _tile(_or_dash(_pct(kr.share_improved), " %"), f"improved their score ({kr.improved} of {kr.assessed})"),
-        _tile(_or_dash(gain, " pts"), "average improvement, pre- to post-test"),
-        _tile(_or_dash(_pct(kr.share_relevance_high), " %"), "rate the training relevant (4 or 5 of 5)"),
-        _tile(_or_dash(_num(kr.mean_overall, 1), " / 5"), f"average overall rating ({kr.respondents} answers)"),
+        _tile(str(kr.trained), _("officers trained")),
+        _tile(_or_dash(_pct(kr.share_improved), " %"),
+              _("improved their score ({improved} of {assessed})", improved=kr.improved, assessed=kr.assessed)),
+        _tile(_or_dash(gain, " pts"), _("average improvement, pre- to post-test")),
+        _tile(_or_dash(_pct(kr.share_relevance_high), " %"), _("rate the training relevant (4 or 5 of 5)")),
+        _tile(_or_dash(_num(kr.mean_overall, 1), " / 5"),
+              _("average overall rating ({n} answers)", n=kr.respondents)),
     ))
     people = []
-    for title, pairs in (("By department", kr.by_department), ("By province", kr.by_province),
-                         ("By rank", kr.by_rank)):
+    for title, pairs in ((_("By department"), kr.by_department), (_("By province"), kr.by_province),
+                         (_("By rank"), kr.by_rank)):
         top = max((n for _name, n in pairs), default=0)
-        people.append(f"<h3>{_e(title)}</h3>" + _bars([(name, [n]) for name, n in pairs], [("trained", _BLUE)],
-                                                      max_value=top, title=f"Officers trained, {title.lower()}"))
-    knowledge = _table(("Indicator", "Value"), [
-        ("Trainees with pre- and post-test", kr.assessed),
-        ("Improved (post above pre)", f"{kr.improved} ({_or_dash(_pct(kr.share_improved), ' %')})"),
-        ("Mean pre-test score", _or_dash(_num(kr.mean_pre), " %")),
-        ("Mean post-test score", _or_dash(_num(kr.mean_post), " %")),
-        ("Average improvement", _or_dash(gain, " percentage points")),
-        ("Normalised gain, class average", _or_dash(_num(kr.hake_class, 2))),
-        (f"Normalised gain, mean of individual gains (n = {kr.hake_individual_n})",
+        people.append(f"<h3>{_e(title)}</h3>" + _bars([(name, [n]) for name, n in pairs], [(_("trained"), _BLUE)],
+                                                      max_value=top, no_data=_("no data"),
+                                                      title=_("Officers trained, {group}", group=title)))
+    knowledge = _table((_("Indicator"), _("Value")), [
+        (_("Trainees with pre- and post-test"), kr.assessed),
+        (_("Improved (post above pre)"), f"{kr.improved} ({_or_dash(_pct(kr.share_improved), ' %')})"),
+        (_("Mean pre-test score"), _or_dash(_num(kr.mean_pre), " %")),
+        (_("Mean post-test score"), _or_dash(_num(kr.mean_post), " %")),
+        (_("Average improvement (percentage points)"), _or_dash(gain)),
+        (_("Normalised gain, class average"), _or_dash(_num(kr.hake_class, 2))),
+        (_("Normalised gain, mean of individual gains (n = {n})", n=kr.hake_individual_n),
          _or_dash(_num(kr.hake_individual, 2))),
     ])
     if kr.assessed:
-        knowledge += _bars([("Pre-test", [kr.mean_pre]), ("Post-test", [kr.mean_post])], [("score", _BLUE)],
-                           max_value=100, unit=" %", title="Mean score before and after the workshop")
-    detection = _table(("Genuine-or-forged decisions", "Pre-test", "Post-test"), [
-        ("Forged specimens shown", *(d.forged for d in kr.detection)),
-        ("Forgeries caught (hit rate)", *(_or_dash(_pct(d.hit_rate), " %") for d in kr.detection)),
-        ("Genuine specimens shown", *(d.genuine for d in kr.detection)),
-        ("Genuine documents refused (false alarm rate)",
+        knowledge += _bars([(_("Pre-test"), [kr.mean_pre]), (_("Post-test"), [kr.mean_post])],
+                           [(_("score"), _BLUE)], max_value=100, unit=" %", no_data=_("no data"),
+                           title=_("Mean score before and after the workshop"))
+    detection = _table((_("Genuine-or-forged decisions"), _("Pre-test"), _("Post-test")), [
+        (_("Forged specimens shown"), *(d.forged for d in kr.detection)),
+        (_("Forgeries caught (hit rate)"), *(_or_dash(_pct(d.hit_rate), " %") for d in kr.detection)),
+        (_("Genuine specimens shown"), *(d.genuine for d in kr.detection)),
+        (_("Genuine documents refused (false alarm rate)"),
          *(_or_dash(_pct(d.false_alarm_rate), " %") for d in kr.detection)),
-        ("Sensitivity d′", *(_or_dash(_num(d.d_prime, 2)) for d in kr.detection)),
+        (_("Sensitivity d′"), *(_or_dash(_num(d.d_prime, 2)) for d in kr.detection)),
     ])
-    tested = [tr for tr in kr.topics if tr.pre is not None or tr.post is not None]
-    topic_chart = _bars([(tr.topic, [tr.pre, tr.post]) for tr in tested],
-                        [("Pre-test", _GREY), ("Post-test", _BLUE)], max_value=100, unit=" %",
-                        title="Mean score by topic, pre- and post-test") if tested else "<p>No test answers yet.</p>"
-    basis = {"post": "post-test", "pre": "pre-test", "all": "all answers"}[kr.weakest_basis]
+    tested = [t for t in kr.topics if t.pre is not None or t.post is not None]
+    topic_chart = _bars([(t.topic, [t.pre, t.post]) for t in tested],
+                        [(_("Pre-test"), _GREY), (_("Post-test"), _BLUE)], max_value=100, unit=" %",
+                        no_data=_("no data"), title=_("Mean score by topic, pre- and post-test")
+                        ) if tested else f"<p>{_e(_('No test answers yet.'))}</p>"
+    basis = {"post": _("post-test"), "pre": _("pre-test"), "all": _("all answers")}[kr.weakest_basis]
     weakest = ("<ol>" + "".join(f"<li>{_e(topic)}</li>" for topic in kr.weakest_topics) + "</ol>"
-               f'<p class="note">Lowest mean scores on the {basis}: where the next refresher should start.</p>'
-               ) if kr.weakest_topics else "<p>No answers yet.</p>"
-    ratings = _bars([(f"{k} of 5", [kr.relevance_counts[k - 1], kr.overall_counts[k - 1]]) for k in range(5, 0, -1)],
-                    [("Relevance to daily work", _GREEN), ("Overall rating", _ORANGE)],
-                    max_value=max((*kr.relevance_counts, *kr.overall_counts, 1)),
-                    title="Survey answers: relevance and overall rating")
-    comments = "".join(f"<blockquote>{_e(c)}</blockquote>" for c in kr.comments) or "<p>No comments.</p>"
-    unverified = (f" {kr.unverified_attempts} answers came in unverified imports (files not signed by a key "
-                  "trusted here); they are not counted in any figure." if kr.unverified_attempts else "")
+               f'<p class="note">{_e(_("Lowest mean scores on the {basis}: where the next refresher should start.", basis=basis))}</p>'
+               ) if kr.weakest_topics else f"<p>{_e(_('No answers yet.'))}</p>"
+    ratings = _bars([(_("{k} of 5", k=k), [kr.relevance_counts[k - 1], kr.overall_counts[k - 1]])
+                     for k in range(5, 0, -1)],
+                    [(_("Relevance to daily work"), _GREEN), (_("Overall rating"), _ORANGE)],
+                    max_value=max((*kr.relevance_counts, *kr.overall_counts, 1)), no_data=_("no data"),
+                    title=_("Survey answers: relevance and overall rating"))
+    comments = "".join(f"<blockquote>{_e(c)}</blockquote>" for c in kr.comments) or f"<p>{_e(_('No comments.'))}</p>"
+    unverified = (" " + _("{n} answers came in unverified imports (files not signed by a key trusted here); they are "
+                          "not counted in any figure.", n=kr.unverified_attempts) if kr.unverified_attempts else "")
+    topic_rows = [(t.topic, _or_dash(_num(t.pre), " %"), _or_dash(_num(t.post), " %"), _or_dash(_num(t.practice), " %"))
+                  for t in kr.topics]
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{_e(lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Key Results: {_e(w.title)} ({_e(w.code)})</title>
+<title>{_e(_("Key Results: {title} ({code})", title=w.title, code=w.code))}</title>
 <style>{_CSS}</style></head>
 <body><main>
-<header><p class="meta">Key Results · travel document examination training</p>
+<header><p class="meta">{_e(_("Key Results · travel document examination training"))}</p>
 <h1>{_e(w.title)}</h1>
-<p class="meta">{_e(w.place)}, {_e(w.province)} · {_e(w.start_date.isoformat())} to {_e(w.end_date.isoformat())}
- · workshop {_e(w.code)} · trainers: {_e(", ".join(w.trainers) or "–")}</p></header>
+<p class="meta">{_e(w.place)}, {_e(w.province)} · {_e(_("{start} to {end}", start=w.start_date.isoformat(), end=w.end_date.isoformat()))}
+ · {_e(_("workshop {code}", code=w.code))} · {_e(_("trainers: {names}", names=", ".join(w.trainers) or "–"))}</p></header>
 <div class="tiles">{tiles}</div>
-<section><h2>Officers trained</h2>{"".join(people)}</section>
-<section><h2>Knowledge gain</h2>{knowledge}
-<p class="note">A trainee's score is the mean item score of the first answer to each item. Normalised gain
-(Hake) is (post − pre) / (100 − pre); the mean of individual gains leaves out trainees who scored 100 % on the
-pre-test.</p></section>
-<section><h2>Spotting forgeries: genuine or forged?</h2>{detection}
-<p class="note">Missing a forgery and refusing a genuine traveller are different errors, so both rates are
-shown. d′ measures how well forgeries are told from genuine documents (0 = guessing; log-linear
-correction).</p></section>
-<section><h2>Scores by topic</h2>{topic_chart}{_table(
-        ("Topic", "Pre-test", "Post-test", "Practice"),
-        [(tr.topic, _or_dash(_num(tr.pre), " %"), _or_dash(_num(tr.post), " %"), _or_dash(_num(tr.practice), " %"))
-         for tr in kr.topics])}
-<h3>Weakest topics</h3>{weakest}</section>
-{drill_report.html_section(kr.drills) if kr.drills is not None else ""}
-<section><h2>Trainees' feedback</h2>{ratings}{_table(("Indicator", "Value"), [
-        ("Respondents", kr.respondents),
-        ("Rate relevance to daily work 4 or 5",
+<section><h2>{_e(_("Officers trained"))}</h2>{"".join(people)}</section>
+<section><h2>{_e(_("Knowledge gain"))}</h2>{knowledge}
+<p class="note">{_e(_("A trainee's score is the mean item score of the first answer to each item. Normalised gain "
+                     "(Hake) is (post − pre) / (100 − pre); the mean of individual gains leaves out trainees who "
+                     "had a full score on the pre-test."))}</p></section>
+<section><h2>{_e(_("Spotting forgeries: genuine or forged?"))}</h2>{detection}
+<p class="note">{_e(_("Missing a forgery and refusing a genuine traveller are different errors, so both rates are "
+                     "shown. d′ measures how well forgeries are told from genuine documents (0 = guessing; "
+                     "log-linear correction)."))}</p></section>
+<section><h2>{_e(_("Scores by topic"))}</h2>{topic_chart}{_table(
+        (_("Topic"), _("Pre-test"), _("Post-test"), _("Practice")), topic_rows)}
+<h3>{_e(_("Weakest topics"))}</h3>{weakest}</section>
+{drill_report.html_section(kr.drills, lang=lang) if kr.drills is not None else ""}
+<section><h2>{_e(_("Trainees' feedback"))}</h2>{ratings}{_table((_("Indicator"), _("Value")), [
+        (_("Respondents"), kr.respondents),
+        (_("Rate relevance to daily work 4 or 5"),
          f"{kr.relevance_high} ({_or_dash(_pct(kr.share_relevance_high), ' %')})"),
-        ("Average overall rating", _or_dash(_num(kr.mean_overall, 2), " / 5"))])}
-<h3>Comments</h3>{comments}</section>
-<p class="note">Generated by docexam on {_e(kr.generated_at.strftime("%Y-%m-%d %H:%M UTC"))}.
-Aggregates only; no trainee is named.{unverified}</p>
+        (_("Average overall rating"), _or_dash(_num(kr.mean_overall, 2), " / 5"))])}
+<h3>{_e(_("Comments"))}</h3>{comments}</section>
+<p class="note">{_e(_("Generated by docexam on {date}. Aggregates only; no trainee is named.",
+                     date=kr.generated_at.strftime("%Y-%m-%d %H:%M UTC")))}{_e(unverified)}</p>
 </main></body></html>
 """

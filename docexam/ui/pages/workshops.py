@@ -159,7 +159,7 @@ with files:
     if kr is None:
         st.error(kr_error)
     else:
-        st.download_button(_("Key Results (HTML, self-contained)"), to_html(kr).encode("utf-8"),
+        st.download_button(_("Key Results (HTML, self-contained)"), to_html(kr, lang=lang()).encode("utf-8"),
                            file_name=f"key-results-{ws.code}.html", mime="text/html", icon=":material/download:")
         st.download_button(_("Key Results (CSV)"), to_csv(kr).encode("utf-8"),
                            file_name=f"key-results-{ws.code}.csv", mime="text/csv", icon=":material/download:")
