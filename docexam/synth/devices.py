@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from ..formats.lights import LIGHTS
+from ..formats.lights import LIGHTS, MONOCHROME
 
 _KIND_CODE = {"flat": 0, "scan": 1, "phone": 2}
 _LIGHT_CODE = {light: i for i, light in enumerate(LIGHTS)}  # a new light appended keeps every seed
@@ -104,9 +104,12 @@ def _add_noise(img: np.ndarray, rng: np.random.Generator, sigma: float, *, cell:
     if row_sigma > 0:
         rows = _noise_u8(rng, (nh, 1), row_sigma)
         lum = cv2.addWeighted(lum, 1.0, np.broadcast_to(rows, (nh, nw)).copy(), 1.0, -128.0)
-    col = _noise_u8(rng, (-(-nh // 2), -(-nw // 2), 3), sigma * chroma)
-    col = cv2.resize(col, (nw, nh), interpolation=cv2.INTER_LINEAR)
-    noise = cv2.addWeighted(cv2.merge([lum, lum, lum]), 1.0, col, 1.0, -128.0)
+    if img.ndim == 2:  # a monochrome sensor: no colour noise
+        noise = lum
+    else:
+        col = _noise_u8(rng, (-(-nh // 2), -(-nw // 2), 3), sigma * chroma)
+        col = cv2.resize(col, (nw, nh), interpolation=cv2.INTER_LINEAR)
+        noise = cv2.addWeighted(cv2.merge([lum, lum, lum]), 1.0, col, 1.0, -128.0)
     if cell > 1:
         noise = cv2.resize(noise, (w, h), interpolation=cv2.INTER_LINEAR)
     # computed exactly, saturated once: img + noise - 128
@@ -114,11 +117,30 @@ def _add_noise(img: np.ndarray, rng: np.random.Generator, sigma: float, *, cell:
 
 
 def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
-    """A real JPEG round trip (4:2:0, baseline), so block and ringing artefacts are genuine."""
-    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    """A real JPEG round trip (4:2:0, baseline; grey for a grey picture), so block and ringing artefacts are genuine."""
+    grey = img.ndim == 2
+    ok, buf = cv2.imencode(".jpg", img if grey else cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
+                           [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:  # pragma: no cover - the codec does not fail on a valid uint8 image
         raise RuntimeError("JPEG encoding failed")
-    return cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    if grey:
+        return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    flag = getattr(cv2, "IMREAD_COLOR_RGB", None)  # OpenCV >= 4.10 decodes straight to RGB
+    if flag is None:  # pragma: no cover - older OpenCV
+        return cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    return cv2.imdecode(buf, flag)
+
+
+def _monochrome(light: str, img: np.ndarray) -> np.ndarray:
+    """What a device's sensor records of ``light``: one grey channel for a monochrome light."""
+    if light in MONOCHROME and img.ndim == 3:
+        return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    return img
+
+
+def _as_given(picture: np.ndarray, img: np.ndarray) -> np.ndarray:
+    """``picture`` with as many channels as the master ``img`` it was taken of (a grey one repeated)."""
+    return cv2.merge([picture] * 3) if picture.ndim == 2 and img.ndim == 3 else picture
 
 
 def _smooth_field(rng: np.random.Generator, shape: tuple[int, int], cells: tuple[int, int]) -> np.ndarray:
@@ -172,18 +194,21 @@ def scan(images: dict, seed: int, dpi: int, w: int, h: int) -> tuple[dict, np.nd
         cfg = _SCAN_LIGHT[light]
         gain = float(lrng.uniform(*cfg["gain"]))
         sigma = float(lrng.uniform(*cfg["noise"]))
+        master = img
+        img = _monochrome(light, img)
         small, m = shrink(img, s)
         # the lid is a flat colour: the warp's constant border draws it, and
         # blends it into the page's outermost pixels as a real edge would
+        bed = cfg["bed"][0] if img.ndim == 2 else cfg["bed"]
         frame = cv2.warpPerspective(small, hm @ np.linalg.inv(m), (out_w, out_h), flags=cv2.INTER_LINEAR,
-                                    borderMode=cv2.BORDER_CONSTANT, borderValue=cfg["bed"])
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=bed)
         if abs(gain - 1.0) > 1e-3:
             frame = cv2.convertScaleAbs(frame, alpha=gain)
         frame = cv2.GaussianBlur(frame, (0, 0), blur)
         frame = _add_noise(frame, lrng, sigma, cell=2, chroma=0.25, row_sigma=0.6)
         if use_jpeg:
             frame = _jpeg(frame, quality)
-        return frame, {"gain": _r(gain), "noise_sigma": _r(sigma)}
+        return _as_given(frame, master), {"gain": _r(gain), "noise_sigma": _r(sigma)}
 
     lights = list(images)
     done = _map([(lt, images[lt]) for lt in lights], one)
@@ -285,32 +310,37 @@ def phone(images: dict, seed: int, dpi: int, w: int, h: int) -> tuple[dict, np.n
         sigma = float(lrng.uniform(*cfg["noise"]))
         amp = float(lrng.uniform(*cfg["highlight"]))
         wb = lrng.uniform(0.94, 1.06, size=3) if light == "visible" else np.ones(3)
+        master = img
+        img = _monochrome(light, img)
         small, m = shrink(img, pre)
         if light == "visible":
             desk = scene_small
         elif light == "uv":  # under UV a desk is nearly black, a little violet
             desk = (scene_small.astype(np.float32) * np.array([0.12, 0.08, 0.22])).astype(np.uint8)
         else:  # in IR most colours look grey
-            g = cv2.cvtColor(scene_small, cv2.COLOR_RGB2GRAY)
-            desk = np.repeat(g[:, :, None], 3, axis=2)
+            desk = cv2.cvtColor(scene_small, cv2.COLOR_RGB2GRAY)
+            if img.ndim == 3:
+                desk = cv2.merge([desk] * 3)
         frame = cv2.resize(desk, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
         frame = cv2.warpPerspective(small, hm @ np.linalg.inv(m), (out_w, out_h), dst=frame,
                                     flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
         # uneven light: multiplicative gradient and vignette, additive soft highlight
-        mult = (gain * (1.0 + ramp) * vig)[:, :, None] * wb[None, None, :].astype(np.float32)
+        mult = gain * (1.0 + ramp) * vig
+        if img.ndim == 3:
+            mult = mult[:, :, None] * wb[None, None, :].astype(np.float32)
         mult_u8 = np.clip(mult * 128.0, 0, 255).astype(np.uint8)
         frame = cv2.multiply(frame, cv2.resize(mult_u8, (out_w, out_h), interpolation=cv2.INTER_LINEAR),
                              scale=1 / 128.0)
         add_u8 = np.clip(hl * amp, 0, 255).astype(np.uint8)
-        add_u8 = cv2.resize(np.repeat(add_u8[:, :, None], 3, axis=2), (out_w, out_h), interpolation=cv2.INTER_LINEAR)
-        frame = cv2.add(frame, add_u8)
+        add_u8 = cv2.resize(add_u8, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
+        frame = cv2.add(frame, add_u8 if img.ndim == 2 else cv2.merge([add_u8] * 3))
         # defocus plus a little shake along one axis (separable, so cheap)
         sx = np.hypot(defocus, motion if motion_axis == 0 else 0.0)
         sy = np.hypot(defocus, motion if motion_axis == 1 else 0.0)
         frame = cv2.GaussianBlur(frame, (0, 0), sigmaX=sx, sigmaY=sy)
         frame = _add_noise(frame, lrng, sigma, cell=2, chroma=0.5)
         frame = _jpeg(frame, quality)
-        return frame, {"gain": _r(gain), "noise_sigma": _r(sigma), "highlight": _r(amp)}
+        return _as_given(frame, master), {"gain": _r(gain), "noise_sigma": _r(sigma), "highlight": _r(amp)}
 
     lights = list(images)
     done = _map([(lt, images[lt]) for lt in lights], one)

@@ -19,7 +19,7 @@ import numpy as np
 from ..i18n import Message
 from ..atomic import ensure_dir, write_jpeg, write_json, write_png
 from ..errors import ImpossibleForgeryError, UnknownNameError
-from ..formats.lights import LIGHTS, MONOCHROME, OTHER_LIGHTS, REFLECTED, image_name
+from ..formats.lights import LIGHTS, MONOCHROME, OTHER_LIGHTS, REFLECTED, VISIBLE, image_name
 from ..imaging import load_rgb
 from ..memory import keep_freed_memory
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
@@ -251,7 +251,8 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -
     for side, images in pictures.items():
         for light in LIGHTS:
             if light in images:
-                write_png(out / image_name(name, light, side), stored_pixels(images[light], light), rle=True)
+                # zlib's run-length strategy suits the noisy other lights; the visible page compresses better without
+                write_png(out / image_name(name, light, side), stored_pixels(images[light], light), rle=light != VISIBLE)
     sidecar = dict(rendered.sidecar)
     if "sides" in sidecar:  # each side's pictures by name: its own, or the flat sheet for every side
         sidecar["sides"] = [{**s, "images": {light: image_name(name, light, s["name"] if rendered.side_images else None)
