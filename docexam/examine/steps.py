@@ -23,6 +23,7 @@ from ..i18n import Message
 from ..imaging import as_rgb, load_rgb
 from .analyzers import design as design_analyzer
 from .analyzers import personalization as personalization_analyzer
+from .analyzers import print_process as print_process_analyzer
 from .analyzers import printing as printing_analyzer
 from .analyzers import substrate as substrate_analyzer
 from .analyzers.common import Context
@@ -189,13 +190,19 @@ def design(context):
     return {"design": design_analyzer.analyze(context)}
 
 
-@step("decide", takes=("substrate", "printing", "personalization", "design", "model", "maps"),
+@step("print-process", takes=("context", "design"), provides=("print_process",))
+def print_process(context, design):
+    """Places the design comparison found, looked at closer: printed by another process than the genuine one?"""
+    return {"print_process": print_process_analyzer.analyze(context, design[0])}
+
+
+@step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "model", "maps"),
       provides=("findings", "score", "evidence", "notes", "heatmap"))
-def decide(substrate, printing, personalization, design, model, maps):
+def decide(substrate, printing, personalization, design, print_process, model, maps):
     """Fuse the analyzers' evidence: explain overlaps, keep findings, score the document, draw the heatmap."""
     evidence: list[Evidence] = []
     notes: list[Note] = []
-    for ev, nt in (substrate, printing, personalization, design):
+    for ev, nt in (substrate, printing, personalization, design, print_process):
         evidence += ev
         notes += nt
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]

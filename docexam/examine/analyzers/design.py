@@ -52,7 +52,7 @@ def _zone_of(ctx: Context, box):
     return min(zones, key=lambda z: (z.bbox[2] - z.bbox[0]) * (z.bbox[3] - z.bbox[1]))
 
 
-def _printing_technique(ctx: Context, box) -> tuple[str | None, str]:
+def printing_technique(ctx: Context, box) -> tuple[str | None, str]:
     if ctx.views.capture_scale < RESOLVES_DOTS:
         return None, Message("reprinted")
     period = screen_periodicity(ctx, box)
@@ -94,7 +94,7 @@ def analyze(ctx: Context):
     if share > PAGE_SHARE:
         zone = next(iter(ctx.template.zones_of("background")), None)
         box = list(zone.bbox) if zone else [0, 0, ctx.template.width, ctx.template.height]
-        technique, how = _printing_technique(ctx, model.to_template(regions[0].box_work))
+        technique, how = printing_technique(ctx, model.to_template(regions[0].box_work))
         evidence.append(Evidence(
             "printing", technique, zone.name if zone else "document", box, sum(r.mass for r in regions),
             MASS_THRESHOLD, MASS_WIDTH,
@@ -113,7 +113,7 @@ def analyze(ctx: Context):
                           "broken: ink was lifted from the paper (washed with a solvent or scraped off).", label=label)
         else:
             family = "printing"
-            technique, how = _printing_technique(ctx, box)
+            technique, how = printing_technique(ctx, box)
             msg = Message("This part of the {label} does not match the genuine design: it was {how}, while the "
                           "print around it is genuine.", label=label, how=how)
         evidence.append(Evidence(family, technique, zone.name, box, r.mass, MASS_THRESHOLD, MASS_WIDTH, msg,
