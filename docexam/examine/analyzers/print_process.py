@@ -214,8 +214,8 @@ def analyze(ctx: Context, design_evidence, *, crop_px: int = CROP_PX, margin: fl
         technique, how = printing_technique(ctx, e.bbox) if ev.score >= 0.5 else (None, Message("reprinted"))
         evidence.append(Evidence(
             FAMILY, technique, zone.name, ev.bbox, foreign, margin, EXCESS_WIDTH,
-            Message("Under magnification this part of the {label} is not printed like the genuine design: {share} % "
-                    "of its fine detail is not in the genuine line work (around it {around} %, the capture's own "
-                    "noise). It was {how}.", label=label, share=int(round(100 * here.excess)),
+            Message("Under magnification this part of the {label} is not printed like the genuine design: {share} per "
+                    "cent of its fine detail is not in the genuine line work (around it {around} per cent, the "
+                    "capture's own noise). It was {how}.", label=label, share=int(round(100 * here.excess)),
                     around=int(round(100 * around.excess)), how=how), check="print-process"))
     return evidence, notes
