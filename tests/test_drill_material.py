@@ -110,6 +110,8 @@ def test_document_kinds_follow_the_templates():
     assert technique_fits("re-engraving", "mrd-td1") and not technique_fits("re-engraving", "uto-td3")
     assert technique_fits("mrz-inconsistency", "mrd-td1") and technique_fits("mrz-inconsistency", "uto-td3")
     assert not technique_fits("no-such-technique", "uto-td3")
+    # a flat foil replaces an optically variable device: only designs that have one (mrd-td3, uto-td2)
+    assert technique_fits("flat-foil", "mrd-td3") and not technique_fits("flat-foil", "mrd-td1")
 
 
 @pytest.mark.slow

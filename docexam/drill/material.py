@@ -69,11 +69,19 @@ def document_kinds() -> dict[str, tuple[str, ...]]:
 
 
 def technique_fits(technique: str, template_id: str) -> bool:
-    """Whether ``technique`` can be used on the template's substrate (True where nothing says otherwise)."""
+    """Whether ``technique`` can be used on the template: its substrate and, for a synthetic design,
+    the features the technique attacks (a flat foil needs a kinegram or colour-shifting device).
+
+    True where nothing says otherwise (a trainer's template without a substrate).
+    """
     tech = TECHNIQUES.get(technique)
+    if tech is None:
+        return False
+    design = DESIGNS.get(template_id)
+    if design is not None:
+        return tech.applies_to(design.substrate, design.has)
     substrate = find_template(template_id).extra.get("substrate")
-    applies = getattr(tech, "applies_to", None)
-    return tech is not None and (substrate is None or applies is None or bool(applies(substrate)))
+    return substrate is None or tech.applies_to(substrate)
 
 
 # --------------------------------------------------------------------------
