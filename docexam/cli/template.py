@@ -36,9 +36,9 @@ def cmd_add(args) -> int:
     # the authoring room loads only when this command runs (`docexam --help` stays quick)
     from ..authoring import add_template
 
-    said = leftovers_message(clean_leftovers([user_templates_dir()]))  # a killed `template add`'s staging
-    if said:
-        print(f"docexam: {said}", file=sys.stderr)
+    leftover = leftovers_message(clean_leftovers([user_templates_dir()]))  # a killed `template add`'s staging
+    if leftover:
+        print(f"docexam: {leftover}", file=sys.stderr)
     added = add_template(template_id=args.id, name=args.name, fmt=args.format, visible=list(args.visible),
                          uv=args.uv, ir=args.ir, zones=args.zones, dpi=args.dpi, replace=args.replace)
     if args.json:

@@ -55,8 +55,9 @@ EXCESS_MARGIN = 0.22
 MIN_EXCESS = 0.4
 #: how fast the score rises past the margin
 EXCESS_WIDTH = 0.05
-#: design evidence at least this strong (score) is examined
-CANDIDATE_SCORE = 0.05
+#: design evidence at least this strong (score) is examined: a place at the comparison's noise level
+#: (a genuine scan of a trainer's 300 dpi template scores 0.05 on its watermark) is not a place it found
+CANDIDATE_SCORE = 0.1
 #: most places examined per document (the strongest first; each costs a few FFTs)
 MAX_PLACES = 3
 
