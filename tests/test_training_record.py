@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import subprocess
+import sqlite3
 import sys
 import threading
 import time
@@ -568,3 +569,34 @@ def test_sqlite_file_is_readable_by_its_owner_only(tmp_path):
     for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if extra.exists():
             assert extra.stat().st_mode & 0o077 == 0
+
+
+class _SwitchRefusedTwice:
+    """A cursor on a fresh file whose switch to WAL SQLite refuses twice, as it does (at once, without its
+    busy handler) while another connection is switching or recovering the same new file."""
+
+    def __init__(self):
+        self.switches = 0
+
+    def execute(self, sql):
+        if sql == "PRAGMA journal_mode":
+            return self
+        self.switches += 1
+        if self.switches <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return self
+
+    def fetchone(self):
+        return ("delete",)
+
+
+@pytest.mark.parametrize("wait_s, switches", [(30.0, 3), (0.0, 1)])
+def test_the_switch_to_wal_is_retried_while_sqlite_refuses_it(monkeypatch, wait_s, switches):
+    monkeypatch.setattr(schema, "WAL_SWITCH_TIMEOUT", wait_s)
+    cursor = _SwitchRefusedTwice()
+    if wait_s:
+        schema._use_wal(cursor)
+    else:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            schema._use_wal(cursor)
+    assert cursor.switches == switches

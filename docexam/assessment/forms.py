@@ -67,9 +67,11 @@ OVERLAP_WEIGHT = 3.0
 RANDOM_WEIGHT = 1.0
 #: when fitting a blueprint to a small pool: the worth of one item kept (times CELL_PRIORITY)
 COVER_WEIGHT = 100.0
-#: HiGHS limits (a node limit keeps the result reproducible; the time limit is a safety net)
+#: HiGHS limits: the node limit stops the search, so a seed gives the same forms on any machine;
+#: the time limit is only a safety net, far above a solve on a busy laptop (a few seconds), because
+#: a search cut by time gives forms that depend on the machine's load
 NODE_LIMIT = 20000
-TIME_LIMIT_S = 30.0
+TIME_LIMIT_S = 300.0
 MIP_GAP = 0.02
 
 

@@ -18,6 +18,8 @@ import contextlib
 import datetime as dt
 import functools
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -465,12 +467,40 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
     try:
         cur.execute("PRAGMA busy_timeout = 30000")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cur)
         # FULL: a committed answer survives a power cut, not only a crash;
         # provincial laptops run on batteries
         cur.execute("PRAGMA synchronous = FULL")
     finally:
         cur.close()
+
+
+#: How long a connection keeps trying to switch a fresh database to WAL
+#: while other connections hold it (seconds); the same as the busy timeout.
+WAL_SWITCH_TIMEOUT = 30.0
+
+
+def _use_wal(cur) -> None:
+    """Put the database in WAL mode, waiting out other connections.
+
+    WAL is stored in the file, so only the first opening switches. SQLite
+    answers that switch with "database is locked" at once, without its
+    busy handler, when another connection holds the file (several trainees'
+    threads, or processes, opening a new database together), so it is
+    retried here until :data:`WAL_SWITCH_TIMEOUT`.
+    """
+    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        return
+    deadline, pause = time.monotonic() + WAL_SWITCH_TIMEOUT, 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _on_sqlite_begin(conn: sa.Connection) -> None:
