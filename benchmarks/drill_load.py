@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workshop_load import CHROMIUM, CHROMIUM_FLAGS, App, _figures, _idle, _uptime  # noqa: E402
+from workshop_load import CHROMIUM, CHROMIUM_FLAGS, App, Witness, _figures, _idle, _uptime, server_problems  # noqa: E402
 
 CODE = "DRILL-1"
 STEP_TIMEOUT_MS = 240_000
@@ -168,6 +168,7 @@ async def officer(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
+    witness = Witness(page)
     try:
         await page.wait_for_timeout(1000 * rng.uniform(0, args.stagger))
         await page.goto(url)
@@ -192,8 +193,7 @@ async def officer(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     except Exception as exc:  # noqa: BLE001 - counted and reported, the other officers go on
         detail = " | ".join(line.strip() for line in str(exc).splitlines()[:6])
         stats.errors.append(f"{name}: {type(exc).__name__}: {detail[:600]}")
-        if args.screenshots:
-            await page.screenshot(path=f"{args.screenshots}/{name.replace(' ', '-')}.png", full_page=True)
+        await witness.dump(Path(args.failures), name, f"{type(exc).__name__}: {detail}")
     finally:
         await context.close()
 
@@ -231,6 +231,7 @@ async def run(args) -> int:
         today = dt.date.today()
         record.create_workshop(title="Drill load test", place="Poipet", province="Banteay Meanchey",
                                start_date=today, end_date=today, code=CODE)
+    args.failures = args.failures or str(app.workdir / "failures")
     print(f"{app.describe()}; {args.officers} officers ({args.thresholds} on thresholds), scenario {args.scenario}, "
           f"{args.travellers} travellers each, pauses {args.pause[0]:g}-{args.pause[1]:g} s, lead {args.lead:g} s, "
           f"seed {args.seed}", flush=True)
@@ -274,6 +275,10 @@ async def run(args) -> int:
     print(f"{'errors':20} {len(stats.errors)}")
     for e in stats.errors[:20]:
         print(f"    {e}")
+    if stats.errors:
+        print(f"    screenshots and what each stuck browser saw: {args.failures}")
+    for line in server_problems(app.workdir / "server.log"):
+        print(f"    server log: {line}")
     print(f"{'lost decisions':20} {sum(lost.values())}; lost trials {sum(lost_trials.values())}")
     print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = "
           f"{1000 * cpu / max(stats.interactions, 1):.0f} ms per interaction")
@@ -306,7 +311,8 @@ def main() -> int:
     parser.add_argument("--phone", action="store_true", help="390 x 844 viewports")
     parser.add_argument("--browsers", type=int, default=0, help="Chromium processes (default: one per 15 officers)")
     parser.add_argument("--home", help="DOCEXAM_HOME to use (default: $DOCEXAM_HOME or a new folder)")
-    parser.add_argument("--screenshots", help="folder for a screenshot of each officer that failed")
+    parser.add_argument("--failures", help="folder for a screenshot and the browser's last errors of each officer "
+                                            "that failed (default: the run's work folder)")
     args = parser.parse_args()
     if args.quick:
         args.pause, args.travellers, args.trials, args.stagger = (1.0, 3.0), min(args.travellers, 3), \

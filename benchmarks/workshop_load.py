@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -280,6 +282,86 @@ class Headquarters:
         self.admin.dispose()
 
 
+# ---------------------------------------------------------------- what a stuck browser saw
+
+class Witness:
+    """What one page saw go wrong: console errors, failed requests, HTTP errors and the websocket's life.
+
+    On a failure :meth:`dump` writes a screenshot and these (the last
+    :data:`KEEP` of each) beside the server's log, so a stuck browser says
+    whether its picture was refused (404), its connection dropped, or its
+    click simply got no answer.
+    """
+
+    KEEP = 40
+
+    def __init__(self, page):
+        self.page = page
+        self.t0 = time.monotonic()
+        self.events: collections.deque = collections.deque(maxlen=self.KEEP)
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self._note("page error", str(exc)))
+        page.on("requestfailed", lambda req: self._note("request failed", f"{req.url} {req.failure}"))
+        page.on("response", self._response)
+        page.on("websocket", self._websocket)
+
+    def _note(self, what: str, detail: str) -> None:
+        self.events.append(f"{time.monotonic() - self.t0:8.1f} s  {what}: {detail[:400]}")
+
+    def _console(self, msg) -> None:
+        if msg.type in ("error", "warning"):
+            self._note(f"console {msg.type}", msg.text)
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self._note(f"HTTP {response.status}", response.url)
+
+    def _websocket(self, ws) -> None:
+        self._note("websocket opened", ws.url)
+        ws.on("close", lambda _ws: self._note("websocket closed", ws.url))
+        ws.on("socketerror", lambda error: self._note("websocket error", str(error)))
+
+    async def dump(self, folder: Path, name: str, error: str) -> Path:
+        """A screenshot and the events seen, as ``folder/name.png`` and ``folder/name.txt``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = folder / name.replace(" ", "-")
+        try:
+            await self.page.screenshot(path=f"{stem}.png", full_page=True)
+        except Exception as exc:  # noqa: BLE001 - a page gone: the events still tell
+            self._note("screenshot failed", str(exc))
+        try:
+            state = await self.page.evaluate(
+                """() => [...document.querySelectorAll('.dx-stage img, img.dx-picture')].map(
+                       i => ({src: i.getAttribute('src'), complete: i.complete, width: i.naturalWidth}))""")
+        except Exception:  # noqa: BLE001
+            state = "unknown"
+        try:  # what the page holds: each block and element of the main area, greyed (stale) or not
+            layout = await self.page.evaluate(
+                """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid]')]
+                       .filter(e => /^st(ElementContainer|HorizontalBlock|Column|VerticalBlock)$/.test(e.dataset.testid))
+                       .map(e => e.dataset.testid.replace('st', '') + (e.dataset.stale === 'true' ? '(stale)' : '')
+                            + (e.dataset.testid === 'stElementContainer' ? ':' + (e.innerText || '').slice(0, 40)
+                               .replace(/\\s+/g, ' ') : ''))""")
+        except Exception:  # noqa: BLE001
+            layout = []
+        stem.with_suffix(".txt").write_text(
+            f"{name}: {error}\nafter {time.monotonic() - self.t0:.1f} s; pictures: {json.dumps(state)}\n"
+            + "\n".join(self.events) + "\npage:\n" + "\n".join(f"    {x}" for x in layout) + "\n",
+            encoding="utf-8")
+        return stem
+
+
+def server_problems(log: Path, *, limit: int = 12) -> list[str]:
+    """The server log's tracebacks and errors (their last lines), for the end of a run."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    out = [line.strip() for line in lines
+           if re.search(r"Error|Exception|Traceback|WARNING|CRITICAL", line) and "DeprecationWarning" not in line]
+    return out[-limit:]
+
+
 # ---------------------------------------------------------------- one trainee
 
 class Stats:
@@ -426,6 +508,7 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
+    witness = Witness(page)
     try:
         await page.wait_for_timeout(1000 * rng.uniform(0, args.stagger))  # people arrive over a minute
         await page.goto(url)
@@ -452,8 +535,7 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     except Exception as exc:  # noqa: BLE001 - counted and reported, the other trainees go on
         detail = " | ".join(line.strip() for line in str(exc).splitlines()[:6])
         stats.errors.append(f"{name}: {type(exc).__name__}: {detail[:600]}")
-        if args.screenshots:
-            await page.screenshot(path=f"{args.screenshots}/{name.replace(' ', '-')}.png", full_page=True)
+        await witness.dump(Path(args.failures), name, f"{type(exc).__name__}: {detail}")
     finally:
         await context.close()
 
@@ -489,6 +571,7 @@ async def run(args) -> int:
         today = dt.date.today()
         record.create_workshop(title="Load test", place="Poipet", province="Banteay Meanchey", start_date=today,
                                end_date=today, code=CODE)
+    args.failures = args.failures or str(app.workdir / "failures")
     print(f"{app.describe()}; {args.trainees} trainees, pauses {args.pause[0]:g}-"
           f"{args.pause[1]:g} s, seed {args.seed}", flush=True)
     uptime_before = _uptime()
@@ -531,6 +614,10 @@ async def run(args) -> int:
     print(f"{'errors':20} {len(stats.errors)}")
     for e in stats.errors[:20]:
         print(f"    {e}")
+    if stats.errors:
+        print(f"    screenshots and what each stuck browser saw: {args.failures}")
+    for line in server_problems(app.workdir / "server.log"):
+        print(f"    server log: {line}")
     print(f"{'lost answers':20} {sum(lost.values())} (trainees: {len(lost)}); ticks lost before sending: "
           f"{stats.lost_ticks}")
     per = 1000 * cpu / max(stats.interactions, 1)
@@ -573,7 +660,8 @@ def main() -> int:
                         help="run against a headquarters instead: N app processes on PostgreSQL behind nginx "
                              "(docexam hq config)")
     parser.add_argument("--database", help="PostgreSQL URL for --hq (default: $DOCEXAM_TEST_POSTGRES_URL)")
-    parser.add_argument("--screenshots", help="folder for a screenshot of each trainee that failed")
+    parser.add_argument("--failures", help="folder for a screenshot and the browser's last errors of each trainee "
+                                            "that failed (default: the run's work folder)")
     parser.add_argument("--trace-memory", metavar="DIR",
                         help="the app traces its Python allocations (tracemalloc: slower) and writes the largest "
                              "sites to DIR every 20 s; the last report is printed at the end")

@@ -77,25 +77,39 @@ def test_without_a_preparation_process_the_app_examines_itself(docexam_home, mon
     assert url is not None and prepare.ready_heatmap(spec) == url
 
 
-def test_a_page_asks_for_a_picture_instead_of_decoding_it(docexam_home, monkeypatch):
+def test_a_page_shows_a_picture_the_preparation_has_not_reached(docexam_home, monkeypatch):
+    """Issue 16: the low-priority preparation starved by busy cores left the counter's document a 404 for minutes."""
+    import threading
+
     lib = make_folder(docexam_home, monkeypatch)
     path = load_specimen_folder(lib)[0].image_path("visible")
-    lock = prepare.claim()  # a preparation process "runs"
+    lock = prepare.claim()  # a preparation process "runs" (and is too busy to encode anything)
     crop = (10, 20, 210, 120)
+    encoded = []
+    jpeg = media._jpeg
+    monkeypatch.setattr(media, "_jpeg", lambda rgb, *a, **k: encoded.append(rgb.shape) or jpeg(rgb, *a, **k))
 
-    url = prepare.picture_url(path)
+    # eight pages meet the picture at once: each gets the address of a file made, encoded once
+    urls = []
+    pages = [threading.Thread(target=lambda: urls.append(prepare.picture_url(path))) for _ in range(8)]
+    for page in pages:
+        page.start()
+    for page in pages:
+        page.join()
+    assert set(urls) == {media.image_address(path)} and len(urls) == 8
+    assert media.encoded_image_url(path) == urls[0] and len(encoded) == 1
     cropped = prepare.picture_url(path, crop=crop)
-    # the addresses the page gets are those the files will have, but nothing was encoded in the request
-    assert url == media.image_address(path) and cropped == media.image_address(path, crop=crop)
-    assert media.encoded_image_url(path) is None and media.encoded_image_url(path, crop=crop) is None
-    assert len(list((prepare.prepare_dir() / "wanted-pictures").iterdir())) == 2
-
-    assert prepare.encode_wanted_pictures() == 2  # what the preparation process does next
-    assert media.encoded_image_url(path) == url and prepare.picture_url(path) == url
     from PIL import Image
 
     with Image.open(media.media_dir() / cropped.rsplit("/", 1)[1]) as im:
         assert im.size == (200, 100)
+    assert len(encoded) == 2 and prepare.picture_url(path) == urls[0] and len(encoded) == 2
+
+    # the zoom copy of a lesson's crop is left to the preparation (the page enlarges the screen copy meanwhile)
+    prepare.want_picture(path, crop=crop, width=media.ZOOM_WIDTH)
+    assert media.encoded_image_url(path, crop=crop, width=media.ZOOM_WIDTH) is None
+    assert prepare.encode_wanted_pictures() == 1  # what the preparation process does next
+    assert media.encoded_image_url(path, crop=crop, width=media.ZOOM_WIDTH) is not None
     assert not list((prepare.prepare_dir() / "wanted-pictures").iterdir())
     lock.close()
 

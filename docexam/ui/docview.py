@@ -170,8 +170,8 @@ def document_view(images: dict, *, key: str, size: tuple[int, int], template: st
         Whether zooming in shows the full resolution (the drill's loupe); without,
         it enlarges the screen copy (a closer look with the naked eye).
     """
-    # pictures are encoded by the background preparation, never here (:func:`prepare.picture_url`); until
-    # the full-resolution copy is made, zooming enlarges the screen copy
+    # the screen copies are encoded ahead by the background preparation (here if it has not reached them yet:
+    # :func:`prepare.picture_url`); until the full-resolution copy is made, zooming enlarges the screen copy
     shown = {light: prepare.picture_url(images[light]) for light in lights_of(images)}
     lights = [{"id": light, "label": light_label(light), "src": src,
                "zoom": media.encoded_image_url(images[light], width=media.ZOOM_WIDTH) if zoom else src}

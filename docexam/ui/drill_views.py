@@ -24,11 +24,24 @@ def _label(table, key) -> str:
     return label(table, key, lang())
 
 
-def _page_changed(drill_state, seen_key: str, signature) -> None:
-    """Rerun the whole page when ``signature`` (what the page is drawn from) changed since the last run."""
+def _page_changed(seen_key: str, signature) -> None:
+    """Rerun the whole page when ``signature`` (what the page is drawn from) changed since the page was drawn.
+
+    The page's own run records its signature before it calls the fragment
+    (:func:`_drawn_from`), so only a fragment's run on its own (the poll)
+    reruns the page. A fragment calling ``st.rerun()`` inside the page's run
+    cost a second run of the whole page after every press (and under load
+    the counter was seen with the desk's traveller and document missing
+    after such a double run).
+    """
     if st.session_state.get(seen_key) != signature:
         st.session_state[seen_key] = signature
         st.rerun()
+
+
+def _drawn_from(seen_key: str, signature) -> None:
+    """The page's run: remember what it is drawn from (the fragments compare with it)."""
+    st.session_state[seen_key] = signature
 
 
 # ---------------------------------------------------------------------------
@@ -39,6 +52,7 @@ def lobby(session, me) -> None:
     st.info(_('Tell your team this code: they choose "Join a team drill" and type it.', code=session.code), icon=":material/group_add:")
     st.markdown(f"<div class='dx-drill-code' style='font-size:2.2rem;font-weight:700;letter-spacing:.2em'>"
                 f"{html.escape(session.code)}</div>", unsafe_allow_html=True)
+    _drawn_from("drill-seen-start", _started(drills.drill_state(session.id)))
     _members(session.id)
     st.button(_("Start the shift"), type="primary", icon=":material/play_arrow:", on_click=drills.send, args=("start",))
 
@@ -49,8 +63,11 @@ def _members(session_id: int) -> None:
     names = {tr.id: tr.name for tr in state.record().trainees() if tr.id in roles}
     for officer, role in sorted(roles.items(), key=lambda kv: (list(ROLES).index(kv[1]), kv[0])):
         st.markdown(f"- **{html.escape(names.get(officer, str(officer)))}**: {_label(ROLES, role)}")
-    ds = drills.drill_state(session_id)
-    _page_changed(ds, "drill-seen-start", ds.started_at is not None)
+    _page_changed("drill-seen-start", _started(drills.drill_state(session_id)))
+
+
+def _started(ds) -> bool:
+    return ds.started_at is not None
 
 
 # ---------------------------------------------------------------------------
@@ -67,13 +84,18 @@ def shift_bar(session_id: int, officer: int) -> None:
     c2.metric(_("Waiting in the queue"), ds.waiting(now))
     c3.metric(_("Dealt with"), f"{sum(c.decision is not None for c in ds.cases)} / {len(ds.cases)}")
     st.progress(min(1.0, clock / budget))
-    _page_changed(ds, "drill-seen-bar", (ds.finished(now), ds.next_traveller(now) is not None,
-                                         ds.open_case(officer) is not None))
+    _page_changed("drill-seen-bar", _counter_state(ds, now, officer))
+
+
+def _counter_state(ds, now: float, officer: int) -> tuple:
+    """What the counter's page is drawn from: the shift over, a traveller waiting, one at the desk."""
+    return ds.finished(now), ds.next_traveller(now) is not None, ds.open_case(officer) is not None
 
 
 def first_line(session, me) -> None:
     ds = drills.drill_state(session.id)
     now = drills.now()
+    _drawn_from("drill-seen-bar", _counter_state(ds, now, me.id))
     shift_bar(session.id, me.id)
     drills.notice()
     drills.prefetch_ahead(ds)
@@ -112,7 +134,12 @@ def referrals(session_id: int, officer: int) -> None:
             st.markdown(_("Note: {note}", note=html.escape(case.note or "-")))
             st.button(_("Take this referral"), key=f"take-{case.traveller.index}", type="primary",
                       on_click=drills.send, args=("take", case.traveller.index))
-    _page_changed(ds, "drill-seen-desk", (ds.open_case(officer) is not None, ds.finished(drills.now())))
+    _page_changed("drill-seen-desk", _desk_state(ds, officer))
+
+
+def _desk_state(ds, officer: int) -> tuple:
+    """What the second line's page is drawn from: a referral at the desk, the shift over."""
+    return ds.open_case(officer) is not None, ds.finished(drills.now())
 
 
 @st.fragment(run_every=drills.POLL_S)
@@ -133,6 +160,7 @@ def second_line(session, me) -> None:
     drills.notice()
     case = ds.open_case(me.id)
     if case is None:
+        _drawn_from("drill-seen-desk", _desk_state(ds, me.id))
         referrals(session.id, me.id)
         return
     drills.prefetcher().request(OnScreen(counter.TravellerJob(case.traveller)), priority=0.0)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 import cv2
@@ -40,6 +41,9 @@ ZOOM_WIDTH = 3000
 JPEG_QUALITY = 85
 #: bump when the encoding changes, so browsers and the cache never mix versions
 _VERSION = "1"
+#: one encoding at a time in a process: pages meeting new pictures at once hold one decoded image, and a
+#: picture asked for by several pages is encoded once (the others find the file made when they get the lock)
+_ENCODING = threading.RLock()
 
 
 def media_dir() -> Path:
@@ -63,12 +67,14 @@ def _write(name: str, suffix: str, encode) -> str:
     folder = media_dir()
     path = folder / f"{name}.{suffix}"
     if not path.is_file():
-        ensure_dir(folder)
-        data = encode()
-        # atomic: a browser asking for the file while it is written never gets half of it
-        tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        with _ENCODING:
+            if not path.is_file():  # made by another page (or process) while this one waited
+                ensure_dir(folder)
+                data = encode()
+                # atomic: a browser asking for the file while it is written never gets half of it
+                tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+                tmp.write_bytes(data)
+                os.replace(tmp, path)
     return f"{ROUTE}/{name}.{suffix}"
 
 
@@ -147,6 +153,13 @@ def _tint_url(mask: str, mtime: int, label: int, width: int, crop: tuple | None,
         return f"{ROUTE}/{name}.png"
     if (media_dir() / f"{name}.none").is_file():
         return None
+    with _ENCODING:  # one full-resolution mask decoded at a time
+        return _make_tint(name, mask, label, width, crop, colour)
+
+
+def _make_tint(name: str, mask: str, label: int, width: int, crop: tuple | None, colour: tuple) -> str | None:
+    if (media_dir() / f"{name}.png").is_file():
+        return f"{ROUTE}/{name}.png"
     with Image.open(mask) as im:
         labels = np.asarray(im)
     if labels.ndim == 3:

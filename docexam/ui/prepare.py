@@ -138,23 +138,19 @@ def want(spec) -> None:
 # pictures: a request never decodes a full-size image while the preparation process can
 
 def picture_url(path, *, width: int = media.DISPLAY_WIDTH, crop=None) -> str:
-    """The address of ``path``'s picture at ``width`` (optionally cropped), encoded or on its way.
+    """The address of ``path``'s picture at ``width`` (optionally cropped), encoded before it is returned.
 
-    With a preparation process running, a picture not encoded yet is asked
-    for (:func:`want_picture`) and its address returned at once: the page
-    shows it when the file appears (the browser asks again until then). A
-    request then never decodes a full-size image (tens of MB and a fifth of
-    a second each, for every trainee meeting a new specimen at once).
-    Without a preparation process (AppTest, ``streamlit run app.py``) it is
-    encoded here.
+    The background preparation encodes every picture ahead of need; one it
+    has not reached yet is encoded here, because the page shows it now. The
+    preparation runs at a low priority: with the room's browsers (or any
+    other work) keeping the cores busy it gets almost no CPU, and a page
+    that left the picture to it waited minutes (the drill's counter gave up
+    after 4 minutes with its document never shown). Encoding here costs one
+    decode of the full-size file, once per installation: requests encode one
+    picture at a time (:func:`media.image_url`), so 30 trainees meeting a new
+    specimen at once hold one decoded image, not 30.
     """
-    done = media.encoded_image_url(path, width=width, crop=crop)
-    if done is not None:
-        return done
-    if not running():
-        return media.image_url(path, width=width, crop=crop)
-    want_picture(path, width=width, crop=crop)
-    return media.image_address(path, width=width, crop=crop)
+    return media.encoded_image_url(path, width=width, crop=crop) or media.image_url(path, width=width, crop=crop)
 
 
 def want_picture(path, *, width: int = media.DISPLAY_WIDTH, crop=None) -> None:
@@ -162,8 +158,8 @@ def want_picture(path, *, width: int = media.DISPLAY_WIDTH, crop=None) -> None:
     folder = ensure_dir(prepare_dir() / "wanted-pictures")
     job = {"path": str(path), "width": int(width), "crop": None if crop is None else [int(v) for v in crop]}
     try:
-        (folder / media.image_address(path, width=width, crop=crop).rsplit("/", 1)[1]).write_text(
-            json.dumps(job), encoding="utf-8")
+        # atomic: the preparation never reads a half-written request (it did: JSONDecodeError, picture skipped)
+        write_text(folder / media.image_address(path, width=width, crop=crop).rsplit("/", 1)[1], json.dumps(job))
     except OSError:
         pass
 

@@ -31,11 +31,17 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """``docexam app`` on a free port; every shipped scenario's travellers already in the drill's cache."""
+    """``docexam app`` on a free port; every shipped scenario's travellers already in the drill's cache.
+
+    The background preparation is "running" but never encodes a picture (this process holds its lock), as
+    when the room's browsers keep the cores busy and the low-priority preparation gets no CPU: the pages
+    must show their pictures all the same (issue 16: the counter's document never came).
+    """
     from docexam.cli.app import streamlit_command
     from docexam.drill.material import document_kinds, technique_fits
     from docexam.drill.scenario import load_scenarios
     from docexam.drill.travellers import plan_queue
+    from docexam.ui import prepare
 
     home = tmp_path_factory.mktemp("e2e-drill-home")
     lib = build_library(home, home / "lib")
@@ -44,6 +50,8 @@ def server(tmp_path_factory):
     try:
         for s in load_scenarios():
             fake_material(plan_queue(s, kinds=document_kinds(), fits=technique_fits))
+        stalled = prepare.claim()
+        assert stalled is not None and prepare.running()
     finally:
         if old is None:
             os.environ.pop("DOCEXAM_HOME", None)
@@ -61,6 +69,7 @@ def server(tmp_path_factory):
         yield url, home
     finally:
         stop_app(proc, log)
+        stalled.close()
 
 
 def _page(browser, viewport=None):
