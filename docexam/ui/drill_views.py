@@ -4,6 +4,8 @@ Parts that change because of other officers (the queue, a referral
 arriving, a question from the second line, the clock) are fragments that
 run again every :data:`~docexam.ui.drills.POLL_S` seconds; each run costs
 one indexed query unless something happened (:func:`drills.drill_state`).
+A drill played alone has no other officer: its clock runs in the browser
+(:mod:`.shift_clock`) and the server runs only when the page changes.
 When what happened changes the whole page (a referral taken, the drill
 over), the fragment reruns the page.
 """
@@ -15,7 +17,7 @@ import html
 import streamlit as st
 
 from ..drill.catalogue import CONSULTED, DECISIONS, FINAL_DECISIONS, ROLES, label
-from . import counter, drills, state
+from . import counter, drills, shift_clock, state
 from .drill_pictures import OnScreen
 from .i18n import _, lang, pick
 
@@ -95,8 +97,11 @@ def _counter_state(ds, now: float, officer: int) -> tuple:
 def first_line(session, me) -> None:
     ds = drills.drill_state(session.id)
     now = drills.now()
-    _drawn_from("drill-seen-bar", _counter_state(ds, now, me.id))
-    shift_bar(session.id, me.id)
+    if session.team:  # other officers change the queue: look every few seconds
+        _drawn_from("drill-seen-bar", _counter_state(ds, now, me.id))
+        shift_bar(session.id, me.id)
+    else:  # alone: the browser keeps the clock running and asks for a run when the page must change
+        shift_clock.shift_clock(ds, now, me.id, key=f"dx-shift-{session.id}")
     drills.notice()
     drills.prefetch_ahead(ds)
     case = ds.open_case(me.id)

@@ -146,7 +146,15 @@ def test_a_solo_drill_in_the_browser(browser, server):
         sign_in(page, url, "Sok Chea")
         open_drill(page, "Quiet night shift with one impostor", "Alone")
         page.get_by_role("button", name="Go").click()
-        page.get_by_role("button", name="Call the next traveller").click()
+        call = page.get_by_role("button", name="Call the next traveller")
+        call.wait_for()
+        wait_idle(page)
+        # alone, the shift's clock runs in the browser: it moves on between the server's runs
+        clock = page.get_by_test_id("stMetricValue").first
+        before = clock.inner_text()
+        page.wait_for_function("([el, before]) => el.innerText !== before", arg=[clock.element_handle(), before],
+                               timeout=5_000)
+        call.click()
         document_shown(page)
         page.get_by_role("button", name="MRZ check (reader) · 20 s").click()
         page.get_by_text("Check digit of the date of birth").wait_for()
