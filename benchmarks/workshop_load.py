@@ -358,7 +358,8 @@ def server_problems(log: Path, *, limit: int = 12) -> list[str]:
     except OSError:
         return []
     out = [line.strip() for line in lines
-           if re.search(r"Error|Exception|Traceback|WARNING|CRITICAL", line) and "DeprecationWarning" not in line]
+           if re.search(r"Error|Exception|Traceback|WARNING|CRITICAL", line)
+           and not re.search(r"DeprecationWarning|missing ScriptRunContext", line)]  # the start's cache filling
     return out[-limit:]
 
 

@@ -24,10 +24,12 @@ pictures for the browser ahead of time.
 
 from __future__ import annotations
 
+import ctypes
 import heapq
 import itertools
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,12 +39,18 @@ from dataclasses import dataclass, field
 WORKERS = 1
 #: scheduling priority of the workers (higher is kinder to the app)
 NICENESS = 10
+#: Linux's prctl option: the signal a process gets when the thread that started it ends
+PR_SET_PDEATHSIG = 1
 
 
 def _worker_start(niceness: int) -> None:
     try:
         os.nice(niceness)
     except OSError:  # not allowed here: run at the usual priority
+        pass
+    try:  # ended by the kernel with the app (a stopped app left its renderer running for an hour)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux
         pass
     import cv2  # one thread per worker: the bound on CPU is the number of workers
 
