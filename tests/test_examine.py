@@ -180,8 +180,6 @@ SEEDS = {t: 500 + i for i, t in enumerate(sorted(TECHNIQUES, key=lambda t: (t in
 #: techniques the pipeline has no analyzer for yet (issue 12): strict, so this fails once it has
 NOT_YET = {
     "delamination": "no delamination analyzer yet",
-    "printed-ovd": "a printed imitation shows only across the OVD's tilt views; the desk examines it straight on",
-    "printed-watermark": "a printed watermark shows in transmitted light; the pipeline does not examine it yet",
     "counterfeit-stamp": "border stamps are journey content, not the page's design: no stamp analyzer yet",
     "stamp-date-contradiction": "stamp dates against the visa's validity: no stamp analyzer yet",
     "stolen-blank": "a genuine blank personalised by the thief: no analyzer of the personalisation method yet",
@@ -189,11 +187,13 @@ NOT_YET = {
 }
 #: frauds that leave the document genuine: nothing on the page to find (the same-person quiz item asks about them)
 NOT_ON_THE_PAGE = {"impostor"}
+#: found on some devices only: tested by themselves below
+ON_SOME_DEVICES = {"printed-ovd"}
 
 
 @pytest.mark.parametrize("technique, template, severity", [
     pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[case[0]]))
-    if case[0] in NOT_YET else case for case in CASES if case[0] not in NOT_ON_THE_PAGE])
+    if case[0] in NOT_YET else case for case in CASES if case[0] not in NOT_ON_THE_PAGE | ON_SOME_DEVICES])
 def test_technique_detected_on_flat_capture(technique, template, severity):
     rendered = render_specimen(template, seed=SEEDS[technique], capture="flat",
                                forge=technique, severity=severity)
@@ -208,6 +208,21 @@ def test_technique_detected_on_flat_capture(technique, template, severity):
     x0, y0, x1, y1 = top.bbox
     assert zone.bbox[0] <= x0 < x1 <= zone.bbox[2] and zone.bbox[1] <= y0 < y1 <= zone.bbox[3]
     assert r.score >= 0.5 and top.message
+
+
+def test_printed_ovd_is_found_on_a_foil_and_left_to_the_officer_on_an_ink():
+    # a printed kinegram has lost the foil's fine grating lines: one straight-on picture shows it
+    foil = render_specimen("uto-td2", seed=11, capture="flat", forge="printed-ovd", severity=0.8)
+    assert foil.sidecar["anomalies"][0]["zone"] == "kinegram"
+    r = _examine(foil)
+    assert r.verdict == "suspect" and (r.findings[0].technique, r.findings[0].zone) == ("printed-ovd", "kinegram")
+    # a printed colour-shifting ink has the genuine colours straight on: only tilting tells, and the report says so
+    ink = render_specimen("mrd-td3", seed=SEEDS["printed-ovd"], capture="flat", forge="printed-ovd", severity=0.8)
+    assert ink.sidecar["anomalies"][0]["zone"] == "colour-shift"
+    r = _examine(ink)
+    assert not any(f.zone == "colour-shift" for f in r.findings), r.as_dict()
+    told = {u["zone"]: u for u in r.as_dict()["unexamined"]}
+    assert told["colour-shift"]["needs"] == "tilt" and told["colour-shift"]["message"].startswith("Tilt the document")
 
 
 def test_package_is_callable():

@@ -37,6 +37,8 @@ def register(subparsers) -> None:
 VERDICT_WORDS = {"consistent": N_("CONSISTENT"), "suspect": N_("SUSPECT"), "inconclusive": N_("INCONCLUSIVE")}
 #: the notes' statuses, likewise
 STATUS_WORDS = {"inconclusive": N_("inconclusive"), "skipped": N_("skipped"), "info": N_("info")}
+#: the views a feature needs (``unexamined``), likewise
+VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light")}
 
 
 def _human(report) -> str:
@@ -55,6 +57,9 @@ def _human(report) -> str:
     for n in report.notes:
         lines.append("  " + _("note ({status}): {message}", status=_(STATUS_WORDS.get(n.status, n.status)),
                               message=said(n.message)))
+    for u in report.unexamined:
+        lines.append("  " + _("not examined ({zone}, needs {view}): {message}", zone=u.zone,
+                              view=_(VIEW_WORDS.get(u.needs, u.needs)), message=said(u.message)))
     return "\n".join(lines)
 
 

@@ -34,7 +34,7 @@ __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 
 #: in order; among steps ready at once the earlier starts first (the longest analyzer first)
 DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "design",
-                 "substrate", "printing", "print-process", "decide")
+                 "substrate", "printing", "print-process", "devices", "decide")
 
 class Pipeline:
     """Run named steps over a shared dict of data, each as soon as its inputs exist.
@@ -183,14 +183,14 @@ def examine(images, template, *, uv=None, ir=None, name: str | None = None) -> R
     model, views = data["model"], data["views"]
     timings["total"] = (time.perf_counter() - t0) * 1e3
     findings = data["findings"]
-    verdict = "suspect" if findings else "consistent"
+    verdict = "suspect" if findings else "inconclusive" if data["undecided"] else "consistent"
     aligned = {light: views.raw[light] if light in views.raw else (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
                for light, img in views.work.items()}
     sx = model.template.width / model.size[0]
     sy = model.template.height / model.size[1]
     return Report(label, tpl.id, verdict, float(data["score"]), findings, _registration_dict(data["registration"]),
-                  timings, notes=data["notes"], evidence=data["evidence"], heatmap=data["heatmap"],
-                  aligned=aligned, heatmap_scale=(sx, sy))
+                  timings, reason=data["undecided"], notes=data["notes"], evidence=data["evidence"],
+                  heatmap=data["heatmap"], aligned=aligned, heatmap_scale=(sx, sy), unexamined=data["unexamined"])
 
 
 def _registration_dict(reg) -> dict:

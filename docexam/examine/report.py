@@ -17,7 +17,7 @@ import numpy as np
 
 from ..specimens.techniques import FAMILIES, TECHNIQUES
 
-__all__ = ["Evidence", "Finding", "Note", "Report", "logistic"]
+__all__ = ["Evidence", "Finding", "Note", "Unexamined", "Report", "logistic"]
 
 VERDICTS = ("consistent", "suspect", "inconclusive")
 
@@ -98,6 +98,26 @@ class Note:
         return {"check": self.check, "status": self.status, "message": self.message}
 
 
+@dataclass(frozen=True)
+class Unexamined:
+    """A security feature on the picture that one straight-on image cannot prove genuine, and what to do.
+
+    ``needs`` is the view that shows it (``tilt``: an optically variable
+    device; ``transmitted``: a watermark or thread against a lamp);
+    ``message`` tells the officer how to examine it by hand.
+    """
+
+    zone: str
+    feature: str
+    bbox: tuple
+    needs: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"zone": self.zone, "feature": self.feature, "bbox": [int(v) for v in self.bbox],
+                "needs": self.needs, "message": self.message}
+
+
 @dataclass
 class Report:
     """The result of :func:`docexam.examine.examine`.
@@ -122,6 +142,8 @@ class Report:
     aligned: dict = field(default_factory=dict)
     #: template pixels per heatmap pixel (x, y)
     heatmap_scale: tuple[float, float] = (1.0, 1.0)
+    #: security features the picture shows but cannot prove (:class:`Unexamined`): examine them by hand
+    unexamined: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -141,4 +163,6 @@ class Report:
             out["reason"] = self.reason
         if self.notes:
             out["notes"] = [n.as_dict() for n in self.notes]
+        if self.unexamined:
+            out["unexamined"] = [u.as_dict() for u in self.unexamined]
         return out

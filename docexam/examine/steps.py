@@ -8,7 +8,7 @@ finds the document cannot be examined raises :class:`Inconclusive` with a
 plain reason; the pipeline turns that into an ``inconclusive`` report.
 
 Order: ``load`` -> ``prepare`` -> ``register`` -> ``mrz`` / (``warp`` ->
-``compare`` -> ``context`` -> ``substrate`` / ``printing``) ->
+``compare`` -> ``context`` -> ``substrate`` / ``printing`` / ``devices``) ->
 ``personalization`` -> ``decide``. Steps on either side of a ``/`` need
 nothing from each other, so the pipeline runs them at the same time.
 """
@@ -22,11 +22,12 @@ from ..errors import DocexamError
 from ..i18n import Message
 from ..imaging import as_rgb, load_rgb
 from .analyzers import design as design_analyzer
+from .analyzers import devices as devices_analyzer
 from .analyzers import personalization as personalization_analyzer
 from .analyzers import print_process as print_process_analyzer
 from .analyzers import printing as printing_analyzer
 from .analyzers import substrate as substrate_analyzer
-from .analyzers.common import Context
+from .analyzers.common import Context, zone_label
 from .analyzers.personalization import read_mrz_at_layout
 from .compare import conformity_maps, warp_views
 from .heatmap import anomaly_map
@@ -196,16 +197,51 @@ def print_process(context, design):
     return {"print_process": print_process_analyzer.analyze(context, design[0])}
 
 
-@step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "model", "maps"),
-      provides=("findings", "score", "evidence", "notes", "heatmap"))
-def decide(substrate, printing, personalization, design, print_process, model, maps):
-    """Fuse the analyzers' evidence: explain overlaps, keep findings, score the document, draw the heatmap."""
+@step("devices", takes=("context",), provides=("devices",))
+def devices(context):
+    """Optically variable devices and watermarks: what one picture shows of them, and what it cannot."""
+    return {"devices": devices_analyzer.analyze(context)}
+
+
+def _tilt_ambiguous(hits: list, model) -> tuple[list, list]:
+    """Split off findings of the general checks on an optically variable device no device check explains.
+
+    A kinegram or colour-shifting ink looks different at every angle: a
+    phone held a little askew sees other colours than the straight-on
+    reference. Where the device checks (its diffraction colour, its fine
+    lines) found nothing, a general difference there cannot be judged from
+    one picture: the device is not counted against the document.
+    """
+    tilt = {z.name for z in devices_analyzer.device_zones(model.template)
+            if devices_analyzer.DEVICE_VIEWS[z.extra["feature"]] == "tilt"}
+    explained = {e.zone for e in hits if e.check.startswith("device-")}
+    keep, ambiguous = [], []
+    for e in hits:
+        if e.zone in tilt and not e.check.startswith("device-"):
+            if e.zone not in explained:
+                ambiguous.append(e)
+            continue
+        keep.append(e)
+    return keep, ambiguous
+
+
+@step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "devices", "model",
+                       "maps"),
+      provides=("findings", "score", "evidence", "notes", "heatmap", "unexamined", "undecided"))
+def decide(substrate, printing, personalization, design, print_process, devices, model, maps):
+    """Fuse the analyzers' evidence: explain overlaps, keep findings, score the document, draw the heatmap.
+
+    ``undecided`` is the reason the document cannot be judged from this
+    picture (or empty): only differences on an optically variable device
+    that its own checks do not explain were found (see :func:`_tilt_ambiguous`).
+    """
     evidence: list[Evidence] = []
     notes: list[Note] = []
-    for ev, nt in (substrate, printing, personalization, design, print_process):
+    for ev, nt in (substrate, printing, personalization, design, print_process, devices[:2]):
         evidence += ev
         notes += nt
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]
+    hits, ambiguous = _tilt_ambiguous(hits, model)
     # a whole-page reproduction explains local print differences everywhere
     if any(e.check in ("reproduction", "design-page") for e in hits):
         hits = [e for e in hits if e.check in ("reproduction", "design-page", "uv-paper", "mrz-check-digits")
@@ -237,4 +273,11 @@ def decide(substrate, printing, personalization, design, print_process, model, m
     findings = [e.finding() for e in hits]
     score = max((e.score for e in evidence), default=0.0)
     heat = anomaly_map(maps, model, hits)
-    return {"findings": findings, "score": score, "evidence": evidence, "notes": notes, "heatmap": heat}
+    undecided = ""
+    if ambiguous and not findings:
+        zone = model.template.zone(ambiguous[0].zone)
+        undecided = Message("The {label} does not look like the genuine device seen straight on; a genuine one "
+                            "also looks different at another angle, so one picture cannot tell. {advice}", label=zone_label(zone),
+                            advice=devices_analyzer.advice(zone.extra["feature"], zone_label(zone)))
+    return {"findings": findings, "score": score, "evidence": evidence, "notes": notes, "heatmap": heat,
+            "unexamined": devices[2], "undecided": undecided}

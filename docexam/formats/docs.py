@@ -91,7 +91,14 @@ Besides the files above, these command outputs are relied on by other programs:
   with `family`, `technique` or null, `zone`, `bbox` in template pixels,
   `score`, `message`), `registration` (`ok`, `reprojection_error_px`),
   `timings_ms` (`total`, and one per step) and, when inconclusive, a
-  `reason` in plain words.
+  `reason` in plain words. Optional: `notes` (checks that could not be
+  made: `check`, `status`, `message`) and `unexamined`: the security
+  features the picture shows but one straight-on image cannot prove, each
+  with `zone`, `feature` (`kinegram`, `colour-shift`, `watermark`,
+  `thread`), `bbox`, `needs` (`tilt` or `transmitted`: the view that proves
+  it) and `message` (what the officer does by hand). `inconclusive` with a
+  reason also means the only differences found are on an optically
+  variable device that looks different at other angles.
 - `docexam mrz read IMAGE ... --json`: one object per image per line, with
   `image`, `found`, `format` (TD1, TD2, TD3, MRV-A, MRV-B), `lines`, `valid`
   (every check digit verifies), `checks` (one boolean per check digit),

@@ -40,7 +40,7 @@ from ..report import Evidence
 from .common import Context, clip_box, zone_label
 from .design import printing_technique
 
-__all__ = ["SpectralConformity", "spectral_conformity", "analyze"]
+__all__ = ["SpectralConformity", "spectral_conformity", "fine_band", "FineBand", "analyze"]
 
 FAMILY = "printing"
 #: side of the analysed crop, capture pixels (a power of two: a fast FFT)
@@ -150,6 +150,64 @@ def spectral_conformity(ctx: Context, box, *, crop_px: int = CROP_PX) -> Spectra
         return None
     excess, gain = spectra_conformity(img, ref)
     return SpectralConformity(excess, gain, b)
+
+
+class FineBand:
+    """A crop's fine-band gain over the genuine design's, and how well the capture resolves the design there.
+
+    ``gain``: the capture's energy over the blur-matched reference's in the
+    bins where the reference is strongest; ``resolved``: the reference's
+    energy there over the capture's energy in the rest of the band (its
+    noise): below a few, the capture cannot show the design's fine lines.
+    """
+
+    __slots__ = ("gain", "resolved", "box")
+
+    def __init__(self, gain: float, resolved: float, box):
+        self.gain, self.resolved, self.box = gain, resolved, list(box)
+
+    def __repr__(self) -> str:
+        return f"FineBand(gain={self.gain:.3f}, resolved={self.resolved:.1f}, box={self.box})"
+
+
+def band_gain(image: np.ndarray, reference: np.ndarray, *, band=BAND, design_bins: float = DESIGN_BINS):
+    """``(gain, resolved)`` of two same-size luminance crops (see :class:`FineBand`).
+
+    >>> lines = (np.sin(np.arange(64) * 1.9)[None, :] * np.ones((64, 1))).astype(np.float32) * 0.2 + 0.5
+    >>> g, r = band_gain(np.roll(lines, 3, axis=1) * 0.5, lines)
+    >>> round(g, 2), bool(r > 100)
+    (0.25, True)
+    >>> round(band_gain(np.full((64, 64), 0.5, np.float32), lines)[0], 2)
+    0.0
+    """
+    h, w = image.shape
+    window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
+    pi, pr = _power(image.astype(np.float32), window), _power(reference.astype(np.float32), window)
+    sel = _band_mask(h, w, band)
+    pib, prb = pi[sel], pr[sel]
+    strong = prb >= np.quantile(prb, 1.0 - design_bins)
+    ref = float(prb[strong].sum())
+    gain = float(pib[strong].sum() / max(ref, 1e-12))
+    noise = float(pib[~strong].mean()) * strong.sum() + 1e-12
+    return gain, float(ref / noise)
+
+
+def fine_band(ctx: Context, box) -> FineBand | None:
+    """:class:`FineBand` of the capture in ``box`` (template pixels), at the capture's resolution (None: off the page)."""
+    model, t = ctx.model, ctx.template
+    s = min(1.0, ctx.views.capture_scale)
+    W, H = t.size_px
+    b = [int(round(v)) for v in box]
+    if b[0] < 0 or b[1] < 0 or b[2] > W or b[3] > H or min(b[2] - b[0], b[3] - b[1]) * s < 24:
+        return None
+    img = luminance(ctx.crop(b, scale=s).astype(np.float32) * np.float32(1 / 255))
+    ref = luminance(model.full["visible"][b[1]:b[3], b[0]:b[2]].astype(np.float32) * np.float32(1 / 255))
+    ref = cv2.resize(ref, img.shape[::-1], interpolation=cv2.INTER_AREA)
+    blur = ctx.maps.sigma / max(model.scale, 1e-6) * s
+    if blur > 0.3:
+        ref = cv2.GaussianBlur(ref, (0, 0), blur)
+    gain, resolved = band_gain(img, ref)
+    return FineBand(gain, resolved, b)
 
 
 def _surroundings(ctx: Context, box, *, crop_px: int) -> SpectralConformity | None:
