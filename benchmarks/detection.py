@@ -27,7 +27,7 @@ personalization zones, its "finding" the box around the largest difference.
 Usage::
 
     .venv/bin/python benchmarks/detection.py [--generator synth|independent] [--count 220] [--seed 31337]
-                                             [--workers 2] [--out DIR] [--results FILE]
+                                             [--workers 2] [--out DIR] [--results FILE] [--storage library|lossless]
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _baseline(spec_path: str) -> dict:
     path = Path(spec_path)
     tpl = find_template(json.loads(path.read_text())["template"])
     model = reference_model(tpl)
-    img = load_rgb(path.with_name(path.name[:-5] + ".png"))
+    img = load_rgb(_pictures(path, json.loads(path.read_text()))[0]["visible"])
     reg = register(img, model.full["visible"])
     if not reg.ok:
         return {"score": 0.0, "box": None, "zone_kind": None, "ms": (time.perf_counter() - t0) * 1e3}
@@ -96,10 +96,16 @@ def _baseline(spec_path: str) -> dict:
 
 
 def _pictures(path: Path, car: dict) -> list[dict]:
-    """Each distinct picture of the document, per light (a scanned or photographed card: one per side)."""
+    """Each distinct picture of the document, per light (a scanned or photographed card: one per side).
+
+    The sidecar is read as JSON, not as a :class:`~docexam.specimens.model.Specimen` (the independent
+    generator's sidecars need not pass its checks), in the same order as ``Specimen.image_path``: the
+    side's ``images``, the sidecar's ``images`` (the library cache's JPEG), else ``NAME.png``, ``NAME.uv.png``.
+    """
     name = path.name[:-5]
     sides = car.get("sides") or []
-    sets = [side.get("images") for side in sides if side.get("images")] or [{}]
+    listed = car.get("images") or {}
+    sets = [{**listed, **side["images"]} for side in sides if side.get("images")] or [listed]
     out, seen = [], set()
     for images in sets:
         visible = images.get("visible", f"{name}.png")
@@ -237,6 +243,8 @@ def summarise(results: list[dict]) -> None:
 
 
 def main(argv=None) -> int:
+    from docexam.formats.specimen import STORAGES
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--generator", choices=("synth", "independent"), default="synth",
                     help="who makes the forgeries: docexam's own generator or the independent one")
@@ -245,6 +253,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--out", help="folder of the rendered set (default $DOCEXAM_HOME/cache/bench/SEED-COUNT)")
     ap.add_argument("--results", help="also write per-document results as JSON here")
+    ap.add_argument("--storage", choices=STORAGES, default="library",
+                    help="how the synth set's pictures are stored: as the library cache (default; mostly JPEG) or "
+                         "every light in PNG (to measure what the cache's codecs change)")
     args = ap.parse_args(argv)
     if args.count < 2:
         ap.error("--count: at least 2")
@@ -261,10 +272,10 @@ def main(argv=None) -> int:
         print(f"evaluation set (independent generator): {out}", file=sys.stderr)
         paths = [str(p) for p in make_set(args.count, args.seed, out, workers=args.workers)]
     else:
-        out = Path(args.out) if args.out else cache_dir() / "bench" / f"{args.seed}-{args.count}"
+        out = Path(args.out) if args.out else cache_dir() / "bench" / f"{args.seed}-{args.count}-{args.storage}"
         recipes = plan(args.count, args.seed)
         print(f"evaluation set: {out}", file=sys.stderr)
-        render_recipes(recipes, out, workers=args.workers, skip_existing=True)
+        render_recipes(recipes, out, workers=args.workers, skip_existing=True, storage=args.storage)
         paths = [str(out / f"{recipe_name(r)}.json") for r in recipes]
     results = []
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
@@ -275,7 +286,8 @@ def main(argv=None) -> int:
         Path(args.results).write_text(json.dumps(results, indent=1))
     print(f"\ngenerator: {args.generator}, seed {args.seed}, {args.count} documents "
           f"(command: python benchmarks/detection.py --generator {args.generator} --count {args.count} "
-          f"--seed {args.seed}); load: {os.getloadavg()[0]:.1f}")
+          f"--seed {args.seed}" + (f" --storage {args.storage}" if args.generator == "synth" else "")
+          + f"); load: {os.getloadavg()[0]:.1f}")
     summarise(results)
     return 0
 

@@ -5,8 +5,10 @@ substrate taking turns).
     python benchmarks/render.py [--count 6] [--template uto-td3]
     python benchmarks/render.py --library
 
-Rendering and writing are timed apart (writing is PNG encoding of the images
-in every light). Figures, not a test: the shipped library and the evaluation
+Rendering and writing are timed apart, writing in both storages
+(``docexam.synth.storage``): ``lossless`` (every light in PNG, what
+``docexam synth render`` writes) and ``library`` (the library cache's codecs,
+mostly JPEG). Figures, not a test: the shipped library and the evaluation
 sets are rendered with this code. Note the machine's load beside the figures.
 
 ``--library`` prints instead what the shipped library takes on disk, per
@@ -17,6 +19,8 @@ uses (rendering it first if this code has not rendered it yet: minutes).
 from __future__ import annotations
 
 import argparse
+import glob
+import json
 import os
 import re
 import statistics
@@ -24,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from docexam.formats.specimen import STORAGES
 from docexam.specimens.techniques import TECHNIQUES
 from docexam.synth.designs import design
 from docexam.synth.library import library_folder
@@ -43,8 +48,8 @@ def main() -> None:
     d = design(args.template)
     techniques = [None] + [t for t in TECHNIQUES if TECHNIQUES[t].applies_to(d.substrate, d.has)]
     print(f"template {args.template}, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'capture':8} {'render cpu s':>13} {'render wall s':>14} {'write cpu s':>12} {'write wall s':>13} "
-          f"{'MB on disk':>11}")
+    print(f"{'capture':8} {'render cpu s':>13} {'render wall s':>14} "
+          + " ".join(f"{st + ' write cpu s':>23} {st + ' MB':>12}" for st in STORAGES))
     with tempfile.TemporaryDirectory() as out:
         for capture in ("flat", "scan", "phone"):
             rows = []
@@ -52,12 +57,16 @@ def main() -> None:
                 forge = techniques[i % len(techniques)]
                 c0, w0 = time.process_time(), time.perf_counter()
                 rendered = render_specimen(args.template, seed=500 + i, capture=capture, forge=forge)
-                c1, w1 = time.process_time(), time.perf_counter()
-                write_specimen(rendered, out, f"{capture}-{i}")
-                written = sum(p.stat().st_size for p in Path(out).glob(f"{capture}-{i}.*"))
-                rows.append((c1 - c0, w1 - w0, time.process_time() - c1, time.perf_counter() - w1, written / 1e6))
+                row = [time.process_time() - c0, time.perf_counter() - w0]
+                for storage in STORAGES:
+                    c1 = time.process_time()
+                    write_specimen(rendered, Path(out) / storage, f"{capture}-{i}", storage=storage)
+                    written = sum(p.stat().st_size for p in (Path(out) / storage).glob(f"{capture}-{i}.*"))
+                    row += [time.process_time() - c1, written / 1e6]
+                rows.append(row)
             med = [statistics.median(col) for col in zip(*rows)]
-            print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} {med[2]:12.2f} {med[3]:13.2f} {med[4]:11.1f}")
+            print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} "
+                  + " ".join(f"{med[2 + 2 * k]:23.2f} {med[3 + 2 * k]:12.1f}" for k in range(len(STORAGES))))
 
 
 def library_size() -> None:
@@ -66,7 +75,7 @@ def library_size() -> None:
     count = len(list(folder.glob("*.json")))
     kinds: dict[str, int] = {}
     for f in folder.iterdir():
-        # NAME.png, NAME.uv.png, NAME.back.ir.png, NAME.tilt.kinegram.+15.jpg, ... -> kind of file
+        # NAME.jpg, NAME.uv.jpg, NAME.back.ir.jpg, NAME.mask.png, NAME.tilt.kinegram.+15.jpg, ... -> kind of file
         kind = re.sub(r"^[^.]+\.", "", f.name)
         kind = re.sub(r"^(tilt\.[^.]+)\.[-+]\d+", r"\1.*", kind)
         kinds[kind] = kinds.get(kind, 0) + f.stat().st_size
@@ -75,6 +84,14 @@ def library_size() -> None:
           f"{total / 1e6 / count:.1f} MB per specimen")
     for kind, size in sorted(kinds.items(), key=lambda kv: -kv[1]):
         print(f"  {kind:28} {size / 1e6 / count:6.2f} MB per specimen")
+    by_capture: dict[str, list[int]] = {}
+    for sidecar in folder.glob("*.json"):
+        files = folder.glob(glob.escape(sidecar.name[:-5]) + ".*")
+        by_capture.setdefault(json.loads(sidecar.read_text())["capture"]["kind"], []).append(
+            sum(f.stat().st_size for f in files))
+    for capture, sizes in sorted(by_capture.items()):
+        print(f"  {capture + ' capture':28} {sum(sizes) / 1e6 / len(sizes):6.2f} MB per specimen "
+              f"({len(sizes)} specimens)")
 
 
 if __name__ == "__main__":

@@ -127,13 +127,18 @@ def write_png(path: str | os.PathLike, image, *, compression: int = 1, rle: bool
     return write_bytes(path, encode_png(image, compression=compression, rle=rle))
 
 
-def encode_jpeg(image, *, quality: int = 90) -> bytes:
-    """JPEG bytes of a uint8 gray/RGB ndarray (RGB order): for pictures only people look at."""
-    return _encode(image, ".jpg", "IMWRITE_JPEG_QUALITY", quality)
+def encode_jpeg(image, *, quality: int = 90, full_chroma: bool = False) -> bytes:
+    """JPEG bytes of a uint8 gray/RGB ndarray (RGB order), deterministic.
+
+    ``full_chroma`` keeps colour at full resolution (4:4:4) instead of
+    halving it both ways (4:2:0, what cameras write).
+    """
+    more = {"IMWRITE_JPEG_SAMPLING_FACTOR": 0x111111} if full_chroma else {}  # IMWRITE_JPEG_SAMPLING_FACTOR_444
+    return _encode(image, ".jpg", "IMWRITE_JPEG_QUALITY", quality, **more)
 
 
-def write_jpeg(path: str | os.PathLike, image, *, quality: int = 90) -> Path:
-    return write_bytes(path, encode_jpeg(image, quality=quality))
+def write_jpeg(path: str | os.PathLike, image, *, quality: int = 90, full_chroma: bool = False) -> Path:
+    return write_bytes(path, encode_jpeg(image, quality=quality, full_chroma=full_chroma))
 
 
 def encode_webp_lossless(image) -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 from .lang import _
 from ..i18n import Message
 from ..errors import DocexamError, OutputError
-from ..formats.specimen import CAPTURE_KINDS
+from ..formats.specimen import CAPTURE_KINDS, STORAGES
 from ..leftovers import clean_leftovers, leftovers_message
 from ..paths import cache_dir, shipped_templates_dir
 
@@ -103,6 +103,9 @@ def register(subparsers) -> None:
     batch.add_argument("--genuine-share", type=float, default=0.5, help="share of genuine specimens (0.5)")
     batch.add_argument("--template", action="append", type=_template, help="restrict to templates (repeatable)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.add_argument("--storage", choices=STORAGES, default="lossless",
+                       help="lossless: every light in PNG, as synth render (default); library: as the library cache "
+                            "stores them (mostly JPEG, a fifth of the bytes)")
     batch.set_defaults(handler=cmd_set)
 
     gallery = sub.add_parser("gallery", help="contact sheet PNG of a specimen folder with anomaly boxes")
@@ -172,7 +175,7 @@ def cmd_set(args) -> int:
     _check_out(args.out)
     _clean(args.out)
     recipes = plan_set(args.count, seed=args.seed, genuine_share=args.genuine_share, templates=args.template)
-    paths = render_recipes(recipes, args.out, progress=not args.quiet)
+    paths = render_recipes(recipes, args.out, progress=not args.quiet, storage=args.storage)
     print(_("{n} specimens in {out}", n=len(paths), out=args.out))
     return 0
 

@@ -35,14 +35,16 @@ MONOCHROME = ("ir", "transmitted")
 FIRST_SIDES = ("front", "page")
 
 
-def image_name(name: str, light: str, side: str | None = None) -> str:
+def image_name(name: str, light: str, side: str | None = None, *, suffix: str = ".png") -> str:
     """The file name of a specimen's image in ``light``: ``NAME.png``, ``NAME.uv.png``, ...
 
     A scan or photo of a card's other side adds the side's name:
-    ``NAME.back.png``, ``NAME.back.uv.png``.
+    ``NAME.back.png``, ``NAME.back.uv.png``. ``suffix`` is the file type's
+    (the library cache stores most pictures as ``.jpg``; its sidecars list
+    the names, so readers ask the specimen, not this function).
 
-    >>> image_name("s7", "ir", "back"), image_name("s7", "visible", "front")
-    ('s7.back.ir.png', 's7.png')
+    >>> image_name("s7", "ir", "back"), image_name("s7", "visible", "front"), image_name("s7", "uv", suffix=".jpg")
+    ('s7.back.ir.png', 's7.png', 's7.uv.jpg')
 
     Raises
     ------
@@ -52,4 +54,4 @@ def image_name(name: str, light: str, side: str | None = None) -> str:
     if light not in LIGHTS:
         raise ValueError(f"light: {light!r} is not one of {', '.join(LIGHTS)}")
     stem = name if side is None or side in FIRST_SIDES else f"{name}.{side}"
-    return f"{stem}.png" if light == VISIBLE else f"{stem}.{light}.png"
+    return f"{stem}{suffix}" if light == VISIBLE else f"{stem}.{light}{suffix}"

@@ -1,7 +1,9 @@
 """The specimen sidecar ``NAME.json``: what a specimen image shows and what is wrong with it.
 
 Each specimen ``NAME.png`` (visible light) has ``NAME.json`` beside it, and
-optionally an image per other light (``NAME.uv.png``, ``NAME.ir.png``).
+optionally an image per other light (``NAME.uv.png``, ``NAME.ir.png``). A
+sidecar that lists its pictures (``images``, light -> file) may name other
+files (the library cache's ``NAME.jpg``, ``NAME.uv.jpg`` ...).
 ``holder`` and ``mrz`` say what the forger wanted the document to say (for
 a genuine specimen, what it does say); ``anomalies`` is empty for a genuine
 specimen and lists every forgery trace otherwise, in the template's
@@ -23,6 +25,9 @@ from .validation import Problem
 FAMILIES = ("substrate", "printing", "personalization")
 #: how a specimen image was made: in template geometry, scanned, or photographed
 CAPTURE_KINDS = ("flat", "scan", "phone")
+#: how a specimen's pictures are encoded: every light in PNG under its plain name (what ``docexam synth
+#: render`` writes), or as the library cache stores them (mostly JPEG; the sidecar names each picture)
+STORAGES = ("lossless", "library")
 SEXES = ("F", "M", "X")
 #: how much of the document an anomaly covers when it is not a region: the whole side
 EXTENTS = ("page",)
@@ -102,6 +107,9 @@ class SpecimenFile(BaseModel):
         None, description="two-sided documents: each side's picture and where the sheet lies in it")
     mask: FileName | None = Field(None, description="the anomalies' mask image (NAME.mask.png), in the same folder "
                                                     "(a path elsewhere is refused)")
+    images: dict[one_of(LIGHTS), FileName] | None = Field(
+        None, description="light -> picture file beside the sidecar (the first side's of a two-sided scan or "
+                          "photo); without it the pictures are NAME.png, NAME.uv.png ...")
 
     def check(self, *, techniques=None, template=None) -> None:
         """The specimen against the technique catalogue and its template.

@@ -31,7 +31,7 @@ class SpecimenSourceError(DocexamError):
 
 
 def load_specimen_folder(folder: str | os.PathLike, *, check_template: bool = True) -> list[Specimen]:
-    """Load every specimen sidecar (``NAME.json`` with ``NAME.png``) in ``folder``.
+    """Load every specimen sidecar (``NAME.json`` with its pictures) in ``folder``.
 
     Parameters
     ----------

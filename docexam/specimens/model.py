@@ -244,11 +244,19 @@ class Specimen:
         return self.capture["kind"]
 
     def image_path(self, light: str = "visible", side: str | None = None) -> Path:
-        """The picture in ``light``: of ``side`` when each side of a card has its own picture."""
+        """The picture in ``light``: of ``side`` when each side of a card has its own picture.
+
+        The one way to a specimen's picture: the sidecar's ``images`` (or the
+        side's) when it lists them (the library cache stores JPEG), else the
+        plain ``NAME.png``, ``NAME.uv.png`` ... of ``docexam synth render``.
+        """
         if side is not None:
             for s in self.extra.get("sides") or ():
                 if s.get("name") == side and light in (s.get("images") or {}):
                     return self.folder / s["images"][light]
+        listed = self.extra.get("images") or {}
+        if light in listed:
+            return self.folder / listed[light]
         return self.folder / image_name(self.name, light)
 
     @property
@@ -299,6 +307,8 @@ def parse_specimen(data, path: Path, *, template: Template | None = None) -> Spe
         extra["sides"] = [side.model_dump(exclude_none=True) for side in sp.sides]
     if sp.mask is not None:  # a file name in the sidecar's folder (FileName refuses a path elsewhere)
         extra["mask"] = sp.mask
+    if sp.images:
+        extra["images"] = dict(sp.images)
     return Specimen(name, sp.template, sp.authentic, dict(data["capture"]), holder, tuple(sp.mrz), anomalies,
                     path.parent, extra)
 

@@ -56,18 +56,18 @@ def list_templates() -> list[Template]:
 
 def load_specimen(path: str | os.PathLike, *, template: Template | None = None,
                   check_template: bool = True) -> Specimen:
-    """Load and validate ``NAME.json``; its ``NAME.png`` must exist beside it.
+    """Load and validate ``NAME.json``; its visible picture (``NAME.png``, or as it lists) must exist beside it.
 
     With ``check_template`` (the default) the template is looked up by id and
     zones and boxes are checked against it.
     """
     path = Path(path)
-    if path.suffix.lower() == ".png":
+    if path.suffix.lower() in (".png", ".jpg"):
         path = path.with_suffix(".json")
     data = _read_json(path)
     if template is None and check_template and isinstance(data, dict) and isinstance(data.get("template"), str):
         template = find_template(data["template"])
     spec = parse_specimen(data, path, template=template)
     if not spec.image_path("visible").is_file():
-        raise InputFileError(path, Message("image {name}.png not found beside the sidecar", name=spec.name))
+        raise InputFileError(path, Message("image {file} not found beside the sidecar", file=spec.image_path().name))
     return spec

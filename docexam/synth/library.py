@@ -6,6 +6,8 @@ template, seed, capture, technique, severity per specimen), not as images:
 :func:`library_folder` renders the recipes on demand into a cache under
 ``$DOCEXAM_HOME/cache`` keyed by a hash of the recipes and of the rendering
 code, so a fresh install shows the same library and a code change re-renders.
+The cache stores the pictures as :mod:`.storage`'s table says (mostly JPEG);
+each sidecar names its pictures.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..specimens.model import Specimen
 from ..specimens.registry import find_template, load_specimen
 from ..specimens.techniques import TECHNIQUES
 from .designs import DESIGNS
+from .storage import LIBRARY_CODECS, STORAGES
 
 CAPTURES = CAPTURE_KINDS
 
@@ -87,23 +90,30 @@ def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=Non
     return [recipes[j] for j in order]
 
 
-def _render_one(args: tuple[dict, str]) -> str:
+def _render_one(args: tuple[dict, str, str]) -> str:
     from .render import render_specimen, write_specimen  # the renderer (all of synth) loads only in the processes that render
 
-    recipe, out = args
+    recipe, out, storage = args
     rendered = render_specimen(recipe["template"], seed=recipe["seed"], capture=recipe["capture"],
                                forge=recipe.get("forge"), severity=recipe.get("severity"),
                                traveller=bool(recipe.get("traveller", False)))
-    return str(write_specimen(rendered, out, recipe_name(recipe)))
+    return str(write_specimen(rendered, out, recipe_name(recipe), storage=storage))
 
 
-def render_recipes(recipes: list[dict], out: str | Path, *, progress: bool = True,
-                   workers: int | None = None, skip_existing: bool = False) -> list[Path]:
-    """Render ``recipes`` into ``out`` (in parallel processes, with a progress bar)."""
+def render_recipes(recipes: list[dict], out: str | Path, *, progress: bool = True, workers: int | None = None,
+                   skip_existing: bool = False, storage: str = "library") -> list[Path]:
+    """Render ``recipes`` into ``out`` (in parallel processes, with a progress bar).
+
+    ``storage`` is how the pictures are stored (:mod:`.storage`): by default
+    as the library cache stores them (JPEG but for what must stay exact);
+    ``"lossless"`` writes every light in PNG, as ``docexam synth render``.
+    """
+    if storage not in STORAGES:
+        raise ValueError(f"storage: {storage!r} is not one of {', '.join(STORAGES)}")
     out = ensure_dir(out)
     todo = [r for r in recipes if not (skip_existing and (out / f"{recipe_name(r)}.json").is_file())]
     workers = workers or min(len(todo), os.cpu_count() or 1, 4) or 1
-    jobs = [(r, str(out)) for r in todo]
+    jobs = [(r, str(out), storage) for r in todo]
     bar = tqdm(total=len(jobs), desc="rendering specimens", unit="doc", disable=not progress or not jobs)
     results = []
     if workers == 1:
@@ -202,7 +212,9 @@ def _code_hash() -> str:
 @lru_cache(maxsize=1)
 def library_key() -> str:
     recipes = json.dumps(load_library_recipes(), sort_keys=True).encode()
-    return hashlib.sha256(recipes + _code_hash().encode()).hexdigest()[:16]
+    # the storage table too: a cache written with other codecs is rendered anew, never read as this one
+    codecs = repr(sorted(LIBRARY_CODECS.items())).encode()
+    return hashlib.sha256(recipes + codecs + _code_hash().encode()).hexdigest()[:16]
 
 
 def library_folder(*, progress: bool = True) -> Path:

@@ -3,7 +3,8 @@
 :func:`render_specimen` is pure (same arguments, same pixels); :func:`write_specimen`
 writes ``NAME.png``, ``NAME.uv.png``, ``NAME.ir.png``, ``NAME.mask.png`` and the
 ``NAME.json`` sidecar of ``docs/formats.md`` atomically, sidecar last, so a reader
-never finds a sidecar without its images.
+never finds a sidecar without its images (the library cache stores most of them
+as JPEG: :mod:`.storage`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import cv2
 import numpy as np
 
 from ..i18n import Message
-from ..atomic import ensure_dir, write_jpeg, write_json, write_png
+from ..atomic import ensure_dir, write_bytes, write_json
 from ..errors import ImpossibleForgeryError, UnknownNameError
-from ..formats.lights import LIGHTS, MONOCHROME, OTHER_LIGHTS, REFLECTED, VISIBLE, image_name
+from ..formats.lights import LIGHTS, MONOCHROME, REFLECTED, image_name
 from ..imaging import load_rgb
 from ..memory import keep_freed_memory
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
@@ -35,6 +36,7 @@ from .personalize import mrz_lines_for, personalization_layers
 from .face_render import render_person
 from .person import holder_person
 from .reference import render_reference, sheet_grain
+from .storage import codec_for, encode
 
 SEVERITY_WORDS = {"subtle": 0.2, "moderate": 0.5, "blatant": 0.9}
 
@@ -243,26 +245,42 @@ def capture_sides(design, images: dict, *, capture: str, seed: int) -> list[dict
     return shots
 
 
-def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str) -> Path:
-    """Write a rendered specimen's files into ``out_dir``; returns the sidecar path."""
+def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *, storage: str = "lossless") -> Path:
+    """Write a rendered specimen's files into ``out_dir``; returns the sidecar path.
+
+    ``storage`` picks the codecs (:mod:`.storage`): ``lossless`` is every
+    light in PNG under its plain name (``docexam synth render``'s contract);
+    ``library`` is the library cache's table, the sidecar then naming each
+    picture (``images``).
+    """
     check_specimen_name(name)
     out = ensure_dir(out_dir)
+    sidecar = dict(rendered.sidecar)
     pictures = rendered.side_images or {None: rendered.images}
+    named: dict = {}  # side -> light -> file name
     for side, images in pictures.items():
+        capture = {**sidecar["capture"], **((sidecar["capture"].get("sides") or {}).get(side) or {})}
         for light in LIGHTS:
             if light in images:
-                # zlib's run-length strategy suits the noisy other lights; the visible page compresses better without
-                write_png(out / image_name(name, light, side), stored_pixels(images[light], light), rle=light != VISIBLE)
-    sidecar = dict(rendered.sidecar)
+                codec = codec_for(light, capture, storage=storage)
+                file = image_name(name, light, side, suffix=codec.suffix)
+                write_bytes(out / file, encode(stored_pixels(images[light], light), light, codec, capture))
+                named.setdefault(side, {})[light] = file
+    first = next(iter(named.values()))
+    if storage != "lossless":  # the plain PNG names need no list (and the contract's sidecar stays as it was)
+        sidecar["images"] = dict(first)
     if "sides" in sidecar:  # each side's pictures by name: its own, or the flat sheet for every side
-        sidecar["sides"] = [{**s, "images": {light: image_name(name, light, s["name"] if rendered.side_images else None)
-                                             for light in rendered.images}} for s in sidecar["sides"]]
+        sidecar["sides"] = [{**s, "images": dict(named[s["name"]] if rendered.side_images else first)}
+                            for s in sidecar["sides"]]
     for suffix, picture in rendered.extras.items():
-        write_jpeg(out / f"{name}.{suffix}", picture)
+        kind = "traveller" if suffix.startswith("traveller.") else "view"
+        codec = codec_for(kind, sidecar["capture"], storage=storage)
+        write_bytes(out / f"{name}.{suffix}", encode(picture, kind, codec, sidecar["capture"]))
     sidecar = _named(sidecar, name)
     if rendered.mask is not None:
-        write_png(out / f"{name}.mask.png", rendered.mask)
-        sidecar["mask"] = f"{name}.mask.png"
+        codec = codec_for("mask", sidecar["capture"], storage=storage)
+        write_bytes(out / f"{name}.mask{codec.suffix}", encode(rendered.mask, "mask", codec, sidecar["capture"]))
+        sidecar["mask"] = f"{name}.mask{codec.suffix}"
     return write_json(out / f"{name}.json", sidecar)
 
 

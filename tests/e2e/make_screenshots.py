@@ -145,15 +145,14 @@ def studio(page, specimen: Path, sidecar: dict) -> None:
     shot(page, "trainer-studio")
 
 
-def desk(page, capture: Path, template: str) -> None:
+def desk(page, capture: Path, template: str, uv: Path | None = None) -> None:
     page.get_by_role("link", name="Examination desk").click()
     page.get_by_role("heading", name="Examination desk").wait_for()
     page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(capture))
     page.get_by_test_id("stFileUploader").first.get_by_text("MB").wait_for()  # the uploaded file is listed
-    if capture.with_suffix(".uv.png").is_file():
+    if uv is not None and uv.is_file():
         page.get_by_text("Same document under UV light").first.click()
-        page.locator('[data-testid="stFileUploader"] input[type=file]').nth(1).set_input_files(
-            str(capture.with_suffix(".uv.png")))
+        page.locator('[data-testid="stFileUploader"] input[type=file]').nth(1).set_input_files(str(uv))
         page.get_by_test_id("stFileUploader").nth(1).get_by_text("MB").wait_for()
     box = page.get_by_test_id("stSelectbox").filter(has_text="Document type").first
     box.click()
@@ -210,7 +209,7 @@ def main() -> int:
             steps = {"quiz": lambda: quiz(page), "lesson": lambda: lesson(page),
                      "studio": lambda: studio(page, studio_spec.image_path(),
                                               json.loads((folder / f"{studio_spec.name}.json").read_text())),
-                     "desk": lambda: desk(page, desk_spec.image_path(), desk_spec.template)}
+                     "desk": lambda: desk(page, desk_spec.image_path(), desk_spec.template, desk_spec.image_path("uv"))}
             for name in args.only or ["quiz", "studio", "desk"]:
                 if name in ("studio", "lesson") and "quiz" not in (args.only or ["quiz"]):
                     sign_in(page)
