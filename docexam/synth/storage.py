@@ -96,10 +96,10 @@ LIBRARY_CODECS: dict[tuple[str, str], Codec] = {
         "jpeg", 75, None, "one grey channel; the examination compares IR drop-out region by region at low "
         "resolution"),
     ("transmitted", "*"): Codec(
-        "jpeg", 70, None, "one grey channel looked at by people only (watermark, thread, perforation): "
+        "jpeg", 60, None, "one grey channel looked at by people only (watermark, thread, perforation): "
         "the paper's grain costs bytes, not information"),
     ("view", "*"): Codec(
-        "jpeg", 80, "4:2:0", "tilt and raking views: looked at by people only"),
+        "jpeg", 70, "4:2:0", "tilt and raking views: looked at by people only, a few at a time, on a screen"),
     ("traveller", "*"): Codec(
         "jpeg", 80, "4:2:0", "the photo taken at the counter: looked at by people only"),
     ("mask", "*"): Codec(
