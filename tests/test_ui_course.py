@@ -62,6 +62,51 @@ def test_test_forms_are_parallel_and_fit_a_small_library(docexam_home):
     assert course.test_forms([], lessons, seed=3) == {"pre": [], "post": []}
 
 
+def test_a_room_signing_in_together_draws_the_workshops_forms_once(docexam_home, monkeypatch):
+    """Thirty first sign-ins at once each drew the workshop's forms (minutes of CPU, GBs): now one draws."""
+    import threading
+    import time
+
+    from docexam.assessment import forms as forms_module
+    from docexam.lessons import load_lessons, load_specimen_folder
+    from docexam.training import TrainingRecord
+    from docexam.ui import state
+
+    lib = build_library(docexam_home, docexam_home / "lib")
+    lessons = tuple(load_lessons())
+    pool = tuple(course.lesson_pool(lessons, load_specimen_folder(lib)))
+    rec = TrainingRecord.open(f"sqlite:///{docexam_home / 'record.sqlite3'}")
+    ws = rec.create_workshop(title="Level 1", place="Poipet", province="Banteay Meanchey",
+                             start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 4), code="PP-9")
+    draws, fit_forms = [], forms_module.fit_forms
+
+    def slow_fit(*args, **kw):
+        draws.append(1)
+        time.sleep(0.3)  # a solve long enough for every session to arrive while it runs
+        return fit_forms(*args, **kw)
+
+    monkeypatch.setattr(forms_module, "fit_forms", slow_fit)
+    for name, value in {"library_complete": lambda: True, "library_specimens": lambda: (),
+                        "_library_source": lambda: "", "record": lambda: rec, "lessons": lambda: lessons,
+                        "_pool": lambda *a: pool}.items():
+        monkeypatch.setattr(state, name, value)
+    got, barrier = [], threading.Barrier(6)
+
+    def sign_in():
+        barrier.wait()
+        got.append(state.test_forms(ws.id))
+
+    threads = [threading.Thread(target=sign_in) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    frozen = rec.frozen_forms(ws.id)
+    rec.close()
+    assert len(draws) == 1 and len(got) == 6 and all(forms == got[0] for forms in got)
+    assert frozen["pre"] and len(frozen["pre"]) == len(frozen["post"])
+
+
 def test_next_steps_follow_the_course():
     steps = course.next_steps
     assert steps(pre_done=False, post_done=False, survey_done=False, due=5) == ["pre-test"]

@@ -48,6 +48,7 @@ from .media import DISPLAY_WIDTH
 SPECIMENS_ENV = "DOCEXAM_SPECIMENS_DIR"
 
 _render_lock = threading.Lock()
+_forms_lock = threading.Lock()
 
 
 # ---------------------------------------------------------------------------
@@ -277,8 +278,10 @@ def test_forms(workshop_id: int) -> dict:
     rec = record()
     stored = rec.frozen_forms(workshop_id)
     if not stored:
-
-        workshop_forms(rec, workshop_id, lessons(), _pool(source, home, frozenset()))
+        # the room signs in together: one session draws the forms, the others wait and read them
+        # (each drawing its own at once took minutes of CPU and GBs on a laptop, then all but one were thrown away)
+        with _forms_lock:
+            workshop_forms(rec, workshop_id, lessons(), _pool(source, home, frozenset()))
         stored = rec.frozen_forms(workshop_id)
     key = tuple((name, tuple(tuple(k) for k in keys)) for name, keys in sorted(stored.items()))
     return _stored_forms(workshop_id, key, source, home)
