@@ -314,7 +314,7 @@ def _reference_side(model: ReferenceModel, sigma: float) -> dict:
         lum = luminance(ref_b)
         a = highpass(cv2.log(np.maximum(lum, 0.02)))
         return {"ref_b": ref_b, "ref_b_quarter": _quarter(ref_b), "lum_smooth": cv2.GaussianBlur(lum, (0, 0), 2.0),
-                "a": a, "aa": a * a}
+                "a": a, "aa": a * a, "misaligned": _misalignment_energy(a, model)}
 
     return model.cached(("ref-side", sigma), build, large=True)
 
@@ -328,9 +328,30 @@ def _reference_side_at(model: ReferenceModel, sigma: float) -> dict:
     lo, hi = _reference_side(model, float(grid[k - 1])), _reference_side(model, float(grid[k]))
     t = float((sigma - grid[k - 1]) / (grid[k] - grid[k - 1]))
     out = {key: cv2.addWeighted(lo[key], 1 - t, hi[key], t, 0.0)
-           for key in ("ref_b", "ref_b_quarter", "lum_smooth", "a")}
+           for key in ("ref_b", "ref_b_quarter", "lum_smooth", "a", "misaligned")}
     out["aa"] = cv2.multiply(out["a"], out["a"])
     return out
+
+
+#: the alignment's residue on a genuine capture, template pixels (true error of a good alignment: a tenth of a pixel
+#: or two, ``benchmarks/registration.py``); simulated genuine captures are posed this far off too
+ALIGNMENT_RESIDUE_PX = 0.12
+
+
+def _misalignment_energy(a: np.ndarray, model: ReferenceModel) -> np.ndarray:
+    """Per window, the residual energy the alignment's residue leaves on the reference's structure ``a``.
+
+    A shift by ``d`` in a direction at random leaves ``d^2 |grad a|^2 / 2``
+    of every pixel's structure unexplained: on sharp edges of a clean
+    design much more than on soft line work. The window's mean of it is the
+    least residue any capture shows there, however clean.
+    """
+    d = ALIGNMENT_RESIDUE_PX * model.scale
+    gx = cv2.Sobel(a, cv2.CV_32F, 1, 0, ksize=1, scale=0.5)
+    gy = cv2.Sobel(a, cv2.CV_32F, 0, 1, ksize=1, scale=0.5)
+    g = cv2.addWeighted(cv2.multiply(gx, gx), 0.5 * d * d, cv2.multiply(gy, gy), 0.5 * d * d, 0.0)
+    k = window_px(model)
+    return cv2.boxFilter(g, -1, (k, k), normalize=True)
 
 
 def _quarter(x: np.ndarray) -> np.ndarray:
@@ -454,6 +475,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
     sigma, match = estimate_blur(lum, model)
     side = _reference_side_at(model, sigma)
     ref_b, a_ref, aa_ref, lum_smooth = side["ref_b"], side["a"], side["aa"], side["lum_smooth"]
+    misaligned = side["misaligned"]
     # outside the document, and where the reference does not show its design
     # (a real specimen's own holder's ink, portrait and ghost image)
     outside = model.cached("outside", lambda: ~model.document | model.unknown)
@@ -465,7 +487,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
     # regression gain at 1; an erased, missing or pasted-over design has gain 0.
     # Near-black ink hides the design completely and carries no information
     # about it: those pixels are left out.
-    sw, sab, saa, sbb = (np.empty((h, wd), np.float32) for _ in range(4))
+    sw, sab, saa, sbb, squant = (np.empty((h, wd), np.float32) for _ in range(5))
     ink = np.empty((h, wd), bool)
     k = (window, window)
     reach = window // 2 + int(np.ceil(4 * HP_SIGMA)) + 2  # box + high-pass + ink dilation
@@ -486,6 +508,11 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
         sab[y0:y1] = cv2.boxFilter(cv2.multiply(wb, a_ref[r0:r1]), -1, k, normalize=True)[keep]
         saa[y0:y1] = cv2.boxFilter(cv2.multiply(w, aa_ref[r0:r1]), -1, k, normalize=True)[keep]
         sbb[y0:y1] = cv2.boxFilter(cv2.multiply(wb, b, dst=wb), -1, k, normalize=True)[keep]
+        # the 8-bit rounding of the warped capture, in the log domain: larger where the print is dark
+        q = cv2.multiply(bl, bl)
+        np.maximum(q, 0.02 ** 2, out=q)
+        cv2.divide(w, q, dst=q, scale=QUANTIZATION)
+        squant[y0:y1] = cv2.boxFilter(q, -1, k, normalize=True)[keep]
         ink[y0:y1] = ink_b[keep]
 
     _in_bands(sums, h, margin=reach)
@@ -502,12 +529,11 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
     page_gain = max(float(np.median(beta_g[sel])) if sel.any() else 1.0, 0.05)
     resid_g = np.maximum(sbb_g - 2 * page_gain * sab_g + page_gain ** 2 * saa_g, 0) / np.maximum(sw_g, 1e-3)
     vsel = valid_g & design_b[g]
-    noise = max(float(np.median(resid_g[vsel])) if vsel.any() else 1e-4, 1e-6)
+    noise = max(float(np.median(resid_g[vsel])) if vsel.any() else 1e-4, QUANTIZATION)
 
     # pass 3: the maps
     gain, corr, excess, strength = (np.empty((h, wd), np.float32) for _ in range(4))
     structure = np.empty((h, wd), bool)
-    snr = np.float32(page_gain ** 2 / noise)
 
     def maps(y0, y1):
         band = slice(y0, y1)
@@ -516,7 +542,15 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
         np.divide(1.0, inv_sw, out=inv_sw)
         np.multiply(s_aa, inv_sw, out=strength[band])
         np.logical_and(s_w > 0.3, strength[band] > threshold, out=structure[band])
-        strength[band] *= snr
+        # the window's noise: the page's, never below what the rounding of the capture's 8-bit pixels and the
+        # alignment's residue leave there (a capture as clean as its reference, the registration image
+        # itself, has nothing else)
+        inv_noise = cv2.multiply(squant[band], inv_sw)
+        inv_noise += misaligned[band]
+        np.maximum(inv_noise, noise, out=inv_noise)
+        np.divide(1.0, inv_noise, out=inv_noise)
+        strength[band] *= inv_noise
+        strength[band] *= np.float32(page_gain ** 2)
         beta = np.maximum(s_aa, 1e-7)
         np.divide(s_ab, beta, out=beta)
         np.multiply(beta, np.float32(1 / page_gain), out=gain[band])
@@ -528,7 +562,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
         resid += s_bb
         np.maximum(resid, 0.0, out=resid)
         resid *= inv_sw
-        np.multiply(resid, np.float32(1 / noise), out=excess[band])
+        np.multiply(resid, inv_noise, out=excess[band])
 
     _in_bands(maps, h, margin=0)
     # colour differences are low-pass by nature: computed on a 4x coarser grid
@@ -537,6 +571,10 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
     colour = cv2.GaussianBlur(small, (0, 0), 1.0)
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm,
                 strength, window)
+
+
+#: variance of the 8-bit rounding of a pixel's luminance (Rec. 601 weights over three rounded channels), at white
+QUANTIZATION = (0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2) / 255 ** 2 / 12
 
 
 def _in_bands(fn, height: int, *, margin: int) -> None:

@@ -58,7 +58,8 @@ COLOUR_CLEAN_SHARE = 0.9
 INK_CELL_SHARE = 0.25
 #: a stroke of personalization is this much darker than the blur-matched reference (luminance, 0..1)
 TEXT_CONTRAST = 0.22
-#: share of the design's own structure energy a genuine capture leaves unexplained (blur, misalignment)
+#: most of the design's own structure energy a genuine capture leaves unexplained (blur, misalignment): the
+#: capture's own share is measured (:func:`capture_misfit`), up to this
 MISFIT = 0.1
 
 
@@ -114,6 +115,27 @@ def _design_pixels(maps: Maps, model: ReferenceModel) -> np.ndarray:
     return base & ~ink
 
 
+def capture_misfit(maps: Maps, design: np.ndarray, *, most: float = MISFIT) -> float:
+    """The share of the design's structure energy this capture leaves unexplained (page median, at most ``most``).
+
+    Measured like the noise, on the capture itself: over the design's
+    structured windows, the residual energy beyond the noise per unit of
+    the reference's structure energy. A sharp capture at the reference's
+    own resolution (the registration image itself) leaves none; blur,
+    resampling and a residue of the alignment leave a few per cent. Held to
+    ``most`` so that a page reprinted all over (whose every line misfits)
+    is not taken as its own norm.
+    """
+    if maps.strength is None:
+        return most
+    g = (slice(None, None, 3), slice(None, None, 3))
+    sel = design[g] & maps.structure[g]
+    if sel.sum() < 50:
+        return most
+    share = (maps.excess[g][sel] - 1.0) / np.maximum(maps.strength[g][sel], 1e-6)
+    return float(np.clip(np.median(share), 0.0, most))
+
+
 @dataclass
 class CellFeatures:
     """Per-cell measurements (:data:`FEATURES`) and their weights (share of the cell that counts)."""
@@ -131,11 +153,11 @@ def cell_features(maps: Maps, model: ReferenceModel) -> CellFeatures:
     # of a small regression coefficient would turn its noise into large deviations
     lg = np.clip(maps.gain, 0.0, 2.0)
     # texture the reference does not explain: the residual about the window's own gain (in units of the
-    # capture's noise), over what noise and a small misfit of the design's own structure (blur, a tenth
-    # of a pixel of misalignment) leave on a genuine capture
+    # capture's noise), over what noise and the capture's own misfit of the design's structure (blur, a tenth
+    # of a pixel of misalignment: measured on the page, as the noise is) leave on a genuine capture
     s = maps.strength if maps.strength is not None else np.zeros_like(maps.gain)
     local = np.maximum(maps.excess - (maps.gain - 1) ** 2 * s, 0)
-    le = np.log((local + 1) / (1 + MISFIT * s))
+    le = np.log((local + 1) / (1 + capture_misfit(maps, design) * s))
     structure = to_cells(lg * (design & maps.structure)) / np.maximum(w_struct, 1e-3)
     texture = to_cells(le * design) / np.maximum(w_design, 1e-3)
     strength = to_cells(maps.strength * (design & maps.structure)) / np.maximum(w_struct, 1e-3) \

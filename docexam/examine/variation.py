@@ -38,7 +38,7 @@ import numpy as np
 
 from ..i18n import Message
 from ..paths import cache_dir
-from .compare import conformity_maps, warp_views
+from .compare import ALIGNMENT_RESIDUE_PX, conformity_maps, warp_views
 from .deviation import CELL, TREND_MM, cell_features, detrend, to_cells
 from .model import ReferenceModel
 from .register import register
@@ -57,9 +57,7 @@ BLUR_KERNEL = 0.35
 #: variance maps kept per template (one per capture size and blur step, a few MB each)
 VARIANCE_MAPS = 8
 #: bump when the simulation or the measurements change (invalidates the disk cache)
-_VERSION = 11
-#: the alignment's residue added to the true pose of a simulated capture, template pixels
-REGISTRATION_RESIDUE_PX = 0.12
+_VERSION = 12
 
 
 @dataclass
@@ -132,7 +130,7 @@ def _capture(model: ReferenceModel, rng: np.random.Generator) -> tuple[np.ndarra
     capture, hm = genuine_capture(model.full["visible"], rng, dpi=model.template.dpi)
     # the alignment's own residue: the true pose, slightly off
     jitter = np.eye(3)
-    jitter[:2, 2] = rng.normal(0, REGISTRATION_RESIDUE_PX, 2)
+    jitter[:2, 2] = rng.normal(0, ALIGNMENT_RESIDUE_PX, 2)
     return capture, jitter @ np.linalg.inv(hm)
 
 

@@ -1,0 +1,53 @@
+"""A trainer's template made from a real scanned specimen passes its own registration image and a phone photo of it.
+
+Known answer: a real genuine page registered as a template
+(``add_template``, zones drawn by hand, kept in
+``benchmarks/real_specimens/specimens.json``) is ``consistent`` with no
+finding when the registration image itself is examined, and when a
+simulated phone photo of it is (docexam's capture simulation, other code
+than the genuine variation the examination learns, at about the image's
+own resolution). The Finnish and
+Croatian specimens of the external PassportEye test data are clean,
+sharp web images whose design is nearly noise-free: the capture's noise
+measured on the image itself is almost nil there, and the alignment's
+residue on their sharp edges used to be taken for texture foreign to the
+design (page-wide printing findings). Skipped where ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from docexam.authoring import add_template
+from docexam.examine import examine
+from docexam.imaging import load_rgb
+from docexam.synth.capture import simulate_capture
+
+SPECIMENS = Path(__file__).resolve().parents[1] / "benchmarks" / "real_specimens" / "specimens.json"
+
+
+def _spec(specimen_id: str) -> dict:
+    return next(s for s in json.loads(SPECIMENS.read_text())["specimens"] if s["id"] == specimen_id)
+
+
+@pytest.mark.parametrize("specimen_id", ["real-fin-td3", "real-hrv-td3"])
+def test_registration_image_and_a_phone_photo_of_it_are_consistent(specimen_id, passporteye_data, docexam_home):
+    spec = _spec(specimen_id)
+    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
+                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
+    tpl = added.template
+    rgb = load_rgb(passporteye_data / spec["image"])
+
+    own = examine(rgb, tpl, name="registration image")
+    assert own.verdict == "consistent" and not own.findings, [f.as_dict() for f in own.findings]
+
+    phone = simulate_capture({"visible": rgb}, kind="phone", seed=2, dpi=tpl.dpi)
+    # a web image of about 120 dpi photographed at about its own resolution (at half of it, 60 dpi, the MRZ's
+    # characters are four pixels tall: no examination can judge that)
+    assert phone.params["scale"] >= 0.9
+    photo = examine(phone.images["visible"], tpl, name="phone photo")
+    assert photo.verdict == "consistent" and not photo.findings, [f.as_dict() for f in photo.findings]
+
