@@ -11,7 +11,13 @@ Croatian specimens of the external PassportEye test data are clean,
 sharp web images whose design is nearly noise-free: the capture's noise
 measured on the image itself is almost nil there, and the alignment's
 residue on their sharp edges used to be taken for texture foreign to the
-design (page-wide printing findings). Skipped where ../shared is absent.
+design (page-wide printing findings).
+
+Known answer too: another real holder's photograph (the Croatian
+specimen's), cut a little larger than the Finnish portrait and glued over
+it, covers the design along the portrait's edge: ``suspect``, with a
+photo-substitution finding on the portrait (not a reprint of the page
+around it). Skipped where ../shared is absent.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from docexam.authoring import add_template
@@ -51,3 +59,24 @@ def test_registration_image_and_a_phone_photo_of_it_are_consistent(specimen_id, 
     photo = examine(phone.images["visible"], tpl, name="phone photo")
     assert photo.verdict == "consistent" and not photo.findings, [f.as_dict() for f in photo.findings]
 
+
+def test_a_photograph_glued_over_the_portrait_is_found_by_the_design_it_covers(passporteye_data, docexam_home):
+    spec = _spec("real-fin-td3")
+    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
+                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
+    rgb = load_rgb(passporteye_data / spec["image"])
+    donor = _spec("real-hrv-td3")
+    x0, y0, x1, y1 = next(z["bbox"] for z in donor["zones"] if z["kind"] == "portrait")
+    face = load_rgb(passporteye_data / donor["image"])[y0:y1, x0:x1]
+    x0, y0, x1, y1 = next(z["bbox"] for z in spec["zones"] if z["kind"] == "portrait")
+    # 8 % larger than the portrait's zone, centred on it
+    w, h = int((x1 - x0) * 1.08), int((y1 - y0) * 1.08)
+    left, top = (x0 + x1 - w) // 2, (y0 + y1 - h) // 2
+    forged = rgb.copy()
+    forged[top:top + h, left:left + w] = cv2.resize(face, (w, h), interpolation=cv2.INTER_AREA)
+
+    report = examine(forged, added.template, name="photo glued over")
+    assert report.verdict == "suspect"
+    found = [(f.family, f.technique, f.zone) for f in report.findings]
+    assert ("personalization", "photo-substitution", "portrait") in found, found
+    assert all(f.family == "personalization" for f in report.findings), [(f.family, f.zone, f.bbox) for f in report.findings]

@@ -252,7 +252,7 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     hits = [e for e in hits if not (e.check == "field-background" and e.zone in altered)
             and not (e.check.startswith("mrz-vs-fields:") and e.check.split(":", 1)[1] in altered)]
     # a pasted photo also breaks the likeness with the ghost image
-    if any(e.check == "portrait-overprint" for e in hits):
+    if any(e.check in ("portrait-overprint", "design-portrait-edge") for e in hits):
         hits = [e for e in hits if e.check not in ("ghost", "ghost-portrait")]
     # a place the design check found may be what a dedicated check found too: keep the dedicated one
     named = [e for e in hits if e.check != "design"]

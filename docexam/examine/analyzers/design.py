@@ -14,12 +14,17 @@ its profile says happened:
   are resolved (:func:`~docexam.examine.analyzers.printing.screen_periodicity`):
   a copier's regular screen, or inkjet dither; else it is left open.
 
+A region hugging the outside of the portrait's edge is the design covered
+by a photograph larger than the original, glued over it (or by its cut
+edge and shadow): ``personalization`` / ``photo-substitution``, on the
+portrait.
+
 When such regions cover much of the page the whole document was reproduced.
 """
 
 from __future__ import annotations
 
-from ..deviation import deviations, find_regions, is_design
+from ..deviation import CELL, deviations, find_regions, is_design
 from ...i18n import Message, plural_message
 from ..report import Evidence, Note
 from ..variation import variation_for
@@ -40,6 +45,8 @@ RESOLVES_DOTS = 0.62
 #: this) and its colour did not move (chroma z at most this)
 INTACT_TEXTURE_Z = 1.0
 INTACT_CHROMA_Z = 2.0
+#: a region lying outside the portrait within this of its edge, along it, is the edge of a photograph glued over it
+PORTRAIT_EDGE_MM = 2.5
 
 
 def _zone_of(ctx: Context, box):
@@ -50,6 +57,25 @@ def _zone_of(ctx: Context, box):
     if not zones:
         zones = [z for z in ctx.template.zones if z.kind == "background"] or list(ctx.template.zones)
     return min(zones, key=lambda z: (z.bbox[2] - z.bbox[0]) * (z.bbox[3] - z.bbox[1]))
+
+
+def _beside_portrait(ctx: Context, box):
+    """The portrait zone around whose edge ``box`` (template pixels) lies, or None.
+
+    A photograph glued over the portrait is never cut to exactly the
+    original's size: where it is larger, or where its cut edge and shadow
+    fall, the design around the portrait is covered in a strip along the
+    edge. The design comparison leaves the portrait itself out, so such a
+    region lies in a ring around it, within :data:`PORTRAIT_EDGE_MM` (plus
+    the reach of the comparison's windows and cells, which widen a region).
+    """
+    reach = PORTRAIT_EDGE_MM / 25.4 * ctx.template.dpi + (ctx.maps.window // 2 + CELL) / ctx.model.scale
+    x0, y0, x1, y1 = box
+    for z in ctx.template.zones_of("portrait"):
+        a0, b0, a1, b1 = z.bbox
+        if x0 >= a0 - reach and y0 >= b0 - reach and x1 <= a1 + reach and y1 <= b1 + reach:
+            return z
+    return None
 
 
 def printing_technique(ctx: Context, box) -> tuple[str | None, str]:
@@ -101,12 +127,17 @@ def analyze(ctx: Context):
             Message("The fine print differs from the genuine design over much of the page ({share:.0%}): the "
                     "whole document was {how}.", share=share, how=how), check="design-page"))
         return evidence, notes
+    edges = {}
     for r in regions[:6]:
         box = model.to_template(r.box_work)
         zone = _zone_of(ctx, box)
         box = clip_box(box, zone.bbox)
         label = _label(zone)
         p = r.profile
+        portrait = _beside_portrait(ctx, box)
+        if portrait is not None:  # one finding on the portrait for all of its edge
+            edges[portrait.name] = edges.get(portrait.name, 0.0) + r.mass
+            continue
         if p["brightness"] > LIGHTER_Z and p["structure"] < 0:
             family, technique = "substrate", "erasure"
             msg = Message("Here the printed design of the {label} is lighter and its fine lines are faded or "
@@ -118,6 +149,12 @@ def analyze(ctx: Context):
                           "print around it is genuine.", label=label, how=how)
         evidence.append(Evidence(family, technique, zone.name, box, r.mass, MASS_THRESHOLD, MASS_WIDTH, msg,
                                  check="design"))
+    for name, mass in edges.items():
+        evidence.append(Evidence(
+            "personalization", "photo-substitution", name, list(ctx.template.zone(name).bbox), mass, MASS_THRESHOLD,
+            MASS_WIDTH, Message("The printed design right along the edge of the portrait is covered or disturbed: a "
+                                "photograph larger than the original, or its cut edge, was glued over the portrait."),
+            check="design-portrait-edge"))
     if len(regions) > 6:
         notes.append(Note("design", "info", plural_message("{n} more small place differs from the design.",
                                                            "{n} more small places differ from the design.",
