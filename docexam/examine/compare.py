@@ -27,7 +27,6 @@ is matched.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import cv2
@@ -35,7 +34,7 @@ import numpy as np
 
 from ..blas import single_thread_blas
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
-from .pools import pool
+from .pools import in_bands as _in_bands
 
 __all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "estimate_blur",
            "Maps", "conformity_maps"]
@@ -575,26 +574,6 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
 
 #: variance of the 8-bit rounding of a pixel's luminance (Rec. 601 weights over three rounded channels), at white
 QUANTIZATION = (0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2) / 255 ** 2 / 12
-
-
-def _in_bands(fn, height: int, *, margin: int) -> None:
-    """Run ``fn(y0, y1)`` over two halves of ``[0, height)``: one on a helper thread, one here.
-
-    ``fn`` writes its rows of shared outputs; each half reads ``margin``
-    rows beyond its own, so small pages are done in one piece.
-    """
-    if height < 4 * margin + 64 or (os.cpu_count() or 1) < 2:
-        fn(0, height)
-        return
-    mid = height // 2
-    other = pool("band", 2).submit(_single_blas_call, fn, mid, height)
-    fn(0, mid)
-    other.result()
-
-
-def _single_blas_call(fn, *args):
-    with single_thread_blas():
-        return fn(*args)
 
 
 def _upsample_rows(small: np.ndarray, size: tuple[int, int], y0: int, y1: int) -> np.ndarray:
