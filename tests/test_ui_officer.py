@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from docexam.examine.report import Finding, Report
+from docexam.examine.analyzers.devices import advice
+from docexam.examine.report import Finding, Note, Report, Unexamined
+from docexam.i18n import Message
 from docexam.lessons import load_lessons
 from docexam.lessons.reference import AFTER_SUSPECT, section, security_features
 from docexam.paths import lessons_dir
@@ -99,6 +101,44 @@ def test_the_next_steps_in_khmer(folder):
     goto(at, "desk")
     assert at.subheader[0].value == "បន្ទាប់ពីលទ្ធផលគួរឱ្យសង្ស័យ៖ ជំហានបន្ទាប់"
     assert "ការប្ដូររូបថត" in at.text_area(key="desk-note").value  # technique named in Khmer
+
+
+def _report_with_hand_checks(verdict: str) -> Report:
+    report = _suspect_report() if verdict == "suspect" else Report(image="doc.png", template="demo-td3",
+                                                                    verdict=verdict, score=0.2)
+    report.unexamined = [Unexamined("kinegram", "kinegram", (10, 10, 60, 60), "tilt", advice("kinegram", "kinegram"))]
+    report.notes = [Note("microprint", "inconclusive", Message("The microprint is too small to read in this capture."))]
+    return report
+
+
+def test_the_desk_lists_what_the_picture_cannot_show(folder):
+    at = app()
+    at.session_state["desk-report"] = _report_with_hand_checks("consistent")
+    goto(at, "desk")
+    assert not errors(at)
+    shown = element_text(at)
+    assert "Check by hand" in shown
+    assert "Kinegram (tilt it): Tilt the document under a light: the kinegram must change colour" in shown
+    assert [e.label for e in at.expander if e.label.startswith("Checks the machine")] == \
+        ["Checks the machine could not make (1)"]
+    assert "The microprint is too small to read in this capture." in shown
+    # a suspect result's referral note carries them, for the officer to fill in
+    at.session_state["desk-report"] = _report_with_hand_checks("suspect")
+    at.session_state.pop("desk-note", None) if "desk-note" in at.session_state else None
+    at.run()
+    note = at.text_area(key="desk-note").value
+    assert "Not examined by the machine (check by hand):\n- Kinegram (tilt it): Tilt the document" in note
+
+
+def test_what_the_picture_cannot_show_in_khmer(folder):
+    at = app()
+    at.session_state["lang-choice"] = "km"
+    at.session_state["desk-report"] = _report_with_hand_checks("consistent")
+    at.run()
+    goto(at, "desk")
+    shown = element_text(at)
+    assert "ពិនិត្យដោយដៃ" in shown and "Check by hand" not in shown
+    assert "Tilt the document" not in shown  # the advice itself is in Khmer (Message, translated when shown)
 
 
 def test_a_short_practice_round_says_why(folder, monkeypatch):

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..atomic import ensure_dir, write_png
 from ..errors import DocexamError, InputFileError, OutputError
 from ..i18n import N_, Message
+from ..specimens.techniques import VIEW_WORDS
 from .lang import _, said
 
 
@@ -37,8 +38,6 @@ def register(subparsers) -> None:
 VERDICT_WORDS = {"consistent": N_("CONSISTENT"), "suspect": N_("SUSPECT"), "inconclusive": N_("INCONCLUSIVE")}
 #: the notes' statuses, likewise
 STATUS_WORDS = {"inconclusive": N_("inconclusive"), "skipped": N_("skipped"), "info": N_("info")}
-#: the views a feature needs (``unexamined``), likewise
-VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light")}
 
 
 def _human(report) -> str:
@@ -59,7 +58,7 @@ def _human(report) -> str:
                               message=said(n.message)))
     for u in report.unexamined:
         lines.append("  " + _("not examined ({zone}, needs {view}): {message}", zone=u.zone,
-                              view=_(VIEW_WORDS.get(u.needs, u.needs)), message=said(u.message)))
+                              view=_(VIEW_WORDS[u.needs]) if u.needs in VIEW_WORDS else u.needs, message=said(u.message)))
     return "\n".join(lines)
 
 

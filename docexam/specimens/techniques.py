@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import Message
+from ..i18n import N_, Message
 from ..errors import UnknownNameError
 from ..formats.specimen import FAMILIES
 
-__all__ = ["FAMILIES", "TECHNIQUES", "Technique", "technique"]
+__all__ = ["FAMILIES", "TECHNIQUES", "Technique", "technique", "VIEW_WORDS"]
 
 #: what a genuine document's body is made of: security paper (passport data
 #: pages) or a laser-engravable polycarbonate laminate (identity cards)
@@ -20,6 +20,9 @@ SUBSTRATES = ("paper", "polycarbonate")
 PAPER = ("paper",)
 CARD = ("polycarbonate",)
 ANY = SUBSTRATES
+#: the view that proves a feature one straight-on picture cannot (an unexamined feature's ``needs``),
+#: in the words people read (``_()`` them)
+VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light")}
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,29 @@ def referral_note(report, *, template_name: str, lang: str, now: dt.datetime) ->
         lines.append(f"{i}. {zone_label(f.zone, lang)}: {what} ({f.score:.2f}): {finding_text(f, lang)}")
     if not report.findings:
         lines.append(_("No findings."))
+    checks = hand_checks(report, lang)
+    if checks:
+        lines += ["", _("Not examined by the machine (check by hand):"), *[f"- {c}" for c in checks]]
     blank = "_" * 40
     lines += ["", _("Traveller's name, nationality and document number (as printed):"), blank,
               _("What I saw myself (which feature, where, under which light):"), blank, blank,
               _("Handed to (name, unit) and when:"), blank, _("Officer (name, unit):"), blank]
     return "\n".join(lines) + "\n"
+
+
+def hand_checks(report, lang: str) -> list[str]:
+    """What the officer examines by hand: each feature the picture shows but cannot prove, in ``lang``.
+
+    One line per :class:`~docexam.examine.report.Unexamined` entry of
+    ``report``: the feature's zone (its name says how to look at it) and
+    what to do.
+
+    >>> from types import SimpleNamespace as R
+    >>> u = R(zone="kinegram", needs="tilt", message="It must change colour.")
+    >>> hand_checks(R(unexamined=[u]), "en")
+    ['Kinegram (tilt it): It must change colour.']
+    """
+    return [f"{zone_label(u.zone, lang)}: {finding_text(u, lang)}" for u in report.unexamined]
 
 
 def feature_crop(boxes: Sequence[Sequence[int]], size: tuple[int, int], *, margin: float = 0.15,

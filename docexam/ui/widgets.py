@@ -23,9 +23,9 @@ from ..errors import DocexamError
 from ..network import JOIN_URL_ENV
 from ..formats.lights import LIGHTS
 from ..specimens import find_template
-from . import docview, state
+from . import docview, officer, state
 from .course import clip_box, to_template_point
-from .i18n import _, ngettext, pick, t
+from .i18n import _, lang, ngettext, pick, said, t
 
 RED = (230, 30, 30)
 BLUE = (20, 90, 255)
@@ -84,6 +84,20 @@ def draw_point(rgb: np.ndarray, point, size: tuple[int, int], *, colour=BLUE) ->
 
 def image(rgb: np.ndarray, caption: str | None = None) -> None:
     st.image(rgb, caption=caption, width="stretch")
+
+
+def hand_checks(report) -> None:
+    """What the examination left to the officer: features one picture cannot prove, checks it could not make."""
+    checks = officer.hand_checks(report, lang())
+    if checks:
+        with st.container(border=True):
+            st.markdown(f"**{_('Check by hand')}**")
+            st.caption(_("The picture shows these security features, but one picture cannot prove them genuine: "
+                         "examine them yourself."))
+            st.markdown("\n".join(f"- {c}" for c in checks))
+    if report.notes:
+        with st.expander(_("Checks the machine could not make ({n})", n=len(report.notes))):
+            st.markdown("\n".join(f"- {said(n.message)}" for n in report.notes))
 
 
 def reference_image(template_id: str, light: str):

@@ -122,6 +122,7 @@ if report is not None:
             for i, f in enumerate(report.findings, 1)]), hide_index=True, width="stretch")
     else:
         st.write(_("No findings."))
+    widgets.hand_checks(report)
     if report.aligned:
         st.subheader(_("Heatmap"))
         widgets.image(render_heatmap(report), caption=_("What the examination machine sees: warm colours where the document departs from the genuine template; numbered boxes are its findings."))

@@ -121,6 +121,7 @@ with right:
         for j, f in enumerate(report.findings, 1):
             st.markdown(_("{j}. `{what}` in {zone} ({score}): {message}", j=j, what=f.technique or f.family,
                               zone=f.zone, score=f"{f.score:.2f}", message=finding_text(f, lang())))
+        widgets.hand_checks(report)
         if report.aligned:
             from docexam.examine import render_heatmap
 
