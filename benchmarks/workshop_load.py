@@ -570,8 +570,10 @@ async def run(args) -> int:
         app = App(home, warm=args.warm)
     with TrainingRecord.open(app.db) as record:
         today = dt.date.today()
-        record.create_workshop(title="Load test", place="Poipet", province="Banteay Meanchey", start_date=today,
-                               end_date=today, code=CODE)
+        ws = record.create_workshop(title="Load test", place="Poipet", province="Banteay Meanchey",
+                                    start_date=today, end_date=today, code=CODE)
+    print(f"the workshop's test forms drawn in {_draw_forms(app.db, ws.id):.1f} s (as the Workshops page does when "
+          f"the trainer creates it; not timed)", flush=True)
     args.failures = args.failures or str(app.workdir / "failures")
     print(f"{app.describe()}; {args.trainees} trainees, pauses {args.pause[0]:g}-"
           f"{args.pause[1]:g} s, seed {args.seed}", flush=True)
@@ -640,6 +642,23 @@ async def run(args) -> int:
           + (" --warm" if args.warm else "") + (" --phone" if args.phone else "")
           + (f" --hq {args.hq}" if args.hq else ""))
     return 1 if stats.errors or lost else 0
+
+
+def _draw_forms(database: str, workshop_id: int) -> float:
+    """Draw the workshop's pre- and post-test with the Workshops page's own function; seconds taken.
+
+    The trainer creates the workshop on that page before the room signs in, and the page draws its
+    forms then; the trainees' sign-ins only read them.
+    """
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # outside a Streamlit server: no script context
+    os.environ["DOCEXAM_DATABASE_URL"] = database
+    from docexam.ui import state
+
+    t0 = time.perf_counter()
+    state.test_forms(workshop_id)
+    return time.perf_counter() - t0
 
 
 def main() -> int:

@@ -254,6 +254,12 @@ def test_trainer_creates_a_workshop_and_uploads_a_specimen(folder, docexam_home)
     assert not errors(at), errors(at)
     assert "POIPET-1" in at.success[0].value
     assert form is not None
+    # its test forms were drawn with it: the room's first sign-ins only read them
+    from docexam.training import TrainingRecord
+
+    with TrainingRecord.open() as record:
+        frozen = record.frozen_forms(record.workshop("POIPET-1").id)
+    assert set(frozen) == {"pre", "post"} and frozen["pre"] and frozen["post"]
 
     goto(at, "studio")
     at.get("file_uploader")[0].set_value(("new.png", png(), "image/png"))

@@ -15,6 +15,7 @@ from docexam.training.report import to_csv, to_html
 from docexam.training.report_pdf import to_pdf
 from docexam.assessment.certificate import certificates_pdf
 from docexam.ui import session, state, steps
+from docexam.ui.starter import LibraryNotReady
 from docexam.lessons.vocabulary import topic_label
 from docexam.ui.i18n import _, lang, said
 from docexam.ui.widgets import figure_cells, join_address
@@ -44,6 +45,14 @@ with st.expander(_("Create a workshop"), expanded=not record.workshops(), icon="
         else:
             st.session_state["tpl-workshop"] = ws.id
             st.success(_("Workshop created. Trainees join with the code **{code}**.", code=ws.code))
+            # drawn now, while one trainer waits, not when the whole room signs in at once
+            try:
+                with st.spinner(_("Drawing the workshop's pre-test and post-test…")):
+                    state.test_forms(ws.id)
+            except LibraryNotReady:
+                st.info(_("The pre-test and post-test will be drawn once the specimen library is ready."))
+            except DocexamError as exc:
+                st.error(_("The specimen library cannot be loaded: {error}", error=said(exc)))
 
 workshops = record.workshops()
 if not workshops:
