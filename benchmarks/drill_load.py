@@ -19,12 +19,16 @@ the officers measure a detection threshold instead (``--trials`` trials of
 four crops). Each officer pauses as a person reads.
 
 Prints p50 / p95 / max of *call -> document* (the traveller's document
-drawn in the browser: the wait an officer sees), *tool -> view*, *decision
--> next*, *trial -> next trial* and *end -> debrief*, how many presses
+drawn in the browser: the wait an officer sees; *call -> desk* is its part
+until the desk's answer is drawn, the picture perhaps still loading), *tool -> view*,
+*decision -> next*, *trial -> next trial* and *end -> debrief*, how many presses
 waited more than 2 s, errors, decisions and trials the record lacks, the
 app process's CPU per interaction, the background processes' CPU (the
-preparation process and the drill's renderer, at low priority), peak
-memory and ``uptime`` before and after (the machine is shared: note its
+preparation process and the drill's renderer, at low priority), the
+browsers' CPU, the app's own latency per page run (from the press
+reaching the server to the run's end, logged by the app:
+:mod:`docexam.ui.runlog`) to tell the app's part of a wait from the
+browsers', peak memory and ``uptime`` before and after (the machine is shared: note its
 load with the figures). A figure, not a test.
 """
 
@@ -43,7 +47,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workshop_load import CHROMIUM, CHROMIUM_FLAGS, App, Witness, _figures, _idle, _uptime, server_problems  # noqa: E402
+from workshop_load import (CHROMIUM, CHROMIUM_FLAGS, CLK_TCK, App, Witness, _figures, _idle, _uptime,  # noqa: E402
+                           server_problems)
 
 CODE = "DRILL-1"
 STEP_TIMEOUT_MS = 240_000
@@ -55,7 +60,8 @@ TITLES = {"land-rush-hour": "Land crossing at rush hour", "seaport-ferry": "Seap
 
 class Stats:
     def __init__(self):
-        self.times: dict[str, list[float]] = {"call -> document": [], "tool -> view": [], "decision -> next": [],
+        self.times: dict[str, list[float]] = {"call -> desk": [], "call -> document": [], "tool -> view": [],
+                                              "decision -> next": [],
                                               "trial -> next trial": [], "end -> debrief": []}
         self.errors: list[str] = []
         self.interactions = 0
@@ -63,10 +69,13 @@ class Stats:
         self.trials: dict[str, int] = {}
 
 
-async def _document_drawn(page) -> None:
-    """Until the traveller's document picture is loaded by the browser."""
+async def _document_drawn(page, drawn: list | None = None) -> None:
+    """Until the traveller's document picture is loaded by the browser (``drawn`` gets the moment its
+    element is there: the page's answer drawn, the picture perhaps still loading)."""
     img = page.locator(".dx-stage img").first
     await img.wait_for(timeout=STEP_TIMEOUT_MS)
+    if drawn is not None:
+        drawn.append(time.perf_counter())
     await page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=await img.element_handle(),
                                  timeout=STEP_TIMEOUT_MS)
 
@@ -116,7 +125,10 @@ async def _drill(page, rng: random.Random, args, stats: Stats, name: str, scenar
                 await _idle(page)
                 continue
             break  # every traveller called
-        await _timed(stats, "call -> document", call.click, lambda: _document_drawn(page))
+        drawn: list[float] = []
+        t0 = time.perf_counter()
+        await _timed(stats, "call -> document", call.click, lambda: _document_drawn(page, drawn))
+        stats.times["call -> desk"].append(drawn[0] - t0)
         await _idle(page)
         tools = page.locator("button:not([disabled])").filter(has_text=" s")
         labels = [t for t in await tools.all_text_contents() if "·" in t and "Ask" not in t]
@@ -198,6 +210,48 @@ async def officer(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         await context.close()
 
 
+def _tree_cpu(root: int, skip: set[int]) -> float:
+    """CPU seconds of ``root``'s descendants (outside ``skip`` and their trees), reaped children included."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        times[pid] = sum(int(f) for f in fields[11:15]) / CLK_TCK  # utime stime cutime cstime
+    total, todo = 0.0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        if pid in skip:
+            continue
+        total += times.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
+def _server_runs(path: Path, since: float) -> list[str]:
+    """The app's own figures per page run (its run log), to compare with the waits the browsers saw."""
+    from docexam.ui import runlog
+
+    runs = runlog.read(path, since=since)
+    if not runs:
+        return [f"{'app page runs':20} none logged ({path})"]
+    whole = [r for r in runs if not r[4]]
+    lines = [f"{'app page runs':20} {len(runs)} ({len(runs) - len(whole)} of them fragments); measured in the app "
+             f"from the press reaching it to the run's end:"]
+    for what, values in (("  press -> run start", [r[1] - r[0] for r in runs]),
+                         ("  run (wall)", [r[2] - r[1] for r in runs]),
+                         ("  press -> run end", [r[2] - r[0] for r in runs]),
+                         ("  run (CPU)", [r[3] for r in runs]),
+                         ("  page run (wall)", [r[2] - r[1] for r in whole]),
+                         ("  page press -> end", [r[2] - r[0] for r in whole])):
+        lines.append(f"{what:20} {_figures(values)}   over {VISIBLE_WAIT_S:g} s: {sum(v > VISIBLE_WAIT_S for v in values)}")
+    return lines
+
+
 def _stored(db: str) -> tuple[dict, dict]:
     """Decisions and threshold trials in the record, per officer name."""
     from docexam.training import TrainingRecord
@@ -226,6 +280,8 @@ async def run(args) -> int:
     library_folder(progress=False)
     if not args.warm:
         shutil.rmtree(home / "cache" / "drill", ignore_errors=True)
+    run_log = Path(tempfile.mkdtemp(prefix="docexam-runs-")) / "runs.log"
+    os.environ["DOCEXAM_RUN_LOG"] = str(run_log)  # the app logs each page run's latency (docexam.ui.runlog)
     app = App(home, warm=True)  # the library's pictures stay encoded: only the drills are under test
     with TrainingRecord.open(app.db) as record:
         today = dt.date.today()
@@ -241,7 +297,9 @@ async def run(args) -> int:
     stats = Stats()
     cpu0 = app.cpu()
     background0 = sum(app.child_cpu.values())
-    t0 = time.perf_counter()
+    t0, epoch0 = time.perf_counter(), time.time()
+    browsers_cpu = 0.0
+    browsers_cpu0 = _tree_cpu(os.getpid(), {app.proc.pid})
     try:
         async with async_playwright() as p:
             browsers = [await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
@@ -249,6 +307,7 @@ async def run(args) -> int:
             viewport = {"width": 390, "height": 844} if args.phone else {"width": 1280, "height": 900}
             await asyncio.gather(*(officer(browsers[n % len(browsers)], app.url, n, args, stats, viewport)
                                    for n in range(args.officers)))
+            browsers_cpu = _tree_cpu(os.getpid(), {app.proc.pid}) - browsers_cpu0
             for browser in browsers:
                 try:
                     await browser.close()
@@ -282,6 +341,11 @@ async def run(args) -> int:
     print(f"{'lost decisions':20} {sum(lost.values())}; lost trials {sum(lost_trials.values())}")
     print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = "
           f"{1000 * cpu / max(stats.interactions, 1):.0f} ms per interaction")
+    print(f"{'browsers CPU':20} {browsers_cpu:.1f} s (Chromium and its driver; app {cpu:.1f} s, background "
+          f"{background:.1f} s) in {wall:.0f} s on {os.cpu_count()} cores: the browsers used "
+          f"{100 * browsers_cpu / max(wall * (os.cpu_count() or 1), 1e-9):.0f} % of the machine")
+    for line in _server_runs(run_log, epoch0):
+        print(line)
     print(f"{'app peak memory':20} {peak_rss:.0f} MB (resident)")
     print(f"{'background':20} {background:.1f} s CPU at low priority (preparation and the drill's renderer), "
           f"peak {app.child_peak_rss:.0f} MB")

@@ -15,7 +15,8 @@ app processes sharing one ``DOCEXAM_HOME`` run one preparation).
 
 With ``DOCEXAM_TRACEMALLOC=DIR`` (a load benchmark's memory study) the
 process traces its allocations and writes the largest holders, by line,
-to ``DIR/memory-N.txt`` every :data:`TRACE_EVERY_S` seconds.
+to ``DIR/memory-N.txt`` every :data:`TRACE_EVERY_S` seconds. With
+``DOCEXAM_RUN_LOG=FILE`` it logs each page run's latency (:mod:`.runlog`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from starlette.routing import Mount
 
 from docexam.paths import REPO_DIR
 from docexam.sharing import hq
-from docexam.ui import prepare
+from docexam.ui import prepare, runlog
 from docexam.ui.media import ROUTE, media_app
 
 app = st.App(str(REPO_DIR / "app.py"), routes=[Mount(ROUTE, app=media_app()), Mount(hq.ROUTE, app=hq.sync_app())])
@@ -60,6 +61,8 @@ def _trace_memory(folder: Path, *, every: float = TRACE_EVERY_S, top: int = 40) 
 
     threading.Thread(target=report, name="docexam-tracemalloc", daemon=True).start()
 
+
+runlog.install()  # only with DOCEXAM_RUN_LOG (a load benchmark): each page run's latency, to a file
 
 if os.environ.get("DOCEXAM_TRACEMALLOC"):
     _trace_memory(Path(os.environ["DOCEXAM_TRACEMALLOC"]))
