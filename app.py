@@ -24,6 +24,8 @@ pre.dx-mrz { font-family: "OCR-B", ui-monospace, monospace; font-size: clamp(9px
              white-space: pre; background: var(--st-secondary-background-color, #f0f2f6); padding: .6em .8em;
              border-radius: .5em; line-height: 1.5; }
 img.dx-picture { width: 100%; height: auto; display: block; }
+/* pictures the browser fetches ahead of need (docexam.ui.counter.preload) take no room */
+.stElementContainer:has(.dx-preload) { display: none; }
 /* a table wider than a phone scrolls inside its own box; the page itself never scrolls sideways */
 .stTable, [data-testid="stTable"], [data-testid="stTableStyledTable"] { overflow-x: auto; max-width: 100%; }
 /* an element of the run before (greyed while a run is under way) takes no tap: a tick there would belong to

@@ -180,3 +180,41 @@ def test_consulted_officer_advises_the_second_line_and_a_reload_finds_the_drill(
     # a reload (a new session of the same officer) offers the drill going on
     again = drill_page("Sok Chea")
     assert any(b.label.startswith("Back to your drill: Land crossing at rush hour") for b in again.button)
+
+
+def _preloaded(at) -> list[str]:
+    """The picture addresses the page asks the browser to fetch ahead (its hidden preload block)."""
+    import re
+
+    blocks = [m.value for m in at.markdown if "dx-preload" in m.value]
+    assert len(blocks) <= 1
+    return re.findall(r"src='([^']+)'", blocks[0]) if blocks else []
+
+
+def test_the_counter_has_the_browser_fetch_the_next_travellers_pictures_before_the_call(folder):
+    from docexam.drill.material import TravellerJob, cached_document, photo_path
+    from docexam.ui import media
+
+    at = drill_page()
+    at.selectbox(key="drill-pick").select("night-shift-impostor").run()
+    press_label(at, "Go")
+    cases = state_of(at).cases
+    assert _preloaded(at) == []  # nothing encoded yet: nothing named (a preload never encodes in the run)
+    for case in cases[:3]:  # what the background preparation does ahead of the officers
+        media.warm(TravellerJob(case.traveller)())
+    at.run()
+
+    def pictures(case, lights=("visible",)):
+        material = cached_document(case.traveller.document)
+        return [media.image_url(material.image(light)) for light in lights]
+
+    first, second, third = cases[:3]
+    photo = media.image_url(photo_path(first.traveller))
+    assert _preloaded(at) == [photo, *pictures(first), media.image_url(photo_path(second.traveller)), *pictures(second)]
+    press_label(at, "Call the next traveller")
+    # the desk names the pictures the browser fetched: the photo, and the document in the light shown
+    assert any(f"src='{photo}'" in m.value for m in at.markdown if "dx-picture" in m.value)
+    # now the two travellers after this one, and this document's other lights (a lamp is one press away)
+    assert _preloaded(at) == [media.image_url(photo_path(second.traveller)), *pictures(second),
+                              media.image_url(photo_path(third.traveller)), *pictures(third),
+                              *pictures(first, ("uv", "ir"))]

@@ -24,7 +24,7 @@ from ..formats.lights import LIGHTS
 from ..lessons.vocabulary import CHECK_LABELS, FIELD_LABELS
 from ..mrz.text import parse
 from ..specimens import find_template
-from . import docview, drills, media
+from . import docview, drills, media, prepare
 from .i18n import _, lang, pick, t
 
 #: how long a press may wait for a traveller's documents before the page says so
@@ -48,6 +48,37 @@ def material_for(case):
             drills.prefetcher().wait(job, timeout=WAIT_S)
         material = cached_document(case.traveller.document)
     return material
+
+
+def upcoming_pictures(coming, *, at_desk=None) -> list[str]:
+    """Addresses of the pictures the counter will show next, where encoded already.
+
+    For each case of ``coming`` (travellers about to be called), the photo
+    and the document in visible light; for ``at_desk`` (the traveller being
+    examined), the document in its other lights: a lamp's view is one press
+    away. Nothing is encoded here: a picture not made yet is left out.
+    """
+    wanted = []
+    for case in coming:
+        material = cached_document(case.traveller.document)
+        if material is not None:
+            wanted += [photo_path(case.traveller), material.image("visible")]
+    material = cached_document(at_desk.traveller.document) if at_desk is not None else None
+    if material is not None:
+        wanted += [material.image(light) for light in material.lights if light != "visible"]
+    return [url for url in map(media.encoded_image_url, wanted) if url]
+
+
+def preload(urls) -> None:
+    """Let the browser fetch ``urls`` now, unseen, so that showing them later costs no download.
+
+    The pictures are served with a far-future cache header (:mod:`.media`):
+    when the next traveller is called, the page only names pictures the
+    browser holds already.
+    """
+    if urls:
+        imgs = "".join(f"<img src='{html.escape(u)}' alt=''>" for u in urls)
+        st.markdown(f"<div class='dx-preload' hidden>{imgs}</div>", unsafe_allow_html=True)
 
 
 def _used(case, officer: int | None = None) -> set:
@@ -146,7 +177,7 @@ def desk(case, scenario, *, officer: int, key: str, decisions=tuple(DECISIONS), 
     with left:
         st.markdown(f"#### {_('Traveller {n}', n=case.traveller.index + 1)}")
         photo = photo_path(case.traveller)
-        st.markdown(f"<img class='dx-picture' src='{media.image_url(photo, width=480)}' alt='{_('The traveller at the counter')}'>",
+        st.markdown(f"<img class='dx-picture' src='{prepare.picture_url(photo)}' alt='{_('The traveller at the counter')}'>",
                     unsafe_allow_html=True)
         st.caption(pick(story.who, story.who_km))
         if first_line_note:

@@ -18,7 +18,7 @@ from ..drill.catalogue import DECISIONS, TOOLS, label
 from ..drill.material import cached_document, photo_path
 from ..drill.scoring import debrief, final_score, score_state
 from ..lessons.vocabulary import TECHNIQUE_LABELS
-from . import docview, media
+from . import docview, media, prepare
 from .i18n import _, lang, pick, t
 
 VERDICT_KEYS = {"hit": "drill_v_hit", "miss": "drill_v_miss", "false referral": "drill_v_false",
@@ -92,7 +92,7 @@ def replay_one(drill_state, row, *, key: str) -> None:
     with left:
         photo = photo_path(case.traveller)
         if photo.is_file():
-            st.markdown(f"<img class='dx-picture' src='{media.image_url(photo, width=480)}' alt=''>",
+            st.markdown(f"<img class='dx-picture' src='{prepare.picture_url(photo)}' alt=''>",
                         unsafe_allow_html=True)
         st.markdown(f"**{_('What it was')}:** {html.escape(fraud_label(row.fraud))}"
                     + (f" ({_('severity')} {row.severity:.2f})" if row.severity is not None else ""))

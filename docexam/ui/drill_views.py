@@ -105,8 +105,12 @@ def first_line(session, me) -> None:
     drills.notice()
     drills.prefetch_ahead(ds)
     case = ds.open_case(me.id)
+    # the browser fetches the next travellers' pictures (and this one's other lights) while the officer looks:
+    # a call then names pictures it holds already
+    coming = [c for c in ds.cases if c.called_at is None][:drills.PRELOAD]
     if case is not None:
         counter.desk(case, session.scenario, officer=me.id, key=f"drill-{session.id}-{case.traveller.index}")
+        counter.preload(counter.upcoming_pictures(coming, at_desk=case))
         return
     nxt = ds.next_traveller(now)
     if nxt is not None:
@@ -120,6 +124,7 @@ def first_line(session, me) -> None:
             st.info(_("Nobody is waiting. The next traveller arrives in {s} s.", s=int(ahead) + 1))
             st.button(_("Wait for the next traveller"), icon=":material/hourglass_top:", on_click=drills.send, args=("wait",))
     st.button(_("End the drill now"), icon=":material/stop_circle:", on_click=drills.send, args=("end",))
+    counter.preload(counter.upcoming_pictures(coming))
 
 
 # ---------------------------------------------------------------------------

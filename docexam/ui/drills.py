@@ -33,6 +33,8 @@ from .i18n import _
 CURRENT = "drill"
 #: travellers of the queue rendered ahead of the one at the counter
 AHEAD = 3
+#: travellers not yet called whose pictures the browser fetches ahead (:func:`docexam.ui.counter.preload`)
+PRELOAD = 2
 #: how often a phone looks for what others did (seconds)
 POLL_S = 2.0
 
