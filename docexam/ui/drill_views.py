@@ -1,11 +1,10 @@
 """What each officer of a drill sees: the lobby, the counter, the second line, the consulted officer.
 
 Parts that change because of other officers (the queue, a referral
-arriving, a question from the second line, the clock) are fragments that
-run again every :data:`~docexam.ui.drills.POLL_S` seconds; each run costs
-one indexed query unless something happened (:func:`drills.drill_state`).
-A drill played alone has no other officer: its clock runs in the browser
-(:mod:`.shift_clock`) and the server runs only when the page changes.
+arriving, a question from the second line) are fragments that run again
+only when the drill changed: the browser asks the app's route for the
+drill's version every few seconds, no script run (:mod:`.drill_watch`).
+The clock runs in the browser (:mod:`.shift_clock`), alone or in a team.
 When what happened changes the whole page (a referral taken, the drill
 over), the fragment reruns the page.
 """
@@ -17,7 +16,7 @@ import html
 import streamlit as st
 
 from ..drill.catalogue import CONSULTED, DECISIONS, FINAL_DECISIONS, ROLES, label
-from . import counter, drills, shift_clock, state
+from . import counter, drill_watch, drills, shift_clock, state
 from .drill_pictures import OnScreen
 from .i18n import _, lang, pick
 
@@ -59,13 +58,15 @@ def lobby(session, me) -> None:
     st.button(_("Start the shift"), type="primary", icon=":material/play_arrow:", on_click=drills.send, args=("start",))
 
 
-@st.fragment(run_every=drills.POLL_S)
+@st.fragment
 def _members(session_id: int) -> None:
+    ds = drills.drill_state(session_id)
     roles = state.record().drill_roles(session_id)
     names = {tr.id: tr.name for tr in state.record().trainees() if tr.id in roles}
     for officer, role in sorted(roles.items(), key=lambda kv: (list(ROLES).index(kv[1]), kv[0])):
         st.markdown(f"- **{html.escape(names.get(officer, str(officer)))}**: {_label(ROLES, role)}")
-    _page_changed("drill-seen-start", _started(drills.drill_state(session_id)))
+    _page_changed("drill-seen-start", _started(ds))
+    drill_watch.watch(session_id, drills.seen_version(session_id), key=f"dx-watch-lobby-{session_id}")
 
 
 def _started(ds) -> bool:
@@ -75,18 +76,19 @@ def _started(ds) -> bool:
 # ---------------------------------------------------------------------------
 # the first line
 
-@st.fragment(run_every=drills.POLL_S)
+@st.fragment
 def shift_bar(session_id: int, officer: int) -> None:
-    """The shift's clock, the queue and the travellers seen so far (updated for everyone)."""
+    """The shift's clock, the queue and the travellers seen so far (updated for everyone).
+
+    The browser keeps the clock running; the fragment runs again when
+    another officer changed the drill (a call shortens the queue) or when
+    the counter's page changes by time (the clock's own request).
+    """
     ds = drills.drill_state(session_id)
     now = drills.now()
-    clock, budget = ds.clock(now), ds.budget_s
-    c1, c2, c3 = st.columns(3)
-    c1.metric(_("Shift clock"), f"{drills.clock_text(clock)} / {drills.clock_text(budget)}")
-    c2.metric(_("Waiting in the queue"), ds.waiting(now))
-    c3.metric(_("Dealt with"), f"{sum(c.decision is not None for c in ds.cases)} / {len(ds.cases)}")
-    st.progress(min(1.0, clock / budget))
+    shift_clock.shift_clock(ds, now, officer, key=f"dx-shift-{session_id}")
     _page_changed("drill-seen-bar", _counter_state(ds, now, officer))
+    drill_watch.watch(session_id, drills.seen_version(session_id), key=f"dx-watch-bar-{session_id}")
 
 
 def _counter_state(ds, now: float, officer: int) -> tuple:
@@ -97,7 +99,7 @@ def _counter_state(ds, now: float, officer: int) -> tuple:
 def first_line(session, me) -> None:
     ds = drills.drill_state(session.id)
     now = drills.now()
-    if session.team:  # other officers change the queue: look every few seconds
+    if session.team:  # other officers change the queue: the bar runs again when they do (drill_watch)
         _drawn_from("drill-seen-bar", _counter_state(ds, now, me.id))
         shift_bar(session.id, me.id)
     else:  # alone: the browser keeps the clock running and asks for a run when the page must change
@@ -130,10 +132,11 @@ def first_line(session, me) -> None:
 # ---------------------------------------------------------------------------
 # the second line
 
-@st.fragment(run_every=drills.POLL_S)
+@st.fragment
 def referrals(session_id: int, officer: int) -> None:
     """Referrals waiting for the second line, newest last, each with the first-line officer's note."""
     ds = drills.drill_state(session_id)
+    now = drills.now()
     waiting = ds.referrals()
     if not waiting:
         st.info(_("No referral is waiting. New ones appear here by themselves."))
@@ -145,6 +148,9 @@ def referrals(session_id: int, officer: int) -> None:
             st.button(_("Take this referral"), key=f"take-{case.traveller.index}", type="primary",
                       on_click=drills.send, args=("take", case.traveller.index))
     _page_changed("drill-seen-desk", _desk_state(ds, officer))
+    counter.preload(counter.upcoming_pictures(waiting[:drills.PRELOAD]))
+    left = None if ds.finished(now) else max(0.0, ds.budget_s - ds.clock(now)) + shift_clock.MARGIN_S
+    drill_watch.watch(session_id, drills.seen_version(session_id), key=f"dx-watch-desk-{session_id}", change=left)
 
 
 def _desk_state(ds, officer: int) -> tuple:
@@ -152,7 +158,7 @@ def _desk_state(ds, officer: int) -> tuple:
     return ds.open_case(officer) is not None, ds.finished(drills.now())
 
 
-@st.fragment(run_every=drills.POLL_S)
+@st.fragment
 def advice(session_id: int, traveller: int) -> None:
     """What the consulted officer answered (appears when they do)."""
     ds = drills.drill_state(session_id)
@@ -163,6 +169,7 @@ def advice(session_id: int, traveller: int) -> None:
             st.caption(_("Waiting for the answer..."))
         else:
             st.success(_("Advice: {a}", a=html.escape(given[2] or "-")), icon=":material/support_agent:")
+    drill_watch.watch(session_id, drills.seen_version(session_id), key=f"dx-watch-advice-{session_id}-{traveller}")
 
 
 def second_line(session, me) -> None:
@@ -189,7 +196,7 @@ def second_line(session, me) -> None:
 # ---------------------------------------------------------------------------
 # the consulted officer
 
-@st.fragment(run_every=drills.POLL_S)
+@st.fragment
 def consultations(session_id: int) -> None:
     ds = drills.drill_state(session_id)
     asked = ds.consultations()
@@ -209,6 +216,7 @@ def consultations(session_id: int) -> None:
             st.button(_("Send the advice"), key=f"{key}-go", type="primary",
                       on_click=lambda idx=case.traveller.index, k=key: drills.send(
                           "advise", idx, {"note": st.session_state.get(k, "")}))
+    drill_watch.watch(session_id, drills.seen_version(session_id), key=f"dx-watch-consult-{session_id}")
 
 
 def consulted(session, me) -> None:

@@ -35,8 +35,6 @@ CURRENT = "drill"
 AHEAD = 3
 #: travellers not yet called whose pictures the browser fetches ahead (:func:`docexam.ui.counter.preload`)
 PRELOAD = 2
-#: how often a phone looks for what others did (seconds)
-POLL_S = 2.0
 
 
 def _folder_signature() -> tuple:
@@ -100,6 +98,12 @@ def drill_state(session_id: int):
     replayed = record.drill_state(session_id)
     st.session_state["drill-state"] = ((session_id, version), replayed)
     return replayed
+
+
+def seen_version(session_id: int):
+    """The drill's version this tab's copy of the state was replayed at (what the page is drawn from)."""
+    kept = st.session_state.get("drill-state")
+    return kept[0][1] if kept and kept[0][0] == session_id else (0, 0)
 
 
 def now() -> float:

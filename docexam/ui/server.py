@@ -6,7 +6,9 @@ and serves ``app.py`` with one route of docexam's own beside Streamlit's:
 (:mod:`docexam.ui.media`). AppTest and ``streamlit run app.py`` still work
 without it; pictures then do not load in a browser. The same process
 serves :data:`docexam.sharing.hq.ROUTE`: laptops push signed records and
-pull signed packs there (a headquarters server, :mod:`docexam.sharing.hq`).
+pull signed packs there (a headquarters server, :mod:`docexam.sharing.hq`),
+and :data:`docexam.ui.drill_watch.ROUTE`: a team drill's version, which
+the phones ask for instead of running the page (:mod:`docexam.ui.drill_watch`).
 
 Loading this module also starts the background preparation process
 (:mod:`docexam.ui.prepare`: library, pictures, heatmaps) unless
@@ -32,10 +34,11 @@ from starlette.routing import Mount
 
 from docexam.paths import REPO_DIR
 from docexam.sharing import hq
-from docexam.ui import prepare, runlog
+from docexam.ui import drill_watch, prepare, runlog
 from docexam.ui.media import ROUTE, media_app
 
-app = st.App(str(REPO_DIR / "app.py"), routes=[Mount(ROUTE, app=media_app()), Mount(hq.ROUTE, app=hq.sync_app())])
+app = st.App(str(REPO_DIR / "app.py"), routes=[Mount(ROUTE, app=media_app()), Mount(hq.ROUTE, app=hq.sync_app()),
+                                                Mount(drill_watch.ROUTE, app=drill_watch.version_app())])
 
 #: seconds between two memory reports under ``DOCEXAM_TRACEMALLOC``
 TRACE_EVERY_S = 20.0
