@@ -179,10 +179,8 @@ _CARD_ONLY = {t for t, tech in TECHNIQUES.items() if tech.substrates == ("polyca
 SEEDS = {t: 500 + i for i, t in enumerate(sorted(TECHNIQUES, key=lambda t: (t in _CARD_ONLY, t)))}
 #: techniques the pipeline has no analyzer for yet (issue 12): strict, so this fails once it has
 NOT_YET = {
-    "delamination": "no delamination analyzer yet",
     "counterfeit-stamp": "border stamps are journey content, not the page's design: no stamp analyzer yet",
     "stamp-date-contradiction": "stamp dates against the visa's validity: no stamp analyzer yet",
-    "stolen-blank": "a genuine blank personalised by the thief: no analyzer of the personalisation method yet",
     "page-substitution": "a visa page from another booklet: no page-number or booklet check yet",
 }
 #: frauds that leave the document genuine: nothing on the page to find (the same-person quiz item asks about them)

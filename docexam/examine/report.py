@@ -103,7 +103,8 @@ class Unexamined:
     """A security feature on the picture that one straight-on image cannot prove genuine, and what to do.
 
     ``needs`` is the view that shows it (``tilt``: an optically variable
-    device; ``transmitted``: a watermark or thread against a lamp);
+    device; ``transmitted``: a watermark or thread against a lamp; ``ir``: a
+    laser engraving, dark in infrared where a print fades);
     ``message`` tells the officer how to examine it by hand.
     """
 

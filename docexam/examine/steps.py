@@ -9,7 +9,7 @@ plain reason; the pipeline turns that into an ``inconclusive`` report.
 
 Order: ``load`` -> ``prepare`` -> ``register`` -> ``mrz`` / (``warp`` ->
 ``compare`` -> ``context`` -> ``substrate`` / ``printing`` / ``devices``) ->
-``personalization`` -> ``decide``. Steps on either side of a ``/`` need
+``personalization`` -> ``engraving`` -> ``decide``. Steps on either side of a ``/`` need
 nothing from each other, so the pipeline runs them at the same time.
 """
 
@@ -23,6 +23,7 @@ from ..i18n import Message
 from ..imaging import as_rgb, load_rgb
 from .analyzers import design as design_analyzer
 from .analyzers import devices as devices_analyzer
+from .analyzers import engraving as engraving_analyzer
 from .analyzers import personalization as personalization_analyzer
 from .analyzers import print_process as print_process_analyzer
 from .analyzers import printing as printing_analyzer
@@ -31,7 +32,7 @@ from .analyzers.common import Context, zone_label
 from .analyzers.personalization import read_mrz_at_layout
 from .compare import conformity_maps, warp_views
 from .heatmap import anomaly_map
-from .model import reference_model, template_sides
+from .model import PERSONAL_KINDS, reference_model, template_sides
 from .register import register
 from .report import Evidence, Note
 
@@ -203,6 +204,12 @@ def devices(context):
     return {"devices": devices_analyzer.analyze(context)}
 
 
+@step("engraving", takes=("context", "personalization"), provides=("engraving",))
+def engraving(context, personalization):
+    """A laser-engraved card's portrait: burnt into the card, or printed (a stolen blank, a swapped photo)?"""
+    return {"engraving": engraving_analyzer.analyze(context, personalization)}
+
+
 def _tilt_ambiguous(hits: list, model) -> tuple[list, list]:
     """Split off findings of the general checks on an optically variable device no device check explains.
 
@@ -225,10 +232,34 @@ def _tilt_ambiguous(hits: list, model) -> tuple[list, list]:
     return keep, ambiguous
 
 
-@step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "devices", "model",
-                       "maps"),
+def _printed_portrait(hits: list, model) -> list:
+    """What a printed portrait on a laser-engraved card explains, and what explains it.
+
+    A counterfeit card body (it glows in UV) explains its printed portrait:
+    the body's finding stays. Otherwise, a swapped photo (``delamination``)
+    explains the ghost's other face and the design disturbed around the
+    photo; a stolen blank (``stolen-blank``) explains the design disturbed
+    under the data the thief printed. One finding per kind stays: the
+    stronger of the IR and the colour test.
+    """
+    printed = [e for e in hits if e.check in engraving_analyzer.ENGRAVED_CHECKS]
+    if not printed:
+        return hits
+    if any(e.check == "uv-paper" for e in hits):
+        return [e for e in hits if all(e is not p for p in printed)]
+    best = max(printed, key=lambda e: e.score)
+    hits = [e for e in hits if e is best or all(e is not p for p in printed)]
+    if best.technique == "delamination":
+        return [e for e in hits if e.check not in ("ghost", "ghost-portrait", "portrait-overprint",
+                                                   "design-portrait-edge")]
+    personal = {z.name for z in model.template.zones if z.kind in PERSONAL_KINDS}
+    return [e for e in hits if not (e.check == "design" and e.zone in personal)]
+
+
+@step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "devices", "engraving",
+                       "model", "maps"),
       provides=("findings", "score", "evidence", "notes", "heatmap", "unexamined", "undecided"))
-def decide(substrate, printing, personalization, design, print_process, devices, model, maps):
+def decide(substrate, printing, personalization, design, print_process, devices, engraving, model, maps):
     """Fuse the analyzers' evidence: explain overlaps, keep findings, score the document, draw the heatmap.
 
     ``undecided`` is the reason the document cannot be judged from this
@@ -237,7 +268,7 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     """
     evidence: list[Evidence] = []
     notes: list[Note] = []
-    for ev, nt in (substrate, printing, personalization, design, print_process, devices[:2]):
+    for ev, nt in (engraving[:2], substrate, printing, personalization, design, print_process, devices[:2]):
         evidence += ev
         notes += nt
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]
@@ -246,7 +277,9 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     if any(e.check in ("reproduction", "design-page") for e in hits):
         hits = [e for e in hits if e.check in ("reproduction", "design-page", "uv-paper", "mrz-check-digits")
                 or e.family == "personalization" and e.check not in ("field-geometry", "typography", "portrait-overprint",
-                                                                     "ghost", "ghost-portrait")]
+                                                                     "ghost", "ghost-portrait",
+                                                                     *engraving_analyzer.ENGRAVED_CHECKS)]
+    hits = _printed_portrait(hits, model)
     # an altered value explains the disturbed background under it
     altered = {e.zone for e in hits if e.check in ("field-geometry", "typography")}
     hits = [e for e in hits if not (e.check == "field-background" and e.zone in altered)
@@ -280,4 +313,4 @@ def decide(substrate, printing, personalization, design, print_process, devices,
                             "also looks different at another angle, so one picture cannot tell. {advice}", label=zone_label(zone),
                             advice=devices_analyzer.advice(zone.extra["feature"], zone_label(zone)))
     return {"findings": findings, "score": score, "evidence": evidence, "notes": notes, "heatmap": heat,
-            "unexamined": devices[2], "undecided": undecided}
+            "unexamined": devices[2] + engraving[2], "undecided": undecided}

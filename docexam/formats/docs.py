@@ -95,8 +95,9 @@ Besides the files above, these command outputs are relied on by other programs:
   made: `check`, `status`, `message`) and `unexamined`: the security
   features the picture shows but one straight-on image cannot prove, each
   with `zone`, `feature` (`kinegram`, `colour-shift`, `watermark`,
-  `thread`), `bbox`, `needs` (`tilt` or `transmitted`: the view that proves
-  it) and `message` (what the officer does by hand). `inconclusive` with a
+  `thread`, `laser-engraving`), `bbox`, `needs` (`tilt`, `transmitted` or
+  `ir`: the view that proves it) and `message` (what the officer does by
+  hand). `inconclusive` with a
   reason also means the only differences found are on an optically
   variable device that looks different at other angles.
 - `docexam mrz read IMAGE ... --json`: one object per image per line, with

@@ -22,7 +22,7 @@ CARD = ("polycarbonate",)
 ANY = SUBSTRATES
 #: the view that proves a feature one straight-on picture cannot (an unexamined feature's ``needs``),
 #: in the words people read (``_()`` them)
-VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light")}
+VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light"), "ir": N_("infrared light")}
 
 
 @dataclass(frozen=True)
