@@ -97,6 +97,29 @@ def _counter_state(ds, now: float, officer: int) -> tuple:
 
 
 def first_line(session, me) -> None:
+    """The first-line counter: the shift's clock, the traveller at the desk or the call, the end."""
+    if session.team:
+        _counter(session, me)
+    else:
+        _solo_counter(session, me)
+
+
+@st.fragment
+def _solo_counter(session, me) -> None:
+    """A drill played alone: a press reruns only the counter, not the page around it.
+
+    The app's preamble (the session's check, the language, the pages'
+    list) and the sidebar are the larger part of a whole page's run, and the
+    browser redraws all of it; nothing there changes while an officer works
+    the queue. The shift's end (pressed, or its clock run out) is the page's:
+    the debrief replaces the counter.
+    """
+    if drills.drill_state(session.id).finished(drills.now()):
+        st.rerun()
+    _counter(session, me)
+
+
+def _counter(session, me) -> None:
     ds = drills.drill_state(session.id)
     now = drills.now()
     if session.team:  # other officers change the queue: the bar runs again when they do (drill_watch)
