@@ -179,19 +179,19 @@ _CARD_ONLY = {t for t, tech in TECHNIQUES.items() if tech.substrates == ("polyca
 SEEDS = {t: 500 + i for i, t in enumerate(sorted(TECHNIQUES, key=lambda t: (t in _CARD_ONLY, t)))}
 #: techniques the pipeline has no analyzer for yet (issue 12): strict, so this fails once it has
 NOT_YET = {
-    "counterfeit-stamp": "border stamps are journey content, not the page's design: no stamp analyzer yet",
-    "stamp-date-contradiction": "stamp dates against the visa's validity: no stamp analyzer yet",
-    "page-substitution": "a visa page from another booklet: no page-number or booklet check yet",
 }
 #: frauds that leave the document genuine: nothing on the page to find (the same-person quiz item asks about them)
 NOT_ON_THE_PAGE = {"impostor"}
 #: found on some devices only: tested by themselves below
 ON_SOME_DEVICES = {"printed-ovd"}
+#: journey content one picture cannot judge: 'inconclusive' with advice (tests/test_examine_booklet.py)
+LEFT_TO_THE_OFFICER = {"counterfeit-stamp", "stamp-date-contradiction"}
 
 
 @pytest.mark.parametrize("technique, template, severity", [
     pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[case[0]]))
-    if case[0] in NOT_YET else case for case in CASES if case[0] not in NOT_ON_THE_PAGE | ON_SOME_DEVICES])
+    if case[0] in NOT_YET else case for case in CASES
+    if case[0] not in NOT_ON_THE_PAGE | ON_SOME_DEVICES | LEFT_TO_THE_OFFICER])
 def test_technique_detected_on_flat_capture(technique, template, severity):
     rendered = render_specimen(template, seed=SEEDS[technique], capture="flat",
                                forge=technique, severity=severity)

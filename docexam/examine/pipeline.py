@@ -34,7 +34,7 @@ __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 
 #: in order; among steps ready at once the earlier starts first (the longest analyzer first)
 DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "design",
-                 "substrate", "printing", "print-process", "devices", "engraving", "decide")
+                 "substrate", "printing", "print-process", "devices", "engraving", "booklet", "decide")
 
 class Pipeline:
     """Run named steps over a shared dict of data, each as soon as its inputs exist.

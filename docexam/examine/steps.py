@@ -8,7 +8,7 @@ finds the document cannot be examined raises :class:`Inconclusive` with a
 plain reason; the pipeline turns that into an ``inconclusive`` report.
 
 Order: ``load`` -> ``prepare`` -> ``register`` -> ``mrz`` / (``warp`` ->
-``compare`` -> ``context`` -> ``substrate`` / ``printing`` / ``devices``) ->
+``compare`` -> ``context`` -> ``substrate`` / ``printing`` / ``devices`` / ``booklet``) ->
 ``personalization`` -> ``engraving`` -> ``decide``. Steps on either side of a ``/`` need
 nothing from each other, so the pipeline runs them at the same time.
 """
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..errors import DocexamError
 from ..i18n import Message
 from ..imaging import as_rgb, load_rgb
+from .analyzers import booklet as booklet_analyzer
 from .analyzers import design as design_analyzer
 from .analyzers import devices as devices_analyzer
 from .analyzers import engraving as engraving_analyzer
@@ -210,6 +211,28 @@ def engraving(context, personalization):
     return {"engraving": engraving_analyzer.analyze(context, personalization)}
 
 
+@step("booklet", takes=("context",), provides=("booklet",))
+def booklet(context):
+    """A booklet's open pages: perforation, print across the fold and page numbers; the stamps left to the officer."""
+    return {"booklet": booklet_analyzer.analyze(context)}
+
+
+def _foreign_page(hits: list, model) -> list:
+    """Leave out what a page taken from another booklet explains: its design differs all over it.
+
+    A page-substitution finding places a foreign leaf; the design and print
+    checks find the same leaf as reprinted regions on it, and the page-wide
+    fine-print correlation (the reproduction check) drops with half the
+    spread foreign. The personalization's findings stay.
+    """
+    pages = [z for z in booklet_analyzer.page_zones(model.template)
+             if any(e.technique == "page-substitution" and _covered(e.bbox, z.bbox) for e in hits)]
+    if not pages:
+        return hits
+    return [e for e in hits if e.technique == "page-substitution" or e.family == "personalization"
+            or not (e.check in ("reproduction", "design-page") or any(_covered(e.bbox, p.bbox) for p in pages))]
+
+
 def _tilt_ambiguous(hits: list, model) -> tuple[list, list]:
     """Split off findings of the general checks on an optically variable device no device check explains.
 
@@ -257,22 +280,26 @@ def _printed_portrait(hits: list, model) -> list:
 
 
 @step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "devices", "engraving",
-                       "model", "maps"),
+                       "booklet", "model", "maps"),
       provides=("findings", "score", "evidence", "notes", "heatmap", "unexamined", "undecided"))
-def decide(substrate, printing, personalization, design, print_process, devices, engraving, model, maps):
+def decide(substrate, printing, personalization, design, print_process, devices, engraving, booklet, model, maps):
     """Fuse the analyzers' evidence: explain overlaps, keep findings, score the document, draw the heatmap.
 
     ``undecided`` is the reason the document cannot be judged from this
     picture (or empty): only differences on an optically variable device
-    that its own checks do not explain were found (see :func:`_tilt_ambiguous`).
+    that its own checks do not explain were found (see :func:`_tilt_ambiguous`),
+    or nothing was found but the page carries border stamps, which one
+    picture cannot judge (:mod:`.analyzers.booklet`).
     """
     evidence: list[Evidence] = []
     notes: list[Note] = []
-    for ev, nt in (engraving[:2], substrate, printing, personalization, design, print_process, devices[:2]):
+    for ev, nt in (engraving[:2], substrate, printing, personalization, design, print_process, devices[:2],
+                   booklet[:2]):
         evidence += ev
         notes += nt
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]
     hits, ambiguous = _tilt_ambiguous(hits, model)
+    hits = _foreign_page(hits, model)
     # a whole-page reproduction explains local print differences everywhere
     if any(e.check in ("reproduction", "design-page") for e in hits):
         hits = [e for e in hits if e.check in ("reproduction", "design-page", "uv-paper", "mrz-check-digits")
@@ -312,5 +339,10 @@ def decide(substrate, printing, personalization, design, print_process, devices,
         undecided = Message("The {label} does not look like the genuine device seen straight on; a genuine one "
                             "also looks different at another angle, so one picture cannot tell. {advice}", label=zone_label(zone),
                             advice=devices_analyzer.advice(zone.extra["feature"], zone_label(zone)))
+    stamps = [u for u in booklet[2] if u.feature == "stamps"]
+    if stamps and not findings and not undecided:
+        zone = model.template.zone(stamps[0].zone)
+        undecided = Message("Nothing on the page departs from the genuine document, but one picture cannot judge the "
+                            "border stamps in the {label}. {advice}", label=zone_label(zone), advice=stamps[0].message)
     return {"findings": findings, "score": score, "evidence": evidence, "notes": notes, "heatmap": heat,
-            "unexamined": devices[2] + engraving[2], "undecided": undecided}
+            "unexamined": devices[2] + engraving[2] + booklet[2], "undecided": undecided}

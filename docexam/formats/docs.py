@@ -93,13 +93,16 @@ Besides the files above, these command outputs are relied on by other programs:
   `timings_ms` (`total`, and one per step) and, when inconclusive, a
   `reason` in plain words. Optional: `notes` (checks that could not be
   made: `check`, `status`, `message`) and `unexamined`: the security
-  features the picture shows but one straight-on image cannot prove, each
-  with `zone`, `feature` (`kinegram`, `colour-shift`, `watermark`,
-  `thread`, `laser-engraving`), `bbox`, `needs` (`tilt`, `transmitted` or
-  `ir`: the view that proves it) and `message` (what the officer does by
-  hand). `inconclusive` with a
-  reason also means the only differences found are on an optically
-  variable device that looks different at other angles.
+  features and the content the picture shows but one straight-on image
+  cannot prove, each with `zone`, `feature` (`kinegram`, `colour-shift`,
+  `watermark`, `thread`, `laser-engraving`, or `stamps`: a visa page's
+  border stamps), `bbox`, `needs` (`tilt`, `transmitted`, `ir`, or
+  `reference`: the view or the comparison that proves it; `reference` is
+  the border post's specimen stamps) and `message` (what the officer does
+  by hand). `inconclusive` with a reason also means the only differences
+  found are on an optically variable device that looks different at other
+  angles, or that nothing was found on a visa page whose border stamps one
+  picture cannot judge.
 - `docexam mrz read IMAGE ... --json`: one object per image per line, with
   `image`, `found`, `format` (TD1, TD2, TD3, MRV-A, MRV-B), `lines`, `valid`
   (every check digit verifies), `checks` (one boolean per check digit),

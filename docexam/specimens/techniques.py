@@ -22,7 +22,8 @@ CARD = ("polycarbonate",)
 ANY = SUBSTRATES
 #: the view that proves a feature one straight-on picture cannot (an unexamined feature's ``needs``),
 #: in the words people read (``_()`` them)
-VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light"), "ir": N_("infrared light")}
+VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light"), "ir": N_("infrared light"),
+              "reference": N_("the border post's specimen stamps")}
 
 
 @dataclass(frozen=True)
