@@ -298,7 +298,11 @@ def analyze(ctx: Context):
 
     # --- the background print across the fold
     offsets = fold_offsets(ctx, left_page, right_page)
-    if offsets is not None:
+    if offsets is None:
+        notes.append(Note("fold", "inconclusive", Message(
+            "The print next to the fold cannot be made out on this picture: check by eye that the background "
+            "pattern runs on from one page to the other without a step.")))
+    else:
         dl, dr = offsets
         # the page further from where the design puts it is the stranger
         page = left_page if abs(dl) >= abs(dr) else right_page
