@@ -408,9 +408,18 @@ async def _next_question(page, previous: str | None):
 
 async def _answer_current(page, rng: random.Random, stats: Stats, name: str, previous: str | None) -> str:
     """Mark the document or tick an option of the new question on screen (not yet sent); its key."""
-    question, key = await _next_question(page, previous)
-    stage = question.locator(".dx-point")
-    radio = question.get_by_test_id("stRadioOption")
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while True:
+        question, key = await _next_question(page, previous)
+        stage = question.locator(".dx-point")
+        radio = question.get_by_test_id("stRadioOption")
+        options = await radio.count()
+        # a run may redraw the question between finding it and reading its options (as a person would, look again)
+        if await stage.count() or options:
+            break
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"question {key} shows neither a document to mark nor options")
+        await page.wait_for_timeout(100)
     if await stage.count():
         box = await stage.first.bounding_box()
         await stage.first.click(position={"x": box["width"] * rng.uniform(0.1, 0.9),
@@ -418,7 +427,7 @@ async def _answer_current(page, rng: random.Random, stats: Stats, name: str, pre
         await question.get_by_text("Your mark is drawn in blue").first.wait_for(timeout=STEP_TIMEOUT_MS)
         stats.interactions += 1  # the mark reaches the server (one fragment run)
     else:
-        option = radio.nth(rng.randrange(await radio.count()))
+        option = radio.nth(rng.randrange(options))
         await option.click()
         if not await option.locator("input").is_checked():
             stats.lost_ticks += 1
@@ -639,8 +648,8 @@ async def run(args) -> int:
     print(f"uptime after:  {_uptime()}")
     print(f"command: python benchmarks/workshop_load.py --trainees {args.trainees} --pause {args.pause[0]:g} "
           f"{args.pause[1]:g} --practice {args.practice} --seed {args.seed}"
-          + (" --warm" if args.warm else "") + (" --phone" if args.phone else "")
-          + (f" --hq {args.hq}" if args.hq else ""))
+          + (" --no-post" if args.no_post else "") + (" --warm" if args.warm else "")
+          + (" --phone" if args.phone else "") + (f" --hq {args.hq}" if args.hq else ""))
     return 1 if stats.errors or lost else 0
 
 
