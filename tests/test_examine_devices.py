@@ -58,8 +58,8 @@ def test_a_genuine_card_lists_its_tilt_features_as_not_examined(td2):
     assert r.verdict == "consistent", [(f.technique, f.zone) for f in r.findings]
     d = r.as_dict()
     got = {u["zone"]: u for u in d["unexamined"]}
-    # no IR image given: the portrait's laser engraving is left to the officer too
-    assert set(got) == {"kinegram", "colour-shift", "portrait"} and got["portrait"]["needs"] == "ir"
+    # no IR image given: the portrait's laser engraving is left to the officer too, and the card's lamination
+    assert set(got) == {"kinegram", "colour-shift", "portrait", "card-front"} and got["portrait"]["needs"] == "ir"
     assert got["kinegram"]["needs"] == "tilt" and got["kinegram"]["bbox"] == KINEGRAM
     assert got["kinegram"]["message"].startswith("Tilt the document")
 

@@ -104,7 +104,8 @@ class Unexamined:
 
     ``needs`` is the view that shows it (``tilt``: an optically variable
     device; ``transmitted``: a watermark or thread against a lamp; ``ir``: a
-    laser engraving, dark in infrared where a print fades);
+    laser engraving, dark in infrared where a print fades; ``raking``: a
+    card's lamination, its edges and surface in light grazing it);
     ``message`` tells the officer how to examine it by hand.
     """
 

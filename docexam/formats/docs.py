@@ -95,14 +95,14 @@ Besides the files above, these command outputs are relied on by other programs:
   made: `check`, `status`, `message`) and `unexamined`: the security
   features and the content the picture shows but one straight-on image
   cannot prove, each with `zone`, `feature` (`kinegram`, `colour-shift`,
-  `watermark`, `thread`, `laser-engraving`, or `stamps`: a visa page's
-  border stamps), `bbox`, `needs` (`tilt`, `transmitted`, `ir`, or
-  `reference`: the view or the comparison that proves it; `reference` is
-  the border post's specimen stamps) and `message` (what the officer does
-  by hand). `inconclusive` with a reason also means the only differences
-  found are on an optically variable device that looks different at other
-  angles, or that nothing was found on a visa page whose border stamps one
-  picture cannot judge.
+  `watermark`, `thread`, `laser-engraving`, `lamination`, or `stamps`: a
+  visa page's border stamps), `bbox`, `needs` (`tilt`, `transmitted`,
+  `ir`, `raking`, or `reference`: the view or the comparison that proves
+  it; `reference` is the border post's specimen stamps) and `message`
+  (what the officer does by hand). `inconclusive` with a reason also means
+  the only differences found are on an optically variable device that
+  looks different at other angles, or that nothing was found on a visa
+  page whose border stamps one picture cannot judge.
 - `docexam mrz read IMAGE ... --json`: one object per image per line, with
   `image`, `found`, `format` (TD1, TD2, TD3, MRV-A, MRV-B), `lines`, `valid`
   (every check digit verifies), `checks` (one boolean per check digit),

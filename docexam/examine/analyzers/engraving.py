@@ -32,6 +32,12 @@ Only designs the template says are laser-engraved get these checks
 from an engraving in one straight-on picture: the report lists the portrait
 as :class:`~docexam.examine.report.Unexamined` (``needs="ir"``), with what
 the officer does by hand.
+
+The card's lamination itself is not judged from the picture: an edge that
+lifts, air bubbles or glue under the top film are a relief and a shine that
+light grazing the card shows, and that a straight-on picture of a genuine
+card's fine print and portrait does not tell apart from them. Every laminated
+card in the picture lists its surface as unexamined (``needs="raking"``).
 """
 
 from __future__ import annotations
@@ -151,8 +157,16 @@ def analyze(ctx: Context, personalization=((), ())):
     its ghost-image checks tell a swapped photo from a stolen blank.
     """
     evidence, notes, unexamined = [], [], []
+    if not laser_engraved(ctx.template):
+        return evidence, notes, unexamined
+    body = ctx.template.zones_of("background")
+    if body:
+        unexamined.append(Unexamined(body[0].name, "lamination", list(body[0].bbox), "raking", Message(
+            "Run a finger along the card's edges and look across its surface with light grazing it: a genuine "
+            "card is one fused block; an edge that lifts or splits, air bubbles or glue under the top film mean "
+            "the card was opened and laminated again.")))
     portraits = ctx.template.zones_of("portrait")
-    if not portraits or not laser_engraved(ctx.template):
+    if not portraits:
         return evidence, notes, unexamined
     zone = portraits[0]
     m = engraving_measures(ctx, zone)
