@@ -27,7 +27,7 @@ def referral_note(report, *, template_name: str, lang: str, now: dt.datetime) ->
     >>> from types import SimpleNamespace as R
     >>> finding = R(zone="portrait", family="personalization", technique="photo-substitution", score=0.91,
     ...             message="edge around the photo")
-    >>> note = referral_note(R(verdict="suspect", score=0.82, findings=[finding], template="uto-td3"),
+    >>> note = referral_note(R(verdict="suspect", score=0.82, findings=[finding], template="uto-td3", unexamined=[]),
     ...                      template_name="Utopia passport", lang="en", now=dt.datetime(2026, 3, 5, 14, 32))
     >>> print(note.splitlines()[3])
     1. Portrait: Photo substitution (0.91): edge around the photo
