@@ -300,6 +300,10 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]
     hits, ambiguous = _tilt_ambiguous(hits, model)
     hits = _foreign_page(hits, model)
+    # stamps are the journey's ink, not the page's design: what the design and print checks find among them is
+    # the stamps themselves (they are left to the officer, below)
+    stamped = {u.zone for u in booklet[2] if u.feature == "stamps"}
+    hits = [e for e in hits if not (e.zone in stamped and e.family != "personalization")]
     # a whole-page reproduction explains local print differences everywhere
     if any(e.check in ("reproduction", "design-page") for e in hits):
         hits = [e for e in hits if e.check in ("reproduction", "design-page", "uv-paper", "mrz-check-digits")
