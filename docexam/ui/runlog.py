@@ -41,6 +41,7 @@ def install() -> bool:
     if not os.environ.get(ENV):
         return False
     try:
+        # Streamlit's internals load only when measuring (they may move between versions: caught below)
         from streamlit.runtime.app_session import AppSession
         from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
     except ImportError as exc:  # another Streamlit: the app runs, unmeasured
