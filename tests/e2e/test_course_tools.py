@@ -139,7 +139,8 @@ def test_a_trainer_merges_two_records_undoes_it_and_sets_the_course(browser, ser
             assert merge.active and merge.note == "typed his unit twice"
         page.get_by_role("tab", name="Merge two records").click()
         page.get_by_role("button", name="Undo").click()
-        wait_idle(page)
+        # the run the click starts may not have begun when the page first looks idle: wait for its answer
+        page.get_by_text("Undone: the two records count apart again.").wait_for()
         with TrainingRecord.open(f"sqlite:///{home / 'training.sqlite3'}") as record:
             assert not record.merges()[0].active
 
