@@ -129,9 +129,11 @@ def test_numbers_and_dates_follow_the_language():
 SHOWN_KEYWORDS = {"label", "help", "placeholder", "caption", "body", "text", "title", "value_label"}
 #: calls whose text is markup or code, not words
 NOT_TEXT = {"html", "code", "latex", "set_page_config", "columns", "tabs", "container", "empty", "image", "json",
-            "dataframe", "table", "download_button", "page_link", "switch_page", "Page", "navigation",
+            "dataframe", "table", "switch_page", "Page", "navigation",
             "column_config", "fragment", "cache_data", "cache_resource", "session_state", "query_params",
             "components", "context", "form", "get", "pop", "setdefault", "get_option", "set_option"}
+#: calls whose first argument is a path or data, their ``label`` words
+DATA_FIRST = {"page_link", "download_button"}
 #: an identifier-like string (a widget key, a file name): not words
 IDENTIFIER = re.compile(r"[\w.]*[-_.][\w\-.]*")
 WORDS = re.compile(r"[A-Za-z]*[a-z]{2,}")  # a word, not an acronym (MRZ, UV)
@@ -167,7 +169,8 @@ def _untranslated(path: Path) -> list[str]:
             continue
         if base.id != "st" and not _is_streamlit_container(tree, base.id):
             continue
-        args = node.args[:1] + [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+        first = [] if node.func.attr in DATA_FIRST else node.args[:1]
+        args = first + [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
         for arg in args:
             words = _literal_words(arg)
             if words:

@@ -44,7 +44,7 @@ tid = st.selectbox(_("Template (document type)"), list(templates),
                    key=f"studio-template-{visible_file.file_id if visible_file else ''}",
                    index=list(templates).index(fitting[0]) if fitting else 0,
                    format_func=lambda i: f"{templates[i].name} ({i}, {templates[i].width}x{templates[i].height})")
-st.page_link(nav.path("templates"), label="Not in the list? Register a new template from a genuine specimen",
+st.page_link(nav.path("templates"), label=_("Not in the list? Register a new template from a genuine specimen"),
              icon=":material/add_photo_alternate:")
 if visible_file is None:
     st.info(_("Upload the specimen under visible light to begin."))
@@ -218,5 +218,5 @@ if st.button(_("Save the specimen"), type="primary", icon=":material/save:", key
             st.success(_("Saved {name}: {n} quiz questions come from it, from now on.", name=path.name, n=n_items))
             if forged:  # a forgery just met at the desk: share it
                 st.session_state["alert-specimen"] = name.strip()
-                st.page_link(nav.path("raise_alert"), label="Raise an alert from it: every trainee sees it at once",
+                st.page_link(nav.path("raise_alert"), label=_("Raise an alert from it: every trainee sees it at once"),
                              icon=":material/campaign:")

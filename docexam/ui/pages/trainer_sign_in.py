@@ -11,7 +11,7 @@ st.title(_("Trainer sign in"))
 
 if session.is_trainer():
     st.success(_("Trainer pages unlocked."))
-    st.page_link(nav.path("workshops"), label="Workshops", icon=":material/groups:")
+    st.page_link(nav.path("workshops"), label=_("Workshops"), icon=":material/groups:")
     if st.button(_("Lock the trainer pages"), icon=":material/lock:"):
         session.lock_trainer()
         st.rerun()
