@@ -18,6 +18,16 @@ or refer; then end the drill and read the debrief. ``--thresholds K`` of
 the officers measure a detection threshold instead (``--trials`` trials of
 four crops). Each officer pauses as a person reads.
 
+The workshop is created with its test forms drawn, as the Workshops page
+does (not timed). Prints, beside *call -> document* (and *trial -> next
+trial*), the issue's own measure: of the calls (answers), how many found
+their specimen ready before the press (rendered, and every picture the
+desk may show encoded for the screen and the loupe: each light, the photo,
+the reference's genuine blank), and what the app made while the officer
+waited (pictures, seconds), from the app's run log. ``--profile DIR``
+keeps a cProfile of every page run slower than 2 s (wall time: a wait on
+a lock shows), for finding what a slow run waited for.
+
 Prints p50 / p95 / max of *call -> document* (the traveller's document
 drawn in the browser: the wait an officer sees; *call -> desk* is its part
 until the desk's answer is drawn, the picture perhaps still loading), *tool -> view*,
@@ -28,7 +38,7 @@ preparation process and the drill's renderer, at low priority), the
 browsers' CPU, the app's own latency per page run (from the press
 reaching the server to the run's end, logged by the app:
 :mod:`docexam.ui.runlog`) to tell the app's part of a wait from the
-browsers', peak memory and ``uptime`` before and after (the machine is shared: note its
+browsers', whole-page runs per page (wall and CPU), peak memory and ``uptime`` before and after (the machine is shared: note its
 load with the figures). A figure, not a test.
 """
 
@@ -40,6 +50,7 @@ import datetime as dt
 import os
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -47,8 +58,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workshop_load import (CHROMIUM, CHROMIUM_FLAGS, CLK_TCK, App, Witness, _figures, _idle, _uptime,  # noqa: E402
-                           server_problems)
+from workshop_load import (CHROMIUM, CHROMIUM_FLAGS, CLK_TCK, App, Witness, _draw_forms, _figures, _idle,  # noqa: E402
+                           _uptime, server_problems)
 
 CODE = "DRILL-1"
 STEP_TIMEOUT_MS = 240_000
@@ -232,24 +243,48 @@ def _tree_cpu(root: int, skip: set[int]) -> float:
     return total
 
 
-def _server_runs(path: Path, since: float) -> list[str]:
+def _server_runs(runs) -> list[str]:
     """The app's own figures per page run (its run log), to compare with the waits the browsers saw."""
-    from docexam.ui import runlog
-
-    runs = runlog.read(path, since=since)
     if not runs:
-        return [f"{'app page runs':20} none logged ({path})"]
-    whole = [r for r in runs if not r[4]]
+        return [f"{'app page runs':20} none logged"]
+    whole = [r for r in runs if not r.fragment]
     lines = [f"{'app page runs':20} {len(runs)} ({len(runs) - len(whole)} of them fragments); measured in the app "
              f"from the press reaching it to the run's end:"]
-    for what, values in (("  press -> run start", [r[1] - r[0] for r in runs]),
-                         ("  run (wall)", [r[2] - r[1] for r in runs]),
-                         ("  press -> run end", [r[2] - r[0] for r in runs]),
-                         ("  run (CPU)", [r[3] for r in runs]),
-                         ("  page run (wall)", [r[2] - r[1] for r in whole]),
-                         ("  page press -> end", [r[2] - r[0] for r in whole])):
+    for what, values in (("  press -> run start", [r.started - r.requested for r in runs]),
+                         ("  run (wall)", [r.finished - r.started for r in runs]),
+                         ("  press -> run end", [r.finished - r.requested for r in runs]),
+                         ("  run (CPU)", [r.cpu for r in runs]),
+                         ("  page run (wall)", [r.finished - r.started for r in whole]),
+                         ("  page press -> end", [r.finished - r.requested for r in whole])):
         lines.append(f"{what:20} {_figures(values)}   over {VISIBLE_WAIT_S:g} s: {sum(v > VISIBLE_WAIT_S for v in values)}")
+    pages = sorted({r.page or "-" for r in whole})
+    for page in pages:  # where the whole-page runs' time goes (sign-in, home, the drill page)
+        mine = [r for r in whole if (r.page or "-") == page]
+        lines.append(f"{'    page ' + page:20} {_figures([r.finished - r.started for r in mine])}   CPU "
+                     f"p50 {statistics.median(r.cpu for r in mine):.2f} s max {max(r.cpu for r in mine):.2f} s")
+    made = [r for r in runs if r.made]
+    kinds: dict[str, list] = {}
+    for r in made:
+        for kind, n, s in r.made_by_kind:
+            kinds.setdefault(kind, [0, 0.0])
+            kinds[kind][0] += n
+            kinds[kind][1] += s
+    lines.append(f"{'made in page runs':20} {len(made)} of {len(runs)} runs rendered or encoded a picture while "
+                 f"their officer waited: " + (", ".join(f"{k} {n} ({s:.1f} s)" for k, (n, s) in sorted(kinds.items()))
+                                               or "nothing"))
     return lines
+
+
+def _readiness_line(runs, press: str, what: str) -> str | None:
+    """Whether the specimens a ``press`` shows were ready before it (the issue's own measure), or made meanwhile."""
+    from docexam.ui import runlog
+
+    r = runlog.readiness(runs, press)
+    if not r.presses:
+        return None
+    return (f"  {what:18} {r.ready} of {r.presses} ready before the press (rendered, every light encoded for the "
+            f"screen and the loupe); not ready {r.presses - r.ready} ({r.unrendered} not rendered); made while the "
+            f"officer waited: {r.made} pictures in {r.waited} presses, {r.made_s:.1f} s")
 
 
 def _stored(db: str) -> tuple[dict, dict]:
@@ -273,6 +308,7 @@ async def run(args) -> int:
 
     from docexam.synth.library import library_folder
     from docexam.training import TrainingRecord
+    from docexam.ui import runlog
 
     home = Path(args.home or os.environ.get("DOCEXAM_HOME") or tempfile.mkdtemp(prefix="docexam-home-"))
     os.environ["DOCEXAM_HOME"] = str(home)
@@ -282,11 +318,16 @@ async def run(args) -> int:
         shutil.rmtree(home / "cache" / "drill", ignore_errors=True)
     run_log = Path(tempfile.mkdtemp(prefix="docexam-runs-")) / "runs.log"
     os.environ["DOCEXAM_RUN_LOG"] = str(run_log)  # the app logs each page run's latency (docexam.ui.runlog)
+    if args.profile:  # the app keeps a profile of each run slower than runlog.PROFILE_OVER_S
+        os.environ["DOCEXAM_RUN_PROFILE"] = args.profile
     app = App(home, warm=True)  # the library's pictures stay encoded: only the drills are under test
     with TrainingRecord.open(app.db) as record:
         today = dt.date.today()
-        record.create_workshop(title="Drill load test", place="Poipet", province="Banteay Meanchey",
-                               start_date=today, end_date=today, code=CODE)
+        ws = record.create_workshop(title="Drill load test", place="Poipet", province="Banteay Meanchey",
+                                    start_date=today, end_date=today, code=CODE)
+    # as the Workshops page does when the trainer creates the workshop: the officers' first home page then
+    # reads the forms (before, the first sign-in drew them and every officer arriving meanwhile waited: 46 s)
+    print(f"the workshop's test forms drawn in {_draw_forms(app.db, ws.id):.1f} s (not timed)", flush=True)
     args.failures = args.failures or str(app.workdir / "failures")
     print(f"{app.describe()}; {args.officers} officers ({args.thresholds} on thresholds), scenario {args.scenario}, "
           f"{args.travellers} travellers each, pauses {args.pause[0]:g}-{args.pause[1]:g} s, lead {args.lead:g} s, "
@@ -328,9 +369,14 @@ async def run(args) -> int:
         app.close()
     print()
     print(f"officers {args.officers}, wall {wall:.0f} s")
+    runs = runlog.read(run_log, since=epoch0)
+    readiness = {"call -> document": _readiness_line(runs, "call", "specimens ready"),
+                 "trial -> next trial": _readiness_line(runs, "trial", "next trial ready")}
     for what, values in stats.times.items():
         slow = sum(v > VISIBLE_WAIT_S for v in values)
         print(f"{what:20} {_figures(values)}   over {VISIBLE_WAIT_S:g} s: {slow}")
+        if readiness.get(what):
+            print(readiness[what])
     print(f"{'errors':20} {len(stats.errors)}")
     for e in stats.errors[:20]:
         print(f"    {e}")
@@ -344,7 +390,7 @@ async def run(args) -> int:
     print(f"{'browsers CPU':20} {browsers_cpu:.1f} s (Chromium and its driver; app {cpu:.1f} s, background "
           f"{background:.1f} s) in {wall:.0f} s on {os.cpu_count()} cores: the browsers used "
           f"{100 * browsers_cpu / max(wall * (os.cpu_count() or 1), 1e-9):.0f} % of the machine")
-    for line in _server_runs(run_log, epoch0):
+    for line in _server_runs(runs):
         print(line)
     print(f"{'app peak memory':20} {peak_rss:.0f} MB (resident)")
     print(f"{'background':20} {background:.1f} s CPU at low priority (preparation and the drill's renderer), "
@@ -374,6 +420,8 @@ def main() -> int:
     parser.add_argument("--warm", action="store_true", help="keep the drill documents rendered by an earlier run")
     parser.add_argument("--phone", action="store_true", help="390 x 844 viewports")
     parser.add_argument("--browsers", type=int, default=0, help="Chromium processes (default: one per 15 officers)")
+    parser.add_argument("--profile", metavar="DIR", help="the app keeps a cProfile of each page run slower than "
+                                                          "2 s in DIR (wall time: waits on locks show)")
     parser.add_argument("--home", help="DOCEXAM_HOME to use (default: $DOCEXAM_HOME or a new folder)")
     parser.add_argument("--failures", help="folder for a screenshot and the browser's last errors of each officer "
                                             "that failed (default: the run's work folder)")

@@ -94,33 +94,42 @@ def _grey(w: int, h: int, level: int):
     return np.full((h, w, 3), level, np.uint8)
 
 
-def fake_material(travellers, *, size=(300, 200)) -> None:
-    """Small grey pictures and ``doc.json`` in the drill's cache for ``travellers``: the pages find them
-    rendered (a real render of a 600 dpi page takes seconds; the pages' logic does not need it)."""
+def fake_document(document, *, size=(300, 200)) -> None:
+    """Small grey pictures (visible, UV, IR) and ``doc.json`` of ``document`` in the drill's cache: the pages
+    (and a trial's mosaic) find it rendered (a real render of a 600 dpi page takes seconds)."""
     import cv2
 
     from docexam.atomic import write_json
-    from docexam.drill.material import document_folder, photo_path
+    from docexam.drill.material import document_folder
     from docexam.mrz.text import compose
 
+    folder = document_folder(document)
+    folder.mkdir(parents=True, exist_ok=True)
+    for light, level in (("visible", 200), ("uv", 60), ("ir", 150)):
+        cv2.imwrite(str(folder / f"{light}.jpg"), _grey(*size, level))
+    holder = {"surname": "SOK", "given_names": "DARA", "document_number": f"X{document.seed % 10**8:08d}",
+              "nationality": "UTO", "date_of_birth": "1990-01-31", "sex": "M", "date_of_expiry": "2030-12-01"}
+    anomalies = []
+    if document.forge:
+        anomalies = [{"family": "personalization", "technique": document.forge, "zone": "portrait",
+                      "bbox": [20, 40, 90, 140], "note": "Look here.", "mask_label": 1}]
+        mask = _grey(*size, 0)[..., 0]
+        mask[40:140, 20:90] = 1
+        cv2.imwrite(str(folder / "mask.png"), mask)
+    mrz = compose("TD3", document_code="P", issuing_state="UTO", optional="", **holder)
+    write_json(folder / "doc.json", {"template": document.template, "size": list(size),
+                                     "lights": ["visible", "uv", "ir"], "anomalies": anomalies,
+                                     "holder": holder, "mrz": mrz, "recipe": document.recipe()})
+
+
+def fake_material(travellers, *, size=(300, 200)) -> None:
+    """:func:`fake_document` for each traveller's document, and a small grey counter photo."""
+    import cv2
+
+    from docexam.drill.material import photo_path
+
     for t in travellers:
-        folder = document_folder(t.document)
-        folder.mkdir(parents=True, exist_ok=True)
-        for light, level in (("visible", 200), ("uv", 60), ("ir", 150)):
-            cv2.imwrite(str(folder / f"{light}.jpg"), _grey(*size, level))
-        holder = {"surname": "SOK", "given_names": "DARA", "document_number": f"X{t.document.seed % 10**8:08d}",
-                  "nationality": "UTO", "date_of_birth": "1990-01-31", "sex": "M", "date_of_expiry": "2030-12-01"}
-        anomalies = []
-        if t.document.forge:
-            anomalies = [{"family": "personalization", "technique": t.document.forge, "zone": "portrait",
-                          "bbox": [20, 40, 90, 140], "note": "Look here.", "mask_label": 1}]
-            mask = _grey(*size, 0)[..., 0]
-            mask[40:140, 20:90] = 1
-            cv2.imwrite(str(folder / "mask.png"), mask)
-        mrz = compose("TD3", document_code="P", issuing_state="UTO", optional="", **holder)
-        write_json(folder / "doc.json", {"template": t.document.template, "size": list(size),
-                                         "lights": ["visible", "uv", "ir"], "anomalies": anomalies,
-                                         "holder": holder, "mrz": mrz, "recipe": t.document.recipe()})
+        fake_document(t.document, size=size)
         photo = photo_path(t)
         photo.parent.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(photo), _grey(90, 120, 120 if t.fraud != "impostor" else 80))

@@ -5,7 +5,8 @@ prevalence of every scenario (all validated first: a broken file stops the
 command with exit status 2 naming the file and line). ``docexam drills
 check [FILES...]`` checks the shipped scenarios, or the files given, and
 prints one line per problem (exit status 2 on any). ``docexam drills
-prepare`` renders a scenario's documents ahead of a workshop.
+prepare`` renders a scenario's documents ahead of a workshop, and encodes
+their pictures for the browser (screen and loupe copies).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from .lang import _
 
 import json
+import subprocess
 import sys
 
 
@@ -70,7 +72,12 @@ def cmd_prepare(args) -> int:
     for job in tqdm(jobs, desc="rendering drill documents", unit="doc"):
         job()
     print(_("{n} rendered; every traveller of {n2} scenario(s) and the first threshold trials are ready", n=len(jobs), n2=len(chosen)))
-    return 0
+    # the browser's copies too (screen size and the loupe's), so no call encodes while the officer waits; the
+    # app's preparation does it (the app room: its own process, as `docexam app` starts the server)
+    command = [sys.executable, "-m", "docexam.ui.prepare", "--drill-pictures", *args.ids]
+    if args.drills:
+        command += ["--drills", str(args.drills)]
+    return subprocess.run(command, check=False).returncode
 
 
 def register(subparsers) -> None:
@@ -95,7 +102,8 @@ def register(subparsers) -> None:
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("prepare", help="render what drills will show ahead of a workshop: every traveller of the "
-                                       "scenarios and the first threshold trials (cached)")
+                                       "scenarios and the first threshold trials (cached), and encode their "
+                                       "pictures for the browser")
     p.add_argument("ids", nargs="*", metavar="ID", help="scenario ids (default: all)")
     folder(p)
     p.set_defaults(handler=cmd_prepare)

@@ -20,11 +20,11 @@ import streamlit as st
 from ..drill.answers import answer, arrival_form, boarding_card
 from ..drill.catalogue import DECISIONS, DOCUMENT_KINDS, FINAL_DECISIONS, QUESTIONS, TOOLS, label
 from ..drill.material import TravellerJob, cached_document, photo_path
-from ..formats.lights import LIGHTS
 from ..lessons.vocabulary import CHECK_LABELS, FIELD_LABELS
 from ..mrz.text import parse
 from ..specimens import find_template
-from . import docview, drills, media, prepare
+from . import docview, drills, media, prepare, runlog
+from .drill_pictures import reference_images, traveller_missing
 from .i18n import _, lang, pick, t
 
 #: how long a press may wait for a traveller's documents before the page says so
@@ -44,10 +44,23 @@ def material_for(case):
     job = TravellerJob(case.traveller)
     material = cached_document(case.traveller.document)
     if material is None or not photo_path(case.traveller).is_file():
-        with st.spinner(_("The traveller is coming to the counter...")):
+        with st.spinner(_("The traveller is coming to the counter...")), runlog.making("render"):
             drills.prefetcher().wait(job, timeout=WAIT_S)
         material = cached_document(case.traveller.document)
     return material
+
+
+def call(traveller, scenario) -> None:
+    """The officer calls ``traveller`` to the counter (a button's callback).
+
+    For a load benchmark's run log (:mod:`.runlog`), first what of the
+    traveller was not ready at the press: not rendered, or a picture the
+    desk may show (any light, at screen size and for the loupe; the photo;
+    the reference's genuine blank) not encoded yet.
+    """
+    if runlog.measuring():
+        runlog.press("call", traveller_missing(traveller, scenario))
+    drills.send("call", traveller.index)
 
 
 def upcoming_pictures(coming, *, at_desk=None) -> list[str]:
@@ -135,7 +148,7 @@ def _document(case, material, used: set, key: str) -> None:
                           zoom="loupe" in used)
     if "reference" in used:
         tpl = find_template(material.template)
-        ref = {light: tpl.image_path(light) for light in LIGHTS if light in tpl.images and light in lights}
+        ref = {light: path for light, path in reference_images(tpl.id).items() if light in lights}
         st.caption(_("A genuine blank of this document, for comparison"))
         docview.document_view(ref, key=f"{key}-ref", size=tuple(tpl.size_px), template=tpl.id,
                               zoom="loupe" in used)

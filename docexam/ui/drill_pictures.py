@@ -15,7 +15,11 @@ renderer's worker process).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..drill.material import TravellerJob, TrialJob, ahead_jobs, photo_path
+from ..formats.lights import LIGHTS
+from ..specimens import find_template
 from . import media
 
 
@@ -34,3 +38,72 @@ class OnScreen:
 
     def __call__(self):
         return self.job()
+
+
+def reference_images(template_id: str) -> dict:
+    """light -> picture of the genuine blank of ``template_id`` (the drill's reference tool shows it)."""
+    tpl = find_template(template_id)
+    return {light: tpl.image_path(light) for light in LIGHTS if light in tpl.images}
+
+
+def missing(job, *, screen=(), loupe=()) -> list[str]:
+    """What of ``job``'s pictures a page would have to make before showing them (empty: all ready).
+
+    ``render`` when the job is not rendered yet; otherwise each picture
+    whose screen copy or full-resolution copy (the loupe's) is not encoded
+    yet, as ``name@width``. ``screen`` names further pictures the page shows
+    at screen size only (the traveller's photo at the counter), ``loupe``
+    further pictures shown with a zoom as well (the reference's genuine blank).
+
+    >>> class Nothing:
+    ...     def ready(self): return False
+    >>> missing(Nothing())
+    ['render']
+    """
+    if not job.ready():
+        return ["render"]
+    out = []
+    for picture in [*job.pictures(), *loupe]:
+        for width in (media.DISPLAY_WIDTH, media.ZOOM_WIDTH):
+            if media.encoded_image_url(picture, width=width) is None:
+                out.append(f"{Path(picture).stem}@{width}")
+    for picture in screen:
+        if media.encoded_image_url(picture) is None:
+            out.append(f"{Path(picture).stem}@{media.DISPLAY_WIDTH}")
+    return out
+
+
+def traveller_missing(traveller, scenario) -> list[str]:
+    """What the counter would have to make to show ``traveller`` (see :func:`missing`): the document in
+    every light, the photo, and the genuine blank when the post has the reference tool."""
+    reference = []
+    if "reference" in scenario.tools:
+        reference = list(reference_images(traveller.document.template).values())
+    return missing(TravellerJob(traveller), screen=[photo_path(traveller)], loupe=reference)
+
+
+def encode_ahead(scenarios, queues, *, progress=None) -> int:
+    """Encode the screen and loupe copies of everything the drills show, rendered ahead; pictures looked at.
+
+    For ``docexam drills prepare`` (after it rendered them) and the
+    background preparation: every traveller's document and photo, the
+    genuine blanks of the posts with the reference tool, and the threshold
+    trials :func:`~docexam.drill.material.ahead_jobs` lists. Only what is
+    rendered already; nothing encoded twice (the files are kept).
+    """
+    pictures: list = []
+    for job in ahead_jobs(queues):
+        if isinstance(job, (TravellerJob, TrialJob)) and job.ready():
+            pictures += job.pictures()
+            if isinstance(job, TravellerJob):
+                pictures.append(photo_path(job.traveller))
+    for scenario, queue in zip(scenarios, queues):
+        if "reference" in scenario.tools:
+            for template in sorted({t.document.template for t in queue}):
+                pictures += reference_images(template).values()
+    pictures = list(dict.fromkeys(map(str, pictures)))
+    for n, picture in enumerate(pictures, 1):
+        media.warm([picture])
+        if progress is not None:
+            progress(n, len(pictures))
+    return len(pictures)

@@ -140,7 +140,7 @@ def _counter(session, me) -> None:
     nxt = ds.next_traveller(now)
     if nxt is not None:
         st.button(_("Call the next traveller"), type="primary", icon=":material/person_add:", width="stretch",
-                  on_click=drills.send, args=("call", nxt))
+                  on_click=counter.call, args=(ds.cases[nxt].traveller, session.scenario))
     else:
         ahead = ds.next_arrival_in(now)
         if ahead is None:

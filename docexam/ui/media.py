@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from ..atomic import ensure_dir
 from ..imaging import load_rgb
 from ..paths import cache_dir
+from . import runlog
 
 #: where the app serves the files (a route of its own, beside Streamlit's)
 ROUTE = "/docexam-media"
@@ -67,7 +68,8 @@ def _write(name: str, suffix: str, encode) -> str:
     folder = media_dir()
     path = folder / f"{name}.{suffix}"
     if not path.is_file():
-        with _ENCODING:
+        # a page run encoding is a wait its officer sees (counted in a load benchmark's run log)
+        with runlog.making("encode"), _ENCODING:
             if not path.is_file():  # made by another page (or process) while this one waited
                 ensure_dir(folder)
                 data = encode()

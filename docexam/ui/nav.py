@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import session
+from . import runlog, session
 from .i18n import _, N_
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -92,4 +92,6 @@ def navigation() -> st.navigation:
         sections[_("Trainer")] = [_page(n) for n in TRAINER_PAGES]
     else:
         sections[_("Tools")] += [_page("trainer_sign_in", url_path=n, hidden=True) for n in TRAINER_PAGES]
-    return st.navigation(sections, expanded=True)
+    page = st.navigation(sections, expanded=True)
+    runlog.page(page.url_path or ROOT)  # a load benchmark's run log names the page (nothing otherwise)
+    return page

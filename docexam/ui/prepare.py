@@ -442,6 +442,9 @@ class _Preparer:
                 media.warm(job())
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
                 print(f"docexam prepare: drill {job.key}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        from .drill_pictures import encode_ahead  # the drill room, as above
+
+        encode_ahead(load_scenarios(), queues)  # the genuine blanks the reference tool shows (the rest is done)
 
     def specimens(self) -> list:
         # loaded in the preparation process only (the app process imports this module too)
@@ -536,11 +539,44 @@ class _Preparer:
             time.sleep(IDLE_POLL_S)
 
 
+def _drill_pictures(ids, folder) -> int:
+    """``docexam drills prepare``'s second half: the browser's copies of the drills' pictures (no lock:
+    encoding is idempotent and each file is written atomically, beside a running app's preparation too)."""
+    # the drill room loads the whole renderer: imported only for this command
+    from ..drill.material import document_kinds, technique_fits
+    from ..drill.scenario import find_scenario, load_scenarios
+    from ..drill.travellers import plan_queue
+    from ..errors import DocexamError
+    from .drill_pictures import encode_ahead
+
+    try:
+        scenarios = load_scenarios(folder)
+        chosen = [find_scenario(i, scenarios) for i in ids] if ids else scenarios
+    except DocexamError as exc:
+        print(f"docexam: {exc}", file=sys.stderr)
+        return 2
+    queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in chosen]
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 25 == 0:
+            print(f"encoding drill pictures for the browser: {done} / {total}", flush=True)
+
+    n = encode_ahead(chosen, queues, progress=progress)
+    print(f"{n} pictures encoded for the browser (screen and loupe copies) or found encoded", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m docexam.ui.prepare", description=__doc__.splitlines()[0])
     parser.add_argument("--parent", type=int, help="stop when this process is gone")
     parser.add_argument("--once", action="store_true", help="prepare everything once and stop")
+    parser.add_argument("--drill-pictures", nargs="*", metavar="ID", default=None,
+                        help="only encode the screen and loupe copies of what the drills show (of these scenarios; "
+                             "default all), rendered already by `docexam drills prepare`, and stop")
+    parser.add_argument("--drills", metavar="DIR", default=None, help="scenario folder (with --drill-pictures)")
     args = parser.parse_args(argv)
+    if args.drill_pictures is not None:
+        return _drill_pictures(args.drill_pictures, args.drills)
     lock = claim()
     if lock is None:
         print("docexam prepare: another preparation process works for this DOCEXAM_HOME", file=sys.stderr)

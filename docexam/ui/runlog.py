@@ -8,32 +8,145 @@ app's part from the rest, :func:`install` wraps Streamlit's rerun request
 and its script run and appends one line per run to the file named by
 ``DOCEXAM_RUN_LOG``::
 
-    requested started finished cpu fragment
+    requested started finished cpu fragment [made=KIND:N:S,...] [press=KIND] [missing=WHAT,...] [page=NAME]
 
 (epoch seconds of the browser's request reaching the server, of the run's
 start and end; the run's thread CPU seconds; 1 for a fragment's run).
-``benchmarks/drill_load.py`` prints their percentiles beside the
-browser-side waits. Off unless the variable is set: it reaches into
-Streamlit's internals, which may move between versions (then it warns
-once and measures nothing).
+The optional fields say whether the officer waited for pictures: what the
+run had to render or encode itself (:func:`making`: how many, seconds),
+and, for a run answering a press that shows a specimen (a call, a trial's
+answer), whether that specimen was rendered and encoded before the press
+(:func:`press`: what was missing). ``benchmarks/drill_load.py`` prints
+their percentiles and counts beside the browser-side waits.
+
+With ``DOCEXAM_RUN_PROFILE=DIR`` as well, each run is profiled (cProfile,
+its own thread: wall time, so a wait on a lock shows) and a run slower
+than :data:`PROFILE_OVER_S` is kept as ``DIR/run-<start>-<seconds>s.prof``.
+
+Off unless the variable is set: it reaches into Streamlit's internals,
+which may move between versions (then it warns once and measures nothing).
+
+Examples
+--------
+>>> line = "10.0 10.5 11.0 0.2 1 made=encode:2:0.300 press=call missing=visible@1100"
+>>> run = parse(line)
+>>> run.fragment, run.made, run.made_s, run.press, run.missing
+(1, 2, 0.3, 'call', ('visible@1100',))
+>>> parse("10.0 10.5 11.0 0.2 0").press is None
+True
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from pathlib import Path
+from typing import NamedTuple
 
 #: environment variable naming the log file
 ENV = "DOCEXAM_RUN_LOG"
+#: environment variable naming a folder for the profiles of slow runs
+PROFILE_ENV = "DOCEXAM_RUN_PROFILE"
+#: a run slower than this (seconds, wall) keeps its profile
+PROFILE_OVER_S = 2.0
 
 _lock = threading.Lock()
 _requested: dict[str, float] = {}
+_local = threading.local()
+
+
+class Run(NamedTuple):
+    """One logged page run."""
+
+    requested: float
+    started: float
+    finished: float
+    cpu: float
+    fragment: int
+    #: what the run rendered or encoded itself: kind -> (count, seconds)
+    made_by_kind: tuple = ()
+    #: the press the run answered, when it shows a specimen (``call``, ``trial``), else None
+    press: str | None = None
+    #: what that specimen lacked at the press (empty: everything was ready)
+    missing: tuple = ()
+    page: str | None = None
+
+    @property
+    def made(self) -> int:
+        return sum(n for _kind, n, _s in self.made_by_kind)
+
+    @property
+    def made_s(self) -> float:
+        return round(sum(s for _kind, _n, s in self.made_by_kind), 6)
+
+
+def parse(line: str) -> Run:
+    """A logged line as a :class:`Run` (ValueError when it is not one)."""
+    fields = line.split()
+    if len(fields) < 5:
+        raise ValueError(line)
+    a, b, c, d, e = fields[:5]
+    extra = dict(f.split("=", 1) for f in fields[5:] if "=" in f)
+    made = []
+    for item in filter(None, extra.get("made", "").split(",")):
+        kind, n, s = item.split(":")
+        made.append((kind, int(n), float(s)))
+    missing = tuple(filter(None, extra.get("missing", "").split(",")))
+    return Run(float(a), float(b), float(c), float(d), int(e), tuple(made), extra.get("press"), missing,
+               extra.get("page"))
 
 
 def _write(line: str) -> None:
     with _lock, open(os.environ[ENV], "a", encoding="utf-8") as f:
         f.write(line + "\n")
+
+
+def measuring() -> bool:
+    """Whether the current thread runs a page that is being logged (nothing to note otherwise)."""
+    return getattr(_local, "run", None) is not None
+
+
+@contextlib.contextmanager
+def making(kind: str):
+    """Time work a page run does for a picture it shows now (``render``, ``encode``): the officer waits for it."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        run = getattr(_local, "run", None)
+        if run is not None:
+            n, s = run["made"].get(kind, (0, 0.0))
+            run["made"][kind] = (n + 1, s + time.perf_counter() - start)
+
+
+def press(kind: str, missing) -> None:
+    """Note that this run answers a press showing a specimen, and what of it was not ready (rendered and
+    encoded) when the officer pressed."""
+    run = getattr(_local, "run", None)
+    if run is not None:
+        run["press"], run["missing"] = kind, [str(m) for m in missing]
+
+
+def _line(requested: float, started: float, cpu: float, fragment: int, run: dict) -> str:
+    parts = [f"{requested:.4f} {started:.4f} {time.time():.4f} {cpu:.4f} {fragment}"]
+    if run["made"]:
+        parts.append("made=" + ",".join(f"{k}:{n}:{s:.3f}" for k, (n, s) in sorted(run["made"].items())))
+    if run.get("press"):
+        parts.append(f"press={run['press']}")
+        if run["missing"]:
+            parts.append("missing=" + ",".join(m.replace(",", ";").replace(" ", "_") for m in run["missing"]))
+    if run.get("page"):
+        parts.append(f"page={run['page']}")
+    return " ".join(parts)
+
+
+def page(name: str) -> None:
+    """Note which page this run draws (:mod:`.nav`, once the navigation chose it)."""
+    run = getattr(_local, "run", None)
+    if run is not None:
+        run["page"] = str(name).replace(" ", "_")[:40] or "-"
 
 
 def install() -> bool:
@@ -50,6 +163,7 @@ def install() -> bool:
     if getattr(ScriptRunner, "_docexam_timed", False):
         return True
     request_rerun, run_script = AppSession.request_rerun, ScriptRunner._run_script
+    profiles = os.environ.get(PROFILE_ENV)
 
     def timed_request(self, client_state):
         _requested.setdefault(self.id, time.time())  # the first press waiting wins: its wait is the longest
@@ -58,19 +172,33 @@ def install() -> bool:
     def timed_run(self, rerun_data):
         started, cpu = time.time(), time.thread_time()
         requested = _requested.pop(getattr(self, "_session_id", ""), started)
+        _local.run = run = {"made": {}}
+        profiler = None
+        if profiles:
+            import cProfile  # noqa: PLC0415 - only when profiling
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         try:
             return run_script(self, rerun_data)
         finally:
+            _local.run = None
             fragment = int(bool(getattr(rerun_data, "fragment_id_queue", None)))
-            _write(f"{requested:.4f} {started:.4f} {time.time():.4f} {time.thread_time() - cpu:.4f} {fragment}")
+            if profiler is not None:
+                profiler.disable()
+                wall = time.time() - started
+                if wall > PROFILE_OVER_S:
+                    Path(profiles).mkdir(parents=True, exist_ok=True)
+                    profiler.dump_stats(str(Path(profiles) / f"run-{started:.3f}-{wall:.1f}s-f{fragment}.prof"))
+            _write(_line(requested, started, time.thread_time() - cpu, fragment, run))
 
     AppSession.request_rerun, ScriptRunner._run_script = timed_request, timed_run
     ScriptRunner._docexam_timed = True
     return True
 
 
-def read(path, *, since: float = 0.0) -> list[tuple[float, float, float, float, int]]:
-    """The runs logged in ``path`` that started after ``since``: (requested, started, finished, cpu, fragment)."""
+def read(path, *, since: float = 0.0) -> list[Run]:
+    """The runs logged in ``path`` that started after ``since``."""
     out = []
     try:
         lines = open(path, encoding="utf-8").read().splitlines()
@@ -78,10 +206,38 @@ def read(path, *, since: float = 0.0) -> list[tuple[float, float, float, float, 
         return out
     for line in lines:
         try:
-            a, b, c, d, e = line.split()
-            row = (float(a), float(b), float(c), float(d), int(e))
+            run = parse(line)
         except ValueError:
             continue
-        if row[1] >= since:
-            out.append(row)
+        if run.started >= since:
+            out.append(run)
     return out
+
+
+class Readiness(NamedTuple):
+    """Presses of one kind (``call``, ``trial``): how many found their specimen ready, and what the others cost."""
+
+    presses: int
+    #: presses whose specimen was rendered and every picture of it encoded before the press
+    ready: int
+    #: presses whose specimen was not even rendered
+    unrendered: int
+    #: runs answering these presses that rendered or encoded something while the officer waited
+    waited: int
+    #: pictures those runs made (renders waited for, encodings), and their seconds
+    made: int
+    made_s: float
+
+
+def readiness(runs, press: str) -> Readiness:
+    """What the runs answering ``press`` presses say: ready before they were needed, or made while waiting.
+
+    >>> runs = [parse("0 0 1 0 1 press=call"), parse("0 0 2 0 1 made=encode:2:0.500 press=call missing=visible@1100"),
+    ...         parse("0 0 9 0 1 made=render:1:6.000,encode:1:0.250 press=call missing=render"),
+    ...         parse("0 0 1 0 0 made=encode:1:0.100"), parse("0 0 1 0 1 press=trial")]
+    >>> readiness(runs, "call")
+    Readiness(presses=3, ready=1, unrendered=1, waited=2, made=4, made_s=6.75)
+    """
+    mine = [r for r in runs if r.press == press]
+    return Readiness(len(mine), sum(not r.missing for r in mine), sum("render" in r.missing for r in mine),
+                     sum(r.made > 0 for r in mine), sum(r.made for r in mine), round(sum(r.made_s for r in mine), 6))

@@ -20,8 +20,8 @@ from ..drill.material import TRIAL_CROPS, TrialJob, cached_trial
 from ..drill.measure import choose_recipe, next_recipes, runs
 from ..drill.staircase import TRIALS, Staircase
 from ..errors import DocexamError
-from . import docview, drills, session, state, steps
-from .drill_pictures import OnScreen
+from . import docview, drills, runlog, session, state, steps
+from .drill_pictures import OnScreen, missing
 from .i18n import _
 from .starter import LibraryNotReady
 
@@ -58,7 +58,18 @@ def start(technique: str) -> None:
     st.session_state["threshold-run"] = {"technique": technique, "run": str(uuidlib.uuid4())}
 
 
-def _answered(run: dict, recipe, choice: int, shown_at: float) -> None:
+def _on_screen(recipe) -> bool:
+    """Whether ``recipe``'s trial is rendered and its pictures encoded: showing it makes nothing."""
+    return OnScreen(TrialJob(recipe)).ready()
+
+
+def _answered(run: dict, recipe, choice: int, shown_at: float, staircase: Staircase | None = None,
+              n: int = 0) -> None:
+    if staircase is not None and runlog.measuring():
+        # a load benchmark's run log: was the trial this answer leads to ready (rendered, encoded) at the press?
+        after = staircase.updated(recipe.severity, choice == recipe.position)
+        following = choose_recipe(after, run["technique"], run["run"], n + 1, ready=_on_screen)
+        runlog.press("trial", missing(TrialJob(following)))
     me, ws = session.trainee(), session.workshop()
     try:
         state.record().record_threshold_trial(
@@ -77,10 +88,11 @@ def trial(run: dict, trials: list) -> None:
     n = len(trials)
     staircase = Staircase.from_trials([(x.severity, x.correct) for x in trials])
     p = drills.prefetcher()
-    recipe = choose_recipe(staircase, run["technique"], run["run"], n, ready=lambda r: cached_trial(r) is not None)
+    # a neighbour is taken only if it is encoded too: a rendered one would be encoded by this run
+    recipe = choose_recipe(staircase, run["technique"], run["run"], n, ready=_on_screen)
     shown = cached_trial(recipe)
     if shown is None:
-        with st.spinner(_("Preparing the documents...")):
+        with st.spinner(_("Preparing the documents...")), runlog.making("render"):
             p.wait(TrialJob(recipe), timeout=WAIT_S)
         shown = cached_trial(recipe)
     for following in next_recipes(staircase, recipe, run["technique"], run["run"], n):
@@ -95,7 +107,7 @@ def trial(run: dict, trials: list) -> None:
     shown_at = time.time()
     for i, col in enumerate(cols):
         col.button(str(i + 1), key=f"thr-{run['run']}-{n}-{i}", width="stretch", type="primary",
-                   on_click=_answered, args=(run, recipe, i, shown_at))
+                   on_click=_answered, args=(run, recipe, i, shown_at, staircase, n))
     err = st.session_state.pop("threshold-error", None)
     if err:
         st.error(_("{error}", error=err))
