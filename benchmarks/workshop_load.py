@@ -104,7 +104,10 @@ class App:
         if not warm:
             shutil.rmtree(home / "cache" / "media", ignore_errors=True)
         self.log = open(self.workdir / "server.log", "wb")
-        self.proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=self.port), cwd=REPO, env=env,
+        cmd = streamlit_command(host="127.0.0.1", port=self.port)
+        if os.environ.get("MEMRAY_OUT"):  # LOCAL ANALYSIS ONLY
+            cmd = [cmd[0], "-m", "memray", "run", "-o", os.environ["MEMRAY_OUT"], *cmd[1:]]
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -422,6 +425,8 @@ async def _answer_current(page, rng: random.Random, stats: Stats, name: str, pre
         await page.wait_for_timeout(100)
     if await stage.count():
         box = await stage.first.bounding_box()
+        if box is None:  # a run replaced the document between finding and measuring it: look again
+            return await _answer_current(page, rng, stats, name, previous)
         await stage.first.click(position={"x": box["width"] * rng.uniform(0.1, 0.9),
                                           "y": box["height"] * rng.uniform(0.1, 0.9)})
         await question.get_by_text("Your mark is drawn in blue").first.wait_for(timeout=STEP_TIMEOUT_MS)
