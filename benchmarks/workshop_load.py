@@ -23,6 +23,12 @@ the same trainees go through nginx to N app processes on PostgreSQL, set
 up as ``docexam hq config`` writes it (CPU and memory summed over the
 processes). A figure, not a
 test.
+
+Where the memory goes: ``--memray FILE`` runs the app under memray (every
+allocation, native ones too, with the Python stack that made it) and
+``python -m memray flamegraph FILE`` shows what the peak held;
+``--trace-memory DIR`` (tracemalloc, Python's own allocations) needs
+nothing installed but slows the app some twentyfold.
 """
 
 from __future__ import annotations
@@ -92,7 +98,7 @@ def _uptime() -> str:
 class App:
     """``docexam app``'s server in a subprocess, with a fresh database and the given DOCEXAM_HOME."""
 
-    def __init__(self, home: Path, *, warm: bool):
+    def __init__(self, home: Path, *, warm: bool, memray: str | None = None):
         from docexam.cli.app import server_environment, streamlit_command
 
         self.port = _free_port()
@@ -105,8 +111,8 @@ class App:
             shutil.rmtree(home / "cache" / "media", ignore_errors=True)
         self.log = open(self.workdir / "server.log", "wb")
         cmd = streamlit_command(host="127.0.0.1", port=self.port)
-        if os.environ.get("MEMRAY_OUT"):  # LOCAL ANALYSIS ONLY
-            cmd = [cmd[0], "-m", "memray", "run", "-o", os.environ["MEMRAY_OUT"], *cmd[1:]]
+        if memray:  # every allocation, native ones too, with the Python stack that made it (slower)
+            cmd = [cmd[0], "-m", "memray", "run", "--force", "-o", str(memray), *cmd[1:]]
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
@@ -581,7 +587,7 @@ async def run(args) -> int:
             raise SystemExit("--hq needs a PostgreSQL database: --database URL (or DOCEXAM_TEST_POSTGRES_URL)")
         app = Headquarters(home, warm=args.warm, instances=args.hq, database=database)
     else:
-        app = App(home, warm=args.warm)
+        app = App(home, warm=args.warm, memray=args.memray)
     with TrainingRecord.open(app.db) as record:
         today = dt.date.today()
         ws = record.create_workshop(title="Load test", place="Poipet", province="Banteay Meanchey",
@@ -696,6 +702,9 @@ def main() -> int:
     parser.add_argument("--database", help="PostgreSQL URL for --hq (default: $DOCEXAM_TEST_POSTGRES_URL)")
     parser.add_argument("--failures", help="folder for a screenshot and the browser's last errors of each trainee "
                                             "that failed (default: the run's work folder)")
+    parser.add_argument("--memray", metavar="FILE",
+                        help="run the app under memray (pip install memray; not a dependency) and write its capture "
+                             "to FILE: `python -m memray flamegraph FILE` shows what the peak held")
     parser.add_argument("--trace-memory", metavar="DIR",
                         help="the app traces its Python allocations (tracemalloc: slower) and writes the largest "
                              "sites to DIR every 20 s; the last report is printed at the end")
