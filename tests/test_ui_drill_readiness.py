@@ -22,7 +22,7 @@ from docexam.drill.material import TravellerJob, photo_path
 from docexam.drill.travellers import plan_queue
 from docexam.training import TrainingRecord
 from docexam.ui import media, runlog
-from docexam.ui.drill_pictures import encode_ahead, traveller_missing
+from docexam.ui.drill_pictures import OnScreen, encode_ahead, traveller_missing
 
 KINDS = {"passport": ("uto-td3",), "id-card": ("mrd-td1",)}
 #: every picture of a fake traveller the counter may show, not encoded: three lights at two widths, the photo
@@ -42,9 +42,14 @@ def test_a_traveller_is_ready_once_rendered_and_encoded(docexam_home):
     assert traveller_missing(first, s) == ALL_MISSING          # rendered, nothing encoded
     media.image_url(photo_path(first))                         # the photo's screen copy only
     assert traveller_missing(first, s) == ALL_MISSING[:-1]
+    for picture in TravellerJob(first).pictures():             # every light's screen copy, no loupe copy
+        media.image_url(picture)
+    assert traveller_missing(first, s) == ["visible@3000", "uv@3000", "ir@3000"]
+    assert not OnScreen(TravellerJob(first)).ready()           # the drill's renderer is not done with it yet
     # `docexam drills prepare` encodes what is rendered: the 3 lights and the photo of the one rendered traveller
     assert encode_ahead([s], [queue]) == 4
     assert traveller_missing(first, s) == [] and traveller_missing(second, s) == ["render"]
+    assert OnScreen(TravellerJob(first)).ready() and not OnScreen(TravellerJob(second)).ready()
     # a post with the reference tool shows the template's genuine blank too: its copies count
     with_reference = scenario()
     assert "reference" in with_reference.tools
@@ -123,7 +128,6 @@ def test_the_staircase_renders_the_next_trial_in_the_background_and_hands_it_ove
     from docexam.drill.measure import next_recipes, trial_recipe
     from docexam.drill.staircase import Staircase
     from docexam.ui import drills
-    from docexam.ui.drill_pictures import OnScreen
 
     monkeypatch.setenv("DOCEXAM_RENDER_WORKERS", "1")
     make_folder(docexam_home, monkeypatch)

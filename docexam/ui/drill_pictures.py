@@ -5,9 +5,11 @@ by the background preparation, which reaches it only after the first
 trials) exists on disk but may not be encoded for the browser yet. The
 drill's renderer counted such a job as done, so the page had to ask the
 preparation process for the picture and wait behind whatever it was
-rendering (8-20 s under load). :class:`OnScreen` is done only when the
-screen copies exist too; running it renders what is missing (nothing when
-cached) and the prefetcher's ``then`` hook (:func:`media.warm`) encodes.
+rendering (8-20 s under load). :class:`OnScreen` is done only when
+every picture the page may show is encoded too (:func:`missing`: each
+light at screen size and for the loupe, the traveller's photo); running
+it renders what is missing (nothing when cached) and the prefetcher's
+``then`` hook (:func:`media.warm`) encodes.
 This module does not import Streamlit (a job is unpickled in the
 renderer's worker process).
 """
@@ -34,7 +36,8 @@ class OnScreen:
         return f"screen:{self.job.key}"
 
     def ready(self) -> bool:
-        return self.job.ready() and all(media.encoded_image_url(p) is not None for p in self.job.pictures())
+        photo = [photo_path(self.job.traveller)] if isinstance(self.job, TravellerJob) else []
+        return not missing(self.job, screen=photo)
 
     def __call__(self):
         return self.job()
