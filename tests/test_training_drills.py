@@ -45,6 +45,19 @@ def send(record, session, officer, kind, traveller=None, detail=None, t=0.0, uid
                                      kind=kind, traveller=traveller, detail=detail, at=at(t))
 
 
+def test_a_solo_drill_started_as_it_is_made_is_one_write_with_its_start(record):
+    (me,) = officers(record, 1)
+    s = scenario()
+    session = record.create_drill(scenario=s, queue=plan_queue(s, kinds=KINDS), created_by=me.id, started_at=at(0))
+    state = record.drill_state(session.id)
+    assert state.started_at == at(0).timestamp() and [e.kind for e in record.drill_events(session.id)] == ["start"]
+    send(record, session, me, "call", 0, t=1)  # the drill goes on as if "start" had been sent
+    assert record.drill_state(session.id).cases[0].called_by == me.id
+    with pytest.raises(InvalidValueError):  # a team drill starts when the team is in, from its lobby
+        record.create_drill(scenario=s, queue=plan_queue(s, kinds=KINDS), created_by=me.id, team=True,
+                            started_at=at(0))
+
+
 def test_a_solo_drill_is_stored_and_replayed(record):
     (me,) = officers(record, 1)
     session = new_drill(record, me)

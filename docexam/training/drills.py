@@ -116,13 +116,19 @@ class DrillMethods(MergeMethods):
 
     def create_drill(self, *, scenario: Scenario, queue, created_by: int, team: bool = False,
                      role: str = "first-line", workshop_id: int | None = None,
-                     seed: int | None = None) -> DrillSession:
+                     seed: int | None = None, started_at: dt.datetime | None = None) -> DrillSession:
         """A new drill of ``scenario`` with ``queue`` (from :func:`docexam.drill.travellers.plan_queue`).
 
         The creator joins it in ``role``. A team drill gets a join code the
-        other officers type; a solo drill starts at once.
+        other officers type; a solo drill starts at once: with ``started_at``
+        its start is stored in the same transaction (one write, not two, for
+        an officer opening a drill while the room arrives).
         """
         _check_role(role)
+        if started_at is not None:
+            started_at = check_time("started_at", started_at)
+            if team:
+                raise InvalidValueError("started_at", Message("a team drill starts when the team is in"))
         values = dict(uid=str(uuidlib.uuid4()), scenario_id=scenario.id, scenario=scenario.as_dict(),
                       queue=[t.as_dict() for t in queue], seed=scenario.seed if seed is None else int(seed),
                       team=bool(team), workshop_id=workshop_id, created_by=created_by, created_at=utc_now())
@@ -139,6 +145,10 @@ class DrillMethods(MergeMethods):
             new_id = conn.execute(s.drill_sessions.insert().values(**values)).inserted_primary_key[0]
             conn.execute(s.drill_members.insert().values(session_id=new_id, trainee_id=created_by, role=role,
                                                          joined_at=values["created_at"]))
+            if started_at is not None:  # nothing happened in a drill made just now: its start is allowed
+                conn.execute(s.drill_events.insert().values(uuid=str(uuidlib.uuid4()), session_id=new_id,
+                                                            trainee_id=created_by, kind="start", traveller=None,
+                                                            detail={}, at=started_at))
             row = conn.execute(sa.select(s.drill_sessions).where(s.drill_sessions.c.id == new_id)).one()
         return _session_from_row(row)
 

@@ -2,6 +2,8 @@
 time, ask them questions, and admit, refer or refuse them before the shift ends. Alone, or as a team
 (first line, second line, a consulted officer) on several phones; a debrief replays every decision."""
 
+import datetime as dt
+
 import streamlit as st
 
 from docexam.drill.catalogue import BORDERS, ROLES, TOOLS, label
@@ -58,11 +60,11 @@ if playing is None:
                 drills.play(joined.id, record.drill_roles(joined.id)[me.id])
             else:
                 queue = plan_queue(chosen, kinds=drills.kinds(), fits=technique_fits)
+                # alone, the shift starts at once: stored with the drill (one write)
                 made = record.create_drill(scenario=chosen, queue=queue, created_by=me.id, team=mode == "team",
-                                           role=role, workshop_id=ws.id if ws else None)
+                                           role=role, workshop_id=ws.id if ws else None,
+                                           started_at=dt.datetime.now(dt.timezone.utc) if mode == "solo" else None)
                 drills.play(made.id, role)
-                if mode == "solo":
-                    drills.send("start")
         except DocexamError as exc:
             st.error(_("{error}", error=said(exc)))
             st.stop()
