@@ -3,7 +3,13 @@
 ``--generator synth`` (default) renders (once, cached) an evaluation set with
 :func:`docexam.synth.library.plan_set` from seeds disjoint from the shipped
 library (half genuine; every technique, severity, capture and template) and
-examines every document with its UV and IR images.
+examines every document with every view it has: UV, IR and transmitted light
+(same framing) and the tilt pictures of its optically variable devices
+(``--views visible``: the straight-on visible, UV and IR pictures only, as
+before these views existed). Forgeries that no picture can judge (a
+counterfeit border stamp needs the post's specimen stamps, an impostor the
+person at the counter) are reported on their own line, "left to the
+officer", with whether the report said so; they are not counted as misses.
 
 ``--generator independent`` makes the set with the independent generator of
 ``benchmarks/independent_forgeries.py`` (other code, other parameters, its
@@ -28,6 +34,7 @@ Usage::
 
     .venv/bin/python benchmarks/detection.py [--generator synth|independent] [--count 220] [--seed 31337]
                                              [--workers 2] [--out DIR] [--results FILE] [--storage library|lossless]
+                                             [--views all|visible]
 """
 
 from __future__ import annotations
@@ -114,22 +121,42 @@ def _pictures(path: Path, car: dict) -> list[dict]:
         seen.add(visible)
         stem = visible[:-4]
         pics = {"visible": path.with_name(visible)}
-        for light in ("uv", "ir"):
+        for light in ("uv", "ir", "transmitted"):
             p = path.with_name(images.get(light, f"{stem}.{light}.png"))
             pics[light] = p if p.is_file() else None
         out.append(pics)
     return out
 
 
-def _examine_one(spec_path: str) -> dict:
+#: what examine never takes: the person at the counter, the border post's specimen stamps. A forgery whose
+#: evidence needs one of them is left to the officer (``unexamined`` or ``inconclusive`` says so)
+OFFICER_VIEWS = ("traveller", "reference")
+
+
+def needs_officer(technique: str | None) -> bool:
+    """Whether no picture of the document can judge ``technique`` (see :data:`OFFICER_VIEWS`)."""
+    from docexam.specimens.techniques import TECHNIQUES
+
+    t = TECHNIQUES.get(technique or "")
+    if t is None:
+        return False
+    needs = set(t.views) | ({"reference"} if "stamps" in t.requires else set())
+    return bool(needs & set(OFFICER_VIEWS))
+
+
+def _examine_one(spec_path: str, views: str = "all") -> dict:
     from docexam.examine import examine
 
     path = Path(spec_path)
     car = json.loads(path.read_text())
     name = path.name[:-5]
+    # every view the specimen has: each picture's lights, and the tilt pictures of its devices
+    tilt = [path.with_name(v["image"]) for v in (car.get("views") or {}).get("tilt", [])] if views == "all" else []
     t0 = time.perf_counter()
     # a card scanned or photographed is one picture per side: the document is what its pictures show
-    reports = [examine(p["visible"], car["template"], uv=p["uv"], ir=p["ir"]).as_dict() for p in _pictures(path, car)]
+    reports = [examine(p["visible"], car["template"], uv=p["uv"], ir=p["ir"],
+                       transmitted=p["transmitted"] if views == "all" else None, tilt=tilt).as_dict()
+               for p in _pictures(path, car)]
     ms = (time.perf_counter() - t0) * 1e3
     order = {"suspect": 2, "inconclusive": 1, "consistent": 0}
     d = max(reports, key=lambda r: (order.get(r["verdict"], 0), r["score"]))
@@ -141,6 +168,7 @@ def _examine_one(spec_path: str) -> dict:
         "severity": car.get("severity") or (car.get("recipe") or {}).get("severity"),
         "verdict": d["verdict"], "score": max(r["score"] for r in reports), "findings": findings, "ms": ms,
         "sides": len(reports), "reason": d.get("reason", ""), "baseline": _baseline(spec_path),
+        "unexamined": [u for r in reports for u in r.get("unexamined", [])],
     }
 
 
@@ -166,7 +194,27 @@ FAMILY_OF_KIND = {"field": "personalization", "portrait": "personalization", "gh
                   "emblem": "printing", "background": "substrate"}
 
 
-def summarise(results: list[dict]) -> None:
+def _officer_line(left: list[dict]) -> None:
+    """The forgeries no picture given can judge, and whether the report said so (nothing hidden)."""
+    def said(r):
+        boxes = [u["bbox"] for u in r.get("unexamined", [])]
+        return (r["verdict"] == "inconclusive" and bool(r["reason"])) or any(
+            overlaps(b, a["bbox"]) for b in boxes for a in r["truth"])
+    ok = [r for r in left if said(r)]
+    kinds = ", ".join(f"{t} {sum(r['technique'] == t for r in left)}" for t in sorted({r["technique"] for r in left}))
+    print(f"left to the officer (no picture given can judge them; not counted above): {len(left)} ({kinds}); "
+          f"said so (inconclusive with a reason, or the feature listed unexamined): {len(ok)}/{len(left)}")
+    for r in sorted(left, key=lambda r: r["name"]):
+        print(f"  {r['name']}  {r['verdict']}  {r['score']:.2f}  {'said so' if said(r) else 'NOT said'}  "
+              f"{r['reason'][:70]}")
+    print()
+
+
+def summarise(results: list[dict], *, split_officer: bool = True) -> None:
+    left = [r for r in results if not r["authentic"] and split_officer and needs_officer(r["technique"])]
+    results = [r for r in results if all(r is not x for x in left)]
+    if left:
+        _officer_line(left)
     forged = [r for r in results if not r["authentic"]]
     genuine = [r for r in results if r["authentic"]]
     print(f"\n{len(results)} documents: {len(genuine)} genuine, {len(forged)} forged "
@@ -253,6 +301,10 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--out", help="folder of the rendered set (default $DOCEXAM_HOME/cache/bench/SEED-COUNT)")
     ap.add_argument("--results", help="also write per-document results as JSON here")
+    ap.add_argument("--views", choices=("all", "visible"), default="all",
+                    help="all: every view a specimen has (UV, IR, transmitted light, tilt pictures), frauds only the "
+                         "officer can judge reported apart; visible: the straight-on pictures in visible, UV and IR "
+                         "only, every forgery counted (the figures before tilt and transmitted light)")
     ap.add_argument("--storage", choices=STORAGES, default="library",
                     help="how the synth set's pictures are stored: as the library cache (default; mostly JPEG) or "
                          "every light in PNG (to measure what the cache's codecs change)")
@@ -279,7 +331,8 @@ def main(argv=None) -> int:
         paths = [str(out / f"{recipe_name(r)}.json") for r in recipes]
     results = []
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        for res in tqdm(pool.map(_examine_one, paths), total=len(paths), desc="examining", unit="doc",
+        for res in tqdm(pool.map(_examine_one, paths, [args.views] * len(paths)), total=len(paths), desc="examining",
+                        unit="doc",
                         file=sys.stderr):
             results.append(res)
     if args.results:
@@ -287,8 +340,8 @@ def main(argv=None) -> int:
     print(f"\ngenerator: {args.generator}, seed {args.seed}, {args.count} documents "
           f"(command: python benchmarks/detection.py --generator {args.generator} --count {args.count} "
           f"--seed {args.seed}" + (f" --storage {args.storage}" if args.generator == "synth" else "")
-          + f"); load: {os.getloadavg()[0]:.1f}")
-    summarise(results)
+          + f" --views {args.views}); load: {os.getloadavg()[0]:.1f}")
+    summarise(results, split_officer=args.views == "all")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""`docexam examine IMAGE [IMAGE ...] --template ID [--uv IMAGE] [--ir IMAGE] [--json] [--heatmap DIR]`.
+"""`docexam examine IMAGE [IMAGE ...] --template ID [--uv IMAGE] [--ir IMAGE] [--json] [--heatmap DIR]`
+`[--transmitted IMAGE] [--tilt IMAGE ...]`.
 
 Output and exit status follow ``docs/formats.md``: one JSON object (one image)
 or JSON Lines (several, in input order, one process); exit 0 when every
@@ -29,6 +30,12 @@ def register(subparsers) -> None:
     p.add_argument("--template", required=True, metavar="ID", help="template id (docexam template list)")
     p.add_argument("--uv", metavar="IMAGE", help="the same document under UV light (single image only)")
     p.add_argument("--ir", metavar="IMAGE", help="the same document under infrared light (single image only)")
+    p.add_argument("--transmitted", metavar="IMAGE",
+                   help="the same document held against a lamp, same framing (single image only): judges the "
+                        "watermark and the security thread")
+    p.add_argument("--tilt", metavar="IMAGE", nargs="+", action="extend",
+                   help="pictures of the document tilted in the light, at least three per kinegram or "
+                        "colour-shifting ink, each aligned on its own (single image only; repeatable)")
     p.add_argument("--json", action="store_true", help="print JSON (JSON Lines for several images)")
     p.add_argument("--heatmap", metavar="DIR", help="write DIR/<stem>.heatmap.png for each image")
     p.set_defaults(handler=run)
@@ -85,10 +92,14 @@ def run(args) -> int:
     batch = len(args.images) > 1
     if batch and (args.uv or args.ir):
         raise InputFileError(args.uv or args.ir, Message("--uv and --ir go with a single IMAGE, not a batch"))
+    if batch and (args.transmitted or args.tilt):
+        raise InputFileError(args.transmitted or args.tilt[0],
+                             Message("--transmitted and --tilt go with a single IMAGE, not a batch"))
     status = 0
     for image in args.images:
         try:
-            report = examine(image, template, uv=args.uv, ir=args.ir, name=image)
+            report = examine(image, template, uv=args.uv, ir=args.ir, transmitted=args.transmitted, tilt=args.tilt,
+                             name=image)
         except DocexamError as exc:
             if not batch:
                 raise

@@ -34,7 +34,7 @@ __all__ = ["Pipeline", "examine", "DEFAULT_STEPS"]
 
 #: in order; among steps ready at once the earlier starts first (the longest analyzer first)
 DEFAULT_STEPS = ("load", "prepare", "register", "mrz", "warp", "compare", "context", "personalization", "design",
-                 "substrate", "printing", "print-process", "devices", "engraving", "booklet", "decide")
+                 "substrate", "printing", "print-process", "tilt-views", "devices", "engraving", "booklet", "decide")
 
 class Pipeline:
     """Run named steps over a shared dict of data, each as soon as its inputs exist.
@@ -133,7 +133,7 @@ def _resolve_template(template) -> Template:
     raise ValueError(f"template: expected a template id or a Template, got {type(template).__name__}")
 
 
-def examine(images, template, *, uv=None, ir=None, name: str | None = None) -> Report:
+def examine(images, template, *, uv=None, ir=None, transmitted=None, tilt=None, name: str | None = None) -> Report:
     """Examine a document image against its template.
 
     Parameters
@@ -145,6 +145,21 @@ def examine(images, template, *, uv=None, ir=None, name: str | None = None) -> R
         A template id (shipped or the user's) or a loaded template.
     uv, ir : same types as ``images``, keyword-only, optional
         The same document under UV and infrared light, same framing.
+    transmitted : same type as ``images``, keyword-only, optional
+        The same document held against a lamp (a scanner's transparency
+        unit, or a photo with a lamp behind the page), same framing as
+        ``images``: it judges the watermark and the security thread (see
+        :mod:`docexam.examine.analyzers.devices`). Without it they are
+        listed as unexamined (``needs: transmitted``).
+    tilt : sequence of the same types as ``images``, keyword-only, optional
+        Pictures of the document turned in the light, at least three per
+        optically variable device (a kinegram, a colour-shifting ink): a
+        close-up of the device with some of the print around it, or the
+        whole page. Each is aligned on its own (its pose differs from the
+        straight-on picture's) with the device it shows
+        (:mod:`docexam.examine.tilt`); pictures of a device not on
+        ``images`` (a card's other side) are left out with a note. Without
+        them the devices are listed as unexamined (``needs: tilt``).
     name : str, keyword-only, optional
         How to call the image in the report (default: the path, or ``<array>``).
 
@@ -167,13 +182,21 @@ def examine(images, template, *, uv=None, ir=None, name: str | None = None) -> R
     >>> r = examine(np.full((600, 800, 3), 128, np.uint8), "uto-td3")
     >>> r.verdict, r.reason[:40]
     ('inconclusive', 'the image could not be aligned with the ')
+    >>> examine(np.zeros((600, 800, 3), np.uint8), "uto-td3", tilt=np.zeros((9, 9, 3), np.uint8))
+    Traceback (most recent call last):
+    ...
+    ValueError: tilt: expected a sequence of pictures (one per tilt), got ndarray
     """
+    if tilt is not None and (isinstance(tilt, (str, bytes, bytearray, os.PathLike, np.ndarray))
+                             or not hasattr(tilt, "__iter__")):
+        raise ValueError(f"tilt: expected a sequence of pictures (one per tilt), got {type(tilt).__name__}")
     t0 = time.perf_counter()
     tpl = _resolve_template(template)
     label = name or (str(images) if isinstance(images, (str, os.PathLike)) else "<array>")
     pipeline = Pipeline()
     try:
-        data, timings = pipeline.run(sources={"visible": images, "uv": uv, "ir": ir}, template=tpl)
+        data, timings = pipeline.run(sources={"visible": images, "uv": uv, "ir": ir, "transmitted": transmitted},
+                                      tilt=list(tilt or ()), template=tpl)
     except Inconclusive as exc:
         data, timings = exc.data, exc.timings
         timings["total"] = (time.perf_counter() - t0) * 1e3

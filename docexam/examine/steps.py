@@ -36,6 +36,7 @@ from .heatmap import anomaly_map
 from .model import PERSONAL_KINDS, reference_model, template_sides
 from .register import register
 from .report import Evidence, Note
+from .tilt import align_tilt_views, load_tilt
 
 __all__ = ["Step", "step", "Inconclusive", "STEPS", "SUSPECT_THRESHOLD"]
 
@@ -199,10 +200,26 @@ def print_process(context, design):
     return {"print_process": print_process_analyzer.analyze(context, design[0])}
 
 
-@step("devices", takes=("context",), provides=("devices",))
-def devices(context):
-    """Optically variable devices and watermarks: what one picture shows of them, and what it cannot."""
-    return {"devices": devices_analyzer.analyze(context)}
+@step("tilt-views", takes=("tilt", "model"), provides=("tilt_views",))
+def tilt_views(tilt, model):
+    """Each picture of the document tilted, aligned with the device it shows: ``(views, unmatched names)``."""
+    if not tilt:
+        return {"tilt_views": ([], [])}
+    loaded = [load_tilt(src, k) for k, src in enumerate(tilt)]
+    views, unmatched = align_tilt_views([img for img, _ in loaded], model, devices_analyzer.tilt_zones(model.template))
+    return {"tilt_views": (views, [loaded[k][1] for k in unmatched])}
+
+
+@step("devices", takes=("context", "tilt_views"), provides=("devices",))
+def devices(context, tilt_views):
+    """Optically variable devices and watermarks: what the pictures show of them, and what they cannot."""
+    views, unmatched = tilt_views
+    evidence, notes, unexamined = devices_analyzer.analyze(context, tilt=views)
+    if unmatched:
+        notes = [*notes, Note("tilt-views", "info", Message(
+            "Tilt pictures not aligned with a device of this document (left out): {names}.",
+            names=", ".join(unmatched)))]
+    return {"devices": (evidence, notes, unexamined)}
 
 
 @step("engraving", takes=("context", "personalization"), provides=("engraving",))
@@ -233,22 +250,23 @@ def _foreign_page(hits: list, model) -> list:
             or not (e.check in ("reproduction", "design-page") or any(_covered(e.bbox, p.bbox) for p in pages))]
 
 
-def _tilt_ambiguous(hits: list, model) -> tuple[list, list]:
+def _tilt_ambiguous(hits: list, model, proven=frozenset()) -> tuple[list, list]:
     """Split off findings of the general checks on an optically variable device no device check explains.
 
     A kinegram or colour-shifting ink looks different at every angle: a
     phone held a little askew sees other colours than the straight-on
     reference. Where the device checks (its diffraction colour, its fine
     lines) found nothing, a general difference there cannot be judged from
-    one picture: the device is not counted against the document.
+    one picture: the device is not counted against the document. Where
+    tilt pictures proved the device genuine (``proven``: its colour changed
+    as a genuine device's does), such a difference is the angle's: dropped.
     """
-    tilt = {z.name for z in devices_analyzer.device_zones(model.template)
-            if devices_analyzer.DEVICE_VIEWS[z.extra["feature"]] == "tilt"}
+    tilt = {z.name for z in devices_analyzer.tilt_zones(model.template)}
     explained = {e.zone for e in hits if e.check.startswith("device-")}
     keep, ambiguous = [], []
     for e in hits:
         if e.zone in tilt and not e.check.startswith("device-"):
-            if e.zone not in explained:
+            if e.zone not in explained and e.zone not in proven:
                 ambiguous.append(e)
             continue
         keep.append(e)
@@ -298,7 +316,11 @@ def decide(substrate, printing, personalization, design, print_process, devices,
         evidence += ev
         notes += nt
     hits = [e for e in evidence if e.score >= SUSPECT_THRESHOLD]
-    hits, ambiguous = _tilt_ambiguous(hits, model)
+    proven = {e.zone for e in devices[0] if e.check == "device-tilt" and e.score < SUSPECT_THRESHOLD}
+    # the tilt pictures judge the device: what one straight-on picture suggested of it does not count
+    hits = [e for e in hits if not (e.zone in proven and e.check.startswith(("device-", "angled-device-"))
+                                    and e.check != "device-tilt")]
+    hits, ambiguous = _tilt_ambiguous(hits, model, proven)
     hits = _foreign_page(hits, model)
     # stamps are the journey's ink, not the page's design: what the design and print checks find among them is
     # the stamps themselves (they are left to the officer, below)

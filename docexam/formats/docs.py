@@ -99,7 +99,11 @@ Besides the files above, these command outputs are relied on by other programs:
   visa page's border stamps), `bbox`, `needs` (`tilt`, `transmitted`,
   `ir`, `raking`, or `reference`: the view or the comparison that proves
   it; `reference` is the border post's specimen stamps) and `message`
-  (what the officer does by hand). `inconclusive` with a reason also means
+  (what the officer does by hand). A feature is judged, not listed, when
+  its view is given: `--transmitted IMAGE` (the page against a lamp, same
+  framing as IMAGE) for a watermark and a thread, `--tilt IMAGE ...` (at
+  least three pictures per device, each aligned on its own) for a kinegram
+  or colour-shifting ink. `inconclusive` with a reason also means
   the only differences found are on an optically variable device that
   looks different at other angles, or that nothing was found on a visa
   page whose border stamps one picture cannot judge.
