@@ -45,6 +45,13 @@ RESOLVES_DOTS = 0.62
 #: this) and its colour did not move (chroma z at most this)
 INTACT_TEXTURE_Z = 1.0
 INTACT_CHROMA_Z = 2.0
+#: a lamp's reflection on the page (glare) adds light that fades out gradually: a lighter region whose fine lines
+#: are only a little weaker (structure z above this) and whose anomaly fades out at its border (edge below
+#: GLARE_EDGE) is glare. Measured: washed or scraped print breaks its lines (structure z -3.9 to -4.4) and ends at
+#: the wash's border (edge 0.85 to 0.92); glare at a genuine visa page's top edge in a phone photo: structure z
+#: -0.8, edge 0.66
+GLARE_STRUCTURE_Z = -2.0
+GLARE_EDGE = 0.75
 #: a region lying outside the portrait within this of its edge, along it, is the edge of a photograph glued over it
 PORTRAIT_EDGE_MM = 2.5
 
@@ -108,11 +115,25 @@ def lit_differently(profile: dict) -> bool:
             and max(abs(profile["chroma-a"]), abs(profile["chroma-b"])) <= INTACT_CHROMA_Z)
 
 
+def glare(region) -> bool:
+    """Whether a region is a reflection of the light on the page: lighter, lines nearly intact, fading out.
+
+    >>> from types import SimpleNamespace as R
+    >>> glare(R(profile={"structure": -0.8, "texture": 0.5, "brightness": 4.8}, edge=0.66))
+    True
+    >>> glare(R(profile={"structure": -4.1, "texture": -0.9, "brightness": 5.5}, edge=0.88))   # a washed patch
+    False
+    """
+    p = region.profile
+    return (p["brightness"] >= LIGHTER_Z and p["structure"] > GLARE_STRUCTURE_Z and p["texture"] <= INTACT_TEXTURE_Z
+            and region.edge < GLARE_EDGE)
+
+
 def analyze(ctx: Context):
     evidence, notes = [], []
     model = ctx.model
     dev = deviations(ctx.maps, model, variation_for(model))
-    regions = [r for r in find_regions(dev, model) if not lit_differently(r.profile)]
+    regions = [r for r in find_regions(dev, model) if not lit_differently(r.profile) and not glare(r)]
     if not regions:
         return evidence, notes
     comparable = float((dev.weights[0] > 0.3).sum()) or 1.0
