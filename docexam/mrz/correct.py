@@ -36,6 +36,8 @@ Examples
 >>> scores[1][13, ALPHABET.index("1")] = 0.85   # ... that scores a little higher
 >>> decode(scores, "TD3").lines == lines
 True
+>>> decode(scores, "TD3").printed[1][13]   # what the glyphs say is printed, for graded validation
+'1'
 """
 
 from __future__ import annotations
@@ -145,6 +147,8 @@ class Decoded:
     changed: list[tuple[int, int]] = field(default_factory=list)
     #: positions the check digits changed (from the best reading the field alphabets allow)
     by_checks: list[tuple[int, int]] = field(default_factory=list)
+    #: the best reading the field alphabets allow, before any check-digit correction (what is printed)
+    printed: list[str] = field(default_factory=list)
 
 
 def log_probs(scores: np.ndarray, *, temperature: float = 0.03) -> np.ndarray:
@@ -312,4 +316,6 @@ def decode(scores: list[np.ndarray], fmt: str, *, temperature: float = 0.03, max
     lines = [text[i * width:(i + 1) * width] for i in range(n_lines)]
     changed = [(t // width, t % width) for t, k in enumerate(seq) if k != raw_top[t]]
     by_checks = [(t // width, t % width) for t, k in enumerate(seq) if k != free[t]]
-    return Decoded(lines, enforced, float(free_score - total), changed, by_checks)
+    free_text = "".join(ALPHABET[k] for k in free)
+    printed = [free_text[i * width:(i + 1) * width] for i in range(n_lines)]
+    return Decoded(lines, enforced, float(free_score - total), changed, by_checks, printed)

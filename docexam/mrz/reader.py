@@ -103,6 +103,14 @@ class MRZReading:
         The best character at every position, whatever its field allows (what
         is printed, as far as the glyphs tell): where it differs from ``lines``
         the field alphabets or check digits decided.
+    printed_lines : list of str
+        The best reading the field alphabets allow, before the check-digit
+        correction: what is printed, for graded validation (a check digit
+        that fails here fails on the document, whatever ``lines`` suggests).
+    glyph_fit : list of ndarray
+        Per line, how well each cell fits this document's other prints of
+        its character (:func:`glyph_fit`; NaN for rare characters): a
+        character printed in another typeface fits worse than its siblings.
     """
 
     found: bool
@@ -115,6 +123,8 @@ class MRZReading:
     corrected: int = 0
     timings_ms: dict = field(default_factory=dict)
     raw_lines: list = field(default_factory=list)
+    printed_lines: list = field(default_factory=list)
+    glyph_fit: list = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -322,6 +332,34 @@ def adapt_scores(lines: list[LineScores], decoded: list[str], types: list[str], 
     return out
 
 
+def glyph_fit(lines: list[LineScores], decoded: list[str], *, min_others: int = 3) -> list[np.ndarray]:
+    """How well each cell fits this document's own print of its character (per line, 0..1; NaN: not judged).
+
+    A character read at least ``min_others`` + 1 times is compared with the
+    mean of its *other* cells (leave one out: the same printer and font made
+    them all). A character written in later in another typeface stands out
+    from its siblings even when it reads as the right character. Rarer
+    characters are not judged (NaN): a generic font template is no measure
+    of this printer's glyphs.
+    """
+    cells = np.concatenate([ls.cells for ls in lines]).astype(np.float32)
+    cls = np.array([ALPHABET.index(c) for c in "".join(decoded)])
+    fit = np.full(len(cls), np.nan, np.float32)
+    for c in np.unique(cls):
+        idx = np.flatnonzero(cls == c)
+        if len(idx) <= min_others:
+            continue
+        rest = cells[idx].sum(axis=0)[None, :] - cells[idx]
+        num = np.einsum("ij,ij->i", cells[idx], rest)
+        den = np.linalg.norm(cells[idx], axis=1) * np.linalg.norm(rest, axis=1)
+        fit[idx] = num / np.maximum(den, 1e-6)
+    out, i = [], 0
+    for line in decoded:
+        out.append(fit[i:i + len(line)])
+        i += len(line)
+    return out
+
+
 @dataclass
 class _Attempt:
     fmt: str
@@ -332,6 +370,8 @@ class _Attempt:
     geoms: list
     flip: bool
     raw: list = field(default_factory=list)
+    printed: list = field(default_factory=list)
+    fit: list = field(default_factory=list)
 
     @property
     def key(self):
@@ -342,11 +382,13 @@ class _Attempt:
         return (plausible and self.parsed.valid, plausible, self.quality + 0.05 * self.parsed.score)
 
 
-def _decode(scores: list[np.ndarray], fmt: str, correct: bool) -> tuple[list[str], int]:
+def _decode(scores: list[np.ndarray], fmt: str, correct: bool) -> tuple[list[str], int, list[str]]:
+    """(reading, characters the check digits changed, reading before the check-digit correction)."""
     if correct:
         dec = decode(scores, fmt)
-        return dec.lines, len(dec.by_checks)
-    return ["".join(ALPHABET[k] for k in m.argmax(axis=1)) for m in scores], 0
+        return dec.lines, len(dec.by_checks), dec.printed
+    lines = ["".join(ALPHABET[k] for k in m.argmax(axis=1)) for m in scores]
+    return lines, 0, lines
 
 
 def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: bool, adapt: bool) -> list[_Attempt]:
@@ -373,12 +415,14 @@ def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: b
         first_is_v = int(np.argmax(line_scores[0].scores[0])) == _V
         fmt = next((f for f in fmts if f.startswith("MRV") == first_is_v), fmts[0])
         mats = [s.scores for s in line_scores]
-        lines, changed = _decode(mats, fmt, correct)
+        lines, changed, printed = _decode(mats, fmt, correct)
         if adapt and quality >= MIN_QUALITY:
             mats = adapt_scores(line_scores, lines, list(layout(fmt)[0]))
-            lines, changed = _decode(mats, fmt, correct)
+            lines, changed, printed = _decode(mats, fmt, correct)
         raw = ["".join(ALPHABET[k] for k in m.argmax(axis=1)) for m in mats]
-        attempts.append(_Attempt(fmt, lines, parse(lines, fmt=fmt), quality, changed, ordered, flip, raw))
+        fit = glyph_fit(line_scores, lines)
+        attempts.append(_Attempt(fmt, lines, parse(lines, fmt=fmt), quality, changed, ordered, flip, raw,
+                                 printed, fit))
         if attempts[-1].key[0]:
             break
     return attempts
@@ -490,4 +534,4 @@ def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, r
     quad = _quad(best.geoms, len(best.lines[0]))
     timings["total"] = (time.perf_counter() - t_start) * 1000
     return MRZReading(True, best.fmt, list(best.lines), best.parsed, quad, _orientation(quad), best.quality,
-                      best.corrected, timings, list(best.raw))
+                      best.corrected, timings, list(best.raw), list(best.printed), list(best.fit))
