@@ -277,3 +277,35 @@ def test_trainer_passphrase_command(docexam_home, monkeypatch, capsys):
     assert main(["trainer-passphrase", "--stdin"]) == 0
     with TrainingRecord.open() as record:
         assert record.check_trainer_passphrase("a long enough passphrase")
+
+
+def test_the_server_draws_the_forms_of_a_workshop_made_on_the_command_line(docexam_home, monkeypatch):
+    # `docexam workshop create` makes a workshop without forms: the server draws them before the room
+    # signs in (the first sign-in drawing them kept every arriving trainee waiting on the lock)
+    from docexam.lessons.format import load_lessons
+    from docexam.lessons.source import load_specimen_folder
+    from docexam.training import TrainingRecord
+    from docexam.ui import state
+
+    lib = build_library(docexam_home, docexam_home / "lib")
+    lessons = tuple(load_lessons())
+    pool = tuple(course.lesson_pool(lessons, load_specimen_folder(lib)))
+    rec = TrainingRecord.open(f"sqlite:///{docexam_home / 'record.sqlite3'}")
+    today = dt.date.today()
+    running = rec.create_workshop(title="Level 1", place="Poipet", province="Banteay Meanchey",
+                                  start_date=today, end_date=today + dt.timedelta(days=2), code="PP-1")
+    ended = rec.create_workshop(title="Level 1", place="Koh Kong", province="Koh Kong",
+                                start_date=today - dt.timedelta(days=9), end_date=today - dt.timedelta(days=7),
+                                code="KK-1")
+    for name, value in {"library_complete": lambda: True, "library_specimens": lambda: (),
+                        "_library_source": lambda: "", "record": lambda: rec, "lessons": lambda: lessons,
+                        "_pool": lambda *a: pool}.items():
+        monkeypatch.setattr(state, name, value)
+    try:
+        assert state.draw_open_forms() == [running.id]
+        frozen = rec.frozen_forms(running.id)
+        assert frozen["pre"] and len(frozen["pre"]) == len(frozen["post"])
+        assert not rec.frozen_forms(ended.id)  # its room has gone home: nothing to draw
+        assert state.draw_open_forms() == []  # drawn once
+    finally:
+        rec.close()

@@ -74,6 +74,10 @@ if not os.environ.get("DOCEXAM_NO_PREPARE"):
     prepare.keep_running()
 
 
+#: seconds between two looks for workshops without test forms (one made by ``docexam workshop create``)
+FORMS_WATCH_S = 30.0
+
+
 def _warm() -> None:
     # the pages' modules (and their caches) load beside the server's start, not in the first trainee's request
     from docexam.ui import state  # noqa: PLC0415 - loaded in this thread, not before the server answers
@@ -82,6 +86,12 @@ def _warm() -> None:
         state.warm()
     except Exception as exc:  # noqa: BLE001 - the first request does the same work and shows any problem
         print(f"docexam: warming the caches: {type(exc).__name__}: {exc}", flush=True)
+    while True:
+        time.sleep(FORMS_WATCH_S)
+        try:
+            state.draw_open_forms()
+        except Exception as exc:  # noqa: BLE001 - a sign-in draws them itself, as before
+            print(f"docexam: drawing a workshop's test forms: {type(exc).__name__}: {exc}", flush=True)
 
 
 threading.Thread(target=_warm, name="docexam-warm", daemon=True).start()

@@ -17,6 +17,7 @@ Where specimens come from:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from dataclasses import replace
@@ -395,6 +396,27 @@ def warm() -> None:
     specimens()
     topic_items()
     test_forms(0)
+    draw_open_forms()
+
+
+def draw_open_forms() -> list[int]:
+    """Draw the forms of every workshop not ended yet that has none; the ids drawn.
+
+    The Workshops page draws a workshop's forms when the trainer creates it;
+    a workshop made another way (``docexam workshop create``, an import) has
+    none, and its first sign-in would draw them while the rest of the room,
+    arriving, waited on the lock (46 s at 30 officers). The server calls this
+    at start and every :data:`.server.FORMS_WATCH_S` seconds.
+    """
+    if not library_complete():
+        return []
+    rec, today = record(), dt.date.today()
+    drawn = []
+    for ws in rec.workshops():
+        if ws.end_date >= today and not rec.frozen_forms(ws.id):
+            test_forms(ws.id)
+            drawn.append(ws.id)
+    return drawn
 
 
 def forget_specimens() -> None:
