@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from docexam.drill.material import (GENUINE_POOL, TRIAL_CROPS, TravellerJob, TrialRecipe, cached_document, cached_trial,
-                                    document_kinds, photo_path, render_trial, technique_fits, traveller_ready)
+from docexam.drill.material import (TravellerJob, cached_document, document_kinds, photo_path, technique_fits,
+                                    traveller_ready)
+from docexam.drill.trials import TRIAL_CROPS, TrialRecipe, cached_trial, render_trial
 from docexam.drill.prefetch import Prefetcher
 from docexam.drill.travellers import Document, Traveller
 from docexam.synth.designs import DESIGNS
@@ -151,21 +152,3 @@ def test_a_trial_is_four_crops_of_one_zone_with_the_forgery_where_it_says():
     rows = np.array_split(np.arange(mosaic.shape[0]), TRIAL_CROPS)
     assert len(rows) == TRIAL_CROPS and mosaic.shape[1] > mosaic.shape[0] / TRIAL_CROPS
     assert cached_trial(recipe) == trial
-
-
-def test_ahead_jobs_put_the_first_travellers_then_the_first_trials_first():
-    from docexam.drill.material import TrialJob, ahead_jobs
-    from docexam.specimens.techniques import TECHNIQUES
-
-    def queue(n, seed):
-        return [Traveller(i, 0.0, Document("passport", "uto-td3", seed + i), (), "s", None, seed + i) for i in range(n)]
-    a, b = queue(6, 100), queue(3, 200)
-    jobs = ahead_jobs([a, b], first=2)
-    travellers = [j.traveller.document.seed for j in jobs if isinstance(j, TravellerJob)]
-    assert travellers == [100, 200, 101, 201, 102, 202, 103, 104, 105]
-    kinds = ["t" if isinstance(j, TravellerJob) else "x" if isinstance(j, TrialJob) else "g" for j in jobs]
-    n_trials, n_pool = kinds.count("x"), kinds.count("g")
-    assert kinds == ["t"] * 4 + ["x"] * n_trials + ["g"] * n_pool + ["t"] * 5
-    templates = {t for ts in document_kinds().values() for t in ts}
-    assert n_trials == TRIAL_CROPS * len(TECHNIQUES) and n_pool == len(templates) * GENUINE_POOL
-    assert {j.recipe.severity for j in jobs if isinstance(j, TrialJob)} == {0.5}

@@ -140,7 +140,7 @@ def fake_trials(technique: str, *, size=(200, 100)) -> None:
     import cv2
 
     from docexam.atomic import write_json
-    from docexam.drill.material import TRIAL_CROPS, TrialRecipe
+    from docexam.drill.trials import TRIAL_CROPS, TrialRecipe
     from docexam.drill.measure import VARIANTS
     from docexam.drill.staircase import LEVELS
 
@@ -151,3 +151,39 @@ def fake_trials(technique: str, *, size=(200, 100)) -> None:
                 folder.mkdir(parents=True, exist_ok=True)
                 cv2.imwrite(str(folder / "visible.jpg"), _grey(*size, 180))
                 write_json(folder / "trial.json", {"lights": ["visible"], "size": list(size), "position": position})
+
+
+def fake_render_specimen(template_id, *, seed, capture="flat", forge=None, severity=None, traveller=False):
+    """A stand-in for :func:`docexam.synth.render.render_specimen` (milliseconds, not seconds): grey pages per
+    light, textured by the seed; a forged page has a dark patch at its anomaly's box, darker with severity."""
+    import numpy as np
+
+    from docexam.synth.render import RenderedSpecimen
+
+    w, h = 240, 160
+    rng = np.random.default_rng(seed)
+    base = rng.integers(150, 210, (h, w, 1)).astype(np.uint8)
+    images = {light: np.repeat(base, 3, axis=2) + np.uint8(shift) for light, shift in
+              (("visible", 30), ("uv", 0), ("ir", 10), ("transmitted", 20))}
+    anomalies, mask = [], None
+    if forge:
+        x0, y0, x1, y1 = 100, 50, 160, 110
+        for img in images.values():
+            img[y0:y1, x0:x1] = np.uint8(150 - 140 * float(severity))
+        anomalies = [{"family": "test", "technique": forge, "zone": "test", "bbox": [x0, y0, x1, y1]}]
+        mask = np.zeros((h, w), np.uint8)
+        mask[y0:y1, x0:x1] = 1
+    holder = {"surname": "SOK", "given_names": "DARA", "document_number": f"X{seed % 10**8:08d}", "sex": "M",
+              "nationality": "UTO", "date_of_birth": "1990-01-31", "date_of_expiry": "2030-12-01"}
+    return RenderedSpecimen(images, mask, {"template": template_id, "anomalies": anomalies, "holder": holder,
+                                           "mrz": []})
+
+
+def install_fake_renderer(monkeypatch=None) -> None:
+    """Make the drill render with :func:`fake_render_specimen` (in this process)."""
+    import docexam.drill.material as material
+
+    if monkeypatch is None:
+        material.render_specimen = fake_render_specimen
+    else:
+        monkeypatch.setattr(material, "render_specimen", fake_render_specimen)

@@ -124,7 +124,7 @@ def test_the_staircase_renders_the_next_trial_in_the_background_and_hands_it_ove
     process while the officer looked at the one before: nothing is rendered or encoded in the run."""
     from test_drill_support import fake_document
 
-    from docexam.drill.material import TrialJob, render_trial
+    from docexam.drill.trials import TrialJob, render_trial
     from docexam.drill.measure import next_recipes, trial_recipe
     from docexam.drill.staircase import Staircase
     from docexam.ui import drills

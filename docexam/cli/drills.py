@@ -5,8 +5,11 @@ prevalence of every scenario (all validated first: a broken file stops the
 command with exit status 2 naming the file and line). ``docexam drills
 check [FILES...]`` checks the shipped scenarios, or the files given, and
 prints one line per problem (exit status 2 on any). ``docexam drills
-prepare`` renders a scenario's documents ahead of a workshop, and encodes
-their pictures for the browser (screen and loupe copies).
+prepare`` renders ahead of a workshop every traveller of the scenarios and
+every forgery a threshold staircase can ask for (each technique, level and
+variant: :func:`docexam.drill.ahead.ahead_jobs`), in ``--jobs`` processes
+with a progress bar, and encodes their pictures for the browser (screen
+and loupe copies). What is cached already is not rendered again.
 """
 
 from __future__ import annotations
@@ -61,17 +64,28 @@ def cmd_prepare(args) -> int:
     from ..drill.scenario import find_scenario, load_scenarios
 
     # the renderer loads OpenCV and the whole synth package: `list` and `check` do without
-    from tqdm import tqdm
-    from ..drill.material import ahead_jobs, document_kinds, technique_fits
+    from ..drill.ahead import ahead_jobs, measurable_techniques
+    from ..drill.material import document_kinds, technique_fits
+    from ..drill.prepare import run_jobs
     from ..drill.travellers import plan_queue
+    from ..errors import UnknownNameError
+    from ..i18n import Message
 
     scenarios = load_scenarios(args.drills)
     chosen = [find_scenario(i, scenarios) for i in args.ids] if args.ids else scenarios
+    measurable = measurable_techniques()
+    for name in args.technique or ():
+        if name not in measurable:
+            raise UnknownNameError(Message("technique"), name, tuple(measurable))
     queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in chosen]
-    jobs = [job for job in ahead_jobs(queues) if not job.ready()]
-    for job in tqdm(jobs, desc="rendering drill documents", unit="doc"):
-        job()
-    print(_("{n} rendered; every traveller of {n2} scenario(s) and the first threshold trials are ready", n=len(jobs), n2=len(chosen)))
+    jobs = [job for job in ahead_jobs(queues, techniques=args.technique or None) if not job.ready()]
+    failed = run_jobs(jobs, workers=args.jobs)
+    for problem in failed:
+        print(f"docexam: {problem}", file=sys.stderr)
+    print(_("{n} rendered; every traveller of {n2} scenario(s) and every threshold trial of {n3} technique(s) "
+            "are ready", n=len(jobs) - len(failed), n2=len(chosen), n3=len(args.technique or measurable)))
+    if failed:
+        return 2
     # the browser's copies too (screen size and the loupe's), so no call encodes while the officer waits; the
     # app's preparation does it (the app room: its own process, as `docexam app` starts the server)
     command = [sys.executable, "-m", "docexam.ui.prepare", "--drill-pictures", *args.ids]
@@ -102,8 +116,12 @@ def register(subparsers) -> None:
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("prepare", help="render what drills will show ahead of a workshop: every traveller of the "
-                                       "scenarios and the first threshold trials (cached), and encode their "
-                                       "pictures for the browser")
+                                       "scenarios and every forgery a threshold staircase can ask for (cached), "
+                                       "and encode their pictures for the browser")
     p.add_argument("ids", nargs="*", metavar="ID", help="scenario ids (default: all)")
+    p.add_argument("--technique", action="append", metavar="NAME",
+                   help="prepare the threshold trials of this technique only (repeat for several; default: all)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="render in N processes (default: the number of cores; 1 renders in this process)")
     folder(p)
     p.set_defaults(handler=cmd_prepare)

@@ -1,7 +1,7 @@
 """Measuring an officer's threshold for one technique: which trial to show, and the profile it gives.
 
 A measurement (a *run*) is :data:`~docexam.drill.staircase.TRIALS` trials
-of one technique. Each trial is a :class:`~docexam.drill.material.TrialRecipe`:
+of one technique. Each trial is a :class:`~docexam.drill.trials.TrialRecipe`:
 the severity the staircase asks for, a variant (which documents) and the
 position of the forged crop, both fixed by the run and the trial's number,
 so the two trials that may follow an answer are known, and rendered, while
@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from statistics import fmean
 
-from .material import TRIAL_CROPS, TrialRecipe
+from .trials import TRIAL_CROPS, TrialRecipe
 from .staircase import TRIALS, Estimate, Staircase, threshold_of
 
 #: documents per (technique, level): more variety, more to render

@@ -43,7 +43,8 @@ NICENESS = 10
 PR_SET_PDEATHSIG = 1
 
 
-def _worker_start(niceness: int) -> None:
+def start_worker(niceness: int) -> None:
+    """A worker process's start: lower priority, ended with its parent, one OpenCV thread."""
     try:
         os.nice(niceness)
     except OSError:  # not allowed here: run at the usual priority
@@ -107,7 +108,7 @@ class Prefetcher:
         if self.workers:
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                             initializer=_worker_start, initargs=(niceness,))
+                                             initializer=start_worker, initargs=(niceness,))
             self._dispatcher = threading.Thread(target=self._dispatch, name="docexam-prefetch", daemon=True)
             self._dispatcher.start()
 

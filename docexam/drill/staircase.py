@@ -28,8 +28,10 @@ Why not the ``questplus`` package: it is GPL-3.0 (docexam is MIT) and
 needs xarray; the procedure itself is the few lines of numpy below, and
 the tests check it converges (``tests/test_drill_staircase.py``).
 
-Severities are offered on a grid of :data:`LEVELS` (0, 0.05, ..., 1) so the
-renderer's cache serves many officers from the same specimens.
+Severities are offered on a finite grid, :data:`LEVELS` (0, 0.05, ..., 1):
+the renderer's cache serves every officer from the same specimens, and
+``docexam drills prepare`` renders every level ahead
+(:mod:`docexam.drill.ahead`), so no answer waits for a render.
 
 Examples
 --------
@@ -49,7 +51,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: severities offered (the renderer's cache is keyed by these)
+#: the severities a staircase can show: the only ones rendered (``docexam drills prepare`` renders them all)
 LEVELS = tuple(round(0.05 * i, 2) for i in range(21))
 #: possible thresholds: a little beyond 0..1, so an expert or a beginner is not pinned to the edge
 THRESHOLDS = np.round(np.linspace(-0.2, 1.2, 141), 4)

@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..drill.material import TravellerJob, TrialJob, ahead_jobs, photo_path
+from ..drill.ahead import ahead_jobs
+from ..drill.material import TravellerJob, photo_path
+from ..drill.trials import TrialJob
 from ..formats.lights import LIGHTS
 from ..specimens import find_template
 from . import media
@@ -27,7 +29,7 @@ from . import media
 
 @dataclass(frozen=True)
 class OnScreen:
-    """``job`` (a :class:`~docexam.drill.material.TravellerJob` or ``TrialJob``) with its pictures encoded."""
+    """``job`` (a :class:`~docexam.drill.material.TravellerJob` or a :class:`~docexam.drill.trials.TrialJob`) with its pictures encoded."""
 
     job: object
 
@@ -91,7 +93,7 @@ def encode_ahead(scenarios, queues, *, progress=None) -> int:
     For ``docexam drills prepare`` (after it rendered them) and the
     background preparation: every traveller's document and photo, the
     genuine blanks of the posts with the reference tool, and the threshold
-    trials :func:`~docexam.drill.material.ahead_jobs` lists. Only what is
+    trials :func:`~docexam.drill.ahead.ahead_jobs` lists. Only what is
     rendered already; nothing encoded twice (the files are kept).
     """
     pictures: list = []

@@ -66,7 +66,7 @@ def prefetcher() -> Prefetcher:
     """The server's renderer for what drills ask for next (one low-priority worker process).
 
     Everything else is rendered before anyone asks by the background
-    preparation process (:mod:`.prepare`, :func:`docexam.drill.material.ahead_jobs`).
+    preparation process (:mod:`.prepare`, :func:`docexam.drill.ahead.ahead_jobs`).
     """
     return Prefetcher(then=media.warm)
 

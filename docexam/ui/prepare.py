@@ -12,8 +12,8 @@ it (a headquarters server): it holds a lock (:func:`claim`). It
 2. encodes every specimen's pictures for the browser (:mod:`.media`);
 3. examines every specimen once and keeps its heatmap on disk, taking the
    specimens a trainee is waiting for first (:func:`want`);
-4. renders every drill scenario's travellers and the first threshold
-   trials (:func:`docexam.drill.material.ahead_jobs`), unless a specimen
+4. renders every drill scenario's travellers, then every threshold trial's
+   forgery (:func:`docexam.drill.ahead.ahead_jobs`), unless a specimen
    folder replaces the library (tests) or ``DOCEXAM_RENDER_WORKERS=0``,
    still serving waiting trainees' heatmaps between renders;
 
@@ -420,17 +420,17 @@ class _Preparer:
         if os.environ.get(SPECIMENS_ENV) or os.environ.get("DOCEXAM_RENDER_WORKERS") == "0":
             return
         # the drill room loads the whole renderer: imported only when there is drill work to do
-        from ..drill.material import ahead_jobs, document_kinds, technique_fits
+        from ..drill import ahead, material
         from ..drill.scenario import load_scenarios
         from ..drill.travellers import plan_queue
         from ..errors import DocexamError
 
         try:
-            queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in load_scenarios()]
+            queues = [plan_queue(s, kinds=material.document_kinds(), fits=material.technique_fits) for s in load_scenarios()]
         except DocexamError as exc:  # a broken scenario file: the drill page says so
             print(f"docexam prepare: drills: {exc}", file=sys.stderr, flush=True)
             return
-        jobs = ahead_jobs(queues)
+        jobs = ahead.ahead_jobs(queues)
         by_name = {spec.name: spec for spec in self.specimens()}
         for i, job in enumerate(jobs):
             if not self.alive():

@@ -2,10 +2,14 @@
 
 One measurement is :data:`~docexam.drill.staircase.TRIALS` trials of one
 technique. The trials are recorded as they are answered (a reload resumes
-the run); the staircase is rebuilt from them. While a trial is shown, the
-two trials that may follow it are rendered in the background
+the run); the staircase is rebuilt from them. Every forgery a staircase can
+ask for is cut ahead (``docexam drills prepare``, the background
+preparation: :mod:`docexam.drill.ahead`), so a trial is only four cut crops
+put together; while a trial is shown, the two trials that may follow it
+are put together and encoded by the drill's worker
 (:func:`docexam.drill.measure.next_recipes`), so the next one is there when
-the answer is given; if it is not, a ready neighbour is shown instead.
+the answer is given; if it is not, a ready neighbour is shown instead, and
+only without a prepared cache does an answer wait for a render.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import uuid as uuidlib
 
 import streamlit as st
 
-from ..drill.material import TRIAL_CROPS, TrialJob, cached_trial
+from ..drill.trials import TRIAL_CROPS, TrialJob, cached_trial
 from ..drill.measure import choose_recipe, next_recipes, runs
 from ..drill.staircase import TRIALS, Staircase
 from ..errors import DocexamError
@@ -93,7 +97,7 @@ def trial(run: dict, trials: list) -> None:
     shown = cached_trial(recipe)
     if shown is None:
         with st.spinner(_("Preparing the documents...")), runlog.making("render"):
-            p.wait(TrialJob(recipe), timeout=WAIT_S)
+            p.wait(OnScreen(TrialJob(recipe)), timeout=WAIT_S)  # joins the prefetch of it, if asked already
         shown = cached_trial(recipe)
     for following in next_recipes(staircase, recipe, run["technique"], run["run"], n):
         p.request(OnScreen(TrialJob(following)), priority=0.5)
