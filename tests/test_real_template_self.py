@@ -80,3 +80,43 @@ def test_a_photograph_glued_over_the_portrait_is_found_by_the_design_it_covers(p
     found = [(f.family, f.technique, f.zone) for f in report.findings]
     assert ("personalization", "photo-substitution", "portrait") in found, found
     assert all(f.family == "personalization" for f in report.findings), [(f.family, f.zone, f.bbox) for f in report.findings]
+
+
+def test_a_photograph_glued_inside_a_plain_portrait_frame_is_found_by_its_edge(passporteye_data, docexam_home):
+    """ICAO's Utopia specimen: white paper around the portrait, no design across it, no ghost image.
+
+    Known answer: another holder's photograph cut to the portrait's size,
+    turned by one degree as a hand lays it, casting a thin shadow on one
+    side (it is a second paper on the page) is ``suspect`` by the
+    portrait's edge; a phone photo of the genuine page has no such edge.
+    """
+    spec = _spec("real-uto-td3")
+    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
+                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
+    rgb = load_rgb(passporteye_data / spec["image"])
+    donor = _spec("real-pol-td3")
+    a0, b0, a1, b1 = next(z["bbox"] for z in donor["zones"] if z["kind"] == "portrait")
+    x0, y0, x1, y1 = next(z["bbox"] for z in spec["zones"] if z["kind"] == "portrait")
+    w, h = x1 - x0, y1 - y0
+    face = cv2.resize(load_rgb(passporteye_data / donor["image"])[b0:b1, a0:a1], (w, h),
+                      interpolation=cv2.INTER_AREA).astype(np.float32)
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 1.0, 1.0)
+    turn[:, 2] += [x0, y0]
+    size = (rgb.shape[1], rgb.shape[0])
+    photo = cv2.warpAffine(face, turn, size, flags=cv2.INTER_LINEAR)
+    alpha = cv2.warpAffine(np.ones((h, w), np.float32), turn, size, flags=cv2.INTER_LINEAR)[..., None]
+    shadow = cv2.GaussianBlur(cv2.warpAffine(alpha, np.float32([[1, 0, 2], [0, 1, 2]]), size), (0, 0), 1.0)
+    page = rgb.astype(np.float32) * (1 - 0.25 * shadow[..., None] * (1 - alpha))
+    forged = np.clip(page * (1 - alpha) + photo * alpha, 0, 255).astype(np.uint8)
+
+    report = examine(forged, added.template, name="photo glued inside the frame")
+    assert report.verdict == "suspect"
+    edge = [e for e in report.evidence if e.check == "portrait-edge"]
+    assert edge and edge[0].score > 0.5 and edge[0].zone == "portrait", [(e.check, e.value) for e in report.evidence]
+    found = [(f.family, f.technique, f.zone) for f in report.findings]
+    assert ("personalization", "photo-substitution", "portrait") in found, found
+
+    phone = simulate_capture({"visible": rgb}, kind="phone", seed=3, dpi=added.template.dpi).images["visible"]
+    genuine = examine(phone, added.template, name="phone photo")
+    assert genuine.verdict == "consistent", [f.as_dict() for f in genuine.findings]
+    assert [e.value for e in genuine.evidence if e.check == "portrait-edge"][0] < 2.0

@@ -292,7 +292,7 @@ def _printed_portrait(hits: list, model) -> list:
     hits = [e for e in hits if e is best or all(e is not p for p in printed)]
     if best.technique == "delamination":
         return [e for e in hits if e.check not in ("ghost", "ghost-portrait", "portrait-overprint",
-                                                   "design-portrait-edge")]
+                                                   "design-portrait-edge", "portrait-edge")]
     personal = {z.name for z in model.template.zones if z.kind in PERSONAL_KINDS}
     return [e for e in hits if not (e.check == "design" and e.zone in personal)]
 
@@ -330,7 +330,7 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     if any(e.check in ("reproduction", "design-page") for e in hits):
         hits = [e for e in hits if e.check in ("reproduction", "design-page", "uv-paper", "mrz-check-digits")
                 or e.family == "personalization" and e.check not in ("field-geometry", "typography", "portrait-overprint",
-                                                                     "ghost", "ghost-portrait",
+                                                                     "portrait-edge", "ghost", "ghost-portrait",
                                                                      *engraving_analyzer.ENGRAVED_CHECKS)]
     hits = _printed_portrait(hits, model)
     # an altered value explains the disturbed background under it
@@ -338,7 +338,7 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     hits = [e for e in hits if not (e.check == "field-background" and e.zone in altered)
             and not (e.check.startswith("mrz-vs-fields:") and e.check.split(":", 1)[1] in altered)]
     # a pasted photo also breaks the likeness with the ghost image
-    if any(e.check in ("portrait-overprint", "design-portrait-edge") for e in hits):
+    if any(e.check in ("portrait-overprint", "design-portrait-edge", "portrait-edge") for e in hits):
         hits = [e for e in hits if e.check not in ("ghost", "ghost-portrait")]
     # a place the design check found may be what a dedicated check found too: keep the dedicated one
     named = [e for e in hits if e.check != "design"]

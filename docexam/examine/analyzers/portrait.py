@@ -13,6 +13,14 @@
   from outside the zone into it, and must continue into the portrait of
   the capture as they do outside it; a photograph glued on top interrupts
   them at its edge.
+* **The edge of a second paper** (a trainer's template): a photograph
+  glued over the portrait is a separate piece of paper, cut by hand and
+  never laid exactly where the issuer printed: along the portrait's edge it
+  covers a strip of the page around it, casts a thin shadow or shows its
+  light cut edge. In a ring just outside the portrait zone the capture must
+  look like the reference (lighting divided out, a small smoothing against
+  the alignment's residue on fine lines); a long run of differing page
+  along the edge is that second paper (:func:`portrait_edge`).
 * **Ghost image**: the ghost must show the same face as the main portrait
   (:func:`docexam.examine.faces.likeness`; a trainer's template is held to
   the likeness of its own reference's two portraits), and must be there at
@@ -31,8 +39,8 @@ from ...i18n import Message
 from ..report import Evidence, Note
 from .common import Context, clip_box
 
-__all__ = ["portrait_cover", "ghost_check", "crossing_mask", "crossing_design", "reference_likeness",
-           "analyze_portrait"]
+__all__ = ["portrait_cover", "ghost_check", "crossing_mask", "crossing_design", "portrait_edge",
+           "reference_likeness", "analyze_portrait"]
 
 FAMILY = "personalization"
 #: a genuine ghost and portrait are at least this alike (blank-reference templates; measured on genuine captures)
@@ -48,6 +56,22 @@ CROSSING_MIN_PX = 60
 #: CIELAB units the crossing design's hue may wander inside the portrait, and its lightness fall, beyond the outside's
 CROSSING_CHROMA_TOLERANCE = 4.0
 CROSSING_DARKER = 30.0
+#: the ring around the portrait compared for the edge of a glued photograph: from this far outside the zone
+#: (the zone is drawn by hand around the printed portrait) out to EDGE_REACH_MM (mm on the document)
+EDGE_MARGIN_MM = 0.2
+EDGE_REACH_MM = 2.5
+#: smoothing of the ring's difference (mm): the alignment's residue on fine design lines averages out, a strip of
+#: another paper or its shadow does not
+EDGE_SMOOTH_MM = 0.4
+#: the page's slow variation (light, a capture's fall-off) left out of the ring's difference, mm
+EDGE_TREND_MM = 4.0
+#: a ring pixel differs from the reference when its smoothed log luminance departs by more than this
+EDGE_CONTRAST = 0.06
+#: the longest run of differing page along the portrait's edge (mm) at which the score is 0.5, and its spread.
+#: Measured on the 35 genuine captures of the seven real specimens (benchmarks/real_specimens.py): at most
+#: 0.8 mm; photographs glued over them: 13 to 54 mm
+EDGE_RUN_MM = 5.0
+EDGE_RUN_WIDTH = 1.0
 
 
 def portrait_cover(ctx: Context):
@@ -192,6 +216,55 @@ def crossing_design(ctx: Context, zone):
     return ratio, clip_box(box, zone.bbox)
 
 
+def portrait_edge(ctx: Context, zone):
+    """(longest run of page differing from the reference along the portrait's edge, in mm; its box), or None.
+
+    The ring is :data:`EDGE_MARGIN_MM` to :data:`EDGE_REACH_MM` outside the
+    zone, on the document, off other personalization zones (another
+    holder's data differs there by right). Within it the capture's log
+    luminance minus the blur-matched reference's, its slow trend removed
+    and smoothed over :data:`EDGE_SMOOTH_MM`, departs by more than
+    :data:`EDGE_CONTRAST` where another paper covers the page or shades it;
+    the longest connected run of such pixels is measured along its longer side.
+    """
+    model = ctx.model
+    x0, y0, x1, y1 = model.to_work(zone.bbox)
+    h, w = model.lum.shape
+    margin, reach = int(round(model.mm(EDGE_MARGIN_MM))), int(round(model.mm(EDGE_REACH_MM)))
+    a, b, c, d = max(x0 - reach, 0), max(y0 - reach, 0), min(x1 + reach, w), min(y1 + reach, h)
+
+    def ring_of():
+        inner = np.zeros((d - b, c - a), np.uint8)
+        inner[max(y0 - b - margin, 0):y1 - b + margin, max(x0 - a - margin, 0):x1 - a + margin] = 1
+        ring = (inner == 0) & model.document[b:d, a:c]
+        for other in model.template.zones:
+            if other.kind in ("field", "mrz", "ghost-portrait") or (other.kind == "portrait" and other is not zone):
+                p0, q0, p1, q1 = model.to_work(other.bbox)
+                ring[max(q0 - b, 0):max(q1 - b, 0), max(p0 - a, 0):max(p1 - a, 0)] = False
+        return ring
+
+    ring = model.cached(("portrait-ring", zone.name), ring_of)
+    if ring.sum() < CROSSING_MIN_PX:
+        return None
+    img = np.log(np.maximum(luminance(ctx.maps.image[b:d, a:c]), 0.02))
+    ref = ctx.maps.ref_blurred[b:d, a:c]
+    diff = img - np.log(np.maximum(luminance(ref) if ref.ndim == 3 else ref, 0.02))
+    weight = ring.astype(np.float32)
+    trend_sigma = model.mm(EDGE_TREND_MM)
+    trend = cv2.GaussianBlur(diff * weight, (0, 0), trend_sigma) / np.maximum(
+        cv2.GaussianBlur(weight, (0, 0), trend_sigma), 1e-3)
+    k = max(3, int(round(model.mm(EDGE_SMOOTH_MM))) | 1)
+    differs = (np.abs(cv2.blur(diff - trend, (k, k))) > EDGE_CONTRAST) & ring
+    n, _, stats, _ = cv2.connectedComponentsWithStats(differs.view(np.uint8), connectivity=8)
+    if n < 2:
+        return 0.0, list(zone.bbox)
+    stats = stats[1:]
+    i = int(np.argmax(np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])))
+    bx, by, bw, bh = (int(v) for v in stats[i, :4])
+    box = model.to_template([a + bx, b + by, a + bx + bw, b + by + bh])
+    return max(bw, bh) / model.mm(1.0), box
+
+
 def analyze_portrait(ctx: Context):
     evidence, notes = [], []
     t = ctx.template
@@ -218,6 +291,15 @@ def analyze_portrait(ctx: Context):
                 Message("The printed design that runs across the edge of the portrait on a genuine document stops "
                         "at the edge of this photo: a different photograph was glued over the original."),
                 check="portrait-overprint"))
+        edge = portrait_edge(ctx, portraits[0])
+        if edge is not None:
+            run, _ = edge
+            # the finding is the portrait's: the strip lies just outside it
+            evidence.append(Evidence(
+                FAMILY, "photo-substitution", portraits[0].name, list(portraits[0].bbox), run, EDGE_RUN_MM,
+                EDGE_RUN_WIDTH, Message("Along the edge of the portrait the page is covered or shaded over "
+                                        "{run:.0f} mm: the edge of another photograph glued over the original.",
+                                        run=run), check="portrait-edge"))
 
     gc = ghost_check(ctx)
     if gc is not None:
