@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from docexam.lessons.source import load_specimen_folder
@@ -159,3 +160,27 @@ def test_the_preparation_ends_with_its_app(docexam_home, monkeypatch):
     while prepare.running() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not prepare.running(), f"preparation {child} outlived its app"
+
+
+def test_a_large_jpeg_is_decoded_reduced_and_its_crop_shows_the_same_place(docexam_home, tmp_path):
+    # a screen copy needs a quarter of a 600 dpi page's pixels: the JPEG decoder reduces it while decoding
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    page = np.full((1600, 4000, 3), 235, np.uint8)
+    page[400:800, 1000:1400] = (20, 40, 200)  # a blue square, 400 px, at a known place
+    page += rng.integers(0, 8, page.shape, dtype=np.uint8)
+    path = tmp_path / "page.jpg"
+    Image.fromarray(page).save(path, quality=92)
+
+    rgb, crop = media._reduced(str(path), 1000, None)
+    assert rgb.shape[1] == 1000  # a quarter: 4000 px shown 1000 wide
+    rgb, crop = media._reduced(str(path), 400, (800, 200, 1600, 1000))
+    assert crop == (400, 100, 800, 500)  # a half: an 800 px crop shown 400 wide; the crop scaled with it
+    url = media.image_url(path, width=400, crop=(800, 200, 1600, 1000))
+    with Image.open(media.media_dir() / url.rsplit("/", 1)[1]) as im:
+        shown = np.asarray(im.convert("RGB")).astype(int)
+    assert shown.shape[:2] == (400, 400)
+    # the square fills the crop's middle (file pixels 1000-1400 of 800-1600, 200-600 of the 400 shown)
+    assert np.abs(shown[110:190, 110:290] - (20, 40, 200)).mean() < 12
+    assert np.abs(shown[10:80, 10:80] - 238).mean() < 12

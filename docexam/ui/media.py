@@ -28,7 +28,7 @@ from PIL import Image
 from starlette.staticfiles import StaticFiles
 
 from ..atomic import ensure_dir
-from ..imaging import load_rgb
+from ..imaging import load_image
 from ..paths import cache_dir
 from . import runlog
 
@@ -110,10 +110,27 @@ def _crop(array: np.ndarray, crop) -> np.ndarray:
     return out if out.size else array
 
 
+def _reduced(path: str, width: int, crop: tuple | None) -> tuple[np.ndarray, tuple | None]:
+    """The file decoded no larger than needed to show ``crop`` (or all of it) ``width`` pixels wide.
+
+    A 600 dpi page shown 1,000 pixels wide needs a quarter of its pixels: the
+    JPEG decoder reduces it while decoding (:func:`load_image`'s ``min_scale``),
+    four to ten times faster than decoding it whole. The crop, in the file's
+    pixels, is scaled to match.
+    """
+    with Image.open(path) as im:
+        across = im.size[0] if crop is None else max(1, crop[2] - crop[0])
+    loaded = load_image(path, min_scale=min(1.0, width / across))
+    if crop is not None and loaded.scale != 1.0:
+        crop = tuple(int(round(v * loaded.scale)) for v in crop)
+    return loaded.rgb, crop
+
+
 @functools.lru_cache(maxsize=8192)
 def _image_url(path: str, mtime: int, width: int, crop: tuple | None) -> str:
     def encode() -> bytes:
-        return _jpeg(_shrink(_crop(load_rgb(path), crop), width))
+        rgb, scaled_crop = _reduced(path, width, crop)
+        return _jpeg(_shrink(_crop(rgb, scaled_crop), width))
 
     return _write(_name("image", path, mtime, width, crop), "jpg", encode)
 
