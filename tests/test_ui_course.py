@@ -309,3 +309,20 @@ def test_the_server_draws_the_forms_of_a_workshop_made_on_the_command_line(docex
         assert state.draw_open_forms() == []  # drawn once
     finally:
         rec.close()
+
+
+def test_the_pictures_of_a_test_are_asked_for_ahead_once_and_encoded(docexam_home):
+    # the server asks the preparation to encode an open workshop's test pictures before the room signs in
+    from docexam.lessons.format import load_lessons
+    from docexam.lessons.source import load_specimen_folder
+    from docexam.ui import media, prepare, quiz
+
+    lib = build_library(docexam_home, docexam_home / "lib")
+    items = list(course.lesson_pool(tuple(load_lessons()), load_specimen_folder(lib)))[:12]
+    pictures = {picture for item in items for picture in quiz.question_pictures(item.public())}
+    documents = [item.public()["images"]["visible"] for item in items if item.public().get("images")]
+    assert documents and {(path, None) for path in documents} <= pictures
+    assert quiz.want_pictures(items) == len(pictures)
+    assert prepare.encode_wanted_pictures() == len(pictures)  # what the preparation process does next
+    assert all(media.encoded_image_url(path) for path in documents)
+    assert quiz.want_pictures(items) == 0  # encoded: nothing asked again

@@ -113,6 +113,44 @@ def _show_faces(faces: dict, wkey: str) -> None:
             docview.crop_view(face["image"], crop, key=f"{wkey}-{side}", caption=caption)
 
 
+def question_pictures(public: dict) -> list[tuple]:
+    """The screen pictures an item's question shows, as ``(path, crop)`` (crop None: the whole file).
+
+    What :func:`ask` draws: each light of the document (or of both documents
+    of a pair), their tilt and raking views, the two faces. The server asks
+    the background preparation to encode these ahead (:func:`want_pictures`).
+    """
+    def whole(path):
+        return (path, (0, 0, *state.image_size(path)))
+
+    out = []
+    documents = [public["pair"][s] for s in ("left", "right")] if public.get("pair") else [public]
+    for doc in documents:
+        images = _images_of(doc)
+        out += [(images[light], None) for light in docview.lights_of(images)] if images else []
+        views = doc.get("views") or {}
+        out += [whole(v["image"]) for v in (views.get("tilt") or []) + (views.get("raking") or [])]
+    for face in (public.get("faces") or {}).values():
+        out.append((face["image"], tuple(face["crop"])) if face.get("crop") else whole(face["image"]))
+    return out
+
+
+def want_pictures(items) -> int:
+    """Ask the background preparation to encode the questions' pictures not encoded yet, in the items' order.
+
+    A workshop's test forms are drawn before the room signs in: their
+    pictures, encoded then, are not encoded by the first trainees' page runs
+    while the rest of the room waits. How many were asked for.
+    """
+    asked = {}
+    for item in items:
+        for path, crop in question_pictures(item.public()):
+            if (path, crop) not in asked and media.encoded_image_url(path, crop=crop) is None:
+                prepare.want_picture(path, crop=crop)
+                asked[path, crop] = True
+    return len(asked)
+
+
 def _show_choice_item(public: dict, wkey: str) -> None:
     if public["type"] == "compare":
         _show_pair(public, wkey)

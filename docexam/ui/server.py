@@ -75,23 +75,41 @@ if not os.environ.get("DOCEXAM_NO_PREPARE"):
 
 
 #: seconds between two looks for workshops without test forms (one made by ``docexam workshop create``)
-FORMS_WATCH_S = 30.0
+FORMS_WATCH_S = 10.0
 
 
 def _warm() -> None:
     # the pages' modules (and their caches) load beside the server's start, not in the first trainee's request
-    from docexam.ui import state  # noqa: PLC0415 - loaded in this thread, not before the server answers
+    import pandas  # noqa: F401, PLC0415 - Streamlit's components import it on first use: 2 s in a first sign-in
+
+    from docexam.ui import quiz, state  # noqa: PLC0415 - loaded in this thread, not before the server answers
 
     try:
         state.warm()
     except Exception as exc:  # noqa: BLE001 - the first request does the same work and shows any problem
         print(f"docexam: warming the caches: {type(exc).__name__}: {exc}", flush=True)
+    asked: set[int] = set()  # workshops whose test pictures the preparation was asked to encode
     while True:
+        try:
+            _want_test_pictures(state, quiz, asked)
+        except Exception as exc:  # noqa: BLE001 - a page encodes what it shows itself, as before
+            print(f"docexam: asking for a workshop's test pictures: {type(exc).__name__}: {exc}", flush=True)
         time.sleep(FORMS_WATCH_S)
         try:
             state.draw_open_forms()
         except Exception as exc:  # noqa: BLE001 - a sign-in draws them itself, as before
             print(f"docexam: drawing a workshop's test forms: {type(exc).__name__}: {exc}", flush=True)
+
+
+def _want_test_pictures(state, quiz, asked: set) -> None:
+    """The pictures of every open workshop's pre-test, then post-test, encoded ahead by the preparation (once)."""
+    if not prepare.running() or not state.library_complete():
+        return
+    for ws in state.open_workshops():
+        if ws.id not in asked and state.record().frozen_forms(ws.id):
+            forms = state.test_forms(ws.id)
+            quiz.want_pictures([*forms.get("pre", []), *forms.get("post", [])])
+            asked.add(ws.id)
 
 
 threading.Thread(target=_warm, name="docexam-warm", daemon=True).start()

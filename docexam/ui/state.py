@@ -400,7 +400,7 @@ def warm() -> None:
 
 
 def draw_open_forms() -> list[int]:
-    """Draw the forms of every workshop not ended yet that has none; the ids drawn.
+    """Draw the forms of every workshop not ended yet that has none, and load every open one's; the ids drawn.
 
     The Workshops page draws a workshop's forms when the trainer creates it;
     a workshop made another way (``docexam workshop create``, an import) has
@@ -410,13 +410,18 @@ def draw_open_forms() -> list[int]:
     """
     if not library_complete():
         return []
-    rec, today = record(), dt.date.today()
     drawn = []
-    for ws in rec.workshops():
-        if ws.end_date >= today and not rec.frozen_forms(ws.id):
-            test_forms(ws.id)
+    for ws in open_workshops():
+        if not record().frozen_forms(ws.id):
             drawn.append(ws.id)
+        test_forms(ws.id)  # drawn if it has none, and loaded: the first sign-in finds its items ready
     return drawn
+
+
+def open_workshops() -> list:
+    """The workshops that have not ended (today included)."""
+    today = dt.date.today()
+    return [ws for ws in record().workshops() if ws.end_date >= today]
 
 
 def forget_specimens() -> None:
