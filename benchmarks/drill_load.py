@@ -59,7 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workshop_load import (CHROMIUM, CHROMIUM_FLAGS, CLK_TCK, App, Witness, _draw_forms, _figures, _idle,  # noqa: E402
-                           _uptime, server_problems)
+                           _server_runs, _uptime, server_problems)
 
 CODE = "DRILL-1"
 STEP_TIMEOUT_MS = 240_000
@@ -241,38 +241,6 @@ def _tree_cpu(root: int, skip: set[int]) -> float:
         total += times.get(pid, 0.0)
         todo += children.get(pid, [])
     return total
-
-
-def _server_runs(runs) -> list[str]:
-    """The app's own figures per page run (its run log), to compare with the waits the browsers saw."""
-    if not runs:
-        return [f"{'app page runs':20} none logged"]
-    whole = [r for r in runs if not r.fragment]
-    lines = [f"{'app page runs':20} {len(runs)} ({len(runs) - len(whole)} of them fragments); measured in the app "
-             f"from the press reaching it to the run's end:"]
-    for what, values in (("  press -> run start", [r.started - r.requested for r in runs]),
-                         ("  run (wall)", [r.finished - r.started for r in runs]),
-                         ("  press -> run end", [r.finished - r.requested for r in runs]),
-                         ("  run (CPU)", [r.cpu for r in runs]),
-                         ("  page run (wall)", [r.finished - r.started for r in whole]),
-                         ("  page press -> end", [r.finished - r.requested for r in whole])):
-        lines.append(f"{what:20} {_figures(values)}   over {VISIBLE_WAIT_S:g} s: {sum(v > VISIBLE_WAIT_S for v in values)}")
-    pages = sorted({r.page or "-" for r in whole})
-    for page in pages:  # where the whole-page runs' time goes (sign-in, home, the drill page)
-        mine = [r for r in whole if (r.page or "-") == page]
-        lines.append(f"{'    page ' + page:20} {_figures([r.finished - r.started for r in mine])}   CPU "
-                     f"p50 {statistics.median(r.cpu for r in mine):.2f} s max {max(r.cpu for r in mine):.2f} s")
-    made = [r for r in runs if r.made]
-    kinds: dict[str, list] = {}
-    for r in made:
-        for kind, n, s in r.made_by_kind:
-            kinds.setdefault(kind, [0, 0.0])
-            kinds[kind][0] += n
-            kinds[kind][1] += s
-    lines.append(f"{'made in page runs':20} {len(made)} of {len(runs)} runs rendered or encoded a picture while "
-                 f"their officer waited: " + (", ".join(f"{k} {n} ({s:.1f} s)" for k, (n, s) in sorted(kinds.items()))
-                                               or "nothing"))
-    return lines
 
 
 def _readiness_line(runs, press: str, what: str) -> str | None:

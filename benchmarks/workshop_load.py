@@ -325,8 +325,33 @@ class Witness:
         if response.status >= 400:
             self._note(f"HTTP {response.status}", response.url)
 
+    def mark(self, what: str) -> None:
+        """A step of the trainee's own (a press), placed among the page's events."""
+        self._note("trainee", what)
+
+    def _sent(self, payload) -> None:
+        """A message the page sent the app: what a rerun request carried (the press's trigger, the values)."""
+        try:
+            from streamlit.proto.BackMsg_pb2 import BackMsg
+
+            msg = BackMsg()
+            msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+            kind = msg.WhichOneof("type")
+            if kind != "rerun_script":
+                self._note("sent", kind or "?")
+                return
+            rerun = msg.rerun_script
+            widgets = [f"{w.id[-12:]}={w.WhichOneof('value')}" + ("!" if w.WhichOneof("value") == "trigger_value"
+                                                                    and w.trigger_value else "")
+                       for w in rerun.widget_states.widgets]
+            self._note("sent rerun", f"fragment={rerun.fragment_id[-8:] or '-'} page={rerun.page_name} "
+                                     f"widgets: {' '.join(widgets)}")
+        except Exception as exc:  # noqa: BLE001 - a diagnostic only
+            self._note("sent", f"{len(payload)} bytes ({type(exc).__name__})")
+
     def _websocket(self, ws) -> None:
         self._note("websocket opened", ws.url)
+        ws.on("framesent", self._sent)
         ws.on("close", lambda _ws: self._note("websocket closed", ws.url))
         ws.on("socketerror", lambda error: self._note("websocket error", str(error)))
 
@@ -415,7 +440,8 @@ async def _next_question(page, previous: str | None):
     raise TimeoutError(f"no new question after {previous} within {STEP_TIMEOUT_MS / 1000:.0f} s")
 
 
-async def _answer_current(page, rng: random.Random, stats: Stats, name: str, previous: str | None) -> str:
+async def _answer_current(page, rng: random.Random, stats: Stats, name: str, previous: str | None,
+                          witness=None) -> str:
     """Mark the document or tick an option of the new question on screen (not yet sent); its key."""
     deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
     while True:
@@ -432,7 +458,9 @@ async def _answer_current(page, rng: random.Random, stats: Stats, name: str, pre
     if await stage.count():
         box = await stage.first.bounding_box()
         if box is None:  # a run replaced the document between finding and measuring it: look again
-            return await _answer_current(page, rng, stats, name, previous)
+            return await _answer_current(page, rng, stats, name, previous, witness)
+        if witness:
+            witness.mark(f"mark the document of {key}")
         await stage.first.click(position={"x": box["width"] * rng.uniform(0.1, 0.9),
                                           "y": box["height"] * rng.uniform(0.1, 0.9)})
         await question.get_by_text("Your mark is drawn in blue").first.wait_for(timeout=STEP_TIMEOUT_MS)
@@ -451,7 +479,7 @@ async def _pause(page, rng: random.Random, pause: tuple[float, float]) -> None:
     await page.wait_for_timeout(1000 * rng.uniform(*pause))
 
 
-async def _sit_test(page, form: str, rng, pause, stats: Stats, name: str) -> None:
+async def _sit_test(page, form: str, rng, pause, stats: Stats, name: str, witness=None) -> None:
     await page.get_by_role("link", name=form).click()
     await page.get_by_role("heading", name=form).wait_for(timeout=STEP_TIMEOUT_MS)
     stats.interactions += 1
@@ -461,8 +489,10 @@ async def _sit_test(page, form: str, rng, pause, stats: Stats, name: str) -> Non
     while not await done.count():
         await _pause(page, rng, pause)
         before = await _question_number(page)
-        key = await _answer_current(page, rng, stats, name, key)
+        key = await _answer_current(page, rng, stats, name, key, witness)
         t0 = time.perf_counter()
+        if witness:
+            witness.mark(f"press Submit on {before}")
         await page.get_by_role("button", name="Submit answer").click()
         stats.interactions += 1
         # the next question, or the end of the test
@@ -545,10 +575,10 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         stats.times["sign-in"].append(time.perf_counter() - t0)
         stats.interactions += 1
         await _idle(page)
-        await _sit_test(page, "Pre-test", rng, args.pause, stats, name)
+        await _sit_test(page, "Pre-test", rng, args.pause, stats, name, witness)
         await _practise(page, args.practice, rng, args.pause, stats, name)
         if not args.no_post:
-            await _sit_test(page, "Post-test", rng, args.pause, stats, name)
+            await _sit_test(page, "Post-test", rng, args.pause, stats, name, witness)
             await _survey(page, rng, stats)
         # an error the page shows; a practice answer's "Not quite." is drawn as one too, and is no error
         errors = await page.get_by_test_id("stAlertContentError").all_text_contents()
@@ -571,6 +601,42 @@ def _figures(values: list[float]) -> str:
     return f"p50 {statistics.median(values):6.2f} s   p95 {p95:6.2f} s   max {values[-1]:6.2f} s   (n={len(values)})"
 
 
+#: a wait longer than this is counted in the app's run figures (the goals' 2 s)
+SLOW_S = 2.0
+
+
+def _server_runs(runs) -> list[str]:
+    """The app's own figures per page run (its run log), to compare with the waits the browsers saw."""
+    if not runs:
+        return [f"{'app page runs':20} none logged"]
+    whole = [r for r in runs if not r.fragment]
+    lines = [f"{'app page runs':20} {len(runs)} ({len(runs) - len(whole)} of them fragments); measured in the app "
+             f"from the press reaching it to the run's end:"]
+    for what, values in (("  press -> run start", [r.started - r.requested for r in runs]),
+                         ("  run (wall)", [r.finished - r.started for r in runs]),
+                         ("  press -> run end", [r.finished - r.requested for r in runs]),
+                         ("  run (CPU)", [r.cpu for r in runs]),
+                         ("  page run (wall)", [r.finished - r.started for r in whole]),
+                         ("  page press -> end", [r.finished - r.requested for r in whole])):
+        lines.append(f"{what:20} {_figures(values)}   over {SLOW_S:g} s: {sum(v > SLOW_S for v in values)}")
+    pages = sorted({r.page or "-" for r in whole})
+    for page in pages:  # where the whole-page runs' time goes (sign-in, home, the drill page)
+        mine = [r for r in whole if (r.page or "-") == page]
+        lines.append(f"{'    page ' + page:20} {_figures([r.finished - r.started for r in mine])}   CPU "
+                     f"p50 {statistics.median(r.cpu for r in mine):.2f} s max {max(r.cpu for r in mine):.2f} s")
+    made = [r for r in runs if r.made]
+    kinds: dict[str, list] = {}
+    for r in made:
+        for kind, n, s in r.made_by_kind:
+            kinds.setdefault(kind, [0, 0.0])
+            kinds[kind][0] += n
+            kinds[kind][1] += s
+    lines.append(f"{'made in page runs':20} {len(made)} of {len(runs)} runs rendered or encoded a picture while "
+                 f"their officer waited: " + (", ".join(f"{k} {n} ({s:.1f} s)" for k, (n, s) in sorted(kinds.items()))
+                                               or "nothing"))
+    return lines
+
+
 async def run(args) -> int:
     from playwright.async_api import async_playwright
 
@@ -587,6 +653,11 @@ async def run(args) -> int:
             raise SystemExit("--hq needs a PostgreSQL database: --database URL (or DOCEXAM_TEST_POSTGRES_URL)")
         app = Headquarters(home, warm=args.warm, instances=args.hq, database=database)
     else:
+        run_log = home / "runs.log"  # the app's own latency per page run (docexam.ui.runlog)
+        run_log.unlink(missing_ok=True)
+        os.environ["DOCEXAM_RUN_LOG"] = str(run_log)
+        if args.profile:  # the app keeps a profile of each run slower than runlog.PROFILE_OVER_S
+            os.environ["DOCEXAM_RUN_PROFILE"] = args.profile
         app = App(home, warm=args.warm, memray=args.memray)
     with TrainingRecord.open(app.db) as record:
         today = dt.date.today()
@@ -653,6 +724,11 @@ async def run(args) -> int:
         if reports:
             print(f"largest Python allocation sites at the end ({reports[-1]}):")
             print("\n".join("    " + line for line in reports[-1].read_text().splitlines()[:40]))
+    if not args.hq:
+        from docexam.ui import runlog
+
+        for line in _server_runs(runlog.read(run_log)):
+            print(line)
     print(f"{'background prep':20} {prep_cpu:.1f} s CPU at low priority (library, pictures, heatmaps), peak "
           f"{app.child_peak_rss:.0f} MB")
     print(f"uptime before: {uptime_before}")
@@ -702,6 +778,8 @@ def main() -> int:
     parser.add_argument("--database", help="PostgreSQL URL for --hq (default: $DOCEXAM_TEST_POSTGRES_URL)")
     parser.add_argument("--failures", help="folder for a screenshot and the browser's last errors of each trainee "
                                             "that failed (default: the run's work folder)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="keep a cProfile of every app page run slower than 2 s in DIR (docexam.ui.runlog)")
     parser.add_argument("--memray", metavar="FILE",
                         help="run the app under memray (pip install memray; not a dependency) and write its capture "
                              "to FILE: `python -m memray flamegraph FILE` shows what the peak held")
