@@ -59,7 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workshop_load import (CHROMIUM, CHROMIUM_FLAGS, CLK_TCK, App, Witness, _draw_forms, _figures, _idle,  # noqa: E402
-                           _server_runs, _uptime, server_problems)
+                           _server_runs, _uptime, browser_executable, server_problems)
 
 CODE = "DRILL-1"
 STEP_TIMEOUT_MS = 240_000
@@ -311,7 +311,8 @@ async def run(args) -> int:
     browsers_cpu0 = _tree_cpu(os.getpid(), {app.proc.pid})
     try:
         async with async_playwright() as p:
-            browsers = [await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            executable = browser_executable(app.workdir)
+            browsers = [await p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
                         for _ in range(max(1, min(args.browsers, args.officers)))]
             viewport = {"width": 390, "height": 844} if args.phone else {"width": 1280, "height": 900}
             await asyncio.gather(*(officer(browsers[n % len(browsers)], app.url, n, args, stats, viewport)

@@ -187,6 +187,36 @@ def test_reviews_due_queue(record):
     assert states[-1].due == now + dt.timedelta(days=6)
 
 
+def test_an_answer_and_its_card_are_stored_in_one_transaction(record):
+    ws = _workshop(record)
+    me = record.register_trainee(name="A", department="Immigration", province="Koh Kong", pin="1234")
+    record.join_workshop(me.id, ws.code)
+    due = dt.datetime(2025, 3, 12, 8, 0, tzinfo=dt.timezone.utc)
+    commits = []
+
+    def count(_conn):
+        commits.append(1)
+
+    sa.event.listen(record.engine, "commit", count)
+    try:
+        first = _attempt(record, me, ws, item="uv-03", review={"state": 2, "due": due.isoformat()},
+                         review_topic="uv-ir")
+        assert len(commits) == 1  # one commit for both
+        [state] = record.review_states(me.id)
+        assert (state.item_id, state.topic, state.due, state.card["state"]) == ("uv-03", "uv-ir", due, 2)
+        # the same answer sent again changes nothing, its card included
+        again = record.record_attempt(uuid=first.uuid, trainee_id=me.id, workshop_id=ws.id, item_id="uv-03",
+                                      item_type="verdict", topic="mrz", form="pre", score=1.0, correct=True,
+                                      answer={"verdict": "forged"}, specimen_genuine=False,
+                                      review={"state": 9, "due": due.isoformat()})
+        assert again.id == first.id and record.review_states(me.id)[0].card["state"] == 2
+    finally:
+        sa.event.remove(record.engine, "commit", count)
+    with pytest.raises(InvalidValueError, match="due"):  # a bad card: nothing is stored, the answer neither
+        _attempt(record, me, ws, item="p3", review={"state": 1})
+    assert [a.item_id for a in record.attempts_for(trainee_id=me.id)] == ["uv-03"]
+
+
 def test_reviews_store_fsrs_cards_as_given(record):
     from docexam.assessment import refresher
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from . import runlog, session
-from .i18n import _, N_
+from .i18n import _, N_, lang
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -68,16 +68,12 @@ def _page(name: str, *, default: bool = False, url_path: str | None = None, hidd
                    visibility="hidden" if hidden else "visible")
 
 
-def navigation() -> st.navigation:
-    """The pages this session may open, grouped in sections.
+#: where a session keeps its pages (see :func:`navigation`)
+_SECTIONS_KEY = "_dx_nav_sections"
 
-    Every page's own address works when typed (``/home`` too, though home
-    is served at ``/``); a page this session may not open yet answers with
-    the sign-in it needs (a hidden page at that address), never "Page not
-    found".
-    """
+
+def _sections(*, trainee: bool, trainer: bool) -> dict[str, list]:
     sections: dict[str, list] = {}
-    trainee = session.trainee() is not None
     if trainee:
         # the default page's own address is "/": the same page, hidden, answers at /home
         sections[_("Training")] = ([_page("home", default=True, url_path=ROOT)]
@@ -88,10 +84,30 @@ def navigation() -> st.navigation:
                                    + [_page("sign_in", url_path=n, hidden=True) for n in TRAINEE_PAGES])
     # the trainer sign-in page stays listed once unlocked: it is where the trainer locks again
     sections[_("Tools")] = [_page("desk"), _page("reference"), _page("trainer_sign_in")]
-    if session.is_trainer():
+    if trainer:
         sections[_("Trainer")] = [_page(n) for n in TRAINER_PAGES]
     else:
         sections[_("Tools")] += [_page("trainer_sign_in", url_path=n, hidden=True) for n in TRAINER_PAGES]
+    return sections
+
+
+def navigation() -> st.navigation:
+    """The pages this session may open, grouped in sections.
+
+    Every page's own address works when typed (``/home`` too, though home
+    is served at ``/``); a page this session may not open yet answers with
+    the sign-in it needs (a hidden page at that address), never "Page not
+    found".
+    """
+    trainee, trainer = session.trainee() is not None, session.is_trainer()
+    # the pages are made once per session, role and language, not at every run: each st.Page resolves its
+    # file (seven system calls, each giving up the interpreter lock), 350 a run, seconds with a room at once
+    key = (trainee, trainer, lang())
+    made = st.session_state.get(_SECTIONS_KEY)
+    if made is None or made[0] != key:
+        made = (key, _sections(trainee=trainee, trainer=trainer))
+        st.session_state[_SECTIONS_KEY] = made
+    sections = made[1]
     page = st.navigation(sections, expanded=True)
     runlog.page(page.url_path or ROOT)  # a load benchmark's run log names the page (nothing otherwise)
     return page

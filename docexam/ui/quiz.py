@@ -236,13 +236,13 @@ def submit(item, answer, *, form: str, lesson_id: str | None, uuid: str) -> floa
     record = state.record()
     genuine = (item.key.get("answer") == "genuine") if item.type == "verdict" else None
     now = dt.datetime.now(dt.timezone.utc)
+    cards = {r.item_id: r.card for r in record.review_states(me.id)}
+    card = record_review(cards.get(item.id) or new_card(item.id, now=now), correct=correct, now=now)
+    # the answer and its refresher card in one transaction: one commit (and one wait for the write lock)
     record.record_attempt(uuid=uuid, trainee_id=me.id, workshop_id=ws.id if ws else None, lesson_id=lesson_id,
                           item_id=item.id, item_type=item.type, topic=item.topic or "review", form=form,
                           score=score, correct=correct, answer=answer, specimen_genuine=genuine,
-                          answered_at=now)
-    cards = {r.item_id: r.card for r in record.review_states(me.id)}
-    card = record_review(cards.get(item.id) or new_card(item.id, now=now), correct=correct, now=now)
-    record.record_review(me.id, item.id, card=card, topic=item.topic)
+                          answered_at=now, review=card, review_topic=item.topic)
     return score
 
 
