@@ -179,10 +179,14 @@ def _choose(public: dict, wkey: str, label: str, on_answer: dict):
 def _locate(public: dict, wkey: str, label: str, on_answer: dict):
     """The document to mark (tap a point, or drag a box) and the button."""
     images = _images_of(public)
-    answer = docview.document_view(images, key=f"{wkey}-mark", size=state.image_size(images["visible"]),
-                                   template=public.get("template"), locate=True)
+    # the mark and the press travel together, in a form, as an option and its button do: a mark sends nothing
+    # by itself, so no run it starts can redraw the button as it is pressed (under load a press 0.1 s after
+    # the mark reached nothing: the browser was replacing the button, and the trainee waited in vain)
+    with st.form(key=f"{wkey}-form", border=False):
+        answer = docview.document_view(images, key=f"{wkey}-mark", size=state.image_size(images["visible"]),
+                                       template=public.get("template"), locate=True)
+        st.form_submit_button(label, type="primary", key=f"{wkey}-go", icon=":material/done:", **on_answer)
     show_views(public.get("views"), wkey)
-    st.button(label, type="primary", key=f"{wkey}-go", icon=":material/done:", **on_answer)
     return clean_mark(answer)
 
 
