@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -155,3 +156,29 @@ def test_the_prepare_command_cuts_every_trial_of_a_technique(docexam_home, monke
     assert main(["drills", "prepare", "--drills", str(folder), "--technique", "no-such-technique"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no-such-technique" in err[0] and renders_made() == before
+
+
+@dataclass(frozen=True)
+class Touch:
+    """A job: create ``path`` (fails when ``path`` names no folder) and say which process did it."""
+
+    path: str
+
+    @property
+    def key(self) -> str:
+        return self.path
+
+    def __call__(self):
+        Path(self.path).write_text(str(os.getpid()))
+        return []
+
+
+def test_prepare_runs_jobs_in_fresh_processes_batch_by_batch(tmp_path, monkeypatch):
+    import docexam.drill.prepare as prepare
+
+    monkeypatch.setattr(prepare, "JOBS_PER_PROCESS", 2)  # 2 processes x 2 jobs: a new pair for every 4 jobs
+    jobs = [Touch(str(tmp_path / f"job{n}")) for n in range(9)] + [Touch(str(tmp_path / "missing" / "job"))]
+    problems = run_jobs(jobs, workers=2)
+    assert len(problems) == 1 and problems[0].startswith(str(tmp_path / "missing" / "job"))
+    pids = [int((tmp_path / f"job{n}").read_text()) for n in range(9)]
+    assert os.getpid() not in pids and not set(pids[:4]) & set(pids[4:8])  # each batch of 4 in fresh processes

@@ -2,10 +2,10 @@
 
 A job (:mod:`.ahead`) writes its result to the drill's cache itself; here
 they are only run, in ``workers`` processes started fresh (``spawn``) with
-one OpenCV thread each, the bound on CPU being the number of processes. A
-process is replaced after :data:`JOBS_PER_PROCESS` jobs: a render keeps a
-few templates' reference pages decoded (hundreds of MB each), and a fresh
-process gives them back. A job that fails is reported, one line each, and
+one OpenCV thread each, the bound on CPU being the number of processes. The
+processes are replaced after :data:`JOBS_PER_PROCESS` jobs each: a render
+keeps a few templates' reference pages decoded (hundreds of MB each), and a
+fresh process gives them back. A job that fails is reported, one line each, and
 the others go on.
 """
 
@@ -49,15 +49,19 @@ def run_jobs(jobs, *, workers: int | None = None, desc: str = "rendering drill d
                 bar.update()
             return failed
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=start_worker, initargs=(0,),
-                                 max_tasks_per_child=JOBS_PER_PROCESS) as pool:
-            futures = {pool.submit(job): job for job in jobs}
-            try:
-                for future in as_completed(futures):
-                    if future.exception() is not None:
-                        failed.append(_problem(futures[future], future.exception()))
-                    bar.update()
-            except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        # fresh processes every JOBS_PER_PROCESS jobs each (not the executor's max_tasks_per_child: with it,
+        # Python 3.11's pool stopped starting new workers after the first ones left, and hung)
+        batch = workers * JOBS_PER_PROCESS
+        for start in range(0, len(jobs), batch):
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=start_worker,
+                                     initargs=(0,)) as pool:
+                futures = {pool.submit(job): job for job in jobs[start:start + batch]}
+                try:
+                    for future in as_completed(futures):
+                        if future.exception() is not None:
+                            failed.append(_problem(futures[future], future.exception()))
+                        bar.update()
+                except KeyboardInterrupt:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
     return failed
