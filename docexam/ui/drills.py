@@ -63,7 +63,7 @@ def kinds() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def prefetcher() -> Prefetcher:
-    """The server's renderer for what drills ask for next (one low-priority worker process).
+    """The server's renderer for what drills ask for next (two low-priority worker processes).
 
     Everything else is rendered before anyone asks by the background
     preparation process (:mod:`.prepare`, :func:`docexam.drill.ahead.ahead_jobs`).
