@@ -25,6 +25,7 @@ from .analyzers import booklet as booklet_analyzer
 from .analyzers import design as design_analyzer
 from .analyzers import devices as devices_analyzer
 from .analyzers import engraving as engraving_analyzer
+from .analyzers import local_reprint as local_reprint_analyzer
 from .analyzers import personalization as personalization_analyzer
 from .analyzers import print_process as print_process_analyzer
 from .analyzers import printing as printing_analyzer
@@ -197,7 +198,11 @@ def design(context):
 @step("print-process", takes=("context", "design"), provides=("print_process",))
 def print_process(context, design):
     """Places the design comparison found, looked at closer: printed by another process than the genuine one?"""
-    return {"print_process": print_process_analyzer.analyze(context, design[0])}
+    evidence, notes = print_process_analyzer.analyze(context, design[0])
+    # and every security zone tile by tile, at the capture's resolution: a patch too small or too fine for the
+    # design comparison at working resolution
+    scanned, scan_notes = local_reprint_analyzer.analyze(context, known=evidence)
+    return {"print_process": (evidence + scanned, notes + scan_notes)}
 
 
 @step("tilt-views", takes=("tilt", "model"), provides=("tilt_views",))

@@ -1,0 +1,99 @@
+"""Known answers of the tile-by-tile local reprint scan (docexam.examine.analyzers.local_reprint)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+
+from docexam.examine.analyzers.common import Context
+from docexam.examine.analyzers.local_reprint import analyze, tile_spectra
+
+SIZE = 640
+PATCH = (256, 192, 400, 300)  # x0, y0, x1, y1: a patch of about 6 x 4.5 mm at 600 dpi
+
+
+def _line_work(n: int = SIZE) -> np.ndarray:
+    """Fine guilloche-like line work over a whole page: crossing waves of several pitches (luminance 0..1)."""
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+    waves = (np.sin(0.9 * xx + 3.0 * np.sin(0.03 * yy)) + np.sin(0.7 * yy + 0.45 * xx)
+             + 0.7 * np.sin(1.6 * xx - 0.8 * yy))
+    return (0.72 + 0.08 * waves).astype(np.float32)
+
+
+def _context(image: np.ndarray, reference: np.ndarray, *, noise_seed: int | None = None):
+    """The little of a Context the scan reads: a flat capture (identity alignment) of a 600 dpi template."""
+    h, w = reference.shape[:2]
+    zone = SimpleNamespace(name="guilloche", kind="security-print", bbox=[0, 0, w, h], extra={})
+    template = SimpleNamespace(size_px=(w, h), zones=[zone], zone=lambda name: zone, dpi=600)
+    work = (h // 2, w // 2)
+    model = SimpleNamespace(full={"visible": _rgb(reference)}, scale=0.5, template=template,
+                            to_work=lambda b: tuple(int(v) // 2 for v in b), mm=lambda v: v / 25.4 * 300,
+                            document=np.ones(work, bool), personal=np.zeros(work, bool),
+                            cached=lambda key, build, large=False: build())
+    if noise_seed is not None:  # a capture's sensor noise
+        image = image + np.random.default_rng(noise_seed).normal(0, 0.01, image.shape).astype(np.float32)
+    views = SimpleNamespace(capture_scale=1.0, homography=np.eye(3))
+    return Context(model, {"visible": _rgb(image)}, views, SimpleNamespace(sigma=0.0, ink=np.zeros(work, bool)))
+
+
+def _rgb(lum: np.ndarray) -> np.ndarray:
+    return np.repeat((np.clip(lum, 0, 1) * 255 + 0.5)[..., None], 3, axis=2).astype(np.uint8)
+
+
+def _low_resolution_copy(patch: np.ndarray, factor: int = 3) -> np.ndarray:
+    """The patch as reprinted from a copy at 1/``factor`` of the resolution (200 dpi for a 600 dpi page)."""
+    h, w = patch.shape
+    small = cv2.resize(patch, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("change, reprinted", [("none", False), ("fainter", False), ("low-resolution", True),
+                                               ("dither", True)])
+def test_a_patch_reprinted_inside_a_textured_page_is_found_and_placed(change, reprinted):
+    page = _line_work()
+    forged = page.copy()
+    x0, y0, x1, y1 = PATCH
+    patch = forged[y0:y1, x0:x1]
+    if change == "fainter":  # the same print, lighter (ink lifted, or the light): not a reprint
+        forged[y0:y1, x0:x1] = 0.6 * patch + 0.4 * 0.95
+    elif change == "low-resolution":
+        forged[y0:y1, x0:x1] = _low_resolution_copy(patch)
+    elif change == "dither":  # an inkjet's scattered dots
+        rng = np.random.default_rng(3)
+        forged[y0:y1, x0:x1] = np.where(rng.random(patch.shape) < (1 - patch) / 0.85, 0.1, 0.95)
+    evidence, _ = analyze(_context(forged, page, noise_seed=1))
+    found = [e for e in evidence if e.score >= 0.5]
+    if not reprinted:
+        assert found == []
+        return
+    assert len(found) == 1
+    e = found[0]
+    assert (e.family, e.zone, e.check) == ("printing", "guilloche", "local-reprint")
+    assert _overlaps(e.bbox, PATCH)
+    # placed: the finding's box stays near the patch (tiles are 64 px at half-tile steps)
+    assert e.bbox[0] >= x0 - 64 and e.bbox[1] >= y0 - 64 and e.bbox[2] <= x1 + 64 and e.bbox[3] <= y1 + 64
+
+
+def test_a_place_already_reported_is_not_reported_twice():
+    page = _line_work()
+    forged = page.copy()
+    x0, y0, x1, y1 = PATCH
+    forged[y0:y1, x0:x1] = _low_resolution_copy(forged[y0:y1, x0:x1])
+    ctx = _context(forged, page, noise_seed=1)
+    (e,) = [e for e in analyze(ctx)[0] if e.score >= 0.5]
+    assert [x for x in analyze(ctx, known=[e])[0] if x.score >= 0.5] == []
+
+
+def test_sharpness_is_the_fine_band_relative_to_the_mid_band():
+    page = _line_work(256)
+    _, sharp, _, _, _ = tile_spectra(page * 0.5 + 0.4, page, tile=64)  # fainter, same lines: same sharpness
+    assert np.abs(sharp).max() < 0.05
+    _, sharp, _, _, _ = tile_spectra(cv2.GaussianBlur(page, (0, 0), 1.2), page, tile=64)
+    assert sharp.max() < -1.0
