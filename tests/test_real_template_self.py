@@ -32,6 +32,7 @@ import pytest
 from docexam.authoring import add_template
 from docexam.examine import examine
 from docexam.imaging import load_rgb
+from docexam.paths import font_path
 from docexam.synth.capture import simulate_capture
 
 SPECIMENS = Path(__file__).resolve().parents[1] / "benchmarks" / "real_specimens" / "specimens.json"
@@ -120,3 +121,47 @@ def test_a_photograph_glued_inside_a_plain_portrait_frame_is_found_by_its_edge(p
     genuine = examine(phone, added.template, name="phone photo")
     assert genuine.verdict == "consistent", [f.as_dict() for f in genuine.findings]
     assert [e.value for e in genuine.evidence if e.check == "portrait-edge"][0] < 2.0
+
+
+def _retyped(image: np.ndarray, box, text: str, font_name: str) -> np.ndarray:
+    """The field's ink washed off (inpainted from around it) and ``text`` printed at its capital height and baseline."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    x0, y0, x1, y1 = box
+    crop = image[y0:y1, x0:x1]
+    lum = crop.mean(axis=2)
+    # the printed value: much darker than its surroundings and dark in itself (the guilloche around it is not)
+    ink = (((cv2.morphologyEx(lum, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)) - lum) > 60) & (lum < 90)).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink)
+    big = stats[1:][stats[1:, cv2.CC_STAT_HEIGHT] >= 0.6 * stats[1:, cv2.CC_STAT_HEIGHT].max()]
+    cap = int(np.median(big[:, cv2.CC_STAT_HEIGHT]))
+    baseline = int(np.median(big[:, cv2.CC_STAT_TOP] + big[:, cv2.CC_STAT_HEIGHT]))
+    out = image.copy()
+    out[y0:y1, x0:x1] = cv2.inpaint(crop, cv2.dilate(ink, np.ones((3, 3), np.uint8)), 3, cv2.INPAINT_TELEA)
+    probe = ImageFont.truetype(str(font_path(font_name)), 100).getbbox("H")
+    fnt = ImageFont.truetype(str(font_path(font_name)), int(round(100 * cap / (probe[3] - probe[1]))))
+    canvas = Image.new("L", (x1 - x0, y1 - y0), 0)
+    ImageDraw.Draw(canvas).text((int(big[:, cv2.CC_STAT_LEFT].min()), baseline), text, font=fnt, fill=255, anchor="ls")
+    cov = cv2.GaussianBlur(np.asarray(canvas, np.float32) / 255, (0, 0), 0.5)[..., None]
+    out[y0:y1, x0:x1] = (out[y0:y1, x0:x1].astype(np.float32) * (1 - cov) + 30 * cov).astype(np.uint8)
+    return out
+
+
+def test_a_field_retyped_in_a_serif_typeface_on_a_real_specimen_is_caught(passporteye_data, docexam_home):
+    """Known answer: the Croatian specimen's place of birth (ZAGREB, in the issuer's sans-serif) washed off and
+    retyped as ZADAR in DejaVu Serif at the same height and baseline: ``suspect``, a data alteration on that field,
+    found by its typography against the document's other fields (whose standing the template learned)."""
+    spec = _spec("real-hrv-td3")
+    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
+                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
+    rgb = load_rgb(passporteye_data / spec["image"])
+    box = next(z["bbox"] for z in spec["zones"] if z["name"] == "place-of-birth")
+    forged = _retyped(rgb, box, "ZADAR", "DejaVuSerif.ttf")
+    report = examine(forged, added.template, name="retyped place of birth")
+    assert report.verdict == "suspect"
+    typography = {e.zone: e for e in report.evidence if e.check == "typography"}
+    assert typography["place-of-birth"].score > 0.5, {z: round(e.value, 2) for z, e in typography.items()}
+    found = [(f.family, f.technique, f.zone) for f in report.findings]
+    assert ("personalization", "data-alteration", "place-of-birth") in found, found
+    assert all(e.score < 0.5 for z, e in typography.items() if z != "place-of-birth"), \
+        {z: round(e.value, 2) for z, e in typography.items()}

@@ -50,6 +50,24 @@ FLOOR_Z = 2.5
 MAX_FLOOR_FACTOR = 5.0
 #: simulated genuine captures of a trainer's reference measured to learn the typography's spread
 TYPOGRAPHY_CAPTURES = 6
+#: a trainer's template: a field is out of line when it is this many of its own genuine spreads from where it
+#: genuinely stands among the others; its spread is at least the default floor and at least its worst deviation
+#: over the reference and its simulated captures divided by FIELD_SPREAD_Z. Measured on the 35 genuine captures of
+#: the seven real specimens (benchmarks/real_specimens.py): at most 3.5; fields retyped by the independent
+#: generator: 2.0 to 16
+FIELD_TYPOGRAPHY_Z = 6.0
+FIELD_SPREAD_Z = 2.0
+#: a trainer's template: a field is judged only when its text was measured in at least this share of the genuine
+#: sets (small type on a low-resolution reference merges into blobs that no capture resolves reliably)
+FIELD_MEASURED_SHARE = 0.5
+#: a capture's field whose characters measure more than this much smaller (relative capital height) than in the
+#: genuine sets is not judged: a label's small print was taken for them (a blurred phone photo). Larger is judged:
+#: a value retyped larger is what the typography is for
+FIELD_CAP_TOLERANCE = 0.35
+#: a trainer's template: a field whose capitals are shorter than this in the genuine sets (template pixels) is not
+#: judged by its typography: a typeface's traits (serifs, stroke contrast) are a pixel or less there, and a
+#: capture's blur decides the glyphs' shapes (the Finnish and Lithuanian specimens' 7-pixel nationality lines)
+FIELD_MIN_CAP_PX = 8.0
 #: blur (template px) of the issuer's font typeset for a shipped template
 SAMPLE_BLURS = (0.0, 1.5, 3.0)
 #: text typeset in the issuer's font to learn how genuine fields differ (shipped templates)
@@ -388,6 +406,59 @@ def _reference_floors(ctx: Context) -> dict:
     return model.cached("typography-floors", build)
 
 
+def field_standing(model) -> dict:
+    """A trainer's template: field -> feature -> (offset, spread) of its genuine deviation from the other fields.
+
+    An issuer's fields are not all alike (a nationality in two languages or
+    in smaller type, an authority line in another size, a number in another
+    ink), and small type suffers more from a capture's blur. The reference
+    and simulated genuine captures of it (:func:`_genuine_field_sets`) show
+    where each field genuinely stands against the others (the *offset*: the
+    median of its deviations, at the default floors) and how far it strays
+    from there (the *spread*: its worst straying over :data:`FIELD_SPREAD_Z`,
+    at least 1). A capture's field is judged by how far it moved from its
+    own standing, in its own spreads; a field measured in fewer than
+    :data:`FIELD_MEASURED_SHARE` of the sets has no standing and is not judged.
+    """
+    def build():
+        seen: dict = {}
+        caps: dict = {}
+        sets = 0
+        for fields in _genuine_field_sets(model):
+            sets += 1
+            for name, d in deviations(fields).items():
+                caps.setdefault(name, []).append(fields[name].cap)
+                for key, v in d.items():
+                    seen.setdefault(name, {}).setdefault(key, []).append(v)
+        out = {}
+        for name, feats in seen.items():
+            if len(caps[name]) < FIELD_MEASURED_SHARE * sets or np.median(caps[name]) < FIELD_MIN_CAP_PX:
+                continue  # not judged: see FIELD_MEASURED_SHARE, FIELD_MIN_CAP_PX
+            out[name] = {"cap": float(np.median(caps[name]))}
+            for key, values in feats.items():
+                offset = float(np.median(values))
+                worst = max(abs(v - offset) for v in values)
+                out[name][key] = (offset, max(1.0, worst / FIELD_SPREAD_Z))
+        return out
+
+    return model.cached("typography-standing", build)
+
+
+def _typography_deviations(ctx: Context) -> tuple[dict, float]:
+    """(field -> feature -> deviation, the threshold it is judged by)."""
+    typo = field_typography(ctx)
+    if ctx.model.blank_personalization:
+        return deviations(typo, floors=_reference_floors(ctx)), TYPOGRAPHY_Z
+    standing = field_standing(ctx.model)
+    out = {}
+    for name, z in deviations(typo).items():
+        own = standing.get(name)
+        if own is None or typo[name].cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
+            continue
+        out[name] = {key: (v - own.get(key, (0.0, 1.0))[0]) / own.get(key, (0.0, 1.0))[1] for key, v in z.items()}
+    return out, FIELD_TYPOGRAPHY_Z
+
+
 def analyze_fields(ctx: Context):
     evidence, notes = [], []
     t = ctx.template
@@ -417,8 +488,7 @@ def analyze_fields(ctx: Context):
                         expected=g["cap_expected"]), check="field-geometry"))
 
     # typography: each field against the document's other fields
-    typo = field_typography(ctx)
-    devs = deviations(typo, floors=_reference_floors(ctx))
+    devs, threshold = _typography_deviations(ctx)
     if not devs and len(t.zones_of("field")) >= 3:
         notes.append(Note("field-typography", "inconclusive",
                           Message("Too few fields with legible text to compare their typography.")))
@@ -428,7 +498,7 @@ def analyze_fields(ctx: Context):
         what = {"glyph": Message("the shapes of its characters (typeface)"), "stroke": Message("stroke weight"),
                 "colour": Message("ink colour")}[key]
         evidence.append(Evidence(
-            FAMILY, "data-alteration", name, list(zone.bbox), abs(value), TYPOGRAPHY_Z, TYPOGRAPHY_WIDTH,
+            FAMILY, "data-alteration", name, list(zone.bbox), abs(value), threshold, TYPOGRAPHY_WIDTH,
             Message("The {label} is printed differently from the other fields of this document ({what}): it was "
                     "retyped in another typeface, size or ink after the document was issued.", label=_label(zone),
                     what=what), check="typography"))
