@@ -59,7 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workshop_load import (CHROMIUM, CHROMIUM_FLAGS, CLK_TCK, App, Witness, _draw_forms, _figures, _idle,  # noqa: E402
-                           _server_runs, _uptime, browser_executable, server_problems)
+                           _server_runs, _tree_cpu, _uptime, browser_executable, server_problems)
 
 CODE = "DRILL-1"
 STEP_TIMEOUT_MS = 240_000
@@ -219,28 +219,6 @@ async def officer(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         await witness.dump(Path(args.failures), name, f"{type(exc).__name__}: {detail}")
     finally:
         await context.close()
-
-
-def _tree_cpu(root: int, skip: set[int]) -> float:
-    """CPU seconds of ``root``'s descendants (outside ``skip`` and their trees), reaped children included."""
-    children: dict[int, list[int]] = {}
-    times: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        times[pid] = sum(int(f) for f in fields[11:15]) / CLK_TCK  # utime stime cutime cstime
-    total, todo = 0.0, list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        if pid in skip:
-            continue
-        total += times.get(pid, 0.0)
-        todo += children.get(pid, [])
-    return total
 
 
 def _readiness_line(runs, press: str, what: str) -> str | None:

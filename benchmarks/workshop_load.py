@@ -425,6 +425,7 @@ class Stats:
         self.interactions = 0
         self.submitted: dict[str, int] = {}  # trainee name -> answers the browser sent and saw accepted
         self.lost_ticks = 0
+        self.signins_over: tuple | None = None  # (wall, browsers' CPU, app CPU) from the start to the last sign-in
 
 
 async def _idle(page) -> None:
@@ -620,6 +621,28 @@ def _figures(values: list[float]) -> str:
     return f"p50 {statistics.median(values):6.2f} s   p95 {p95:6.2f} s   max {values[-1]:6.2f} s   (n={len(values)})"
 
 
+def _tree_cpu(root: int, skip: set[int]) -> float:
+    """CPU seconds of ``root``'s descendants (outside ``skip`` and their trees), reaped children included."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        times[pid] = sum(int(f) for f in fields[11:15]) / CLK_TCK  # utime stime cutime cstime
+    total, todo = 0.0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        if pid in skip:
+            continue
+        total += times.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
 #: a wait longer than this is counted in the app's run figures (the goals' 2 s)
 SLOW_S = 2.0
 
@@ -654,6 +677,21 @@ def _server_runs(runs) -> list[str]:
                  f"their officer waited: " + (", ".join(f"{k} {n} ({s:.1f} s)" for k, (n, s) in sorted(kinds.items()))
                                                or "nothing"))
     return lines
+
+
+def _servers(app) -> set[int]:
+    """The app's own processes (one, or a headquarters' several and nginx): not counted as browsers."""
+    procs = [getattr(app, "proc", None), getattr(app, "nginx", None), *getattr(app, "apps", [])]
+    return {p.pid for p in procs if p is not None}
+
+
+async def _watch_signins(stats: Stats, trainees: int, app, browsers_cpu0: float) -> None:
+    """Note what the browsers and the app used of the machine until every trainee had signed in."""
+    t0, app0 = time.perf_counter(), app.cpu()
+    while len(stats.times["sign-in"]) < trainees:
+        await asyncio.sleep(0.5)
+    stats.signins_over = (time.perf_counter() - t0, _tree_cpu(os.getpid(), _servers(app)) - browsers_cpu0,
+                          app.cpu() - app0)
 
 
 async def run(args) -> int:
@@ -692,6 +730,7 @@ async def run(args) -> int:
     cpu0 = app.cpu()
     prep0 = sum(app.child_cpu.values())
     t0 = time.perf_counter()
+    browsers_cpu, browsers_cpu0 = 0.0, _tree_cpu(os.getpid(), _servers(app))
     try:
         async with async_playwright() as p:
             # several browser processes: one that crashes takes only its share of trainees with it
@@ -699,8 +738,11 @@ async def run(args) -> int:
             browsers = [await p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
                         for _ in range(max(1, min(args.browsers, args.trainees)))]
             viewport = {"width": 390, "height": 844} if args.phone else {"width": 1280, "height": 900}
+            watch = asyncio.create_task(_watch_signins(stats, args.trainees, app, browsers_cpu0))
             await asyncio.gather(*(trainee(browsers[n % len(browsers)], app.url, n, args, stats, viewport)
                                    for n in range(args.trainees)))
+            watch.cancel()
+            browsers_cpu = _tree_cpu(os.getpid(), _servers(app)) - browsers_cpu0
             for browser in browsers:
                 try:
                     await browser.close()
@@ -735,6 +777,14 @@ async def run(args) -> int:
     print(f"{'lost answers':20} {sum(lost.values())} (trainees: {len(lost)}); ticks lost before sending: "
           f"{stats.lost_ticks}")
     per = 1000 * cpu / max(stats.interactions, 1)
+    machine = wall * (os.cpu_count() or 1)
+    print(f"{'browsers CPU':20} {browsers_cpu:.0f} s (Chromium and its driver: {100 * browsers_cpu / machine:.0f} % of "
+          f"the machine; the app {100 * cpu / machine:.0f} %)")
+    if stats.signins_over:
+        s_wall, s_browsers, s_app = stats.signins_over
+        print(f"{'while signing in':20} the first {s_wall:.0f} s, until the last trainee was in: the browsers used "
+              f"{100 * s_browsers / (s_wall * (os.cpu_count() or 1)):.0f} % of the machine, the app "
+              f"{100 * s_app / (s_wall * (os.cpu_count() or 1)):.0f} %")
     print(f"{'app CPU':20} {cpu:.1f} s for {stats.interactions} interactions = {per:.0f} ms per interaction "
           f"(goal <= {CPU_GOAL_MS} ms: {'met' if per <= CPU_GOAL_MS else 'NOT met'})")
     print(f"{'app peak memory':20} {peak_rss:.0f} MB resident, the app process alone (goal <= {MEMORY_GOAL_MB} MB: "
