@@ -42,13 +42,18 @@ def _spec(specimen_id: str) -> dict:
     return next(s for s in json.loads(SPECIMENS.read_text())["specimens"] if s["id"] == specimen_id)
 
 
-@pytest.mark.parametrize("specimen_id", ["real-fin-td3", "real-hrv-td3"])
-def test_registration_image_and_a_phone_photo_of_it_are_consistent(specimen_id, passporteye_data, docexam_home):
+def _registered(specimen_id: str, data, home):
+    """The specimen registered as a user template (``docexam template add``): (its spec, the result, its image)."""
     spec = _spec(specimen_id)
     added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
-                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
+                         visible=data / spec["image"], zones=spec["zones"], home=home)
+    return spec, added, load_rgb(data / spec["image"])
+
+
+@pytest.mark.parametrize("specimen_id", ["real-fin-td3", "real-hrv-td3"])
+def test_registration_image_and_a_phone_photo_of_it_are_consistent(specimen_id, passporteye_data, docexam_home):
+    spec, added, rgb = _registered(specimen_id, passporteye_data, docexam_home)
     tpl = added.template
-    rgb = load_rgb(passporteye_data / spec["image"])
 
     own = examine(rgb, tpl, name="registration image")
     assert own.verdict == "consistent" and not own.findings, [f.as_dict() for f in own.findings]
@@ -62,10 +67,7 @@ def test_registration_image_and_a_phone_photo_of_it_are_consistent(specimen_id, 
 
 
 def test_a_photograph_glued_over_the_portrait_is_found_by_the_design_it_covers(passporteye_data, docexam_home):
-    spec = _spec("real-fin-td3")
-    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
-                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
-    rgb = load_rgb(passporteye_data / spec["image"])
+    spec, added, rgb = _registered("real-fin-td3", passporteye_data, docexam_home)
     donor = _spec("real-hrv-td3")
     x0, y0, x1, y1 = next(z["bbox"] for z in donor["zones"] if z["kind"] == "portrait")
     face = load_rgb(passporteye_data / donor["image"])[y0:y1, x0:x1]
@@ -91,10 +93,7 @@ def test_a_photograph_glued_inside_a_plain_portrait_frame_is_found_by_its_edge(p
     side (it is a second paper on the page) is ``suspect`` by the
     portrait's edge; a phone photo of the genuine page has no such edge.
     """
-    spec = _spec("real-uto-td3")
-    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
-                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
-    rgb = load_rgb(passporteye_data / spec["image"])
+    spec, added, rgb = _registered("real-uto-td3", passporteye_data, docexam_home)
     donor = _spec("real-pol-td3")
     a0, b0, a1, b1 = next(z["bbox"] for z in donor["zones"] if z["kind"] == "portrait")
     x0, y0, x1, y1 = next(z["bbox"] for z in spec["zones"] if z["kind"] == "portrait")
@@ -151,10 +150,7 @@ def test_a_field_retyped_in_a_serif_typeface_on_a_real_specimen_is_caught(passpo
     """Known answer: the Croatian specimen's place of birth (ZAGREB, in the issuer's sans-serif) washed off and
     retyped as ZADAR in DejaVu Serif at the same height and baseline: ``suspect``, a data alteration on that field,
     found by its typography against the document's other fields (whose standing the template learned)."""
-    spec = _spec("real-hrv-td3")
-    added = add_template(template_id=spec["id"], name=spec["id"], fmt=spec["format"],
-                         visible=passporteye_data / spec["image"], zones=spec["zones"], home=docexam_home)
-    rgb = load_rgb(passporteye_data / spec["image"])
+    spec, added, rgb = _registered("real-hrv-td3", passporteye_data, docexam_home)
     box = next(z["bbox"] for z in spec["zones"] if z["name"] == "place-of-birth")
     forged = _retyped(rgb, box, "ZADAR", "DejaVuSerif.ttf")
     report = examine(forged, added.template, name="retyped place of birth")
