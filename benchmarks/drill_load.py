@@ -233,6 +233,45 @@ def _readiness_line(runs, press: str, what: str) -> str | None:
             f"officer waited: {r.made} pictures in {r.waited} presses, {r.made_s:.1f} s")
 
 
+def _waits_line(runs, press: str) -> str | None:
+    """Where the specimens of the presses that found them not ready were: queued, being made, never asked."""
+    where: dict[str, int] = {}
+    for r in runs:
+        if r.press == press and r.missing:
+            found = [m.split(":")[1] for m in r.missing if m.startswith("where:")]
+            state = found[0] if found else "unknown"
+            where[state] = where.get(state, 0) + 1
+    if not where:
+        return None
+    return "  not ready, where the renderer had it: " + ", ".join(f"{k} {n}" for k, n in sorted(where.items()))
+
+
+def _jobs_lines(jobs) -> list[str]:
+    """Per kind of background job (a trial put together and encoded, a traveller...): queued and running times."""
+    out = []
+    for kind in sorted({j.kind for j in jobs}):
+        mine = [j for j in jobs if j.kind == kind]
+        out.append(f"  {kind:18} n={len(mine)}  queued {_figures([j.queued for j in mine])}")
+        out.append(f"  {'':18} running {_figures([j.running for j in mine])}   CPU p50 "
+                   f"{statistics.median(j.cpu for j in mine):.2f} s; failed {sum(not j.ok for j in mine)}")
+    return out
+
+
+def _prepared() -> str:
+    """How much of what ``docexam drills prepare`` makes is in the drill cache (every scenario, every technique)."""
+    from docexam.drill.ahead import ahead_jobs, measurable_techniques
+    from docexam.drill.material import document_kinds, technique_fits
+    from docexam.drill.scenario import load_scenarios
+    from docexam.drill.travellers import plan_queue
+
+    queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in load_scenarios()]
+    jobs = ahead_jobs(queues)
+    todo = sum(not job.ready() for job in jobs)
+    return (f"drill cache: {len(jobs) - todo} of {len(jobs)} of `docexam drills prepare`'s renders done "
+            f"(travellers of every scenario; every forgery a staircase can ask for, "
+            f"{len(measurable_techniques())} techniques)" + (f"; {todo} NOT done" if todo else ""))
+
+
 def _stored(db: str) -> tuple[dict, dict]:
     """Decisions and threshold trials in the record, per officer name."""
     from docexam.training import TrainingRecord
@@ -262,6 +301,7 @@ async def run(args) -> int:
     library_folder(progress=False)
     if not args.warm:
         shutil.rmtree(home / "cache" / "drill", ignore_errors=True)
+    print(_prepared(), flush=True)
     run_log = Path(tempfile.mkdtemp(prefix="docexam-runs-")) / "runs.log"
     os.environ["DOCEXAM_RUN_LOG"] = str(run_log)  # the app logs each page run's latency (docexam.ui.runlog)
     if args.profile:  # the app keeps a profile of each run slower than runlog.PROFILE_OVER_S
@@ -324,6 +364,9 @@ async def run(args) -> int:
         print(f"{what:20} {_figures(values)}   over {VISIBLE_WAIT_S:g} s: {slow}")
         if readiness.get(what):
             print(readiness[what])
+            where = _waits_line(runs, "call" if what.startswith("call") else "trial")
+            if where:
+                print(where)
     print(f"{'errors':20} {len(stats.errors)}")
     for e in stats.errors[:20]:
         print(f"    {e}")
@@ -339,6 +382,11 @@ async def run(args) -> int:
           f"{100 * browsers_cpu / max(wall * (os.cpu_count() or 1), 1e-9):.0f} % of the machine")
     for line in _server_runs(runs):
         print(line)
+    jobs = runlog.read_jobs(run_log, since=epoch0)
+    if jobs:
+        print("background jobs     (the drill's renderer: asked -> started, started -> done, per job)")
+        for line in _jobs_lines(jobs):
+            print(line)
     print(f"{'app peak memory':20} {peak_rss:.0f} MB (resident)")
     print(f"{'background':20} {background:.1f} s CPU at low priority (preparation and the drill's renderer), "
           f"peak {app.child_peak_rss:.0f} MB")

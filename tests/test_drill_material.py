@@ -52,13 +52,19 @@ class Note:
 
 def test_the_most_urgent_job_runs_first_and_each_once(tmp_path):
     log, gate = str(tmp_path / "log"), str(tmp_path / "gate")
-    p = Prefetcher(workers=1)
+    timed = []
+    p = Prefetcher(workers=1, log=timed.append)
     try:
         p.request(Note("first", log, gate), priority=5)       # holds the only worker until the gate opens
         time.sleep(1.0)
         for name, priority in (("later", 9), ("soon", 1), ("middle", 4), ("soon", 1), ("later", 2)):
             p.request(Note(name, log), priority=priority)     # "later" asked again, more urgently
         assert p.queued() == 4
+        # where each job is: what an officer waiting for it would be waiting on
+        assert p.whereabouts(Note("first", log)).startswith("running:")
+        assert p.whereabouts(Note("soon", log)).endswith(":1")      # queued, behind the running one only
+        assert p.whereabouts(Note("middle", log)).endswith(":3")    # behind the running one, "soon" and "later"
+        assert p.whereabouts(Note("never", log)) == "unasked"
         Path(gate).touch()
         deadline = time.monotonic() + 60
         while p.queued() and time.monotonic() < deadline:
@@ -67,6 +73,12 @@ def test_the_most_urgent_job_runs_first_and_each_once(tmp_path):
         p.close()
     assert Path(log).read_text().split() == ["first", "soon", "later", "middle"]
     assert p.stats.done == 4 and p.stats.failed == 0
+    assert p.whereabouts(Note("soon", log)) == "done"
+    # each job's seconds queued and running, logged as it finished: "middle" queued behind the gated one
+    by_key = {t.key: t for t in timed}
+    assert list(by_key) == ["note:first", "note:soon", "note:later", "note:middle"] and all(t.ok for t in timed)
+    assert by_key["note:first"].running >= 1.0 > by_key["note:first"].queued
+    assert by_key["note:middle"].queued >= 1.0 and by_key["note:middle"].running < by_key["note:middle"].queued
     # waiting for a job asks for it most urgently, ahead of everything queued
     p = Prefetcher(workers=1)
     try:

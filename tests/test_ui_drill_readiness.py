@@ -66,6 +66,19 @@ def test_the_run_log_reads_what_it_writes():
     assert dict((k, (n, s)) for k, n, s in logged.made_by_kind) == {"encode": (2, 0.25), "render": (1, 4.0)}
 
 
+def test_the_run_log_keeps_the_background_jobs_apart(tmp_path, monkeypatch):
+    from docexam.drill.prefetch import JobTimes
+
+    path = tmp_path / "runs.log"
+    monkeypatch.setenv(runlog.ENV, str(path))
+    runlog._write(runlog._line(10.0, 10.5, 0.2, 0, {"made": {}, "press": "trial", "missing": ["render"]}))
+    runlog.job(JobTimes("screen:/h/cache/drill/a54d/trial-0123", 2.5, 0.75, 0.5, 0.25, 0.6, True))
+    assert [r.press for r in runlog.read(path)] == ["trial"]            # a job's line is not a page run
+    (job,) = runlog.read_jobs(path)
+    assert (job.kind, job.queued, job.running, job.cpu, job.ok) == ("screen-trial", 2.5, 0.75, 0.6, True)
+    assert runlog.read_jobs(path, since=job.finished + 1) == []
+
+
 @pytest.fixture
 def run_log(tmp_path, monkeypatch):
     """The app's run log switched on for this test only (Streamlit's methods put back afterwards)."""

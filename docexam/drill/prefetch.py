@@ -20,6 +20,10 @@ method (is its result on disk already?); the job writes its result to disk
 itself (the cache), so the prefetcher only tracks whether it ran. ``then`` (a picklable function) runs in the worker
 after each job with the job's result: the app uses it to encode the
 pictures for the browser ahead of time.
+
+Where a job is (:meth:`Prefetcher.whereabouts`: queued, running, done, not
+asked) and how long it queued and ran (``log``, called with one
+:class:`JobTimes` per finished job) tell what an officer who waited waited on.
 """
 
 from __future__ import annotations
@@ -62,10 +66,26 @@ def start_worker(niceness: int) -> None:
 
 
 def _run(job, then):
+    """Run ``job`` and ``then``; the seconds each took (wall) and the process's CPU for both."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = job()
+    made = time.perf_counter()
     if then is not None:
         then(result)
-    return result
+    return made - start, time.perf_counter() - made, time.process_time() - cpu
+
+
+@dataclass(frozen=True)
+class JobTimes:
+    """One finished job: its key, seconds queued (asked -> started), running, and of that the job and ``then``."""
+
+    key: str
+    queued: float
+    running: float
+    job: float
+    then: float
+    cpu: float
+    ok: bool
 
 
 @dataclass
@@ -90,13 +110,19 @@ class Prefetcher:
         Added to the workers' scheduling priority.
     then : callable, optional
         Run in the worker after each job, with its result (picklable).
+    log : callable, optional
+        Called (in this process) with a :class:`JobTimes` for each finished job.
     """
 
-    def __init__(self, *, workers: int | None = None, niceness: int = NICENESS, then=None):
+    def __init__(self, *, workers: int | None = None, niceness: int = NICENESS, then=None, log=None):
         if workers is None:
             workers = int(os.environ.get("DOCEXAM_RENDER_WORKERS", WORKERS))
         self.workers = max(0, int(workers))
         self._then = then
+        self._log = log
+        self._asked: dict[str, float] = {}      # key -> when first asked (monotonic)
+        self._started: dict[str, float] = {}    # key -> when it started running
+        self._seq: dict[str, int] = {}          # key -> its place in the queue (among equal priorities)
         self._lock = threading.Condition()
         self._heap: list = []
         self._order = itertools.count()
@@ -127,19 +153,23 @@ class Prefetcher:
             if key in self._pending and self._pending[key] <= priority:
                 return
             self._pending[key] = priority
+            self._asked.setdefault(key, time.monotonic())
             self.stats.requested += 1
-            heapq.heappush(self._heap, (priority, next(self._order), key, job))
+            self._seq[key] = next(self._order)
+            heapq.heappush(self._heap, (priority, self._seq[key], key, job))
             self._lock.notify_all()
 
     def _run_inline(self, job) -> None:
         with self._lock:
             self._pending.pop(job.key, None)
+            self._asked.setdefault(job.key, time.monotonic())
+            self._started[job.key] = time.monotonic()
         try:
-            _run(job, self._then)
+            times = _run(job, self._then)
         except Exception as exc:  # noqa: BLE001 - a bad job is reported, not raised into the page
             self._finish(job.key, exc)
         else:
-            self._finish(job.key, None)
+            self._finish(job.key, None, times)
 
     def _pop(self):
         while self._heap:
@@ -162,11 +192,17 @@ class Prefetcher:
                 key, job = item
                 future = self._pool.submit(_run, job, self._then)
                 self._running[key] = future
-            future.add_done_callback(lambda f, key=key: self._finish(key, f.exception()))
+                self._started[key] = time.monotonic()
+            future.add_done_callback(lambda f, key=key: self._finish(
+                key, f.exception(), None if f.exception() is not None else f.result()))
 
-    def _finish(self, key: str, error) -> None:
+    def _finish(self, key: str, error, times=None) -> None:
         with self._lock:
             self._running.pop(key, None)
+            now = time.monotonic()
+            asked, started = self._asked.pop(key, now), self._started.pop(key, now)
+            self._seq.pop(key, None)
+            record = JobTimes(key, started - asked, now - started, *(times or (0.0, 0.0, 0.0)), error is None)
             if error is None:
                 self._done.add(key)
                 self.stats.done += 1
@@ -175,6 +211,11 @@ class Prefetcher:
                 self.stats.failed += 1
                 self.stats.errors.append(self._failed[key])
             self._lock.notify_all()
+        if self._log is not None:
+            try:
+                self._log(record)
+            except Exception:  # noqa: BLE001 - a measurement must never break the renderer
+                pass
 
     # ---- waiting
 
@@ -218,6 +259,24 @@ class Prefetcher:
             ok = job.key in self._done
         self.stats.waits.append(time.monotonic() - start)
         return ok
+
+    def whereabouts(self, job) -> str:
+        """Where ``job`` is: ``done``, ``failed``, ``running:S`` (for S seconds), ``queued:S:N`` (asked S
+        seconds ago, N jobs to run before it or running) or ``unasked``."""
+        key = job.key
+        now = time.monotonic()
+        with self._lock:
+            if key in self._done:
+                return "done"
+            if key in self._failed:
+                return "failed"
+            if key in self._running:
+                return f"running:{now - self._started.get(key, now):.1f}"
+            if key in self._pending:
+                mine = (self._pending[key], self._seq[key])
+                ahead = sum((p, self._seq[k]) < mine for k, p in self._pending.items()) + len(self._running)
+                return f"queued:{now - self._asked.get(key, now):.1f}:{ahead}"
+        return "unasked"
 
     def queued(self) -> int:
         with self._lock:

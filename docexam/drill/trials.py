@@ -255,8 +255,22 @@ def cached_trial(recipe: TrialRecipe) -> Trial | None:
     return Trial(recipe.folder(), tuple(meta["lights"]), tuple(meta["size"]), meta["position"])
 
 
-def render_trial(recipe: TrialRecipe) -> Trial:
-    """The trial's mosaics, put together from the forgery's crops (cut first, rendering, if they are missing)."""
+#: trials this process put together (:func:`assemblies_made`)
+_ASSEMBLIES = [0]
+
+
+def assemblies_made() -> int:
+    """How many trials this process put together (the tests count them: an answer puts none together)."""
+    return _ASSEMBLIES[0]
+
+
+def render_trial(recipe: TrialRecipe, *, encoded=None) -> Trial:
+    """The trial's mosaics, put together from the forgery's crops (cut first, rendering, if they are missing).
+
+    ``encoded(path, rgb)``, if given, is called with each mosaic's file and
+    its pixels, still in memory, before the trial is marked made (the app
+    encodes the browser's copies from them instead of decoding the file again).
+    """
     found = cached_trial(recipe)
     if found is not None:
         return found
@@ -276,6 +290,9 @@ def render_trial(recipe: TrialRecipe) -> Trial:
             r, c = divmod(n, cols)
             canvas[r * (ch + GAP):r * (ch + GAP) + ch, c * (cw + GAP):c * (cw + GAP) + cw] = _numbered(cell, n + 1)
         write_bytes(folder / f"{light}.jpg", jpeg_bytes(canvas))
+        if encoded is not None:
+            encoded(folder / f"{light}.jpg", canvas)
+    _ASSEMBLIES[0] += 1
     write_json(folder / "trial.json", {"lights": list(crops.lights), "size": [width, height], "position": position,
                                        "box": list(crops.box), "documents": list(crops.documents)})
     return cached_trial(recipe)

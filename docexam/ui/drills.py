@@ -25,7 +25,7 @@ from ..drill.material import TravellerJob, document_kinds
 from ..drill.prefetch import Prefetcher
 from ..drill.scenario import available_files, load_scenarios
 from ..errors import DocexamError
-from . import media, session, state
+from . import media, runlog, session, state
 from .drill_pictures import OnScreen
 from .i18n import _
 
@@ -68,7 +68,7 @@ def prefetcher() -> Prefetcher:
     Everything else is rendered before anyone asks by the background
     preparation process (:mod:`.prepare`, :func:`docexam.drill.ahead.ahead_jobs`).
     """
-    return Prefetcher(then=media.warm)
+    return Prefetcher(then=media.warm, log=runlog.job)  # timings logged only when measuring
 
 
 # ---------------------------------------------------------------------------

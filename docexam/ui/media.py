@@ -236,6 +236,18 @@ def warm(paths) -> None:
         image_url(path, width=ZOOM_WIDTH)
 
 
+def warm_picture(path, rgb: np.ndarray) -> None:
+    """Encode the screen and zoom copies of the image file ``path`` from its pixels ``rgb``, in memory.
+
+    For a picture just made (a threshold trial's mosaic): the same files
+    :func:`warm` makes, without decoding the file again.
+    """
+    path = str(path)
+    mtime = _mtime(path)
+    for width in (DISPLAY_WIDTH, ZOOM_WIDTH):
+        _write(_name("image", path, mtime, width, None), "jpg", lambda width=width: _jpeg(_shrink(rgb, width)))
+
+
 def array_url(rgb: np.ndarray, *, key: str) -> str:
     """The address of an RGB array made by the caller, stored under ``key`` (a stable description).
 

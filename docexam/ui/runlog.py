@@ -19,6 +19,11 @@ answer), whether that specimen was rendered and encoded before the press
 (:func:`press`: what was missing). ``benchmarks/drill_load.py`` prints
 their percentiles and counts beside the browser-side waits.
 
+The drill's background work writes lines of its own (:func:`job`): one
+per job finished ahead of a press (a trial put together, a traveller
+rendered), with how long it queued and ran, so a press that found its
+specimen not ready can be told apart: still queued, or being made.
+
 With ``DOCEXAM_RUN_PROFILE=DIR`` as well, each run is profiled (cProfile,
 its own thread: wall time, so a wait on a lock shows) and a run slower
 than :data:`PROFILE_OVER_S` is kept as ``DIR/run-<start>-<seconds>s.prof``.
@@ -195,6 +200,58 @@ def install() -> bool:
     AppSession.request_rerun, ScriptRunner._run_script = timed_request, timed_run
     ScriptRunner._docexam_timed = True
     return True
+
+
+class Job(NamedTuple):
+    """One job of the drill's background work, finished at ``finished`` (epoch seconds)."""
+
+    finished: float
+    kind: str
+    queued: float
+    running: float
+    cpu: float
+    ok: bool
+
+
+def job_kind(key: str) -> str:
+    """A job's kind from its key: ``trial``, ``doc``, ``crops``... (``screen:`` jobs encode as well); a key
+    ``NAME:...`` of another queue is of kind ``NAME``.
+
+    >>> job_kind("screen:/home/cache/drill/a54d/trial-0123abcd"), job_kind("/home/cache/drill/a54d/crops-99")
+    ('screen-trial', 'crops')
+    >>> job_kind("assemble:TrialRecipe(technique='erasure', severity=0.5, variant=0, position=1)")
+    'assemble'
+    """
+    head, sep, rest = key.partition(":")
+    if sep and "/" not in head and head != "screen":
+        return head
+    screen = key.startswith("screen:")
+    name = Path(key.removeprefix("screen:")).name.split("-")[0] or "job"
+    return f"screen-{name}" if screen else name
+
+
+def job(times) -> None:
+    """Log a finished background job (a :class:`docexam.drill.prefetch.JobTimes`) when measuring."""
+    if os.environ.get(ENV):
+        _write(f"job {time.time():.4f} {job_kind(times.key)} {times.queued:.3f} {times.running:.3f} "
+               f"{times.cpu:.3f} {int(times.ok)}")
+
+
+def read_jobs(path, *, since: float = 0.0) -> list[Job]:
+    """The background jobs logged in ``path`` that finished after ``since``."""
+    out = []
+    try:
+        lines = open(path, encoding="utf-8").read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        fields = line.split()
+        if len(fields) == 7 and fields[0] == "job":
+            finished = float(fields[1])
+            if finished >= since:
+                out.append(Job(finished, fields[2], float(fields[3]), float(fields[4]), float(fields[5]),
+                               fields[6] == "1"))
+    return out
 
 
 def read(path, *, since: float = 0.0) -> list[Run]:

@@ -73,7 +73,10 @@ def _answered(run: dict, recipe, choice: int, shown_at: float, staircase: Stairc
         # a load benchmark's run log: was the trial this answer leads to ready (rendered, encoded) at the press?
         after = staircase.updated(recipe.severity, choice == recipe.position)
         following = choose_recipe(after, run["technique"], run["run"], n + 1, ready=_on_screen)
-        runlog.press("trial", missing(TrialJob(following)))
+        lacking = missing(TrialJob(following))
+        if lacking:  # where the drill's renderer had it: still queued, being made, or never asked for
+            lacking.append("where:" + drills.prefetcher().whereabouts(OnScreen(TrialJob(following))))
+        runlog.press("trial", lacking)
     me, ws = session.trainee(), session.workshop()
     try:
         state.record().record_threshold_trial(
