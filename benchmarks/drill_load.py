@@ -184,7 +184,7 @@ async def _thresholds(page, rng: random.Random, args, stats: Stats, name: str, t
 
 async def officer(browser, url: str, n: int, args, stats: Stats, viewport) -> None:
     from docexam.lessons.vocabulary import TECHNIQUE_LABELS
-    from docexam.specimens.techniques import TECHNIQUES
+    from docexam.drill.ahead import measurable_techniques
 
     rng = random.Random(args.seed * 1000 + n)
     name = f"Drill Officer {n:03d}"
@@ -206,7 +206,8 @@ async def officer(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         stats.interactions += 1
         await _idle(page)
         if n < args.thresholds:
-            technique = list(TECHNIQUES)[n % len(TECHNIQUES)]
+            techniques = measurable_techniques()  # what the page offers, all prepared by `docexam drills prepare`
+            technique = techniques[n % len(techniques)]
             await _thresholds(page, rng, args, stats, name, TECHNIQUE_LABELS[technique][0])
         else:
             scenarios = list(TITLES) if args.scenario == "mix" else [args.scenario]
@@ -258,18 +259,25 @@ def _jobs_lines(jobs) -> list[str]:
 
 
 def _prepared() -> str:
-    """How much of what ``docexam drills prepare`` makes is in the drill cache (every scenario, every technique)."""
+    """How much of what ``docexam drills prepare`` makes is in the drill cache (every scenario, every technique),
+    after removing the threshold trials earlier runs put together (a workshop starts with what prepare made)."""
     from docexam.drill.ahead import ahead_jobs, measurable_techniques
-    from docexam.drill.material import document_kinds, technique_fits
+    from docexam.drill.material import document_kinds, material_root, technique_fits
     from docexam.drill.scenario import load_scenarios
+    from docexam.drill.trials import TrialJob
     from docexam.drill.travellers import plan_queue
 
     queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in load_scenarios()]
     jobs = ahead_jobs(queues)
+    prepared = {job.recipe.folder().name for job in jobs if isinstance(job, TrialJob)}
+    earlier = [f for f in material_root().glob("trial-*") if f.name not in prepared]
+    for folder in earlier:
+        shutil.rmtree(folder, ignore_errors=True)
     todo = sum(not job.ready() for job in jobs)
     return (f"drill cache: {len(jobs) - todo} of {len(jobs)} of `docexam drills prepare`'s renders done "
             f"(travellers of every scenario; every forgery a staircase can ask for, "
-            f"{len(measurable_techniques())} techniques)" + (f"; {todo} NOT done" if todo else ""))
+            f"{len(measurable_techniques())} techniques)" + (f"; {todo} NOT done" if todo else "")
+            + f"; {len(earlier)} threshold trials put together by earlier runs removed")
 
 
 def _stored(db: str) -> tuple[dict, dict]:

@@ -186,3 +186,66 @@ def test_the_staircase_renders_the_next_trial_in_the_background_and_hands_it_ove
     finally:
         drills.prefetcher().close()
         drills.prefetcher.clear()
+
+
+def test_after_prepare_answers_render_and_put_together_nothing(docexam_home, monkeypatch, run_log):
+    """After ``docexam drills prepare`` (here with the stand-in renderer), every answer of a staircase finds the
+    next trial put together and encoded by the app's thread while the officer looked: the answer's run renders
+    nothing and puts nothing together (counted in the run log and by the counters), whichever way it answers."""
+    from test_drill_support import install_fake_renderer
+
+    from docexam.drill.ahead import ahead_jobs
+    from docexam.drill.material import renders_made
+    from docexam.drill.measure import next_recipes, trial_recipe
+    from docexam.drill.prepare import run_jobs
+    from docexam.drill.staircase import Staircase
+    from docexam.drill.trials import TrialJob, assemblies_made
+    from docexam.ui import drills, thresholds
+
+    technique, answers = "erasure", 8
+    monkeypatch.setenv("DOCEXAM_RENDER_WORKERS", "1")  # the app's thread works ahead (no render asked of a worker)
+    make_folder(docexam_home, monkeypatch)
+    install_fake_renderer(monkeypatch)
+    assert run_jobs(ahead_jobs([], techniques=[technique]), workers=1) == []      # `docexam drills prepare`
+    run_uid = "6f1c8d3e-0000-4000-8000-0000000000ff"
+    first = trial_recipe(technique, Staircase().next_level(), run_uid, 0)
+    media.warm(TrialJob(first).pictures())                                         # and its encoding step
+    drills.prefetcher.clear()
+    thresholds.assembler.clear()
+    try:
+        at = goto(sign_in(app()), "thresholds")
+        at.selectbox(key="thr-technique").select(technique).run()
+        at.session_state["threshold-run"] = {"technique": technique, "run": run_uid}
+        renders, assembled = renders_made(), assemblies_made()
+        at.run()
+        staircase, expected, shown = Staircase(), set(), first
+        for n in range(answers):
+            expected |= set(next_recipes(staircase, shown, technique, run_uid, n))
+            assert thresholds.assembler().idle(timeout=60)                         # the officer looks meanwhile
+            correct = n % 3 != 2                                                   # right, right, wrong, ...
+            choice = shown.position if correct else (shown.position + 1) % 4
+            press(at, f"thr-{run_uid}-{n}-{choice}")
+            staircase = staircase.updated(shown.severity, correct)
+            shown = trial_recipe(technique, staircase.next_level(), run_uid, n + 1)  # the staircase's own choice
+            assert [b.key for b in at.button if b.key and b.key.startswith(f"thr-{run_uid}-{n + 1}-")]
+        expected |= set(next_recipes(staircase, shown, technique, run_uid, answers))  # asked by the last trial
+        # prepare put the first level's trials together already (every position of variant 0; only the first
+        # one's pictures encoded here): the thread only encodes those
+        encoded_only = {r for r in expected if (r.severity, r.variant) == (first.severity, first.variant)} - {first}
+        expected = {r for r in expected if (r.severity, r.variant) != (first.severity, first.variant)}
+        presses = [r for r in runlog.read(run_log) if r.press == "trial"]
+        assert len(presses) == answers
+        assert all(r.missing == () and r.made == 0 for r in presses)               # nothing made while waiting
+        assert thresholds.assembler().stats.waited == 0 and renders_made() == renders
+        assert thresholds.assembler().idle(timeout=60)
+        # the app's thread put together exactly the trials that could follow each answer (both outcomes)
+        assert assemblies_made() - assembled == len(expected)
+        assert thresholds.assembler().stats.ahead == len(expected) + len(encoded_only)
+        with TrainingRecord.open() as record:
+            recorded = [(x.severity, x.correct) for x in record.threshold_trials(run_uid=run_uid)]
+        assert len(recorded) == answers and [c for _s, c in recorded] == [n % 3 != 2 for n in range(answers)]
+    finally:
+        thresholds.assembler().close()
+        thresholds.assembler.clear()
+        drills.prefetcher().close()
+        drills.prefetcher.clear()

@@ -10,6 +10,13 @@ are put together and encoded by the drill's worker
 (:func:`docexam.drill.measure.next_recipes`), so the next one is there when
 the answer is given; if it is not, a ready neighbour is shown instead, and
 only without a prepared cache does an answer wait for a render.
+
+The two next trials are put together by a thread of the app's own process
+(:func:`assembler`, :class:`~docexam.drill.assembler.Assembler`), the
+browser's copies encoded from the mosaic still in memory; only a trial whose
+forgery is not cut yet goes to the drill's renderer (its worker processes
+render at a low priority). Under a room's load, the niced workers left 5 of
+100 answers' next trials still queued.
 """
 
 from __future__ import annotations
@@ -20,11 +27,13 @@ import uuid as uuidlib
 
 import streamlit as st
 
-from ..drill.trials import TRIAL_CROPS, TrialJob, cached_trial
+from ..drill.ahead import measurable_techniques
+from ..drill.assembler import Assembler
+from ..drill.trials import TRIAL_CROPS, TrialJob, cached_crops, cached_trial, render_trial
 from ..drill.measure import choose_recipe, next_recipes, runs
 from ..drill.staircase import TRIALS, Staircase
 from ..errors import DocexamError
-from . import docview, drills, runlog, session, state, steps
+from . import docview, drills, media, runlog, session, state, steps
 from .drill_pictures import OnScreen, missing
 from .i18n import _
 from .starter import LibraryNotReady
@@ -58,6 +67,12 @@ def open_run(me, technique: str):
     return run_uid, [x for x in mine if x.run_uid == run_uid]
 
 
+def techniques() -> list[str]:
+    """The techniques a threshold can be measured for (a synthetic template carries them), in catalogue order:
+    exactly those ``docexam drills prepare`` cuts every trial of."""
+    return measurable_techniques()
+
+
 def start(technique: str) -> None:
     st.session_state["threshold-run"] = {"technique": technique, "run": str(uuidlib.uuid4())}
 
@@ -67,6 +82,52 @@ def _on_screen(recipe) -> bool:
     return OnScreen(TrialJob(recipe)).ready()
 
 
+def _assemble(recipe) -> None:
+    """Put ``recipe``'s trial together from its cut crops and encode the browser's copies (never renders)."""
+    if cached_crops(recipe.forgery) is None:
+        raise LookupError(f"{recipe}: the forgery's crops are not cut")  # the drill's renderer's work
+    trial = cached_trial(recipe)
+    if trial is None:
+        render_trial(recipe, encoded=media.warm_picture)
+    else:  # put together by another process, not encoded yet
+        media.warm(trial.images.values())
+
+
+@st.cache_resource(show_spinner=False)
+def assembler() -> Assembler:
+    """The server's thread putting threshold trials together ahead of the answers."""
+    # without the drill's renderer (DOCEXAM_RENDER_WORKERS=0: tests) nothing is made ahead here either
+    return Assembler(_assemble, ready=_on_screen, log=runlog.job, background=drills.prefetcher().workers > 0)
+
+
+def _cut(recipe) -> bool:
+    return cached_crops(recipe.forgery) is not None
+
+
+def _ahead(recipes, run_uid: str) -> None:
+    """Ask for the trials that may follow the one shown: put together here if cut, else rendered."""
+    assembler().request([r for r in recipes if _cut(r)], group=run_uid)
+    for recipe in recipes:
+        if not _cut(recipe):
+            drills.prefetcher().request(OnScreen(TrialJob(recipe)), priority=0.5)
+
+
+def _make_now(recipe) -> None:
+    """Make ``recipe``'s trial while the officer waits (counted in the run log: an answer should not)."""
+    if _cut(recipe):
+        with runlog.making("assemble"):
+            if assembler().wait(recipe, timeout=WAIT_S):
+                return
+    with runlog.making("render"):
+        drills.prefetcher().wait(OnScreen(TrialJob(recipe)), timeout=WAIT_S)  # joins the prefetch of it
+
+
+def _whereabouts(recipe) -> str:
+    if _cut(recipe):
+        return assembler().whereabouts(recipe)
+    return drills.prefetcher().whereabouts(OnScreen(TrialJob(recipe)))
+
+
 def _answered(run: dict, recipe, choice: int, shown_at: float, staircase: Staircase | None = None,
               n: int = 0) -> None:
     if staircase is not None and runlog.measuring():
@@ -74,8 +135,8 @@ def _answered(run: dict, recipe, choice: int, shown_at: float, staircase: Stairc
         after = staircase.updated(recipe.severity, choice == recipe.position)
         following = choose_recipe(after, run["technique"], run["run"], n + 1, ready=_on_screen)
         lacking = missing(TrialJob(following))
-        if lacking:  # where the drill's renderer had it: still queued, being made, or never asked for
-            lacking.append("where:" + drills.prefetcher().whereabouts(OnScreen(TrialJob(following))))
+        if lacking:  # where it was: still queued, being made, or never asked for
+            lacking.append("where:" + _whereabouts(following))
         runlog.press("trial", lacking)
     me, ws = session.trainee(), session.workshop()
     try:
@@ -94,16 +155,13 @@ def trial(run: dict, trials: list) -> None:
     """The current trial of ``run``: the mosaic and four buttons."""
     n = len(trials)
     staircase = Staircase.from_trials([(x.severity, x.correct) for x in trials])
-    p = drills.prefetcher()
     # a neighbour is taken only if it is encoded too: a rendered one would be encoded by this run
     recipe = choose_recipe(staircase, run["technique"], run["run"], n, ready=_on_screen)
+    if not _on_screen(recipe):
+        with st.spinner(_("Preparing the documents...")):
+            _make_now(recipe)
     shown = cached_trial(recipe)
-    if shown is None:
-        with st.spinner(_("Preparing the documents...")), runlog.making("render"):
-            p.wait(OnScreen(TrialJob(recipe)), timeout=WAIT_S)  # joins the prefetch of it, if asked already
-        shown = cached_trial(recipe)
-    for following in next_recipes(staircase, recipe, run["technique"], run["run"], n):
-        p.request(OnScreen(TrialJob(following)), priority=0.5)
+    _ahead(next_recipes(staircase, recipe, run["technique"], run["run"], n), run["run"])
     if shown is None:
         st.error(_("The documents for this trial could not be prepared."))
         return

@@ -8,7 +8,6 @@ import streamlit as st
 from docexam.drill.measure import profile, runs
 from docexam.drill.staircase import TRIALS
 from docexam.lessons.vocabulary import TECHNIQUE_LABELS
-from docexam.specimens.techniques import TECHNIQUES
 from docexam.ui import session, state, thresholds
 from docexam.ui.i18n import _, pick
 
@@ -26,7 +25,8 @@ mine = record.threshold_trials(trainee_id=me.id)
 
 run = st.session_state.get("threshold-run")
 if run is None:
-    names = {name: technique_label(name) for name in TECHNIQUES}
+    # every technique a trial can be made of: those `docexam drills prepare` prepares
+    names = {name: technique_label(name) for name in thresholds.techniques()}
     technique = st.selectbox(_("Kind of forgery"), list(names), format_func=names.get, key="thr-technique")
     resumed = thresholds.open_run(me, technique)
     label = _("Go on with the measurement ({n} trials done)", n=len(resumed[1])) if resumed else _("Measure it ({n} trials)", n=TRIALS)
