@@ -42,7 +42,7 @@ class Maker:
 def test_items_are_made_ahead_in_order_and_an_answer_drops_the_other_outcome():
     m = Maker()
     timed = []
-    a = Assembler(m, ready=m.ready, log=timed.append)
+    a = Assembler(m, ready=m.ready, log=timed.append, threads=1)
     try:
         m.gate.clear()
         a.request(["slow"])                                  # holds the thread
@@ -61,14 +61,14 @@ def test_items_are_made_ahead_in_order_and_an_answer_drops_the_other_outcome():
     finally:
         a.close()
     assert m.made == ["slow", "right-2", "wrong-2", "other-run"]
-    assert set(m.threads) == {"docexam-assemble"} and a.stats.ahead == 4 and a.stats.waited == 0
+    assert set(m.threads) == {"docexam-assemble-0"} and a.stats.ahead == 4 and a.stats.waited == 0
     assert [t.key for t in timed] == ["assemble:slow", "assemble:right-2", "assemble:wrong-2", "assemble:other-run"]
     assert all(t.ok for t in timed) and timed[1].queued > 0
 
 
 def test_waiting_makes_a_queued_item_at_once_and_joins_one_being_made():
     m = Maker()
-    a = Assembler(m, ready=m.ready)
+    a = Assembler(m, ready=m.ready, threads=1)
     try:
         m.gate.clear()
         a.request(["slow", "queued"])
@@ -85,7 +85,7 @@ def test_waiting_makes_a_queued_item_at_once_and_joins_one_being_made():
 
 def test_a_failing_item_is_counted_not_raised_and_without_a_thread_nothing_is_made_ahead():
     m = Maker()
-    a = Assembler(m, ready=m.ready, background=False)
+    a = Assembler(m, ready=m.ready, threads=0)
     a.request(["ahead", "bad"])
     assert m.made == [] and a.whereabouts("ahead") == "unasked"
     assert a.wait("ahead") and m.made == ["ahead"] and m.threads == ["MainThread"]

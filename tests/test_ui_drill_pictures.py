@@ -44,3 +44,23 @@ def test_a_rendered_but_unencoded_job_is_not_done_until_encoded(tmp_path):
     assert media.encoded_image_url(picture) is not None and job.ready()
     # a job not rendered yet is not ready, and has no pictures to ask about
     assert not OnScreen(Rendered(str(tmp_path / "missing.png"))).ready()
+
+
+def test_a_picture_just_made_is_encoded_from_memory_and_is_its_own_zoom_copy(docexam_home):
+    import cv2
+
+    from docexam.drill.material import jpeg_bytes
+    from docexam.ui.drill_pictures import missing
+
+    rgb = np.zeros((500, 2400, 3), np.uint8)
+    rgb[:, 1200:] = (200, 30, 30)                                  # right half red: the colours' order checked
+    picture = docexam_home / "mosaic.jpg"
+    picture.write_bytes(jpeg_bytes(rgb))
+    assert missing(Rendered(str(picture))) == ["mosaic@1100", "mosaic@3000"]
+    media.warm_picture(picture, rgb)
+    assert missing(Rendered(str(picture))) == []                   # the files the pages and `warm` name
+    zoom = media.media_dir() / Path(media.encoded_image_url(picture, width=media.ZOOM_WIDTH)).name
+    assert zoom.read_bytes() == picture.read_bytes()               # linked, not encoded again
+    screen = cv2.imread(str(media.media_dir() / Path(media.encoded_image_url(picture)).name))
+    assert screen.shape == (229, 1100, 3)                          # 500 x 2400 shrunk to 1100 wide
+    assert abs(screen[100, 1000].astype(int) - (30, 30, 200)).max() < 12 and screen[100, 100].max() < 12

@@ -16,9 +16,11 @@ This module does not import Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -63,19 +65,28 @@ def _name(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, (_VERSION, *parts))).encode()).hexdigest()[:32]
 
 
-def _write(name: str, suffix: str, encode) -> str:
-    """Write ``encode()``'s bytes as ``name.suffix`` unless present; return the file's address."""
+def _write(name: str, suffix: str, encode, *, lock=_ENCODING) -> str:
+    """Write ``encode()``'s bytes as ``name.suffix`` unless present; return the file's address.
+
+    ``encode`` may return a path instead: that file is linked (or copied) in place.
+    """
     folder = media_dir()
     path = folder / f"{name}.{suffix}"
     if not path.is_file():
         # a page run encoding is a wait its officer sees (counted in a load benchmark's run log)
-        with runlog.making("encode"), _ENCODING:
+        with runlog.making("encode"), lock:
             if not path.is_file():  # made by another page (or process) while this one waited
                 ensure_dir(folder)
                 data = encode()
                 # atomic: a browser asking for the file while it is written never gets half of it
                 tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-                tmp.write_bytes(data)
+                if isinstance(data, Path):
+                    try:
+                        os.link(data, tmp)
+                    except OSError:  # another file system
+                        shutil.copyfile(data, tmp)
+                else:
+                    tmp.write_bytes(data)
                 os.replace(tmp, path)
     return f"{ROUTE}/{name}.{suffix}"
 
@@ -237,15 +248,19 @@ def warm(paths) -> None:
 
 
 def warm_picture(path, rgb: np.ndarray) -> None:
-    """Encode the screen and zoom copies of the image file ``path`` from its pixels ``rgb``, in memory.
+    """Encode the screen and zoom copies of the JPEG file ``path`` from its pixels ``rgb``, in memory.
 
-    For a picture just made (a threshold trial's mosaic): the same files
-    :func:`warm` makes, without decoding the file again.
+    For a picture just made (a threshold trial's mosaic, by the caller's
+    own thread: not one at a time with the pages' encodings): the files
+    :func:`warm` makes, without decoding the file again; a picture no wider
+    than the zoom copy is its own zoom copy (linked, not encoded again).
     """
     path = str(path)
     mtime = _mtime(path)
-    for width in (DISPLAY_WIDTH, ZOOM_WIDTH):
-        _write(_name("image", path, mtime, width, None), "jpg", lambda width=width: _jpeg(_shrink(rgb, width)))
+    zoom = (lambda: Path(path)) if rgb.shape[1] <= ZOOM_WIDTH else (lambda: _jpeg(_shrink(rgb, ZOOM_WIDTH)))
+    _write(_name("image", path, mtime, DISPLAY_WIDTH, None), "jpg", lambda: _jpeg(_shrink(rgb, DISPLAY_WIDTH)),
+           lock=contextlib.nullcontext())
+    _write(_name("image", path, mtime, ZOOM_WIDTH, None), "jpg", zoom, lock=contextlib.nullcontext())
 
 
 def array_url(rgb: np.ndarray, *, key: str) -> str:

@@ -28,7 +28,7 @@ import uuid as uuidlib
 import streamlit as st
 
 from ..drill.ahead import measurable_techniques
-from ..drill.assembler import Assembler
+from ..drill.assembler import THREADS, Assembler
 from ..drill.trials import TRIAL_CROPS, TrialJob, cached_crops, cached_trial, render_trial
 from ..drill.measure import choose_recipe, next_recipes, runs
 from ..drill.staircase import TRIALS, Staircase
@@ -97,7 +97,8 @@ def _assemble(recipe) -> None:
 def assembler() -> Assembler:
     """The server's thread putting threshold trials together ahead of the answers."""
     # without the drill's renderer (DOCEXAM_RENDER_WORKERS=0: tests) nothing is made ahead here either
-    return Assembler(_assemble, ready=_on_screen, log=runlog.job, background=drills.prefetcher().workers > 0)
+    threads = THREADS if drills.prefetcher().workers else 0
+    return Assembler(_assemble, ready=_on_screen, log=runlog.job, threads=threads)
 
 
 def _cut(recipe) -> bool:
