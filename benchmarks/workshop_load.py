@@ -10,9 +10,11 @@ database (the shipped library, rendered beforehand if needed, outside the
 timing; pictures and heatmaps encoded cold unless ``--warm``), creates a
 workshop, and drives N trainees in Debian's Chromium (Playwright,
 ``executable_path=/usr/bin/chromium``, without the right to raise its priority: see
-:func:`browser_executable`; never a downloaded browser): sign
-in, the pre-test, practice questions of the mixed review (every item
-type), the post-test and the survey. Each trainee pauses a seeded 5-15 s
+:func:`browser_executable`; never a downloaded browser): they arrive
+within ``--stagger`` seconds, type the sign-in form key by key at a
+seeded pace (``--typing``; ``0 0`` fills it at once), sign in, the
+pre-test, practice questions of the mixed review (every item type), the
+post-test and the survey. Each trainee pauses a seeded 5-15 s
 before each answer, as a person reads the document.
 
 Prints p50 / p95 / max of sign-in, answer -> feedback and next question,
@@ -79,6 +81,11 @@ def browser_executable(folder: Path) -> str:
 LESSON = "Review: forgeries and counterfeits"
 STEP_TIMEOUT_MS = int(os.environ.get("DOCEXAM_LOAD_STEP_TIMEOUT_S", "240")) * 1000  # the issue's 4 minutes
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+#: how often a waiting trainee looks for the page's change (ms). A person sees it within a tenth of a
+#: second; Playwright's default, every frame, made each waiting browser spend a tenth of a core on
+#: looking (``document.body.innerText`` 60 times a second), more the longer the app took: a load
+#: the phones carry themselves, put on the laptop by the benchmark.
+POLL_MS = 100
 #: the issue's goals for the app process at 30 trainees
 CPU_GOAL_MS = 80
 MEMORY_GOAL_MB = 1024
@@ -522,7 +529,7 @@ async def _sit_test(page, form: str, rng, pause, stats: Stats, name: str, witnes
                  if (t.includes('You have answered every question of this test')) return true;
                  const m = t.match(/Question \\d+ of \\d+/);
                  return m && m[0] !== before;
-               }""", arg=before, timeout=STEP_TIMEOUT_MS)
+               }""", arg=before, timeout=STEP_TIMEOUT_MS, polling=POLL_MS)
         stats.times["next question"].append(time.perf_counter() - t0)
         stats.submitted[name] = stats.submitted.get(name, 0) + 1
         await _idle(page)
@@ -555,7 +562,8 @@ async def _practise(page, count: int, rng, pause, stats: Stats, name: str) -> No
         stats.interactions += 1
         await page.wait_for_function(
             """(before) => { const m = document.body.innerText.match(/Question \\d+ of \\d+|Finished:/);
-                              return m && m[0] !== before; }""", arg=before, timeout=STEP_TIMEOUT_MS)
+                              return m && m[0] !== before; }""", arg=before, timeout=STEP_TIMEOUT_MS,
+                                     polling=POLL_MS)
         stats.times["next question"].append(time.perf_counter() - t0)
         await _idle(page)
 
@@ -584,11 +592,14 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         await page.wait_for_timeout(1000 * rng.uniform(0, args.stagger))  # people arrive over a minute
         await page.goto(url)
         await page.get_by_role("heading", name="Sign in").wait_for(timeout=STEP_TIMEOUT_MS)
-        await page.get_by_label("Full name").fill(name)
-        await page.get_by_label("Department or unit").fill("Immigration")
-        await page.get_by_label("Province").fill("Koh Kong")
-        await page.get_by_label("Workshop code").fill(CODE)
-        await page.get_by_label("PIN (4 to 12 digits)").fill("4821")
+        key_s = rng.uniform(*args.typing)  # this trainee's pace on a phone's keyboard
+        for label, text in (("Full name", name), ("Department or unit", "Immigration"), ("Province", "Koh Kong"),
+                            ("Workshop code", CODE), ("PIN (4 to 12 digits)", "4821")):
+            field = page.get_by_label(label)
+            if key_s:
+                await field.press_sequentially(text, delay=1000 * key_s)
+            else:
+                await field.fill(text)
         t0 = time.perf_counter()
         await page.get_by_role("button", name="Sign in").click()
         await page.get_by_role("heading", name=f"Welcome, {name}").wait_for(timeout=STEP_TIMEOUT_MS)
@@ -764,7 +775,8 @@ async def run(args) -> int:
     finally:
         app.close()
     print()
-    print(f"trainees {args.trainees}, wall {wall:.0f} s, pauses {args.pause[0]:g}-{args.pause[1]:g} s")
+    print(f"trainees {args.trainees}, wall {wall:.0f} s, pauses {args.pause[0]:g}-{args.pause[1]:g} s, arriving within "
+          f"{args.stagger:g} s, typing {args.typing[0]:g}-{args.typing[1]:g} s a key")
     for what, values in stats.times.items():
         print(f"{what:20} {_figures(values)}")
     print(f"{'errors':20} {len(stats.errors)}")
@@ -804,7 +816,8 @@ async def run(args) -> int:
     print(f"uptime before: {uptime_before}")
     print(f"uptime after:  {_uptime()}")
     print(f"command: python benchmarks/workshop_load.py --trainees {args.trainees} --pause {args.pause[0]:g} "
-          f"{args.pause[1]:g} --practice {args.practice} --seed {args.seed}"
+          f"{args.pause[1]:g} --practice {args.practice} --stagger {args.stagger:g} "
+          f"--typing {args.typing[0]:g} {args.typing[1]:g} --seed {args.seed}"
           + (" --no-post" if args.no_post else "") + (" --warm" if args.warm else "")
           + (" --phone" if args.phone else "") + (f" --hq {args.hq}" if args.hq else ""))
     return 1 if stats.errors or lost else 0
@@ -836,6 +849,9 @@ def main() -> int:
     parser.add_argument("--practice", type=int, default=10, help="practice questions per trainee")
     parser.add_argument("--no-post", action="store_true", help="stop after the practice (no post-test, no survey)")
     parser.add_argument("--stagger", type=float, default=30.0, help="trainees arrive within this many seconds")
+    parser.add_argument("--typing", type=float, nargs=2, default=(0.25, 0.6), metavar=("MIN", "MAX"),
+                        help="seconds per key as each trainee types the sign-in form (a seeded pace per trainee; "
+                             "0 0 fills the form at once, every sign-in bunched with the others' page loads)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warm", action="store_true", help="keep pictures and heatmaps encoded by an earlier run")
     parser.add_argument("--phone", action="store_true", help="390 x 844 viewports")
@@ -859,6 +875,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.pause, args.practice, args.stagger = (0.3, 1.0), min(args.practice, 4), min(args.stagger, 5.0)
+        args.typing = (0.0, 0.0)
     args.browsers = args.browsers or max(1, -(-args.trainees // 15))
     if args.trace_memory:
         os.environ["DOCEXAM_TRACEMALLOC"] = str(Path(args.trace_memory).resolve())
