@@ -110,6 +110,18 @@ def test_sign_in_registers_then_checks_the_pin(folder):
     assert at.title[0].value == "Welcome, Sok Chea"
 
 
+def test_sign_in_press_keeps_no_pin_and_a_missing_field_is_said_once(folder):
+    at = sign_in(app(), pin="")
+    assert at.title[0].value == "Sign in"
+    assert errors(at) == ["Fill in your name, department, province and PIN."]
+    at.run()  # said once: the next run of the page no longer shows it
+    assert errors(at) == []
+    sign_in(at)
+    assert at.title[0].value == "Welcome, Sok Chea"  # the press's own run opened the home page
+    kept = [at.session_state[key] for key in ("signin-name", "signin-pin") if key in at.session_state]
+    assert "4821" not in kept and "Sok Chea" not in kept  # a shared phone shows the next officer an empty form
+
+
 def test_unknown_workshop_code_is_a_readable_error_and_registers_nobody(folder):
     from docexam.training import TrainingRecord
 

@@ -98,6 +98,45 @@ def sign_in_trainee(record, *, name: str, department: str, province: str, pin: s
     return me, ws, new
 
 
+#: the sign-in form's fields and where the session keeps each (the form's widget keys)
+SIGN_IN_FIELDS = {field: f"signin-{field}" for field in ("name", "department", "province", "code", "pin")}
+_SIGN_IN_PROBLEM = "signin-problem"
+
+
+def sign_in_from_form() -> None:
+    """The sign-in form's press (a callback): check the fields, sign in, remember any problem for the page.
+
+    It runs before the press's run lists the pages, so that run already
+    opens the trainee's page: one run and one redraw, not a sign-in run
+    followed by another for the page. The PIN is not kept; after a
+    sign-in the whole form is cleared (a shared phone shows the next
+    officer an empty form).
+    """
+    values = {field: str(st.session_state.get(key) or "") for field, key in SIGN_IN_FIELDS.items()}
+    st.session_state[SIGN_IN_FIELDS["pin"]] = ""
+    st.session_state.pop(_SIGN_IN_PROBLEM, None)
+    if not (values["name"].strip() and values["department"].strip() and values["province"].strip()
+            and values["pin"]):
+        st.session_state[_SIGN_IN_PROBLEM] = _("Fill in your name, department, province and PIN.")
+        return
+    try:
+        me, ws, new = sign_in_trainee(state.record(), name=values["name"], department=values["department"],
+                                      province=values["province"], pin=values["pin"], code=values["code"])
+    except DocexamError as exc:
+        st.session_state[_SIGN_IN_PROBLEM] = _("Could not sign in: {error}", error=said(exc))
+        return
+    set_trainee(me, ws)
+    for key in SIGN_IN_FIELDS.values():
+        st.session_state[key] = ""
+    if new:
+        st.session_state["lesson-welcome"] = _("Welcome, {name}. You are registered; remember your PIN.", name=me.name)
+
+
+def sign_in_problem() -> str | None:
+    """Why the last press of the sign-in form did not sign in, once (None if it did or none was made)."""
+    return st.session_state.pop(_SIGN_IN_PROBLEM, None)
+
+
 def _lang() -> str:
     return st.session_state.get("lang", "en")
 
