@@ -40,6 +40,8 @@ optically variable device) are left out.
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -94,32 +96,57 @@ INK_MARGIN_MM = 1.0
 VARYING_FEATURES = tuple(DEVICE_VIEWS) + tuple(NOT_DESIGN_FEATURES)
 
 
-def _bands(n: int):
+@functools.lru_cache(maxsize=8)
+def _bands(n: int) -> tuple:
+    """Bin indices of the fine, mid and excess bands of an ``n`` x ``n`` spectrum, one bin of each conjugate pair.
+
+    A real tile's power spectrum is symmetric (the bins at ``f`` and ``-f`` are
+    equal): half the plane holds all of it, at half the cost of every sum,
+    ranking and median below.
+    """
     fy = np.fft.fftfreq(n)[:, None]
     fx = np.fft.fftfreq(n)[None, :]
     r = np.hypot(fx, fy)
-    return [((r > a) & (r < b)).ravel() for a, b in (FINE_BAND, MID_BAND, EXCESS_BAND)]
+    half = (fx > 0) | ((fx == 0) & (fy > 0))
+    return tuple(np.flatnonzero(((r > a) & (r < b) & half).ravel()) for a, b in (FINE_BAND, MID_BAND, EXCESS_BAND))
+
+
+@functools.lru_cache(maxsize=8)
+def _window(n: int) -> np.ndarray:
+    return np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
 
 
 def _powers(tiles: np.ndarray) -> np.ndarray:
     """Power spectra of a stack of square tiles (N, T, T), flattened to (N, T*T)."""
     n = tiles.shape[1]
-    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    windowed = tiles * _window(n)
     out = np.empty((len(tiles), n * n), np.float32)
-    for i, t in enumerate(tiles):
-        f = cv2.dft(np.ascontiguousarray(t * win), flags=cv2.DFT_COMPLEX_OUTPUT)
-        out[i] = (f[..., 0] ** 2 + f[..., 1] ** 2).ravel()
-    return out
+    for i, t in enumerate(windowed):
+        f = cv2.dft(t, flags=cv2.DFT_COMPLEX_OUTPUT)
+        out[i] = cv2.magnitude(f[..., 0], f[..., 1]).ravel()
+    return np.square(out, out=out)
+
+
+def _strongest(pr: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the ``k`` largest of ``pr`` (a mask; a partition, not a sort)."""
+    n = pr.shape[1]
+    return pr >= np.partition(pr, n - k, axis=1)[:, n - k:n - k + 1]
 
 
 def _band_gain(pi: np.ndarray, pr: np.ndarray):
     """Per tile: (gain of the design's strongest bins after the noise, noise per bin, design energy there)."""
-    k = max(1, int(round(pr.shape[1] * DESIGN_BINS)))
-    strong = np.argpartition(pr, -k, axis=1)[:, -k:]
-    weak = np.argpartition(pr, pr.shape[1] // 2, axis=1)[:, : pr.shape[1] // 2]
-    ps = np.take_along_axis(pr, strong, axis=1).sum(axis=1)
-    noise = np.median(np.take_along_axis(pi, weak, axis=1), axis=1)
-    signal = np.take_along_axis(pi, strong, axis=1).sum(axis=1) - noise * k
+    n = pr.shape[1]
+    k = max(1, int(round(n * DESIGN_BINS)))
+    m = n // 2
+    part = np.partition(pr, (m, n - k), axis=1)
+    strong = pr >= part[:, n - k:n - k + 1]
+    # the capture's noise: its median where the design is weakest (the lower half of the design's bins)
+    weak = np.where(pr < part[:, m:m + 1], pi, np.inf)
+    lo, hi = (m - 1) // 2, m // 2
+    mids = np.partition(weak, (lo, hi), axis=1)
+    noise = 0.5 * (mids[:, lo] + mids[:, hi])
+    ps = np.where(strong, pr, 0).sum(axis=1)
+    signal = np.where(strong, pi, 0).sum(axis=1) - noise * k
     return signal / np.maximum(ps, 1e-12), noise, ps / k
 
 
@@ -172,19 +199,18 @@ def tile_spectra(image: np.ndarray, reference: np.ndarray, *, tile: int, origins
         return [], np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0)
     hp_i = image - cv2.GaussianBlur(image, (0, 0), 3.0)
     hp_r = reference - cv2.GaussianBlur(reference, (0, 0), 3.0)
-    ti = np.stack([hp_i[y:y + tile, x:x + tile] for x, y in origins])
-    tr = np.stack([hp_r[y:y + tile, x:x + tile] for x, y in origins])
-    pi, pr = _powers(ti), _powers(tr)
+    xs, ys = (np.array(v, np.intp) for v in zip(*origins))
+    rows = (ys[:, None] + np.arange(tile))[:, :, None]
+    cols = (xs[:, None] + np.arange(tile))[:, None, :]
+    pi, pr = _powers(hp_i[rows, cols]), _powers(hp_r[rows, cols])
     fine, mid, exc = _bands(tile)
     g_fine, noise, design = _band_gain(pi[:, fine], pr[:, fine])
     g_mid, _, _ = _band_gain(pi[:, mid], pr[:, mid])
     sharp = np.log(np.maximum(g_fine, MIN_GAIN) / np.maximum(g_mid, MIN_GAIN))
     # the excess share of the band's energy (as print_process.spectra_conformity, per tile)
     a, b = pi[:, exc], pr[:, exc]
-    k = max(1, int(round(b.shape[1] * DESIGN_BINS)))
-    strong = np.argpartition(b, -k, axis=1)[:, -k:]
-    gain = np.take_along_axis(a, strong, axis=1).sum(axis=1) / np.maximum(
-        np.take_along_axis(b, strong, axis=1).sum(axis=1), 1e-12)
+    strong = _strongest(b, max(1, int(round(b.shape[1] * DESIGN_BINS))))
+    gain = np.where(strong, a, 0).sum(axis=1) / np.maximum(np.where(strong, b, 0).sum(axis=1), 1e-12)
     total = np.maximum(a.sum(axis=1), 1e-12)
     excess = np.maximum(a - gain[:, None] * b, 0).sum(axis=1) / total
     return origins, sharp, excess, design, noise
@@ -214,6 +240,30 @@ def _blocked(ctx: Context) -> np.ndarray:
     return fixed | cv2.dilate(ctx.maps.ink.view(np.uint8), kernel).view(bool)
 
 
+def _clear_tiles(ctx: Context, x0: int, y0: int, origins, tile: int, s: float) -> np.ndarray:
+    """Which tiles (crop ``origins``, ``tile`` crop pixels, crop at ``(x0, y0)`` and scale ``s``) are clear of :func:`_blocked`.
+
+    One summed-area table of the blocked pixels answers every tile at once.
+    """
+    table = ctx.cache.get("local-reprint-blocked")
+    if table is None:
+        table = ctx.cache["local-reprint-blocked"] = cv2.integral(_blocked(ctx).view(np.uint8))
+    if not origins:
+        return np.zeros(0, bool)
+    h, w = ctx.model.document.shape  # the working grid
+    W, H = ctx.template.size_px
+    sx, sy = w / W, h / H
+    o = np.asarray(origins, np.float64)
+    # the tiles' template boxes in working pixels, as ReferenceModel.to_work rounds them
+    tx0, ty0 = x0 + o[:, 0] / s, y0 + o[:, 1] / s
+    tx1, ty1 = x0 + (o[:, 0] + tile) / s, y0 + (o[:, 1] + tile) / s
+    a = np.clip(np.floor(tx0 * sx).astype(np.intp), 0, w - 1)
+    b = np.clip(np.floor(ty0 * sy).astype(np.intp), 0, h - 1)
+    c = np.maximum(np.minimum(np.ceil(tx1 * sx).astype(np.intp), w), a + 1)
+    d = np.maximum(np.minimum(np.ceil(ty1 * sy).astype(np.intp), h), b + 1)
+    return (table[d, c] - table[b, c] - table[d, a] + table[b, a]) == 0
+
+
 def scan_zone(ctx: Context, zone) -> TileSpectra | None:
     """The tiles of ``zone`` at the capture's resolution (None when the zone is too small to tile)."""
     model, t = ctx.model, ctx.template
@@ -224,17 +274,10 @@ def scan_zone(ctx: Context, zone) -> TileSpectra | None:
     tile = _tile_px(ctx, s)
     if min(x1 - x0, y1 - y0) * s < tile:
         return None
-    blocked = ctx.cache.get("local-reprint-blocked")
-    if blocked is None:
-        blocked = ctx.cache["local-reprint-blocked"] = _blocked(ctx)
     size = (max(1, int(round((y1 - y0) * s))), max(1, int(round((x1 - x0) * s))))
-    origins, boxes = [], []
-    for (tx, ty) in tile_origins(size, tile):  # only the tiles clear of personalization and devices
-        box = [x0 + tx / s, y0 + ty / s, x0 + (tx + tile) / s, y0 + (ty + tile) / s]
-        a, b, c, d = model.to_work(box)
-        if not blocked[b:d, a:c].any():
-            origins.append((tx, ty))
-            boxes.append(box)
+    every = tile_origins(size, tile)
+    origins = [o for o, ok in zip(every, _clear_tiles(ctx, x0, y0, every, tile, s)) if ok]
+    boxes = [[x0 + tx / s, y0 + ty / s, x0 + (tx + tile) / s, y0 + (ty + tile) / s] for tx, ty in origins]
     if len(origins) < MIN_ZONE_TILES:
         return TileSpectra(boxes, np.zeros(len(boxes)), np.zeros(len(boxes)), np.zeros(len(boxes)),
                            np.zeros(len(boxes), bool))
