@@ -215,3 +215,17 @@ def test_passporteye_images_with_known_lines(passporteye_data):
 def test_mrz_reading_defaults():
     r = MRZReading(False)
     assert r.valid is False and r.as_dict()["found"] is False
+
+
+def test_every_character_fits_ocr_b_and_the_digits_read_as_printed():
+    """``font_fit``: each cell's fit to the OCR-B glyph it reads as; ``digit_lines``: the best digit everywhere."""
+    lines = LINES["TD3"]
+    r = read_mrz(page(lines))
+    assert r.lines == lines
+    assert [len(f) for f in r.font_fit] == [44, 44]
+    every = np.concatenate(r.font_fit)
+    # one font and one printer: no character far below the others (a typeface change drops one by 0.3 or more)
+    assert every.min() > 0.75 and float(np.median(every) - every.min()) < 0.15
+    for line, digits in zip(r.lines, r.digit_lines):
+        assert len(digits) == len(line) and all(d.isdigit() for d in digits)
+        assert all(d == c for d, c in zip(digits, line) if c.isdigit())

@@ -111,6 +111,14 @@ class MRZReading:
         Per line, how well each cell fits this document's other prints of
         its character (:func:`glyph_fit`; NaN for rare characters): a
         character printed in another typeface fits worse than its siblings.
+    font_fit : list of ndarray
+        Per line, how well each cell fits the OCR-B glyph of the character
+        read there (normalised correlation, 0..1): one printer and one font
+        make a genuine MRZ, so a character that fits far worse than the
+        others was printed otherwise, whatever it reads as.
+    digit_lines : list of str
+        The best *digit* at every position (whatever the field allows): what a
+        digit-only field's character reads as when no field rule decides.
     """
 
     found: bool
@@ -125,6 +133,8 @@ class MRZReading:
     raw_lines: list = field(default_factory=list)
     printed_lines: list = field(default_factory=list)
     glyph_fit: list = field(default_factory=list)
+    font_fit: list = field(default_factory=list)
+    digit_lines: list = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -372,6 +382,8 @@ class _Attempt:
     raw: list = field(default_factory=list)
     printed: list = field(default_factory=list)
     fit: list = field(default_factory=list)
+    font_fit: list = field(default_factory=list)
+    digits: list = field(default_factory=list)
 
     @property
     def key(self):
@@ -421,8 +433,12 @@ def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: b
             lines, changed, printed = _decode(mats, fmt, correct)
         raw = ["".join(ALPHABET[k] for k in m.argmax(axis=1)) for m in mats]
         fit = glyph_fit(line_scores, lines)
+        # the OCR-B templates' score of the character read (not the document's prototypes: a glyph printed in
+        # another typeface teaches them nothing)
+        font_fit = [s.scores[np.arange(len(t)), [ALPHABET.index(c) for c in t]] for s, t in zip(line_scores, lines)]
+        digits = ["".join(ALPHABET[k] for k in m[:, :10].argmax(axis=1)) for m in mats]  # ALPHABET starts 0..9
         attempts.append(_Attempt(fmt, lines, parse(lines, fmt=fmt), quality, changed, ordered, flip, raw,
-                                 printed, fit))
+                                 printed, fit, font_fit, digits))
         if attempts[-1].key[0]:
             break
     return attempts
@@ -534,4 +550,5 @@ def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, r
     quad = _quad(best.geoms, len(best.lines[0]))
     timings["total"] = (time.perf_counter() - t_start) * 1000
     return MRZReading(True, best.fmt, list(best.lines), best.parsed, quad, _orientation(quad), best.quality,
-                      best.corrected, timings, list(best.raw), list(best.printed), list(best.fit))
+                      best.corrected, timings, list(best.raw), list(best.printed), list(best.fit),
+                      list(best.font_fit), list(best.digits))

@@ -36,6 +36,12 @@ GLYPH_MISFIT = 0.2
 GLYPH_MISFIT_WIDTH = 0.02
 #: fewest characters judged (ones printed four times or more) for the check to mean something
 GLYPH_MIN_JUDGED = 12
+#: a character whose fit to the OCR-B glyph of what it reads as (:attr:`MRZReading.font_fit`) falls this far
+#: below the MRZ's median fit is printed in another typeface, whatever it reads as (a rare character, or a
+#: forged digit the reader took for a letter). Genuine captures of the seven real specimens
+#: (benchmarks/real_specimens.py, seeds 5 and 11): at most 0.14; digits written in by the independent generator
+#: and read as another character: 0.3 to 0.7
+FONT_MISFIT = 0.25
 
 
 def mrz_expected(template) -> bool:
@@ -156,13 +162,16 @@ _DATES = {"TD3": {"date_of_birth": (1, 13), "date_of_expiry": (1, 21)},
           "TD1": {"date_of_birth": (1, 0), "date_of_expiry": (1, 8)}}
 
 
-def impossible_dates(lines, raw, fmt: str) -> list[str]:
+def impossible_dates(lines, raw, fmt: str, *, digits=None) -> list[str]:
     """Date fields whose printed month or day tens digit cannot be (read as another digit only by the field rules).
 
     The reader's field alphabets read a month's first digit as 0 or 1 and a
     day's as 0 to 3; a clearly printed digit outside them (what ``raw``, the
     best glyph at each position, says) is a changed date that the rules
-    would otherwise quietly repair.
+    would otherwise quietly repair. Where the best glyph is a letter (a
+    digit printed in another typeface can look more like a ``B`` than like
+    OCR-B's ``9``), the best digit there (``digits``, when given) is what
+    is printed: a date holds digits only.
     """
     out = []
     for name, (row, col) in _DATES.get(fmt, {}).items():
@@ -170,6 +179,8 @@ def impossible_dates(lines, raw, fmt: str) -> list[str]:
             continue
         for offset, allowed in ((2, "01"), (4, "0123")):
             printed, read = raw[row][col + offset], lines[row][col + offset]
+            if not printed.isdigit() and digits and row < len(digits) and col + offset < len(digits[row]):
+                printed = digits[row][col + offset]
             if printed.isdigit() and printed not in allowed and printed != read:
                 out.append(name)
                 break
@@ -216,6 +227,35 @@ def _misfit_glyphs(read, template) -> list:
         check="mrz-glyphs")]
 
 
+def _off_font_glyphs(read, template) -> list:
+    """Evidence for the MRZ character that fits the OCR-B glyph of what it reads as worst, when far off the rest.
+
+    :func:`_misfit_glyphs` judges characters printed often enough to be
+    compared with their siblings; this judges every character against the
+    font itself: a genuine MRZ is OCR-B from one printer throughout, so each
+    character fits its OCR-B glyph about as well as the others. One written
+    in later in another typeface fits worse, even where the reader, forced
+    by the field's alphabet, took it for another character (a ``5`` read as
+    ``U``, whose check-digit weight happens to be the same).
+    """
+    fits = [np.asarray(f, np.float32) for f in (getattr(read, "font_fit", None) or [])]
+    if not fits or not all(len(f) for f in fits):
+        return []
+    every = np.concatenate(fits)
+    if len(every) < GLYPH_MIN_JUDGED:
+        return []
+    worst = int(np.argmin(every))
+    drop = float(np.median(every) - every[worst])
+    row, col = divmod(worst, len(fits[0]))
+    return [Evidence(
+        FAMILY, "mrz-inconsistency", template.zones_of("mrz")[0].name, glyph_box(template, row, col),
+        drop, FONT_MISFIT, GLYPH_MISFIT_WIDTH,
+        Message("A character of the machine-readable zone (line {line}, position {position}) is printed in another "
+                "typeface than the rest of the MRZ: it was written in after the document was issued.",
+                line=row + 1, position=col + 1),
+        check="mrz-glyphs")]
+
+
 def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreement):
     """Evidence and notes about the MRZ, from ``read`` (:func:`read_mrz_at_layout`'s result).
 
@@ -237,11 +277,11 @@ def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreemen
         notes.append(Note("mrz", "inconclusive", Message("The MRZ could not be read reliably in this capture.")))
         return evidence, notes
     zone = t.zones_of("mrz")[0].name
-    evidence += _misfit_glyphs(read, t)
+    evidence += _misfit_glyphs(read, t) + _off_font_glyphs(read, t)
     # graded validation: the check digits of what is printed, not of the reader's suggested correction
     printed = parse(read.printed_lines, fmt=read.format) if read.printed_lines else fixed
     failing = [k for k, ok in printed.checks.items() if not ok]
-    impossible = impossible_dates(fixed.lines, read.raw_lines, t.format)
+    impossible = impossible_dates(fixed.lines, read.raw_lines, t.format, digits=getattr(read, "digit_lines", None))
     if impossible and not failing:
         evidence.append(Evidence(
             FAMILY, "mrz-inconsistency", zone, mrz_box(t, impossible), 0.75, 0.5, 0.05,
