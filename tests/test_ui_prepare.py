@@ -184,3 +184,26 @@ def test_a_large_jpeg_is_decoded_reduced_and_its_crop_shows_the_same_place(docex
     # the square fills the crop's middle (file pixels 1000-1400 of 800-1600, 200-600 of the 400 shown)
     assert np.abs(shown[110:190, 110:290] - (20, 40, 200)).mean() < 12
     assert np.abs(shown[10:80, 10:80] - 238).mean() < 12
+
+
+def test_the_preparation_runs_in_a_session_of_its_own_niced_as_a_whole(docexam_home, monkeypatch):
+    """Linux shares the CPU between sessions before niceness counts: a niced process in the server's
+    session would take as much of the machine as the server and everything else in its session."""
+    real = subprocess.Popen
+
+    def popen(cmd, **options):  # the preparation's start, a sleeping stand-in for its work
+        return real([sys.executable, "-c", "import time; time.sleep(60)"], **options)
+
+    monkeypatch.setattr(prepare.subprocess, "Popen", popen)
+    monkeypatch.setattr(prepare, "running", lambda: False)
+    proc = prepare.start()
+    try:
+        assert os.getsid(proc.pid) == proc.pid != os.getsid(0)
+        assert os.getpriority(os.PRIO_PROCESS, proc.pid) >= prepare.NICENESS
+        group = f"/proc/{proc.pid}/autogroup"
+        if os.path.exists(group):  # a kernel with autogroups: the session itself is niced
+            with open(group) as fh:
+                assert fh.read().split()[-1] == str(prepare.NICENESS)
+    finally:
+        proc.kill()
+        proc.wait()

@@ -237,16 +237,15 @@ def _set_status(**fields) -> None:
 
 
 def _in_child() -> None:
-    """In the new process before it runs: low priority, and ended by the kernel when its app process ends.
+    """In the new process (a session of its own): low priority, and ended by the kernel with its app process.
 
-    The preparation also looks for its app between jobs, but one render
-    takes a while on a busy machine; it must not outlive the app by minutes.
-    """
+    Linux shares the CPU between sessions (autogroups) before niceness counts: the session is niced too."""
     os.nice(NICENESS)
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the look between jobs remains
+        Path("/proc/self/autogroup").write_text(str(NICENESS))
+    except OSError:  # a kernel without autogroups: niceness is all there is
         pass
+    _in_worker()
 
 
 def start(*, env: dict | None = None) -> subprocess.Popen | None:
@@ -267,7 +266,7 @@ def start(*, env: dict | None = None) -> subprocess.Popen | None:
     try:
         return subprocess.Popen([sys.executable, "-m", "docexam.ui.prepare", "--parent", str(os.getpid())],
                                 env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                preexec_fn=_in_child, close_fds=True)
+                                start_new_session=True, preexec_fn=_in_child, close_fds=True)
     finally:
         log.close()
 
@@ -280,10 +279,10 @@ def _render_workers() -> int:
 
 
 def _in_worker() -> None:
-    """In a render worker: ended by the kernel with the preparation process (it is niced already)."""
+    """In a render worker (or the preparation process): ended by the kernel with the process that started it."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError):  # not Linux: the look between jobs remains
         pass
 
 
