@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from docexam.examine.analyzers.common import Context
-from docexam.examine.analyzers.local_reprint import analyze, tile_spectra
+from docexam.examine.analyzers.local_reprint import analyze, scan_zone, tile_spectra
 
 SIZE = 640
 PATCH = (256, 192, 400, 300)  # x0, y0, x1, y1: a patch of about 6 x 4.5 mm at 600 dpi
@@ -97,3 +97,25 @@ def test_sharpness_is_the_fine_band_relative_to_the_mid_band():
     assert np.abs(sharp).max() < 0.05
     _, sharp, _, _, _ = tile_spectra(cv2.GaussianBlur(page, (0, 0), 1.2), page, tile=64)
     assert sharp.max() < -1.0
+
+
+def test_tiles_near_personalization_or_this_captures_ink_are_left_out():
+    page = _line_work()
+    ctx = _context(page, page)
+    ctx.model.personal[100:110, 50:60] = True  # working pixels 100..110 x 50..60: template 200..220 x 100..120
+    ctx.maps.ink[250:252, 250:252] = True  # one dark dot of this capture's ink: template 500..504
+    (zone,) = ctx.template.zones
+    scan = scan_zone(ctx, zone)
+    r = 1.0 / 25.4 * 600  # the ink margin (1 mm), template pixels
+
+    def near(box, x0, y0, x1, y1):
+        return box[0] < x1 + r and x0 - r < box[2] and box[1] < y1 + r and y0 - r < box[3]
+
+    kept = scan.boxes
+    every = [[x, y, x + 64, y + 64] for y in range(0, SIZE - 63, 32) for x in range(0, SIZE - 63, 32)]
+    assert all(not near(b, 100, 200, 120, 220) and not near(b, 500, 500, 504, 504) for b in kept)
+    # and only those: every tile well clear of both is kept
+    clear = [b for b in every if not near(b, 100 - 2, 200 - 2, 120 + 2, 220 + 2)
+             and not near(b, 500 - 2, 500 - 2, 504 + 2, 504 + 2)]
+    assert all(b in kept for b in clear)
+    assert len(kept) < len(every)
