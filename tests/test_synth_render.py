@@ -278,3 +278,23 @@ def test_a_flat_card_is_one_sheet_and_a_page_is_one_picture(tmp_path, template_i
         assert all(v.images["visible"] == spec.image_path("visible") for v in views)
     else:
         assert len(views) == 1 and views[0].crop is None and "sides" not in spec.extra
+
+
+def test_a_page_printed_on_bought_paper_has_no_watermark_or_thread_against_the_lamp():
+    # the watermark and thread are made inside the security paper: a forger's office paper has neither
+    d = get_design("uto-td3")
+    x0, y0, x1, y1 = d.zone_px("watermark")
+    tx0, ty0, tx1, ty1 = d.zone_px("thread")
+    from docexam.synth.features import page_features
+
+    picture = np.abs(page_features(d).thickness[y0:y1, x0:x1]) > 0.3
+    seen = {}
+    for forge in (None, "wrong-substrate"):
+        r = render_specimen("uto-td3", seed=5, forge=forge, severity=0.5)
+        lamp, desk = (r.images[light].astype(float).mean(axis=2) for light in ("transmitted", "visible"))
+        ratio = lamp[y0:y1, x0:x1] / np.maximum(desk[y0:y1, x0:x1], 1)
+        seen[forge] = (ratio[~picture].mean() - ratio[picture].mean(), lamp[ty0:ty1, tx0:tx1].mean() / lamp.mean())
+    assert seen[None][0] > 0.02 and seen[None][1] < 0.75  # the genuine sheet: its watermark and its dark thread
+    assert abs(seen["wrong-substrate"][0]) < 0.01 and seen["wrong-substrate"][1] > 0.9
+    forged = render_specimen("uto-td3", seed=5, forge="wrong-substrate", severity=0.5)
+    assert "no watermark" in forged.sidecar["anomalies"][0]["note"]

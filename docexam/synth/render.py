@@ -148,6 +148,8 @@ def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge
     substrate_kind = forger.substrate_for(d, rng, sev) if forger else "security"
     draft = Draft(d, blank_images(template_id, substrate_kind, seed=seed), holder, portrait, rng,
                   sev if forger else 0.0, seed)
+    if substrate_kind != "security":  # bought paper or plastic: no watermark, no thread inside it
+        draft.overrides.features["paper"] = {"watermark": False}
     if forger:
         forger.prepare(draft)
         forger.before_personalization(draft)

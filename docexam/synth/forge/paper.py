@@ -29,9 +29,11 @@ class WrongSubstrate(Forger):
         office = render_reference(d.design.template_id, substrate_kind="office-paper").bases["uv"]
         dull = np.float32([0.10, 0.08, 0.20])
         d.images["uv"] -= (1.0 - (0.25 + 0.75 * d.severity)) * (office - dull) * _sides_mask(d)[..., None]
+        lamp = (" Against a lamp there is no watermark and no security thread." if d.design.zones_with("watermark")
+                else "")
         d.mark_pages(self.technique,
                      "Printed on ordinary paper: there are no coloured security fibres, and under UV light the "
-                     "whole page glows blue-white where genuine security paper stays dull.")
+                     "whole page glows blue-white where genuine security paper stays dull." + lamp)
 
 
 def _sides_mask(d: Draft) -> np.ndarray:
