@@ -237,14 +237,19 @@ def job(times) -> None:
                f"{times.cpu:.3f} {int(times.ok)}")
 
 
+def _lines(path) -> list[str]:
+    """The lines of the log at ``path`` (none if it cannot be read)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return []
+
+
 def read_jobs(path, *, since: float = 0.0) -> list[Job]:
     """The background jobs logged in ``path`` that finished after ``since``."""
     out = []
-    try:
-        lines = open(path, encoding="utf-8").read().splitlines()
-    except OSError:
-        return out
-    for line in lines:
+    for line in _lines(path):
         fields = line.split()
         if len(fields) == 7 and fields[0] == "job":
             finished = float(fields[1])
@@ -257,11 +262,7 @@ def read_jobs(path, *, since: float = 0.0) -> list[Job]:
 def read(path, *, since: float = 0.0) -> list[Run]:
     """The runs logged in ``path`` that started after ``since``."""
     out = []
-    try:
-        lines = open(path, encoding="utf-8").read().splitlines()
-    except OSError:
-        return out
-    for line in lines:
+    for line in _lines(path):
         try:
             run = parse(line)
         except ValueError:

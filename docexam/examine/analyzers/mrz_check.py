@@ -214,17 +214,20 @@ def _misfit_glyphs(read, template) -> list:
     every = np.concatenate(fits)
     if np.count_nonzero(np.isfinite(every)) < GLYPH_MIN_JUDGED:
         return []
-    width = len(fits[0])
     worst = int(np.nanargmin(every))
-    drop = float(np.nanmedian(every) - every[worst])
-    row, col = divmod(worst, width)
-    return [Evidence(
+    return [_other_typeface(template, worst, len(fits[0]), float(np.nanmedian(every) - every[worst]), GLYPH_MISFIT)]
+
+
+def _other_typeface(template, index: int, width: int, drop: float, threshold: float) -> Evidence:
+    """The evidence that MRZ character ``index`` (lines of ``width`` read one after the other) is in another typeface."""
+    row, col = divmod(index, width)
+    return Evidence(
         FAMILY, "mrz-inconsistency", template.zones_of("mrz")[0].name, glyph_box(template, row, col),
-        drop, GLYPH_MISFIT, GLYPH_MISFIT_WIDTH,
+        drop, threshold, GLYPH_MISFIT_WIDTH,
         Message("A character of the machine-readable zone (line {line}, position {position}) is printed in another "
                 "typeface than the rest of the MRZ: it was written in after the document was issued.",
                 line=row + 1, position=col + 1),
-        check="mrz-glyphs")]
+        check="mrz-glyphs")
 
 
 def _off_font_glyphs(read, template) -> list:
@@ -245,15 +248,7 @@ def _off_font_glyphs(read, template) -> list:
     if len(every) < GLYPH_MIN_JUDGED:
         return []
     worst = int(np.argmin(every))
-    drop = float(np.median(every) - every[worst])
-    row, col = divmod(worst, len(fits[0]))
-    return [Evidence(
-        FAMILY, "mrz-inconsistency", template.zones_of("mrz")[0].name, glyph_box(template, row, col),
-        drop, FONT_MISFIT, GLYPH_MISFIT_WIDTH,
-        Message("A character of the machine-readable zone (line {line}, position {position}) is printed in another "
-                "typeface than the rest of the MRZ: it was written in after the document was issued.",
-                line=row + 1, position=col + 1),
-        check="mrz-glyphs")]
+    return [_other_typeface(template, worst, len(fits[0]), float(np.median(every) - every[worst]), FONT_MISFIT)]
 
 
 def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreement):
