@@ -112,8 +112,14 @@ def test_shipped_reference_images_are_what_the_code_renders():
         ref = render_reference(template_id)
         tpl = find_template(template_id)
         for light in tpl.lights:
-            assert np.array_equal(to_uint8(ref.images[light]), load_image(tpl.image_path(light)).rgb), \
-                (template_id, light)
+            drawn = to_uint8(ref.images[light]).astype(np.int16)
+            shipped = load_image(tpl.image_path(light)).rgb.astype(np.int16)
+            assert drawn.shape == shipped.shape, (template_id, light)
+            off = np.abs(drawn - shipped).max(axis=2)
+            # another CPU's vector code may round a few blended pixels the other way (seen: 1 level
+            # on 1-17 of 6 million pixels); a change in the drawing moves far more, by far more
+            assert off.max() <= 1 and np.count_nonzero(off) <= off.size * 1e-4, \
+                (template_id, light, int(off.max()), int(np.count_nonzero(off)))
 
 
 @pytest.mark.slow
