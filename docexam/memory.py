@@ -9,6 +9,13 @@ a fresh 6 MB image cost four to fifteen times the arithmetic done in it.
 those blocks are reused instead, up to a bounded amount kept free. It is
 process-wide; the examination pipeline calls it once, when first used. On
 other C libraries it does nothing.
+
+glibc gives each thread that allocates an arena of its own (up to eight per
+core), and each arena keeps its own freed blocks: with the pipeline's thread
+pools, that kept several copies of the free memory above. :data:`ARENAS`
+caps them. Measured on five shipped templates examined in turn, one process:
+4.7 GB resident with the default arenas, 2.2 GB with one (no slower: the
+big blocks are few, so threads rarely wait for the allocator's lock).
 """
 
 from __future__ import annotations
@@ -23,11 +30,14 @@ __all__ = ["keep_freed_memory"]
 _M_TRIM_THRESHOLD = -1
 _M_TOP_PAD = -2
 _M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
 
 #: blocks up to this size come from the reusable heap (glibc's ceiling on 64-bit)
 MMAP_THRESHOLD = 32 * 1024 * 1024
 #: free memory kept at the top of the heap before it is returned to the system
 TRIM_THRESHOLD = 512 * 1024 * 1024
+#: allocator arenas shared by all threads (threads that started before the call keep theirs)
+ARENAS = 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,4 +56,5 @@ def keep_freed_memory() -> bool:
     ok = mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
     ok &= mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
     ok &= mallopt(_M_TOP_PAD, 64 * 1024 * 1024) == 1
+    ok &= mallopt(_M_ARENA_MAX, ARENAS) == 1
     return bool(ok)

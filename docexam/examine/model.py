@@ -29,7 +29,7 @@ import numpy as np
 
 from ..imaging import load_rgb
 from ..specimens.model import Template
-from .lru import BoundedCache
+from .lru import BoundedCache, nbytes
 
 __all__ = ["ReferenceModel", "reference_model", "template_sides", "WORKING_DPI", "PERSONAL_KINDS"]
 
@@ -39,6 +39,17 @@ WORKING_DPI = 300
 PERSONAL_KINDS = ("portrait", "ghost-portrait", "field", "mrz")
 #: high-pass scale (working pixels): the band of fine line work and print structure
 HP_SIGMA = 2.0
+
+# What a process keeps per template (the app's preparation process examines the whole library,
+# five templates and more, one after another). Measured on the shipped templates: a model's own
+# arrays are 45-140 MB; after a few documents its small values reached 40-210 MB and its
+# whole-page values per capture blur 60-300 MB (four blurs of the visa page).
+#: bytes of small derived values kept per template (tiles, masks, per-zone references)
+SMALL_VALUES_BYTES = 128 * 2**20
+#: bytes of whole-page values per capture blur kept per template (about two blurs of the largest page)
+BLUR_VALUES_BYTES = 160 * 2**20
+#: templates whose models are kept, and their bytes (weighed with their values when a model is added)
+MODELS_KEPT, MODELS_BYTES = 4, 1024 * 2**20
 
 
 def to_float(rgb: np.ndarray) -> np.ndarray:
@@ -103,20 +114,36 @@ class ReferenceModel:
     fibres: np.ndarray
     unknown: np.ndarray
     #: small values derived from the template (tiles, masks, per-zone references)
-    cache: BoundedCache = field(default_factory=lambda: BoundedCache(1024), repr=False)
+    cache: BoundedCache = field(default_factory=lambda: BoundedCache(1024, max_bytes=SMALL_VALUES_BYTES),
+                                repr=False)
     #: whole-page values per capture blur (tens of MB each): only the most recent few
-    blur_cache: BoundedCache = field(default_factory=lambda: BoundedCache(4), repr=False)
+    blur_cache: BoundedCache = field(default_factory=lambda: BoundedCache(4, max_bytes=BLUR_VALUES_BYTES),
+                                     repr=False)
     #: for one side of a card (:meth:`for_side`), the whole sheet's model
     sheet: "ReferenceModel | None" = field(default=None, repr=False)
+    #: the side's name when :attr:`sheet` is set
+    side: str | None = field(default=None, repr=False)
 
     def cached(self, key, build, *, large: bool = False):
         """The value of ``build()`` for ``key``, computed once per template.
 
         Thread-safe: the pipeline runs steps concurrently, and the app examines
         several trainees' uploads at once with one model. ``large`` values
-        (whole-page images per capture blur) are kept in a small LRU.
+        (whole-page images per capture blur) are kept in a small LRU. A side
+        of a card keeps its values in its sheet's caches (under its name), so
+        one template's bounds hold for all its sides together.
         """
+        if self.sheet is not None:
+            key = ("side-value", self.side, key)
         return (self.blur_cache if large else self.cache).get_or_build(key, build)
+
+    def nbytes(self, *, _seen: set | None = None) -> int:
+        """Bytes of the arrays this model keeps (a side: only its own masks; its sheet holds the rest)."""
+        seen = set() if _seen is None else _seen
+        held = [self.document, self.personal, self.fibres, self.unknown]
+        if self.sheet is None:
+            held += [self.full, self.work, self.lum, self.cache, self.blur_cache]
+        return sum(nbytes(value, _seen=seen) for value in held)
 
     @property
     def to_work_matrix(self) -> np.ndarray:
@@ -274,11 +301,10 @@ def _side_model(model: ReferenceModel, name: str) -> ReferenceModel:
                   if bx0 <= (z.bbox[0] + z.bbox[2]) / 2 < bx1 and by0 <= (z.bbox[1] + z.bbox[3]) / 2 < by1)
     template = replace(model.template, zones=zones)
     return replace(model, template=template, document=model.document & inside, personal=model.personal & inside,
-                   fibres=model.fibres & inside, unknown=model.unknown & inside, cache=BoundedCache(1024),
-                   blur_cache=BoundedCache(4), sheet=model)
+                   fibres=model.fibres & inside, unknown=model.unknown & inside, sheet=model, side=name)
 
 
-_MODELS = BoundedCache(4)
+_MODELS = BoundedCache(MODELS_KEPT, max_bytes=MODELS_BYTES)
 
 
 def reference_model(template: Template) -> ReferenceModel:

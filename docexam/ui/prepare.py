@@ -503,7 +503,8 @@ class _Preparer:
         specimens = self.specimens()
         by_name = {s.name: s for s in specimens}
         jobs = 0
-        todo = [s for s in specimens if ready_heatmap(s) is None]
+        # one template after another: the examination keeps only a few templates' models (docexam.examine.model)
+        todo = sorted((s for s in specimens if ready_heatmap(s) is None), key=lambda s: s.template)
         # the screen copies first (a question shows them at once), then the zoom copies
         for width in (media.DISPLAY_WIDTH, media.ZOOM_WIDTH):
             for i, spec in enumerate(specimens):
