@@ -76,8 +76,11 @@ def test_registration_image_and_another_holders_scan_are_consistent(in_home):
     assert report.verdict == "consistent", [(f.technique, f.zone, round(f.score, 2)) for f in report.findings]
 
 
-def _retype(image: np.ndarray, box, text: str, font_name: str) -> np.ndarray:
-    """Wash the field's ink off (inpainting from around it) and print ``text`` at the same height and baseline."""
+def _retype(image: np.ndarray, box, text: str, font_name: str, *, size: float = 1.0) -> np.ndarray:
+    """Wash the field's ink off (inpainting from around it) and print ``text`` on the same baseline.
+
+    ``size``: the new capitals' height over the washed ones'.
+    """
     x0, y0, x1, y1 = box
     crop = image[y0:y1, x0:x1]
     lum = crop.mean(axis=2)
@@ -89,7 +92,7 @@ def _retype(image: np.ndarray, box, text: str, font_name: str) -> np.ndarray:
     out[y0:y1, x0:x1] = cv2.inpaint(crop, cv2.dilate(ink, np.ones((5, 5), np.uint8)), 3, cv2.INPAINT_TELEA)
     probe = ImageFont.truetype(str(font_path(font_name)), 100)
     top, bottom = probe.getbbox("H")[1], probe.getbbox("H")[3]
-    fnt = ImageFont.truetype(str(font_path(font_name)), int(round(100 * cap / (bottom - top))))
+    fnt = ImageFont.truetype(str(font_path(font_name)), int(round(100 * size * cap / (bottom - top))))
     canvas = Image.new("L", (x1 - x0, y1 - y0), 0)
     ImageDraw.Draw(canvas).text((int(np.nonzero(ink.sum(axis=0))[0].min()), baseline), text, font=fnt, fill=255,
                                 anchor="ls")
@@ -107,6 +110,21 @@ def test_a_field_retyped_in_another_font_is_caught(in_home):
     assert report.verdict == "suspect"
     hits = [f for f in report.findings if f.zone == "surname"]
     assert hits and hits[0].family == "personalization" and hits[0].technique == "data-alteration", report.findings
+
+
+def test_a_field_retyped_smaller_in_the_issuers_own_typeface_is_caught(in_home):
+    added, reference, boxes, _ = in_home
+    # a date in the issuer's own typeface (DejaVu Sans): only the characters' size is not the issuer's
+    forged = _retype(reference, boxes["date-of-birth"], "13 MAY 1987", "DejaVuSans.ttf", size=0.75)
+    scan = simulate_capture({"visible": forged}, kind="scan", seed=5, dpi=300).images["visible"]
+    report = examine(scan, added.template)
+    assert report.verdict == "suspect"
+    hits = [f for f in report.findings if f.zone == "date-of-birth"]
+    assert hits and hits[0].technique == "data-alteration", report.findings
+    sized = [e for e in report.evidence if e.check == "field-geometry" and e.zone == "date-of-birth"]
+    assert sized and sized[0].score >= 0.5
+    # the genuine fields stay within their own size
+    assert all(e.score < 0.5 for e in report.evidence if e.check == "field-geometry" and e.zone != "date-of-birth")
 
 
 def test_a_photo_glued_over_the_crossing_overprint_is_caught(in_home):

@@ -4,7 +4,9 @@
   every value sits on one baseline at a known size
   (``template.extra["fonts"]``); a value off that baseline, or taller than
   the genuine size, was added later. Measured relative to the document's
-  other fields, so a small registration offset does not matter.
+  other fields, so a small registration offset does not matter. A trainer's
+  template (the font unknown): each value's character height against the
+  same field's genuine height, learned from the reference (:func:`field_size`).
 * **Typography** (every template): the issuer prints every field on one
   printer in one typeface, size and ink; a field retyped by a forger
   differs from the other fields of the same document in some of the
@@ -38,7 +40,7 @@ from ..typography import (FEATURE_FLOORS, GlyphBank, deviations, glyphs_of, ink_
 from .common import Context, zone_label as _label
 
 __all__ = ["render_field", "field_geometry", "viz_texts", "viz_agreement", "field_typography", "analyze_fields",
-           "has_field_font", "glyph_bank"]
+           "has_field_font", "glyph_bank", "field_size"]
 
 FAMILY = "personalization"
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -64,6 +66,15 @@ FIELD_MEASURED_SHARE = 0.5
 #: genuine sets is not judged: a label's small print was taken for them (a blurred phone photo). Larger is judged:
 #: a value retyped larger is what the typography is for
 FIELD_CAP_TOLERANCE = 0.35
+#: a trainer's template: a field's characters are of another size when their height (the median glyph height,
+#: template px) departs from its genuine height by more than this (log ratio), or than CAP_PIXELS at its height, or
+#: than its own genuine sets stray (:func:`field_standing`), whichever is largest. Measured (benchmarks/
+#: real_specimens.py, seed 5): genuine fields of the seven specimens' genuine captures and of the fields not
+#: forged, at most 0.14 (a 10 px field measured 11.5 on a phone photo); values retyped 25 per cent smaller, 0.29
+#: and 0.32
+CAP_TOLERANCE = 0.2
+#: heights are whole pixels (a median of component heights): a pixel and a half either way is rounding and blur
+CAP_PIXELS = 1.5
 #: a trainer's template: a field whose capitals are shorter than this in the genuine sets (template pixels) is not
 #: judged by its typography: a typeface's traits (serifs, stroke contrast) are a pixel or less there, and a
 #: capture's blur decides the glyphs' shapes (the Finnish and Lithuanian specimens' 7-pixel nationality lines)
@@ -419,22 +430,29 @@ def field_standing(model) -> dict:
     at least 1). A capture's field is judged by how far it moved from its
     own standing, in its own spreads; a field measured in fewer than
     :data:`FIELD_MEASURED_SHARE` of the sets has no standing and is not judged.
+    Each field's standing also holds its genuine character height ``cap``
+    and ``baseline`` (template px, medians over the sets) and ``cap_stray``,
+    the largest log ratio of a set's height to that median.
     """
     def build():
         seen: dict = {}
         caps: dict = {}
+        bottoms: dict = {}
         sets = 0
         for fields in _genuine_field_sets(model):
             sets += 1
             for name, d in deviations(fields).items():
                 caps.setdefault(name, []).append(fields[name].cap)
+                bottoms.setdefault(name, []).append(fields[name].baseline)
                 for key, v in d.items():
                     seen.setdefault(name, {}).setdefault(key, []).append(v)
         out = {}
         for name, feats in seen.items():
             if len(caps[name]) < FIELD_MEASURED_SHARE * sets or np.median(caps[name]) < FIELD_MIN_CAP_PX:
                 continue  # not judged: see FIELD_MEASURED_SHARE, FIELD_MIN_CAP_PX
-            out[name] = {"cap": float(np.median(caps[name]))}
+            cap = float(np.median(caps[name]))
+            out[name] = {"cap": cap, "baseline": float(np.median(bottoms[name])),
+                         "cap_stray": float(np.max(np.abs(np.log(np.asarray(caps[name]) / cap))))}
             for key, values in feats.items():
                 offset = float(np.median(values))
                 worst = max(abs(v - offset) for v in values)
@@ -459,6 +477,41 @@ def _typography_deviations(ctx: Context) -> tuple[dict, float]:
     return out, FIELD_TYPOGRAPHY_Z
 
 
+def _geometry_evidence(zone, value: float, *, off: float, cap: float, expected: float) -> Evidence:
+    return Evidence(
+        FAMILY, "data-alteration", zone.name, list(zone.bbox), value, 1.0, 0.2,
+        Message("The {label} does not sit on the baseline of the other fields or has another character "
+                "size (baseline off by {off:.0f} px, height {cap:.0f} px instead of {expected:.0f} px): "
+                "it was changed after the document was issued.", label=_label(zone), off=off, cap=cap,
+                expected=expected), check="field-geometry")
+
+
+def field_size(ctx: Context) -> list:
+    """A trainer's template: evidence of fields whose characters are of another size than the genuine field's.
+
+    The issuer prints each field at one size; a value retyped by a forger
+    who does not have the issuer's printer set-up comes out larger or
+    smaller. Each field's character height is compared with its own genuine
+    height (:func:`field_standing`), within :data:`CAP_TOLERANCE`, :data:`CAP_PIXELS`
+    or its genuine sets' own straying, whichever is largest. A height far
+    smaller than genuine (:data:`FIELD_CAP_TOLERANCE`) is a label's small
+    print taken for the value, not judged.
+    """
+    if ctx.model.blank_personalization:
+        return []
+    typo, standing = field_typography(ctx), field_standing(ctx.model)
+    out = []
+    for name, own in standing.items():
+        t = typo.get(name)
+        if t is None or t.cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
+            continue
+        tolerance = max(CAP_TOLERANCE, np.log1p(CAP_PIXELS / own["cap"]), own["cap_stray"])
+        value = abs(float(np.log(t.cap / own["cap"]))) / tolerance
+        out.append(_geometry_evidence(ctx.template.zone(name), value, off=abs(t.baseline - own["baseline"]),
+                                      cap=t.cap, expected=own["cap"]))
+    return out
+
+
 def analyze_fields(ctx: Context):
     evidence, notes = [], []
     t = ctx.template
@@ -472,7 +525,6 @@ def analyze_fields(ctx: Context):
         shifts = {n: g["bottom"] - g["bottom_expected"] for n, g in geo.items()}
         ref_shift = float(np.median(list(shifts.values())))
         for n, g in geo.items():
-            z = t.zone(n)
             off = abs(shifts[n] - ref_shift)
             cap = g["bottom"] - g["top"]
             taller = cap - g["cap_expected"]
@@ -480,12 +532,9 @@ def analyze_fields(ctx: Context):
             fits_width = g["right"] > 0.9 * (g["width"] - 8)
             smaller = 0.0 if fits_width else max(g["cap_expected"] - cap, 0.0)
             value = max(off / 2.5, taller / 3.0, smaller / 3.5)
-            evidence.append(Evidence(
-                FAMILY, "data-alteration", n, list(z.bbox), value, 1.0, 0.2,
-                Message("The {label} does not sit on the baseline of the other fields or has another character "
-                        "size (baseline off by {off:.0f} px, height {cap:.0f} px instead of {expected:.0f} px): "
-                        "it was changed after the document was issued.", label=_label(z), off=off, cap=cap,
-                        expected=g["cap_expected"]), check="field-geometry"))
+            evidence.append(_geometry_evidence(t.zone(n), value, off=off, cap=cap, expected=g["cap_expected"]))
+    elif not has_field_font(t):
+        evidence += field_size(ctx)
 
     # typography: each field against the document's other fields
     devs, threshold = _typography_deviations(ctx)
