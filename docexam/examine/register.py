@@ -55,7 +55,7 @@ import cv2
 import numpy as np
 
 from ..i18n import Message
-from ..imaging import as_gray
+from ..imaging import as_gray, as_rgb
 from .features import coarse_pose, sift
 from .geometry import (Pyramid, apply, map_box, map_points, normalised, resize_to,
                        warp_to_template)
@@ -274,7 +274,7 @@ def reference_index(reference: np.ndarray) -> ReferenceIndex:
     """
     if isinstance(reference, ReferenceIndex):
         return reference
-    as_gray(reference, name="reference")  # validates
+    as_rgb(reference, name="reference")  # validates (an RGB page as it is: no conversion of the whole page per call)
     return _INDEXES.get_or_build(_fingerprint(reference), lambda: ReferenceIndex(reference))
 
 
