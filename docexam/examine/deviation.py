@@ -104,7 +104,7 @@ def _design_pixels(maps: Maps, model: ReferenceModel) -> np.ndarray:
     # also makes the dilation cheap)
     # a soft capture keeps text below the hard ink threshold of the maps: solid strokes much darker than
     # the blur-matched reference count too
-    dark = (luminance(maps.ref_blurred) - luminance(maps.image)) > TEXT_CONTRAST
+    dark = luminance(cv2.subtract(maps.ref_blurred, maps.image)) > TEXT_CONTRAST  # luma is linear: one transform
     dark = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).view(bool) | maps.ink
     ink = (to_cells(dark.astype(np.float32), CELL) > INK_CELL_SHARE).astype(np.uint8)
     # the window's reach is dilated on the cell grid (rounded up to whole cells): the same cells stay out,
@@ -157,7 +157,9 @@ def cell_features(maps: Maps, model: ReferenceModel) -> CellFeatures:
     # of a pixel of misalignment: measured on the page, as the noise is) leave on a genuine capture
     s = maps.strength if maps.strength is not None else np.zeros_like(maps.gain)
     local = np.maximum(maps.excess - (maps.gain - 1) ** 2 * s, 0)
-    le = np.log((local + 1) / (1 + capture_misfit(maps, design) * s))
+    local += 1
+    local /= 1 + capture_misfit(maps, design) * s
+    le = cv2.log(local, dst=local)  # OpenCV's log: a third of numpy's cost on float32, to 5e-7
     structure = to_cells(lg * (design & maps.structure)) / np.maximum(w_struct, 1e-3)
     texture = to_cells(le * design) / np.maximum(w_design, 1e-3)
     strength = to_cells(maps.strength * (design & maps.structure)) / np.maximum(w_struct, 1e-3) \
