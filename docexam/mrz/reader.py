@@ -403,7 +403,8 @@ def _decode(scores: list[np.ndarray], fmt: str, correct: bool) -> tuple[list[str
     return lines, 0, lines
 
 
-def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: bool, adapt: bool) -> list[_Attempt]:
+def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: bool, adapt: bool,
+                    upright: bool = False) -> list[_Attempt]:
     geoms = measure_lines(gray, cand)
     if geoms is None or len(geoms) not in (2, 3):
         return []
@@ -414,11 +415,13 @@ def _read_candidate(gray: np.ndarray, cand: MRZCandidate, *, formats, correct: b
                 if formats is None or f in formats]
         if not fmts:
             continue
-        # orientation: the longest line read both ways with the fast templates
-        probe = max(geoms, key=lambda g: g.length)
-        q_up = read_line(gray, probe, n_chars=n_chars, refine=False, full=False)[0].quality
-        q_fl = read_line(gray, probe.flipped(), n_chars=n_chars, refine=False, full=False)[0].quality
-        flip = q_fl > q_up
+        flip = False
+        if not upright:
+            # orientation: the longest line read both ways with the fast templates
+            probe = max(geoms, key=lambda g: g.length)
+            q_up = read_line(gray, probe, n_chars=n_chars, refine=False, full=False)[0].quality
+            q_fl = read_line(gray, probe.flipped(), n_chars=n_chars, refine=False, full=False)[0].quality
+            flip = q_fl > q_up
         ordered = [g.flipped() for g in reversed(geoms)] if flip else list(geoms)
         ordered = [_windows(gray, g, n_chars) for g in _align_ends(ordered, n_chars)]
         results = [read_line(gray, g, n_chars=n_chars) for g in ordered]
@@ -469,7 +472,7 @@ def _orientation(quad: np.ndarray) -> int:
 
 def read_mrz(image: np.ndarray, *, formats: tuple[str, ...] | None = None, max_candidates: int = 4,
              correct: bool = True, adapt: bool = True, levels: tuple[int, ...] = DEFAULT_LEVELS,
-             rotations: tuple[int, ...] = (0, 90)) -> MRZReading:
+             rotations: tuple[int, ...] = (0, 90), upright: bool = False) -> MRZReading:
     """Find and read the MRZ of a document image.
 
     Parameters
@@ -489,6 +492,10 @@ def read_mrz(image: np.ndarray, *, formats: tuple[str, ...] | None = None, max_c
     levels, rotations : keyword-only
         Passed to :func:`docexam.mrz.locate.locate_mrz`; the rotations are searched
         one after the other, stopping at the first valid reading.
+    upright : bool, keyword-only
+        The text is known to read left to right, top line first (a crop
+        warped into a template's geometry): the reading direction is not
+        probed (otherwise the longest line is read both ways first).
 
     Returns
     -------
@@ -521,10 +528,11 @@ def read_mrz(image: np.ndarray, *, formats: tuple[str, ...] | None = None, max_c
         raise ValueError("max_candidates: must be >= 1")
     with single_thread_blas():  # many small products: threads cost more than they save
         return _read(arr, formats=formats, max_candidates=max_candidates, correct=correct, adapt=adapt,
-                     levels=levels, rotations=rotations, t_start=t_start)
+                     levels=levels, rotations=rotations, t_start=t_start, upright=bool(upright))
 
 
-def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, rotations, t_start) -> MRZReading:
+def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, rotations, t_start,
+          upright=False) -> MRZReading:
     gray = darkest_channel(arr)
     t_locate = t_read = 0.0
     best: _Attempt | None = None
@@ -534,7 +542,7 @@ def _read(arr: np.ndarray, *, formats, max_candidates, correct, adapt, levels, r
         t1 = time.perf_counter()
         t_locate += t1 - t0
         for cand in cands:
-            for att in _read_candidate(gray, cand, formats=formats, correct=correct, adapt=adapt):
+            for att in _read_candidate(gray, cand, formats=formats, correct=correct, adapt=adapt, upright=upright):
                 if best is None or att.key > best.key:
                     best = att
             if best is not None and best.key[0]:

@@ -76,7 +76,9 @@ def read_mrz_at_layout(image: np.ndarray, homography: np.ndarray, template):
         return None
     scale = crop_scale(template, homography)
     crop = warp_crop(image, homography, zones[0].bbox, scale=scale)
-    return read_mrz(crop, formats=(mrz_format(template),), rotations=(0,))
+    # the crop is in the template's geometry, where the MRZ reads left to right (a trainer's template keeps a
+    # layout only when the MRZ read upright there): its direction need not be probed
+    return read_mrz(crop, formats=(mrz_format(template),), rotations=(0,), upright=True)
 
 
 #: row holding the names, per format
