@@ -74,6 +74,8 @@ MIN_GAIN = 0.03
 #: or faint lines a capture can lose in its noise (a genuine phone photo of a card's pale background lines: 6,
 #: paper texture beside a rosette's edge on a genuine visa page: 4 to 7)
 MIN_RESOLVED = 12.0
+#: fewest tiles of bare paper that measure the capture's own texture (fewer: none is taken off the excess)
+MIN_PAPER_TILES = 3
 #: a tile was reprinted when its log sharpness fell this far below the zone's median (a factor e = 2.7) ...
 SHARPNESS_DROP = 1.0
 #: ... or its excess share rose this far above the zone's median
@@ -212,7 +214,12 @@ def tile_spectra(image: np.ndarray, reference: np.ndarray, *, tile: int, origins
     strong = _strongest(b, max(1, int(round(b.shape[1] * DESIGN_BINS))))
     gain = np.where(strong, a, 0).sum(axis=1) / np.maximum(np.where(strong, b, 0).sum(axis=1), 1e-12)
     total = np.maximum(a.sum(axis=1), 1e-12)
-    excess = np.maximum(a - gain[:, None] * b, 0).sum(axis=1) / total
+    # the capture's own texture (the paper's grain, the sensor's noise) is genuine, not dots: its spectrum, where
+    # the tiles show bare paper (no design resolved above the noise), is taken off first. Where the design is
+    # sparse (a rosette's outer ring on bare paper) that texture is most of a tile's energy
+    paper = design < MIN_RESOLVED * float(np.median(noise))
+    floor = np.median(a[paper], axis=0) if paper.sum() >= MIN_PAPER_TILES else 0.0
+    excess = np.maximum(a - gain[:, None] * b - floor, 0).sum(axis=1) / total
     return origins, sharp, excess, design, noise
 
 
