@@ -162,6 +162,26 @@ def test_genuine_documents_are_consistent(template, capture, seed):
     assert render_heatmap(r).shape == r.aligned["visible"].shape
 
 
+def test_an_impostor_with_a_genuine_document_is_left_to_the_officer_at_the_portrait():
+    # a look-alike presenting a genuine document: nothing on the page departs from the genuine document,
+    # so the report passes the page and tells the officer to compare the portrait with the traveller
+    r = _examine(render_specimen("uto-td3", seed=26, capture="flat", forge="impostor", severity=0.9))
+    assert r.verdict == "consistent", [(f.technique, f.zone, round(f.score, 2)) for f in r.findings]
+    told = [u.as_dict() for u in r.unexamined if u.needs == "presenter"]
+    assert [(u["zone"], u["feature"]) for u in told] == [("portrait", "portrait")]
+    assert "person in front of you" in told[0]["message"]
+
+
+def test_only_a_side_with_a_portrait_lists_the_presenter_check():
+    from docexam.examine.analyzers.portrait import presenter_check
+    from docexam.examine.model import reference_model
+    from docexam.specimens.registry import find_template
+
+    card = reference_model(find_template("mrd-td1"))
+    assert [u.zone for u in presenter_check(card.for_side("front").template)] == ["portrait"]
+    assert presenter_check(card.for_side("back").template) == []
+
+
 def test_wrong_template_is_inconclusive():
     rendered = render_specimen("mrd-td1", seed=26, capture="flat")
     r = examine(rendered.images["visible"], "uto-td3")

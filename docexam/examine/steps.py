@@ -32,6 +32,7 @@ from .analyzers import printing as printing_analyzer
 from .analyzers import substrate as substrate_analyzer
 from .analyzers.common import Context, zone_label
 from .analyzers.personalization import read_mrz_at_layout
+from .analyzers.portrait import presenter_check
 from .compare import conformity_maps, warp_views
 from .heatmap import anomaly_map
 from .model import PERSONAL_KINDS, reference_model, template_sides
@@ -376,4 +377,5 @@ def decide(substrate, printing, personalization, design, print_process, devices,
         undecided = Message("Nothing on the page departs from the genuine document, but one picture cannot judge the "
                             "border stamps in the {label}. {advice}", label=zone_label(zone), advice=stamps[0].message)
     return {"findings": findings, "score": score, "evidence": evidence, "notes": notes, "heatmap": heat,
-            "unexamined": devices[2] + engraving[2] + booklet[2], "undecided": undecided}
+            "unexamined": devices[2] + engraving[2] + booklet[2] + presenter_check(model.template),
+            "undecided": undecided}

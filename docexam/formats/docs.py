@@ -95,10 +95,12 @@ Besides the files above, these command outputs are relied on by other programs:
   made: `check`, `status`, `message`) and `unexamined`: the security
   features and the content the picture shows but one straight-on image
   cannot prove, each with `zone`, `feature` (`kinegram`, `colour-shift`,
-  `watermark`, `thread`, `laser-engraving`, `lamination`, or `stamps`: a
-  visa page's border stamps), `bbox`, `needs` (`tilt`, `transmitted`,
-  `ir`, `raking`, or `reference`: the view or the comparison that proves
-  it; `reference` is the border post's specimen stamps) and `message`
+  `watermark`, `thread`, `laser-engraving`, `lamination`, `stamps`: a
+  visa page's border stamps, or `portrait`: always listed where the side
+  shows one, as no picture tells whether the traveller is its holder),
+  `bbox`, `needs` (`tilt`, `transmitted`, `ir`, `raking`, `reference`: the
+  border post's specimen stamps, or `presenter`: the person presenting the
+  document; the view or the comparison that proves it) and `message`
   (what the officer does by hand). A feature is judged, not listed, when
   its view is given: `--transmitted IMAGE` (the page against a lamp, same
   framing as IMAGE) for a watermark and a thread, `--tilt IMAGE ...` (at

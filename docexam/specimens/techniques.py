@@ -23,7 +23,8 @@ ANY = SUBSTRATES
 #: the view that proves a feature one straight-on picture cannot (an unexamined feature's ``needs``),
 #: in the words people read (``_()`` them)
 VIEW_WORDS = {"tilt": N_("tilting"), "transmitted": N_("transmitted light"), "ir": N_("infrared light"),
-              "raking": N_("raking light"), "reference": N_("the border post's specimen stamps")}
+              "raking": N_("raking light"), "reference": N_("the border post's specimen stamps"),
+              "presenter": N_("the person presenting it")}
 
 
 @dataclass(frozen=True)

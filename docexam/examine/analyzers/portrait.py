@@ -26,6 +26,11 @@
   the likeness of its own reference's two portraits), and must be there at
   all. When the two faces differ, one of the two images was replaced: the
   finding is placed on both.
+* **The person presenting it**: no picture of the document can tell whether
+  the traveller at the counter is its holder. A genuine document presented
+  by a look-alike (an impostor) passes every check on the page, so the
+  portrait is always listed for the officer to compare with the face in
+  front of them (:func:`presenter_check`).
 """
 
 from __future__ import annotations
@@ -36,13 +41,15 @@ import numpy as np
 from ..faces import likeness as face_likeness
 from ..model import highpass, luminance
 from ...i18n import Message
-from ..report import Evidence, Note
-from .common import Context, clip_box
+from ..report import Evidence, Note, Unexamined
+from .common import Context, clip_box, zone_label
 
 __all__ = ["portrait_cover", "ghost_check", "crossing_mask", "crossing_design", "portrait_edge",
-           "reference_likeness", "analyze_portrait"]
+           "reference_likeness", "analyze_portrait", "presenter_check", "PRESENTER_NEED"]
 
 FAMILY = "personalization"
+#: what the portrait's hand check needs: the person presenting the document (an Unexamined's ``needs``)
+PRESENTER_NEED = "presenter"
 #: a genuine ghost and portrait are at least this alike (blank-reference templates; measured on genuine captures)
 GHOST_MIN_LIKENESS = 0.8
 GHOST_WIDTH = 0.035
@@ -322,3 +329,27 @@ def analyze_portrait(ctx: Context):
                                                  "portrait: one of the two images was replaced (look for a cut "
                                                  "edge around the photo)."), check="ghost-portrait"))
     return evidence, notes
+
+
+def presenter_check(template) -> list:
+    """The hand check no picture can make: the holder's portrait against the person presenting the document.
+
+    One :class:`~docexam.examine.report.Unexamined` for the template's first
+    portrait zone (``feature="portrait"``, ``needs="presenter"``), none when
+    the side in the picture shows no portrait (a card's back).
+
+    Examples
+    --------
+    >>> from docexam.specimens.registry import find_template
+    >>> [(u.zone, u.needs) for u in presenter_check(find_template("uto-td3"))]
+    [('portrait', 'presenter')]
+    """
+    portraits = template.zones_of("portrait")
+    if not portraits:
+        return []
+    zone = portraits[0]
+    return [Unexamined(zone.name, "portrait", list(zone.bbox), PRESENTER_NEED, Message(
+        "Compare the {label} with the person in front of you, feature by feature: face shape, eyes, nose, ears, "
+        "eyebrows, moles and hairline, which age does not change. Their apparent age and sex must agree with the "
+        "date of birth and sex on the document. A genuine document presented by a look-alike passes every check "
+        "on the page.", label=zone_label(zone)))]
