@@ -15,10 +15,32 @@ PASSPORTEYE = SHARED / "external" / "passporteye-testdata"
 PG_ENV = "DOCEXAM_TEST_POSTGRES_URL"
 
 
+@pytest.fixture(scope="session")
+def shared_variation_cache(tmp_path_factory) -> Path:
+    """One folder for the examination's simulated genuine variation, for the whole run and every worker.
+
+    It is a pure function of a template's design (keyed by its hash and the
+    simulation's version, written atomically), and costs about a minute of
+    CPU per template: learnt again in every test's empty home, it was most
+    of the examination tests' time.
+    """
+    import hashlib
+
+    # keyed by the examination's code too: a run with changed code never reads another run's maps
+    code = hashlib.sha256()
+    for path in sorted((REPO / "docexam").glob("examine/**/*.py")) + sorted((REPO / "docexam").glob("imaging/*.py")):
+        code.update(path.read_bytes())
+    folder = tmp_path_factory.getbasetemp().parent / f"variation-cache-{code.hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def docexam_home(tmp_path_factory, monkeypatch) -> Path:
-    """An empty user data folder, so no test reads or writes the real one."""
+def docexam_home(tmp_path_factory, monkeypatch, shared_variation_cache) -> Path:
+    """An empty user data folder, so no test reads or writes the real one (but for the variation cache)."""
     home = tmp_path_factory.mktemp("docexam-home")
+    (home / "cache").mkdir()
+    (home / "cache" / "variation").symlink_to(shared_variation_cache, target_is_directory=True)
     monkeypatch.setenv("DOCEXAM_HOME", str(home))
     monkeypatch.delenv("DOCEXAM_DATABASE_URL", raising=False)
     return home
