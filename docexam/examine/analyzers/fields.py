@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 
 import cv2
 import numpy as np
@@ -252,9 +253,34 @@ def viz_texts(parsed, template) -> dict:
         elif hf == "date_of_expiry":
             out[z.name] = date(f.get("date_of_expiry", ""), True)
         elif hf == "surname" and f.get("surname"):
-            # ICAO 9303 writes a name's hyphen as a filler, read back as a space: ROSSI<PARK is ROSSI-PARK
-            out[z.name] = list(dict.fromkeys([f["surname"], f["surname"].replace(" ", "-")]))
+            out[z.name] = name_spellings(f["surname"])
     return {k: v for k, v in out.items() if v}
+
+
+#: most printed spellings tried for one MRZ name (each of its fillers a space or a hyphen)
+MAX_NAME_SPELLINGS = 16
+
+
+def name_spellings(name: str, *, most: int = MAX_NAME_SPELLINGS) -> list[str]:
+    """The printed names an MRZ name (its fillers read back as spaces) stands for.
+
+    ICAO 9303 writes both a space and a hyphen of a name as a filler, so
+    each gap may be either, independently: ``VAN DER BERG NOVAK`` is printed
+    ``VAN DER BERG-NOVAK`` as well. Every mix is given while there are at
+    most ``most``; past that only all spaces and all hyphens.
+
+    >>> name_spellings("ROSSI PARK")
+    ['ROSSI PARK', 'ROSSI-PARK']
+    >>> len(name_spellings("VAN DER BERG NOVAK")), "VAN DER BERG-NOVAK" in name_spellings("VAN DER BERG NOVAK")
+    (8, True)
+    """
+    words = name.split(" ")
+    if 2 ** (len(words) - 1) > most:
+        return list(dict.fromkeys([name, "-".join(words)]))
+    out = []
+    for seps in itertools.product(" -", repeat=len(words) - 1):
+        out.append(words[0] + "".join(sep + w for sep, w in zip(seps, words[1:])))
+    return out
 
 
 def viz_agreement(ctx: Context, zone, texts: list[str]) -> float | None:
