@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 __all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "ink_components", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
-           "MIN_GLYPHS"]
+           "MIN_GLYPHS", "TOUCHING"]
 
 #: fewest glyphs for a field's typography to be measured
 MIN_GLYPHS = 3
@@ -97,6 +97,12 @@ def glyphs_of(dark: np.ndarray, *, min_peak: float = 0.2) -> np.ndarray:
     return np.stack([_glyph_image(dark, b[:4]) for b in keep]).reshape(len(keep), -1)
 
 
+#: a blob of ink wider than this times the widest single character of the issuer's typeface (its outline's box,
+#: width over height) is characters that touch. DejaVu Sans: W's box 1.36, its blob 1.26 (blur only brings a wide
+#: blob's ratio nearer 1); the touching pairs K-A and R-A 1.53 to 1.69 (1.51 in the condensed cut)
+TOUCHING = 1.05
+
+
 class GlyphBank:
     """The issuer's glyphs (normalised images), to tell whether a field's glyphs are of the same typeface.
 
@@ -105,21 +111,34 @@ class GlyphBank:
     typeset (a shipped template). :meth:`likeness` is, over a field's
     glyphs, the median of each glyph's best correlation with a glyph of
     the bank at small shifts: about 0.9 for the issuer's typeface, lower for another.
+    ``widest`` (keyword-only) is the width over the height of the
+    typeface's widest single character, when known: a field's blob wider
+    than :data:`TOUCHING` times that is two or more characters that touch
+    (the issuer's own tight letter pairs, such as ``KA``), which the bank
+    of single characters cannot judge, and it is left out.
     """
 
     SHIFTS = (-1, 0, 1)
 
-    def __init__(self, glyphs: np.ndarray):
+    def __init__(self, glyphs: np.ndarray, *, widest: float | None = None):
         gh, gw = GLYPH_SIZE[1], GLYPH_SIZE[0]
         imgs = glyphs.reshape(-1, gh, gw) if glyphs.size else np.zeros((0, gh, gw), np.float32)
         self.count = len(imgs)
+        self.widest = widest
         shifted = [np.roll(np.roll(imgs, dy, axis=1), dx, axis=2) for dy in self.SHIFTS for dx in self.SHIFTS]
         self.bank = np.concatenate(shifted).reshape(-1, gh * gw) if len(imgs) else np.zeros((0, gh * gw), np.float32)
 
     def __len__(self) -> int:
         return len(self.bank)
 
-    def likeness(self, glyphs: np.ndarray) -> float | None:
+    def likeness(self, glyphs: np.ndarray, *, aspects: np.ndarray | None = None) -> float | None:
+        """Median best correlation of ``glyphs`` with the bank (None: fewer than :data:`MIN_GLYPHS` judged).
+
+        ``aspects`` (width over height of each glyph's blob) leaves out the
+        blobs of touching characters (see the class docstring).
+        """
+        if aspects is not None and self.widest:
+            glyphs = glyphs[np.asarray(aspects) <= TOUCHING * self.widest]
         if len(glyphs) < MIN_GLYPHS or not len(self.bank):
             return None
         return float(np.median((glyphs @ self.bank.T).max(axis=1)))
@@ -209,8 +228,8 @@ def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBa
         solid = colour[dark > 0.8 * peak]
         if len(solid):
             rgb = tuple(float(v) for v in np.median(solid.reshape(-1, 3), axis=0))
-    like = bank.likeness(np.stack([_glyph_image(dark, b[:4]) for b in big]).reshape(len(big), -1)) \
-        if bank is not None else None
+    like = bank.likeness(np.stack([_glyph_image(dark, b[:4]) for b in big]).reshape(len(big), -1),
+                         aspects=widths / heights) if bank is not None else None
     return Typography(int(len(big)), cap, float(np.median(bottoms)), stroke / cap, contrast, med_w / cap, spread,
                       float(np.median(gaps)) / cap if len(gaps) else 0.1, rgb, 1.0 if like is None else like)
 

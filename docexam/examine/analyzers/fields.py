@@ -354,7 +354,7 @@ def glyph_bank(model) -> GlyphBank:
     """The issuer's glyphs: its font typeset (shipped templates) or the reference's own fields (a trainer's)."""
     def build():
         t = model.template
-        parts = []
+        parts, widest = [], None
         if model.blank_personalization:
             zone = next(iter(t.zones_of("field")), None)
             spec = _field_font(t)
@@ -364,13 +364,15 @@ def glyph_bank(model) -> GlyphBank:
                     canvas = Image.new("L", (2 * px, 2 * px), 0)
                     ImageDraw.Draw(canvas).text((px // 2, int(1.5 * px)), ch, font=font, fill=255, anchor="ls")
                     parts.append(glyphs_of(np.asarray(canvas, np.float32) / 255.0))
+                # the typeface's widest single character: a wider blob in a field is characters that touch
+                widest = max((b[2] - b[0]) / max(b[3] - b[1], 1) for b in map(font.getbbox, BANK_CHARACTERS))
         else:
             for z in t.zones_of("field"):
                 x0, y0, x1, y1 = z.bbox
                 lum = luminance(to_float(model.full["visible"][y0:y1, x0:x1]))
                 parts.append(glyphs_of(ink_coverage(lum, cap_px=0.6 * (y1 - y0))))
         parts = [p for p in parts if len(p)]
-        return GlyphBank(np.concatenate(parts) if parts else np.zeros((0, 1), np.float32))
+        return GlyphBank(np.concatenate(parts) if parts else np.zeros((0, 1), np.float32), widest=widest)
 
     return model.cached("glyph-bank", build)
 
