@@ -40,7 +40,9 @@ def _context(image: np.ndarray, reference: np.ndarray, *, noise_seed: int | None
 
 
 def _rgb(lum: np.ndarray) -> np.ndarray:
-    return np.repeat((np.clip(lum, 0, 1) * 255 + 0.5)[..., None], 3, axis=2).astype(np.uint8)
+    """uint8 RGB of a luminance image (grey) or of a float RGB image."""
+    rgb = lum if lum.ndim == 3 else np.repeat(lum[..., None], 3, axis=2)
+    return (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
 
 
 def _low_resolution_copy(patch: np.ndarray, factor: int = 3) -> np.ndarray:
@@ -153,3 +155,58 @@ def test_a_dithered_patch_on_sparse_line_work_and_grainy_paper_is_still_found():
     forged[y0:y1, x0:x1] = np.where(rng.random((y1 - y0, x1 - x0)) < (1 - forged[y0:y1, x0:x1]) / 0.85, 0.1, 0.95)
     (e,) = [e for e in analyze(_context(forged, page, noise_seed=1))[0] if e.score >= 0.5]
     assert e.check == "local-reprint" and _overlaps(e.bbox, box)
+
+
+PAPER = np.float32([0.9, 0.88, 0.8])  # cream paper
+BROWN = np.float32([0.42, 0.28, 0.12])  # the design's one ink
+GREEN = np.float32([0.35, 0.6, 0.45])  # a second ink
+LUMA = np.float32([0.299, 0.587, 0.114])
+
+
+def _inked(page: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """A luminance design (0..1, paper at its lightest) printed in one solid ink on the paper: float RGB."""
+    cover = np.clip((0.95 - page) / 0.95, 0, 1)[..., None]  # _line_work's lightest is about 0.95
+    return PAPER + cover * (ink - PAPER)
+
+
+def _two_inks() -> np.ndarray:
+    """Brown line work crossed, over a tenth of the zone, by green lines: where they meet, colour of its own."""
+    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    green = ((np.sin(0.5 * xx + 0.8 * yy) > 0.8) & (xx > 220) & (xx < 440) & (yy > 150) & (yy < 340))[..., None]
+    return np.where(green, GREEN * 0.6 + PAPER * 0.4, _inked(_line_work(), BROWN)).astype(np.float32)
+
+
+def _colour_dots(patch: np.ndarray, seed: int) -> np.ndarray:
+    """The patch rebuilt from cyan, magenta and yellow dots of each pixel's own lightness: only its colour differs."""
+    cmy = -np.eye(3, dtype=np.float32)  # cyan takes red away, magenta green, yellow blue
+    cmy -= (cmy @ LUMA)[:, None] * LUMA / (LUMA @ LUMA)  # ... at the same lightness
+    picked = 0.12 / np.abs(cmy).max() * cmy[np.random.default_rng(seed).integers(3, size=patch.shape[:2])]
+    return patch + picked
+
+
+@pytest.mark.parametrize("design, patch", [("one ink", PATCH), ("two inks", (420, 380, 564, 488))])
+def test_a_patch_of_coloured_dots_of_the_genuine_lightness_is_found_by_its_colour(design, patch):
+    # the lightness is the genuine one pixel by pixel, so only the colour tells the inkjet's dots (without the colour
+    # residual: nothing found); beside them, the second ink's own colour where its lines cross the brown is genuine
+    page = _inked(_line_work(), BROWN) if design == "one ink" else _two_inks()
+    forged = page.copy()
+    x0, y0, x1, y1 = patch
+    forged[y0:y1, x0:x1] = _colour_dots(page[y0:y1, x0:x1], 5)
+    (e,) = [e for e in analyze(_context(forged, page, noise_seed=1))[0] if e.score >= 0.5]
+    assert (e.family, e.check) == ("printing", "local-reprint") and _overlaps(e.bbox, patch)
+    assert e.bbox[0] >= x0 - 64 and e.bbox[1] >= y0 - 64 and e.bbox[2] <= x1 + 64 and e.bbox[3] <= y1 + 64
+    assert "coloured dots" in str(e.message)
+
+
+@pytest.mark.parametrize("change", ["colour noise", "colour planes shifted", "two inks"])
+def test_a_genuine_captures_own_colour_is_not_dots(change):
+    page = _inked(_line_work(), BROWN) if change != "two inks" else _two_inks()
+    capture = page.copy()
+    if change == "colour noise":  # a phone's colour noise, stronger than the test's sensor noise
+        capture = capture + np.random.default_rng(4).normal(0, 0.02, capture.shape).astype(np.float32)
+    elif change == "colour planes shifted":  # a lens's or a scanner's colour fringes: red 0.6 px one way, blue the other
+        shift = lambda a, dx: cv2.warpAffine(a, np.float32([[1, 0, dx], [0, 1, 0]]), a.shape[::-1],
+                                             borderMode=cv2.BORDER_REFLECT)
+        capture = np.dstack([shift(page[..., 0], 0.6), page[..., 1], shift(page[..., 2], -0.6)])
+    evidence, _ = analyze(_context(capture, page, noise_seed=2))
+    assert [e for e in evidence if e.score >= 0.5] == []
