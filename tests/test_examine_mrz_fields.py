@@ -27,3 +27,32 @@ def test_a_surname_mixing_spaces_and_hyphens_is_expected_as_printed():
     texts = viz_texts(parse(mrz), tpl)[surname]
     assert "VAN DER BERG-NOVAK" in texts and "VAN-DER BERG NOVAK" in texts
     assert len(texts) == 8 and texts[0] == "VAN DER BERG NOVAK"
+
+
+def test_a_surname_cut_short_by_a_full_names_field_is_not_called_a_re_made_mrz():
+    # ICAO 9303 shortens names that do not fit: a genuine card whose names fill the MRZ's last line to its
+    # last character shows a longer surname printed than the MRZ holds (an independent set's genuine card
+    # was called a re-made MRZ at score 1.0)
+    from types import SimpleNamespace
+
+    from docexam.examine.analyzers.mrz_check import analyze_mrz
+
+    tpl = find_template("mrd-td1")
+    head = ["IDMRDCT490067897217078002005<<", "0405203F3009303MRD<<<<<<<<<<<3"]
+
+    def examine_mrz(names_line):
+        lines = head + [names_line]
+        read = SimpleNamespace(parsed=parse(lines), found=True, printed_lines=lines, format="TD1", raw_lines=lines,
+                               digit_lines=None, glyph_fit=[], font_fit=[])
+        # the printed surname agrees with nothing the MRZ holds; the other fields agree
+        return analyze_mrz(SimpleNamespace(template=tpl), read, field_font=True, viz_texts=viz_texts,
+                           viz_agreement=lambda ctx, zone, texts: 0.0 if zone.extra["holder_field"] == "surname"
+                           else 1.0)
+
+    surname = [z.name for z in tpl.zones_of("field") if z.extra.get("holder_field") == "surname"][0]
+    against_surname = f"mrz-vs-fields:{surname}"
+    evidence, notes = examine_mrz("CHAROENINTHASAWAT<NA<NAKHON<PH")
+    assert against_surname not in {e.check for e in evidence}
+    assert any(n.check == "mrz-vs-fields" and n.status == "skipped" for n in notes)
+    evidence, _ = examine_mrz("SOK<<DARA<<<<<<<<<<<<<<<<<<<<<")
+    assert [(e.check, e.value) for e in evidence] == [(against_surname, 1.0)]

@@ -22,7 +22,7 @@ from ...i18n import Message
 from ..report import Evidence, Note
 from .common import Context, clip_box
 
-__all__ = ["read_mrz_at_layout", "reading_aligned", "names_readable", "mrz_box", "mrz_expected", "analyze_mrz"]
+__all__ = ["read_mrz_at_layout", "reading_aligned", "names_readable", "names_truncated", "mrz_box", "mrz_expected", "analyze_mrz"]
 
 FAMILY = "personalization"
 #: MRZ characters are read at this many pixels per character pitch (2.54 mm)
@@ -112,6 +112,30 @@ def names_readable(parsed, template) -> bool:
         return True
     names = lines[row][5:] if row == 0 else lines[row]
     return re.search(r"<<<+[A-Z0-9]", names) is None
+
+
+def names_truncated(parsed, template) -> bool:
+    """True when the names fill the MRZ's names field to its last character, so they may be cut short there.
+
+    ICAO 9303 truncates names that do not fit; a field that ends in a letter
+    rather than a filler may hold a shortened surname, which then differs
+    from the printed one on a genuine document.
+
+    >>> from docexam.mrz.text import parse
+    >>> from docexam.specimens.registry import find_template
+    >>> td1 = find_template("mrd-td1")
+    >>> names_truncated(parse(["IDMRDCT490067897217078002005<<", "0405203F3009303MRD<<<<<<<<<<<3",
+    ...                        "CHAROENINTHASAWAT<NA<NAKHON<PH"]), td1)
+    True
+    >>> names_truncated(parse(["IDMRDCT490067897217078002005<<", "0405203F3009303MRD<<<<<<<<<<<3",
+    ...                        "SOK<<DARA<<<<<<<<<<<<<<<<<<<<<"]), td1)
+    False
+    """
+    lines = list(getattr(parsed, "lines", None) or [])
+    row = _NAME_ROW.get(mrz_format(template))
+    if row is None or row >= len(lines) or not lines[row]:
+        return False
+    return lines[row][-1] != "<"
 
 
 def _span_confident(parsed, template, field: str) -> bool:
@@ -302,8 +326,14 @@ def analyze_mrz(ctx: Context, read, *, field_font: bool, viz_texts, viz_agreemen
     # the protected data must agree with the printed fields
     worst = None
     names_ok = names_readable(fixed, t)
+    cut = names_truncated(fixed, t)
     for name, texts in viz_texts(fixed, t).items():
         hf = t.zone(name).extra.get("holder_field", "")
+        if hf == "surname" and cut and names_ok:
+            notes.append(Note("mrz-vs-fields", "skipped", Message(
+                "The names fill the machine-readable zone to its last character, so they may be cut short there "
+                "(as ICAO 9303 shortens long names): the surname was not compared with the printed one.")))
+            continue
         if not _span_confident(fixed, t, hf) or (hf == "surname" and not names_ok):
             continue  # an unsure MRZ reading proves nothing about the field
         r = viz_agreement(ctx, t.zone(name), texts)
