@@ -155,6 +155,7 @@ def _literal_words(node) -> str | None:
 
 def _untranslated(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    containers = _streamlit_containers(tree)
     out = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -167,7 +168,7 @@ def _untranslated(path: Path) -> list[str]:
         # st.x(...), and containers made by st (columns, tabs, expanders, forms): c1.x(...), tab.x(...)
         if not isinstance(base, ast.Name) or NOT_TEXT.intersection(chain) or node.func.attr.startswith("_"):
             continue
-        if base.id != "st" and not _is_streamlit_container(tree, base.id):
+        if base.id != "st" and base.id not in containers:
             continue
         first = [] if node.func.attr in DATA_FIRST else node.args[:1]
         args = first + [k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
@@ -178,22 +179,20 @@ def _untranslated(path: Path) -> list[str]:
     return out
 
 
-def _is_streamlit_container(tree, name: str) -> bool:
+def _streamlit_containers(tree) -> set[str]:
+    """The names a module binds to something made by ``st`` (``c1, c2 = st.columns(2)``, ``with st.form(...) as f``)."""
+    names = set()
     for node in ast.walk(tree):
-        targets = []
         if isinstance(node, ast.Assign):
-            targets = [n for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-            value = node.value
+            targets, value = node.targets, node.value
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            targets = [n for n in ast.walk(node.optional_vars) if isinstance(n, ast.Name)]
-            value = node.context_expr
+            targets, value = [node.optional_vars], node.context_expr
         else:
             continue
-        if any(t.id == name for t in targets):
-            call = value.func if isinstance(value, ast.Call) else None
-            if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name) and call.value.id == "st":
-                return True
-    return False
+        call = value.func if isinstance(value, ast.Call) else None
+        if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name) and call.value.id == "st":
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return names
 
 
 #: every Python file of docexam, and the app's entry script
