@@ -69,6 +69,42 @@ def test_a_waiting_trainee_asks_instead_of_examining(docexam_home, monkeypatch):
     lock.close()
 
 
+def test_a_picture_asked_for_during_an_examination_is_encoded_without_waiting_for_it(docexam_home, monkeypatch):
+    """The examinations run in a thread of their own: a long one (a template's first, at low priority on a
+    busy laptop) must not hold back the pictures every question shows."""
+    import threading
+
+    lib = make_folder(docexam_home, monkeypatch)
+    specimens = load_specimen_folder(lib)
+    examining, release, examined = threading.Event(), threading.Event(), []
+
+    def slow_examination(spec):
+        examined.append(spec.name)
+        examining.set()
+        release.wait(60)
+        raise RuntimeError("no heatmap in this test")  # kept as a reason: the examiner moves on
+
+    monkeypatch.setattr(prepare, "make_heatmap", slow_examination)
+    preparer = prepare._Preparer(None)
+    preparer.library_ready.set()
+    prepare.want(specimens[-1])  # a trainee waits for this one's heatmap: examined first
+    examiner = threading.Thread(target=preparer.examine, kwargs={"until_done": True}, daemon=True)
+    examiner.start()
+    try:
+        assert examining.wait(30)
+        path = specimens[0].image_path("visible")
+        assert media.encoded_image_url(path, width=media.DISPLAY_WIDTH) is None
+        preparer.run_once()  # the pictures, while the examination has not ended
+        assert media.encoded_image_url(path, width=media.DISPLAY_WIDTH) is not None
+        assert examiner.is_alive() and examined == [specimens[-1].name]
+    finally:
+        release.set()
+    examiner.join(60)
+    assert not examiner.is_alive()
+    assert sorted(examined) == sorted(s.name for s in specimens)  # then every other, once each
+    assert all(isinstance(prepare.ready_heatmap(s), prepare.NoHeatmap) for s in specimens)
+
+
 def test_without_a_preparation_process_the_app_examines_itself(docexam_home, monkeypatch):
     lib = make_folder(docexam_home, monkeypatch)
     spec = load_specimen_folder(lib)[0]

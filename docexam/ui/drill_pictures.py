@@ -16,12 +16,16 @@ renderer's worker process).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..drill.ahead import ahead_jobs
-from ..drill.material import TravellerJob, photo_path
+from ..drill.material import TravellerJob, document_kinds, photo_path, technique_fits
+from ..drill.scenario import find_scenario, load_scenarios
+from ..drill.travellers import plan_queue
 from ..drill.trials import TrialJob
+from ..errors import DocexamError
 from ..formats.lights import LIGHTS
 from ..specimens import find_template
 from . import media
@@ -112,3 +116,23 @@ def encode_ahead(scenarios, queues, *, progress=None) -> int:
         if progress is not None:
             progress(n, len(pictures))
     return len(pictures)
+
+
+def encode_command(ids, folder) -> int:
+    """``docexam drills prepare``'s second half: the browser's copies of the drills' pictures (no lock:
+    encoding is idempotent and each file is written atomically, beside a running app's preparation too)."""
+    try:
+        scenarios = load_scenarios(folder)
+        chosen = [find_scenario(i, scenarios) for i in ids] if ids else scenarios
+    except DocexamError as exc:
+        print(f"docexam: {exc}", file=sys.stderr)
+        return 2
+    queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in chosen]
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 25 == 0:
+            print(f"encoding drill pictures for the browser: {done} / {total}", flush=True)
+
+    n = encode_ahead(chosen, queues, progress=progress)
+    print(f"{n} pictures encoded for the browser (screen and loupe copies) or found encoded", flush=True)
+    return 0

@@ -1,9 +1,9 @@
 """Background preparation: the work no trainee should wait for, done before anyone asks.
 
 ``docexam app`` starts one preparation process beside the server
-(:func:`start`; low priority, one job at a time, one examination's memory
-at most); one for each ``DOCEXAM_HOME``, however many app processes share
-it (a headquarters server): it holds a lock (:func:`claim`). It
+(:func:`start`; low priority, one examination at a time, one examination's
+memory at most); one for each ``DOCEXAM_HOME``, however many app processes
+share it (a headquarters server): it holds a lock (:func:`claim`). It
 
 1. renders whatever the shipped library lacks (first start), the two
    starter documents first (:mod:`.starter`: a warm-up round needs only
@@ -11,11 +11,13 @@ it (a headquarters server): it holds a lock (:func:`claim`). It
    ``status.json`` and encoding the pictures trainees ask for meanwhile;
 2. encodes every specimen's pictures for the browser (:mod:`.media`);
 3. examines every specimen once and keeps its heatmap on disk, taking the
-   specimens a trainee is waiting for first (:func:`want`);
+   specimens a trainee is waiting for first (:func:`want`), in a thread of
+   its own from the start (:meth:`_Preparer.examine_forever`): a picture a
+   page asks for never waits behind an examination;
 4. renders every drill scenario's travellers, then every threshold trial's
    forgery (:func:`docexam.drill.ahead.ahead_jobs`), unless a specimen
    folder replaces the library (tests) or ``DOCEXAM_RENDER_WORKERS=0``,
-   still serving waiting trainees' heatmaps between renders;
+   still encoding the pictures pages ask for between renders;
 
 then watches for trainers' new specimens until the server stops. The app
 never examines in a request: feedback shows the answer at once and the
@@ -162,6 +164,12 @@ def want_picture(path, *, width: int = media.DISPLAY_WIDTH, crop=None) -> None:
         write_text(folder / media.image_address(path, width=width, crop=crop).rsplit("/", 1)[1], json.dumps(job))
     except OSError:
         pass
+
+
+def _anything_wanted() -> bool:
+    """Whether a page asked for a heatmap (:func:`want`) that no one has taken yet."""
+    folder = prepare_dir() / "wanted"
+    return folder.is_dir() and any(folder.iterdir())
 
 
 def encode_wanted_pictures() -> int:
@@ -331,6 +339,8 @@ def specimens_signature() -> tuple:
 class _Preparer:
     def __init__(self, parent: int | None):
         self.parent = parent
+        #: set once the library is rendered: the examiner then takes every specimen, not only those asked for
+        self.library_ready = threading.Event()
 
     def alive(self) -> bool:
         if self.parent is None:
@@ -345,8 +355,9 @@ class _Preparer:
         """Render what the shipped library lacks: the starter documents first, then the rest in order.
 
         While the worker processes render, this process encodes the
-        pictures pages ask for and examines the documents trainees wait
-        for (the warm-up's feedback), so nobody waits for a render to end.
+        pictures pages ask for (and its examiner thread examines the
+        documents trainees wait for, the warm-up's feedback), so nobody
+        waits for a render to end.
         """
         if os.environ.get(SPECIMENS_ENV):
             return
@@ -388,7 +399,7 @@ class _Preparer:
                     return
                 _set_status(phase="library", done=total - len(queue) - len(pending), total=total,
                             starter=not starter_left)
-                self.serve_rendered(folder)
+                encode_wanted_pictures()
         _set_status(phase="library", done=total, total=total, starter=True)
 
     def starter_pictures(self, folder: Path, names: list) -> None:
@@ -399,19 +410,16 @@ class _Preparer:
             except Exception as exc:  # noqa: BLE001 - the page encodes it itself then
                 print(f"docexam prepare: starter {name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
 
-    def serve_rendered(self, folder: Path) -> None:
-        """Between renders: the pictures and heatmaps pages asked for, of the documents rendered so far."""
-        encode_wanted_pictures()
-        wanted = prepare_dir() / "wanted"
-        if not (wanted.is_dir() and any(wanted.iterdir())):
-            return
+    def rendered_by_name(self) -> dict:
+        """The shipped documents rendered so far, by name (while the library renders)."""
+        folder = starter.library_folder()
         by_name = {}
         for name in starter.rendered_names():
             try:
                 by_name[name] = load_specimen(folder / f"{name}.json")
             except Exception:  # noqa: BLE001 - being written, or broken: asked for again later
                 continue
-        self.serve_wanted(by_name)
+        return by_name
 
     def drills(self) -> None:
         """What the checkpoint drills will show, rendered before anyone asks (the drill's own worker
@@ -430,11 +438,10 @@ class _Preparer:
             print(f"docexam prepare: drills: {exc}", file=sys.stderr, flush=True)
             return
         jobs = ahead.ahead_jobs(queues)
-        by_name = {spec.name: spec for spec in self.specimens()}
         for i, job in enumerate(jobs):
             if not self.alive():
                 return
-            self.serve_wanted(by_name)
+            encode_wanted_pictures()
             # a job rendered already (by `docexam drills prepare`) returns its pictures at once: encode them too
             _set_status(phase="drills", done=i, total=len(jobs))
             try:
@@ -467,15 +474,6 @@ class _Preparer:
                 out.append(by_name[name])
         return out
 
-    def serve_wanted(self, by_name: dict) -> int:
-        """Encode the pictures and examine the specimens trainees wait for; how many."""
-        done = encode_wanted_pictures()
-        for spec in self.wanted(by_name):
-            if ready_heatmap(spec) is None:
-                self.heatmap(spec)
-                done += 1
-        return done
-
     def heatmap(self, spec) -> None:
         try:
             make_heatmap(spec)
@@ -498,72 +496,59 @@ class _Preparer:
             if anomaly.mask_label is not None:
                 media.tint_url(mask, anomaly.mask_label)
 
-    def run_once(self) -> int:
-        """Prepare everything not prepared yet; how many jobs were done."""
+    def run_once(self) -> None:
+        """Encode every specimen's pictures not encoded yet: the screen copies first (a question shows
+        them at once), then the zoom copies, with the pictures pages ask for in between."""
         specimens = self.specimens()
-        by_name = {s.name: s for s in specimens}
-        jobs = 0
-        # one template after another: the examination keeps only a few templates' models (docexam.examine.model)
-        todo = sorted((s for s in specimens if ready_heatmap(s) is None), key=lambda s: s.template)
-        # the screen copies first (a question shows them at once), then the zoom copies
         for width in (media.DISPLAY_WIDTH, media.ZOOM_WIDTH):
             for i, spec in enumerate(specimens):
                 if not self.alive():
-                    return jobs
+                    return
                 _set_status(phase="pictures", done=i, total=len(specimens), width=width)
-                jobs += self.serve_wanted(by_name)  # a trainee waiting for a heatmap comes first
+                encode_wanted_pictures()
                 self.pictures(spec, width)
-        while todo and self.alive():
-            _set_status(phase="heatmaps", done=len(specimens) - len(todo), total=len(specimens))
-            if not self.serve_wanted(by_name):
-                self.heatmap(todo[0])
-                jobs += 1
-            todo = [s for s in todo if ready_heatmap(s) is None]
         _set_status(phase="ready", done=len(specimens), total=len(specimens))
-        return jobs
+
+    def examine(self, *, until_done: bool = False) -> None:
+        """The heatmaps, one examination at a time: the asked-for specimens first, then (once the
+        library is rendered) the others, one template after another (the examination keeps only a
+        few templates' models); in a thread of its own beside :meth:`run`'s pictures, which so never
+        wait behind an examination (at low priority on a busy laptop one took minutes, and the server
+        then encoded each question's pictures itself, in the trainees' page runs)."""
+        signature, specimens = None, []
+        while self.alive():
+            if self.library_ready.is_set() and (now := specimens_signature()) != signature:
+                try:
+                    signature, specimens = now, self.specimens()
+                except Exception as exc:  # noqa: BLE001 - a broken sidecar: the pages say so; looked at again
+                    print(f"docexam prepare: specimens: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            by_name = ({s.name: s for s in specimens} or self.rendered_by_name()) if _anything_wanted() else {}
+            todo = [s for s in self.wanted(by_name) if ready_heatmap(s) is None] or sorted(
+                (s for s in specimens if ready_heatmap(s) is None), key=lambda s: s.template)[:1]
+            if not todo and until_done:
+                return
+            for spec in todo:
+                if not self.alive():
+                    return
+                self.heatmap(spec)
+            if not todo:
+                time.sleep(IDLE_POLL_S)
 
     def run(self) -> None:
+        threading.Thread(target=self.examine, name="docexam-examiner", daemon=True).start()
         self.render_library()
-        # what a quiz shows (pictures, heatmaps) before the drills' travellers: trainees meet quizzes first,
-        # and a heatmap a trainee waits for is served between drill renders
+        self.library_ready.set()
+        # what a quiz shows before the drills' travellers: trainees meet quizzes first
         signature = specimens_signature()
         self.run_once()
         self.drills()
         while self.alive():
             now = specimens_signature()
-            wanted = any((prepare_dir() / "wanted").glob("*")) if (prepare_dir() / "wanted").is_dir() else False
             encode_wanted_pictures()  # a lesson's crop, a picture of a specimen just added
-            if now != signature or wanted:
+            if now != signature:
                 signature = now
                 self.run_once()
             time.sleep(IDLE_POLL_S)
-
-
-def _drill_pictures(ids, folder) -> int:
-    """``docexam drills prepare``'s second half: the browser's copies of the drills' pictures (no lock:
-    encoding is idempotent and each file is written atomically, beside a running app's preparation too)."""
-    # the drill room loads the whole renderer: imported only for this command
-    from ..drill.material import document_kinds, technique_fits
-    from ..drill.scenario import find_scenario, load_scenarios
-    from ..drill.travellers import plan_queue
-    from ..errors import DocexamError
-    from .drill_pictures import encode_ahead
-
-    try:
-        scenarios = load_scenarios(folder)
-        chosen = [find_scenario(i, scenarios) for i in ids] if ids else scenarios
-    except DocexamError as exc:
-        print(f"docexam: {exc}", file=sys.stderr)
-        return 2
-    queues = [plan_queue(s, kinds=document_kinds(), fits=technique_fits) for s in chosen]
-
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 25 == 0:
-            print(f"encoding drill pictures for the browser: {done} / {total}", flush=True)
-
-    n = encode_ahead(chosen, queues, progress=progress)
-    print(f"{n} pictures encoded for the browser (screen and loupe copies) or found encoded", flush=True)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -576,7 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drills", metavar="DIR", default=None, help="scenario folder (with --drill-pictures)")
     args = parser.parse_args(argv)
     if args.drill_pictures is not None:
-        return _drill_pictures(args.drill_pictures, args.drills)
+        from .drill_pictures import encode_command  # the drill room loads the whole renderer: only here
+
+        return encode_command(args.drill_pictures, args.drills)
     lock = claim()
     if lock is None:
         print("docexam prepare: another preparation process works for this DOCEXAM_HOME", file=sys.stderr)
@@ -585,8 +572,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.once:
             preparer.render_library()
+            preparer.library_ready.set()
             preparer.drills()
             preparer.run_once()
+            preparer.examine(until_done=True)
         else:
             preparer.run()
     except KeyboardInterrupt:
