@@ -12,7 +12,7 @@ share it (a headquarters server): it holds a lock (:func:`claim`). It
 2. encodes every specimen's pictures for the browser (:mod:`.media`);
 3. examines every specimen once and keeps its heatmap on disk, taking the
    specimens a trainee is waiting for first (:func:`want`), in a thread of
-   its own from the start (:meth:`_Preparer.examine_forever`): a picture a
+   its own from the start (:meth:`_Preparer.examine`): a picture a
    page asks for never waits behind an examination;
 4. renders every drill scenario's travellers, then every threshold trial's
    forgery (:func:`docexam.drill.ahead.ahead_jobs`), unless a specimen
