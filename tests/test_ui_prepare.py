@@ -70,16 +70,18 @@ def test_a_waiting_trainee_asks_instead_of_examining(docexam_home, monkeypatch):
 
 
 def test_a_picture_asked_for_during_an_examination_is_encoded_without_waiting_for_it(docexam_home, monkeypatch):
-    """The examinations run in a thread of their own: a long one (a template's first, at low priority on a
-    busy laptop) must not hold back the pictures every question shows."""
+    """The examinations run in a thread of their own, below the pictures' niceness: a long one (a template's
+    first, on a busy laptop) must not hold back the pictures every question shows."""
     import threading
 
     lib = make_folder(docexam_home, monkeypatch)
     specimens = load_specimen_folder(lib)
-    examining, release, examined = threading.Event(), threading.Event(), []
+    examining, release, examined, niceness = threading.Event(), threading.Event(), [], []
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
 
     def slow_examination(spec):
         examined.append(spec.name)
+        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         examining.set()
         release.wait(60)
         raise RuntimeError("no heatmap in this test")  # kept as a reason: the examiner moves on
@@ -97,6 +99,8 @@ def test_a_picture_asked_for_during_an_examination_is_encoded_without_waiting_fo
         preparer.run_once()  # the pictures, while the examination has not ended
         assert media.encoded_image_url(path, width=media.DISPLAY_WIDTH) is not None
         assert examiner.is_alive() and examined == [specimens[-1].name]
+        # the examiner yields to the pictures: its thread alone is lowered, this one keeps its niceness
+        assert niceness == [max(prepare.EXAMINER_NICENESS, ours)] and os.getpriority(os.PRIO_PROCESS, 0) == ours
     finally:
         release.set()
     examiner.join(60)

@@ -1,8 +1,9 @@
 """Background preparation: the work no trainee should wait for, done before anyone asks.
 
 ``docexam app`` starts one preparation process beside the server
-(:func:`start`; low priority, one examination at a time, one examination's
-memory at most); one for each ``DOCEXAM_HOME``, however many app processes
+(:func:`start`; a session of its own below the server's, its examinations
+below its pictures, one examination at a time, one examination's memory at
+most); one for each ``DOCEXAM_HOME``, however many app processes
 share it (a headquarters server): it holds a lock (:func:`claim`). It
 
 1. renders whatever the shipped library lacks (first start), the two
@@ -23,15 +24,15 @@ then watches for trainers' new specimens until the server stops. The app
 never examines in a request: feedback shows the answer at once and the
 heatmap when its file appears (the browser polls for it, the server runs
 nothing). Without a preparation process (AppTest, ``streamlit run
-app.py``) the app does the work itself, as before.
-
-Everything lives in ``$DOCEXAM_HOME/cache/prepare``. This module does not
-import Streamlit; run it as ``python -m docexam.ui.prepare``.
+app.py``) the app does the work itself. Everything lives in
+``$DOCEXAM_HOME/cache/prepare``. This module does not import Streamlit;
+run it as ``python -m docexam.ui.prepare``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import fcntl
 import json
@@ -52,8 +53,11 @@ from . import media, starter
 
 #: seconds between looks for asked-for pictures and trainers' new specimens once everything is prepared
 IDLE_POLL_S = 1.0
-#: the preparation process's niceness (the server's requests come first)
-NICENESS = 15
+#: the niceness of the preparation's session and pictures: the server's session first (at 15, with 30 browsers on
+#: the cores, it got 8 s of CPU in a day's first 5 minutes and the server encoded the pictures in page runs)
+NICENESS = 5
+#: the niceness of the examiner thread within the preparation: a heatmap waits for the pictures a page shows
+EXAMINER_NICENESS = 19
 #: Linux's prctl option: the signal a process gets when the thread that started it ends
 PR_SET_PDEATHSIG = 1
 #: tries (50 ms apart) a new preparation process makes to take the lock before it leaves the work to another
@@ -254,6 +258,12 @@ def _in_child() -> None:
     except OSError:  # a kernel without autogroups: niceness is all there is
         pass
     _in_worker()
+
+
+def _lower_this_thread(niceness: int) -> None:
+    """Give the calling thread this niceness (on Linux a thread's own: the others keep theirs)."""
+    with contextlib.suppress(OSError, AttributeError):  # not allowed, or not Linux: it keeps the process's niceness
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
 
 
 def start(*, env: dict | None = None) -> subprocess.Popen | None:
@@ -515,6 +525,7 @@ class _Preparer:
         few templates' models); in a thread of its own beside :meth:`run`'s pictures, which so never
         wait behind an examination (at low priority on a busy laptop one took minutes, and the server
         then encoded each question's pictures itself, in the trainees' page runs)."""
+        _lower_this_thread(EXAMINER_NICENESS)
         signature, specimens = None, []
         while self.alive():
             if self.library_ready.is_set() and (now := specimens_signature()) != signature:
