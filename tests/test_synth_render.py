@@ -298,3 +298,28 @@ def test_a_page_printed_on_bought_paper_has_no_watermark_or_thread_against_the_l
     assert abs(seen["wrong-substrate"][0]) < 0.01 and seen["wrong-substrate"][1] > 0.9
     forged = render_specimen("uto-td3", seed=5, forge="wrong-substrate", severity=0.5)
     assert "no watermark" in forged.sidecar["anomalies"][0]["note"]
+
+
+def test_a_library_specimen_has_a_screen_copy_of_every_picture(tmp_path):
+    """The library the app shows keeps each picture's screen copy beside it, from the rendered pixels: at most
+    SCREEN_WIDTH wide, the same picture (a page then never decodes the full-size file while trainees wait)."""
+    import cv2
+
+    from docexam.formats.specimen import SCREEN_WIDTH, screen_copy_name
+
+    rendered = render_specimen("mrd-td1", seed=2, capture="scan")
+    write_specimen(rendered, tmp_path / "plain", "s", storage="library")
+    assert not list((tmp_path / "plain").glob("*.screen.jpg"))  # only when asked (evaluation sets need none)
+    write_specimen(rendered, tmp_path / "shown", "s", storage="library", screen_copies=True)
+    spec = load_specimen(tmp_path / "shown" / "s.json")
+    pictures = sorted(p for p in (tmp_path / "shown").iterdir()
+                      if p.suffix in (".jpg", ".png") and ".screen." not in p.name and ".mask." not in p.name)
+    assert spec.image_path("visible") in pictures and len(pictures) >= 4  # two sides' lights and a view
+    copies = {p.name for p in (tmp_path / "shown").glob("*.screen.jpg")}
+    assert copies == {screen_copy_name(p.name) for p in pictures}
+    for picture in pictures:
+        full, copy = load_rgb(picture), load_rgb(picture.with_name(screen_copy_name(picture.name)))
+        h, w = full.shape[:2]
+        assert copy.shape[1] == min(w, SCREEN_WIDTH) and abs(copy.shape[0] - h * copy.shape[1] / w) <= 1
+        small = cv2.resize(full, copy.shape[1::-1], interpolation=cv2.INTER_AREA).astype(float)
+        assert np.abs(small - copy).mean() < 4, picture.name  # the same picture, JPEG apart

@@ -226,6 +226,34 @@ def test_a_large_jpeg_is_decoded_reduced_and_its_crop_shows_the_same_place(docex
     assert np.abs(shown[10:80, 10:80] - 238).mean() < 12
 
 
+def test_a_screen_copy_written_with_its_picture_is_served_without_decoding_the_picture(docexam_home, tmp_path,
+                                                                                      monkeypatch):
+    from PIL import Image
+
+    from docexam.formats.specimen import screen_copy_name
+
+    path = tmp_path / "page.jpg"
+    Image.fromarray(np.full((1600, 4000, 3), 200, np.uint8)).save(path, quality=90)
+    copy = tmp_path / screen_copy_name(path.name)
+    Image.fromarray(np.full((440, 1100, 3), 90, np.uint8)).save(copy, quality=85)
+    decoded = []
+    real = media._reduced
+    monkeypatch.setattr(media, "_reduced", lambda *a: decoded.append(a) or real(*a))
+    served = media.media_dir() / media.image_url(path).rsplit("/", 1)[1]
+    assert served.read_bytes() == copy.read_bytes() and os.path.samefile(served, copy) and not decoded
+    # anything else of the picture (its zoom copy, a crop) is made from the picture itself
+    media.image_url(path, width=media.ZOOM_WIDTH)
+    media.image_url(path, crop=(0, 0, 800, 800))
+    assert len(decoded) == 2
+    # a screen copy older than its picture (the picture made again) is not the picture's: it is made anew
+    os.utime(copy, ns=(path.stat().st_mtime_ns - 10**9,) * 2)
+    os.utime(path)
+    served = media.media_dir() / media.image_url(path).rsplit("/", 1)[1]
+    assert len(decoded) == 3
+    with Image.open(served) as im:
+        assert im.size == (1100, 440) and abs(np.asarray(im).mean() - 200) < 2
+
+
 def test_the_preparation_runs_in_a_session_of_its_own_niced_as_a_whole(docexam_home, monkeypatch):
     """Linux shares the CPU between sessions before niceness counts: a niced process in the server's
     session would take as much of the machine as the server and everything else in its session."""

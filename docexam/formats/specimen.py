@@ -28,6 +28,10 @@ CAPTURE_KINDS = ("flat", "scan", "phone")
 #: how a specimen's pictures are encoded: every light in PNG under its plain name (what ``docexam synth
 #: render`` writes), or as the library cache stores them (mostly JPEG; the sidecar names each picture)
 STORAGES = ("lossless", "library")
+#: the width (px) of a picture's screen copy: the size a page shows a document at
+SCREEN_WIDTH = 1100
+#: the JPEG quality of a screen copy (looked at by people only)
+SCREEN_QUALITY = 85
 SEXES = ("F", "M", "X")
 #: how much of the document an anomaly covers when it is not a region: the whole side
 EXTENTS = ("page",)
@@ -154,3 +158,20 @@ class SpecimenFile(BaseModel):
             if not box_inside(a.bbox, zones[a.zone].bbox):
                 raise Problem(("anomalies", i, "bbox"), f"{list(a.bbox)} is not inside zone {a.zone} "
                                                          f"{list(zones[a.zone].bbox)}")
+
+
+def screen_copy_name(file_name: str) -> str:
+    """The name of the screen copy the library cache keeps beside a picture: ``NAME.uv.jpg`` -> ``NAME.uv.screen.jpg``.
+
+    A screen copy is the picture at most :data:`SCREEN_WIDTH` pixels wide in
+    JPEG, written when the picture is rendered (its pixels are in memory
+    then), so that no page decodes and shrinks the full-size file while
+    trainees wait. It is a convenience, never read by the examination: a
+    reader that finds none (or one older than its picture) makes its own.
+
+    >>> screen_copy_name("s7.back.uv.jpg"), screen_copy_name("s7.png")
+    ('s7.back.uv.screen.jpg', 's7.screen.jpg')
+    """
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return f"{stem}.screen.jpg"
+

@@ -93,27 +93,29 @@ def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=Non
 def _render_one(args: tuple[dict, str, str]) -> str:
     from .render import render_specimen, write_specimen  # the renderer (all of synth) loads only in the processes that render
 
-    recipe, out, storage = args
+    recipe, out, storage, screen_copies = args
     rendered = render_specimen(recipe["template"], seed=recipe["seed"], capture=recipe["capture"],
                                forge=recipe.get("forge"), severity=recipe.get("severity"),
                                traveller=bool(recipe.get("traveller", False)))
-    return str(write_specimen(rendered, out, recipe_name(recipe), storage=storage))
+    return str(write_specimen(rendered, out, recipe_name(recipe), storage=storage, screen_copies=screen_copies))
 
 
 def render_recipes(recipes: list[dict], out: str | Path, *, progress: bool = True, workers: int | None = None,
-                   skip_existing: bool = False, storage: str = "library") -> list[Path]:
+                   skip_existing: bool = False, storage: str = "library", screen_copies: bool = False) -> list[Path]:
     """Render ``recipes`` into ``out`` (in parallel processes, with a progress bar).
 
     ``storage`` is how the pictures are stored (:mod:`.storage`): by default
     as the library cache stores them (JPEG but for what must stay exact);
     ``"lossless"`` writes every light in PNG, as ``docexam synth render``.
+    ``screen_copies`` writes each picture's screen copy too (a library the
+    app shows: :func:`.render.write_specimen`).
     """
     if storage not in STORAGES:
         raise ValueError(f"storage: {storage!r} is not one of {', '.join(STORAGES)}")
     out = ensure_dir(out)
     todo = [r for r in recipes if not (skip_existing and (out / f"{recipe_name(r)}.json").is_file())]
     workers = workers or min(len(todo), os.cpu_count() or 1, 4) or 1
-    jobs = [(r, str(out), storage) for r in todo]
+    jobs = [(r, str(out), storage, screen_copies) for r in todo]
     bar = tqdm(total=len(jobs), desc="rendering specimens", unit="doc", disable=not progress or not jobs)
     results = []
     if workers == 1:
@@ -221,7 +223,7 @@ def library_folder(*, progress: bool = True) -> Path:
     """The rendered shipped library (rendering whatever is missing first)."""
     folder = cache_dir() / "library" / library_key()
     recipes = load_library_recipes()
-    render_recipes(recipes, folder, progress=progress, skip_existing=True)
+    render_recipes(recipes, folder, progress=progress, skip_existing=True, screen_copies=True)
     return folder
 
 

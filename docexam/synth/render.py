@@ -18,9 +18,10 @@ import cv2
 import numpy as np
 
 from ..i18n import Message
-from ..atomic import ensure_dir, write_bytes, write_json
+from ..atomic import encode_jpeg, ensure_dir, write_bytes, write_json
 from ..errors import ImpossibleForgeryError, UnknownNameError
 from ..formats.lights import LIGHTS, MONOCHROME, REFLECTED, image_name
+from ..formats.specimen import SCREEN_QUALITY, SCREEN_WIDTH, screen_copy_name
 from ..imaging import load_rgb
 from ..memory import keep_freed_memory
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
@@ -247,13 +248,17 @@ def capture_sides(design, images: dict, *, capture: str, seed: int) -> list[dict
     return shots
 
 
-def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *, storage: str = "lossless") -> Path:
+def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *, storage: str = "lossless",
+                   screen_copies: bool = False) -> Path:
     """Write a rendered specimen's files into ``out_dir``; returns the sidecar path.
 
     ``storage`` picks the codecs (:mod:`.storage`): ``lossless`` is every
     light in PNG under its plain name (``docexam synth render``'s contract);
     ``library`` is the library cache's table, the sidecar then naming each
-    picture (``images``).
+    picture (``images``). ``screen_copies`` also writes each picture's screen
+    copy (:func:`~docexam.formats.specimen.screen_copy_name`) from the pixels
+    in memory: for a library the app shows (a page then never shrinks the
+    full-size file while trainees wait).
     """
     check_specimen_name(name)
     out = ensure_dir(out_dir)
@@ -266,7 +271,10 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *
             if light in images:
                 codec = codec_for(light, capture, storage=storage)
                 file = image_name(name, light, side, suffix=codec.suffix)
-                write_bytes(out / file, encode(stored_pixels(images[light], light), light, codec, capture))
+                pixels = stored_pixels(images[light], light)
+                write_bytes(out / file, encode(pixels, light, codec, capture))
+                if screen_copies:
+                    _write_screen_copy(out, file, pixels)
                 named.setdefault(side, {})[light] = file
     first = next(iter(named.values()))
     if storage != "lossless":  # the plain PNG names need no list (and the contract's sidecar stays as it was)
@@ -278,12 +286,21 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *
         kind = "traveller" if suffix.startswith("traveller.") else "view"
         codec = codec_for(kind, sidecar["capture"], storage=storage)
         write_bytes(out / f"{name}.{suffix}", encode(picture, kind, codec, sidecar["capture"]))
+        if screen_copies:
+            _write_screen_copy(out, f"{name}.{suffix}", picture)
     sidecar = _named(sidecar, name)
     if rendered.mask is not None:
         codec = codec_for("mask", sidecar["capture"], storage=storage)
         write_bytes(out / f"{name}.mask{codec.suffix}", encode(rendered.mask, "mask", codec, sidecar["capture"]))
         sidecar["mask"] = f"{name}.mask{codec.suffix}"
     return write_json(out / f"{name}.json", sidecar)
+
+
+def _write_screen_copy(out: Path, file: str, pixels: np.ndarray) -> None:
+    h, w = pixels.shape[:2]
+    if w > SCREEN_WIDTH:
+        pixels = cv2.resize(pixels, (SCREEN_WIDTH, max(1, round(h * SCREEN_WIDTH / w))), interpolation=cv2.INTER_AREA)
+    write_bytes(out / screen_copy_name(file), encode_jpeg(pixels, quality=SCREEN_QUALITY))
 
 
 def stored_pixels(image: np.ndarray, light: str) -> np.ndarray:

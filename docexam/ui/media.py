@@ -30,14 +30,15 @@ from PIL import Image
 from starlette.staticfiles import StaticFiles
 
 from ..atomic import ensure_dir
+from ..formats.specimen import SCREEN_WIDTH, screen_copy_name
 from ..imaging import load_image
 from ..paths import cache_dir
 from . import runlog
 
 #: where the app serves the files (a route of its own, beside Streamlit's)
 ROUTE = "/docexam-media"
-#: longest side of an image as sent to a browser for the page (phones on a room's Wi-Fi)
-DISPLAY_WIDTH = 1100
+#: width of an image as sent to a browser for the page (phones on a room's Wi-Fi): a picture's screen copy's
+DISPLAY_WIDTH = SCREEN_WIDTH
 #: longest side of the copy loaded when the trainee zooms in (the shipped 600 dpi pages fit)
 ZOOM_WIDTH = 3000
 #: JPEG quality of documents (fine print must survive; 85 keeps microprint legible at zoom)
@@ -65,7 +66,7 @@ def _name(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, (_VERSION, *parts))).encode()).hexdigest()[:32]
 
 
-def _write(name: str, suffix: str, encode, *, lock=_ENCODING) -> str:
+def _write(name: str, suffix: str, encode, *, lock=_ENCODING, kind: str = "encode") -> str:
     """Write ``encode()``'s bytes as ``name.suffix`` unless present; return the file's address.
 
     ``encode`` may return a path instead: that file is linked (or copied) in place.
@@ -74,7 +75,7 @@ def _write(name: str, suffix: str, encode, *, lock=_ENCODING) -> str:
     path = folder / f"{name}.{suffix}"
     if not path.is_file():
         # a page run encoding is a wait its officer sees (counted in a load benchmark's run log)
-        with runlog.making("encode"), lock:
+        with runlog.making(kind), lock:
             if not path.is_file():  # made by another page (or process) while this one waited
                 ensure_dir(folder)
                 data = encode()
@@ -137,13 +138,27 @@ def _reduced(path: str, width: int, crop: tuple | None) -> tuple[np.ndarray, tup
     return loaded.rgb, crop
 
 
+def _screen_copy(path: str, mtime: int) -> Path | None:
+    """The screen copy written beside ``path`` when it was rendered (:func:`screen_copy_name`), if as new."""
+    copy = Path(path).with_name(screen_copy_name(Path(path).name))
+    try:
+        return copy if copy.stat().st_mtime_ns >= mtime else None
+    except OSError:
+        return None
+
+
 @functools.lru_cache(maxsize=8192)
 def _image_url(path: str, mtime: int, width: int, crop: tuple | None) -> str:
+    name = _name("image", path, mtime, width, crop)
+    if width == DISPLAY_WIDTH and crop is None and (copy := _screen_copy(path, mtime)) is not None:
+        # written with the picture: linked, nothing decoded (and no page waits behind another's encoding)
+        return _write(name, "jpg", lambda: copy, lock=contextlib.nullcontext(), kind="link")
+
     def encode() -> bytes:
         rgb, scaled_crop = _reduced(path, width, crop)
         return _jpeg(_shrink(_crop(rgb, scaled_crop), width))
 
-    return _write(_name("image", path, mtime, width, crop), "jpg", encode)
+    return _write(name, "jpg", encode)
 
 
 def image_url(path, *, width: int = DISPLAY_WIDTH, crop=None) -> str:

@@ -391,7 +391,7 @@ class _Preparer:
                 while queue and len(pending) < workers:
                     recipe = queue.pop(0)
                     pending[pool.submit(render_recipes, [recipe], str(folder), progress=False, workers=1,
-                                        skip_existing=True)] = recipe
+                                        skip_existing=True, screen_copies=True)] = recipe
                 finished, _ = wait(pending, timeout=RENDER_POLL_S, return_when=FIRST_COMPLETED)
                 for future in finished:
                     name = recipe_name(pending.pop(future))

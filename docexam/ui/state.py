@@ -136,7 +136,7 @@ def ensure_library() -> None:
         # in this process, one at a time: forking worker processes from the server's threads can hang;
         # `docexam synth library` renders it faster (several processes) before a workshop
         for done, recipe in enumerate(missing, 1):
-            render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True)
+            render_recipes([recipe], folder, progress=False, workers=1, skip_existing=True, screen_copies=True)
             bar.progress(done / len(missing), text=f"{title}: {done} / {len(missing)}")
         bar.empty()
 
