@@ -163,7 +163,7 @@ class SpecimenFile(BaseModel):
 def screen_copy_name(file_name: str) -> str:
     """The name of the screen copy the library cache keeps beside a picture: ``NAME.uv.jpg`` -> ``NAME.uv.screen.jpg``.
 
-    A screen copy is the picture at most :data:`SCREEN_WIDTH` pixels wide in
+    A screen copy is a picture wider than :data:`SCREEN_WIDTH` shrunk to it, in
     JPEG, written when the picture is rendered (its pixels are in memory
     then), so that no page decodes and shrinks the full-size file while
     trainees wait. It is a convenience, never read by the examination: a

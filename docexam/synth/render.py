@@ -297,10 +297,11 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *
 
 
 def _write_screen_copy(out: Path, file: str, pixels: np.ndarray) -> None:
+    """The screen copy of a picture wider than a screen shows (a smaller one is cheap to show as it is)."""
     h, w = pixels.shape[:2]
     if w > SCREEN_WIDTH:
-        pixels = cv2.resize(pixels, (SCREEN_WIDTH, max(1, round(h * SCREEN_WIDTH / w))), interpolation=cv2.INTER_AREA)
-    write_bytes(out / screen_copy_name(file), encode_jpeg(pixels, quality=SCREEN_QUALITY))
+        small = cv2.resize(pixels, (SCREEN_WIDTH, max(1, round(h * SCREEN_WIDTH / w))), interpolation=cv2.INTER_AREA)
+        write_bytes(out / screen_copy_name(file), encode_jpeg(small, quality=SCREEN_QUALITY))
 
 
 def stored_pixels(image: np.ndarray, light: str) -> np.ndarray:
