@@ -174,4 +174,3 @@ def screen_copy_name(file_name: str) -> str:
     """
     stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
     return f"{stem}.screen.jpg"
-

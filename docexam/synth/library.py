@@ -90,7 +90,7 @@ def plan_set(count: int, *, seed: int, genuine_share: float = 0.5, templates=Non
     return [recipes[j] for j in order]
 
 
-def _render_one(args: tuple[dict, str, str]) -> str:
+def _render_one(args: tuple[dict, str, str, bool]) -> str:
     from .render import render_specimen, write_specimen  # the renderer (all of synth) loads only in the processes that render
 
     recipe, out, storage, screen_copies = args

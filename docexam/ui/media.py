@@ -37,7 +37,7 @@ from . import runlog
 
 #: where the app serves the files (a route of its own, beside Streamlit's)
 ROUTE = "/docexam-media"
-#: width of an image as sent to a browser for the page (phones on a room's Wi-Fi): a picture's screen copy's
+#: width of an image as sent to a browser for the page (phones on a room's Wi-Fi): the screen copy's width
 DISPLAY_WIDTH = SCREEN_WIDTH
 #: longest side of the copy loaded when the trainee zooms in (the shipped 600 dpi pages fit)
 ZOOM_WIDTH = 3000
