@@ -84,6 +84,17 @@ def test_a_trainer_downloads_a_quick_check_card_in_khmer(folder):
     assert at.selectbox(key="tpl-card-template").value == "demo-td3"
 
 
+def test_the_library_filters_say_choose_in_khmer(folder):
+    """Streamlit's own placeholder of an empty filter is English whatever the page's language."""
+    at = unlock_trainer(app())
+    at.session_state["lang-choice"] = "km"
+    at.run()
+    goto(at, "library")
+    assert not errors(at), errors(at)
+    keys = ("lib-template", "lib-family", "lib-technique", "lib-capture")
+    assert [at.multiselect(key=k).proto.placeholder for k in keys] == ["ជ្រើសរើសជម្រើស"] * 4
+
+
 def test_khmer_pages(folder):
     at = app()
     at.session_state["lang-choice"] = "km"  # the sidebar language control

@@ -26,10 +26,12 @@ except DocexamError as exc:
 own = state.user_specimens_dir()
 
 f1, f2, f3, f4, f5 = st.columns(5)
-templates = f1.multiselect(_("Template"), sorted({s.template for s in specimens}), key="lib-template")
-families = f2.multiselect(_("Family"), FAMILIES, key="lib-family")
-techniques = f3.multiselect(_("Technique"), list(TECHNIQUES), key="lib-technique")
-captures = f4.multiselect(_("Capture"), CAPTURE_KINDS, key="lib-capture")
+# Streamlit's own placeholder is English whatever the page's language
+CHOOSE = _("Choose options")
+templates = f1.multiselect(_("Template"), sorted({s.template for s in specimens}), key="lib-template", placeholder=CHOOSE)
+families = f2.multiselect(_("Family"), FAMILIES, key="lib-family", placeholder=CHOOSE)
+techniques = f3.multiselect(_("Technique"), list(TECHNIQUES), key="lib-technique", placeholder=CHOOSE)
+captures = f4.multiselect(_("Capture"), CAPTURE_KINDS, key="lib-capture", placeholder=CHOOSE)
 verdict = f5.selectbox(_("Verdict"), ["all", "genuine", "forged"], key="lib-verdict",
                        format_func={"all": _("all"), "genuine": _("genuine"), "forged": _("forged")}.get)
 
