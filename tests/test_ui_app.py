@@ -72,12 +72,17 @@ def test_every_trainer_page(folder):
         assert not errors(at), (page, errors(at))
 
 
-def test_a_trainer_downloads_a_quick_check_card_in_khmer(folder):
+def _trainer_page_in_khmer(page: str):
     at = unlock_trainer(app())
     at.session_state["lang-choice"] = "km"
     at.run()
-    goto(at, "templates")
+    goto(at, page)
     assert not errors(at), errors(at)
+    return at
+
+
+def test_a_trainer_downloads_a_quick_check_card_in_khmer(folder):
+    at = _trainer_page_in_khmer("templates")
     (button,) = [b for b in at.get("download_button") if b.proto.label == "ទាញយកកាតពិនិត្យរហ័ស (PDF)"]
     assert at.selectbox(key="tpl-card-lang").value == "km"  # the session's language, by default
     # the test folder's own template (grey, made in code): a trainer's template gets its card too
@@ -86,11 +91,7 @@ def test_a_trainer_downloads_a_quick_check_card_in_khmer(folder):
 
 def test_the_library_filters_say_choose_in_khmer(folder):
     """Streamlit's own placeholder of an empty filter is English whatever the page's language."""
-    at = unlock_trainer(app())
-    at.session_state["lang-choice"] = "km"
-    at.run()
-    goto(at, "library")
-    assert not errors(at), errors(at)
+    at = _trainer_page_in_khmer("library")
     keys = ("lib-template", "lib-family", "lib-technique", "lib-capture")
     assert [at.multiselect(key=k).proto.placeholder for k in keys] == ["ជ្រើសរើសជម្រើស"] * 4
 
