@@ -28,7 +28,8 @@ own = state.user_specimens_dir()
 f1, f2, f3, f4, f5 = st.columns(5)
 # Streamlit's own placeholder is English whatever the page's language
 CHOOSE = _("Choose options")
-templates = f1.multiselect(_("Template"), sorted({s.template for s in specimens}), key="lib-template", placeholder=CHOOSE)
+templates = f1.multiselect(_("Template"), sorted({s.template for s in specimens}), key="lib-template",
+                           placeholder=CHOOSE)
 families = f2.multiselect(_("Family"), FAMILIES, key="lib-family", placeholder=CHOOSE)
 techniques = f3.multiselect(_("Technique"), list(TECHNIQUES), key="lib-technique", placeholder=CHOOSE)
 captures = f4.multiselect(_("Capture"), CAPTURE_KINDS, key="lib-capture", placeholder=CHOOSE)
