@@ -25,6 +25,8 @@ The simulated part is cached per template in ``$DOCEXAM_HOME/cache/variation``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -209,6 +211,41 @@ def save_npz(path: Path, **arrays) -> None:
         pass
 
 
+def _simulated(model: ReferenceModel, path: Path) -> Variation:
+    """The simulated variation kept in ``path``, learnt and written there first if it is not."""
+    loaded = _load_simulated(path)
+    if loaded is None:
+        # learnt by one process at a time: the app's preparation and its server, or two test workers,
+        # asking for the same template at once would each spend a minute of CPU on the same maps
+        with _learning_lock(path):
+            loaded = _load_simulated(path)
+            if loaded is None:
+                loaded = learn(model)
+                save_npz(path, sq=loaded.sq, blur=loaded.blur, match=loaded.match)
+    return loaded
+
+
+def _load_simulated(path: Path) -> Variation | None:
+    loaded = load_npz(path, "sq", "blur", "match")
+    if loaded is None or loaded[0].ndim != 4:
+        return None
+    return Variation(loaded[0], loaded[1], None, loaded[2])
+
+
+@contextlib.contextmanager
+def _learning_lock(path: Path):
+    """Held while one process learns the maps of ``path``; without a writable folder, no lock (nothing shared)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(f".{path.stem}.lock"), "a")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def variation_for(model: ReferenceModel) -> Variation:
     """The template's genuine variation: simulated (cached on disk), plus what its own genuine images showed.
 
@@ -218,13 +255,7 @@ def variation_for(model: ReferenceModel) -> Variation:
         return variation_for(model.sheet)
 
     def build():
-        path = cache_dir() / "variation" / f"{model.template.id}-{_stamp(model)}.npz"
-        loaded = load_npz(path, "sq", "blur", "match")
-        if loaded is None or loaded[0].ndim != 4:
-            simulated = learn(model)
-            save_npz(path, sq=simulated.sq, blur=simulated.blur, match=simulated.match)
-        else:
-            simulated = Variation(loaded[0], loaded[1], None, loaded[2])
+        simulated = _simulated(model, cache_dir() / "variation" / f"{model.template.id}-{_stamp(model)}.npz")
         measured = None
         if not model.template.synthetic:
             found = load_npz(model.template.folder / VARIATION_FILE, "variance")
