@@ -215,3 +215,33 @@ def test_ten_question_rounds_on_the_shipped_library_never_repeat_a_specimen(ship
             assert len(shown) == len(set(shown)), (lesson.id, seed, [i.id for i in round_])
             assert len(round_) == possible, (lesson.id, seed)
             assert len({i.type for i in round_}) >= min(3, len({i.type for i in items})), (lesson.id, seed)
+
+
+_SAME_FORMS_SCRIPT = """
+import random, sys
+from docexam.assessment.forms import parallel_forms
+from docexam.lessons.items import Item
+rng = random.Random(5)
+def item(i, kind, *specimens, genuine=False):
+    return Item(id=f"{i}:{kind}", type=kind, specimens=specimens, template="t", prompt="", prompt_km="", shown={},
+                key={"kind": "choice", "answer": "genuine" if genuine else "forged"}, feedback={}, topic="review",
+                difficulty=rng.uniform(0.2, 0.8))
+names = [f"s{i:02d}" for i in range(60)]
+pool = [item(n, "verdict", n, genuine=i % 2 == 0) for i, n in enumerate(names)]
+pool += [item(n, "technique", n) for n in names[1::2]]
+pool += [item(f"{a}-{b}", "compare", a, b) for a, b in (rng.sample(names, 2) for _ in range(80))]
+forms = parallel_forms(pool, {("review", "verdict"): 10, ("review", "technique"): 6, ("review", "compare"): 8}, seed=3)
+print(sorted(i.id for i in forms["pre"]), sorted(i.id for i in forms["post"]))
+"""
+
+
+def test_a_seed_draws_the_same_forms_in_every_process():
+    """The program is written in one order whatever Python's string hashing (a set's order once made the rows, and
+    the solver's answer, change from one process to the next)."""
+    import os
+    import subprocess
+    import sys
+
+    drawn = {subprocess.run([sys.executable, "-c", _SAME_FORMS_SCRIPT], capture_output=True, text=True, check=True,
+                            env=dict(os.environ, PYTHONHASHSEED=str(h))).stdout for h in range(1, 4)}
+    assert len(drawn) == 1, drawn
