@@ -587,6 +587,49 @@ async def _survey(page, rng, stats: Stats) -> None:
     await page.get_by_text("You have answered the survey").wait_for(timeout=STEP_TIMEOUT_MS)
 
 
+async def _start_profile(context, page):
+    """Chromium's JavaScript sampling profiler on ``page`` (the DevTools protocol), started now."""
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Profiler.enable")
+    await cdp.send("Profiler.setSamplingInterval", {"interval": 1000})  # microseconds
+    await cdp.send("Profiler.start")
+    return cdp
+
+
+async def _save_profile(cdp, path: Path) -> None:
+    """Write the profile (open it in Chromium's DevTools, Performance panel) and print where the time went."""
+    profile = (await cdp.send("Profiler.stop"))["profile"]
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    for line in profile_summary(profile):
+        print(line, flush=True)
+
+
+def profile_summary(profile: dict, *, top: int = 25) -> list[str]:
+    """Self time per function (name, script, line) of a DevTools ``Profile``, largest first.
+
+    >>> profile_summary({"nodes": [{"id": 1, "callFrame": {"functionName": "f", "url": "a.js", "lineNumber": 2}}],
+    ...                  "samples": [1, 1], "timeDeltas": [1000, 3000]}, top=1)[1]
+    '   0.003 s  100.0 %  f  a.js:3'
+    """
+    frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    self_us: dict[tuple, float] = collections.Counter()
+    samples, deltas = profile.get("samples", []), profile.get("timeDeltas", [])
+    # a sample's time is the gap to the next sample
+    for i, node in enumerate(samples):
+        gap = deltas[i + 1] if i + 1 < len(deltas) else 0
+        frame = frames[node]
+        self_us[(frame.get("functionName") or "(anonymous)", frame.get("url", "").rsplit("/", 1)[-1],
+                 frame.get("lineNumber", -1) + 1)] += gap
+    idle = sum(v for k, v in self_us.items() if k[0] == "(idle)")
+    busy = sum(self_us.values()) - idle
+    lines = [f"JavaScript profile of trainee 0: {sum(deltas) / 1e6:.3f} s sampled, {busy / 1e6:.3f} s busy "
+             "((program) is the renderer's own work: style, layout, paint)"]
+    for (name, url, line), us in sorted(self_us.items(), key=lambda kv: -kv[1])[:top]:
+        if name != "(idle)":
+            lines.append(f"{us / 1e6:8.3f} s {100 * us / (busy or 1):6.1f} %  {name}  {url}:{line}")
+    return lines
+
+
 async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> None:
     rng = random.Random(args.seed * 1000 + n)
     name = f"Load Trainee {n:03d}"
@@ -594,6 +637,7 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
     witness = Witness(page)
+    profiler = await _start_profile(context, page) if args.profile_browser and n == 0 else None
     try:
         await page.wait_for_timeout(1000 * rng.uniform(0, args.stagger))  # people arrive over a minute
         await page.goto(url)
@@ -625,6 +669,8 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         stats.errors.append(f"{name}: {type(exc).__name__}: {detail[:600]}")
         await witness.dump(Path(args.failures), name, f"{type(exc).__name__}: {detail}")
     finally:
+        if profiler is not None:
+            await _save_profile(profiler, Path(args.profile_browser))
         await context.close()
 
 
@@ -872,6 +918,9 @@ def main() -> int:
                                             "that failed (default: the run's work folder)")
     parser.add_argument("--profile", metavar="DIR",
                         help="keep a cProfile of every app page run slower than 2 s in DIR (docexam.ui.runlog)")
+    parser.add_argument("--profile-browser", metavar="FILE",
+                        help="profile the first trainee's page's JavaScript (Chromium's sampling profiler) into FILE "
+                             "and print its self time per function")
     parser.add_argument("--memray", metavar="FILE",
                         help="run the app under memray (pip install memray; not a dependency) and write its capture "
                              "to FILE: `python -m memray flamegraph FILE` shows what the peak held")
