@@ -52,6 +52,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -354,6 +355,7 @@ class Witness:
             self._note(f"console {msg.type}", msg.text)
 
     def _response(self, response) -> None:
+        REQUESTS[request_kind(response.url, response.status)] += 1
         if response.status >= 400:
             self._note(f"HTTP {response.status}", response.url)
 
@@ -430,6 +432,26 @@ def server_problems(log: Path, *, limit: int = 12) -> list[str]:
 
 
 # ---------------------------------------------------------------- one trainee
+
+#: HTTP responses every trainee's page got, by :func:`request_kind` (what the app serves besides page runs)
+REQUESTS: collections.Counter = collections.Counter()
+
+
+def request_kind(url: str, status: int) -> str:
+    """A response's kind for counting: the address's first two segments (a picture's name left out) and status.
+
+    >>> request_kind("http://127.0.0.1:8501/media/ab/cd12.jpg?t=3", 404)
+    '/media/ab 404'
+    >>> request_kind("http://127.0.0.1:8501/docexam-media/cd12.none.txt", 404)
+    '/docexam-media 404'
+    >>> request_kind("http://127.0.0.1:8501/_stcore/health", 200)
+    '/_stcore/health 200'
+    """
+    parts = urllib.parse.urlsplit(url).path.split("/")
+    if "." in parts[-1]:  # a file: counted by its folder
+        parts = parts[:-1]
+    return ("/".join(parts[:3]) or "/") + f" {status}"
+
 
 class Stats:
     def __init__(self):
@@ -630,6 +652,35 @@ def profile_summary(profile: dict, *, top: int = 25) -> list[str]:
     return lines
 
 
+def trace_summary(path: Path, *, top: int = 20) -> list[str]:
+    """The renderer main thread's time by event name (self time: nested events taken off their parent's)."""
+    events = json.loads(path.read_text(encoding="utf-8"))
+    events = events.get("traceEvents", events) if isinstance(events, dict) else events
+    main = {(e["pid"], e["tid"]) for e in events
+            if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    by_thread: dict[tuple, list] = collections.defaultdict(list)
+    for e in events:
+        if e.get("ph") == "X" and (e["pid"], e["tid"]) in main and "dur" in e:
+            by_thread[(e["pid"], e["tid"])].append((e["ts"], e["ts"] + e["dur"], e["name"]))
+    self_us: dict[str, float] = collections.Counter()
+    for spans in by_thread.values():
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        stack: list[list] = []  # [end, name, child time]
+        for start, end, name in spans:
+            while stack and stack[-1][0] <= start:
+                done = stack.pop()
+                self_us[done[1]] += done[3] - done[2]
+            if stack:
+                stack[-1][2] += end - start
+            stack.append([end, name, 0.0, end - start])
+        for done in stack:
+            self_us[done[1]] += done[3] - done[2]
+    total = sum(self_us.values()) or 1
+    lines = [f"renderer main thread of trainee 0: {total / 1e6:.2f} s in traced events (self time by event)"]
+    lines += [f"{us / 1e6:8.2f} s {100 * us / total:5.1f} %  {name}" for name, us in self_us.most_common(top)]
+    return lines
+
+
 async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> None:
     rng = random.Random(args.seed * 1000 + n)
     name = f"Load Trainee {n:03d}"
@@ -638,6 +689,9 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     page.set_default_timeout(STEP_TIMEOUT_MS)
     witness = Witness(page)
     profiler = await _start_profile(context, page) if args.profile_browser and n == 0 else None
+    if args.trace_browser and n == 0:  # what the renderer did, event by event (style, layout, paint, scripts)
+        await browser.start_tracing(page=page, path=args.trace_browser, screenshots=False,
+                                    categories=["devtools.timeline", "disabled-by-default-devtools.timeline", "v8"])
     try:
         await page.wait_for_timeout(1000 * rng.uniform(0, args.stagger))  # people arrive over a minute
         await page.goto(url)
@@ -671,6 +725,10 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     finally:
         if profiler is not None:
             await _save_profile(profiler, Path(args.profile_browser))
+        if args.trace_browser and n == 0:
+            await browser.stop_tracing()
+            for line in trace_summary(Path(args.trace_browser)):
+                print(line, flush=True)
         await context.close()
 
 
@@ -863,6 +921,9 @@ async def run(args) -> int:
 
         for line in _server_runs(runlog.read(run_log)):
             print(line)
+    served = sum(REQUESTS.values())
+    print(f"{'HTTP responses':20} {served} ({served / max(stats.interactions, 1):.1f} per interaction), by kind: "
+          + ", ".join(f"{kind} {n}" for kind, n in REQUESTS.most_common(8)))
     print(f"{'background prep':20} {prep_cpu:.1f} s CPU at low priority (library, pictures, heatmaps), peak "
           f"{app.child_peak_rss:.0f} MB")
     print(f"uptime before: {uptime_before}")
@@ -921,6 +982,9 @@ def main() -> int:
     parser.add_argument("--profile-browser", metavar="FILE",
                         help="profile the first trainee's page's JavaScript (Chromium's sampling profiler) into FILE "
                              "and print its self time per function")
+    parser.add_argument("--trace-browser", metavar="FILE",
+                        help="record the first trainee's page in Chromium's tracing (open it in DevTools' Performance "
+                             "panel) and print the renderer main thread's time by event")
     parser.add_argument("--memray", metavar="FILE",
                         help="run the app under memray (pip install memray; not a dependency) and write its capture "
                              "to FILE: `python -m memray flamegraph FILE` shows what the peak held")
