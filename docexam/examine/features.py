@@ -113,12 +113,15 @@ _TOO_FEW = Message("too few matching features: not this document type, too blurr
 
 
 def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: int,
-            max_tilt_deg: float, timings: dict) -> Coarse:
+            max_tilt_deg: float, timings: dict, share: float = 1.0) -> Coarse:
     """Feature matching and a robust homography at a working resolution of ``side`` px.
 
     ``index`` is a :class:`~docexam.examine.register.ReferenceIndex` (not
-    imported here: register imports this module).
+    imported here: register imports this module); ``share`` names the
+    reference's features to match (:attr:`~docexam.examine.register.ReferenceIndex.features`:
+    at its working resolution, or at that share of it).
     """
+    ref_scale, ref_pts, ref_desc = index.features[share]
     ih, iw = pyr.levels[0].shape
     identity = np.eye(3)
 
@@ -140,16 +143,16 @@ def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: in
     add("features", tick)
 
     tick = time.perf_counter()
-    sim = desc @ index.descriptors.T
+    sim = desc @ ref_desc.T
     qi, ri = match(sim, ratio=ratio)
     add("match", tick)
     tick = time.perf_counter()
     try:
         if len(qi) < min_inliers:
             return Coarse(False, identity, len(qi), _TOO_FEW, retry=True)
-        src, dst = pts[qi].astype(np.float64), index.points[ri].astype(np.float64)
+        src, dst = pts[qi].astype(np.float64), ref_pts[ri].astype(np.float64)
         # threshold in template pixels: ~2.5 working pixels of the reference
-        thr = 2.5 / index.work_scale
+        thr = 2.5 / ref_scale
         h, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, thr, maxIters=5000, confidence=0.999)
         if h is None or mask is None:
             return Coarse(False, identity, 0, _TOO_FEW, retry=True)
@@ -172,15 +175,15 @@ def coarse_pose(pyr: Pyramid, index, side: int, *, ratio: float, min_inliers: in
         # matches can be tens of pixels off at the far corners.
         if n >= 80:  # plenty of matches, spread over the page: nothing to gain
             return Coarse(True, h, n, "", threshold=thr, src=src[inl], dst=dst[inl])
-        radius = 10.0 / index.work_scale
+        radius = 10.0 / ref_scale
         near = apply(h, pts).astype(np.float32)
-        dx = near[:, 0, None] - index.points[None, :, 0]
-        dy = near[:, 1, None] - index.points[None, :, 1]
+        dx = near[:, 0, None] - ref_pts[None, :, 0]
+        dy = near[:, 1, None] - ref_pts[None, :, 1]
         allowed = dx * dx + dy * dy < radius * radius
         gi, gr = match(sim, ratio=min(0.95, ratio + 0.05), allowed=allowed)
         if len(gi) >= max(min_inliers, n):
-            gsrc, gdst = pts[gi].astype(np.float64), index.points[gr].astype(np.float64)
-            gthr = 1.5 / index.work_scale
+            gsrc, gdst = pts[gi].astype(np.float64), ref_pts[gr].astype(np.float64)
+            gthr = 1.5 / ref_scale
             g, gmask = cv2.findHomography(gsrc, gdst, cv2.USAC_MAGSAC, gthr, maxIters=5000, confidence=0.999)
             if g is not None and gmask is not None and int(gmask.sum()) >= n:
                 g = normalised(g)
