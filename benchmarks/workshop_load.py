@@ -433,6 +433,9 @@ def server_problems(log: Path, *, limit: int = 12) -> list[str]:
 
 # ---------------------------------------------------------------- one trainee
 
+#: Chromium's main-thread totals (seconds) reported for trainee 0's page
+PAGE_METRICS = ("TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration")
+
 #: HTTP responses every trainee's page got, by :func:`request_kind` (what the app serves besides page runs)
 REQUESTS: collections.Counter = collections.Counter()
 
@@ -461,6 +464,7 @@ class Stats:
         self.submitted: dict[str, int] = {}  # trainee name -> answers the browser sent and saw accepted
         self.lost_ticks = 0
         self.signins_over: tuple | None = None  # (wall, browsers' CPU, app CPU) from the start to the last sign-in
+        self.page_metrics: dict[str, float] = {}  # trainee 0's page: Chromium's main-thread totals over the day
 
 
 async def _idle(page) -> None:
@@ -689,6 +693,9 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
     page.set_default_timeout(STEP_TIMEOUT_MS)
     witness = Witness(page)
     profiler = await _start_profile(context, page) if args.profile_browser and n == 0 else None
+    metrics = await context.new_cdp_session(page) if n == 0 else None  # what a trainee's browser spends
+    if metrics is not None:
+        await metrics.send("Performance.enable")
     if args.trace_browser and n == 0:  # what the renderer did, event by event (style, layout, paint, scripts)
         await browser.start_tracing(page=page, path=args.trace_browser, screenshots=False,
                                     categories=["devtools.timeline", "disabled-by-default-devtools.timeline", "v8"])
@@ -723,6 +730,9 @@ async def trainee(browser, url: str, n: int, args, stats: Stats, viewport) -> No
         stats.errors.append(f"{name}: {type(exc).__name__}: {detail[:600]}")
         await witness.dump(Path(args.failures), name, f"{type(exc).__name__}: {detail}")
     finally:
+        if metrics is not None:
+            stats.page_metrics = {m["name"]: m["value"] for m in (await metrics.send("Performance.getMetrics"))["metrics"]
+                                  if m["name"] in PAGE_METRICS}
         if profiler is not None:
             await _save_profile(profiler, Path(args.profile_browser))
         if args.trace_browser and n == 0:
@@ -921,6 +931,13 @@ async def run(args) -> int:
 
         for line in _server_runs(runlog.read(run_log)):
             print(line)
+    if stats.page_metrics:
+        m, each = stats.page_metrics, stats.interactions / max(args.trainees, 1)
+        print(f"{'a trainee page':20} trainee 0's browser main thread: {m.get('TaskDuration', 0):.1f} s of tasks "
+              f"(scripts {m.get('ScriptDuration', 0):.1f}, style {m.get('RecalcStyleDuration', 0):.1f}, layout "
+              f"{m.get('LayoutDuration', 0):.1f}) = {1000 * m.get('TaskDuration', 0) / max(each, 1):.0f} ms per "
+              f"interaction (a trainee's share of them: {each:.0f}); a bare Streamlit form costs about as much "
+              f"(benchmarks/streamlit_floor.py)")
     served = sum(REQUESTS.values())
     print(f"{'HTTP responses':20} {served} ({served / max(stats.interactions, 1):.1f} per interaction), by kind: "
           + ", ".join(f"{kind} {n}" for kind, n in REQUESTS.most_common(8)))
