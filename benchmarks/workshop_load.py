@@ -936,8 +936,8 @@ async def run(args) -> int:
         print(f"{'a trainee page':20} trainee 0's browser main thread: {m.get('TaskDuration', 0):.1f} s of tasks "
               f"(scripts {m.get('ScriptDuration', 0):.1f}, style {m.get('RecalcStyleDuration', 0):.1f}, layout "
               f"{m.get('LayoutDuration', 0):.1f}) = {1000 * m.get('TaskDuration', 0) / max(each, 1):.0f} ms per "
-              f"interaction (a trainee's share of them: {each:.0f}); a bare Streamlit form costs about as much "
-              f"(benchmarks/streamlit_floor.py)")
+              f"interaction (a trainee's share of them: {each:.0f}; page loads and every picture included); one answer "
+              f"on a bare Streamlit form: benchmarks/streamlit_floor.py")
     served = sum(REQUESTS.values())
     print(f"{'HTTP responses':20} {served} ({served / max(stats.interactions, 1):.1f} per interaction), by kind: "
           + ", ".join(f"{kind} {n}" for kind, n in REQUESTS.most_common(8)))
