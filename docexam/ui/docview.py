@@ -79,10 +79,13 @@ export default function (component) {
   root.append(img, note)
   let tries = 0
   const none = data.src.replace(/\\.jpg$/, '.none.txt')
-  const load = () => { img.src = data.src + (tries ? '?t=' + tries : '') }
+  // a picture the page no longer shows (the trainee moved on, the element is gone) is not asked for again:
+  // a detached image still loads, and each waiting phone would keep asking for ten minutes
+  const wanted = () => root.isConnected && root.dataset.src === data.src
+  const load = () => { if (wanted()) img.src = data.src + (tries ? '?t=' + tries : '') }
   img.onload = () => { img.style.display = 'block'; note.textContent = data.caption }
   img.onerror = async () => {
-    if (root.dataset.src !== data.src || ++tries > 300) return
+    if (!wanted() || ++tries > 300) return
     try {
       const r = await fetch(none + '?t=' + tries, { cache: 'no-store' })
       if (r.ok) { note.textContent = data.none.replace('{reason}', await r.text()); return }
