@@ -96,6 +96,19 @@ def test_the_library_filters_say_choose_in_khmer(folder):
     assert [at.multiselect(key=k).proto.placeholder for k in keys] == ["ជ្រើសរើសជម្រើស"] * 4
 
 
+def test_the_library_names_techniques_and_captures_in_khmer(folder):
+    """No code name (``halftone-reproduction``, ``phone``) in a Khmer trainer's filters or table."""
+    from docexam.lessons.vocabulary import CAPTURE_LABELS, TECHNIQUE_LABELS
+
+    at = _trainer_page_in_khmer("library")
+    assert TECHNIQUE_LABELS["halftone-reproduction"][1] in at.multiselect(key="lib-technique").options
+    assert at.multiselect(key="lib-capture").options == [km for _, km in CAPTURE_LABELS.values()]
+    table = at.dataframe[0].value
+    captures, techniques = set(table["ការថត"]), ", ".join(table["បច្ចេកទេស"])
+    assert captures and captures <= {km for _, km in CAPTURE_LABELS.values()}
+    assert techniques and not any(code in techniques for code in TECHNIQUE_LABELS)
+
+
 def test_khmer_pages(folder):
     at = app()
     at.session_state["lang-choice"] = "km"  # the sidebar language control

@@ -66,6 +66,12 @@ LIGHT_LABELS = {
     "transmitted": ("Transmitted light (held up to a lamp)", "ពន្លឺឆ្លងកាត់ (លើកទៅរកចង្កៀង)"),
 }
 
+CAPTURE_LABELS = {
+    "flat": ("As printed (flat)", "ដូចបោះពុម្ព (រាបស្មើ)"),
+    "scan": ("Scan", "ស្កេន"),
+    "phone": ("Phone photo", "រូបថតទូរស័ព្ទ"),
+}
+
 VERDICT_LABELS = {"genuine": ("Genuine", "ពិត"), "forged": ("Forged", "ក្លែងក្លាយ")}
 
 FIELD_LABELS = {

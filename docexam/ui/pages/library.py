@@ -9,8 +9,9 @@ from docexam.errors import DocexamError
 from docexam.specimens import FAMILIES, TECHNIQUES
 from docexam.specimens.model import CAPTURE_KINDS
 from docexam.lessons.quiz_item import views_of
+from docexam.lessons.vocabulary import CAPTURE_LABELS, FAMILY_LABELS, TECHNIQUE_LABELS, label, zone_label
 from docexam.ui import docview, media, session, specimen_admin, state
-from docexam.ui.i18n import _, said
+from docexam.ui.i18n import _, lang, said
 from docexam.ui.quiz import show_views
 
 #: width of the pictures in the table (encoded once per specimen version, served as files)
@@ -30,9 +31,22 @@ f1, f2, f3, f4, f5 = st.columns(5)
 CHOOSE = _("Choose options")
 templates = f1.multiselect(_("Template"), sorted({s.template for s in specimens}), key="lib-template",
                            placeholder=CHOOSE)
-families = f2.multiselect(_("Family"), FAMILIES, key="lib-family", placeholder=CHOOSE)
-techniques = f3.multiselect(_("Technique"), list(TECHNIQUES), key="lib-technique", placeholder=CHOOSE)
-captures = f4.multiselect(_("Capture"), CAPTURE_KINDS, key="lib-capture", placeholder=CHOOSE)
+
+
+def technique_name(code: str) -> str:
+    return label(TECHNIQUE_LABELS, code, lang()) if code in TECHNIQUE_LABELS else code
+
+
+def capture_name(code: str) -> str:
+    return label(CAPTURE_LABELS, code, lang()) if code in CAPTURE_LABELS else code
+
+
+families = f2.multiselect(_("Family"), FAMILIES, key="lib-family", placeholder=CHOOSE,
+                          format_func=lambda f: label(FAMILY_LABELS, f, lang()))
+techniques = f3.multiselect(_("Technique"), list(TECHNIQUES), key="lib-technique", placeholder=CHOOSE,
+                            format_func=technique_name)
+captures = f4.multiselect(_("Capture"), CAPTURE_KINDS, key="lib-capture", placeholder=CHOOSE,
+                          format_func=capture_name)
 verdict = f5.selectbox(_("Verdict"), ["all", "genuine", "forged"], key="lib-verdict",
                        format_func={"all": _("all"), "genuine": _("genuine"), "forged": _("forged")}.get)
 
@@ -49,9 +63,10 @@ shown = [s for s in specimens if keep(s)]
 st.caption(_("{shown} of {total} specimens", shown=len(shown), total=len(specimens)))
 retired = state.retired()
 table = pd.DataFrame([{_("Picture"): media.image_url(s.image_path("visible"), width=THUMB_WIDTH),
-                       _("Name"): s.name, _("Template"): s.template, _("Capture"): s.capture_kind,
+                       _("Name"): s.name, _("Template"): s.template, _("Capture"): capture_name(s.capture_kind),
                        _("Verdict"): _("genuine") if s.authentic else _("forged"),
-                       _("Techniques"): ", ".join(sorted(s.techniques)), _("Lights"): ", ".join(s.lights),
+                       _("Techniques"): ", ".join(sorted(map(technique_name, s.techniques))),
+                       _("Lights"): ", ".join(docview.light_label(light) for light in s.lights),
                        _("Source"): _("trainer") if s.folder.resolve() == own.resolve() else _("library"),
                        _("Status"): _("retired") if s.name in retired else _("in use")}
                       for s in shown])
@@ -86,12 +101,13 @@ with c1:
 with c2:
     st.markdown(_("**{verdict}**, template `{template}`, capture {capture}",
                   verdict=_("Genuine") if spec.authentic else _("Forged"), template=spec.template,
-                  capture=spec.capture_kind))
+                  capture=capture_name(spec.capture_kind)))
     for i, a in enumerate(spec.anomalies, 1):
-        st.markdown(_("{i}. `{what}` in **{zone}** {bbox}", i=i, what=a.technique or a.family, zone=a.zone,
+        st.markdown(_("{i}. `{what}` in **{zone}** {bbox}", i=i, what=technique_name(a.technique) if a.technique
+                      else label(FAMILY_LABELS, a.family, lang()), zone=zone_label(a.zone, lang()),
                       bbox=list(a.bbox)) + f"  \n{a.note}")
     st.markdown(_("**Holder**"))
-    st.table(pd.DataFrame([{_("Field"): k, _("Value"): v} for k, v in spec.holder.as_dict().items()]))
+    st.table(pd.DataFrame([{_("Field"): zone_label(k, lang()), _("Value"): v} for k, v in spec.holder.as_dict().items()]))
     if spec.mrz:
         st.code("\n".join(spec.mrz), language=None)
 
