@@ -305,7 +305,7 @@ def test_a_library_specimen_has_a_screen_copy_of_every_picture(tmp_path):
     SCREEN_WIDTH wide, the same picture (a page then never decodes the full-size file while trainees wait)."""
     import cv2
 
-    from docexam.formats.specimen import SCREEN_WIDTH, screen_copy_name
+    from docexam.formats.specimen import SCREEN_QUALITY, SCREEN_WIDTH, screen_copy_name
 
     rendered = render_specimen("mrd-td1", seed=2, capture="scan")
     write_specimen(rendered, tmp_path / "plain", "s", storage="library")
@@ -326,3 +326,23 @@ def test_a_library_specimen_has_a_screen_copy_of_every_picture(tmp_path):
         assert copy.shape[1] == SCREEN_WIDTH and abs(copy.shape[0] - h * SCREEN_WIDTH / w) <= 1
         small = cv2.resize(full, copy.shape[1::-1], interpolation=cv2.INTER_AREA).astype(float)
         assert np.abs(small - copy).mean() < 4, picture.name  # the same picture, JPEG apart
+        # never finer than the picture itself (a copy of a quality-60 picture at 85 stores its blocks, no more)
+        coarsest = max(_dc_step(picture), _ijg_dc_step(SCREEN_QUALITY))
+        assert _dc_step(picture.with_name(screen_copy_name(picture.name))) == coarsest, picture.name
+    # the views are looked at on a screen only: stored no wider than one, with no copy
+    views = [p for p in pictures if ".raking." in p.name or ".tilt." in p.name]
+    assert views and all(load_rgb(p).shape[1] <= SCREEN_WIDTH for p in views)
+
+
+def _dc_step(jpeg) -> int:
+    """The luminance DC quantisation step of a JPEG file."""
+    from PIL import Image
+
+    with Image.open(jpeg) as im:
+        return im.quantization[0][0]
+
+
+def _ijg_dc_step(quality: int) -> int:
+    """The luminance DC step the IJG tables give at ``quality`` (its base step is 16): 5 at 85, 8 at 75, 13 at 60."""
+    scale = 5000 // quality if quality < 50 else 200 - 2 * quality
+    return max(1, (16 * scale + 50) // 100)

@@ -107,3 +107,22 @@ def test_a_sidecar_cannot_name_a_picture_outside_its_folder(card, tmp_path, name
     (tmp_path / "card.json").write_text(json.dumps(data))
     with pytest.raises(InvalidFieldError, match="images"):
         load_specimen(tmp_path / "card.json")
+
+
+def test_a_view_wider_than_a_screen_is_stored_at_screen_width_with_no_copy():
+    """A tilt view is looked at on a screen only: stored shrunk to SCREEN_WIDTH, so it needs no screen copy."""
+    from docexam.formats.specimen import SCREEN_WIDTH
+    from docexam.synth.storage import encode, screen_copy
+
+    view = np.zeros((1105, 1138, 3), np.uint8)
+    view[..., 0] = np.linspace(0, 255, 1138)[None, :]  # red rises left to right: the whole width is kept, shrunk
+    codec = codec_for("view", {"kind": "flat"}, storage="library")
+    stored = load_rgb(encode(view, "view", codec, {"kind": "flat"}))
+    assert stored.shape[:2] == (round(1105 * SCREEN_WIDTH / 1138), SCREEN_WIDTH)
+    assert stored[:, :20, 0].mean() < 10 and stored[:, -20:, 0].mean() > 245
+    assert screen_copy(view, "view", codec, {"kind": "flat"}) is None
+    # a light keeps its size (the examination measures it) and gets a copy
+    page = np.full((800, 2000), 128, np.uint8)
+    ir = codec_for("ir", {"kind": "flat"}, storage="library")
+    assert load_rgb(encode(page, "ir", ir, {"kind": "flat"})).shape[:2] == (800, 2000)
+    assert load_rgb(screen_copy(page, "ir", ir, {"kind": "flat"})).shape[:2] == (440, SCREEN_WIDTH)

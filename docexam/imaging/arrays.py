@@ -76,3 +76,16 @@ def as_gray(image: np.ndarray, *, name: str) -> np.ndarray:
     if arr.shape[2] == 4:
         arr = _without_alpha(arr)
     return cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+
+
+def shrunk_to(image: np.ndarray, width: int) -> np.ndarray:
+    """``image`` no wider than ``width`` pixels: area-averaged, aspect kept; itself when no wider.
+
+    >>> shrunk_to(np.zeros((50, 300), np.uint8), 100).shape, shrunk_to(np.zeros((5, 8), np.uint8), 100).shape
+    ((17, 100), (5, 8))
+    """
+    h, w = image.shape[:2]
+    if w <= width:
+        return image
+    return cv2.resize(image, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+

@@ -18,10 +18,10 @@ import cv2
 import numpy as np
 
 from ..i18n import Message
-from ..atomic import encode_jpeg, ensure_dir, write_bytes, write_json
+from ..atomic import ensure_dir, write_bytes, write_json
 from ..errors import ImpossibleForgeryError, UnknownNameError
 from ..formats.lights import LIGHTS, MONOCHROME, REFLECTED, image_name
-from ..formats.specimen import SCREEN_QUALITY, SCREEN_WIDTH, screen_copy_name
+from ..formats.specimen import screen_copy_name
 from ..imaging import load_rgb
 from ..memory import keep_freed_memory
 from ..specimens.model import CAPTURE_KINDS, check_specimen_name
@@ -37,7 +37,7 @@ from .personalize import mrz_lines_for, personalization_layers
 from .face_render import render_person
 from .person import holder_person
 from .reference import render_reference, sheet_grain
-from .storage import codec_for, encode
+from .storage import codec_for, encode, screen_copy
 
 SEVERITY_WORDS = {"subtle": 0.2, "moderate": 0.5, "blatant": 0.9}
 
@@ -274,7 +274,7 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *
                 pixels = stored_pixels(images[light], light)
                 write_bytes(out / file, encode(pixels, light, codec, capture))
                 if screen_copies:
-                    _write_screen_copy(out, file, pixels)
+                    _write_screen_copy(out / file, screen_copy(pixels, light, codec, capture))
                 named.setdefault(side, {})[light] = file
     first = next(iter(named.values()))
     if storage != "lossless":  # the plain PNG names need no list (and the contract's sidecar stays as it was)
@@ -287,7 +287,7 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *
         codec = codec_for(kind, sidecar["capture"], storage=storage)
         write_bytes(out / f"{name}.{suffix}", encode(picture, kind, codec, sidecar["capture"]))
         if screen_copies:
-            _write_screen_copy(out, f"{name}.{suffix}", picture)
+            _write_screen_copy(out / f"{name}.{suffix}", screen_copy(picture, kind, codec, sidecar["capture"]))
     sidecar = _named(sidecar, name)
     if rendered.mask is not None:
         codec = codec_for("mask", sidecar["capture"], storage=storage)
@@ -296,12 +296,10 @@ def write_specimen(rendered: RenderedSpecimen, out_dir: str | Path, name: str, *
     return write_json(out / f"{name}.json", sidecar)
 
 
-def _write_screen_copy(out: Path, file: str, pixels: np.ndarray) -> None:
-    """The screen copy of a picture wider than a screen shows (a smaller one is cheap to show as it is)."""
-    h, w = pixels.shape[:2]
-    if w > SCREEN_WIDTH:
-        small = cv2.resize(pixels, (SCREEN_WIDTH, max(1, round(h * SCREEN_WIDTH / w))), interpolation=cv2.INTER_AREA)
-        write_bytes(out / screen_copy_name(file), encode_jpeg(small, quality=SCREEN_QUALITY))
+def _write_screen_copy(picture: Path, copy: bytes | None) -> None:
+    """Write ``picture``'s screen copy (none for a picture no wider than a screen: cheap to show as it is)."""
+    if copy is not None:
+        write_bytes(picture.with_name(screen_copy_name(picture.name)), copy)
 
 
 def stored_pixels(image: np.ndarray, light: str) -> np.ndarray:

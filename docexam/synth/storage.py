@@ -38,7 +38,8 @@ import numpy as np
 
 from ..atomic import encode_jpeg, encode_png
 from ..formats.lights import LIGHTS, VISIBLE
-from ..formats.specimen import STORAGES
+from ..formats.specimen import SCREEN_QUALITY, SCREEN_WIDTH, STORAGES
+from ..imaging import shrunk_to
 #: a codec's quality that means "the quality the simulated device wrote its own JPEG at"
 DEVICE = "device"
 
@@ -59,12 +60,16 @@ class Codec:
         cameras do; 4:4:4 keeps it, for pictures that are measured).
     reason : str
         Why this row is so (shown in ``docs/formats.md``).
+    max_width : int or None
+        Wider pictures are stored shrunk to this width (pictures people look
+        at on a screen only); None: at their own size.
     """
 
     format: str
     quality: int | str | None
     chroma: str | None
     reason: str
+    max_width: int | None = None
 
     @property
     def suffix(self) -> str:
@@ -99,7 +104,9 @@ LIBRARY_CODECS: dict[tuple[str, str], Codec] = {
         "jpeg", 60, None, "one grey channel looked at by people only (watermark, thread, perforation): "
         "the paper's grain costs bytes, not information"),
     ("view", "*"): Codec(
-        "jpeg", 70, "4:2:0", "tilt and raking views: looked at by people only, a few at a time, on a screen"),
+        "jpeg", 70, "4:2:0", "tilt and raking views: looked at by people a few at a time on a screen, so no wider "
+        "than a screen shows them (no screen copy needed); the examination aligns a tilt view by its features, "
+        "whatever its scale", max_width=SCREEN_WIDTH),
     ("traveller", "*"): Codec(
         "jpeg", 80, "4:2:0", "the photo taken at the counter: looked at by people only"),
     ("mask", "*"): Codec(
@@ -127,15 +134,39 @@ def codec_for(picture: str, capture: dict, *, storage: str) -> Codec:
     return LIBRARY_CODECS.get((picture, capture.get("kind", "flat"))) or LIBRARY_CODECS[picture, "*"]
 
 
-def encode(image: np.ndarray, picture: str, codec: Codec, capture: dict) -> bytes:
-    """The bytes of ``image`` (uint8 grey or RGB), a ``picture`` of ``capture``, stored with ``codec``."""
+def jpeg_quality(picture: str, codec: Codec, capture: dict) -> int | None:
+    """The JPEG quality ``codec`` stores ``picture`` of ``capture`` at (None: lossless)."""
     if codec.format == "png":
-        # zlib's run-length strategy suits the noisy other lights; the visible page and the mask compress better without
-        return encode_png(image, rle=picture not in (VISIBLE, "mask"))
+        return None
     device = capture.get("jpeg_quality") if picture in LIGHTS else None
     # a light: never above what the device kept (a higher quality would only store its 8x8 blocks more exactly)
-    quality = device if codec.quality == DEVICE else min(codec.quality, device or 100)
-    return encode_jpeg(image, quality=int(quality), full_chroma=codec.chroma == "4:4:4")
+    return int(device if codec.quality == DEVICE else min(codec.quality, device or 100))
+
+
+def encode(image: np.ndarray, picture: str, codec: Codec, capture: dict) -> bytes:
+    """The bytes of ``image`` (uint8 grey or RGB), a ``picture`` of ``capture``, stored with ``codec``."""
+    if codec.max_width is not None:
+        image = shrunk_to(image, codec.max_width)
+    quality = jpeg_quality(picture, codec, capture)
+    if quality is None:
+        # zlib's run-length strategy suits the noisy other lights; the visible page and the mask compress better without
+        return encode_png(image, rle=picture not in (VISIBLE, "mask"))
+    return encode_jpeg(image, quality=quality, full_chroma=codec.chroma == "4:4:4")
+
+
+def screen_copy(image: np.ndarray, picture: str, codec: Codec, capture: dict) -> bytes | None:
+    """The bytes of ``image``'s screen copy (None: it is no wider than a screen, and shown as it is).
+
+    At most :data:`SCREEN_QUALITY`, and never above the quality the picture
+    itself is stored at: a copy of a quality-60 picture at 85 would only
+    store its 8x8 blocks more exactly.
+    """
+    if codec.max_width is not None:
+        image = shrunk_to(image, codec.max_width)
+    if image.shape[1] <= SCREEN_WIDTH:
+        return None
+    quality = min(SCREEN_QUALITY, jpeg_quality(picture, codec, capture) or 100)
+    return encode_jpeg(shrunk_to(image, SCREEN_WIDTH), quality=quality)
 
 
 def table_rows() -> list[tuple[str, str, str, str]]:
@@ -144,10 +175,10 @@ def table_rows() -> list[tuple[str, str, str, str]]:
     for (picture, capture), c in LIBRARY_CODECS.items():
         what = "PNG" if c.format == "png" else (
             f"JPEG, {'the device' + chr(39) + 's quality' if c.quality == DEVICE else f'quality {c.quality}'}"
-            + (f", {c.chroma}" if c.chroma else ""))
+            + (f", {c.chroma}" if c.chroma else "") + (f", at most {c.max_width} px wide" if c.max_width else ""))
         rows.append((picture, capture, what, c.reason))
     return rows
 
 
 __all__ = ["Codec", "DEVICE", "DEVICE_ROW", "LIBRARY_CODECS", "PEOPLE_ONLY_JPEG", "PNG", "STORAGES", "codec_for",
-           "encode", "table_rows"]
+           "encode", "jpeg_quality", "screen_copy", "table_rows"]

@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..atomic import ensure_dir
 from ..formats.specimen import SCREEN_WIDTH, screen_copy_name
-from ..imaging import load_image
+from ..imaging import load_image, shrunk_to
 from ..paths import cache_dir
 from . import runlog
 
@@ -107,13 +107,6 @@ def _png(rgba: np.ndarray) -> bytes:
     return buf.tobytes()
 
 
-def _shrink(rgb: np.ndarray, width: int) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    if w <= width:
-        return rgb
-    return cv2.resize(rgb, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
-
-
 def _crop(array: np.ndarray, crop) -> np.ndarray:
     if crop is None:
         return array
@@ -156,7 +149,7 @@ def _image_url(path: str, mtime: int, width: int, crop: tuple | None) -> str:
 
     def encode() -> bytes:
         rgb, scaled_crop = _reduced(path, width, crop)
-        return _jpeg(_shrink(_crop(rgb, scaled_crop), width))
+        return _jpeg(shrunk_to(_crop(rgb, scaled_crop), width))
 
     return _write(name, "jpg", encode)
 
@@ -272,8 +265,8 @@ def warm_picture(path, rgb: np.ndarray) -> None:
     """
     path = str(path)
     mtime = _mtime(path)
-    zoom = (lambda: Path(path)) if rgb.shape[1] <= ZOOM_WIDTH else (lambda: _jpeg(_shrink(rgb, ZOOM_WIDTH)))
-    _write(_name("image", path, mtime, DISPLAY_WIDTH, None), "jpg", lambda: _jpeg(_shrink(rgb, DISPLAY_WIDTH)),
+    zoom = (lambda: Path(path)) if rgb.shape[1] <= ZOOM_WIDTH else (lambda: _jpeg(shrunk_to(rgb, ZOOM_WIDTH)))
+    _write(_name("image", path, mtime, DISPLAY_WIDTH, None), "jpg", lambda: _jpeg(shrunk_to(rgb, DISPLAY_WIDTH)),
            lock=contextlib.nullcontext())
     _write(_name("image", path, mtime, ZOOM_WIDTH, None), "jpg", zoom, lock=contextlib.nullcontext())
 
