@@ -95,10 +95,10 @@ LIBRARY_CODECS: dict[tuple[str, str], Codec] = {
     ("visible", "scan"): Codec(
         "jpeg", 90, "4:4:4", "a scanner that wrote a lossless file: as flat"),
     ("uv", "*"): Codec(
-        "jpeg", 75, "4:2:0", "the examination compares what fluoresces region by region at low resolution; "
+        "jpeg", 65, "4:2:0", "the examination compares what fluoresces region by region at low resolution; "
         "a dim UV picture is mostly sensor noise, which costs bytes, not information"),
     ("ir", "*"): Codec(
-        "jpeg", 75, None, "one grey channel; the examination compares IR drop-out region by region at low "
+        "jpeg", 65, None, "one grey channel; the examination compares IR drop-out region by region at low "
         "resolution"),
     ("transmitted", "*"): Codec(
         "jpeg", 60, None, "one grey channel looked at by people only (watermark, thread, perforation): "
