@@ -5,7 +5,6 @@ officer and undoes it, and changes the workshop's course order."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_lessons_support import build_library  # noqa: E402
-from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, stop_app, _wait_healthy, browser,  # noqa: E402,F401
+from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, browser, running_app,  # noqa: E402,F401
                              wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,15 +43,9 @@ def server(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_SPECIMENS_DIR=str(lib),
                DOCEXAM_DATABASE_URL=f"sqlite:///{home / 'training.sqlite3'}")
-    log = open(home / "server.log", "wb")
-    proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=port), cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, 60)
+    with running_app(streamlit_command(host="127.0.0.1", port=port), port=port, cwd=REPO, env=env,
+                     log_path=home / "server.log") as url:
         yield url, home
-    finally:
-        stop_app(proc, log)
 
 
 def _open(browser, url, *, width, height):

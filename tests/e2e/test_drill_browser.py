@@ -10,7 +10,6 @@ benchmark. Screenshots go to ``tests/artifacts/``.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder
 
 from test_drill_support import fake_material  # noqa: E402
 from test_lessons_support import build_library  # noqa: E402
-from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, _wait_healthy,  # noqa: E402,F401
-                             browser, stop_app, wait_idle)  # browser: a fixture
+from test_ui_browser import (ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, running_app,  # noqa: E402,F401
+                             browser, wait_idle)  # browser: a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,15 +59,11 @@ def server(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_SPECIMENS_DIR=str(lib), DOCEXAM_RENDER_WORKERS="0")
     env.pop("DOCEXAM_DATABASE_URL", None)
-    log = open(home / "server.log", "wb")
-    proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=port), cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, 180)  # a shared, busy machine may take minutes to start Python
-        yield url, home
+    try:  # a shared, busy machine may take minutes to start Python
+        with running_app(streamlit_command(host="127.0.0.1", port=port), port=port, cwd=REPO, env=env,
+                         log_path=home / "server.log", timeout=180) as url:
+            yield url, home
     finally:
-        stop_app(proc, log)
         stalled.close()
 
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from test_lessons_support import build_library  # noqa: E402
 from test_ui_browser import (  # noqa: E402,F401  (browser: a fixture)
-    ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, stop_app, _wait_healthy, browser, wait_idle)
+    ARTIFACTS, FIRST_DRAW_S, REPO, _free_port, browser, running_app, wait_idle)
 
 from docexam.i18n import translator  # noqa: E402
 from docexam.ui import session  # noqa: E402
@@ -57,15 +57,9 @@ def server(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "docexam", "trainer-passphrase", "--stdin"], input=PASSPHRASE + "\n",
                    text=True, env=env, check=True, capture_output=True)
     port = _free_port()
-    log = open(home / "server.log", "wb")
-    proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=port), cwd=REPO, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, 60)
+    with running_app(streamlit_command(host="127.0.0.1", port=port), port=port, cwd=REPO, env=env,
+                     log_path=home / "server.log") as url:
         yield url
-    finally:
-        stop_app(proc, log)
 
 
 def wrong_fonts(page, attempts: int = 3) -> list[str]:

@@ -8,7 +8,6 @@ polling for every heatmap they ever waited for load the laptop for nothing.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_ui_browser import CHROMIUM, CHROMIUM_FLAGS, REPO, _free_port, _wait_healthy, stop_app  # noqa: E402
+from test_ui_browser import CHROMIUM, CHROMIUM_FLAGS, REPO, _free_port, running_app  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,17 +43,11 @@ def page_server(tmp_path):
         pytest.skip(f"Debian's chromium is not installed ({CHROMIUM})")
     (tmp_path / "page.py").write_text(PAGE, encoding="utf-8")
     port = _free_port()
-    log = open(tmp_path / "server.log", "wb")
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(tmp_path / "page.py"), "--server.port",
-                             str(port), "--server.headless", "true", "--server.enableStaticServing", "true"],
-                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, 60)
+    command = [sys.executable, "-m", "streamlit", "run", str(tmp_path / "page.py"), "--server.port", str(port),
+               "--server.headless", "true", "--server.enableStaticServing", "true"]
+    with running_app(command, port=port, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                     log_path=tmp_path / "server.log") as url:
         yield playwright, url
-    finally:
-        stop_app(proc, log)
 
 
 def test_a_later_picture_stops_asking_once_the_trainee_moves_on(page_server):

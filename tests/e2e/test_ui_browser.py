@@ -8,6 +8,7 @@ test skips, saying why, only where one of the two is missing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -82,6 +83,20 @@ def stop_app(proc: subprocess.Popen, log) -> None:
     log.close()
 
 
+@contextlib.contextmanager
+def running_app(command: list[str], *, port: int, cwd, env: dict, log_path, timeout: float = 60):
+    """An app a test starts (``command`` serving on ``port``): yields its URL once it answers its health
+    check; stopped, and its output (``log_path``) closed, when the block ends, however it ends."""
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, timeout)
+        yield url
+    finally:
+        stop_app(proc, log)
+
+
 @pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
@@ -104,15 +119,9 @@ def server(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, DOCEXAM_HOME=str(home), DOCEXAM_SPECIMENS_DIR=str(lib))
     env.pop("DOCEXAM_DATABASE_URL", None)
-    log = open(home / "server.log", "wb")
-    proc = subprocess.Popen(streamlit_command(host="127.0.0.1", port=port), cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, 60)
+    with running_app(streamlit_command(host="127.0.0.1", port=port), port=port, cwd=REPO, env=env,
+                     log_path=home / "server.log") as url:
         yield url
-    finally:
-        stop_app(proc, log)
 
 
 @pytest.fixture
