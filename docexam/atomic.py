@@ -132,8 +132,9 @@ def encode_jpeg(image, *, quality: int = 90, full_chroma: bool = False) -> bytes
 
     ``full_chroma`` keeps colour at full resolution (4:4:4) instead of
     halving it both ways (4:2:0, what cameras write). The Huffman tables are
-    fitted to each picture: the same pixels in about 10 % fewer bytes
-    (measured on the library), for about 8 ms more per page.
+    fitted to each picture: the same pixels in fewer bytes (measured: 2 % on
+    a 600 dpi page at quality 90, 4:4:4; about 10 % on pictures at quality
+    85, 4:2:0), for about 8 ms more per picture.
     """
     more = {"IMWRITE_JPEG_OPTIMIZE": 1}
     if full_chroma:

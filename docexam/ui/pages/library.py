@@ -107,7 +107,8 @@ with c2:
                       else label(FAMILY_LABELS, a.family, lang()), zone=zone_label(a.zone, lang()),
                       bbox=list(a.bbox)) + f"  \n{a.note}")
     st.markdown(_("**Holder**"))
-    st.table(pd.DataFrame([{_("Field"): zone_label(k, lang()), _("Value"): v} for k, v in spec.holder.as_dict().items()]))
+    st.table(pd.DataFrame([{_("Field"): zone_label(k, lang()), _("Value"): v}
+                           for k, v in spec.holder.as_dict().items()]))
     if spec.mrz:
         st.code("\n".join(spec.mrz), language=None)
 
