@@ -126,6 +126,8 @@ def _wrong_fonts_once(page) -> list[str]:
 
 def _settle(page) -> None:
     wait_idle(page)
+    # an element whose code is still loading is drawn as an empty placeholder: its text is not there to check
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
     page.evaluate("document.fonts.ready.then(() => true)")
     page.wait_for_timeout(300)
 
