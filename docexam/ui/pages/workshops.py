@@ -26,7 +26,7 @@ st.title(_("Workshops"))
 
 with st.expander(_("Create a workshop"), expanded=not record.workshops(), icon=":material/add:"):
     with st.form("new-workshop"):
-        title = st.text_input(_("Title"), "Document examination, level 1", max_chars=300)
+        title = st.text_input(_("Title"), _("Document examination, level 1"), max_chars=300)
         c1, c2 = st.columns(2)
         place = c1.text_input(_("Place (town or venue)"), max_chars=200)
         province = c2.text_input(_("Province"), max_chars=200)
