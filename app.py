@@ -10,7 +10,7 @@ import streamlit as st
 
 from docexam.errors import DocexamError
 from docexam.ui import nav, preparing, session
-from docexam.ui.i18n import LANGUAGES, _
+from docexam.ui.i18n import LANGUAGES, _, streamlit_words_css
 from docexam.ui.starter import LibraryNotReady
 
 # a local icon: a ":material/...:" page icon is fetched from the internet as the favicon
@@ -46,7 +46,7 @@ with st.sidebar:
 if st.session_state["lang"] != "en":
     # Khmer and Thai have no italic: Source Sans's italic face, which claims every code point, drew
     # emphasised Khmer as boxes. Emphasis stays upright in these languages
-    st.html("<style>em, i { font-style: normal; }</style>")
+    st.html("<style>em, i { font-style: normal; }</style>" + streamlit_words_css())
 
 page = nav.navigation()
 

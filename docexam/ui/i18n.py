@@ -10,13 +10,16 @@ chooses between them.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from docexam.i18n import LANGUAGES, N_, translator
 
 from .keys import KEYS
 
-__all__ = ["LANGUAGES", "N_", "_", "ngettext", "said", "lang", "pick", "option_label", "t", "text"]
+__all__ = ["LANGUAGES", "N_", "_", "ngettext", "said", "lang", "pick", "option_label", "t", "text",
+           "streamlit_words_css"]
 
 
 def lang() -> str:
@@ -68,3 +71,22 @@ def pick(en: str, km: str | None) -> str:
 def option_label(option: dict) -> str:
     """An item option (``{"id", "label", "label_km"}``) in the session's language."""
     return pick(option.get("label", option.get("id", "")), option.get("label_km"))
+
+
+def streamlit_words_css() -> str:
+    """A style sheet that puts Streamlit's own words in the session's language ("" in English).
+
+    Streamlit offers no setting for them: its file uploader's button says
+    "Upload" and its note "40MB per file • PNG, JPG" in every language. The
+    button's word is replaced, and the note says the size limit (the file
+    types are in each uploader's own label).
+    """
+    if lang() == "en":
+        return ""
+    upload = json.dumps(_("Upload"), ensure_ascii=False)  # a JSON string is a valid CSS string
+    limit = json.dumps(_("Up to {size} MB per file", size=st.get_option("server.maxUploadSize")), ensure_ascii=False)
+    words = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+    note = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    return (f"<style>{words} {{ font-size: 0; }} {words}::after {{ content: {upload}; font-size: 1rem; }}"
+            f" {note} {{ font-size: 0; }} {note}::after {{ content: {limit}; font-size: .875rem; }}</style>")
+

@@ -187,6 +187,15 @@ def test_every_page_in_khmer_draws_with_the_served_fonts(browser, server):
         english: list[str] = []
         trainee = {"sign_in": sign_in, **tour(page, server, TRAINEE_TOUR, "trainee", english)}
         assert english == [], f"trainee pages without Khmer: {english}"
+        # the examination desk's file uploader: Streamlit's own "Upload" and "40MB per file" are shown in Khmer
+        page.goto(f"{server}/desk")
+        _settle(page)
+        zone = page.get_by_test_id("stFileUploaderDropzone").first
+        parts = ("button [data-testid=stMarkdownContainer] p", "[data-testid=stFileUploaderDropzoneInstructions] span")
+        shown = [zone.locator(css).first.evaluate("e => [getComputedStyle(e).fontSize, "
+                                                  "getComputedStyle(e, '::after').content]") for css in parts]
+        assert shown == [["0px", f'"{KM.gettext("Upload")}"'],
+                         ["0px", f'"{KM.gettext("Up to {size} MB per file", size=40)}"']], shown
 
         # the check is not blind: a Khmer heading forced to a font the app does not serve is caught
         page.get_by_test_id("stMain").locator("h1").first.evaluate(
