@@ -161,9 +161,8 @@ def screen_copy(image: np.ndarray, picture: str, codec: Codec, capture: dict) ->
     itself is stored at: a copy of a quality-60 picture at 85 would only
     store its 8x8 blocks more exactly.
     """
-    if codec.max_width is not None:
-        image = shrunk_to(image, codec.max_width)
-    if image.shape[1] <= SCREEN_WIDTH:
+    stored_width = min(image.shape[1], codec.max_width or image.shape[1])
+    if stored_width <= SCREEN_WIDTH:
         return None
     quality = min(SCREEN_QUALITY, jpeg_quality(picture, codec, capture) or 100)
     return encode_jpeg(shrunk_to(image, SCREEN_WIDTH), quality=quality)

@@ -25,7 +25,7 @@ from ..formats.lights import LIGHTS
 from ..specimens import find_template
 from . import docview, officer, state
 from .course import clip_box, to_template_point
-from .i18n import _, lang, ngettext, pick, said, t
+from .i18n import _, lang, ngettext, pick, said
 
 RED = (230, 30, 30)
 BLUE = (20, 90, 255)
@@ -44,10 +44,6 @@ def figure_cells(values) -> list[str]:
     ['80', '—', '0']
     """
     return [NO_FIGURE if v is None else f"{v:g}" for v in values]
-
-
-def light_label(light: str) -> str:
-    return t(f"light_{light}")
 
 
 def _scale(size: tuple[int, int], shape) -> tuple[float, float]:
@@ -157,7 +153,7 @@ def light_switch(lights, *, key: str) -> str:
     lights = [light for light in LIGHTS if light in lights] or ["visible"]
     if len(lights) == 1:
         return lights[0]
-    choice = st.segmented_control(_("Light"), lights, format_func=light_label, key=key, default=lights[0])
+    choice = st.segmented_control(_("Light"), lights, format_func=docview.light_label, key=key, default=lights[0])
     return choice or lights[0]
 
 

@@ -16,7 +16,7 @@ from docexam.formats.lights import LIGHTS
 from docexam.lessons.reference import AFTER_SUSPECT, section
 from docexam.lessons.vocabulary import FAMILY_LABELS, finding_text, label, technique_label, zone_label
 from docexam.specimens import list_templates
-from docexam.ui import limits, officer, state, widgets
+from docexam.ui import docview, limits, officer, state, widgets
 from docexam.ui.i18n import _, lang, pick, said
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "tif", "tiff"]
@@ -127,7 +127,7 @@ if report is not None:
         st.subheader(_("Heatmap"))
         widgets.image(render_heatmap(report), caption=_("What the examination machine sees: warm colours where the document departs from the genuine template; numbered boxes are its findings."))
         lights = [light for light in LIGHTS if light in report.aligned]
-        tabs = st.tabs([widgets.light_label(light) for light in lights])
+        tabs = st.tabs([docview.light_label(light) for light in lights])
         for tab, light in zip(tabs, lights):
             with tab:
                 a, b = st.columns(2)
