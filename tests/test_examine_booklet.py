@@ -9,6 +9,7 @@ cannot be judged from one picture: a visa page carrying them is
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -94,3 +95,51 @@ def test_a_page_whose_perforation_was_left_out_is_found_on_that_page(genuine):
     perforation = [f for f in r.findings if f.technique == "page-substitution"]
     assert r.verdict == "suspect" and [f.zone for f in perforation] == ["perforation"], r.as_dict()["findings"]
     assert "right page has no perforated" in perforation[0].message
+
+
+# --------------------------------------------------------------------------
+# a spread no single pose fits: each page is aligned on its own
+
+MARGIN = 150  # the table around the open booklet, pixels
+TABLE = (200, 190, 180)
+
+
+def _left_leaf_moved(genuine, move) -> np.ndarray:
+    """The genuine flat spread on a table, its left leaf moved by ``move(x, y) -> (x', y')`` (template pixels).
+
+    ``move`` is applied to the leaf's four corners; the leaf is warped by
+    the homography through them and drawn over the table.
+    """
+    tpl = find_template("uto-visa")
+    img = cv2.copyMakeBorder(genuine.images["visible"], MARGIN, MARGIN, MARGIN, MARGIN, cv2.BORDER_CONSTANT,
+                             value=TABLE)
+    x0, y0, x1, y1 = (v + MARGIN for v in tpl.zone("page-left").bbox)
+    corners = np.float32([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    m = cv2.getPerspectiveTransform(corners, np.float32([move(x, y) for x, y in corners]))
+    h, w = img.shape[:2]
+    leaf = np.zeros((h, w), np.uint8)
+    leaf[y0:y1, x0:x1] = 255
+    moved, where = cv2.warpPerspective(img, m, (w, h)), cv2.warpPerspective(leaf, m, (w, h)) > 127
+    out = img.copy()
+    out[y0:y1, x0:x1] = TABLE
+    out[where] = moved[where]
+    return out
+
+
+@pytest.mark.parametrize("degrees", [12, 30])
+def test_a_genuine_leaf_lifted_at_the_fold_is_not_taken_for_a_foreign_page(genuine, degrees):
+    """The left page lifted about the fold toward a camera 3 page-widths above: it is foreshortened, the fold stays."""
+    fold = MARGIN + find_template("uto-visa").zone("page-left").bbox[2]
+    h, w = genuine.images["visible"].shape[:2]
+    centre, distance, angle = np.array([w / 2 + MARGIN, h / 2 + MARGIN]), 3.0 * w, np.radians(degrees)
+
+    def lift(x, y):
+        d = fold - x  # from the fold, across the page
+        near = distance / (distance - d * np.sin(angle))  # the lifted edge is nearer the camera
+        return centre + (np.array([fold - d * np.cos(angle), y]) - centre) * near
+
+    r = examine(_left_leaf_moved(genuine, lift), "uto-visa")
+    assert "page-left" in r.registration["pages"]  # (steeply lifted, no one pose fits: every page on its own)
+    assert r.verdict == "inconclusive" and not r.findings, [(f.technique, f.zone, round(f.score, 2)) for f in r.findings]
+    fold_check = next(e for e in r.evidence if e.check == "fold")
+    assert fold_check.score < 0.3

@@ -271,3 +271,75 @@ def test_wrong_template_is_refused():
     card = simulate_capture({"visible": _personalized("mrd-td1", seed=1)}, kind="phone", seed=1).images["visible"]
     reg = register(card, load_rgb(td3.image_path("visible")))
     assert not reg.ok and reg.reason
+
+
+# --------------------------------------------------------------------------
+# a booklet spread whose leaves lie apart: each page posed on its own
+
+PAGE_W, PAGE_H = 1400, 1000
+SPREAD_PAGES = [("left", [0, 0, PAGE_W, PAGE_H]), ("right", [PAGE_W, 0, 2 * PAGE_W, PAGE_H])]
+
+
+def _photographed_spread(left_apart: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """A spread of two textured pages; the left page moved by ``left_apart`` (template -> template) before the camera.
+
+    Returns the image, the reference and each page's true template -> image homography.
+    """
+    # two designs (the right page the left one mirrored): neither page matches the other's place
+    left = demo_document((PAGE_W, PAGE_H), seed=1)
+    right = np.ascontiguousarray(cv2.flip(left, 0))
+    camera = np.array([[0.8, 0, 100], [0, 0.8, 120], [0, 0, 1.0]])
+    truth = {"left": camera @ left_apart, "right": camera}
+    size = (2 * PAGE_W + 300, PAGE_H + 300)
+    img = np.full((size[1], size[0], 3), (90, 80, 70), np.uint8)
+    for page, name, x0 in ((left, "left", 0), (right, "right", PAGE_W)):
+        m = truth[name] @ np.array([[1.0, 0, x0], [0, 1, 0], [0, 0, 1]])
+        warped = cv2.warpPerspective(page, m, size)
+        inside = cv2.warpPerspective(np.full(page.shape[:2], 255, np.uint8), m, size) > 0
+        img[inside] = warped[inside]
+    return img, np.hstack([left, right]), truth
+
+
+def _page_error(reg: Registration, box, true_t2i: np.ndarray) -> float:
+    """Largest error, template pixels, over a 5x5 grid of one page, through the pose registration gives that page."""
+    x0, y0, x1, y1 = box
+    pts = np.array([[x, y] for x in np.linspace(x0, x1 - 1, 5) for y in np.linspace(y0, y1 - 1, 5)])
+    in_image = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), true_t2i).reshape(-1, 2)
+    back = cv2.perspectiveTransform(in_image.reshape(-1, 1, 2), reg.pose_for(box)).reshape(-1, 2)
+    return float(np.linalg.norm(back - pts, axis=1).max())
+
+
+def _lifted_leaf(outward: float = 0.0) -> np.ndarray:
+    """The left leaf lifted at its outer edge (foreshortened about the fold), then moved ``outward`` pixels."""
+    corners = np.float32([[0, 0], [PAGE_W, 0], [PAGE_W, PAGE_H], [0, PAGE_H]])
+    lifted = np.float32([[150, -30], [PAGE_W, 0], [PAGE_W, PAGE_H], [150, PAGE_H + 30]])
+    move = np.array([[1.0, 0, -outward], [0, 1, 0], [0, 0, 1]])
+    return move @ cv2.getPerspectiveTransform(corners, lifted)
+
+
+def test_a_leaf_bent_at_the_fold_gets_its_own_pose():
+    img, ref, truth = _photographed_spread(_lifted_leaf())
+    one_pose = register(img, ref)
+    assert one_pose.ok and not one_pose.pages  # one page fits; the other's patches fall out as outliers
+    assert max(_page_error(one_pose, box, truth[name]) for name, box in SPREAD_PAGES) > 20
+    reg = register(img, ref, pages=SPREAD_PAGES)
+    assert reg.ok and len(reg.pages) == 1
+    for name, box in SPREAD_PAGES:
+        assert _page_error(reg, box, truth[name]) <= TOLERANCE_PX, name
+    assert set(reg.as_dict()["pages"]) == {reg.pages[0][0]}
+
+
+def test_a_leaf_apart_from_the_fold_keeps_the_spreads_pose():
+    """Moved 25 px off the fold, the leaf is not this spread's: posed on its own it would hide the gap."""
+    img, ref, truth = _photographed_spread(_lifted_leaf(outward=25))
+    reg = register(img, ref, pages=SPREAD_PAGES, max_fold_gap_px=11)
+    assert reg.ok and reg.pages == ()
+    assert register(img, ref, pages=SPREAD_PAGES, max_fold_gap_px=40).pages  # a looser fold lets it go
+
+
+def test_a_flat_spread_keeps_one_pose():
+    img, ref, truth = _photographed_spread(np.eye(3))
+    reg = register(img, ref, pages=SPREAD_PAGES)
+    assert reg.ok and reg.pages == () and "pages" not in reg.as_dict()
+    for name, box in SPREAD_PAGES:
+        assert _page_error(reg, box, truth[name]) <= TOLERANCE_PX, name

@@ -27,12 +27,13 @@ is matched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 
 from ..blas import single_thread_blas
+from .geometry import page_pose
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 from .pools import in_bands as _in_bands
 
@@ -81,9 +82,15 @@ class Views:
     covered: np.ndarray
     #: light -> the same warped capture as uint8 RGB (for the report's aligned images)
     raw: dict = field(default_factory=dict)
+    #: booklet pages warped with their own homography: (name, box, homography), as :attr:`Registration.pages`
+    pages: tuple = ()
+
+    def pose_for(self, box) -> np.ndarray:
+        """The image-to-template homography of the page holding the centre of template ``box`` (:func:`page_pose`)."""
+        return page_pose(self.pages, box, self.homography)
 
 
-def warp_views(images: dict, homography: np.ndarray, model: ReferenceModel) -> Views:
+def warp_views(images: dict, homography: np.ndarray, model: ReferenceModel, *, pages=()) -> Views:
     """Warp each light's capture to the working geometry of ``model``.
 
     Parameters
@@ -93,7 +100,25 @@ def warp_views(images: dict, homography: np.ndarray, model: ReferenceModel) -> V
     homography : ndarray (3, 3)
         Image-to-template homography.
     model : ReferenceModel
+    pages : sequence of (str, box, ndarray), keyword-only
+        Booklet pages aligned one by one (:attr:`Registration.pages`): each
+        page's box (template pixels) is warped with its own homography.
     """
+    views = _warp_views(images, homography, model)
+    own = [(box, hm) for _, box, hm in pages if not np.allclose(hm, homography)]
+    for box, hm in own:
+        page = _warp_views(images, hm, model)
+        x0, y0, x1, y1 = model.to_work(box)
+        part = (slice(y0, y1), slice(x0, x1))
+        for light in views.work:
+            views.work[light][part] = page.work[light][part]
+            views.raw[light][part] = page.raw[light][part]
+        views.covered[part] = page.covered[part]
+    return replace(views, pages=tuple((name, list(box), hm) for name, box, hm in pages))
+
+
+def _warp_views(images: dict, homography: np.ndarray, model: ReferenceModel) -> Views:
+    """:func:`warp_views` with one homography for the whole image."""
     c = capture_scale(homography, model.template.size_px)
     to_work = model.to_work_matrix @ homography
     # shrink the capture first when it is much finer than the working grid:

@@ -15,7 +15,7 @@ import numpy as np
 from ..i18n import Message
 
 __all__ = ["normalised", "apply", "scale_matrix", "resize_to", "Pyramid", "quad_problem",
-           "homography_of", "warp_to_template", "map_points", "map_box"]
+           "homography_of", "page_pose", "warp_to_template", "map_points", "map_box"]
 
 
 def normalised(h: np.ndarray) -> np.ndarray:
@@ -114,6 +114,25 @@ def quad_problem(h_img_to_tpl: np.ndarray, tsize: tuple[int, int], isize: tuple[
     if not (expected / 2.0 < aspect < expected * 2.0):
         return Message("the matched outline has the wrong shape for this document type")
     return ""
+
+
+def page_pose(pages, box, default: np.ndarray) -> np.ndarray:
+    """The homography of the page in ``pages`` (``(name, box, homography)``) holding the centre of ``box``.
+
+    ``default`` when no page holds it (or ``pages`` is empty: one pose for the whole image).
+
+    Examples
+    --------
+    >>> shift = np.array([[1.0, 0, 5], [0, 1, 0], [0, 0, 1]])
+    >>> pages = (("left", [0, 0, 100, 100], shift),)
+    >>> page_pose(pages, [10, 10, 20, 20], np.eye(3))[0, 2], page_pose(pages, [150, 10, 160, 20], np.eye(3))[0, 2]
+    (5.0, 0.0)
+    """
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    for _, (x0, y0, x1, y1), hm in pages:
+        if x0 <= cx < x1 and y0 <= cy < y1:
+            return hm
+    return default
 
 
 def homography_of(registration) -> np.ndarray:

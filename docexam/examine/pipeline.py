@@ -223,4 +223,6 @@ def _registration_dict(reg) -> dict:
     out = {"ok": bool(reg.ok), "reprojection_error_px": round(err, 3) if np.isfinite(err) else None}
     if getattr(reg, "side", None):
         out["side"] = reg.side
+    if getattr(reg, "pages", ()):  # booklet pages posed on their own, apart from the spread's one pose
+        out["pages"] = [name for name, _, _ in reg.pages]
     return out

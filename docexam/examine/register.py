@@ -65,7 +65,7 @@ import numpy as np
 from ..i18n import Message
 from ..imaging import as_gray, as_rgb
 from .features import coarse_pose, sift
-from .geometry import (Pyramid, apply, map_box, map_points, normalised, resize_to,
+from .geometry import (Pyramid, apply, map_box, map_points, normalised, page_pose, resize_to,
                        warp_to_template)
 from .lru import BoundedCache
 from .refine import PatchSet, refine_pose
@@ -91,6 +91,9 @@ FIRST_TRY_SHARE = 0.75
 #: resting on matches from part of the page; the second (half) reaches +-8 px, less than half the period of the
 #: fine background line work (~1 mm), so it cannot lock on a neighbouring line.
 _REFINE_PASSES = ((520, 32, 16, 40), (1040, 40, 4, 48))
+#: a booklet page whose own refined pose moves its corners further than this (template pixels) from the
+#: whole spread's pose is warped with its own pose (a page bent at the fold, or a leaf from another booklet)
+PAGE_APART_PX = 2.0
 #: an elongated document (a card's two sides side by side) keeps at least
 #: this many working pixels across its short side
 MIN_WORK_SHORT_SIDE = 320
@@ -134,6 +137,11 @@ class Registration:
     side : str or None
         For a template holding several sides of a card, the side the image
         shows alone; None when it shows the whole sheet (or the template has one side).
+    pages : tuple of (str, list, ndarray)
+        For a booklet spread that no single pose fits (its leaves bent apart
+        at the fold, or one leaf not of this booklet), ``(name, box,
+        homography)`` of each page posed on its own (see :func:`register`).
+        Empty when one pose fits the whole image.
     """
 
     homography: np.ndarray
@@ -147,6 +155,11 @@ class Registration:
     feature_inliers: int = 0
     refined: bool = False
     side: str | None = None
+    pages: tuple = ()
+
+    def pose_for(self, box) -> np.ndarray:
+        """The image-to-template homography of the page holding the centre of template ``box`` (:func:`page_pose`)."""
+        return page_pose(self.pages, box, self.homography)
 
     @property
     def inverse(self) -> np.ndarray:
@@ -162,6 +175,8 @@ class Registration:
             "inliers": int(self.inliers),
             "reason": self.reason,
             "side": self.side,
+            **({"pages": {name: [[float(v) for v in row] for row in hm] for name, _, hm in self.pages}}
+               if self.pages else {}),
             "homography": [[float(v) for v in row] for row in self.homography],
             "timings_ms": {k: round(float(v), 1) for k, v in self.timings_ms.items()},
         }
@@ -296,9 +311,9 @@ def reference_index(reference: np.ndarray) -> ReferenceIndex:
     return _INDEXES.get_or_build(_fingerprint(reference), lambda: ReferenceIndex(reference))
 
 
-def register(image: np.ndarray, reference, *, sides=None, refine: bool = True, min_inliers: int = 15,
+def register(image: np.ndarray, reference, *, sides=None, pages=None, refine: bool = True, min_inliers: int = 15,
              max_error_px: float = 3.0, max_tilt_deg: float = 45.0, ratio: float = 0.85,
-             min_side_coverage: float = 0.97) -> Registration:
+             min_side_coverage: float = 0.97, max_fold_gap_px: float = 11.0) -> Registration:
     """Align a document image to its template's reference image.
 
     Parameters
@@ -315,6 +330,17 @@ def register(image: np.ndarray, reference, *, sides=None, refine: bool = True, m
         pixels. A capture of one side alone is then aligned to that side
         (the homography still maps into the whole sheet's coordinates) and
         :attr:`Registration.side` names it.
+    pages : sequence of (str, box), keyword-only, optional
+        For a booklet spread, each page's name and box in template pixels.
+        When no single pose fits the image, each page is aligned on its own
+        (:attr:`Registration.pages`): a booklet's leaves bend apart at the
+        fold, and a leaf sewn in from another booklet lies apart from its
+        facing page. Each page is refined on its own from the whole
+        spread's pose and keeps its own pose where they differ; when the
+        whole spread cannot be aligned, each page is aligned from scratch,
+        and the result is ``ok`` when at least one page aligns; its
+        ``homography`` is then that of the page with the most inliers (a page
+        that did not align is warped with it).
     refine : bool, keyword-only
         Refine the feature-based homography by local correlation (default).
         Without it the error is a few template pixels.
@@ -328,6 +354,13 @@ def register(image: np.ndarray, reference, *, sides=None, refine: bool = True, m
         Lowe's ratio for the feature matches, in (0, 1].
     min_side_coverage : float, keyword-only
         Share of a side that must lie inside the image for the side to count as shown.
+    max_fold_gap_px : float, keyword-only
+        With ``pages``: a page's own pose is kept only where it meets the
+        spread's pose along the edge the page shares with its facing page
+        (the fold) within this many template pixels. A leaf bent at the fold
+        still meets its facing page there; a leaf whose own pose would move
+        the fold (a foreign leaf's print run at another offset) is left in
+        the spread's pose, where the booklet checks see the offset.
 
     Returns
     -------
@@ -375,6 +408,10 @@ def register(image: np.ndarray, reference, *, sides=None, refine: bool = True, m
                    max_tilt_deg=float(max_tilt_deg), ratio=float(ratio))
     pyr = Pyramid(gray) if min(gray.shape) >= 32 else None
     whole = _register_to(gray, pyr, reference_index(reference), t0=t0, **options)
+    pages = [(str(n), [int(v) for v in b]) for n, b in (pages or [])]
+    if refine and len(pages) >= 2 and not isinstance(reference, ReferenceIndex):
+        return _register_pages(gray, pyr, reference, pages, whole, t0=t0, max_fold_gap_px=float(max_fold_gap_px),
+                               **options)
     sides = [(str(n), [int(v) for v in b]) for n, b in (sides or [])]
     if len(sides) < 2 or isinstance(reference, ReferenceIndex):
         return whole
@@ -386,16 +423,79 @@ def register(image: np.ndarray, reference, *, sides=None, refine: bool = True, m
     # one side alone (the whole sheet's pose rests on half the patches, and
     # its error estimate extrapolates over the side that is not there)
     best = None
-    for name, (x0, y0, x1, y1) in sides:
-        part = _register_to(gray, pyr, reference_index(np.ascontiguousarray(reference[y0:y1, x0:x1])), t0=t0,
-                            **options)
+    for name, box in sides:
+        part = _register_part(gray, pyr, reference, box, t0=t0, **options)
         if part.ok and (best is None or part.reprojection_error_px < best.reprojection_error_px):
-            shift = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1.0]])
-            best = replace(part, homography=normalised(shift @ part.homography), template_size=whole.template_size,
-                           side=name)
+            best = replace(part, template_size=whole.template_size, side=name)
     if best is None:
         return whole
     return replace(best, timings_ms={**best.timings_ms, "total": round((time.perf_counter() - t0) * 1e3, 2)})
+
+
+def _register_part(gray, pyr, reference, box, *, t0: float, **options) -> Registration:
+    """Align ``gray`` to the part ``box`` of ``reference``; the homography maps into the whole reference."""
+    x0, y0, x1, y1 = box
+    part = _register_to(gray, pyr, reference_index(np.ascontiguousarray(reference[y0:y1, x0:x1])), t0=t0, **options)
+    shift = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1.0]])
+    return replace(part, homography=normalised(shift @ part.homography))
+
+
+def _fold_points(box, boxes, *, samples: int = 9) -> np.ndarray:
+    """Points (template pixels) along the edges ``box`` shares with the other page ``boxes`` (the fold)."""
+    x0, y0, x1, y1 = box
+    points = []
+    for other in boxes:
+        for x in {x0, x1} & {other[0], other[2]}:
+            if other != box and min(y1, other[3]) > max(y0, other[1]):
+                ys = np.linspace(max(y0, other[1]), min(y1, other[3]) - 1, samples)
+                points += [[x, y] for y in ys]
+    return np.array(points, float).reshape(-1, 2)
+
+
+def _register_pages(gray, pyr, reference, pages, whole: Registration, *, t0: float, max_fold_gap_px: float,
+                    **options) -> Registration:
+    """A spread's pages posed one by one where the whole spread's one pose does not fit them (see :func:`register`).
+
+    From a good whole-spread pose, each page is refined on its own from it
+    (no new features: a tenth of a second) and keeps its own pose only
+    where that moves it more than :data:`PAGE_APART_PX` and still meets the
+    spread's pose at the fold (``max_fold_gap_px``); a page too far from
+    the whole pose for the refinement is aligned by its own features, and
+    keeps the whole pose if that fails too. Without a whole pose, each page is
+    aligned from scratch, and ``whole`` (the failure) is returned if none aligns.
+    """
+    if whole.ok:
+        inv = np.linalg.inv(whole.homography)
+        own = []
+        for name, box in pages:
+            x0, y0, x1, y1 = box
+            index = reference_index(np.ascontiguousarray(reference[y0:y1, x0:x1]))
+            shift = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1.0]])
+            fine = refine_pose(pyr, index, np.linalg.inv(shift) @ whole.homography, index.size,
+                               whole.image_size, options["max_tilt_deg"])
+            if fine is not None and fine[1] <= options["max_error_px"]:
+                hm = normalised(shift @ fine[0])
+            else:  # too far from the spread's pose for the refinement to reach: the page's own features
+                part = _register_part(gray, pyr, reference, box, t0=t0, **options)
+                if not part.ok:
+                    continue
+                hm = part.homography
+            corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
+            fold = _fold_points(box, [b for _, b in pages])
+            if np.linalg.norm(apply(hm, apply(inv, corners)) - corners, axis=1).max() <= PAGE_APART_PX:
+                continue  # the spread's pose fits this page
+            if len(fold) and np.linalg.norm(apply(hm, apply(inv, fold)) - fold, axis=1).max() > max_fold_gap_px:
+                continue  # no leaf of this spread: its own pose would move the fold
+            own.append((name, box, hm))
+        return replace(whole, pages=tuple(own)) if own else whole
+    aligned = [(name, box, _register_part(gray, pyr, reference, box, t0=t0, **options)) for name, box in pages]
+    aligned = [(name, box, reg) for name, box, reg in aligned if reg.ok]
+    if not aligned:
+        return whole
+    # the spread's one pose is that of the page best supported by the design
+    best = max(aligned, key=lambda a: a[2].inliers)[2]
+    return replace(best, template_size=whole.template_size, pages=tuple((n, b, r.homography) for n, b, r in aligned),
+                   timings_ms={**best.timings_ms, "total": round((time.perf_counter() - t0) * 1e3, 2)})
 
 
 def _coverage(h: np.ndarray, box, image_size, *, samples: int = 9) -> float:

@@ -131,7 +131,10 @@ def register_step(images: dict, sheet):
     if max(h, w) < 0.25 * max(tw, th) * (sheet.template.dpi / 600) or min(h, w) < 200:
         raise Inconclusive(Message("the image is too small ({w}x{h} pixels) to examine the document in detail",
                                    w=w, h=h))
-    reg = register(img, sheet.full["visible"], sides=sides)
+    pages = [(z.name, z.bbox) for z in booklet_analyzer.page_zones(sheet.template)]
+    # a leaf's own pose may move the fold no more than the print across it may be out of line
+    fold_gap = booklet_analyzer.FOLD_SHIFT_MM / 25.4 * sheet.template.dpi
+    reg = register(img, sheet.full["visible"], sides=sides, pages=pages, max_fold_gap_px=fold_gap)
     if not reg.ok:
         exc = Inconclusive(Message("the image could not be aligned with the {template}: {reason}",
                                    template=sheet.template.name, reason=reg.reason))
@@ -143,7 +146,7 @@ def register_step(images: dict, sheet):
 @step("warp", takes=("images", "registration", "model"), provides=("views",))
 def warp(images: dict, registration, model):
     """Every light resampled into the template's working geometry."""
-    return {"views": warp_views(images, registration.homography, model)}
+    return {"views": warp_views(images, registration.homography, model, pages=registration.pages)}
 
 
 @step("compare", takes=("views", "model"), provides=("maps",))
@@ -163,7 +166,9 @@ def compare(views, model):
 @step("mrz", takes=("images", "registration", "model"), provides=("mrz_reading",))
 def mrz(images: dict, registration, model):
     """Read the MRZ at the template's MRZ zone of the original capture (needs only the alignment)."""
-    return {"mrz_reading": read_mrz_at_layout(images["visible"], registration.homography, model.template)}
+    zones = model.template.zones_of("mrz")
+    pose = registration.pose_for(zones[0].bbox) if zones else registration.homography
+    return {"mrz_reading": read_mrz_at_layout(images["visible"], pose, model.template)}
 
 
 @step("context", takes=("model", "images", "views", "maps"), provides=("context",))

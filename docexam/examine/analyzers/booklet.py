@@ -14,9 +14,13 @@ them together that a page taken from another booklet cannot copy:
   foreign page cannot show is the *same* number at the mirrored place);
 * **the background print continues across the fold** (``fold``): the
   underprint of a spread is designed and printed as one picture. Each
-  page's strip next to the fold is located against the genuine design; on a
-  genuine spread both lie where the design puts them, while another
-  booklet's page carries its underprint run at another offset;
+  page's strip next to the fold is located against the genuine design,
+  both through the spread's one pose (also where the pages were aligned one
+  by one, :attr:`~docexam.examine.register.Registration.pages`: a few
+  millimetres from the fold, a genuine leaf bent at it still lies where
+  that pose puts it); on a genuine spread both lie where the design puts
+  them, while another booklet's page carries its underprint run at another
+  offset, or lies apart from its facing page;
 * **the page numbers** (``page-number``): the spread is a given pair of
   pages; one page numbered otherwise is another booklet's leaf.
 
@@ -196,7 +200,9 @@ def _strip_offset(ctx: Context, box) -> tuple[float, float]:
     band = [max(0, box[0] - search), max(0, box[1] - search // 4), min(tw, box[2] + search),
             min(th, box[3] + search // 4)]
     ref = _lum(_reference(ctx, band, FOLD_SCALE))
-    cap_rgb = ctx.crop(box, scale=FOLD_SCALE)
+    # both strips through the one pose of the spread: where the pages were posed one by one, each page's own
+    # pose would carry a foreign leaf's offset print back into line
+    cap_rgb = ctx.crop(box, scale=FOLD_SCALE, homography=ctx.homography)
     cap = _lum(cap_rgb)
     sigma = 0.4 * px_mm * FOLD_SCALE
 

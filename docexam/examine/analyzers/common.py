@@ -39,9 +39,14 @@ class Context:
     def template(self):
         return self.model.template
 
-    def crop(self, box, *, light: str = "visible", scale: float = 1.0) -> np.ndarray:
-        """A full-resolution crop of a template box from the original capture."""
-        return warp_crop(self.images[light], self.homography, box, scale=scale)
+    def crop(self, box, *, light: str = "visible", scale: float = 1.0, homography=None) -> np.ndarray:
+        """A full-resolution crop of a template box from the original capture.
+
+        Through ``homography`` when given, else through the pose of the
+        booklet page holding the box (the one pose of any other capture).
+        """
+        hm = self.views.pose_for(box) if homography is None else homography
+        return warp_crop(self.images[light], hm, box, scale=scale)
 
     def zone_slice(self, name: str):
         x0, y0, x1, y1 = self.model.to_work(self.template.zone(name).bbox)
