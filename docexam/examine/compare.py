@@ -33,7 +33,6 @@ import cv2
 import numpy as np
 
 from ..blas import single_thread_blas
-from .geometry import page_pose
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 from .pools import in_bands as _in_bands
 
@@ -84,10 +83,6 @@ class Views:
     raw: dict = field(default_factory=dict)
     #: booklet pages warped with their own homography: (name, box, homography), as :attr:`Registration.pages`
     pages: tuple = ()
-
-    def pose_for(self, box) -> np.ndarray:
-        """The image-to-template homography of the page holding the centre of template ``box`` (:func:`page_pose`)."""
-        return page_pose(self.pages, box, self.homography)
 
 
 def warp_views(images: dict, homography: np.ndarray, model: ReferenceModel, *, pages=()) -> Views:

@@ -125,8 +125,8 @@ def page_pose(pages, box, default: np.ndarray) -> np.ndarray:
     --------
     >>> shift = np.array([[1.0, 0, 5], [0, 1, 0], [0, 0, 1]])
     >>> pages = (("left", [0, 0, 100, 100], shift),)
-    >>> page_pose(pages, [10, 10, 20, 20], np.eye(3))[0, 2], page_pose(pages, [150, 10, 160, 20], np.eye(3))[0, 2]
-    (5.0, 0.0)
+    >>> [float(page_pose(pages, box, np.eye(3))[0, 2]) for box in ([10, 10, 20, 20], [150, 10, 160, 20])]
+    [5.0, 0.0]
     """
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     for _, (x0, y0, x1, y1), hm in pages:

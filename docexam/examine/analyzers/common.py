@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..compare import Maps, Views, warp_crop
+from ..geometry import page_pose
 from ..model import ReferenceModel
 
 
@@ -45,7 +46,7 @@ class Context:
         Through ``homography`` when given, else through the pose of the
         booklet page holding the box (the one pose of any other capture).
         """
-        hm = self.views.pose_for(box) if homography is None else homography
+        hm = page_pose(self.views.pages, box, self.views.homography) if homography is None else homography
         return warp_crop(self.images[light], hm, box, scale=scale)
 
     def zone_slice(self, name: str):
