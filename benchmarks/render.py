@@ -2,7 +2,7 @@
 seconds and megabytes on disk per capture kind (the techniques of the template's
 substrate taking turns).
 
-    python benchmarks/render.py [--count 6] [--template uto-td3]
+    python benchmarks/render.py [--count N] [--template uto-td3] [--opencv-threads 1]
     python benchmarks/render.py --library
 
 Rendering and writing are timed apart, writing in both storages
@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import cv2
+
 from docexam.formats.specimen import STORAGES
 from docexam.specimens.techniques import TECHNIQUES
 from docexam.synth.designs import design
@@ -37,23 +39,32 @@ from docexam.synth.render import render_specimen, write_specimen
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=6, help="specimens per capture kind")
+    parser.add_argument("--count", type=int, default=0,
+                        help="specimens per capture kind (default: the genuine document and each technique once)")
     parser.add_argument("--template", default="uto-td3")
     parser.add_argument("--library", action="store_true", help="MB per specimen of the rendered shipped library")
+    parser.add_argument("--opencv-threads", type=int, default=1,
+                        help="OpenCV's threads (default 1; 0: OpenCV's "
+                             "default, which on a quiet machine adds their waiting to the CPU figure)")
     args = parser.parse_args()
+    if args.opencv_threads:
+        cv2.setNumThreads(args.opencv_threads)
     if args.library:
         library_size()
         return
     render_specimen(args.template, seed=0)  # warm the reference caches
     d = design(args.template)
     techniques = [None] + [t for t in TECHNIQUES if TECHNIQUES[t].applies_to(d.substrate, d.has)]
-    print(f"template {args.template}, load average {os.getloadavg()[0]:.1f}")
+    # every technique in the median: their costs differ fourfold (a counterfeit on another paper renders the
+    # whole design again), and the first few alone are no sample of the library
+    count = args.count or len(techniques)
+    print(f"template {args.template}, load average {os.getloadavg()[0]:.1f}, OpenCV threads {cv2.getNumThreads()}")
     print(f"{'capture':8} {'render cpu s':>13} {'render wall s':>14} "
           + " ".join(f"{st + ' write cpu s':>23} {st + ' MB':>12}" for st in STORAGES))
     with tempfile.TemporaryDirectory() as out:
         for capture in ("flat", "scan", "phone"):
             rows = []
-            for i in range(args.count):
+            for i in range(count):
                 forge = techniques[i % len(techniques)]
                 c0, w0 = time.process_time(), time.perf_counter()
                 rendered = render_specimen(args.template, seed=500 + i, capture=capture, forge=forge)
@@ -65,8 +76,10 @@ def main() -> None:
                     row += [time.process_time() - c1, written / 1e6]
                 rows.append(row)
             med = [statistics.median(col) for col in zip(*rows)]
+            slowest = max(range(count), key=lambda i: rows[i][0])
             print(f"{capture:8} {med[0]:13.2f} {med[1]:14.2f} "
-                  + " ".join(f"{med[2 + 2 * k]:23.2f} {med[3 + 2 * k]:12.1f}" for k in range(len(STORAGES))))
+                  + " ".join(f"{med[2 + 2 * k]:23.2f} {med[3 + 2 * k]:12.1f}" for k in range(len(STORAGES)))
+                  + f"   slowest {rows[slowest][0]:.2f} s ({techniques[slowest % len(techniques)] or 'genuine'})")
 
 
 def library_size() -> None:
