@@ -231,6 +231,19 @@ class Deviations:
         z *= self.weights > 0.3
         return z.max(axis=0)
 
+    @property
+    def erasure(self) -> np.ndarray:
+        """Per cell, how strongly the print is at once lighter and its fine lines fainter (z, 0 where not both).
+
+        Lifting ink (a solvent, a blade) does both in the same place; genuine
+        variation rarely does: a cell lighter than the page is the light, one
+        with fainter lines is blur, each alone. Two independent z-scores of
+        one sign combine to ``(brightness - structure) / sqrt(2)``.
+        """
+        zs, zb = self.z[0], self.z[2]
+        both = (zb > 0) & (zs < 0) & (self.weights[0] > 0.3) & (self.weights[2] > 0.3)
+        return np.where(both, (zb - zs) * np.float32(1 / np.sqrt(2)), np.float32(0))
+
 
 #: weight of a structure deviation upwards (sharper than the page) against one downwards
 SHARPER_WEIGHT = 0.5
@@ -273,15 +286,16 @@ class Region:
 
 
 def find_regions(dev: Deviations, model: ReferenceModel, *, threshold: float = 4.0, min_area_mm2: float = 1.0,
-                 close_mm: float = 0.7, ring_mm: float = 3.0) -> list[Region]:
+                 close_mm: float = 0.7, ring_mm: float = 3.0, anomaly: np.ndarray | None = None) -> list[Region]:
     """Connected regions where the anomaly exceeds ``threshold``, largest mass first.
 
     A region's ``edge`` compares its anomaly with the anomaly in a ring of
     ``ring_mm`` around it: a tampered patch ends at its edge (near 1); glare
     on a glossy laminate or a shadow fades out slowly (near 0), and its
-    ``mass`` is discounted by as much.
+    ``mass`` is discounted by as much. ``anomaly`` is the per-cell map to
+    threshold (default :attr:`Deviations.anomaly`; e.g. :attr:`Deviations.erasure`).
     """
-    a = dev.anomaly
+    a = dev.anomaly if anomaly is None else anomaly
     counts = (dev.weights > 0.3).any(axis=0)
     hot = (a > threshold).astype(np.uint8)
     k = max(1, int(round(model.mm(close_mm) / CELL)))

@@ -54,6 +54,15 @@ GLARE_STRUCTURE_Z = -2.0
 GLARE_EDGE = 0.75
 #: a region lying outside the portrait within this of its edge, along it, is the edge of a photograph glued over it
 PORTRAIT_EDGE_MM = 2.5
+#: cells whose print is at once lighter and fainter by this much (:attr:`~docexam.examine.deviation.Deviations.
+#: erasure`) are looked at as a region too, where no single measurement passes the anomaly's threshold. Measured
+#: on 12 genuine pages of the independent generator (flat, scan, phone): at most 0.8 to 2.2 over a whole page;
+#: washed design 4 to 8.7 (90th percentile over the washed area) on 11 of 16 washed zones
+ERASURE_Z = 3.0
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _zone_of(ctx: Context, box):
@@ -133,7 +142,14 @@ def analyze(ctx: Context):
     evidence, notes = [], []
     model = ctx.model
     dev = deviations(ctx.maps, model, variation_for(model))
-    regions = [r for r in find_regions(dev, model) if not lit_differently(r.profile) and not glare(r)]
+    regions = find_regions(dev, model)
+    # a faint wash: lighter and fainter at once, each measurement below its own threshold; where it holds
+    # pieces of it found by one measurement, the whole wash stands for them if it weighs more
+    for wash in find_regions(dev, model, threshold=ERASURE_Z, anomaly=dev.erasure):
+        pieces = [r for r in regions if _boxes_overlap(wash.box_work, r.box_work)]
+        if wash.mass > sum(r.mass for r in pieces):
+            regions = [r for r in regions if r not in pieces] + [wash]
+    regions = sorted((r for r in regions if not lit_differently(r.profile) and not glare(r)), key=lambda r: -r.mass)
     if not regions:
         return evidence, notes
     comparable = float((dev.weights[0] > 0.3).sum()) or 1.0

@@ -1,0 +1,68 @@
+"""Known answers of the design comparison's erasure signature (docexam.examine.deviation, analyzers.design).
+
+A solvent or a blade lifts ink: where it did, the print is at once lighter
+and its fine lines fainter. A faint wash moves each measurement too little
+to pass the anomaly's threshold alone; together they stand out.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from docexam.examine import examine
+from docexam.examine.deviation import Deviations
+from docexam.specimens.registry import find_template
+from docexam.synth.render import render_specimen
+
+
+def _deviations(structure, brightness) -> Deviations:
+    z = np.zeros((5, 1, len(structure)), np.float32)
+    z[0, 0], z[2, 0] = structure, brightness
+    return Deviations(z, np.ones_like(z), z.copy())
+
+
+def test_erasure_is_lighter_and_fainter_at_once():
+    dev = _deviations(structure=[-2.0, -2.0, 0.0, 1.0, -3.0], brightness=[2.0, 0.0, 3.0, 3.0, -1.0])
+    # both moved the lifted ink's way: combined; one alone, or either the other way: nothing
+    np.testing.assert_allclose(dev.erasure[0], [4 / np.sqrt(2), 0, 0, 0, 0], rtol=1e-6)
+    dev.weights[2, 0, 0] = 0  # no colour measured in the cell: not judged
+    assert dev.erasure[0, 0] == 0
+
+
+@pytest.fixture(scope="module")
+def genuine():
+    return render_specimen("uto-td3", seed=33, capture="flat")
+
+
+def _washed(image: np.ndarray, box, lift: float, seed: int = 0) -> np.ndarray:
+    """Ink lifted toward the paper by ``lift`` inside an irregular, soft-edged patch of ``box`` (template pixels)."""
+    rng = np.random.default_rng(seed)
+    x0, y0, x1, y1 = box
+    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    angles = np.sort(rng.uniform(0, 2 * np.pi, 14))
+    radius = 1 - 0.25 * rng.random(14)
+    outline = np.c_[cx + rx * radius * np.cos(angles), cy + ry * radius * np.sin(angles)]
+    patch = np.zeros(image.shape[:2], np.float32)
+    cv2.fillPoly(patch, [np.round(outline).astype(np.int32)], 1.0)
+    patch = cv2.GaussianBlur(patch, (0, 0), 3)[..., None] * lift
+    paper = np.percentile(image.reshape(-1, 3), 95, axis=0).astype(np.float32)
+    out = image.astype(np.float32)
+    return np.clip(out + (paper - out) * patch, 0, 255).astype(np.uint8)
+
+
+def test_a_faint_wash_on_the_design_is_found_where_it_is(genuine):
+    zone = find_template("uto-td3").zone("guilloche-band")
+    x0, y0, x1, y1 = zone.bbox
+    box = [x0 + (x1 - x0) // 4, y0, x0 + (x1 - x0) // 2, y1]  # a quarter of the band, its whole height
+    r = examine(_washed(genuine.images["visible"], box, lift=0.2), "uto-td3")
+    assert r.verdict == "suspect", [(e.check, e.zone, round(e.score, 2)) for e in r.evidence if e.score > 0.2]
+    found = r.findings[0]
+    assert (found.family, found.technique, found.zone) == ("substrate", "erasure", "guilloche-band")
+    assert found.bbox[0] < box[2] and box[0] < found.bbox[2]
+
+
+def test_the_genuine_page_is_not_washed(genuine):
+    r = examine(genuine.images["visible"], "uto-td3")
+    assert r.verdict == "consistent" and not r.findings
