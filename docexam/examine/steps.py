@@ -30,7 +30,7 @@ from .analyzers import personalization as personalization_analyzer
 from .analyzers import print_process as print_process_analyzer
 from .analyzers import printing as printing_analyzer
 from .analyzers import substrate as substrate_analyzer
-from .analyzers.common import Context, zone_label
+from .analyzers.common import Context, boxes_overlap, zone_label
 from .analyzers.personalization import read_mrz_at_layout
 from .analyzers.portrait import presenter_check
 from .compare import conformity_maps, warp_views
@@ -47,10 +47,6 @@ SUSPECT_THRESHOLD = 0.5
 #: the pre-printed design must correlate at least this much with the reference
 #: (below it the image is not this document type, or far too blurred)
 MIN_MATCH = 0.12
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _covered(a, b, share: float = 0.5) -> bool:
@@ -356,7 +352,7 @@ def decide(substrate, printing, personalization, design, print_process, devices,
     # an altered value also disturbs the design around its text
     hits = [e for e in hits if not (e.check == "design" and e.zone in altered)]
     hits = [e for e in hits if e.check != "design" or not any(
-        (o.zone == e.zone and _overlap(o.bbox, e.bbox)) or _covered(e.bbox, o.bbox) for o in named)]
+        (o.zone == e.zone and boxes_overlap(o.bbox, e.bbox)) or _covered(e.bbox, o.bbox) for o in named)]
     hits.sort(key=lambda e: -e.score)
     # a finding's box lies inside its zone (docs/formats.md: template coordinates)
     for e in hits:

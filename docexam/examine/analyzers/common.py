@@ -63,6 +63,15 @@ def zone_label(zone) -> str:
     return (zone.extra.get("label") or zone.name.replace("-", " ")).lower()
 
 
+def boxes_overlap(a, b) -> bool:
+    """Whether boxes ``[x0, y0, x1, y1]`` ``a`` and ``b`` share any area.
+
+    >>> boxes_overlap([0, 0, 10, 10], [9, 9, 20, 20]), boxes_overlap([0, 0, 10, 10], [10, 0, 20, 10])
+    (True, False)
+    """
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def clip_box(box, zone_box):
     """``box`` clipped to ``zone_box`` (both template pixels); the zone itself if nothing is left."""
     x0, y0, x1, y1 = box

@@ -28,7 +28,7 @@ from ..deviation import CELL, deviations, find_regions, is_design
 from ...i18n import Message, plural_message
 from ..report import Evidence, Note
 from ..variation import variation_for
-from .common import Context, clip_box, zone_label as _label
+from .common import Context, boxes_overlap, clip_box, zone_label as _label
 from .printing import DITHER_PEAK_RATIO, SCREEN_PEAK_RATIO, screen_periodicity
 
 #: a region's evidence: mass (mm^2 x z above the cell threshold) at which the score is 0.5, and the spread
@@ -59,10 +59,6 @@ PORTRAIT_EDGE_MM = 2.5
 #: on 12 genuine pages of the independent generator (flat, scan, phone): at most 0.8 to 2.2 over a whole page;
 #: washed design 4 to 8.7 (90th percentile over the washed area) on 11 of 16 washed zones
 ERASURE_Z = 3.0
-
-
-def _boxes_overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _zone_of(ctx: Context, box):
@@ -146,7 +142,7 @@ def analyze(ctx: Context):
     # a faint wash: lighter and fainter at once, each measurement below its own threshold; where it holds
     # pieces of it found by one measurement, the whole wash stands for them if it weighs more
     for wash in find_regions(dev, model, threshold=ERASURE_Z, anomaly=dev.erasure):
-        pieces = [r for r in regions if _boxes_overlap(wash.box_work, r.box_work)]
+        pieces = [r for r in regions if boxes_overlap(wash.box_work, r.box_work)]
         if wash.mass > sum(r.mass for r in pieces):
             regions = [r for r in regions if r not in pieces] + [wash]
     regions = sorted((r for r in regions if not lit_differently(r.profile) and not glare(r)), key=lambda r: -r.mass)
