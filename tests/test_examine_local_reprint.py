@@ -35,7 +35,7 @@ def _context(image: np.ndarray, reference: np.ndarray, *, noise_seed: int | None
                             cached=lambda key, build, large=False: build())
     if noise_seed is not None:  # a capture's sensor noise
         image = image + np.random.default_rng(noise_seed).normal(0, 0.01, image.shape).astype(np.float32)
-    views = SimpleNamespace(capture_scale=1.0, homography=np.eye(3))
+    views = SimpleNamespace(capture_scale=1.0, homography=np.eye(3), pages=())
     return Context(model, {"visible": _rgb(image)}, views, SimpleNamespace(sigma=0.0, ink=np.zeros(work, bool)))
 
 

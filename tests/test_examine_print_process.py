@@ -55,7 +55,7 @@ def _context(image: np.ndarray, reference: np.ndarray, zone_box):
     model = SimpleNamespace(full={"visible": reference}, scale=0.5, template=template,
                             to_work=lambda b: tuple(int(v) // 2 for v in b),
                             document=np.ones((h // 2, w // 2), bool), personal=np.zeros((h // 2, w // 2), bool))
-    views = SimpleNamespace(capture_scale=1.0, homography=np.eye(3))
+    views = SimpleNamespace(capture_scale=1.0, homography=np.eye(3), pages=())
     return Context(model, {"visible": image}, views, SimpleNamespace(sigma=0.0))
 
 

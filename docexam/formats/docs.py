@@ -89,8 +89,10 @@ Besides the files above, these command outputs are relied on by other programs:
   `inconclusive`, or `error` for an unreadable image in a batch), `score`
   (0 to 1, higher is more suspicious; it ranks documents), `findings` (each
   with `family`, `technique` or null, `zone`, `bbox` in template pixels,
-  `score`, `message`), `registration` (`ok`, `reprojection_error_px`),
-  `timings_ms` (`total`, and one per step) and, when inconclusive, a
+  `score`, `message`), `registration` (`ok`, `reprojection_error_px`;
+  `side` when the picture shows one side of a card; `pages`, the names of
+  a booklet spread's pages aligned each in its own pose, when no single
+  pose fits the spread, as with a leaf bent at the fold), `timings_ms` (`total`, and one per step) and, when inconclusive, a
   `reason` in plain words. Optional: `notes` (checks that could not be
   made: `check`, `status`, `message`) and `unexamined`: the security
   features and the content the picture shows but one straight-on image
