@@ -89,4 +89,3 @@ def streamlit_words_css() -> str:
     note = '[data-testid="stFileUploaderDropzoneInstructions"] span'
     return (f"<style>{words} {{ font-size: 0; }} {words}::after {{ content: {upload}; font-size: 1rem; }}"
             f" {note} {{ font-size: 0; }} {note}::after {{ content: {limit}; font-size: .875rem; }}</style>")
-
