@@ -9,7 +9,6 @@ models otherwise (lighting, noise). See :func:`docexam.synth.capture.simulate_ca
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
@@ -149,16 +148,6 @@ def _smooth_field(rng: np.random.Generator, shape: tuple[int, int], cells: tuple
     return cv2.resize(coarse, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC)
 
 
-def _map(executor_items, fn):
-    # the lights are independent: run them side by side (OpenCV and the JPEG
-    # codec release the GIL), in a fixed order so results do not depend on timing
-    items = list(executor_items)
-    if len(items) == 1:
-        return [fn(*items[0])]
-    with ThreadPoolExecutor(max_workers=min(3, len(items))) as ex:
-        return list(ex.map(lambda a: fn(*a), items))
-
-
 def _r(x: float, nd: int = 4) -> float:
     return round(float(x), nd)
 
@@ -211,7 +200,9 @@ def scan(images: dict, seed: int, dpi: int, w: int, h: int) -> tuple[dict, np.nd
         return _as_given(frame, master), {"gain": _r(gain), "noise_sigma": _r(sigma)}
 
     lights = list(images)
-    done = _map([(lt, images[lt]) for lt in lights], one)
+    # one light after another: the library renders specimens side by side in processes, and
+    # threads per light only competed with them (measured: 20 % more CPU per specimen)
+    done = [one(lt, images[lt]) for lt in lights]
     params = {
         "kind": "scan", "seed": int(seed), "master_dpi": int(dpi), "dpi": out_dpi, "scale": _r(s, 6),
         "rotation_deg": _r(angle), "margins_px": [_r(v, 1) for v in margins],
@@ -343,7 +334,7 @@ def phone(images: dict, seed: int, dpi: int, w: int, h: int) -> tuple[dict, np.n
         return _as_given(frame, master), {"gain": _r(gain), "noise_sigma": _r(sigma), "highlight": _r(amp)}
 
     lights = list(images)
-    done = _map([(lt, images[lt]) for lt in lights], one)
+    done = [one(lt, images[lt]) for lt in lights]
     params = {
         "kind": "phone", "seed": int(seed), "master_dpi": int(dpi), "scale": _r(scale, 6),
         "tilt_deg": _r(tilt), "tilt_axis_deg": _r(tilt_dir), "rotation_deg": _r(roll),

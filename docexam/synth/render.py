@@ -92,14 +92,15 @@ def _shipped_reference(template_id: str) -> dict:
 def blank_images(template_id: str, substrate_kind: str, *, seed: int) -> dict:
     """The blank document this specimen is printed on, with its own sheet's grain."""
     if substrate_kind == "security":
-        images = {k: v.copy() for k, v in _shipped_reference(template_id).items()}
+        reference = _shipped_reference(template_id)
     else:
-        images = {k: v.copy() for k, v in render_reference(template_id, substrate_kind=substrate_kind).images.items()}
+        reference = render_reference(template_id, substrate_kind=substrate_kind).images
     grain = sheet_grain(get_design(template_id), substrate_kind=substrate_kind, seed=seed)
-    if grain is not None:
-        images["visible"] *= (1 + grain)[..., None]
-        images["ir"] *= (1 + grain * np.float32(1 / 3))[..., None]
-    return images
+    if grain is None:
+        return {k: v.copy() for k, v in reference.items()}
+    # the grain's product is the sheet's own copy: one pass over each page-sized image, not two
+    factors = {"visible": 1 + grain, "ir": 1 + grain * np.float32(1 / 3)}
+    return {k: v * factors[k][..., None] if k in factors else v.copy() for k, v in reference.items()}
 
 
 def render_specimen(template_id: str, *, seed: int, capture: str = "flat", forge: str | None = None,
