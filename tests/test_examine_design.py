@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from docexam.examine import examine
+from docexam.examine.analyzers.design import FAINT_WASH_CHECK
 from docexam.examine.deviation import Deviations
 from docexam.specimens.registry import find_template
 from docexam.synth.render import render_specimen
@@ -66,3 +67,22 @@ def test_a_faint_wash_on_the_design_is_found_where_it_is(genuine):
 def test_the_genuine_page_is_not_washed(genuine):
     r = examine(genuine.images["visible"], "uto-td3")
     assert r.verdict == "consistent" and not r.findings
+
+
+def test_a_wash_too_faint_to_be_a_finding_raises_the_score_where_it_is(genuine):
+    # the same wash as above, fainter and on an eighth of the band: each measurement and the combined signature
+    # stay below a finding's threshold, yet the document's score rises above the genuine page's, at that place,
+    # and the print-process check does not take it for a place to look at
+    zone = find_template("uto-td3").zone("guilloche-band")
+    x0, y0, x1, y1 = zone.bbox
+    box = [x0 + (x1 - x0) // 4, y0, x0 + (x1 - x0) // 4 + (x1 - x0) // 8, y1]
+    plain = examine(genuine.images["visible"], "uto-td3")
+    r = examine(_washed(genuine.images["visible"], box, lift=0.16), "uto-td3")
+    assert r.verdict == "consistent" and not r.findings
+    faint = [e for e in r.evidence if e.check == FAINT_WASH_CHECK]
+    assert faint and max(e.score for e in faint) < 0.5
+    strongest = max(faint, key=lambda e: e.score)
+    assert (strongest.family, strongest.technique, strongest.zone) == ("substrate", "erasure", "guilloche-band")
+    assert strongest.bbox[0] < box[2] and box[0] < strongest.bbox[2]
+    assert r.score >= plain.score + 0.1
+    assert not [e for e in r.evidence if e.check == "print-process"]

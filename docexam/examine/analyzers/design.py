@@ -59,6 +59,8 @@ PORTRAIT_EDGE_MM = 2.5
 #: on 12 genuine pages of the independent generator (flat, scan, phone): at most 0.8 to 2.2 over a whole page;
 #: washed design 4 to 8.7 (90th percentile over the washed area) on 11 of 16 washed zones
 ERASURE_Z = 3.0
+#: the check of a wash too faint to be a finding: it raises the document's score, no other check looks there
+FAINT_WASH_CHECK = "design-faint-wash"
 
 
 def _zone_of(ctx: Context, box):
@@ -150,15 +152,29 @@ def analyze(ctx: Context):
     regions = find_regions(dev, model)
     # a faint wash: lighter and fainter at once, each measurement below its own threshold; where it holds
     # pieces of it found by one measurement, the whole wash stands for them if it weighs more
+    faint = []
     for wash in find_regions(dev, model, threshold=ERASURE_Z, anomaly=dev.erasure):
-        # looked for as a wash only, and only where it is a finding itself: a weak combined deviation is the
-        # comparison's noise (another holder's ghost image on a template without its zone), not a place for the
-        # other checks to look at
-        if not washed(wash.profile) or wash.mass < MASS_THRESHOLD:
+        if not washed(wash.profile):
+            continue
+        if wash.mass < MASS_THRESHOLD:
+            # too faint to be a finding itself: it weighs in the document's score only, and is no place for
+            # the other checks to look at (there, it was the comparison's noise: another holder's ghost image
+            # on a trainer's template without its zone)
+            faint.append(wash)
             continue
         pieces = [r for r in regions if boxes_overlap(wash.box_work, r.box_work)]
         if wash.mass > sum(r.mass for r in pieces):
             regions = [r for r in regions if r not in pieces] + [wash]
+    for wash in faint:
+        if not glare(wash) and not any(boxes_overlap(wash.box_work, r.box_work) and r.mass >= wash.mass
+                                       for r in regions):
+            box = model.to_template(wash.box_work)
+            zone = _zone_of(ctx, box)
+            evidence.append(Evidence(
+                "substrate", "erasure", zone.name, clip_box(box, zone.bbox), wash.mass, MASS_THRESHOLD, MASS_WIDTH,
+                Message("Here the printed design of the {label} is a little lighter and its fine lines a little "
+                        "fainter, as where ink was lifted, but too little to tell from the capture alone.",
+                        label=_label(zone)), check=FAINT_WASH_CHECK))
     regions = sorted((r for r in regions if not lit_differently(r.profile) and not glare(r)), key=lambda r: -r.mass)
     if not regions:
         return evidence, notes
