@@ -1,8 +1,10 @@
-"""Known answers of the design comparison's erasure signature (docexam.examine.deviation, analyzers.design).
+"""Known answers of the design comparison's combined signatures (docexam.examine.deviation, analyzers.design).
 
 A solvent or a blade lifts ink: where it did, the print is at once lighter
-and its fine lines fainter. A faint wash moves each measurement too little
-to pass the anomaly's threshold alone; together they stand out.
+and its fine lines fainter. A reprint rebuilds the line work from another
+process's marks: the lines fainter, foreign texture added. Faintly done,
+each moves every measurement too little to pass the anomaly's threshold
+alone; together they stand out.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ import numpy as np
 import pytest
 
 from docexam.examine import examine
+from docexam.examine.analyzers import design
 from docexam.examine.analyzers.design import FAINT_WASH_CHECK
 from docexam.examine.deviation import Deviations
 from docexam.specimens.registry import find_template
 from docexam.synth.render import render_specimen
 
 
-def _deviations(structure, brightness) -> Deviations:
+def _deviations(structure, brightness=None, texture=None) -> Deviations:
     z = np.zeros((5, 1, len(structure)), np.float32)
-    z[0, 0], z[2, 0] = structure, brightness
+    z[0, 0] = structure
+    if brightness is not None:
+        z[2, 0] = brightness
+    if texture is not None:
+        z[1, 0] = texture
     return Deviations(z, np.ones_like(z), z.copy())
 
 
@@ -30,6 +37,13 @@ def test_erasure_is_lighter_and_fainter_at_once():
     np.testing.assert_allclose(dev.erasure[0], [4 / np.sqrt(2), 0, 0, 0, 0], rtol=1e-6)
     dev.weights[2, 0, 0] = 0  # no colour measured in the cell: not judged
     assert dev.erasure[0, 0] == 0
+
+
+def test_a_reprint_has_fainter_lines_and_foreign_texture_at_once():
+    dev = _deviations(structure=[-3.0, -3.0, 0.0, 2.0, -1.0], texture=[2.0, 0.0, 3.0, 3.0, -2.0])
+    np.testing.assert_allclose(dev.reprint[0], [5 / np.sqrt(2), 0, 0, 0, 0], rtol=1e-6)
+    dev.weights[1, 0, 0] = 0
+    assert dev.reprint[0, 0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +100,29 @@ def test_a_wash_too_faint_to_be_a_finding_raises_the_score_where_it_is(genuine):
     assert strongest.bbox[0] < box[2] and box[0] < strongest.bbox[2]
     assert r.score >= plain.score + 0.1
     assert not [e for e in r.evidence if e.check == "print-process"]
+
+
+def _reprinted(image: np.ndarray, box, *, blur: float, grain: float, seed: int = 0) -> np.ndarray:
+    """``box`` reprinted from a soft copy: the line work blurred by ``blur`` px, a toner's fine grain of ``grain``."""
+    rng = np.random.default_rng(seed)
+    x0, y0, x1, y1 = box
+    out = image.astype(np.float32)
+    patch = cv2.GaussianBlur(out[y0:y1, x0:x1], (0, 0), blur)
+    specks = cv2.GaussianBlur(rng.standard_normal(patch.shape[:2]).astype(np.float32), (0, 0), 1.2)
+    out[y0:y1, x0:x1] = patch + (grain * specks / specks.std())[..., None]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_a_faint_reprint_is_found_by_its_two_signs_together(genuine, monkeypatch):
+    zone = find_template("uto-td3").zone("guilloche-band")
+    x0, y0, x1, y1 = zone.bbox
+    box = [x0 + (x1 - x0) // 4, y0, x0 + (x1 - x0) // 2, y1]
+    image = _reprinted(genuine.images["visible"], box, blur=1.5, grain=2.0)
+    r = examine(image, "uto-td3")
+    assert r.verdict == "suspect", [(e.check, e.zone, round(e.score, 2)) for e in r.evidence if e.score > 0.2]
+    found = r.findings[0]
+    assert (found.family, found.zone) == ("printing", "guilloche-band")
+    assert found.bbox[0] < box[2] and box[0] < found.bbox[2]
+    # each sign alone stays below its threshold: without the combined signature the page passes
+    monkeypatch.setattr(design, "REPRINT_Z", float("inf"))
+    assert examine(image, "uto-td3").verdict == "consistent"

@@ -244,6 +244,21 @@ class Deviations:
         both = (zb > 0) & (zs < 0) & (self.weights[0] > 0.3) & (self.weights[2] > 0.3)
         return np.where(both, (zb - zs) * np.float32(1 / np.sqrt(2)), np.float32(0))
 
+    @property
+    def reprint(self) -> np.ndarray:
+        """Per cell, how strongly the design's fine lines are fainter while marks foreign to it were added (z).
+
+        A reprint rebuilds the line work from another process's marks (a
+        copier's dots, toner, an inkjet's dither, a low-resolution copy's
+        blocks and sharpening halos): the genuine lines weaken and foreign
+        texture appears in the same place. Genuine variation does one or the
+        other: blur weakens lines and adds nothing, noise adds texture and
+        keeps the lines. ``(texture - structure) / sqrt(2)`` where both moved.
+        """
+        zs, zt = self.z[0], self.z[1]
+        both = (zt > 0) & (zs < 0) & (self.weights[0] > 0.3) & (self.weights[1] > 0.3)
+        return np.where(both, (zt - zs) * np.float32(1 / np.sqrt(2)), np.float32(0))
+
 
 #: weight of a structure deviation upwards (sharper than the page) against one downwards
 SHARPER_WEIGHT = 0.5
