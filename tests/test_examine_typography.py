@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from docexam.examine.analyzers.fields import glyph_bank, render_field
+from docexam.examine import examine
+from docexam.examine.analyzers.fields import _reference_floors, glyph_bank, render_field
 from docexam.examine.model import reference_model
-from docexam.examine.typography import measure
+from docexam.examine.typography import FEATURE_FLOORS, Typography, deviations, measure
 from docexam.specimens.registry import find_template
+from docexam.synth.render import render_specimen
 
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+SERIF_CONDENSED = "/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed.ttf"
 
 
 def _given_names():
@@ -36,3 +42,49 @@ def test_a_field_in_another_typeface_is_still_unlike_the_issuers():
     serif = measure(np.asarray(canvas, np.float32) / 255.0, bank=bank).glyph
     genuine = measure(render_field(tpl, zone, "CIVIL REGISTRY"), bank=bank).glyph
     assert genuine > 0.99 and serif < genuine - 0.08  # 0.89 against 1.0: five times the floor of 0.02
+
+
+def _typography(glyph: float, glyphs: int) -> Typography:
+    return Typography(glyphs=glyphs, cap=40.0, baseline=60.0, stroke=0.11, contrast=0.8, width=0.7, spread=0.2,
+                      gap=0.2, colour=(0.1, 0.1, 0.12), glyph=glyph)
+
+
+def test_a_field_of_few_glyphs_is_held_to_a_wider_glyph_spread():
+    # its likeness is a mean over fewer glyphs: the floor widens as 1 / sqrt(glyphs) below eight
+    others = {f"f{i}": _typography(0.98, 10) for i in range(5)}
+    long = deviations({**others, "x": _typography(0.94, 8)})["x"]["glyph"]
+    short = deviations({**others, "x": _typography(0.94, 2)})["x"]["glyph"]
+    np.testing.assert_allclose([long, short], [-0.04 / 0.02, -0.04 / 0.04], rtol=1e-6)
+
+
+def test_the_genuine_glyph_spread_leaves_out_sample_texts_shrunk_to_fit():
+    # a long sample typeset into the card's small sex field came out a third of the height and unlike the
+    # issuer's glyphs (likeness 0.64): it had widened every floor to the largest factor (glyph 0.1, five times)
+    floors = _reference_floors(SimpleNamespace(model=reference_model(find_template("mrd-td1"))))
+    assert floors["glyph"] < 2 * FEATURE_FLOORS["glyph"]
+
+
+def _retyped(image: np.ndarray, zone, text: str, font: str) -> np.ndarray:
+    """``zone``'s value taken out (inpainted from the design around it) and ``text`` typed in ``font``, same height."""
+    x0, y0, x1, y1 = zone.bbox
+    crop = image[y0:y1, x0:x1]
+    lum = crop.mean(axis=2)
+    ink = cv2.dilate((lum < 0.6 * np.percentile(lum, 90)).astype(np.uint8), np.ones((5, 5), np.uint8))
+    pil = Image.fromarray(cv2.inpaint(crop, ink, 5, cv2.INPAINT_TELEA))
+    ys, xs = np.nonzero(ink)
+    size = int((ys.max() - ys.min()) * 0.85 / 0.73)  # DejaVu's capitals are 0.73 of its size
+    ImageDraw.Draw(pil).text((int(xs.min()), int(ys.max())), text, font=ImageFont.truetype(font, size),
+                             fill=(35, 38, 45), anchor="ls")
+    out = image.copy()
+    out[y0:y1, x0:x1] = np.asarray(pil)
+    return out
+
+
+def test_a_date_retyped_in_a_serif_typeface_is_caught_on_its_field():
+    genuine = render_specimen("mrd-td1", seed=21, capture="flat").images["visible"]
+    assert examine(genuine, "mrd-td1").verdict == "consistent"
+    zone = find_template("mrd-td1").zone("date-of-issue")
+    r = examine(_retyped(genuine, zone, "07 MAY 2026", SERIF_CONDENSED), "mrd-td1")
+    assert r.verdict == "suspect"
+    assert [(f.family, f.technique, f.zone) for f in r.findings][:1] == [
+        ("personalization", "data-alteration", "date-of-issue")]

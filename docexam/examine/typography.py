@@ -30,12 +30,15 @@ import cv2
 import numpy as np
 
 __all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "ink_components", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
-           "MIN_GLYPHS", "TOUCHING"]
+           "GLYPH_FLOOR_COUNT", "MIN_GLYPHS", "TOUCHING"]
 
 #: fewest glyphs for a field's typography to be measured
 MIN_GLYPHS = 3
 #: genuine spread that is always allowed between two fields, per feature (relative for sizes)
 FEATURE_FLOORS = {"glyph": 0.02, "stroke": 0.14, "colour": 0.05}
+#: a field of this many glyphs is held to the glyph floor; one of fewer glyphs, whose likeness is a mean over
+#: fewer of them, to a floor wider by sqrt(this / its glyphs)
+GLYPH_FLOOR_COUNT = 8
 #: normalised glyph images: height and width (pixels)
 GLYPH_SIZE = (20, 24)
 
@@ -246,7 +249,11 @@ def deviations(fields: dict, *, floors=None) -> dict:
     ``fields`` maps a field name to its :class:`Typography`. The centre of
     each feature is the median over the *other* fields; the spread is their
     median absolute deviation, at least the feature's floor
-    (:data:`FEATURE_FLOORS`). Needs three fields or more.
+    (:data:`FEATURE_FLOORS`). The likeness to the issuer's glyphs is a mean
+    over a field's glyphs: its floor holds for a field of
+    :data:`GLYPH_FLOOR_COUNT` glyphs and widens as ``1 / sqrt(glyphs)`` for
+    fewer (a sex or a document type of one or two letters). Needs three
+    fields or more.
     """
     floors = {**FEATURE_FLOORS, **(floors or {})}
     names = [n for n, t in fields.items() if t is not None]
@@ -263,6 +270,8 @@ def deviations(fields: dict, *, floors=None) -> dict:
             mine = vals[n][key]
             theirs = np.array([o[key] for o in others])
             centre = np.median(theirs, axis=0)
+            if key == "glyph":
+                floor = floor * np.sqrt(GLYPH_FLOOR_COUNT / max(fields[n].glyphs, 1))
             spread = np.maximum(1.4826 * np.median(np.abs(theirs - centre), axis=0), floor)
             d = (mine - centre) / spread
             z[key] = float(np.linalg.norm(d) / np.sqrt(d.size)) * (1 if np.ndim(d) else np.sign(d))

@@ -80,6 +80,9 @@ CAP_PIXELS = 1.5
 #: judged by its typography: a typeface's traits (serifs, stroke contrast) are a pixel or less there, and a
 #: capture's blur decides the glyphs' shapes (the Finnish and Lithuanian specimens' 7-pixel nationality lines)
 FIELD_MIN_CAP_PX = 8.0
+#: a sample text typeset in a field smaller than this share of the sample's median capital height was shrunk to
+#: fit (a long sample in a sex field): it does not count towards the genuine spread (a genuine value fits)
+SHRUNK_SAMPLE = 0.7
 #: blur (template px) of the issuer's font typeset for a shipped template
 SAMPLE_BLURS = (0.0, 1.5, 3.0)
 #: text typeset in the issuer's font to learn how genuine fields differ (shipped templates)
@@ -436,7 +439,10 @@ def _reference_floors(ctx: Context) -> dict:
     def build():
         worst = dict.fromkeys(FEATURE_FLOORS, 0.0)
         for fields in _genuine_field_sets(model):
-            for d in deviations(fields).values():
+            caps = [t.cap for t in fields.values() if t is not None]
+            for name, d in deviations(fields).items():
+                if fields[name].cap < SHRUNK_SAMPLE * float(np.median(caps)):
+                    continue  # a sample text shrunk to fit a small field: no value a genuine one carries
                 for key in worst:
                     worst[key] = max(worst[key], abs(d[key]))
         return {key: FEATURE_FLOORS[key] * float(np.clip(worst[key] / FLOOR_Z, 1.0, MAX_FLOOR_FACTOR))
