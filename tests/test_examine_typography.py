@@ -52,9 +52,11 @@ def _typography(glyph: float, glyphs: int) -> Typography:
 def test_a_field_of_few_glyphs_is_held_to_a_wider_glyph_spread():
     # its likeness is a mean over fewer glyphs: the floor widens as 1 / sqrt(glyphs) below eight
     others = {f"f{i}": _typography(0.98, 10) for i in range(5)}
-    long = deviations({**others, "x": _typography(0.94, 8)})["x"]["glyph"]
-    short = deviations({**others, "x": _typography(0.94, 2)})["x"]["glyph"]
+    long = deviations({**others, "x": _typography(0.94, 8)}, glyph_floor_count=8)["x"]["glyph"]
+    short = deviations({**others, "x": _typography(0.94, 2)}, glyph_floor_count=8)["x"]["glyph"]
     np.testing.assert_allclose([long, short], [-0.04 / 0.02, -0.04 / 0.04], rtol=1e-6)
+    # a trainer's template learns each field's own spread instead: one floor for all
+    assert deviations({**others, "x": _typography(0.94, 2)})["x"]["glyph"] == long
 
 
 def test_the_genuine_glyph_spread_leaves_out_sample_texts_shrunk_to_fit():

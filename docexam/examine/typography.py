@@ -243,17 +243,19 @@ def _values(t: Typography) -> dict:
             "glyph": t.glyph}
 
 
-def deviations(fields: dict, *, floors=None) -> dict:
+def deviations(fields: dict, *, floors=None, glyph_floor_count: int | None = None) -> dict:
     """Per field, per feature, how far it is from the other fields of the document (robust z).
 
     ``fields`` maps a field name to its :class:`Typography`. The centre of
     each feature is the median over the *other* fields; the spread is their
     median absolute deviation, at least the feature's floor
     (:data:`FEATURE_FLOORS`). The likeness to the issuer's glyphs is a mean
-    over a field's glyphs: its floor holds for a field of
-    :data:`GLYPH_FLOOR_COUNT` glyphs and widens as ``1 / sqrt(glyphs)`` for
-    fewer (a sex or a document type of one or two letters). Needs three
-    fields or more.
+    over a field's glyphs: with ``glyph_floor_count`` (e.g.
+    :data:`GLYPH_FLOOR_COUNT`) its floor holds for a field of that many
+    glyphs and widens as ``1 / sqrt(glyphs)`` for fewer (a sex or a
+    document type of one or two letters); without it, every field is held
+    to the one floor (a trainer's template learns each field's own spread).
+    Needs three fields or more.
     """
     floors = {**FEATURE_FLOORS, **(floors or {})}
     names = [n for n, t in fields.items() if t is not None]
@@ -270,8 +272,8 @@ def deviations(fields: dict, *, floors=None) -> dict:
             mine = vals[n][key]
             theirs = np.array([o[key] for o in others])
             centre = np.median(theirs, axis=0)
-            if key == "glyph":
-                floor = floor * np.sqrt(GLYPH_FLOOR_COUNT / max(fields[n].glyphs, 1))
+            if key == "glyph" and glyph_floor_count:
+                floor = floor * np.sqrt(glyph_floor_count / max(fields[n].glyphs, 1))
             spread = np.maximum(1.4826 * np.median(np.abs(theirs - centre), axis=0), floor)
             d = (mine - centre) / spread
             z[key] = float(np.linalg.norm(d) / np.sqrt(d.size)) * (1 if np.ndim(d) else np.sign(d))

@@ -36,8 +36,8 @@ from ..model import luminance, to_float
 from ...i18n import Message
 from ..report import Evidence, Note
 from ..simulate import genuine_capture
-from ..typography import (FEATURE_FLOORS, GlyphBank, deviations, glyphs_of, ink_components, ink_coverage,
-                          measure)
+from ..typography import (FEATURE_FLOORS, GLYPH_FLOOR_COUNT, GlyphBank, deviations, glyphs_of, ink_components,
+                          ink_coverage, measure)
 from .common import Context, zone_label as _label
 
 __all__ = ["render_field", "field_geometry", "viz_texts", "viz_agreement", "field_typography", "analyze_fields",
@@ -440,7 +440,7 @@ def _reference_floors(ctx: Context) -> dict:
         worst = dict.fromkeys(FEATURE_FLOORS, 0.0)
         for fields in _genuine_field_sets(model):
             caps = [t.cap for t in fields.values() if t is not None]
-            for name, d in deviations(fields).items():
+            for name, d in deviations(fields, glyph_floor_count=GLYPH_FLOOR_COUNT).items():
                 if fields[name].cap < SHRUNK_SAMPLE * float(np.median(caps)):
                     continue  # a sample text shrunk to fit a small field: no value a genuine one carries
                 for key in worst:
@@ -500,7 +500,7 @@ def _typography_deviations(ctx: Context) -> tuple[dict, float]:
     """(field -> feature -> deviation, the threshold it is judged by)."""
     typo = field_typography(ctx)
     if ctx.model.blank_personalization:
-        return deviations(typo, floors=_reference_floors(ctx)), TYPOGRAPHY_Z
+        return deviations(typo, floors=_reference_floors(ctx), glyph_floor_count=GLYPH_FLOOR_COUNT), TYPOGRAPHY_Z
     standing = field_standing(ctx.model)
     out = {}
     for name, z in deviations(typo).items():
