@@ -13,8 +13,10 @@ and cached in ``OUT/base``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -69,9 +71,7 @@ def field_texts(template, holder: dict) -> dict:
     for z in template.zones_of("field"):
         v = holder.get(z.extra.get("holder_field", ""), "")
         if isinstance(v, str) and v:
-            if len(v) == 10 and v[4] == "-":  # ISO date: printed as DD MON YYYY
-                import datetime as dt
-
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):  # ISO date: printed as DD MON YYYY (not YONG-CHOON)
                 d = dt.date.fromisoformat(v)
                 v = f"{d.day:02d} {d.strftime('%b').upper()} {d.year}"
             out[z.name] = v
