@@ -285,9 +285,11 @@ def _printed_portrait(hits: list, model) -> list:
 
     A counterfeit card body (it glows in UV) explains its printed portrait:
     the body's finding stays. Otherwise, a swapped photo (``delamination``)
-    explains the ghost's other face and the design disturbed around the
-    photo; a stolen blank (``stolen-blank``) explains the design disturbed
-    under the data the thief printed. One finding per kind stays: the
+    explains the ghost's other face, the design disturbed around the photo,
+    and the top film's print, laminated back out of register, around it
+    (:data:`~.analyzers.engraving.FILM_SHIFT_REACH`); a stolen blank
+    (``stolen-blank``) explains the design disturbed under the data the
+    thief printed. One finding per kind stays: the
     stronger of the IR and the colour test.
     """
     printed = [e for e in hits if e.check in engraving_analyzer.ENGRAVED_CHECKS]
@@ -298,8 +300,12 @@ def _printed_portrait(hits: list, model) -> list:
     best = max(printed, key=lambda e: e.score)
     hits = [e for e in hits if e is best or all(e is not p for p in printed)]
     if best.technique == "delamination":
+        x0, y0, x1, y1 = model.template.zone(best.zone).bbox
+        reach = engraving_analyzer.FILM_SHIFT_REACH * (x1 - x0)
+        film = (x0 - reach, y0 - reach, x1 + reach, y1 + reach)
         return [e for e in hits if e.check not in ("ghost", "ghost-portrait", "portrait-overprint",
-                                                   "design-portrait-edge", "portrait-edge")]
+                                                   "design-portrait-edge", "portrait-edge")
+                and not (e.check == "design" and boxes_overlap(e.bbox, film))]
     personal = {z.name for z in model.template.zones if z.kind in PERSONAL_KINDS}
     return [e for e in hits if not (e.check == "design" and e.zone in personal)]
 
