@@ -240,9 +240,7 @@ class Deviations:
         with fainter lines is blur, each alone. Two independent z-scores of
         one sign combine to ``(brightness - structure) / sqrt(2)``.
         """
-        zs, zb = self.z[0], self.z[2]
-        both = (zb > 0) & (zs < 0) & (self.weights[0] > 0.3) & (self.weights[2] > 0.3)
-        return np.where(both, (zb - zs) * np.float32(1 / np.sqrt(2)), np.float32(0))
+        return self._fainter_lines_and(2)
 
     @property
     def reprint(self) -> np.ndarray:
@@ -255,9 +253,14 @@ class Deviations:
         other: blur weakens lines and adds nothing, noise adds texture and
         keeps the lines. ``(texture - structure) / sqrt(2)`` where both moved.
         """
-        zs, zt = self.z[0], self.z[1]
-        both = (zt > 0) & (zs < 0) & (self.weights[0] > 0.3) & (self.weights[1] > 0.3)
-        return np.where(both, (zt - zs) * np.float32(1 / np.sqrt(2)), np.float32(0))
+        return self._fainter_lines_and(1)
+
+    def _fainter_lines_and(self, k: int) -> np.ndarray:
+        """Fainter fine lines (structure z below 0) and measurement ``k`` above 0 in the same measured cell,
+        combined as two independent z-scores: ``(z_k - z_structure) / sqrt(2)``; 0 where not both."""
+        zs, zk = self.z[0], self.z[k]
+        both = (zk > 0) & (zs < 0) & (self.weights[0] > 0.3) & (self.weights[k] > 0.3)
+        return np.where(both, (zk - zs) * np.float32(1 / np.sqrt(2)), np.float32(0))
 
 
 #: weight of a structure deviation upwards (sharper than the page) against one downwards

@@ -159,6 +159,15 @@ def glare(region) -> bool:
             and region.edge < GLARE_EDGE)
 
 
+def _whole_for_pieces(regions: list, whole) -> list:
+    """``regions`` with ``whole`` (a region found by a combined signature) standing for the pieces of it that
+    one measurement found, where it weighs more than they do together."""
+    pieces = [r for r in regions if boxes_overlap(whole.box_work, r.box_work)]
+    if whole.mass > sum(r.mass for r in pieces):
+        return [r for r in regions if r not in pieces] + [whole]
+    return regions
+
+
 def analyze(ctx: Context):
     evidence, notes = [], []
     model = ctx.model
@@ -176,17 +185,13 @@ def analyze(ctx: Context):
             # on a trainer's template without its zone)
             faint.append(wash)
             continue
-        pieces = [r for r in regions if boxes_overlap(wash.box_work, r.box_work)]
-        if wash.mass > sum(r.mass for r in pieces):
-            regions = [r for r in regions if r not in pieces] + [wash]
+        regions = _whole_for_pieces(regions, wash)
     # a faint reprint: the design's fine lines fainter where foreign marks appear, each below its own threshold;
     # the whole reprint likewise stands for the pieces of it one measurement found
     for reprint in find_regions(dev, model, threshold=REPRINT_Z, anomaly=dev.reprint):
         if reprint.mass < MASS_THRESHOLD:
             continue
-        pieces = [r for r in regions if boxes_overlap(reprint.box_work, r.box_work)]
-        if reprint.mass > sum(r.mass for r in pieces):
-            regions = [r for r in regions if r not in pieces] + [reprint]
+        regions = _whole_for_pieces(regions, reprint)
     for wash in faint:
         if not glare(wash) and not any(boxes_overlap(wash.box_work, r.box_work) and r.mass >= wash.mass
                                        for r in regions):
