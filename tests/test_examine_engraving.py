@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import cv2
+import numpy as np
 import pytest
 
 from docexam.examine import examine
-from docexam.examine.analyzers.engraving import laser_engraved
+from docexam.examine.analyzers.engraving import _printed_portrait_kind, laser_engraved
 from docexam.examine.report import Evidence
 from docexam.examine.steps import _printed_portrait
 from docexam.examine.model import reference_model
@@ -117,3 +119,33 @@ def test_what_a_printed_portrait_explains():
                                                                            ("design", "rosette")]
     untouched = [_ev("design", None, "surname")]
     assert _printed_portrait(untouched, model) == untouched
+
+
+def test_where_a_swapped_photo_lies_names_the_fraud():
+    ghost_differs = _ev("ghost-portrait", "photo-substitution")
+    covered = _ev("portrait-overprint", "photo-substitution")
+    assert _printed_portrait_kind(([], [])) == ("personalization", "stolen-blank")
+    # the ghost shows another face, the film's overprint still crosses the photo: slipped under the film
+    assert _printed_portrait_kind(([ghost_differs], [])) == ("substrate", "delamination")
+    # ... and the overprint stops at the photo's edge: glued over the card
+    assert _printed_portrait_kind(([ghost_differs, covered], [])) == ("personalization", "photo-substitution")
+    below = _ev("portrait-overprint", "photo-substitution", value=0.4)  # under its threshold (0.5)
+    assert _printed_portrait_kind(([ghost_differs, below], [])) == ("substrate", "delamination")
+
+
+def test_a_colour_photograph_glued_over_a_cards_engraved_portrait_is_a_photo_substitution():
+    from docexam.synth.face_render import render_portrait
+    from docexam.synth.render import render_specimen
+
+    card = render_specimen("mrd-td1", seed=3, capture="flat")
+    x0, y0, x1, y1 = find_template("mrd-td1").zone("portrait").bbox
+    page = card.images["visible"].copy()
+    # another person's colour photograph cut to the portrait's size, glued over it
+    page[y0:y1, x0:x1] = cv2.resize(render_portrait(77), (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    r = examine(page, "mrd-td1", uv=card.images["uv"])
+    assert r.verdict == "suspect"
+    top = r.findings[0]
+    assert (top.family, top.technique, top.zone) == ("personalization", "photo-substitution", "portrait")
+    assert "glued over" in top.message
+    # the same card as issued is consistent (the photo is what the finding is about)
+    assert examine(card.images["visible"], "mrd-td1", uv=card.images["uv"]).verdict == "consistent"

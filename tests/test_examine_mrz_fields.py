@@ -56,3 +56,28 @@ def test_a_surname_cut_short_by_a_full_names_field_is_not_called_a_re_made_mrz()
     assert any(n.check == "mrz-vs-fields" and n.status == "skipped" for n in notes)
     evidence, _ = examine_mrz("SOK<<DARA<<<<<<<<<<<<<<<<<<<<<")
     assert [(e.check, e.value) for e in evidence] == [(against_surname, 1.0)]
+
+
+def test_a_field_washed_and_written_again_explains_its_disagreement_with_the_mrz():
+    from docexam.examine.model import reference_model
+    from docexam.examine.report import Evidence
+    from docexam.examine.steps import _rewritten_fields
+
+    model = reference_model(find_template("uto-td3"))
+    number, surname = "document-number", "surname"
+
+    def ev(check, family, technique, zone):
+        return Evidence(family, technique, zone, [0, 0, 10, 10], 1.0, 0.5, 0.1, "m", check=check)
+
+    washed = ev("design", "substrate", "erasure", number)
+    against_number = ev(f"mrz-vs-fields:{number}", "personalization", "mrz-inconsistency", "mrz")
+    against_surname = ev(f"mrz-vs-fields:{surname}", "personalization", "mrz-inconsistency", "mrz")
+    # the washed number's rewriting is why the MRZ disagrees with it; the surname's disagreement stays
+    assert _rewritten_fields([washed, against_number, against_surname], model) == [washed, against_surname]
+    # a design erasure away from any field explains no field
+    rosette = ev("design", "substrate", "erasure", "guilloche-band")
+    assert _rewritten_fields([rosette, against_number], model) == [rosette, against_number]
+    # a retyped value explains its disagreement and the disturbed background under it
+    retyped, background = ev("typography", "personalization", "data-alteration", surname), \
+        ev("field-background", "substrate", "erasure", surname)
+    assert _rewritten_fields([retyped, background, against_surname], model) == [retyped]

@@ -284,7 +284,8 @@ def _printed_portrait(hits: list, model) -> list:
     """What a printed portrait on a laser-engraved card explains, and what explains it.
 
     A counterfeit card body (it glows in UV) explains its printed portrait:
-    the body's finding stays. Otherwise, a swapped photo (``delamination``)
+    the body's finding stays. Otherwise, a swapped photo (``delamination``
+    under the top film, or ``photo-substitution`` glued over the card)
     explains the ghost's other face, the design disturbed around the photo,
     and the top film's print, laminated back out of register, around it
     (:data:`~.analyzers.engraving.FILM_SHIFT_REACH`); a stolen blank
@@ -299,7 +300,7 @@ def _printed_portrait(hits: list, model) -> list:
         return [e for e in hits if all(e is not p for p in printed)]
     best = max(printed, key=lambda e: e.score)
     hits = [e for e in hits if e is best or all(e is not p for p in printed)]
-    if best.technique == "delamination":
+    if best.technique in ("delamination", "photo-substitution"):
         x0, y0, x1, y1 = model.template.zone(best.zone).bbox
         reach = engraving_analyzer.FILM_SHIFT_REACH * (x1 - x0)
         film = (x0 - reach, y0 - reach, x1 + reach, y1 + reach)
@@ -308,6 +309,21 @@ def _printed_portrait(hits: list, model) -> list:
                 and not (e.check == "design" and boxes_overlap(e.bbox, film))]
     personal = {z.name for z in model.template.zones if z.kind in PERSONAL_KINDS}
     return [e for e in hits if not (e.check == "design" and e.zone in personal)]
+
+
+def _rewritten_fields(hits: list, model) -> list:
+    """What a value changed after issue explains.
+
+    A value retyped (its geometry or typography) explains the disturbed
+    background under it; a value retyped, or washed off and written again
+    (the design's erasure in its field), explains its disagreement with the
+    MRZ, which the forger left as issued: the field's finding names the cause.
+    """
+    altered = {e.zone for e in hits if e.check in ("field-geometry", "typography")}
+    fields = {z.name for z in model.template.zones_of("field")}
+    rewritten = altered | {e.zone for e in hits if e.check == "design" and e.technique == "erasure" and e.zone in fields}
+    return [e for e in hits if not (e.check == "field-background" and e.zone in altered)
+            and not (e.check.startswith("mrz-vs-fields:") and e.check.split(":", 1)[1] in rewritten)]
 
 
 @step("decide", takes=("substrate", "printing", "personalization", "design", "print_process", "devices", "engraving",
@@ -346,10 +362,8 @@ def decide(substrate, printing, personalization, design, print_process, devices,
                                                                      "portrait-edge", "ghost", "ghost-portrait",
                                                                      *engraving_analyzer.ENGRAVED_CHECKS)]
     hits = _printed_portrait(hits, model)
-    # an altered value explains the disturbed background under it
     altered = {e.zone for e in hits if e.check in ("field-geometry", "typography")}
-    hits = [e for e in hits if not (e.check == "field-background" and e.zone in altered)
-            and not (e.check.startswith("mrz-vs-fields:") and e.check.split(":", 1)[1] in altered)]
+    hits = _rewritten_fields(hits, model)
     # a pasted photo also breaks the likeness with the ghost image
     if any(e.check in ("portrait-overprint", "design-portrait-edge", "portrait-edge") for e in hits):
         hits = [e for e in hits if e.check not in ("ghost", "ghost-portrait")]

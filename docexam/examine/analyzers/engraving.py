@@ -20,10 +20,14 @@ in IR. Measured over the portrait's ink (pixels the portrait darkens):
   (:func:`~docexam.examine.analyzers.devices._colour_rendering`).
 
 A printed portrait in a genuine card body is either a stolen blank
-personalised by the thief (``stolen-blank``), or the card was split open and
-the photo swapped under the top film (``delamination``): the ghost image,
-engraved deep in the card, still shows the original holder, so a printed
-portrait that is not the ghost's face was put in later. A printed portrait
+personalised by the thief (``stolen-blank``), or another photo was put in
+later: the ghost image, engraved deep in the card, still shows the original
+holder, so a printed portrait that is not the ghost's face came after it.
+Where that photo lies tells how: slipped under the top film of a card split
+open and laminated again (``delamination``), the film's security overprint
+still crosses it; glued over the card's surface (``photo-substitution``),
+it covers the overprint, which stops at its edge (the ``portrait-overprint``
+check of :mod:`.portrait`). A printed portrait
 on a counterfeit body is part of the counterfeit: the pipeline's decision
 leaves it to the body's own finding.
 
@@ -86,6 +90,10 @@ ENGRAVED_CHECKS = ("engraving-ir", "engraving-colour")
 #: the ghost-image check (:mod:`.portrait`) whose hit says the portrait is not the ghost's face (a missing
 #: ghost says nothing of who printed the portrait)
 GHOST_CHECKS = ("ghost-portrait",)
+#: the check (:mod:`.portrait`) whose hit says the design crossing the portrait's edge stops at it: the photo lies
+#: over the card's surface. Measured on the shipped cards' own delaminations (photo under the film: at most 0.03)
+#: and photos glued over cards by the independent generator (1.0)
+COVERED_CHECKS = ("portrait-overprint",)
 
 
 def laser_engraved(template) -> bool:
@@ -155,6 +163,20 @@ def _ghost_differs(personalization) -> bool:
     return any(e.check in GHOST_CHECKS and e.value >= e.threshold for e in personalization[0])
 
 
+def _overprint_covered(personalization) -> bool:
+    """The design crossing the portrait's edge stops at it (at or above its threshold): the photo covers it."""
+    return any(e.check in COVERED_CHECKS and e.value >= e.threshold for e in personalization[0])
+
+
+def _printed_portrait_kind(personalization) -> tuple[str, str]:
+    """``(family, technique)`` of a printed portrait in a genuine card body (see the module docstring)."""
+    if not _ghost_differs(personalization):
+        return "personalization", "stolen-blank"
+    if _overprint_covered(personalization):
+        return "personalization", "photo-substitution"
+    return "substrate", "delamination"
+
+
 def analyze(ctx: Context, personalization=((), ())):
     """``(evidence, notes, unexamined)`` of the engraving checks (see the module docstring).
 
@@ -177,30 +199,43 @@ def analyze(ctx: Context, personalization=((), ())):
     m = engraving_measures(ctx, zone)
     if m is None:
         return evidence, notes, unexamined
-    swapped = _ghost_differs(personalization)
-    family, technique = ("substrate", "delamination") if swapped else ("personalization", "stolen-blank")
+    family, technique = _printed_portrait_kind(personalization)
     box = list(zone.bbox)
     if m["ir_fade"] is not None:
+        kept = int(round(100 * max(1.0 - m["ir_fade"], 0.0)))
         evidence.append(Evidence(
-            family, technique, zone.name, box, m["ir_fade"], IR_FADE, IR_WIDTH,
-            Message("The portrait fades away in infrared light: it keeps {kept} per cent of its darkness, where a "
+            family, technique, zone.name, box, m["ir_fade"], IR_FADE, IR_WIDTH, {
+                "stolen-blank": Message(
+                    "The portrait fades away in infrared light: it keeps {kept} per cent of its darkness, where a "
                     "laser-engraved portrait is carbon inside the card and stays as dark as in daylight. It is "
-                    "printed with dye ink.", kept=int(round(100 * max(1.0 - m["ir_fade"], 0.0)))) if not swapped
-            else Message("The portrait fades away in infrared light (it keeps {kept} per cent of its darkness) and "
-                         "it is not the face of the engraved ghost image: it is a print slipped under the top film "
-                         "of a card that was split open and laminated again, where the issuer laser-engraves the "
-                         "photo inside the card.", kept=int(round(100 * max(1.0 - m["ir_fade"], 0.0)))),
+                    "printed with dye ink.", kept=kept),
+                "delamination": Message(
+                    "The portrait fades away in infrared light (it keeps {kept} per cent of its darkness) and it is "
+                    "not the face of the engraved ghost image: it is a print slipped under the top film of a card "
+                    "that was split open and laminated again, where the issuer laser-engraves the photo inside the "
+                    "card.", kept=kept),
+                "photo-substitution": Message(
+                    "The portrait fades away in infrared light (it keeps {kept} per cent of its darkness), it is "
+                    "not the face of the engraved ghost image, and the security print that crosses the portrait "
+                    "stops at its edge: another photograph was glued over the card's laser-engraved portrait.",
+                    kept=kept)}[technique],
             check="engraving-ir"))
     else:
         unexamined.append(Unexamined(zone.name, "laser-engraving", box, "ir", Message(
             "Look at the portrait under infrared light and with light grazing the card: a laser-engraved portrait "
             "stays dark in IR and shows a fine relief; a printed one fades away in IR or lies flat and shiny.")))
     evidence.append(Evidence(
-        family, technique, zone.name, box, m["colour"], COLOUR, COLOUR_WIDTH,
-        Message("The portrait is in colour, where a laser engraving is grey carbon inside the card: it was "
-                "printed by a card printer on a blank card, not engraved by the issuer.") if not swapped
-        else Message("The portrait is a colour print and not the face of the engraved ghost image, where the "
-                     "issuer laser-engraves a grey photo inside the card: the card was split open, another photo "
-                     "slipped under its top film, and laminated again."),
+        family, technique, zone.name, box, m["colour"], COLOUR, COLOUR_WIDTH, {
+            "stolen-blank": Message(
+                "The portrait is in colour, where a laser engraving is grey carbon inside the card: it was printed "
+                "by a card printer on a blank card, not engraved by the issuer."),
+            "delamination": Message(
+                "The portrait is a colour print and not the face of the engraved ghost image, where the issuer "
+                "laser-engraves a grey photo inside the card: the card was split open, another photo slipped under "
+                "its top film, and laminated again."),
+            "photo-substitution": Message(
+                "The portrait is a colour print, not the face of the engraved ghost image, and the security print "
+                "that crosses the portrait stops at its edge: another photograph was glued over the card's "
+                "laser-engraved portrait, where the issuer engraves a grey photo inside the card.")}[technique],
         check="engraving-colour"))
     return evidence, notes, unexamined
