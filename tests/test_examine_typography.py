@@ -90,3 +90,31 @@ def test_a_date_retyped_in_a_serif_typeface_is_caught_on_its_field():
     assert r.verdict == "suspect"
     assert [(f.family, f.technique, f.zone) for f in r.findings][:1] == [
         ("personalization", "data-alteration", "date-of-issue")]
+
+
+def _typeset(text: str, cap_px: int, *, font=SERIF) -> np.ndarray:
+    """Ink coverage (0..1) of ``text`` set with capitals ``cap_px`` high, on a crop twice as high."""
+    fnt = ImageFont.truetype(font, int(round(cap_px / 0.73)))  # DejaVu's capitals are 0.73 of its size
+    canvas = Image.new("L", (int(cap_px * 0.8 * len(text)) + 20, 2 * cap_px + 8), 0)
+    ImageDraw.Draw(canvas).text((8, cap_px + 6), text, font=fnt, fill=255, anchor="ls")
+    return np.asarray(canvas, np.float32) / 255.0
+
+
+def test_letters_broken_by_faint_ink_keep_their_grown_height():
+    def broken(text, cap):
+        # a band of light across the line (glare, a phone's uneven exposure) leaves the letters' middles at 0.4 of
+        # the ink: above half the ink each letter falls apart in two
+        ink = _typeset(text, cap)
+        ys = np.flatnonzero(ink.max(axis=1) > 0)
+        middle = (ys[0] + ys[-1]) // 2
+        ink[middle - 1:middle + 1] *= 0.4
+        return ink
+
+    sharp = measure(_typeset("SPECIMEN 1987", 12))
+    assert sharp.cap == sharp.grown_cap == 12
+    torn = measure(broken("SPECIMEN 1987", 12))
+    assert torn.cap <= 0.6 * sharp.cap  # the blobs are the halves
+    assert torn.grown_cap == 12  # grown down to a third of the ink, each is one letter again
+    # intact text set smaller measures smaller either way
+    small = measure(_typeset("SPECIMEN 1987", 9))
+    assert small.cap == small.grown_cap == 9

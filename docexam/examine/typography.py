@@ -39,6 +39,12 @@ FEATURE_FLOORS = {"glyph": 0.02, "stroke": 0.14, "colour": 0.05}
 #: a field of this many glyphs is held to the glyph floor; one of fewer glyphs, whose likeness is a mean over
 #: fewer of them, to a floor wider by sqrt(this / its glyphs)
 GLYPH_FLOOR_COUNT = 8
+#: a capture's blur and low contrast pull a glyph's extremities below half the ink's peak, so the blobs above it
+#: come out shorter (a phone photo's 10 px capitals measured 7.5 to 8); the blobs grown into the ink down to this
+#: share of the peak keep their height, and a typeface set smaller stays smaller. Measured on the seven real
+#: specimens' fields (benchmarks/real_specimens.py, seeds 5, 11, 23): genuine phone photos whose blob heights were
+#: 20 to 42 per cent short measured -16 to +17 per cent grown
+GROWN_SHARE = 0.3
 #: normalised glyph images: height and width (pixels)
 GLYPH_SIZE = (20, 24)
 
@@ -159,6 +165,7 @@ class Typography:
     gap: float
     colour: tuple
     glyph: float = 1.0  # likeness to the issuer's glyphs (:class:`GlyphBank`), 1 when unknown
+    grown_cap: float = 0.0  # the glyphs' height grown down to :data:`GROWN_SHARE` of the ink (0: not measured)
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else round(float(v), 4)) for k, v in asdict(self).items()}
@@ -231,10 +238,21 @@ def measure(dark: np.ndarray, colour: np.ndarray | None = None, *, bank: GlyphBa
         solid = colour[dark > 0.8 * peak]
         if len(solid):
             rgb = tuple(float(v) for v in np.median(solid.reshape(-1, 3), axis=0))
+    grown = _grown_heights(dark, lab, glyphs, peak)
     like = bank.likeness(np.stack([_glyph_image(dark, b[:4]) for b in big]).reshape(len(big), -1),
                          aspects=widths / heights) if bank is not None else None
     return Typography(int(len(big)), cap, float(np.median(bottoms)), stroke / cap, contrast, med_w / cap, spread,
-                      float(np.median(gaps)) / cap if len(gaps) else 0.1, rgb, 1.0 if like is None else like)
+                      float(np.median(gaps)) / cap if len(gaps) else 0.1, rgb, 1.0 if like is None else like,
+                      float(np.median(grown)) if len(grown) else 0.0)
+
+
+def _grown_heights(dark: np.ndarray, lab: np.ndarray, glyphs: np.ndarray, peak: float) -> np.ndarray:
+    """Per glyph (``lab``'s components under ``glyphs``), the height of the blob above :data:`GROWN_SHARE` of
+    ``peak`` that holds it (touching letters share one)."""
+    n, low, st, _ = cv2.connectedComponentsWithStats((dark > GROWN_SHARE * peak).view(np.uint8), connectivity=8)
+    # each glyph lies inside one grown blob: the pairs (glyph, blob) name it
+    pairs = np.unique(lab[glyphs].astype(np.int64) * n + low[glyphs])
+    return st[pairs % n, cv2.CC_STAT_HEIGHT].astype(np.float32)
 
 
 def _values(t: Typography) -> dict:

@@ -466,17 +466,21 @@ def field_standing(model) -> dict:
     :data:`FIELD_MEASURED_SHARE` of the sets has no standing and is not judged.
     Each field's standing also holds its genuine character height ``cap``
     and ``baseline`` (template px, medians over the sets) and ``cap_stray``,
-    the largest log ratio of a set's height to that median.
+    the largest log ratio of a set's height to that median; and the same of
+    the glyphs' grown height (``grown``, ``grown_stray``:
+    :data:`~docexam.examine.typography.GROWN_SHARE`).
     """
     def build():
         seen: dict = {}
         caps: dict = {}
+        grown: dict = {}
         bottoms: dict = {}
         sets = 0
         for fields in _genuine_field_sets(model):
             sets += 1
             for name, d in deviations(fields).items():
                 caps.setdefault(name, []).append(fields[name].cap)
+                grown.setdefault(name, []).append(fields[name].grown_cap)
                 bottoms.setdefault(name, []).append(fields[name].baseline)
                 for key, v in d.items():
                     seen.setdefault(name, {}).setdefault(key, []).append(v)
@@ -484,9 +488,11 @@ def field_standing(model) -> dict:
         for name, feats in seen.items():
             if len(caps[name]) < FIELD_MEASURED_SHARE * sets or np.median(caps[name]) < FIELD_MIN_CAP_PX:
                 continue  # not judged: see FIELD_MEASURED_SHARE, FIELD_MIN_CAP_PX
-            cap = float(np.median(caps[name]))
+            cap, tall = float(np.median(caps[name])), np.maximum(np.asarray(grown[name]), 1.0)
             out[name] = {"cap": cap, "baseline": float(np.median(bottoms[name])),
-                         "cap_stray": float(np.max(np.abs(np.log(np.asarray(caps[name]) / cap))))}
+                         "cap_stray": float(np.max(np.abs(np.log(np.asarray(caps[name]) / cap)))),
+                         "grown": float(np.median(tall)),
+                         "grown_stray": float(np.max(np.abs(np.log(tall / np.median(tall)))))}
             for key, values in feats.items():
                 offset = float(np.median(values))
                 worst = max(abs(v - offset) for v in values)
@@ -520,6 +526,12 @@ def _geometry_evidence(zone, value: float, *, off: float, cap: float, expected: 
                 expected=expected), check="field-geometry")
 
 
+def _size_departure(height: float, genuine: float, stray: float) -> float:
+    """How far a height is from the genuine one, in tolerances (see :func:`field_size`)."""
+    tolerance = max(CAP_TOLERANCE, np.log1p(CAP_PIXELS / genuine), stray)
+    return abs(float(np.log(height / genuine))) / tolerance
+
+
 def field_size(ctx: Context) -> list:
     """A trainer's template: evidence of fields whose characters are of another size than the genuine field's.
 
@@ -527,9 +539,12 @@ def field_size(ctx: Context) -> list:
     who does not have the issuer's printer set-up comes out larger or
     smaller. Each field's character height is compared with its own genuine
     height (:func:`field_standing`), within :data:`CAP_TOLERANCE`, :data:`CAP_PIXELS`
-    or its genuine sets' own straying, whichever is largest. A height far
-    smaller than genuine (:data:`FIELD_CAP_TOLERANCE`) is a label's small
-    print taken for the value, not judged.
+    or its genuine sets' own straying, whichever is largest; so is the
+    glyphs' grown height, which a capture's blur does not shorten
+    (:data:`~docexam.examine.typography.GROWN_SHARE`): a value is of another
+    size when both heights say so. A height far smaller than genuine
+    (:data:`FIELD_CAP_TOLERANCE`) is a label's small print taken for the
+    value, not judged.
     """
     if ctx.model.blank_personalization:
         return []
@@ -539,8 +554,8 @@ def field_size(ctx: Context) -> list:
         t = typo.get(name)
         if t is None or t.cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
             continue
-        tolerance = max(CAP_TOLERANCE, np.log1p(CAP_PIXELS / own["cap"]), own["cap_stray"])
-        value = abs(float(np.log(t.cap / own["cap"]))) / tolerance
+        value = min(_size_departure(t.cap, own["cap"], own["cap_stray"]),
+                    _size_departure(max(t.grown_cap, 1.0), own["grown"], own["grown_stray"]))
         out.append(_geometry_evidence(ctx.template.zone(name), value, off=abs(t.baseline - own["baseline"]),
                                       cap=t.cap, expected=own["cap"]))
     return out
