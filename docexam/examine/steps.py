@@ -311,6 +311,11 @@ def _printed_portrait(hits: list, model) -> list:
     return [e for e in hits if not (e.check == "design" and e.zone in personal)]
 
 
+def _altered_fields(hits: list) -> set:
+    """Fields whose value was retyped: its geometry or its typography departs from the genuine print."""
+    return {e.zone for e in hits if e.check in ("field-geometry", "typography")}
+
+
 def _rewritten_fields(hits: list, model) -> list:
     """What a value changed after issue explains.
 
@@ -319,7 +324,7 @@ def _rewritten_fields(hits: list, model) -> list:
     (the design's erasure in its field), explains its disagreement with the
     MRZ, which the forger left as issued: the field's finding names the cause.
     """
-    altered = {e.zone for e in hits if e.check in ("field-geometry", "typography")}
+    altered = _altered_fields(hits)
     fields = {z.name for z in model.template.zones_of("field")}
     rewritten = altered | {e.zone for e in hits if e.check == "design" and e.technique == "erasure" and e.zone in fields}
     return [e for e in hits if not (e.check == "field-background" and e.zone in altered)
@@ -362,7 +367,7 @@ def decide(substrate, printing, personalization, design, print_process, devices,
                                                                      "portrait-edge", "ghost", "ghost-portrait",
                                                                      *engraving_analyzer.ENGRAVED_CHECKS)]
     hits = _printed_portrait(hits, model)
-    altered = {e.zone for e in hits if e.check in ("field-geometry", "typography")}
+    altered = _altered_fields(hits)
     hits = _rewritten_fields(hits, model)
     # a pasted photo also breaks the likeness with the ghost image
     if any(e.check in ("portrait-overprint", "design-portrait-edge", "portrait-edge") for e in hits):

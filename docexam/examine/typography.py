@@ -39,11 +39,11 @@ FEATURE_FLOORS = {"glyph": 0.02, "stroke": 0.14, "colour": 0.05}
 #: a field of this many glyphs is held to the glyph floor; one of fewer glyphs, whose likeness is a mean over
 #: fewer of them, to a floor wider by sqrt(this / its glyphs)
 GLYPH_FLOOR_COUNT = 8
-#: a capture's blur and low contrast pull a glyph's extremities below half the ink's peak, so the blobs above it
-#: come out shorter (a phone photo's 10 px capitals measured 7.5 to 8); the blobs grown into the ink down to this
-#: share of the peak keep their height, and a typeface set smaller stays smaller. Measured on the seven real
+#: faint, uneven ink (a soft phone photo's small type) breaks a glyph apart above half the ink's peak, so its blobs
+#: come out shorter (10 px capitals measured 7.5 to 8); grown into the ink down to this share of the peak, each is
+#: one glyph again and keeps its height, and a typeface set smaller stays smaller. Measured on the seven real
 #: specimens' fields (benchmarks/real_specimens.py, seeds 5, 11, 23): genuine phone photos whose blob heights were
-#: 20 to 42 per cent short measured -16 to +17 per cent grown
+#: 20 to 42 per cent short of the reference's were -16 to +17 per cent from it grown
 GROWN_SHARE = 0.3
 #: normalised glyph images: height and width (pixels)
 GLYPH_SIZE = (20, 24)
