@@ -183,3 +183,36 @@ def test_small_type_on_a_soft_phone_photo_is_not_taken_for_a_retyped_field(speci
     photo, _, _ = _independent_capture().capture(rgb, "phone", [seed, 1, 2], dpi=added.template.dpi)
     r = examine(photo, added.template, name="genuine phone photo")
     assert r.verdict == "consistent", [f.as_dict() for f in r.findings]
+
+
+def _halftone_reprint(rgb: np.ndarray, box, *, lpi: float, dpi: float) -> np.ndarray:
+    """``rgb`` with ``box`` reprinted by a colour copier: its tones rebuilt from dots of a 45-degree screen
+    (``lpi`` lines per inch), in a dark blue-grey toner on a faintly grey sheet, softened by the copier's optics."""
+    x0, y0, x1, y1 = box
+    patch = rgb[y0:y1, x0:x1].astype(np.float32) / 255
+    cover = 1.0 - patch.mean(axis=2)
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    period = dpi / lpi
+    u, v = (xx + yy) / np.sqrt(2), (xx - yy) / np.sqrt(2)
+    screen = 0.5 + 0.25 * (np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period))
+    dots = (cover > screen).astype(np.float32)[..., None]
+    printed = dots * np.float32([0.22, 0.25, 0.33]) + (1 - dots) * np.float32([0.9, 0.9, 0.89])
+    out = rgb.copy()
+    out[y0:y1, x0:x1] = np.clip(cv2.GaussianBlur(printed, (0, 0), 0.6) * 255 + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def test_black_lettering_of_the_design_reprinted_by_a_copier_is_found(passporteye_data, docexam_home):
+    # the Utopia specimen's title is black lettering, as black as a holder's data: it used to be left out of the
+    # design comparison with everything near-black, so a patch of it reprinted with a copier's dots went unseen
+    spec, added, rgb = _registered("real-uto-td3", passporteye_data, docexam_home)
+    title = next(z["bbox"] for z in spec["zones"] if z["name"] == "passport-title")
+    patch = [title[0] + 15, title[1] + 10, title[0] + 60, title[1] + 45]  # about 4 x 3 mm over its first letters
+    report = examine(_halftone_reprint(rgb, patch, lpi=120, dpi=added.template.dpi), added.template,
+                     name="reprinted title")
+    assert report.verdict == "suspect"
+    found = [(f.family, f.zone) for f in report.findings if
+             f.bbox[0] < patch[2] and patch[0] < f.bbox[2] and f.bbox[1] < patch[3] and patch[1] < f.bbox[3]]
+    assert ("printing", "passport-title") in found, [f.as_dict() for f in report.findings]
+    # and the registration image itself, whose title is the same lettering, still passes
+    assert examine(rgb, added.template).verdict == "consistent"
