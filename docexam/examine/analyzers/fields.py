@@ -465,10 +465,8 @@ def field_standing(model) -> dict:
     own standing, in its own spreads; a field measured in fewer than
     :data:`FIELD_MEASURED_SHARE` of the sets has no standing and is not judged.
     Each field's standing also holds its genuine character height ``cap``
-    and ``baseline`` (template px, medians over the sets) and ``cap_stray``,
-    the largest log ratio of a set's height to that median; and the same of
-    the glyphs' grown height (``grown``, ``grown_stray``:
-    :data:`~docexam.examine.typography.GROWN_SHARE`).
+    and ``baseline`` (template px, medians over the sets), ``cap_stray``, the
+    largest log ratio of a set's height to that median, and ``grown``, ``grown_stray`` alike.
     """
     def build():
         seen: dict = {}
@@ -539,12 +537,10 @@ def field_size(ctx: Context) -> list:
     who does not have the issuer's printer set-up comes out larger or
     smaller. Each field's character height is compared with its own genuine
     height (:func:`field_standing`), within :data:`CAP_TOLERANCE`, :data:`CAP_PIXELS`
-    or its genuine sets' own straying, whichever is largest; so is the
-    glyphs' grown height, which a capture's blur does not shorten
-    (:data:`~docexam.examine.typography.GROWN_SHARE`): a value is of another
-    size when both heights say so. A height far smaller than genuine
-    (:data:`FIELD_CAP_TOLERANCE`) is a label's small print taken for the
-    value, not judged.
+    or its genuine sets' own straying, whichever is largest. Faint ink breaks
+    glyphs apart, which only shortens them: a shorter value is judged by its
+    glyphs grown too (:data:`~docexam.examine.typography.GROWN_SHARE`). One
+    far shorter (:data:`FIELD_CAP_TOLERANCE`) is a label's print, not judged.
     """
     if ctx.model.blank_personalization:
         return []
@@ -554,8 +550,9 @@ def field_size(ctx: Context) -> list:
         t = typo.get(name)
         if t is None or t.cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
             continue
-        value = min(_size_departure(t.cap, own["cap"], own["cap_stray"]),
-                    _size_departure(max(t.grown_cap, 1.0), own["grown"], own["grown_stray"]))
+        value = _size_departure(t.cap, own["cap"], own["cap_stray"])
+        if t.cap < own["cap"]:
+            value = min(value, _size_departure(max(t.grown_cap, 1.0), own["grown"], own["grown_stray"]))
         out.append(_geometry_evidence(ctx.template.zone(name), value, off=abs(t.baseline - own["baseline"]),
                                       cap=t.cap, expected=own["cap"]))
     return out
