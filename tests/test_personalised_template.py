@@ -86,8 +86,12 @@ def _retype(image: np.ndarray, box, text: str, font_name: str, *, size: float = 
     lum = crop.mean(axis=2)
     background = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     ink = ((background - lum) > 50).astype(np.uint8)
-    rows = np.nonzero(ink.sum(axis=1))[0]
-    cap, baseline = rows.max() - rows.min() + 1, rows.max() + 1
+    # the value's characters: the tallest blobs (the box also holds bits of the label above and the line below)
+    stats = cv2.connectedComponentsWithStats(ink, connectivity=8)[2][1:]
+    tall = stats[stats[:, cv2.CC_STAT_HEIGHT] >= 0.6 * np.percentile(stats[:, cv2.CC_STAT_HEIGHT], 90)]
+    tall = tall[tall[:, cv2.CC_STAT_HEIGHT] < 0.9 * (y1 - y0)]
+    cap = int(np.median(tall[:, cv2.CC_STAT_HEIGHT]))
+    baseline = int(np.median(tall[:, cv2.CC_STAT_TOP] + tall[:, cv2.CC_STAT_HEIGHT]))
     out = image.copy()
     out[y0:y1, x0:x1] = cv2.inpaint(crop, cv2.dilate(ink, np.ones((5, 5), np.uint8)), 3, cv2.INPAINT_TELEA)
     probe = ImageFont.truetype(str(font_path(font_name)), 100)
