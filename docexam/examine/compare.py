@@ -47,6 +47,8 @@ MIN_WINDOW_PX = 11
 #: photo varies more slowly than this, while a washed, bleached or
 #: reprinted patch of a few millimetres keeps its own brightness and colour
 LIGHT_CELL_MM = 8.0
+#: near-black ink (luminance, 0..1): a pixel below it, well below its surroundings, hides the design under it
+INK_LEVEL = 0.3
 
 
 def window_px(model: ReferenceModel) -> int:
@@ -517,7 +519,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
         r0, r1 = max(y0 - reach, 0), min(y1 + reach, h)
         keep = slice(y0 - r0, y0 - r0 + (y1 - y0))
         bl = lum[r0:r1]
-        ink_b = bl < np.minimum(0.3, lum_smooth[r0:r1] - 0.35)
+        ink_b = bl < np.minimum(INK_LEVEL, lum_smooth[r0:r1] - 0.35)
         ink_b = cv2.dilate(ink_b.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
         w = np.clip(bl * np.float32(1 / 0.35), 0.05, 1.0)
         np.copyto(w, 0.0, where=ink_b)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .compare import Maps
+from .compare import INK_LEVEL, Maps
 from .model import ReferenceModel, luminance
 
 __all__ = ["CELL", "Deviations", "is_design", "Region", "cell_features", "detrend", "deviations", "find_regions", "FEATURES"]
@@ -58,9 +58,6 @@ COLOUR_CLEAN_SHARE = 0.9
 INK_CELL_SHARE = 0.25
 #: a stroke of personalization is this much darker than the blur-matched reference (luminance, 0..1)
 TEXT_CONTRAST = 0.22
-#: the reference's own near-black print (luminance, 0..1: the level under which the conformity maps take a
-#: capture's pixel for ink): a capture's ink over it is the design's lettering
-DESIGN_INK = 0.3
 #: most of the design's own structure energy a genuine capture leaves unexplained (blur, misalignment): the
 #: capture's own share is measured (:func:`capture_misfit`), up to this
 MISFIT = 0.1
@@ -110,7 +107,7 @@ def _design_pixels(maps: Maps, model: ReferenceModel) -> np.ndarray:
     dark = luminance(cv2.subtract(maps.ref_blurred, maps.image)) > TEXT_CONTRAST  # luma is linear: one transform
     # near-black ink where the reference is near-black too is the design's own lettering (a title, a label), not
     # personalization: it stays in the comparison, or a reprinted title would be out of sight
-    ink = maps.ink & ~cv2.dilate((luminance(maps.ref_blurred) < DESIGN_INK).view(np.uint8),
+    ink = maps.ink & ~cv2.dilate((luminance(maps.ref_blurred) < INK_LEVEL).view(np.uint8),
                                  np.ones((3, 3), np.uint8)).view(bool)
     dark = cv2.morphologyEx(dark.view(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).view(bool) | ink
     ink = (to_cells(dark.astype(np.float32), CELL) > INK_CELL_SHARE).astype(np.uint8)
