@@ -126,3 +126,54 @@ def test_a_faint_reprint_is_found_by_its_two_signs_together(genuine, monkeypatch
     # each sign alone stays below its threshold: without the combined signature the page passes
     monkeypatch.setattr(design, "REPRINT_Z", float("inf"))
     assert examine(image, "uto-td3").verdict == "consistent"
+
+
+def _halftoned_lighter(image: np.ndarray, box, *, lift: float, period: float = 6.0) -> np.ndarray:
+    """``box`` reprinted lighter on a colour printer: its colours lifted toward the paper by ``lift``, then rebuilt
+    from the dots of a 45-degree clustered screen of ``period`` px per ink (C, M, Y from the R, G, B coverage)."""
+    x0, y0, x1, y1 = box
+    out = image.astype(np.float32)
+    paper = np.percentile(out.reshape(-1, 3), 95, axis=0)
+    patch = out[y0:y1, x0:x1]
+    patch = patch + (paper - patch) * lift
+    coverage = np.clip(1 - patch / paper, 0, 1)  # each channel's ink coverage
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    u, v = (xx + yy) / np.sqrt(2), (xx - yy) / np.sqrt(2)
+    screen = (np.cos(2 * np.pi * u / period) + np.cos(2 * np.pi * v / period)) / 4 + 0.5  # 0..1, dots grow from 1
+    dots = coverage > (1 - screen)[..., None]
+    printed = np.where(dots, paper * 0.2, paper)
+    out[y0:y1, x0:x1] = cv2.GaussianBlur(printed, (0, 0), 0.7)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def band_quarter():
+    zone = find_template("uto-td3").zone("guilloche-band")
+    x0, y0, x1, y1 = zone.bbox
+    return [x0 + (x1 - x0) // 4, y0, x0 + (x1 - x0) // 2, y1]
+
+
+@pytest.fixture(scope="module")
+def halftoned(genuine, band_quarter):
+    return examine(_halftoned_lighter(genuine.images["visible"], band_quarter, lift=0.45), "uto-td3")
+
+
+def test_lighter_print_rebuilt_from_dots_was_reprinted_not_washed(genuine, band_quarter, halftoned):
+    # lighter print with fainter lines is what a solvent leaves, but a solvent adds nothing: where the lighter
+    # lines are made of a printer's dots, the place was reprinted; the wash of the same place stays an erasure
+    r, box = halftoned, band_quarter
+    assert r.verdict == "suspect", [(e.check, e.zone, round(e.score, 2)) for e in r.evidence if e.score > 0.2]
+    found = r.findings[0]
+    assert (found.family, found.zone) == ("printing", "guilloche-band"), r.findings[:2]
+    assert found.bbox[0] < box[2] and box[0] < found.bbox[2]
+    design_says = {(e.family, e.zone) for e in r.evidence if e.check == "design" and e.score >= 0.5}
+    assert design_says == {("printing", "guilloche-band")}
+    washed = examine(_washed(genuine.images["visible"], box, lift=0.45), "uto-td3").findings[0]
+    assert (washed.family, washed.technique, washed.zone) == ("substrate", "erasure", "guilloche-band")
+
+
+def test_a_patch_reprinted_on_one_zone_is_not_a_whole_page_reproduction(halftoned):
+    # a quarter of the band rebuilt from dots lowers the fine-print match of the few tiles it covers; the page's
+    # match is that of the tiles which match best, so the page is not called reproduced (the design check places
+    # the patch, above)
+    assert not [e for e in halftoned.evidence if e.check in ("reproduction", "design-page") and e.score >= 0.5]

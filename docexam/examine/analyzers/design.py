@@ -44,6 +44,11 @@ MASS_THRESHOLD = 8.0
 MASS_WIDTH = 2.5
 #: a region whose print is this much lighter (mean z) while its fine lines fade was washed or scraped
 LIGHTER_Z = 2.0
+#: ... unless marks were added there (texture z above this): a solvent lifts ink and adds nothing, so the print of
+#: a washed design is only fainter (texture z -0.1 to 0.7 on the independent generator's washed design); a lighter
+#: reprint rebuilds the lines from dots (1 to 5.9, real specimens' patches among them). Not in a personalization
+#: field: there the washed-out entry leaves traces of its old strokes, which add texture too
+ADDED_TEXTURE_Z = 2.0
 #: share of the comparable design in deviating regions above which the whole page was reproduced
 PAGE_SHARE = 0.3
 #: capture pixels per template pixel needed to resolve a screen's dots
@@ -145,6 +150,15 @@ def washed(profile: dict) -> bool:
     return profile["brightness"] > LIGHTER_Z and profile["structure"] < 0
 
 
+def marks_added(profile: dict) -> bool:
+    """Whether a region's print gained texture the genuine design does not have (dots, toner, roughened paper).
+
+    >>> marks_added({"texture": 3.5}), marks_added({"texture": 0.4})
+    (True, False)
+    """
+    return profile["texture"] > ADDED_TEXTURE_Z
+
+
 def glare(region) -> bool:
     """Whether a region is a reflection of the light on the page: lighter, lines nearly intact, fading out.
 
@@ -228,7 +242,8 @@ def analyze(ctx: Context):
         if portrait is not None:  # one finding on the portrait for all of its edge
             edges[portrait.name] = edges.get(portrait.name, 0.0) + r.mass
             continue
-        if washed(p):
+        # lighter print with added marks was reprinted, save in a field, where a washed-out entry leaves traces
+        if washed(p) and (zone.kind == "field" or not marks_added(p)):
             family, technique = "substrate", "erasure"
             msg = Message("Here the printed design of the {label} is lighter and its fine lines are faded or "
                           "broken: ink was lifted from the paper (washed with a solvent or scraped off).", label=label)
