@@ -76,10 +76,10 @@ def test_registration_image_and_another_holders_scan_are_consistent(in_home):
     assert report.verdict == "consistent", [(f.technique, f.zone, round(f.score, 2)) for f in report.findings]
 
 
-def _retype(image: np.ndarray, box, text: str, font_name: str, *, size: float = 1.0) -> np.ndarray:
+def _retype(image: np.ndarray, box, text: str, font_name: str, *, size: float = 1.0, colour=(25, 25, 25)) -> np.ndarray:
     """Wash the field's ink off (inpainting from around it) and print ``text`` on the same baseline.
 
-    ``size``: the new capitals' height over the washed ones'.
+    ``size``: the new capitals' height over the washed ones'; ``colour``: the new print's RGB.
     """
     x0, y0, x1, y1 = box
     crop = image[y0:y1, x0:x1]
@@ -102,7 +102,7 @@ def _retype(image: np.ndarray, box, text: str, font_name: str, *, size: float = 
                                 anchor="ls")
     cov = cv2.GaussianBlur(np.asarray(canvas, np.float32) / 255, (0, 0), 0.5)[..., None]
     region = out[y0:y1, x0:x1].astype(np.float32)
-    out[y0:y1, x0:x1] = (region * (1 - cov) + 25 * cov).astype(np.uint8)
+    out[y0:y1, x0:x1] = (region * (1 - cov) + np.float32(colour) * cov).astype(np.uint8)
     return out
 
 
@@ -129,6 +129,22 @@ def test_a_field_retyped_smaller_in_the_issuers_own_typeface_is_caught(in_home):
     assert sized and sized[0].score >= 0.5
     # the genuine fields stay within their own size
     assert all(e.score < 0.5 for e in report.evidence if e.check == "field-geometry" and e.zone != "date-of-birth")
+
+
+def test_a_field_retyped_in_the_issuers_typeface_in_another_ink_is_caught(in_home):
+    added, reference, boxes, _ = in_home
+    # the issuer's own typeface and size, in a dark blue ink where the issuer prints near-black: only the ink's
+    # hue tells (its density alone is within what a capture's blur does to thin strokes)
+    forged = _retype(reference, boxes["date-of-birth"], "13 MAY 1987", "DejaVuSans.ttf", colour=(30, 45, 120))
+    scan = simulate_capture({"visible": forged}, kind="scan", seed=5, dpi=300).images["visible"]
+    report = examine(scan, added.template)
+    assert report.verdict == "suspect", [(e.check, e.zone, round(e.score, 2)) for e in report.evidence if e.score > 0.2]
+    hits = [f for f in report.findings if f.zone == "date-of-birth"]
+    assert hits and hits[0].technique == "data-alteration", report.findings
+    # the same retyping in the issuer's near-black ink is not what gives it away
+    plain = _retype(reference, boxes["date-of-birth"], "13 MAY 1987", "DejaVuSans.ttf")
+    scan = simulate_capture({"visible": plain}, kind="scan", seed=5, dpi=300).images["visible"]
+    assert not [e for e in examine(scan, added.template).evidence if e.check == "typography" and e.score >= 0.5]
 
 
 def test_a_photo_glued_over_the_crossing_overprint_is_caught(in_home):

@@ -15,7 +15,8 @@ that do not depend on what the text says:
 * ``width``: median glyph width over ``cap``, and ``spread``: the spread of
   glyph widths over their median (a monospaced typeface has almost none);
 * ``gap``: median space between neighbouring glyphs over ``cap``;
-* ``colour``: the ink's colour where it is solid (RGB, 0..1).
+* ``colour``: the ink's colour where it is solid (RGB, 0..1), and its
+  ``hue`` (:func:`ink_hue`): what the ink absorbs, whatever its coverage.
 
 :func:`deviations` compares each field with the others of the same
 document (median and spread over fields), and :func:`compare_with` with a
@@ -32,10 +33,15 @@ import numpy as np
 __all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "ink_components", "deviations", "glyphs_of", "GlyphBank", "FEATURE_FLOORS",
            "GLYPH_FLOOR_COUNT", "MIN_GLYPHS", "TOUCHING"]
 
+#: genuine spread of an ink's hue (:func:`ink_hue`) between the fields of one document. Measured on the seven real
+#: specimens as trainer's templates (benchmarks/real_specimens.py, seed 11): on their registration images, genuine
+#: scans and phone photos (35) every field's hue within 2.8 of its own genuine spreads at this floor (threshold 6);
+#: values the independent generator retyped in another ink 3 to 7.5
+HUE_FLOOR = 0.005
 #: fewest glyphs for a field's typography to be measured
 MIN_GLYPHS = 3
 #: genuine spread that is always allowed between two fields, per feature (relative for sizes)
-FEATURE_FLOORS = {"glyph": 0.02, "stroke": 0.14, "colour": 0.05}
+FEATURE_FLOORS = {"glyph": 0.02, "stroke": 0.14, "colour": 0.05, "hue": HUE_FLOOR}
 #: a field of this many glyphs is held to the glyph floor; one of fewer glyphs, whose likeness is a mean over
 #: fewer of them, to a floor wider by sqrt(this / its glyphs)
 GLYPH_FLOOR_COUNT = 8
@@ -255,10 +261,28 @@ def _grown_heights(dark: np.ndarray, lab: np.ndarray, glyphs: np.ndarray, peak: 
     return st[pairs % n, cv2.CC_STAT_HEIGHT].astype(np.float32)
 
 
+def ink_hue(rgb) -> np.ndarray:
+    """What an ink absorbs, as two chromaticity coordinates of its absorbance (``1 - rgb``, paper = 1).
+
+    A capture's blur and a thinner stroke mix the ink with the paper: the
+    measured colour moves toward white, but every channel's absorbance
+    shrinks by the same share, so their proportions (the ink's hue) stay.
+    Another ink has other proportions, whatever its density.
+
+    >>> np.round(ink_hue((0.2, 0.2, 0.2)), 3), np.round(ink_hue((0.6, 0.6, 0.6)), 3)   # one grey ink, dense and thin
+    (array([0., 0.]), array([0., 0.]))
+    >>> np.round(ink_hue((0.1, 0.2, 0.4)), 3), np.round(ink_hue((0.55, 0.6, 0.7)), 3)  # one blue ink, dense and thin
+    (array([0.031, 0.089]), array([0.031, 0.089]))
+    """
+    a = np.maximum(1.0 - np.asarray(rgb, np.float64), 1e-3)
+    h = a / a.sum()
+    return np.array([(h[0] - h[1]) / np.sqrt(2), (h[0] + h[1] - 2 * h[2]) / np.sqrt(6)])
+
+
 def _values(t: Typography) -> dict:
     return {"cap": np.log(t.cap), "stroke": np.log(t.stroke), "contrast": np.log(t.contrast),
             "width": np.log(t.width), "spread": t.spread, "gap": t.gap, "colour": np.asarray(t.colour),
-            "glyph": t.glyph}
+            "hue": ink_hue(t.colour), "glyph": t.glyph}
 
 
 def deviations(fields: dict, *, floors=None, glyph_floor_count: int | None = None) -> dict:

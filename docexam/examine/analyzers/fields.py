@@ -591,7 +591,7 @@ def analyze_fields(ctx: Context):
         key, value = max(z.items(), key=lambda kv: abs(kv[1]))
         zone = t.zone(name)
         what = {"glyph": Message("the shapes of its characters (typeface)"), "stroke": Message("stroke weight"),
-                "colour": Message("ink colour")}[key]
+                "colour": Message("ink colour"), "hue": Message("ink colour")}[key]
         evidence.append(Evidence(
             FAMILY, "data-alteration", name, list(zone.bbox), abs(value), threshold, TYPOGRAPHY_WIDTH,
             Message("The {label} is printed differently from the other fields of this document ({what}): it was "
