@@ -262,10 +262,6 @@ def _weighted(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
 BLUR_SIGMAS = (0.0, 0.4, 0.7, 1.0, 1.35, 1.7, 2.1, 2.6, 3.2)
 
 
-#: share of the design tiles whose fine-print match is the page's (:func:`estimate_blur`): the best three quarters
-MATCH_TILE_SHARE = 0.75
-
-
 def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[slice, slice]]:
     """A fixed spread of design tiles (no personalization) with the most structure, for cheap estimates."""
     def build():
@@ -291,7 +287,7 @@ def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[sli
 
 
 def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS, *,
-                  refine: bool = True, trusted_share: float = MATCH_TILE_SHARE) -> tuple[float, float]:
+                  refine: bool = True) -> tuple[float, float]:
     """The Gaussian blur (working pixels) that makes the reference look like the capture.
 
     Measured on a fixed set of design tiles. Returns ``(sigma, correlation)``:
@@ -299,11 +295,11 @@ def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGM
     measure of how well the page matches at all). With ``refine`` the blur is
     placed between the candidates ``sigmas`` (the vertex of a parabola
     through the best and its neighbours), so fine line work is matched as
-    closely on every capture, whatever its blur. The correlation is pooled
-    over the ``trusted_share`` of the tiles that match best: a page
-    reproduced all over matches worse everywhere, while a patch reprinted on
-    one zone lowers only the tiles it covers (the design comparison places
-    it) and leaves the page's match where a genuine one is.
+    closely on every capture, whatever its blur. The page's correlation is
+    the median of the tiles' own: a page reproduced all over matches worse in
+    every tile, while a patch reprinted on one zone lowers only the few tiles
+    it covers (the design comparison places it) and leaves the page's match
+    where a genuine one is.
     """
     tiles = _tiles(model)
     if not tiles:
@@ -322,12 +318,9 @@ def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGM
         c2, c1, _ = np.polyfit(x, rs[k - 1:k + 2], 2)
         if c2 < 0:
             sigma = float(np.clip(-c1 / (2 * c2), x[0], x[2]))
-    # the match of the best-matching tiles (all tiles have the same size)
-    a = refs[k].reshape(len(tiles), -1)
-    b = b.reshape(len(tiles), -1)
-    ab, aa, bb = (a * b).sum(axis=1), (a * a).sum(axis=1), (b * b).sum(axis=1)
-    keep = np.argsort(-ab / np.sqrt(np.maximum(aa * bb, 1e-12)))[:max(1, int(np.ceil(trusted_share * len(tiles))))]
-    return sigma, float(ab[keep].sum() / np.sqrt(max(float(aa[keep].sum() * bb[keep].sum()), 1e-12)))
+    a, b = refs[k].reshape(len(tiles), -1), b.reshape(len(tiles), -1)  # tile by tile (all of one size)
+    per_tile = (a * b).sum(axis=1) / np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-12))
+    return sigma, float(np.median(per_tile))
 
 
 def _tile_hp(model: ReferenceModel, sigma: float, tile) -> np.ndarray:

@@ -59,7 +59,7 @@ BLUR_KERNEL = 0.35
 #: variance maps kept per template (one per capture size and blur step, a few MB each)
 VARIANCE_MAPS = 8
 #: bump when the simulation or the measurements change (invalidates the disk cache)
-_VERSION = 14
+_VERSION = 15
 
 
 @dataclass
