@@ -141,6 +141,22 @@ def test_a_genuine_capture_conforms_to_its_reference(genuine_phone_views):
     assert float(np.median(maps.corr[design])) > 0.5 and maps.match > 0.5
 
 
+def test_the_page_match_is_its_typical_tile_not_a_few_patched_ones(genuine_phone_views):
+    model = genuine_phone_views[0]
+    rng = np.random.default_rng(3)
+    soft = cv2.GaussianBlur(model.lum, (0, 0), 1.0)
+    sigma, clean = compare.estimate_blur(soft, model)
+    assert sigma == pytest.approx(1.0, abs=0.15) and clean > 0.98  # the blur recovered, the page matching
+    # three of the design tiles reprinted (their fine print replaced): the page still matches as a genuine one
+    patched = soft.copy()
+    for ys, xs in compare._tiles(model)[:3]:
+        patched[ys, xs] = cv2.GaussianBlur(rng.normal(0.7, 0.1, patched[ys, xs].shape).astype(np.float32), (0, 0), 1.0)
+    assert compare.estimate_blur(patched, model)[1] > clean - 0.01
+    # every tile's fine print disturbed a little (a reproduction of the whole page): the match drops
+    copied = soft + cv2.GaussianBlur(rng.normal(0, 0.12, soft.shape).astype(np.float32), (0, 0), 0.8)
+    assert compare.estimate_blur(copied, model)[1] < clean - 0.1
+
+
 def _maps_with_colour(quarter: np.ndarray) -> compare.Maps:
     """Maps of a 4x larger page whose only content is the quarter-resolution colour map."""
     h, w = quarter.shape[0] * 4, quarter.shape[1] * 4
