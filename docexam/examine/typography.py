@@ -36,7 +36,7 @@ __all__ = ["Typography", "measure", "ink_coverage", "ink_peak", "ink_components"
 #: genuine spread of an ink's hue (:func:`ink_hue`) between the fields of one document. Measured on the seven real
 #: specimens as trainer's templates (benchmarks/real_specimens.py, seed 11): on their registration images, genuine
 #: scans and phone photos (35) every field's hue within 2.8 of its own genuine spreads at this floor (threshold 6);
-#: values the independent generator retyped in another ink 3 to 7.5
+#: the independent generator's retyped values, whose ink is the old one's moved at random, up to 7.5
 HUE_FLOOR = 0.005
 #: fewest glyphs for a field's typography to be measured
 MIN_GLYPHS = 3

@@ -45,9 +45,10 @@ MASS_WIDTH = 2.5
 #: a region whose print is this much lighter (mean z) while its fine lines fade was washed or scraped
 LIGHTER_Z = 2.0
 #: ... unless marks were added there (texture z above this): a solvent lifts ink and adds nothing, so the print of
-#: a washed design is only fainter (texture z -0.1 to 0.7 on the independent generator's washed design); a lighter
-#: reprint rebuilds the lines from dots (1 to 5.9, real specimens' patches among them). Not in a personalization
-#: field: there the washed-out entry leaves traces of its old strokes, which add texture too
+#: a washed design is only fainter (texture z -0.1 to 0.7 on the independent generator's washed design, seed 9071);
+#: a lighter reprint rebuilds the lines from dots (0.7 to 5.3 there, 1.2 to 5.9 on the real specimens' patches). A
+#: blade roughens the paper (0.6 to 3.2): the heavier scrapes read as reprints. Not in a personalization field:
+#: there the washed-out entry leaves traces of its old strokes, which add texture too
 ADDED_TEXTURE_Z = 2.0
 #: share of the comparable design in deviating regions above which the whole page was reproduced
 PAGE_SHARE = 0.3
