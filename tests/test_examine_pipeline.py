@@ -145,13 +145,20 @@ def test_the_page_match_is_its_typical_tile_not_a_few_patched_ones(genuine_phone
     model = genuine_phone_views[0]
     rng = np.random.default_rng(3)
     soft = cv2.GaussianBlur(model.lum, (0, 0), 1.0)
-    sigma, clean = compare.estimate_blur(soft, model)
+    sigma, clean, _ = compare.estimate_blur(soft, model)
     assert sigma == pytest.approx(1.0, abs=0.15) and clean > 0.98  # the blur recovered, the page matching
     # three of the design tiles reprinted (their fine print replaced): the page still matches as a genuine one
     patched = soft.copy()
     for ys, xs in compare._tiles(model)[:3]:
         patched[ys, xs] = cv2.GaussianBlur(rng.normal(0.7, 0.1, patched[ys, xs].shape).astype(np.float32), (0, 0), 1.0)
     assert compare.estimate_blur(patched, model)[1] > clean - 0.01
+    # half of them foreign (a booklet spread with one page from another booklet): the page does not match, but the
+    # image still shows this document where its own page is
+    tiles = compare._tiles(model)
+    for ys, xs in tiles[3:len(tiles) // 2 + 2]:
+        patched[ys, xs] = cv2.GaussianBlur(rng.normal(0.7, 0.1, patched[ys, xs].shape).astype(np.float32), (0, 0), 1.0)
+    _, match, recognised = compare.estimate_blur(patched, model)
+    assert match < 0.5 < 0.95 < recognised
     # every tile's fine print disturbed a little (a reproduction of the whole page): the match drops
     copied = soft + cv2.GaussianBlur(rng.normal(0, 0.12, soft.shape).astype(np.float32), (0, 0), 0.8)
     assert compare.estimate_blur(copied, model)[1] < clean - 0.1

@@ -287,12 +287,14 @@ def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[sli
 
 
 def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS, *,
-                  refine: bool = True) -> tuple[float, float]:
+                  refine: bool = True) -> tuple[float, float, float]:
     """The Gaussian blur (working pixels) that makes the reference look like the capture.
 
-    Measured on a fixed set of design tiles. Returns ``(sigma, correlation)``:
-    the best blur and the correlation of the fine structure at that blur (a
-    measure of how well the page matches at all). With ``refine`` the blur is
+    Measured on a fixed set of design tiles. Returns ``(sigma, correlation,
+    recognised)``: the best blur, the correlation of the fine structure at
+    that blur (how well the page matches), and that of the upper quartile of
+    the tiles (whether the image shows this document at all: a booklet spread
+    with one page from another booklet matches on the other page). With ``refine`` the blur is
     placed between the candidates ``sigmas`` (the vertex of a parabola
     through the best and its neighbours), so fine line work is matched as
     closely on every capture, whatever its blur. The page's correlation is
@@ -303,7 +305,7 @@ def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGM
     """
     tiles = _tiles(model)
     if not tiles:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     b = np.concatenate([highpass(image_lum[t]).ravel() for t in tiles])
     bb = float(b @ b)
     rs, refs = [], []
@@ -320,7 +322,7 @@ def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGM
             sigma = float(np.clip(-c1 / (2 * c2), x[0], x[2]))
     a, b = refs[k].reshape(len(tiles), -1), b.reshape(len(tiles), -1)  # tile by tile (all of one size)
     per_tile = (a * b).sum(axis=1) / np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-12))
-    return sigma, float(np.median(per_tile))
+    return sigma, float(np.median(per_tile)), float(np.percentile(per_tile, 75))
 
 
 def _tile_hp(model: ReferenceModel, sigma: float, tile) -> np.ndarray:
@@ -414,7 +416,7 @@ class Maps:
     sigma : float
         Capture blur (working pixels) applied to the reference.
     match : float
-        Page-wide correlation of the fine structure at that blur.
+        Page-wide correlation of the fine structure at that blur (its typical design tile's).
     strength : ndarray
         The reference's structure energy in each window over the capture's
         noise energy (both per pixel, the structure at the page's gain): the
@@ -422,6 +424,9 @@ class Maps:
         ``1 / sqrt(n * strength)`` for ``n`` independent pixels in a window.
     window : int
         Side of the windows, working pixels.
+    recognised : float
+        The fine structure's correlation on the better-matching quarter of
+        the design tiles: whether the image shows this document at all.
     """
 
     gain: np.ndarray
@@ -438,6 +443,7 @@ class Maps:
     image: np.ndarray
     strength: np.ndarray | None = None
     window: int = 23
+    recognised: float = 1.0
 
     def colour(self, rows: slice, cols: slice, *, step: int = 1) -> np.ndarray:
         """The colour difference at working resolution in the window ``[rows, cols]`` (bilinear).
@@ -502,7 +508,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
         lum[y0:y1] = luminance(norm[y0:y1])
 
     _in_bands(normalise, h, margin=0)
-    sigma, match = estimate_blur(lum, model)
+    sigma, match, recognised = estimate_blur(lum, model)
     side = _reference_side_at(model, sigma)
     ref_b, a_ref, aa_ref, lum_smooth = side["ref_b"], side["a"], side["aa"], side["lum_smooth"]
     misaligned = side["misaligned"]
@@ -600,7 +606,7 @@ def conformity_maps(image: np.ndarray, model: ReferenceModel, *, window: int | N
     small -= side["ref_b_quarter"]
     colour = cv2.GaussianBlur(small, (0, 0), 1.0)
     return Maps(gain, corr, structure, excess, colour, ink, float(sigma), float(match), page_gain, noise, ref_b, norm,
-                strength, window)
+                strength, window, float(recognised))
 
 
 #: variance of the 8-bit rounding of a pixel's luminance (Rec. 601 weights over three rounded channels), at white

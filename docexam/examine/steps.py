@@ -45,7 +45,7 @@ __all__ = ["Step", "step", "Inconclusive", "STEPS", "SUSPECT_THRESHOLD"]
 #: a finding needs at least this score
 SUSPECT_THRESHOLD = 0.5
 #: the pre-printed design must correlate at least this much with the reference
-#: (below it the image is not this document type, or far too blurred)
+#: on the better-matching quarter of its tiles (below it the image is not this document type, or far too blurred)
 MIN_MATCH = 0.12
 
 
@@ -151,7 +151,7 @@ def compare(views, model):
     if views.covered[model.document].mean() < 0.9:
         raise Inconclusive(Message("part of the document is outside the image: photograph the whole page"))
     maps = conformity_maps(views.work["visible"], model)
-    if maps.match < MIN_MATCH:
+    if maps.recognised < MIN_MATCH:
         raise Inconclusive(Message("the image does not show the printed design of this document type (or is far "
                                    "too blurred to examine)"))
     if maps.sigma >= 3.2:
