@@ -60,8 +60,7 @@ TYPOGRAPHY_CAPTURES = 6
 #: independent generator (seed 5): 6.5 to 16 where caught, about 2 on the three it misses
 FIELD_TYPOGRAPHY_Z = 6.0
 FIELD_SPREAD_Z = 2.0
-#: a trainer's template: a field is judged only when its text was measured in at least this share of the genuine
-#: sets (small type on a low-resolution reference merges into blobs that no capture resolves reliably)
+#: a trainer's template: a field is judged only when its text was measured in at least this share of the genuine sets
 FIELD_MEASURED_SHARE = 0.5
 #: a capture's field whose characters measure more than this much smaller (relative capital height) than in the
 #: genuine sets is not judged: a label's small print was taken for them (a blurred phone photo). Larger is judged:
@@ -76,9 +75,9 @@ FIELD_CAP_TOLERANCE = 0.35
 CAP_TOLERANCE = 0.2
 #: heights are whole pixels (a median of component heights): a pixel and a half either way is rounding and blur
 CAP_PIXELS = 1.5
-#: a trainer's template: a field whose capitals are shorter than this in the genuine sets (template pixels) is not
-#: judged by its typography: a typeface's traits (serifs, stroke contrast) are a pixel or less there, and a
-#: capture's blur decides the glyphs' shapes (the Finnish and Lithuanian specimens' 7-pixel nationality lines)
+#: a trainer's template: a field whose capitals are shorter than this in the genuine sets (template pixels) is judged
+#: by its height only (:func:`field_size`): a typeface's traits (serifs, stroke contrast) are a pixel or less there,
+#: and a capture's blur decides the glyphs' shapes (the Finnish and Lithuanian specimens' 7-pixel nationality lines)
 FIELD_MIN_CAP_PX = 8.0
 #: a sample text typeset in a field smaller than this share of the sample's median capital height was shrunk to
 #: fit (a long sample in a sex field): it does not count towards the genuine spread (a genuine value fits)
@@ -463,7 +462,7 @@ def field_standing(model) -> dict:
     from there (the *spread*: its worst straying over :data:`FIELD_SPREAD_Z`,
     at least 1). A capture's field is judged by how far it moved from its
     own standing, in its own spreads; a field measured in fewer than
-    :data:`FIELD_MEASURED_SHARE` of the sets has no standing and is not judged.
+    :data:`FIELD_MEASURED_SHARE` of the sets has no standing, one of ``small`` type only its height judged.
     Each field's standing also holds its genuine character height ``cap``
     and ``baseline`` (template px, medians over the sets), ``cap_stray``, the
     largest log ratio of a set's height to that median, and ``grown``, ``grown_stray`` alike.
@@ -484,14 +483,15 @@ def field_standing(model) -> dict:
                     seen.setdefault(name, {}).setdefault(key, []).append(v)
         out = {}
         for name, feats in seen.items():
-            if len(caps[name]) < FIELD_MEASURED_SHARE * sets or np.median(caps[name]) < FIELD_MIN_CAP_PX:
-                continue  # not judged: see FIELD_MEASURED_SHARE, FIELD_MIN_CAP_PX
+            if len(caps[name]) < FIELD_MEASURED_SHARE * sets:
+                continue  # not judged: see FIELD_MEASURED_SHARE
             cap, tall = float(np.median(caps[name])), np.maximum(np.asarray(grown[name]), 1.0)
             out[name] = {"cap": cap, "baseline": float(np.median(bottoms[name])),
                          "cap_stray": float(np.max(np.abs(np.log(np.asarray(caps[name]) / cap)))),
                          "grown": float(np.median(tall)),
-                         "grown_stray": float(np.max(np.abs(np.log(tall / np.median(tall)))))}
-            for key, values in feats.items():
+                         "grown_stray": float(np.max(np.abs(np.log(tall / np.median(tall))))),
+                         "small": cap < FIELD_MIN_CAP_PX}
+            for key, values in ({} if out[name]["small"] else feats).items():
                 offset = float(np.median(values))
                 worst = max(abs(v - offset) for v in values)
                 out[name][key] = (offset, max(1.0, worst / FIELD_SPREAD_Z))
@@ -509,7 +509,7 @@ def _typography_deviations(ctx: Context) -> tuple[dict, float]:
     out = {}
     for name, z in deviations(typo).items():
         own = standing.get(name)
-        if own is None or typo[name].cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
+        if own is None or own.get("small") or typo[name].cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
             continue
         out[name] = {key: (v - own.get(key, (0.0, 1.0))[0]) / own.get(key, (0.0, 1.0))[1] for key, v in z.items()}
     return out, FIELD_TYPOGRAPHY_Z
