@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from docexam.examine import compare
+from docexam.examine import blur, compare
 from docexam.examine.pipeline import Pipeline
 from docexam.examine.steps import STEPS, Inconclusive, Step
 
@@ -145,23 +145,23 @@ def test_the_page_match_is_its_typical_tile_not_a_few_patched_ones(genuine_phone
     model = genuine_phone_views[0]
     rng = np.random.default_rng(3)
     soft = cv2.GaussianBlur(model.lum, (0, 0), 1.0)
-    sigma, clean, _ = compare.estimate_blur(soft, model)
+    sigma, clean, _ = blur.estimate_blur(soft, model)
     assert sigma == pytest.approx(1.0, abs=0.15) and clean > 0.98  # the blur recovered, the page matching
     # three of the design tiles reprinted (their fine print replaced): the page still matches as a genuine one
     patched = soft.copy()
-    for ys, xs in compare._tiles(model)[:3]:
+    for ys, xs in blur.design_tiles(model)[:3]:
         patched[ys, xs] = cv2.GaussianBlur(rng.normal(0.7, 0.1, patched[ys, xs].shape).astype(np.float32), (0, 0), 1.0)
-    assert compare.estimate_blur(patched, model)[1] > clean - 0.01
+    assert blur.estimate_blur(patched, model)[1] > clean - 0.01
     # half of them foreign (a booklet spread with one page from another booklet): the page does not match, but the
     # image still shows this document where its own page is
-    tiles = compare._tiles(model)
+    tiles = blur.design_tiles(model)
     for ys, xs in tiles[3:len(tiles) // 2 + 2]:
         patched[ys, xs] = cv2.GaussianBlur(rng.normal(0.7, 0.1, patched[ys, xs].shape).astype(np.float32), (0, 0), 1.0)
-    _, match, recognised = compare.estimate_blur(patched, model)
+    _, match, recognised = blur.estimate_blur(patched, model)
     assert match < 0.5 < 0.95 < recognised
     # every tile's fine print disturbed a little (a reproduction of the whole page): the match drops
     copied = soft + cv2.GaussianBlur(rng.normal(0, 0.12, soft.shape).astype(np.float32), (0, 0), 0.8)
-    assert compare.estimate_blur(copied, model)[1] < clean - 0.1
+    assert blur.estimate_blur(copied, model)[1] < clean - 0.1
 
 
 def _maps_with_colour(quarter: np.ndarray) -> compare.Maps:

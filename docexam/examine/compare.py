@@ -10,7 +10,7 @@ at the working resolution (see :mod:`docexam.examine.model`):
   gain field fitted, by normalised convolution over cells of about 4 mm, where
   the reference is printed design, not personalization), so the aligned image
   of a genuine document matches its reference up to blur and noise;
-* :func:`estimate_blur` finds the Gaussian blur that turns the reference into
+* :func:`~docexam.examine.blur.estimate_blur` finds the Gaussian blur that turns the reference into
   the capture (scanner optics, phone defocus);
 * :func:`conformity_maps` compares, window by window, the fine structure of
   the image with the blur-matched reference structure: the *gain* (1 where
@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 
 from ..blas import single_thread_blas
+from .blur import BLUR_SIGMAS, estimate_blur
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 from .pools import in_bands as _in_bands
 
@@ -256,84 +257,6 @@ def _weighted(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
     if image.ndim == 3 and weight.ndim == 2:
         weight = cv2.merge([weight] * image.shape[2])
     return cv2.multiply(image, weight)  # numpy's broadcast over 3 channels is several times slower
-
-
-#: candidate capture blurs (working pixels); the reference side is cached per candidate
-BLUR_SIGMAS = (0.0, 0.4, 0.7, 1.0, 1.35, 1.7, 2.1, 2.6, 3.2)
-
-
-def _tiles(model: ReferenceModel, n: int = 16, side: int = 96) -> list[tuple[slice, slice]]:
-    """A fixed spread of design tiles (no personalization) with the most structure, for cheap estimates."""
-    def build():
-        h, w = model.lum.shape
-        hp = np.abs(highpass(model.lum))
-        design = model.document & ~model.personal
-        cands = []
-        for y in range(0, h - side, side // 2):
-            for x in range(0, w - side, side // 2):
-                if design[y:y + side, x:x + side].mean() > 0.98:
-                    cands.append((float(hp[y:y + side, x:x + side].mean()), y, x))
-        cands.sort(reverse=True)
-        # spread: take the best, skipping tiles overlapping a taken one
-        taken = []
-        for _, y, x in cands:
-            if all(abs(y - ty) >= side or abs(x - tx) >= side for ty, tx in taken):
-                taken.append((y, x))
-            if len(taken) >= n:
-                break
-        return [(slice(y, y + side), slice(x, x + side)) for y, x in taken]
-
-    return model.cached(("tiles", n, side), build)
-
-
-def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGMAS, *,
-                  refine: bool = True) -> tuple[float, float, float]:
-    """The Gaussian blur (working pixels) that makes the reference look like the capture.
-
-    Measured on a fixed set of design tiles. Returns ``(sigma, correlation,
-    recognised)``: the best blur, the correlation of the fine structure at
-    that blur (how well the page matches), and that of the upper quartile of
-    the tiles (whether the image shows this document at all: a booklet spread
-    with one page from another booklet matches on the other page). With ``refine`` the blur is
-    placed between the candidates ``sigmas`` (the vertex of a parabola
-    through the best and its neighbours), so fine line work is matched as
-    closely on every capture, whatever its blur. The page's correlation is
-    the median of the tiles' own: a page reproduced all over matches worse in
-    every tile, while a patch reprinted on one zone lowers only the few tiles
-    it covers (the design comparison places it) and leaves the page's match
-    where a genuine one is.
-    """
-    tiles = _tiles(model)
-    if not tiles:
-        return 0.0, 0.0, 0.0
-    b = np.concatenate([highpass(image_lum[t]).ravel() for t in tiles])
-    bb = float(b @ b)
-    rs, refs = [], []
-    for s in sigmas:
-        a = model.cached(("tile-hp", s), lambda s=s: np.concatenate([_tile_hp(model, s, t) for t in tiles]))
-        refs.append(a)
-        rs.append(float(a @ b) / np.sqrt(max(float(a @ a) * bb, 1e-12)))
-    k = int(np.argmax(rs))
-    sigma = float(sigmas[k])
-    if refine and 0 < k < len(sigmas) - 1:
-        x = np.asarray(sigmas[k - 1:k + 2], float)
-        c2, c1, _ = np.polyfit(x, rs[k - 1:k + 2], 2)
-        if c2 < 0:
-            sigma = float(np.clip(-c1 / (2 * c2), x[0], x[2]))
-    a, b = refs[k].reshape(len(tiles), -1), b.reshape(len(tiles), -1)  # tile by tile (all of one size)
-    per_tile = (a * b).sum(axis=1) / np.sqrt(np.maximum((a * a).sum(axis=1) * (b * b).sum(axis=1), 1e-12))
-    return sigma, float(np.median(per_tile)), float(np.percentile(per_tile, 75))
-
-
-def _tile_hp(model: ReferenceModel, sigma: float, tile) -> np.ndarray:
-    """High-passed reference luminance of one tile blurred by ``sigma`` (computed on a margin around it)."""
-    ys, xs = tile
-    m = int(4 * sigma + 4 * HP_SIGMA) + 2  # the blur's and the high-pass's reach (OpenCV: 4 sigma)
-    h, w = model.lum.shape
-    y0, y1, x0, x1 = max(ys.start - m, 0), min(ys.stop + m, h), max(xs.start - m, 0), min(xs.stop + m, w)
-    lum = model.lum[y0:y1, x0:x1]
-    lum = cv2.GaussianBlur(lum, (0, 0), sigma) if sigma > 0 else lum
-    return highpass(lum)[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0].ravel()
 
 
 def _reference_side(model: ReferenceModel, sigma: float) -> dict:

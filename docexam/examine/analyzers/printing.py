@@ -4,7 +4,7 @@ Checks, and what genuine variation each one tolerates:
 
 * **Whole-page reproduction** (colour copier, laser or inkjet printer): the
   page-wide correlation of the fine design with the blur-matched reference
-  (:func:`docexam.examine.compare.estimate_blur`) collapses, because every
+  (:func:`docexam.examine.blur.estimate_blur`) collapses, because every
   line is rebuilt from dots. Capture blur is matched, noise is averaged over
   the page. Then a **frequency-domain** test on a full-resolution crop tells
   a periodic halftone screen (isolated peaks: colour copier, laser) from
