@@ -16,7 +16,7 @@ from .model import HP_SIGMA, ReferenceModel, highpass
 __all__ = ["BLUR_SIGMAS", "design_tiles", "estimate_blur"]
 
 
-#: candidate capture blurs (working pixels); the reference side is cached per candidate
+#: candidate capture blurs (working pixels); the reference's terms are cached per candidate
 BLUR_SIGMAS = (0.0, 0.4, 0.7, 1.0, 1.35, 1.7, 2.1, 2.6, 3.2)
 
 
@@ -48,18 +48,18 @@ def estimate_blur(image_lum: np.ndarray, model: ReferenceModel, sigmas=BLUR_SIGM
                   refine: bool = True) -> tuple[float, float, float]:
     """The Gaussian blur (working pixels) that makes the reference look like the capture.
 
-    Measured on a fixed set of design tiles. Returns ``(sigma, correlation,
-    recognised)``: the best blur, the correlation of the fine structure at
-    that blur (how well the page matches), and that of the upper quartile of
-    the tiles (whether the image shows this document at all: a booklet spread
-    with one page from another booklet matches on the other page). With ``refine`` the blur is
-    placed between the candidates ``sigmas`` (the vertex of a parabola
-    through the best and its neighbours), so fine line work is matched as
-    closely on every capture, whatever its blur. The page's correlation is
-    the median of the tiles' own: a page reproduced all over matches worse in
-    every tile, while a patch reprinted on one zone lowers only the few tiles
-    it covers (the design comparison places it) and leaves the page's match
-    where a genuine one is.
+    Measured on :func:`design_tiles`. Returns ``(sigma, match, recognised)``:
+
+    * ``sigma``: the best blur; with ``refine`` placed between the candidates
+      ``sigmas`` (the vertex of a parabola through the best and its
+      neighbours), so fine line work is matched as closely whatever the blur;
+    * ``match``: the fine structure's correlation at that blur, the median of
+      the tiles' own: a page reproduced all over matches worse in every tile,
+      a patch reprinted on one zone lowers only the few tiles it covers (the
+      design comparison places it);
+    * ``recognised``: the upper quartile of the tiles' correlations, whether
+      the image shows this document at all (a booklet spread with one page
+      from another booklet still matches on its own page).
     """
     tiles = design_tiles(model)
     if not tiles:

@@ -37,8 +37,7 @@ from .blur import BLUR_SIGMAS, estimate_blur
 from .model import HP_SIGMA, ReferenceModel, highpass, luminance, scale_matrix, to_float
 from .pools import in_bands as _in_bands
 
-__all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "estimate_blur",
-           "Maps", "conformity_maps"]
+__all__ = ["Views", "warp_views", "warp_crop", "capture_scale", "Maps", "conformity_maps"]
 
 #: window of the local statistics on the document, millimetres (23 working pixels at 300 dpi)
 WINDOW_MM = 1.95

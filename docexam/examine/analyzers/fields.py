@@ -509,7 +509,7 @@ def _typography_deviations(ctx: Context) -> tuple[dict, float]:
     out = {}
     for name, z in deviations(typo).items():
         own = standing.get(name)
-        if own is None or own.get("small") or typo[name].cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
+        if own is None or own["small"] or typo[name].cap < (1.0 - FIELD_CAP_TOLERANCE) * own["cap"]:
             continue
         out[name] = {key: (v - own.get(key, (0.0, 1.0))[0]) / own.get(key, (0.0, 1.0))[1] for key, v in z.items()}
     return out, FIELD_TYPOGRAPHY_Z
